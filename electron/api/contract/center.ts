@@ -1,0 +1,2 @@
+// Center calls. (Filled by the center work.)
+export const centerCalls = {};

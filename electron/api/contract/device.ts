@@ -1,0 +1,2 @@
+// Devices calls. (Filled by the device work.)
+export const deviceCalls = {};

@@ -1,0 +1,13 @@
+// Events pushed from the services to the windows. Pure: the renderer imports these types.
+import type { StatusSnapshot } from './system';
+
+export interface AppEventMap {
+  /** The status bar's facts changed (center, queue, policy, devices). */
+  status: StatusSnapshot;
+  /** A card or voucher was read by a configured reader. */
+  'card.read': unknown;
+  /** A settlement changed state (uploaded, confirmed, adjusted, rejected, refunded). */
+  'settlement.changed': { settlementId: string; state: string };
+  /** A print job changed state. */
+  'print.changed': { jobId: number; state: string };
+}

@@ -1,0 +1,2 @@
+// Policy calls. (Filled by the policy work.)
+export const policyCalls = {};

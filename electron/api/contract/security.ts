@@ -1,0 +1,2 @@
+// Security calls. (Filled by the security work.)
+export const securityCalls = {};

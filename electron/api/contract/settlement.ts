@@ -1,0 +1,2 @@
+// Settlement calls. (Filled by the settlement work.)
+export const settlementCalls = {};

@@ -1,0 +1,2 @@
+// Shift calls. (Filled by the shift work.)
+export const shiftCalls = {};

@@ -1,0 +1,23 @@
+// Every call's handler, gathered from the parts. `satisfies` makes a call without a
+// handler a compile error.
+import { systemHandlers } from '../app/handlers';
+import { authHandlers } from '../auth/handlers';
+import { policyHandlers } from '../policy/handlers';
+import { centerHandlers } from '../center/handlers';
+import { settlementHandlers } from '../settlement/handlers';
+import { deviceHandlers } from '../devices/handlers';
+import { shiftHandlers } from '../shift/handlers';
+import { securityHandlers } from '../auth/security-handlers';
+import type { contract } from './contract';
+import type { HandlersFor } from './handler-types';
+
+export const handlers = {
+  ...systemHandlers,
+  ...authHandlers,
+  ...policyHandlers,
+  ...centerHandlers,
+  ...settlementHandlers,
+  ...deviceHandlers,
+  ...shiftHandlers,
+  ...securityHandlers,
+} satisfies HandlersFor<typeof contract>;

@@ -1,0 +1,50 @@
+// Settings: each can be given by CLI flag, by environment variable, or stored in the data
+// dir's database; the first found wins in that order, then the embedded default.
+import { z } from 'zod';
+import { AppError } from '../api/result';
+
+/** Every setting: its flag (--kebab-case), its environment variable, its schema and default. */
+export const SETTINGS = {
+  centerUrl: { env: 'CASHIER_CENTER_URL', schema: z.string().url().or(z.literal('')), default: '', doc: '医保中心地址；空 = 启动内置沙箱中心' },
+  institutionCode: { env: 'CASHIER_INSTITUTION_CODE', schema: z.string().min(1).max(12), default: 'H99010000001', doc: '定点医药机构编码' },
+  institutionName: { env: 'CASHIER_INSTITUTION_NAME', schema: z.string().min(1), default: '示范社区卫生服务中心', doc: '机构名称（小票抬头）' },
+  institutionSecret: { env: 'CASHIER_INSTITUTION_SECRET', schema: z.string().min(8), default: 'sandbox-secret-0001', doc: '报文签名密钥 (HMAC)' },
+  areaCode: { env: 'CASHIER_AREA_CODE', schema: z.string().regex(/^\d{6}$/), default: '990100', doc: '就医地医保区划' },
+  centerCaFile: { env: 'CASHIER_CENTER_CA_FILE', schema: z.string(), default: '', doc: '私有网络的 CA 证书文件（可选，固定信任）' },
+  readers: { env: 'CASHIER_READERS', schema: z.string(), default: 'emulated', doc: '读卡器：emulated 或 协议@端口[:波特率]，逗号分隔' },
+  printer: { env: 'CASHIER_PRINTER', schema: z.string(), default: 'preview', doc: '小票打印机：preview、serial:PATH?baud=N、tcp:HOST:PORT、file:PATH' },
+  printerProfile: { env: 'CASHIER_PRINTER_PROFILE', schema: z.enum(['58mm', '80mm']), default: '80mm', doc: '纸宽' },
+  offlineLimitPerSettlement: { env: 'CASHIER_OFFLINE_LIMIT_PER_SETTLEMENT', schema: z.coerce.number().int().nonnegative(), default: 500000, doc: '单笔脱机结算上限（分）' },
+  offlineLimitPerDay: { env: 'CASHIER_OFFLINE_LIMIT_PER_DAY', schema: z.coerce.number().int().nonnegative(), default: 5000000, doc: '每日脱机结算累计上限（分）' },
+  uploadDeadlineHours: { env: 'CASHIER_UPLOAD_DEADLINE_HOURS', schema: z.coerce.number().int().positive(), default: 24, doc: '上传时限（小时）' },
+  backupDir: { env: 'CASHIER_BACKUP_DIR', schema: z.string(), default: '', doc: '定时备份目录；空 = 数据目录下 backups/' },
+  billInboxDir: { env: 'CASHIER_BILL_INBOX', schema: z.string(), default: '', doc: 'HIS 账单投放目录；空 = 数据目录下 inbox/' },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type Settings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schema']> };
+
+export function flagName(key: SettingKey): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+export interface SettingSources {
+  flags?: Partial<Record<SettingKey, string>>;
+  env?: NodeJS.ProcessEnv;
+  stored?: Partial<Record<SettingKey, unknown>>;
+}
+
+/** Resolve every setting; a bad value anywhere is a SETTING_INVALID error naming it. */
+export function resolveSettings(src: SettingSources): Settings {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const def = SETTINGS[key];
+    const raw = src.flags?.[key] ?? src.env?.[def.env] ?? src.stored?.[key] ?? def.default;
+    const parsed = def.schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new AppError('SETTING_INVALID', `设置项 ${key}（${def.doc}）的值无效：${String(raw)}`, { key });
+    }
+    out[key] = parsed.data;
+  }
+  return out as Settings;
+}

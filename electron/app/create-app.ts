@@ -1,0 +1,105 @@
+// Builds every main-process service on one database. Electron, browser mode, the CLI and
+// the tests all start the app through here, so they run the same code.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { dispatch } from '../api/dispatch';
+import type { ApiResult } from '../api/result';
+import type { Session } from '../api/session';
+import { AuditLog } from '../auth/audit';
+import { AuthService } from '../auth/auth-service';
+import { seedDemoOperators } from '../auth/demo-operators';
+import { openDatabase } from '../db/open';
+import { systemClock, type Clock } from './clock';
+import { resolveSettings, type SettingKey } from './config';
+import { EventBus } from './events';
+import { createConsoleLogger, type Logger } from './log';
+import { StatusHub } from './status';
+import type { CoreApp } from './core';
+import { createPolicyPart, type PolicyPart } from '../policy/part';
+import { createCenterPart, type CenterPart } from '../center/part';
+import { createDevicesPart, type DevicesPart } from '../devices/part';
+import { createSettlementPart, type SettlementPart } from '../settlement/part';
+import { createShiftPart, type ShiftPart } from '../shift/part';
+import { readStoredSettings } from './stored-settings';
+
+export interface AppOptions {
+  dataDir: string;
+  runtime: 'electron' | 'browser' | 'cli' | 'test';
+  flags?: Partial<Record<SettingKey, string>>;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  log?: Logger;
+  /** Database encryption key; undefined opens a plain file. */
+  dbKey?: string;
+  /** Start background work (center probing, outbox worker, policy sync timer, devices). */
+  background?: boolean;
+}
+
+/** The core plus every part; what handlers and verbs receive. */
+export interface App extends CoreApp {
+  readonly policy: PolicyPart;
+  readonly center: CenterPart;
+  readonly devices: DevicesPart;
+  readonly settlement: SettlementPart;
+  readonly shift: ShiftPart;
+  call(session: Session, name: string, input: unknown): Promise<ApiResult<unknown>>;
+  close(): Promise<void>;
+}
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createConsoleLogger(opts.runtime === 'cli' || opts.runtime === 'test');
+  const { db, migrations } = openDatabase({ file: join(opts.dataDir, 'cashier.db'), key: opts.dbKey });
+  if (migrations.applied.length) log.info('database migrated', { ...migrations });
+
+  const settings = resolveSettings({ flags: opts.flags, env: opts.env ?? process.env, stored: readStoredSettings(db) });
+  const demo = settings.centerUrl === '';
+  const events = new EventBus();
+  const status = new StatusHub(events);
+  const audit = new AuditLog(db, clock);
+  const auth = new AuthService(db, audit, clock);
+  if (demo) seedDemoOperators(auth);
+
+  const core: CoreApp = {
+    dataDir: opts.dataDir,
+    runtime: opts.runtime,
+    db,
+    schemaVersion: migrations.to,
+    settings,
+    demo,
+    clock,
+    log,
+    events,
+    status,
+    audit,
+    auth,
+  };
+
+  // Parts in dependency order; each may depend only on those built before it.
+  const policy = createPolicyPart(core);
+  const center = createCenterPart(core, { policy });
+  const devices = createDevicesPart(core);
+  const settlement = createSettlementPart(core, { policy, center, devices });
+  const shift = createShiftPart(core, { settlement, center });
+  const parts = [policy, center, devices, settlement, shift];
+
+  let closed = false;
+  const app: App = {
+    ...core,
+    policy,
+    center,
+    devices,
+    settlement,
+    shift,
+    call: (session, name, input) => dispatch(app, session, name, input),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const p of [...parts].reverse()) await p.close();
+      db.close();
+    },
+  };
+  if (opts.background) for (const p of parts) p.start();
+  return app;
+}

@@ -1,0 +1,76 @@
+// The audit log: append-only, each entry chained to the one before by SHA-256, so that an
+// edited, removed or reordered row is found by verify().
+import { createHash } from 'node:crypto';
+import type { Clock } from '../app/clock';
+import type { Db } from '../db/open';
+
+export interface AuditEntry {
+  action: string;
+  operatorId?: string | null;
+  subject?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  operator_id: string | null;
+  action: string;
+  subject: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const GENESIS = '0'.repeat(64);
+
+function entryHash(prev: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([prev, r.id, r.at, r.operator_id, r.action, r.subject, r.detail]))
+    .digest('hex');
+}
+
+export class AuditLog {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Append one entry. Call inside the transaction of the change it records. */
+  append(e: AuditEntry): number {
+    const last = this.db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+      | { id: number; hash: string }
+      | undefined;
+    const row = {
+      id: (last?.id ?? 0) + 1,
+      at: this.clock.now().toISOString(),
+      operator_id: e.operatorId ?? null,
+      action: e.action,
+      subject: e.subject ?? null,
+      detail: JSON.stringify(e.detail ?? {}),
+    };
+    const prev = last?.hash ?? GENESIS;
+    this.db
+      .prepare(
+        'INSERT INTO audit_log (id, at, operator_id, action, subject, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)',
+      )
+      .run(row.id, row.at, row.operator_id, row.action, row.subject, row.detail, prev, entryHash(prev, row));
+    return row.id;
+  }
+
+  /** Walk the chain; the first entry whose hash or link is wrong is named. */
+  verify(): { ok: true; entries: number } | { ok: false; entries: number; firstBrokenId: number; reason: string } {
+    let prev = GENESIS;
+    let expectedId = 1;
+    let count = 0;
+    for (const r of this.db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+      count++;
+      if (r.id !== expectedId) return { ok: false, entries: count, firstBrokenId: r.id, reason: `missing entry before ${r.id}` };
+      if (r.prev_hash !== prev) return { ok: false, entries: count, firstBrokenId: r.id, reason: 'link to previous entry broken' };
+      if (entryHash(prev, r) !== r.hash) return { ok: false, entries: count, firstBrokenId: r.id, reason: 'content does not match its hash' };
+      prev = r.hash;
+      expectedId++;
+    }
+    return { ok: true, entries: count };
+  }
+}

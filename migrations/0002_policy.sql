@@ -1,0 +1,1 @@
+-- Placeholder: policy tables, catalog and its search index (electron/policy). Filled by that part; kept so numbering has no gaps.

@@ -1,0 +1,1 @@
+-- Placeholder: center client state: message id sequence, person cache (electron/center). Filled by that part; kept so numbering has no gaps.

@@ -1,0 +1,1 @@
+-- Placeholder: print jobs and device settings (native, electron/devices). Filled by that part; kept so numbering has no gaps.

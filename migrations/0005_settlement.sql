@@ -1,0 +1,1 @@
+-- Placeholder: bills, settlements, lines, outbox, adjustments (electron/settlement, electron/outbox). Filled by that part; kept so numbering has no gaps.

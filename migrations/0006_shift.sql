@@ -1,0 +1,1 @@
+-- Placeholder: shifts, cash counts, reconciliation, receivables (electron/shift). Filled by that part; kept so numbering has no gaps.

@@ -1,0 +1,1 @@
+-- Placeholder: security additions (electron/auth). Filled by that part; kept so numbering has no gaps.
