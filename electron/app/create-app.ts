@@ -80,9 +80,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const policy = createPolicyPart(core);
   const center = createCenterPart(core, { policy });
   const devices = createDevicesPart(core);
-  const settlement = createSettlementPart(core, { policy, center, devices });
-  const shift = createShiftPart(core, { settlement, center });
-  const parts = [policy, center, devices, settlement, shift];
+  const shift = createShiftPart(core, { center });
+  const settlement = createSettlementPart(core, { policy, center, devices, shift });
+  const parts = [policy, center, devices, shift, settlement];
 
   let closed = false;
   const app: App = {

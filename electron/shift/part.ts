@@ -1,9 +1,8 @@
 // The shift part of the app: its services on the shared core. (Filled by the shift work.)
 import type { CoreApp } from '../app/core';
 import type { CenterPart } from '../center/part';
-import type { SettlementPart } from '../settlement/part';
 
-export function createShiftPart(_core: CoreApp, _deps: { settlement: SettlementPart; center: CenterPart }) {
+export function createShiftPart(_core: CoreApp, _deps: { center: CenterPart }) {
   return {
     /** Begin background work (timers, workers, device polling). */
     start(): void {},
