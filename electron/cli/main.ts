@@ -12,8 +12,15 @@ interface Parsed {
   options: Record<string, string | true>;
 }
 
-/** Split argv into words and --options; `--name value` and `--name=value` both work. */
-export function parseArgs(argv: string[]): Parsed {
+/** Options that never take a value, whatever follows them. */
+const GLOBAL_BOOLEANS = ['json', 'help', 'no-open'];
+
+/**
+ * Split argv into words and --options; `--name value` and `--name=value` both work.
+ * Options named in `booleans` (global ones and each verb's `booleans`) never take a value.
+ */
+export function parseArgs(argv: string[], booleans: Iterable<string> = allBooleans()): Parsed {
+  const flags = new Set(booleans);
   const words: string[] = [];
   const options: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -21,11 +28,15 @@ export function parseArgs(argv: string[]): Parsed {
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) options[a.slice(2, eq)] = a.slice(eq + 1);
-      else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) options[a.slice(2)] = argv[++i]!;
+      else if (!flags.has(a.slice(2)) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) options[a.slice(2)] = argv[++i]!;
       else options[a.slice(2)] = true;
     } else words.push(a);
   }
   return { words, options };
+}
+
+function allBooleans(): string[] {
+  return [...GLOBAL_BOOLEANS, ...verbs.flatMap((v) => v.booleans ?? [])];
 }
 
 /** The verb whose words the command line starts with, longest first. */

@@ -21,6 +21,8 @@ export interface Verb {
   name: string;
   usage: string;
   summary: string;
+  /** Options of this verb that take no value (e.g. 'until-empty'). */
+  booleans?: string[];
   /** Returns the exit code. */
   run(cli: CliContext): Promise<number>;
 }

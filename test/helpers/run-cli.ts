@@ -1,0 +1,18 @@
+// Runs the real CLI in a child process, as an operator would.
+import { spawnSync } from 'node:child_process';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): CliRun {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/run.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    input,
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
