@@ -1,0 +1,52 @@
+// The explanation traces every fen of the patient's part to its rule, in Chinese.
+import { describe, expect, it } from 'vitest';
+import { computeSplit, PATIENT_RULES, type SplitResult } from '../../../electron/policy/split';
+import { loadVectors } from './vectors';
+
+const vectors = loadVectors();
+function resultOf(prefix: string): SplitResult {
+  const v = vectors.find((x) => x.file.startsWith(prefix))!;
+  const o = computeSplit(v.table, v.patient, v.visit, v.items);
+  if (!o.ok) throw new Error(o.error.code);
+  return o.result;
+}
+const texts = (r: SplitResult) => r.explanation.map((l) => l.text);
+
+describe('explanation', () => {
+  it('traces B self-pay per line with its ratio and the C line (vector 02)', () => {
+    const t = texts(resultOf('02'));
+    expect(t).toContain('头孢呋辛酯片 乙类先行自付 10%: 2.86 元');
+    expect(t).toContain('连花清瘟胶囊 乙类先行自付 15%: 4.74 元');
+    expect(t).toContain('维生素C泡腾片 丙类（医保范围外），全额自付: 19.90 元');
+    expect(t).toContain('起付线剩余 1800.00 元，本次计入 72.60 元');
+  });
+  it('shows the amount over the price cap (vector 03)', () => {
+    const t = texts(resultOf('03'));
+    expect(t).toContain('X线计算机体层(CT)平扫 超出限价 120.00 元自付');
+    expect(t).toContain('对乙酰氨基酚片 超出限价 2.10 元自付');
+  });
+  it('shows the deductible crossing, the fund ratio and the co-pay (vector 04)', () => {
+    const t = texts(resultOf('04'));
+    expect(t).toContain('起付线剩余 100.00 元，本次计入 100.00 元');
+    expect(t).toContain('统筹支付 90%: 145.80 元');
+    expect(t).toContain('统筹范围内个人按比例自付: 16.20 元');
+    expect(t).toContain('个人账户支付: 134.20 元');
+  });
+  it('shows the annual cap, the restriction, the own-pay flag and critical illness', () => {
+    expect(texts(resultOf('06')).join('\n')).toContain('超出部分自付 188.00 元');
+    expect(texts(resultOf('07'))).toContain('甘精胰岛素注射液 不符合限诊断条件，全额自付: 160.00 元');
+    expect(texts(resultOf('10'))).toContain('HOSP-LOCAL-0001 按自费结算: 35.00 元');
+    expect(texts(resultOf('10'))).toContain('本次不使用个人账户');
+    expect(texts(resultOf('09')).join('\n')).toContain('大病保险支付 60%');
+  });
+  it('adds up to the patient part in every vector', () => {
+    for (const v of vectors.filter((x) => x.expect)) {
+      const r = resultOf(v.file.slice(0, 2));
+      const sum = r.explanation.filter((l) => PATIENT_RULES.has(l.rule)).reduce((s, l) => s + (l.amount ?? 0), 0);
+      const critical = r.explanation.find((l) => l.rule === 'critical')?.amount ?? 0;
+      expect(sum - critical, v.file).toBe(r.personalTotal);
+      const cash = r.explanation.find((l) => l.rule === 'cash');
+      expect(cash?.amount).toBe(r.cashPay);
+    }
+  });
+});
