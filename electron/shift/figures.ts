@@ -1,0 +1,117 @@
+// The ONE computation of a shift's figures. The X report, the close (handover), the printed,
+// PDF and CSV reports all come from computeShiftFigures, so they cannot disagree.
+import type { CashMovementView, Figure, ShiftFigures } from '../api/contract/shift';
+import type { Db } from '../db/open';
+
+export function emptyFigure(): Figure {
+  return { count: 0, refundCount: 0, gross: 0, refunded: 0, total: 0, fund: 0, critical: 0, account: 0, cash: 0 };
+}
+
+interface GroupRow {
+  insurance_type: string;
+  visit_type: string;
+  state: string;
+  online: number;
+  is_refund: number;
+  hour: number;
+  n: number;
+  total: number;
+  fund: number;
+  critical: number;
+  account: number;
+  cash: number;
+}
+
+function addInto(f: Figure, r: GroupRow): void {
+  if (r.is_refund) {
+    f.refundCount += r.n;
+    f.refunded += r.total;
+  } else {
+    f.count += r.n;
+    f.gross += r.total;
+  }
+  f.total += r.total;
+  f.fund += r.fund;
+  f.critical += r.critical;
+  f.account += r.account;
+  f.cash += r.cash;
+}
+
+function addKeyed(map: Record<string, Figure>, key: string, r: GroupRow): void {
+  addInto((map[key] ??= emptyFigure()), r);
+}
+
+export interface ShiftHead {
+  id: string;
+  operator_id: string;
+  opened_at: string;
+  opening_float: number;
+}
+
+/**
+ * Settlements of the shift grouped in SQL (one indexed pass over settlements_shift), folded
+ * here into every breakdown. Refund rows carry negated amounts, so every figure is net.
+ */
+export class ShiftFiguresQuery {
+  private readonly groups;
+  private readonly movements;
+
+  constructor(db: Db) {
+    // China hour of created_at (ISO UTC): the clinic's day runs on UTC+8.
+    this.groups = db.prepare(`
+      SELECT insurance_type, visit_type, state, online, (refund_of IS NOT NULL) AS is_refund,
+             (CAST(substr(created_at, 12, 2) AS INTEGER) + 8) % 24 AS hour,
+             count(*) AS n, sum(total) AS total, sum(fund_pay) AS fund, sum(critical_illness_pay) AS critical,
+             sum(account_pay) AS account, sum(cash_pay) AS cash
+      FROM settlements WHERE shift_id = ?
+      GROUP BY 1, 2, 3, 4, 5, 6`);
+    this.movements = db.prepare('SELECT id, at, direction, amount, reason, operator_id AS operatorId FROM cash_movements WHERE shift_id = ? ORDER BY id');
+  }
+
+  compute(shift: ShiftHead, asOf: Date): ShiftFigures {
+    const all = emptyFigure();
+    const online = emptyFigure();
+    const offline = emptyFigure();
+    const byInsuranceType: Record<string, Figure> = {};
+    const byVisitType: Record<string, Figure> = {};
+    const byState: Record<string, Figure> = {};
+    const hours = new Map<number, { count: number; total: number }>();
+    for (const r of this.groups.all(shift.id) as GroupRow[]) {
+      addInto(all, r);
+      addInto(r.online ? online : offline, r);
+      addKeyed(byInsuranceType, r.insurance_type, r);
+      addKeyed(byVisitType, r.visit_type, r);
+      addKeyed(byState, r.state, r);
+      const h = hours.get(r.hour) ?? { count: 0, total: 0 };
+      if (!r.is_refund) h.count += r.n;
+      h.total += r.total;
+      hours.set(r.hour, h);
+    }
+    const movements = this.movements.all(shift.id) as CashMovementView[];
+    const cashIn = movements.filter((m) => m.direction === 'in').reduce((s, m) => s + m.amount, 0);
+    const cashOut = movements.filter((m) => m.direction === 'out').reduce((s, m) => s + m.amount, 0);
+    return {
+      shiftId: shift.id,
+      operatorId: shift.operator_id,
+      openedAt: shift.opened_at,
+      asOf: asOf.toISOString(),
+      all,
+      byInsuranceType,
+      byVisitType,
+      byState,
+      online,
+      offline,
+      hourly: [...hours.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([h, v]) => ({ hour: String(h).padStart(2, '0'), ...v })),
+      cash: {
+        openingFloat: shift.opening_float,
+        cashIn,
+        cashOut,
+        settlementCash: all.cash,
+        expected: shift.opening_float + cashIn - cashOut + all.cash,
+      },
+      movements,
+    };
+  }
+}
