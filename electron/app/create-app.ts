@@ -21,6 +21,7 @@ import { createDevicesPart, type DevicesPart } from '../devices/part';
 import { createSettlementPart, type SettlementPart } from '../settlement/part';
 import { createShiftPart, type ShiftPart } from '../shift/part';
 import { readStoredSettings } from './stored-settings';
+import { startBackupSchedule, type BackupSchedule } from '../db/backup';
 
 export interface AppOptions {
   dataDir: string;
@@ -84,6 +85,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const settlement = createSettlementPart(core, { policy, center, devices, shift });
   const parts = [policy, center, devices, shift, settlement];
 
+  // Security: scheduled, rotated online backups while the app runs (electron/db/backup.ts).
+  let backups: BackupSchedule | null = null;
+
   let closed = false;
   const app: App = {
     ...core,
@@ -96,10 +100,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async close() {
       if (closed) return;
       closed = true;
+      backups?.close();
       for (const p of [...parts].reverse()) await p.close();
       db.close();
     },
   };
   if (opts.background) for (const p of parts) p.start();
+  if (opts.background) backups = startBackupSchedule(core);
   return app;
 }

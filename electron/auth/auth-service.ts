@@ -1,6 +1,7 @@
 // Operators and sessions: login with PIN, lockout after repeated failures, idle lock,
 // and the role gate the dispatch asks before running any call.
 import type { OperatorView } from '../api/contract/auth';
+import type { OperatorRecord } from '../api/contract/security';
 import { AppError, type ApiError } from '../api/result';
 import { roleAllows, type RequiredRole, type Role } from '../api/roles';
 import type { Session } from '../api/session';
@@ -8,6 +9,8 @@ import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
 import type { AuditLog } from './audit';
 import { hashPin, verifyPin } from './pin';
+
+export type { OperatorRecord };
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -21,6 +24,18 @@ interface OperatorRow {
   failed_attempts: number;
   locked_until: string | null;
   active: number;
+  created_at: string;
+  pin_changed_at: string | null;
+}
+
+const DUMMY_HASH = hashPin('not-a-real-pin');
+
+/** A PIN that the operator number or a run of one digit would guess is refused. */
+export function checkPinStrength(pin: string, operatorId: string): void {
+  if (pin.length < 4 || pin.length > 64) throw new AppError('PIN_WEAK', '密码长度应为 4–64 位。');
+  if (pin === operatorId) throw new AppError('PIN_WEAK', '密码不能与工号相同。');
+  if (/^(.)\1+$/.test(pin)) throw new AppError('PIN_WEAK', '密码不能是同一个字符的重复（如 0000）。');
+  if ('01234567890'.includes(pin) || '09876543210'.includes(pin)) throw new AppError('PIN_WEAK', '密码不能是连续数字（如 1234 / 4321）。');
 }
 
 export class AuthService {
@@ -31,24 +46,150 @@ export class AuthService {
     private readonly idleLockMs = IDLE_LOCK_MINUTES * 60_000,
   ) {}
 
-  /** The role gate: null when the session may make a call needing `need`. */
+  /** When each logged-in session last made a gated call, by the app's clock (tests move it). */
+  private readonly lastSeen = new WeakMap<Session, number>();
+
+  /**
+   * The role gate: null when the session may make a call needing `need`. Also where the idle
+   * lock happens, and where a session of an operator disabled (or whose role changed) since
+   * login stops working.
+   */
   checkSession(session: Session, need: RequiredRole): ApiError | null {
     if (need === 'public') return null;
     if (!session.operator) return { code: 'AUTH_REQUIRED', message: '请先登录。' };
-    if (Date.now() - session.lastActivityAt > this.idleLockMs) {
+    const now = this.clock.now().getTime();
+    const seen = this.lastSeen.get(session) ?? now;
+    if (now - seen > this.idleLockMs) {
+      this.audit.append({ action: 'auth.idle-lock', operatorId: session.operator.id, subject: session.operator.id });
       session.operator = null;
+      this.lastSeen.delete(session);
       return { code: 'SESSION_LOCKED', message: '长时间未操作，已锁定。请重新输入工号和密码。' };
+    }
+    const row = this.db.prepare('SELECT role, active FROM operators WHERE id = ?').get(session.operator.id) as
+      | { role: Role; active: number }
+      | undefined;
+    if (!row || !row.active || row.role !== session.operator.role) {
+      session.operator = null;
+      this.lastSeen.delete(session);
+      return { code: 'AUTH_REQUIRED', message: '账号已被停用或权限已变更，请重新登录。' };
     }
     if (!roleAllows(session.operator.role, need)) {
       return { code: 'FORBIDDEN', message: `此操作需要${roleName(need)}权限。` };
     }
+    this.lastSeen.set(session, now);
     return null;
   }
 
-  addOperator(id: string, name: string, role: Role, pin: string): void {
-    this.db
-      .prepare('INSERT INTO operators (id, name, role, pin_hash, created_at) VALUES (?,?,?,?,?)')
-      .run(id, name, role, hashPin(pin), this.clock.now().toISOString());
+  /** Lock the window now (the cashier steps away); the operator must log in again. */
+  lock(session: Session): void {
+    if (session.operator) this.audit.append({ action: 'auth.lock', operatorId: session.operator.id, subject: session.operator.id });
+    session.operator = null;
+    this.lastSeen.delete(session);
+  }
+
+  /**
+   * Add an operator; `by` is the admin doing it (null: demo seed or first-run bootstrap).
+   * The PIN's strength is checked by the caller (the API), so the demo seed may use 1234.
+   */
+  addOperator(id: string, name: string, role: Role, pin: string, by: string | null = null): void {
+    this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM operators WHERE id = ?').get(id)) {
+        throw new AppError('OPERATOR_EXISTS', `工号 ${id} 已存在。`, { id });
+      }
+      const at = this.clock.now().toISOString();
+      this.db
+        .prepare('INSERT INTO operators (id, name, role, pin_hash, created_at, pin_changed_at) VALUES (?,?,?,?,?,?)')
+        .run(id, name, role, hashPin(pin), at, at);
+      this.audit.append({ action: 'operator.add', operatorId: by, subject: id, detail: { name, role } });
+    })();
+  }
+
+  listOperators(): OperatorRecord[] {
+    const now = this.clock.now();
+    return (this.db.prepare('SELECT * FROM operators ORDER BY id').all() as OperatorRow[]).map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      active: r.active === 1,
+      locked: Boolean(r.locked_until && new Date(r.locked_until) > now),
+      lockedUntil: r.locked_until && new Date(r.locked_until) > now ? r.locked_until : null,
+      failedAttempts: r.failed_attempts,
+      createdAt: r.created_at,
+      pinChangedAt: r.pin_changed_at,
+    }));
+  }
+
+  /** Disable (or re-enable) an operator; their open sessions stop at their next call. */
+  setActive(id: string, active: boolean, by: string | null): void {
+    this.db.transaction(() => {
+      const row = this.requireOperator(id);
+      if (!active && row.role === 'admin' && this.activeAdmins() <= 1 && row.active) {
+        throw new AppError('LAST_ADMIN', '不能停用最后一个管理员账号。请先添加另一个管理员。');
+      }
+      this.db.prepare('UPDATE operators SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
+      this.audit.append({ action: active ? 'operator.enable' : 'operator.disable', operatorId: by, subject: id });
+    })();
+  }
+
+  /** Lift a lockout after repeated wrong PINs. */
+  unlock(id: string, by: string | null): void {
+    this.db.transaction(() => {
+      this.requireOperator(id);
+      this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
+      this.audit.append({ action: 'operator.unlock', operatorId: by, subject: id });
+    })();
+  }
+
+  /** An admin sets someone's PIN (forgotten PIN); also lifts a lockout. Strength is checked by the caller. */
+  setPin(id: string, pin: string, by: string | null): void {
+    this.db.transaction(() => {
+      this.requireOperator(id);
+      this.db
+        .prepare('UPDATE operators SET pin_hash = ?, pin_changed_at = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?')
+        .run(hashPin(pin), this.clock.now().toISOString(), id);
+      this.audit.append({ action: 'operator.set-pin', operatorId: by, subject: id });
+    })();
+  }
+
+  /** The logged-in operator changes their own PIN, proving the old one (wrong tries count toward the lockout). */
+  changePin(session: Session, oldPin: string, newPin: string): void {
+    if (!session.operator) throw new AppError('AUTH_REQUIRED', '请先登录。');
+    const id = session.operator.id;
+    this.verify(id, oldPin, 'auth.change-pin');
+    if (oldPin === newPin) throw new AppError('PIN_UNCHANGED', '新密码不能与原密码相同。');
+    checkPinStrength(newPin, id);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE operators SET pin_hash = ?, pin_changed_at = ? WHERE id = ?').run(hashPin(newPin), this.clock.now().toISOString(), id);
+      this.audit.append({ action: 'auth.change-pin', operatorId: id, subject: id });
+    })();
+  }
+
+  /**
+   * A second person authorizes an action at the window (a supervisor approving a refund):
+   * their PIN is checked like a login (lockout applies) and their role must be at least `need`.
+   */
+  authorize(operatorId: string, pin: string, need: Role, purpose: string): OperatorView {
+    const op = this.verify(operatorId, pin, purpose);
+    if (!roleAllows(op.role, need)) {
+      this.audit.append({ action: `${purpose}.forbidden`, operatorId: op.id, subject: op.id, detail: { need } });
+      throw new AppError('FORBIDDEN', `此操作需要${roleName(need)}授权，工号 ${op.id} 无此权限。`);
+    }
+    return op;
+  }
+
+  private requireOperator(id: string): OperatorRow {
+    const row = this.db.prepare('SELECT * FROM operators WHERE id = ?').get(id) as OperatorRow | undefined;
+    if (!row) throw new AppError('OPERATOR_NOT_FOUND', `没有工号为 ${id} 的操作员。`, { id });
+    return row;
+  }
+
+  private activeAdmins(): number {
+    return (this.db.prepare("SELECT count(*) n FROM operators WHERE role = 'admin' AND active = 1").get() as { n: number }).n;
+  }
+
+  /** True when at least one active admin exists (the CLI's first-run bootstrap needs none). */
+  hasAdmin(): boolean {
+    return this.activeAdmins() > 0;
   }
 
   operatorCount(): number {
@@ -63,6 +204,8 @@ export class AuthService {
     const row = this.db.prepare('SELECT * FROM operators WHERE id = ?').get(operatorId) as OperatorRow | undefined;
     const now = this.clock.now();
     if (!row || !row.active) {
+      // Pay the same scrypt cost as a real check, so timing does not tell which numbers exist.
+      verifyPin(pin, DUMMY_HASH);
       this.audit.append({ action: `${purpose}.failed`, subject: operatorId, detail: { reason: 'unknown operator' } });
       throw new AppError('LOGIN_FAILED', '工号或密码不正确。');
     }
@@ -87,6 +230,7 @@ export class AuthService {
     const op = this.verify(operatorId, pin, 'auth.login');
     session.operator = op;
     session.lastActivityAt = Date.now();
+    this.lastSeen.set(session, this.clock.now().getTime());
     this.audit.append({ action: 'auth.login', operatorId: op.id, subject: op.id });
     return op;
   }

@@ -1,6 +1,135 @@
-// Where the database key comes from outside Electron: CASHIER_DB_KEY, or a key file in the
-// data dir (created on first use, readable by the owner only). Electron keeps it with the
-// OS's safeStorage instead (electron/main.ts). Filled out by the security work.
-export function resolveDbKey(_dataDir: string): string | undefined {
-  return process.env.CASHIER_DB_KEY || undefined;
+// Where the database key comes from.
+// - Electron: a random key kept encrypted by the OS (safeStorage: DPAPI on Windows, the
+//   keyring on Linux) in <dataDir>/db.key.safe; see resolveSafeStorageDbKey.
+// - Browser mode and the CLI: CASHIER_DB_KEY, or a random key in <dataDir>/db.key created on
+//   first use and readable by the owner only (0600); see resolveDbKey.
+// Losing the key loses the database (docs/SECURITY.md says what then).
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { AppError } from '../api/result';
+
+export const KEY_FILE = 'db.key';
+export const SAFE_KEY_FILE = 'db.key.safe';
+export const DB_FILE = 'cashier.db';
+
+/** 256 random bits, hex: the SQLCipher passphrase. */
+export function newDbKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * The key for the database in `dataDir` outside Electron: CASHIER_DB_KEY when set, else the key
+ * file (created with a fresh random key on first use). A database created before encryption
+ * existed (plain file, no key file yet) is encrypted in place with the new key.
+ */
+export function resolveDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.CASHIER_DB_KEY;
+  if (fromEnv) return fromEnv;
+  const file = join(dataDir, KEY_FILE);
+  if (existsSync(file)) return readKeyFile(file);
+  mkdirSync(dataDir, { recursive: true });
+  const key = newDbKey();
+  encryptPlainDatabase(join(dataDir, DB_FILE), key);
+  writeKeyFile(file, key);
+  return key;
+}
+
+/** The part of Electron's safeStorage this module needs (kept narrow so tests need no Electron). */
+export interface KeyVault {
+  isEncryptionAvailable(): boolean;
+  encryptString(plain: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
+/**
+ * The key inside Electron: kept encrypted by the OS in db.key.safe. When the OS offers no
+ * encryption (a Linux desktop without a keyring), falls back to the 0600 key file and says so
+ * through `warn`, because refusing to start would stop the clinic's window.
+ */
+export function resolveSafeStorageDbKey(dataDir: string, vault: KeyVault, warn: (msg: string) => void = () => undefined): string {
+  const safeFile = join(dataDir, SAFE_KEY_FILE);
+  if (existsSync(safeFile)) {
+    try {
+      return vault.decryptString(readFileSync(safeFile));
+    } catch (e) {
+      throw new AppError('DB_KEY_UNREADABLE', '无法用系统密钥库解开数据库密钥（换了电脑或系统账户？）。请按 docs/SECURITY.md「密钥丢失」处理。', {
+        cause: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
+  if (!vault.isEncryptionAvailable()) {
+    warn('OS key storage unavailable; the database key is kept in a 0600 key file instead');
+    return resolveDbKey(dataDir, {});
+  }
+  mkdirSync(dataDir, { recursive: true });
+  // A key file from browser mode / the CLI is moved into the OS store, then removed.
+  const plainFile = join(dataDir, KEY_FILE);
+  const key = existsSync(plainFile) ? readKeyFile(plainFile) : newDbKey();
+  if (!existsSync(plainFile)) encryptPlainDatabase(join(dataDir, DB_FILE), key);
+  writeFileSync(safeFile + '.tmp', vault.encryptString(key), { mode: 0o600 });
+  renameSync(safeFile + '.tmp', safeFile);
+  if (existsSync(plainFile)) {
+    // Overwrite before unlinking so the key does not linger in the file's old blocks (best effort).
+    writeFileSync(plainFile, '0'.repeat(64) + '\n');
+    unlinkSync(plainFile);
+  }
+  return key;
+}
+
+function readKeyFile(file: string): string {
+  if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
+    // Someone widened the permissions: narrow them again rather than refuse to start.
+    chmodSync(file, 0o600);
+  }
+  const key = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(key)) {
+    throw new AppError('DB_KEY_INVALID', `数据库密钥文件 ${file} 内容无效。请从备份恢复该文件，或按 docs/SECURITY.md「密钥丢失」处理。`);
+  }
+  return key;
+}
+
+function writeKeyFile(file: string, key: string): void {
+  // 'wx': never overwrite an existing key (two processes starting at once).
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    writeSync(fd, key + '\n');
+  } finally {
+    closeSync(fd);
+  }
+  if (process.platform !== 'win32') chmodSync(file, 0o600);
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** True when the file is an unencrypted SQLite database (its header is readable). */
+export function isPlainSqliteFile(file: string): boolean {
+  if (!existsSync(file) || statSync(file).size < SQLITE_HEADER.length) return false;
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    readSync(fd, head, 0, head.length, 0);
+    return head.equals(SQLITE_HEADER);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Encrypt a plain database file in place (rekey needs the rollback journal, not WAL). The cipher
+ * settings must match applyKey in electron/db/open.ts.
+ */
+export function encryptPlainDatabase(file: string, key: string): boolean {
+  if (!isPlainSqliteFile(file)) return false;
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = DELETE');
+    db.pragma(`cipher = 'sqlcipher'`);
+    db.pragma('legacy = 4');
+    db.rekey(Buffer.from(key, 'utf8'));
+  } finally {
+    db.close();
+  }
+  return true;
 }

@@ -1,0 +1,243 @@
+// Backups of the one database file: online copies taken while the app runs, rotated, checked,
+// and restored from.
+//
+// Why VACUUM INTO and not better-sqlite3's db.backup(): the SQLite backup API refuses an
+// encrypted source ("backup is not supported with incompatible source and target databases")
+// because it cannot key the target it opens. VACUUM INTO is just as online (one read
+// transaction; writers carry on under WAL), and SQLite3MultipleCiphers writes the copy
+// encrypted with the source's cipher and key, so a backup never holds patient data in clear.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { AppError } from '../api/result';
+import type { Clock } from '../app/clock';
+import type { Logger } from '../app/log';
+import type { Settings } from '../app/config';
+import { loadMigrations } from './migrate';
+import type { Db } from './open';
+
+export const DB_FILE = 'cashier.db';
+/** cashier-20260315-090000.db (UTC), so names sort by time. */
+const BACKUP_NAME = /^cashier-(\d{8})-(\d{6})(?:-(\d+))?\.db$/;
+/** Copies kept by rotation. */
+export const DEFAULT_KEEP = 14;
+/** How often a running app takes a scheduled copy. */
+export const DEFAULT_INTERVAL_MS = 6 * 3600_000;
+
+export interface BackupInfo {
+  file: string;
+  at: string;
+  bytes: number;
+}
+
+export function backupDirOf(dataDir: string, settings: Pick<Settings, 'backupDir'>): string {
+  return settings.backupDir ? resolve(settings.backupDir) : join(dataDir, 'backups');
+}
+
+function stamp(at: Date): string {
+  const s = at.toISOString();
+  return `${s.slice(0, 10).replaceAll('-', '')}-${s.slice(11, 19).replaceAll(':', '')}`;
+}
+
+/**
+ * Take a consistent copy of the open database into `dir` (or exactly to `out`). The copy is
+ * written under a temporary name and renamed, so a crash never leaves a half file that
+ * looks like a backup.
+ */
+export function backupNow(db: Db, opts: { dir?: string; out?: string; clock: Clock; kind: 'scheduled' | 'manual' }): BackupInfo {
+  const at = opts.clock.now();
+  let file: string;
+  if (opts.out) {
+    file = resolve(opts.out);
+    if (existsSync(file)) throw new AppError('BACKUP_EXISTS', `目标文件已存在：${file}。请换一个文件名，备份不会覆盖已有文件。`, { file });
+  } else {
+    const dir = resolve(opts.dir ?? '.');
+    mkdirSync(dir, { recursive: true });
+    file = join(dir, `cashier-${stamp(at)}.db`);
+    for (let n = 2; existsSync(file); n++) file = join(dir, `cashier-${stamp(at)}-${n}.db`);
+  }
+  const tmp = `${file}.partial`;
+  rmSync(tmp, { force: true });
+  try {
+    db.prepare('VACUUM INTO ?').run(tmp);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new AppError('BACKUP_FAILED', `备份失败：${e instanceof Error ? e.message : String(e)}。请检查备份目录是否存在、可写、空间是否足够。`, { file });
+  }
+  const bytes = statSync(file).size;
+  db.prepare('INSERT INTO backups (at, file, bytes, kind) VALUES (?,?,?,?)').run(at.toISOString(), file, bytes, opts.kind);
+  return { file, at: at.toISOString(), bytes };
+}
+
+/** Backups in `dir`, newest first (by the time in the name). */
+export function listBackups(dir: string): BackupInfo[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => ({ name, m: BACKUP_NAME.exec(name) }))
+    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ name, m }) => {
+      const [d, t] = [m[1]!, m[2]!];
+      const at = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}.000Z`;
+      return { file: join(dir, name), at, bytes: statSync(join(dir, name)).size, seq: Number(m[3] ?? 1) };
+    })
+    .sort((a, b) => (a.at === b.at ? b.seq - a.seq : a.at < b.at ? 1 : -1))
+    .map(({ file, at, bytes }) => ({ file, at, bytes }));
+}
+
+/** Delete all but the newest `keep` backups in `dir`; returns the removed files. */
+export function rotateBackups(db: Db | null, dir: string, keep: number, clock: Clock): string[] {
+  const removed = listBackups(dir).slice(Math.max(1, keep)).map((b) => b.file);
+  for (const f of removed) {
+    rmSync(f, { force: true });
+    db?.prepare('UPDATE backups SET removed_at = ? WHERE file = ? AND removed_at IS NULL').run(clock.now().toISOString(), f);
+  }
+  return removed;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  /** integrity_check's lines other than "ok", and foreign-key violations. */
+  problems: string[];
+}
+
+/** `PRAGMA integrity_check` plus the foreign-key check on an open database. */
+export function checkDatabase(db: Db): CheckReport {
+  const problems = (db.pragma('integrity_check') as Array<{ integrity_check: string }>)
+    .map((r) => r.integrity_check)
+    .filter((l) => l !== 'ok');
+  const fk = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>;
+  for (const v of fk.slice(0, 20)) problems.push(`foreign key: ${v.table} row ${v.rowid} → missing ${v.parent}`);
+  return { ok: problems.length === 0, problems };
+}
+
+/** Open a database file with the app's key, for checks and restores (cipher as in db/open.ts). */
+export function openKeyed(file: string, key: string | undefined, readonly: boolean): Db {
+  const db = new Database(file, { readonly, fileMustExist: true });
+  try {
+    if (key) {
+      db.pragma(`cipher = 'sqlcipher'`);
+      db.pragma('legacy = 4');
+      db.key(Buffer.from(key, 'utf8'));
+    }
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export interface RestoreReport {
+  restoredFrom: string;
+  /** Where the database that was replaced was kept (nothing is thrown away). */
+  previousSavedAs: string | null;
+  schemaVersion: number;
+}
+
+/**
+ * Replace the data dir's database with a backup. The app must not be running. The backup is
+ * checked first (opens with the key, passes the integrity check, is not newer than this
+ * program); the current database is copied aside before it is replaced.
+ */
+export function restoreDatabase(opts: { dataDir: string; from: string; key: string | undefined; clock: Clock }): RestoreReport {
+  const from = resolve(opts.from);
+  if (!existsSync(from)) throw new AppError('BACKUP_NOT_FOUND', `找不到备份文件：${from}`, { file: from });
+
+  let schemaVersion: number;
+  let candidate: Db;
+  try {
+    candidate = openKeyed(from, opts.key, true);
+  } catch {
+    throw new AppError('BACKUP_UNREADABLE', `无法打开备份文件 ${from}：不是本程序的备份，或加密密钥不同。数据库未改动。`, { file: from });
+  }
+  try {
+    const report = checkDatabase(candidate);
+    if (!report.ok) {
+      throw new AppError('BACKUP_DAMAGED', `备份文件未通过完整性检查，未恢复：${report.problems.slice(0, 3).join('；')}`, { problems: report.problems });
+    }
+    schemaVersion = candidate.pragma('user_version', { simple: true }) as number;
+  } finally {
+    candidate.close();
+  }
+  const latest = loadMigrations().length;
+  if (schemaVersion > latest) {
+    throw new AppError('DB_NEWER_THAN_APP', `备份的数据库版本（${schemaVersion}）比本程序（${latest}）新，不能用本程序恢复。`);
+  }
+
+  const target = join(opts.dataDir, DB_FILE);
+  let previousSavedAs: string | null = null;
+  if (existsSync(target)) {
+    const current = openKeyed(target, opts.key, false);
+    try {
+      // A TRUNCATE checkpoint reports busy when another connection is reading or writing: the
+      // app (or a CLI) is still running on this database, and replacing it under them would
+      // lose their work.
+      const [cp] = current.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+      if (cp && cp.busy) throw new AppError('DB_IN_USE', '数据库正在被使用（收费程序仍在运行？）。请先退出程序再恢复。');
+      previousSavedAs = join(opts.dataDir, `cashier.before-restore-${stamp(opts.clock.now())}.db`);
+      rmSync(previousSavedAs, { force: true });
+      current.prepare('VACUUM INTO ?').run(previousSavedAs);
+    } finally {
+      current.close();
+    }
+  }
+  const tmp = `${target}.restoring`;
+  copyFileSync(from, tmp);
+  for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true });
+  renameSync(tmp, target);
+  return { restoredFrom: from, previousSavedAs, schemaVersion };
+}
+
+export interface BackupSchedule {
+  /** Take a scheduled copy now if the last one is older than the interval (also run by the timer). */
+  tick(): BackupInfo | null;
+  close(): void;
+}
+
+/**
+ * Scheduled backups while the app runs: one at start when the last is older than the
+ * interval, then every interval; each followed by rotation. Failures are logged, never fatal
+ * (the window must keep working when a USB backup drive is unplugged).
+ */
+export function startBackupSchedule(core: {
+  db: Db;
+  dataDir: string;
+  settings: Pick<Settings, 'backupDir'>;
+  clock: Clock;
+  log: Logger;
+}, opts: { intervalMs?: number; keep?: number; timer?: boolean } = {}): BackupSchedule {
+  const intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const keep = opts.keep ?? DEFAULT_KEEP;
+  const dir = backupDirOf(core.dataDir, core.settings);
+  const tick = (): BackupInfo | null => {
+    try {
+      const last = core.db.prepare("SELECT max(at) at FROM backups WHERE kind = 'scheduled' AND removed_at IS NULL").get() as { at: string | null };
+      if (last.at && core.clock.now().getTime() - new Date(last.at).getTime() < intervalMs) return null;
+      const info = backupNow(core.db, { dir, clock: core.clock, kind: 'scheduled' });
+      const removed = rotateBackups(core.db, dir, keep, core.clock);
+      core.log.info('scheduled backup taken', { file: info.file, bytes: info.bytes, rotatedOut: removed.length });
+      return info;
+    } catch (e) {
+      core.log.error('scheduled backup failed', { dir, error: e instanceof Error ? e.message : String(e) });
+      return null;
+    }
+  };
+  let timer: NodeJS.Timeout | null = null;
+  let first: NodeJS.Immediate | null = null;
+  if (opts.timer !== false) {
+    // Checked every 10 minutes against the interval, so a suspended laptop catches up on wake.
+    timer = setInterval(tick, Math.min(intervalMs, 10 * 60_000));
+    timer.unref();
+    first = setImmediate(tick);
+  }
+  return {
+    tick,
+    close() {
+      if (timer) clearInterval(timer);
+      if (first) clearImmediate(first);
+      timer = null;
+      first = null;
+    },
+  };
+}
