@@ -1,0 +1,83 @@
+// Always visible: center (online/offline/sandbox), upload queue (depth, oldest age), policy
+// version and age, each device's state, who is logged in, and the language switch.
+import type { StatusSnapshot } from '../../../electron/api/contract/system';
+import type { MessageKey } from '../i18n';
+import { useT } from '../i18n/use-t';
+import { agoSince } from '../lib/time';
+import { useApp } from '../state/store';
+
+function Cell(props: { label: string; value: string; tone: 'ok' | 'warn' | 'bad' | 'plain'; testId: string }) {
+  return (
+    <div className={`status-cell tone-${props.tone}`} data-testid={props.testId}>
+      <span className="status-label">{props.label}</span>
+      <span className="status-value">{props.value}</span>
+    </div>
+  );
+}
+
+export function StatusBar() {
+  const t = useT();
+  const { status, nowMs, operator, info, lang, setLang, conn } = useApp();
+  const s: StatusSnapshot | null = status;
+
+  const centerValue = s
+    ? `${t(s.center.mode === 'online' ? 'status.center.online' : 'status.center.offline')}${s.center.sandbox ? ` · ${t('status.center.sandbox')}` : ''}`
+    : '—';
+  const queueValue = !s
+    ? '—'
+    : s.outbox.depth === 0
+      ? t('status.queue.empty')
+      : t('status.queue.items', { n: s.outbox.depth, age: agoSince(s.outbox.oldestQueuedAt, nowMs, t) ?? '—' }) +
+        (s.outbox.failing > 0 ? ` · ${t('status.queue.failing', { n: s.outbox.failing })}` : '');
+  const policyValue =
+    !s || s.policy.seq === 0
+      ? t('status.policy.none')
+      : t('status.policy.value', { version: s.policy.version ?? '?', seq: s.policy.seq, age: agoSince(s.policy.appliedAt, nowMs, t) ?? '—' });
+
+  return (
+    <header className="status-bar" data-testid="status-bar">
+      <Cell
+        testId="status-center"
+        label={t('status.center')}
+        value={centerValue}
+        tone={!s ? 'plain' : s.center.mode === 'online' ? 'ok' : 'bad'}
+      />
+      <Cell testId="status-queue" label={t('status.queue')} value={queueValue} tone={!s ? 'plain' : s.outbox.failing > 0 ? 'bad' : s.outbox.depth > 0 ? 'warn' : 'ok'} />
+      <Cell testId="status-policy" label={t('status.policy')} value={policyValue} tone={!s || s.policy.seq === 0 ? 'bad' : 'ok'} />
+      <div className="status-cell status-devices" data-testid="status-devices">
+        <span className="status-label">{t('status.devices')}</span>
+        {!s || s.devices.length === 0 ? (
+          <span className="status-value">{t('status.devices.none')}</span>
+        ) : (
+          s.devices.map((d) => (
+            <span key={d.id} className={`device tone-${d.state === 'ready' ? 'ok' : d.state === 'connecting' || d.state === 'paper-near-end' ? 'warn' : 'bad'}`} title={d.detail ?? ''}>
+              {d.name}：{t(`status.device.${d.state}` as MessageKey)}
+            </span>
+          ))
+        )}
+      </div>
+      <div className="status-spacer" />
+      {info?.demo ? <span className="demo-badge">{t('status.demo')}</span> : null}
+      {operator ? (
+        <span className="status-operator" data-testid="status-operator">
+          {t('status.operator')}：{operator.name}（{operator.id}）
+        </span>
+      ) : null}
+      <button type="button" className="lang-switch" data-testid="lang-switch" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
+        {t('lang.switch')}
+      </button>
+      {conn !== 'open' ? <span className="conn-lost">{t(conn === 'connecting' ? 'conn.connecting' : 'conn.lost')}</span> : null}
+    </header>
+  );
+}
+
+export function OfflineBanner() {
+  const t = useT();
+  const provisional = useApp((s) => s.status?.offlineProvisional ?? false);
+  if (!provisional) return null;
+  return (
+    <div className="offline-banner" role="alert" data-testid="offline-banner">
+      {t('banner.offline')}
+    </div>
+  );
+}

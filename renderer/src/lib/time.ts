@@ -1,0 +1,49 @@
+// Ages and dates for the status bar and patient panel.
+import type { Translate } from '../i18n';
+
+/** How long ago, in words: "刚刚", "3 分钟前"… (ms may be negative when clocks differ: "just now"). */
+export function formatAgo(ms: number, t: Translate): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 10) return t('age.justNow');
+  if (s < 60) return t('age.seconds', { n: s });
+  const m = Math.floor(s / 60);
+  if (m < 60) return t('age.minutes', { n: m });
+  const h = Math.floor(m / 60);
+  if (h < 48) return t('age.hours', { n: h });
+  return t('age.days', { n: Math.floor(h / 24) });
+}
+
+/** Age since an ISO time, or null when the time is missing or unreadable. */
+export function agoSince(iso: string | null | undefined, nowMs: number, t: Translate): string | null {
+  if (!iso) return null;
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return null;
+  return formatAgo(nowMs - at, t);
+}
+
+/** Whole years between a birth date (YYYY-MM-DD or YYYYMMDD) and today (YYYY-MM-DD). */
+export function ageInYears(birthDate: string, today: string): number | null {
+  const b = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(birthDate);
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
+  if (!b || !d) return null;
+  let age = Number(d[1]) - Number(b[1]);
+  const beforeBirthday = Number(d[2]) * 100 + Number(d[3]) < Number(b[2]) * 100 + Number(b[3]);
+  if (beforeBirthday) age -= 1;
+  return age >= 0 ? age : null;
+}
+
+/** Local calendar date YYYY-MM-DD (the visit date). */
+export function localDate(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** HH:MM:SS local, for lists. */
+export function localTime(iso: string): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -1,0 +1,3 @@
+export function Cashier() {
+  return null;
+}

@@ -1,0 +1,57 @@
+// Operator login: id + PIN, keyboard only (Enter submits, Tab moves).
+import { useState, type FormEvent } from 'react';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { ErrorLine, ShortcutBar } from '../components/common';
+import { useT } from '../i18n/use-t';
+import { useApp } from '../state/store';
+
+export function Login() {
+  const t = useT();
+  const demo = useApp((s) => s.info?.demo ?? false);
+  const setOperator = useApp((s) => s.setOperator);
+  const go = useApp((s) => s.go);
+  const [operatorId, setOperatorId] = useState('');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    const r = await api.call('auth.login', { operatorId, pin });
+    setBusy(false);
+    setPin('');
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    setError(null);
+    setOperator(r.value);
+    go('shift');
+  };
+
+  return (
+    <main className="screen screen-login">
+      <form className="panel login-panel" onSubmit={submit} data-testid="login-form">
+        <h1>{t('login.title')}</h1>
+        <label>
+          {t('login.operatorId')}
+          <input autoFocus name="operatorId" data-testid="login-id" value={operatorId} onChange={(e) => setOperatorId(e.target.value)} autoComplete="username" />
+        </label>
+        <label>
+          {t('login.pin')}
+          <input name="pin" type="password" data-testid="login-pin" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="current-password" />
+        </label>
+        <button type="submit" className="primary" disabled={busy} data-testid="login-submit">
+          {t('login.submit')}
+        </button>
+        <ErrorLine error={error} testId="login-error" />
+        <p className="hint">{t('login.hint')}</p>
+        {demo ? <p className="hint demo-hint">{t('login.demoHint')}</p> : null}
+      </form>
+      <ShortcutBar keys={['key.Enter']} />
+    </main>
+  );
+}

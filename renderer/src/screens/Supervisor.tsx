@@ -1,0 +1,3 @@
+export function Supervisor() {
+  return null;
+}

@@ -1,0 +1,67 @@
+// The window a cashier first sees: status bar, login (wrong PIN refused in Chinese, right PIN
+// accepted), English switch. Real browser mode on a temp data dir, real headless Chromium.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+
+let mode: BrowserMode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mode = await startBrowserMode();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+});
+
+describe('cashier window shell', () => {
+  it('shows the status bar and the login form in Chinese, and hides the token from the address bar', async () => {
+    await page.goto(mode.url);
+    await page.getByTestId('login-form').waitFor();
+    // The status bar is filled from system.status (not the placeholder dash).
+    await page.waitForFunction(() => !document.querySelector('[data-testid="status-center"] .status-value')?.textContent?.includes('—'));
+    expect(await page.getByTestId('status-center').textContent()).toMatch(/医保中心/);
+    expect(await page.getByTestId('status-policy').textContent()).toMatch(/目录/);
+    expect(await page.getByTestId('status-queue').textContent()).toMatch(/上传队列/);
+    expect(await page.locator('h1').textContent()).toBe('操作员登录');
+    expect(page.url()).not.toContain('token=');
+    await screenshot(page, 'shell-01-login');
+  });
+
+  it('refuses a wrong PIN with a Chinese message and logs in with the right one', async () => {
+    await page.getByTestId('login-id').fill('1001');
+    await page.getByTestId('login-pin').fill('0000');
+    await page.keyboard.press('Enter');
+    const err = page.getByTestId('login-error');
+    await err.waitFor();
+    expect(await err.textContent()).toMatch(/[\u4e00-\u9fa5]/);
+    await screenshot(page, 'shell-02-login-refused');
+
+    await page.getByTestId('login-pin').fill('1234');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('shift-form').waitFor();
+    expect(await page.getByTestId('status-operator').textContent()).toContain('1001');
+    await screenshot(page, 'shell-03-shift');
+  });
+
+  it('switches to English and back', async () => {
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.getByTestId('status-center').textContent()).toMatch(/Center/);
+    await screenshot(page, 'shell-04-english');
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  });
+
+  it('after a reload the token is taken from sessionStorage and the session is asked again', async () => {
+    await page.reload();
+    // A new WebSocket is a new session: back at the login screen, status bar still filled.
+    await page.getByTestId('login-form').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="status-center"] .status-value')?.textContent?.includes('—'));
+  });
+});
