@@ -1,0 +1,271 @@
+// The one adapter for the wire: message ids, envelope, signing, HTTP(S) with certificate
+// verification, timeouts, size limits, and the classification of every outcome.
+// Nothing else in the app builds a request or reads a response body.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { AppError } from '../api/result';
+import { chinaDateTime, type Clock } from '../app/clock';
+import type { Logger } from '../app/log';
+import type { Db } from '../db/open';
+import { buildEnvelope, classifyResponse, type CenterOutcome } from './wire/envelope';
+import { formatMsgId, nextMsgIdState, type MsgIdState } from './wire/msgid';
+
+export type { CenterOutcome } from './wire/envelope';
+
+export interface CenterClientConfig {
+  /** Base URL; requests go to `${url}/tx`. */
+  url: string;
+  institutionCode: string;
+  institutionName: string;
+  institutionSecret: string;
+  areaCode: string;
+  /** PEM file with the only CA trusted for https (pinning a private network's CA); '' = system CAs. */
+  caFile: string;
+  defaultTimeoutMs?: number;
+  /** Larger answers are cut off and classified unknown (protects memory). */
+  maxResponseBytes?: number;
+}
+
+export interface SendOptions {
+  /** Resend with a fixed id (retries, reversals); a new id is made when absent. */
+  msgid?: string;
+  timeoutMs?: number;
+  /** Overrides the size limit (the full policy table is the one big answer). */
+  maxResponseBytes?: number;
+  /** Insured person's region for the envelope (from 1101). */
+  insuplcAdmdvs?: string;
+  operator?: { id: string; name: string };
+  /** Download progress of the answer body. */
+  onProgress?: (receivedBytes: number, totalBytes: number | null) => void;
+}
+
+/** What one exchange told us about reachability: `reached` false = network-level failure. */
+export interface ContactReport {
+  reached: boolean;
+  at: string;
+  error: string | null;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+
+export function signBody(body: string | Buffer, secret: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/**
+ * A new 30-character message id. The sequence is persisted in the same step it is taken
+ * (an IMMEDIATE transaction), so ids are unique across restarts and across processes
+ * sharing one database file, whatever the clock does.
+ */
+export function takeMsgId(db: Db, clock: Clock, institutionCode: string): string {
+  const take = db.transaction(() => {
+    const row = db.prepare('SELECT stamp, seq FROM center_msgid WHERE id = 1').get() as MsgIdState | undefined;
+    const next = nextMsgIdState(row ?? { stamp: '', seq: 0 }, clock.now());
+    db.prepare('INSERT INTO center_msgid (id, stamp, seq) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq').run(next.stamp, next.seq);
+    return next;
+  });
+  return formatMsgId(institutionCode, take.immediate());
+}
+
+export class CenterClient {
+  private readonly agent: http.Agent;
+  private readonly contactListeners = new Set<(r: ContactReport) => void>();
+  private readonly target: URL;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly config: CenterClientConfig,
+  ) {
+    this.target = new URL(config.url.replace(/\/+$/, '') + '/tx');
+    if (this.target.protocol === 'https:') {
+      // rejectUnauthorized stays on: a pinned CA narrows trust, it never switches checks off.
+      const ca = config.caFile ? readCa(config.caFile) : undefined;
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: true, ...(ca ? { ca } : {}) });
+    } else if (this.target.protocol === 'http:') {
+      this.agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    } else {
+      throw new AppError('CENTER_URL_INVALID', `医保中心地址必须以 http:// 或 https:// 开头：${config.url}`);
+    }
+  }
+
+  get url(): string {
+    return this.config.url;
+  }
+
+  /** A new 30-character message id (see takeMsgId). */
+  newMsgId(): string {
+    return takeMsgId(this.db, this.clock, this.config.institutionCode);
+  }
+
+  /** The sign-in number from the last 9001, '' before the first. */
+  signNo(): string {
+    const row = this.db.prepare("SELECT value FROM center_state WHERE key = 'sign_no'").get() as { value: string } | undefined;
+    return row?.value ?? '';
+  }
+
+  setSignNo(signNo: string): void {
+    this.db
+      .prepare("INSERT INTO center_state (key, value, updated_at) VALUES ('sign_no', ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+      .run(signNo, this.clock.now().toISOString());
+  }
+
+  onContact(fn: (r: ContactReport) => void): () => void {
+    this.contactListeners.add(fn);
+    return () => this.contactListeners.delete(fn);
+  }
+
+  /** Send one transaction. Never throws: every outcome is classified. */
+  async send(infno: string, input: object, opts: SendOptions = {}): Promise<CenterOutcome> {
+    let msgid: string;
+    try {
+      msgid = opts.msgid ?? this.newMsgId();
+    } catch (e) {
+      return { kind: 'unknown', msgid: opts.msgid ?? '', reason: `无法生成报文号：${e instanceof Error ? e.message : String(e)}` };
+    }
+    const envelope = buildEnvelope(infno, msgid, input, {
+      institutionCode: this.config.institutionCode,
+      institutionName: this.config.institutionName,
+      areaCode: this.config.areaCode,
+      ...(opts.insuplcAdmdvs ? { insuplcAdmdvs: opts.insuplcAdmdvs } : {}),
+      signNo: this.signNo(),
+      operatorId: opts.operator?.id ?? 'system',
+      operatorName: opts.operator?.name ?? '系统',
+      infTime: chinaDateTime(this.clock.now()),
+    });
+    const body = Buffer.from(JSON.stringify(envelope), 'utf8');
+    const signature = signBody(body, this.config.institutionSecret);
+    const r = await this.post(body, signature, opts);
+    const at = this.clock.now().toISOString();
+    let outcome: CenterOutcome;
+    if (r.kind === 'network') {
+      outcome = { kind: 'unknown', msgid, reason: r.reason };
+      this.report({ reached: false, at, error: r.reason });
+    } else if (r.status !== 200) {
+      outcome = { kind: 'unknown', msgid, reason: `中心返回 HTTP ${r.status}` };
+      this.report({ reached: true, at, error: outcome.reason });
+    } else {
+      outcome = classifyResponse(msgid, r.text);
+      this.report({ reached: true, at, error: outcome.kind === 'unknown' ? outcome.reason : null });
+    }
+    // Bodies carry identities: the log gets the transaction, the id and the class only.
+    if (outcome.kind !== 'success') this.log.warn('center exchange', { infno, msgid, kind: outcome.kind, detail: 'reason' in outcome ? outcome.reason : outcome.message });
+    return outcome;
+  }
+
+  close(): void {
+    this.agent.destroy();
+    this.contactListeners.clear();
+  }
+
+  private report(r: ContactReport): void {
+    for (const fn of this.contactListeners) {
+      try {
+        fn(r);
+      } catch (e) {
+        this.log.error('center contact listener failed', { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+
+  private post(
+    body: Buffer,
+    signature: string,
+    opts: SendOptions,
+  ): Promise<{ kind: 'network'; reason: string } | { kind: 'http'; status: number; text: string }> {
+    const timeoutMs = opts.timeoutMs ?? this.config.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = opts.maxResponseBytes ?? this.config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const lib = this.target.protocol === 'https:' ? https : http;
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (v: { kind: 'network'; reason: string } | { kind: 'http'; status: number; text: string }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(v);
+      };
+      const req = lib.request(this.target, {
+        method: 'POST',
+        agent: this.agent,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': body.length,
+          'x-signature': signature,
+        },
+      });
+      // One deadline for the whole exchange (connect, send, wait, read), not per socket event.
+      const timer = setTimeout(() => {
+        finish({ kind: 'network', reason: `等待中心应答超时（${timeoutMs} 毫秒）` });
+        req.destroy();
+      }, timeoutMs);
+      req.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'network', reason: describeNetworkError(e) }));
+      req.on('response', (res) => {
+        const declared = Number(res.headers['content-length']);
+        const total = Number.isFinite(declared) && declared >= 0 ? declared : null;
+        if (total !== null && total > maxBytes) {
+          finish({ kind: 'network', reason: `中心应答过大（${total} 字节，上限 ${maxBytes}）` });
+          res.destroy();
+          req.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        res.on('data', (c: Buffer) => {
+          received += c.length;
+          if (received > maxBytes) {
+            finish({ kind: 'network', reason: `中心应答过大（超过 ${maxBytes} 字节）` });
+            res.destroy();
+            req.destroy();
+            return;
+          }
+          chunks.push(c);
+          opts.onProgress?.(received, total);
+        });
+        res.on('end', () => {
+          if (total !== null && received < total) {
+            finish({ kind: 'network', reason: `中心应答不完整（收到 ${received}/${total} 字节）` });
+            return;
+          }
+          finish({ kind: 'http', status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('aborted', () => finish({ kind: 'network', reason: `中心应答中途断开（收到 ${received} 字节）` }));
+        res.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'network', reason: describeNetworkError(e) }));
+      });
+      req.end(body);
+    });
+  }
+}
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new AppError('CENTER_CA_UNREADABLE', `无法读取医保中心 CA 证书文件 ${file}：${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+}
+
+function describeNetworkError(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return '中心拒绝连接（ECONNREFUSED）';
+    case 'ECONNRESET':
+      return '连接被中心重置（ECONNRESET），交易结果未知';
+    case 'ENOTFOUND':
+      return '找不到中心主机（ENOTFOUND）';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `网络不可达（${e.code}）`;
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+    case 'CERT_HAS_EXPIRED':
+      return `中心证书校验失败（${e.code}）：请检查 centerCaFile 设置`;
+    default:
+      return `与中心通信失败（${e.code ?? e.message}）`;
+  }
+}

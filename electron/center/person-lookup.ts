@@ -1,0 +1,85 @@
+// Person lookup (1101) with the local cache: a live answer is cached under the credential
+// used and under the ID number, so a known patient can be settled while the center is away.
+import { AppError } from '../api/result';
+import type { PersonView } from '../api/contract/center';
+import type { Clock } from '../app/clock';
+import type { Db } from '../db/open';
+import type { CenterOutcome, SendOptions } from './client';
+import type { CertType } from './wire/codes';
+import { personFromOutput, personOutputSchema, type PersonCore } from './wire/person';
+
+export interface PersonCredential {
+  certType: CertType;
+  certNo: string;
+  cardSn?: string;
+}
+
+export interface PersonLookupDeps {
+  db: Db;
+  clock: Clock;
+  isOnline(): boolean;
+  send(infno: string, input: object, opts?: SendOptions): Promise<CenterOutcome>;
+}
+
+interface CacheRow {
+  view: string;
+  cached_at: string;
+}
+
+export function readCachedPerson(db: Db, certType: CertType, certNo: string): PersonView | null {
+  const row = db.prepare('SELECT view, cached_at FROM center_person_cache WHERE cert_type = ? AND cert_no = ?').get(certType, certNo) as CacheRow | undefined;
+  if (!row) return null;
+  return { ...(JSON.parse(row.view) as PersonCore), source: 'cache', cachedAt: row.cached_at };
+}
+
+function writeCache(db: Db, cred: PersonCredential, core: PersonCore, at: string): void {
+  const put = db.prepare(
+    `INSERT INTO center_person_cache (cert_type, cert_no, card_sn, psn_no, view, cached_at) VALUES (?,?,?,?,?,?)
+     ON CONFLICT(cert_type, cert_no) DO UPDATE SET card_sn = excluded.card_sn, psn_no = excluded.psn_no, view = excluded.view, cached_at = excluded.cached_at`,
+  );
+  const json = JSON.stringify(core);
+  db.transaction(() => {
+    put.run(cred.certType, cred.certNo, cred.cardSn ?? null, core.psnNo, json, at);
+    if (cred.certType !== '02' && core.certNo) put.run('02', core.certNo, null, core.psnNo, json, at);
+  })();
+}
+
+function fromCacheOr(db: Db, cred: PersonCredential, why: string): PersonView {
+  const cached = readCachedPerson(db, cred.certType, cred.certNo);
+  if (cached) return cached;
+  throw new AppError(
+    'CENTER_OFFLINE_NOT_CACHED',
+    `${why}，且本机没有此人的缓存信息：无法医保结算。请稍后重试，或按自费收费。`,
+    { certType: cred.certType },
+  );
+}
+
+export async function lookupPerson(deps: PersonLookupDeps, cred: PersonCredential, operator?: { id: string; name: string }): Promise<PersonView> {
+  if (!deps.isOnline()) return fromCacheOr(deps.db, cred, '医保中心当前无法连接');
+  const data: Record<string, string> = { mdtrt_cert_type: cred.certType, mdtrt_cert_no: cred.certNo };
+  if (cred.cardSn) data.card_sn = cred.cardSn;
+  const outcome = await deps.send('1101', { data }, { timeoutMs: 8_000, ...(operator ? { operator } : {}) });
+  switch (outcome.kind) {
+    case 'success': {
+      const parsed = personOutputSchema.safeParse(outcome.output);
+      if (!parsed.success) {
+        throw new AppError('CENTER_ANSWER_INVALID', '医保中心返回的人员信息格式不正确，未使用。请重试；如反复出现，请联系技术支持。', {
+          issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`),
+        });
+      }
+      const core = personFromOutput(parsed.data);
+      const at = deps.clock.now().toISOString();
+      writeCache(deps.db, cred, core, at);
+      return { ...core, source: 'live', cachedAt: at };
+    }
+    case 'rejected':
+      if (outcome.code === 'PERSON_NOT_FOUND' || /未找到|不存在|not found/i.test(outcome.message)) {
+        throw new AppError('PERSON_NOT_FOUND', `医保中心未找到此人：${outcome.message}。请核对卡号或证件号。`, { centerCode: outcome.code });
+      }
+      throw new AppError('PERSON_REJECTED', `医保中心拒绝查询：${outcome.message}`, { centerCode: outcome.code });
+    case 'busy':
+      return fromCacheOr(deps.db, cred, `医保中心繁忙（${outcome.message}）`);
+    case 'unknown':
+      return fromCacheOr(deps.db, cred, `医保中心未应答（${outcome.reason}）`);
+  }
+}
