@@ -103,7 +103,10 @@ CREATE TABLE outbox (
   reviewed_by     TEXT,                           -- supervisor who handled a rejection
   reviewed_at     TEXT
 );
-CREATE INDEX outbox_open ON outbox (state, next_attempt_at) WHERE state IN ('queued', 'sent', 'unknown');
+-- The worker scans open rows in commit order; the partial index keeps that scan off the
+-- (ever growing) resolved history.
+CREATE INDEX outbox_open ON outbox (id) WHERE state IN ('queued', 'sent', 'unknown');
+CREATE INDEX outbox_state ON outbox (state);
 CREATE INDEX outbox_person ON outbox (psn_no, id);
 CREATE INDEX outbox_settlement ON outbox (settlement_id);
 

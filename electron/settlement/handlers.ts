@@ -1,5 +1,39 @@
-// Handlers of the settlement calls.
+// Handlers of the settlement and outbox calls.
 import type { settlementCalls } from '../api/contract/settlement';
 import type { HandlersFor } from '../api/handler-types';
+import { AppError } from '../api/result';
+import type { Session } from '../api/session';
+import { pendingBillView } from './reader';
 
-export const settlementHandlers: HandlersFor<typeof settlementCalls> = {};
+function operatorOf(session: Session) {
+  if (!session.operator) throw new AppError('NOT_LOGGED_IN', '请先登录。');
+  return session.operator;
+}
+
+export const settlementHandlers: HandlersFor<typeof settlementCalls> = {
+  'settlement.preview': (input, { app }) => app.settlement.preview(input),
+  'settlement.settle': (input, { app, session }) => app.settlement.settle(input, operatorOf(session)),
+  'settlement.list': ({ date }, { app }) => app.settlement.list(date),
+  'settlement.get': ({ id }, { app }) => {
+    const v = app.settlement.get(id);
+    if (!v) throw new AppError('SETTLEMENT_NOT_FOUND', `找不到结算 ${id}`, { id });
+    return v;
+  },
+  'settlement.refund': ({ id, supervisorId, supervisorPin, reason }, { app, session }) =>
+    app.settlement.refund(id, { id: supervisorId, pin: supervisorPin }, reason, operatorOf(session)),
+  'settlement.pendingBills': ({ certNo }, { app }) => app.settlement.bills.pending(certNo).map(pendingBillView),
+  'settlement.adjustments': ({ includeReviewed }, { app }) => app.settlement.reader.adjustments(includeReviewed),
+  'settlement.rejections': ({ includeReviewed }, { app }) => app.settlement.reader.rejections(includeReviewed),
+  'settlement.review': ({ kind, id }, { app, session }) => {
+    const op = operatorOf(session);
+    const now = app.clock.now().toISOString();
+    const sql =
+      kind === 'adjustment'
+        ? 'UPDATE adjustments SET reviewed_by = ?, reviewed_at = ? WHERE id = ? AND reviewed_by IS NULL'
+        : "UPDATE outbox SET reviewed_by = ?, reviewed_at = ? WHERE id = ? AND state = 'rejected' AND reviewed_by IS NULL";
+    const r = app.db.prepare(sql).run(op.id, now, id);
+    if (r.changes !== 1) throw new AppError('NOTHING_TO_REVIEW', '没有这条待处理记录（可能已处理）。', { kind, id });
+    return null;
+  },
+  'outbox.status': (_in, { app }) => app.settlement.outboxStatus(),
+};

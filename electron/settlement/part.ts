@@ -1,15 +1,111 @@
-// The settlement part of the app: its services on the shared core. (Filled by the settlement work.)
+// The settlement part: bills in, the journal (settle / refund), the upload outbox worker, the
+// watched bill folder and the HIS endpoint, on the shared core.
+import type { OperatorView } from '../api/contract/auth';
 import type { CoreApp } from '../app/core';
-import type { CenterPart } from '../center/part';
-import type { DevicesPart } from '../devices/part';
-import type { PolicyPart } from '../policy/part';
-import type { ShiftPart } from '../shift/part';
+import { chinaDate } from '../app/clock';
+import { OutboxStore } from '../outbox/store';
+import { OutboxWorker, type WorkerOptions } from '../outbox/worker';
+import { BillStore } from './bills';
+import { HisEndpoint } from './his-endpoint';
+import { BillInbox } from './inbox';
+import { SettlementJournal, type PreviewRequest, type SettleRequest } from './journal';
+import type { CenterPort, DevicesPort, PolicyPort, ShiftPort } from './ports';
+import { SettlementReader } from './reader';
 
-export function createSettlementPart(_core: CoreApp, _deps: { policy: PolicyPart; center: CenterPart; devices: DevicesPart; shift: ShiftPart }) {
+export interface SettlementDeps {
+  policy: PolicyPort;
+  center: CenterPort;
+  devices: DevicesPort;
+  shift: ShiftPort;
+}
+
+export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
+  const outboxStore = new OutboxStore(core.db);
+  const bills = new BillStore(core);
+  const reader = new SettlementReader(core);
+  const inbox = new BillInbox(core, bills);
+  let his: HisEndpoint | null = null;
+  let closed = false;
+
+  // The status bar's queue facts; recomputed at most every 250 ms while answers stream in.
+  let statusTimer: NodeJS.Timeout | null = null;
+  const publishNow = () => {
+    if (closed) return;
+    const s = reader.outboxStatus();
+    core.status.set('outbox', { depth: s.depth, oldestQueuedAt: s.oldestQueuedAt, failing: reader.failingCount() });
+    core.status.set('offlineProvisional', !deps.center.isOnline());
+  };
+  const publish = () => {
+    if (statusTimer || closed) return;
+    statusTimer = setTimeout(() => {
+      statusTimer = null;
+      try {
+        publishNow();
+      } catch {
+        // closing
+      }
+    }, 250);
+    statusTimer.unref?.();
+  };
+
+  const worker = new OutboxWorker(core, deps.center, outboxStore, (a) => {
+    const state = reader.row(a.settlementId)?.state ?? a.state;
+    core.events.emit('settlement.changed', { settlementId: a.settlementId, state });
+    publish();
+  });
+
+  const journal = new SettlementJournal(core, {
+    ...deps,
+    outbox: outboxStore,
+    bills,
+    reader,
+    afterCommit: () => {
+      publish();
+      // Online: attempt the upload at once. Offline it waits for the worker's next look.
+      if (deps.center.isOnline()) worker.kick();
+    },
+  });
+
+  let unsubscribe: (() => void) | void = undefined;
+
   return {
-    /** Begin background work (timers, workers, device polling). */
-    start(): void {},
-    async close(): Promise<void> {},
+    journal,
+    reader,
+    bills,
+    inbox,
+    worker,
+    get his(): HisEndpoint | null {
+      return his;
+    },
+    preview: (req: PreviewRequest) => journal.preview(req),
+    settle: (req: SettleRequest, operator: OperatorView) => journal.settle(req, operator),
+    refund: (id: string, supervisor: { id: string; pin: string }, reason: string, operator: OperatorView) => journal.refund(id, supervisor, reason, operator),
+    get: (id: string) => reader.view(id),
+    list: (date?: string) => reader.list(date ?? chinaDate(core.clock.now())),
+    outboxStatus: () => reader.outboxStatus(),
+    drain: (opts: { untilEmpty?: boolean; timeoutMs?: number } = {}) => worker.drain(opts),
+    /** Tests and the CLI tune the worker (concurrency, backoff). */
+    configureOutbox: (opts: Partial<WorkerOptions>) => worker.configure(opts),
+    /** Begin background work: outbox worker, bill inbox, HIS endpoint. */
+    start(): void {
+      worker.start();
+      inbox.start();
+      his = new HisEndpoint(core, bills);
+      his.start().catch((e: unknown) => core.log.warn('HIS endpoint did not start', { error: String(e) }));
+      unsubscribe = deps.center.onConnectivity?.((online) => {
+        publish();
+        if (online) worker.kick();
+      });
+      publishNow();
+    },
+    async close(): Promise<void> {
+      closed = true;
+      if (statusTimer) clearTimeout(statusTimer);
+      if (typeof unsubscribe === 'function') unsubscribe();
+      inbox.close();
+      await his?.close();
+      await worker.close();
+    },
   };
 }
 

@@ -1,2 +1,255 @@
-// Settlement calls. (Filled by the settlement work.)
-export const settlementCalls = {};
+// Settlement calls: preview and settle a bill, refunds, the journal, imported bills, the
+// supervisor's work lists, and the upload outbox. PURE (zod and types only).
+import { z } from 'zod';
+import type { ExplanationLine, SplitResult } from '../../policy/split/types';
+import { call } from './define';
+
+const decimal = z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
+
+export const personRefSchema = z
+  .object({
+    certType: z.enum(['01', '02', '03']),
+    certNo: z.string().trim().min(1).max(64),
+    cardSn: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const settlementVisitSchema = z
+  .object({
+    visitType: z.enum(['outpatient', 'chronic', 'inpatient']),
+    /** Defaults to today (China time). */
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    /** Defaults to 1 (community clinic). */
+    hospitalLevel: z.number().int().min(1).max(3).optional(),
+    diagnoses: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
+  })
+  .strict();
+
+export const settlementItemSchema = z
+  .object({
+    code: z.string().trim().min(1).max(50),
+    name: z.string().max(200).optional(),
+    unitPrice: decimal,
+    quantity: decimal,
+    ownPay: z.boolean().optional(),
+  })
+  .strict();
+
+export const settleInputSchema = z
+  .object({
+    person: personRefSchema,
+    visit: settlementVisitSchema,
+    items: z.array(settlementItemSchema).min(1).max(500),
+    useAccount: z.boolean().default(true),
+    /** Why the bill was typed in at the window rather than taken from the HIS. */
+    manualEntryReason: z.string().trim().min(1).max(200).optional(),
+    /** The pending bill (settlement.pendingBills) this settles. */
+    billId: z.string().min(1).max(64).optional(),
+    /** A supervisor's approval when an offline settlement is above the offline limits. */
+    supervisorId: z.string().trim().min(1).max(32).optional(),
+    supervisorPin: z.string().min(4).max(64).optional(),
+  })
+  .strict();
+
+export type SettleInput = z.input<typeof settleInputSchema>;
+
+export type SettlementState = 'provisional' | 'confirmed' | 'adjusted' | 'rejected' | 'refunded';
+export type UploadState = 'queued' | 'sent' | 'unknown' | 'confirmed' | 'adjusted' | 'rejected' | 'reversed';
+
+/** Money of a settlement, fen (SPLIT-MODEL result fields). */
+export interface SettlementMoney {
+  total: number;
+  fullOwnPay: number;
+  overLimitSelfPay: number;
+  preSelfPay: number;
+  eligible: number;
+  deductible: number;
+  fundPay: number;
+  coPay: number;
+  overCapSelfPay: number;
+  criticalIllnessPay: number;
+  personalTotal: number;
+  accountPay: number;
+  cashPay: number;
+}
+
+export interface LineWarning {
+  lineNo: number;
+  code: string;
+  kind: 'ownPay' | 'restriction' | 'overLimit' | 'classC' | 'preSelfPay';
+  text: string;
+}
+
+export interface SettlementPreview {
+  split: SplitResult;
+  warnings: LineWarning[];
+  policySeq: number;
+  policyVersion: string;
+  /** True when settling now would be offline (provisional). */
+  provisional: boolean;
+  person: { psnNo: string; name: string; insuranceType: string; personGroup: string; accountBalance: number; source: 'live' | 'cache' };
+  /** Set when an offline settlement of this amount needs a supervisor (over the offline limits). */
+  needsSupervisor: boolean;
+}
+
+export interface UploadView {
+  outboxId: number;
+  kind: 'upload' | 'cancel' | 'reversal';
+  infno: string;
+  msgid: string;
+  state: UploadState;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string;
+  deadlineAt: string;
+  resolvedAt: string | null;
+  rejectCode: string | null;
+  rejectReason: string | null;
+}
+
+export interface AdjustmentView {
+  id: number;
+  settlementId: string;
+  field: string;
+  localAmount: number;
+  centerAmount: number;
+  difference: number;
+  createdAt: string;
+  reviewedBy: string | null;
+}
+
+export interface SettlementLineView {
+  lineNo: number;
+  code: string;
+  name: string;
+  class: string;
+  unitPrice: string;
+  quantity: string;
+  ownPay: boolean;
+  reason: string | null;
+  amount: number;
+}
+
+export interface SettlementSummary {
+  id: string;
+  createdAt: string;
+  visitDate: string;
+  operatorId: string;
+  shiftId: string;
+  psnNo: string;
+  psnName: string;
+  insuranceType: string;
+  visitType: string;
+  online: boolean;
+  provisional: boolean;
+  state: SettlementState;
+  refundOf: string | null;
+  total: number;
+  cashPay: number;
+  uploadState: UploadState | null;
+}
+
+export interface SettlementView extends SettlementSummary {
+  certType: string;
+  certNo: string;
+  personGroup: string;
+  policySeq: number;
+  policyVersion: string;
+  scheme: string;
+  money: SettlementMoney;
+  lines: SettlementLineView[];
+  explanation: ExplanationLine[];
+  uploads: UploadView[];
+  adjustments: AdjustmentView[];
+  refundedBy: string | null;
+  supervisorId: string | null;
+  manualEntryReason: string | null;
+  /** Receipt print job started right after the commit (null when printing could not start). */
+  printJobId: number | null;
+}
+
+export interface PendingBillView {
+  id: string;
+  billId: string | null;
+  source: 'file' | 'inbox' | 'http' | 'window';
+  sourceRef: string;
+  receivedAt: string;
+  credential: { certType: '01' | '02' | '03'; certNo: string; cardSn?: string };
+  patientName: string | null;
+  visit: { visitType: 'outpatient' | 'chronic' | 'inpatient'; date: string; hospitalLevel?: number; diagnoses?: string[] };
+  useAccount: boolean;
+  items: { code: string; name?: string; unitPrice: string; quantity: string; ownPay?: boolean }[];
+}
+
+export interface RejectionView {
+  outboxId: number;
+  settlementId: string;
+  infno: string;
+  msgid: string;
+  psnNo: string;
+  psnName: string;
+  total: number;
+  rejectCode: string | null;
+  reason: string | null;
+  resolvedAt: string | null;
+  reviewedBy: string | null;
+}
+
+export interface OutboxStatus {
+  /** Open items (queued, sent, unknown). */
+  depth: number;
+  byState: Record<UploadState, number>;
+  oldestQueuedAt: string | null;
+  /** Open items whose upload deadline is near (last quarter of the window) or past. */
+  deadlines: { outboxId: number; settlementId: string; deadlineAt: string; past: boolean; state: UploadState; attempts: number; lastError: string | null }[];
+}
+
+export const settlementCalls = {
+  'settlement.preview': call({
+    input: settleInputSchema.omit({ manualEntryReason: true, billId: true, supervisorId: true, supervisorPin: true }),
+    role: 'cashier',
+    summary: '试算：按当前目录与参保信息计算分割，不保存',
+  }).returns<SettlementPreview>(),
+  'settlement.settle': call({ input: settleInputSchema, role: 'cashier', summary: '结算：一次事务保存结算、上传报文与审计，然后打印小票', audit: true }).returns<SettlementView>(),
+  'settlement.list': call({
+    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    role: 'cashier',
+    summary: '当日（或指定日期）结算列表',
+  }).returns<SettlementSummary[]>(),
+  'settlement.get': call({ input: z.object({ id: z.string().min(1).max(64) }).strict(), role: 'cashier', summary: '结算详情' }).returns<SettlementView>(),
+  'settlement.refund': call({
+    input: z
+      .object({
+        id: z.string().min(1).max(64),
+        supervisorId: z.string().trim().min(1).max(32),
+        supervisorPin: z.string().min(4).max(64),
+        reason: z.string().trim().min(1).max(200),
+      })
+      .strict(),
+    role: 'cashier',
+    summary: '退费：整笔冲销（需主管授权）',
+    audit: true,
+  }).returns<SettlementView>(),
+  'settlement.pendingBills': call({
+    input: z.object({ certNo: z.string().trim().min(1).max(64).optional() }).strict(),
+    role: 'cashier',
+    summary: '待结算账单（HIS 推送、文件导入）',
+  }).returns<PendingBillView[]>(),
+  'settlement.adjustments': call({
+    input: z.object({ includeReviewed: z.boolean().default(false) }).strict(),
+    role: 'supervisor',
+    summary: '中心调整过金额的结算（逐字段差额）',
+  }).returns<AdjustmentView[]>(),
+  'settlement.rejections': call({
+    input: z.object({ includeReviewed: z.boolean().default(false) }).strict(),
+    role: 'supervisor',
+    summary: '中心拒绝的上传（待主管处理）',
+  }).returns<RejectionView[]>(),
+  'settlement.review': call({
+    input: z.object({ kind: z.enum(['adjustment', 'rejection']), id: z.number().int().positive() }).strict(),
+    role: 'supervisor',
+    summary: '主管确认已处理一条调整或拒绝',
+    audit: true,
+  }).returns<null>(),
+  'outbox.status': call({ input: z.object({}).strict(), role: 'cashier', summary: '上传队列：深度、各状态数量、最早待传、临近/超过时限' }).returns<OutboxStatus>(),
+};

@@ -1,0 +1,238 @@
+// The upload worker: sends due outbox items to the center with bounded concurrency, one item
+// per person at a time and in commit order, retrying busy/unknown outcomes with the same msgid
+// after an exponential, jittered delay. A stuck item only holds back its own person's later
+// items; everyone else's keep flowing.
+import type { CoreApp } from '../app/core';
+import type { CenterPort } from '../settlement/ports';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { applyOutcome, type AppliedOutcome } from './outcome';
+import { OutboxStore, type OutboxRow } from './store';
+
+export interface WorkerOptions {
+  concurrency: number;
+  backoff: BackoffOptions;
+  /** Per request; past it the outcome is unknown and the item is retried with the same msgid. */
+  requestTimeoutMs: number;
+  /** Longest sleep between looks at the table while running. */
+  pollMs: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { concurrency: 4, backoff: DEFAULT_BACKOFF, requestTimeoutMs: 15_000, pollMs: 1_000 };
+
+export interface DrainResult {
+  attempted: number;
+  confirmed: number;
+  adjusted: number;
+  rejected: number;
+  retrying: number;
+  remaining: number;
+  timedOut: boolean;
+}
+
+export class OutboxWorker {
+  private opts: WorkerOptions;
+  private readonly inflight = new Map<number, Promise<void>>();
+  private readonly personsInFlight = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private drains = 0;
+  private closed = false;
+  private stats: DrainResult = emptyStats();
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly core: CoreApp,
+    private readonly center: CenterPort,
+    readonly store: OutboxStore,
+    private readonly onApplied: (a: AppliedOutcome) => void,
+    opts: Partial<WorkerOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_WORKER_OPTIONS, ...opts };
+  }
+
+  configure(opts: Partial<WorkerOptions>): void {
+    this.opts = { ...this.opts, ...opts };
+  }
+
+  start(): void {
+    if (this.closed) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Something was just committed: look now instead of at the next poll. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) this.schedule(0);
+    else this.pump();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inflight.values()]);
+    for (const w of this.waiters) w();
+  }
+
+  inFlight(): number {
+    return this.inflight.size;
+  }
+
+  /**
+   * Send what is due. Without `untilEmpty`: one pass over the items due now (each sent once).
+   * With it: keep going (sleeping through backoff delays) until nothing is open or `timeoutMs`.
+   */
+  async drain(opts: { untilEmpty?: boolean; timeoutMs?: number } = {}): Promise<DrainResult> {
+    if (this.closed) return { ...emptyStats(), remaining: this.store.openCount() };
+    const before = { ...this.stats };
+    const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+    this.drains++;
+    let timedOut = false;
+    try {
+      if (opts.untilEmpty) {
+        while (this.store.openCount() > 0) {
+          if (this.closed) break;
+          if (Date.now() >= deadline) {
+            timedOut = true;
+            break;
+          }
+          this.pump();
+          await this.waitForProgress(Math.min(deadline - Date.now(), this.sleepHint()));
+        }
+      } else {
+        // One pass: everything due at the start, once.
+        const seen = new Set<number>();
+        for (;;) {
+          const sent = this.pump(seen);
+          if (sent === 0 && this.inflight.size === 0) break;
+          if (Date.now() >= deadline) {
+            timedOut = true;
+            break;
+          }
+          await this.waitForProgress(Math.min(deadline - Date.now(), this.opts.pollMs));
+        }
+      }
+      if (timedOut || this.closed) await Promise.allSettled([...this.inflight.values()]);
+    } finally {
+      this.drains--;
+    }
+    const s = this.stats;
+    return {
+      attempted: s.attempted - before.attempted,
+      confirmed: s.confirmed - before.confirmed,
+      adjusted: s.adjusted - before.adjusted,
+      rejected: s.rejected - before.rejected,
+      retrying: s.retrying - before.retrying,
+      remaining: this.store.openCount(),
+      timedOut,
+    };
+  }
+
+  private active(): boolean {
+    return !this.closed && (this.running || this.drains > 0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed || !this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+      this.schedule(this.sleepHint());
+    }, Math.max(0, ms));
+    this.timer.unref?.();
+  }
+
+  /** How long until something may become due (bounded by the poll interval). */
+  private sleepHint(): number {
+    const next = this.store.nextAttemptAt();
+    if (!next) return this.opts.pollMs;
+    const ms = new Date(next).getTime() - this.core.clock.now().getTime();
+    return Math.max(5, Math.min(this.opts.pollMs, ms));
+  }
+
+  private waitForProgress(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, Math.max(1, ms));
+      this.waiters.add(done);
+    });
+  }
+
+  /** Fill free slots with due items; returns how many were started. */
+  private pump(onlyOnce?: Set<number>): number {
+    if (this.closed) return 0;
+    let started = 0;
+    let afterId = 0;
+    while (this.inflight.size < this.opts.concurrency) {
+      const batch = this.store.due(this.core.clock.now(), Math.max(64, this.opts.concurrency * 4), afterId);
+      if (!batch.length) break;
+      for (const row of batch) {
+        afterId = row.id;
+        if (this.inflight.size >= this.opts.concurrency) break;
+        if (this.inflight.has(row.id) || this.personsInFlight.has(row.psn_no)) continue;
+        if (onlyOnce) {
+          if (onlyOnce.has(row.id)) continue;
+          onlyOnce.add(row.id);
+        }
+        if (this.startOne(row)) started++;
+      }
+    }
+    return started;
+  }
+
+  private startOne(row: OutboxRow): boolean {
+    const now = this.core.clock.now();
+    // If we die with the request in the air, the item is retried once this time has passed.
+    const retryAt = new Date(now.getTime() + this.opts.requestTimeoutMs + backoffDelay(row.attempts + 1, this.opts.backoff));
+    if (!this.store.claim(row.id, now, retryAt)) return false;
+    this.personsInFlight.add(row.psn_no);
+    const p = this.sendOne(row).finally(() => {
+      this.inflight.delete(row.id);
+      this.personsInFlight.delete(row.psn_no);
+      for (const w of [...this.waiters]) w();
+      if (this.active()) this.pump();
+    });
+    this.inflight.set(row.id, p);
+    return true;
+  }
+
+  private async sendOne(row: OutboxRow): Promise<void> {
+    this.stats.attempted++;
+    let input: object;
+    try {
+      input = JSON.parse(row.payload) as object;
+    } catch {
+      input = {};
+    }
+    const outcome = await this.center.client
+      .send(row.infno, input, { msgid: row.msgid, timeoutMs: this.opts.requestTimeoutMs })
+      .catch((e: unknown) => ({ kind: 'unknown' as const, msgid: row.msgid, reason: e instanceof Error ? e.message : String(e) }));
+    if (this.closed && outcome.kind !== 'success' && outcome.kind !== 'rejected') return;
+    const retryAt = new Date(this.core.clock.now().getTime() + backoffDelay(row.attempts + 1, this.opts.backoff));
+    let applied: AppliedOutcome;
+    try {
+      applied = applyOutcome(this.core, row, outcome, retryAt);
+    } catch (e) {
+      // The database is closing or broken: the row stays 'sent' and is resent (same msgid) later.
+      this.core.log.warn('outbox: could not record an answer', { id: row.id, error: String(e) });
+      return;
+    }
+    if (!applied.applied) return;
+    if (applied.state === 'confirmed') this.stats.confirmed++;
+    else if (applied.state === 'adjusted') this.stats.adjusted++;
+    else if (applied.state === 'rejected') this.stats.rejected++;
+    else this.stats.retrying++;
+    this.onApplied(applied);
+  }
+}
+
+function emptyStats(): DrainResult {
+  return { attempted: 0, confirmed: 0, adjusted: 0, rejected: 0, retrying: 0, remaining: 0, timedOut: false };
+}

@@ -1,0 +1,244 @@
+// Bill files and posts: the documented formats (docs/SETTLEMENT.md), validated with zod.
+// PURE: text in, bills or a precise error out. A file is accepted whole or not at all.
+import { z } from 'zod';
+import { AppError } from '../api/result';
+
+const decimal = z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
+const positiveDecimal = decimal.refine((s) => /[1-9]/.test(s), '必须大于 0');
+
+export const billItemSchema = z
+  .object({
+    code: z.string().trim().min(1).max(50),
+    name: z.string().max(200).optional(),
+    unitPrice: decimal,
+    quantity: positiveDecimal,
+    ownPay: z.boolean().optional(),
+  })
+  .strict();
+
+export const credentialSchema = z
+  .object({
+    certType: z.enum(['01', '02', '03']),
+    certNo: z.string().trim().min(1).max(64),
+    cardSn: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const visitSchema = z
+  .object({
+    visitType: z.enum(['outpatient', 'chronic', 'inpatient']),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+    hospitalLevel: z.number().int().min(1).max(3).optional(),
+    diagnoses: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
+  })
+  .strict();
+
+export const billSchema = z
+  .object({
+    format: z.literal('bill/1').optional(),
+    billId: z.string().trim().min(1).max(64).optional(),
+    credential: credentialSchema,
+    patientName: z.string().max(50).optional(),
+    visit: visitSchema,
+    useAccount: z.boolean().default(true),
+    items: z.array(billItemSchema).min(1).max(500),
+  })
+  .strict();
+
+export type Bill = z.output<typeof billSchema>;
+export type BillItemIn = z.output<typeof billItemSchema>;
+
+/** A JSON bill file: one bill object, or {format:"bill/1", bills:[...]}, or an array of bills. */
+export const billFileSchema = z.union([
+  billSchema,
+  z.array(billSchema).min(1).max(1000),
+  z.object({ format: z.literal('bill/1'), bills: z.array(billSchema).min(1).max(1000) }).strict(),
+]);
+
+function zodMessage(e: z.ZodError): { message: string; path: string } {
+  const first = e.issues[0];
+  const path = first ? first.path.join('.') : '';
+  return { message: first ? `${path || '(根)'}：${first.message}` : '格式错误', path };
+}
+
+export function parseBillJson(text: string): Bill[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new AppError('BILL_INVALID', `账单文件不是有效的 JSON：${(e as Error).message}`, { path: '' });
+  }
+  return parseBillValue(raw);
+}
+
+export function parseBillValue(raw: unknown): Bill[] {
+  const parsed = billFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Report the error of the single-bill reading when the input looks like one bill.
+    const single = billSchema.safeParse(raw);
+    const err = !Array.isArray(raw) && !(typeof raw === 'object' && raw && 'bills' in raw) && !single.success ? single.error : parsed.error;
+    const { message, path } = zodMessage(err);
+    throw new AppError('BILL_INVALID', `账单格式错误：${message}`, { path });
+  }
+  const v = parsed.data;
+  const bills = Array.isArray(v) ? v : 'bills' in v ? v.bills : [v];
+  assertUniqueIds(bills);
+  return bills;
+}
+
+function assertUniqueIds(bills: Bill[]): void {
+  const seen = new Set<string>();
+  for (const b of bills) {
+    if (!b.billId) continue;
+    if (seen.has(b.billId)) throw new AppError('BILL_INVALID', `账单号重复：${b.billId}`, { billId: b.billId });
+    seen.add(b.billId);
+  }
+}
+
+// ---- CSV (HIS export) -------------------------------------------------------------------------
+
+export const CSV_COLUMNS = [
+  'bill_id',
+  'cert_type',
+  'cert_no',
+  'card_sn',
+  'patient_name',
+  'visit_type',
+  'visit_date',
+  'hospital_level',
+  'diagnoses',
+  'use_account',
+  'code',
+  'name',
+  'unit_price',
+  'quantity',
+  'own_pay',
+] as const;
+const REQUIRED = ['bill_id', 'cert_type', 'cert_no', 'visit_type', 'visit_date', 'code', 'unit_price', 'quantity'] as const;
+/** Columns that describe the bill, not the line: every row of one bill must agree on them. */
+const BILL_LEVEL = ['cert_type', 'cert_no', 'card_sn', 'patient_name', 'visit_type', 'visit_date', 'hospital_level', 'diagnoses', 'use_account'] as const;
+
+/** RFC 4180 rows: quoted fields, doubled quotes, CRLF or LF. */
+export function parseCsvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  const s = text.replace(/^\uFEFF/, '');
+  while (i < s.length) {
+    const c = s[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (s[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+    i++;
+  }
+  if (quoted) throw new AppError('BILL_INVALID', 'CSV 文件中引号未闭合', { path: `row ${rows.length + 1}` });
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => !(r.length === 1 && r[0]!.trim() === ''));
+}
+
+function flag(v: string, rowNo: number, col: string, dflt: boolean): boolean {
+  const t = v.trim();
+  if (t === '') return dflt;
+  if (t === '1' || t.toLowerCase() === 'true' || t === '是') return true;
+  if (t === '0' || t.toLowerCase() === 'false' || t === '否') return false;
+  throw new AppError('BILL_INVALID', `第 ${rowNo} 行 ${col} 应为 1 或 0：${t}`, { path: `row ${rowNo}.${col}` });
+}
+
+export function parseBillCsv(text: string): Bill[] {
+  const rows = parseCsvRows(text);
+  if (rows.length < 2) throw new AppError('BILL_INVALID', 'CSV 账单至少需要表头和一行明细', { path: '' });
+  const header = rows[0]!.map((h) => h.trim().toLowerCase());
+  for (const r of REQUIRED) {
+    if (!header.includes(r)) throw new AppError('BILL_INVALID', `CSV 表头缺少列 ${r}`, { path: 'header', column: r });
+  }
+  for (const h of header) {
+    if (!(CSV_COLUMNS as readonly string[]).includes(h)) throw new AppError('BILL_INVALID', `CSV 表头有未知列 ${h}`, { path: 'header', column: h });
+  }
+  const byId = new Map<string, { first: Record<string, string>; firstRow: number; items: unknown[] }>();
+  rows.slice(1).forEach((cells, idx) => {
+    const rowNo = idx + 2;
+    if (cells.length !== header.length) {
+      throw new AppError('BILL_INVALID', `第 ${rowNo} 行有 ${cells.length} 列，表头有 ${header.length} 列`, { path: `row ${rowNo}` });
+    }
+    const rec: Record<string, string> = {};
+    header.forEach((h, i) => (rec[h] = cells[i]!.trim()));
+    const id = rec['bill_id']!;
+    if (!id) throw new AppError('BILL_INVALID', `第 ${rowNo} 行缺少 bill_id`, { path: `row ${rowNo}.bill_id` });
+    let g = byId.get(id);
+    if (!g) {
+      g = { first: rec, firstRow: rowNo, items: [] };
+      byId.set(id, g);
+    } else {
+      for (const col of BILL_LEVEL) {
+        if ((rec[col] ?? '') !== (g.first[col] ?? '')) {
+          throw new AppError('BILL_INVALID', `第 ${rowNo} 行的 ${col} 与第 ${g.firstRow} 行（同一账单 ${id}）不一致`, { path: `row ${rowNo}.${col}` });
+        }
+      }
+    }
+    g.items.push({
+      code: rec['code'],
+      ...(rec['name'] ? { name: rec['name'] } : {}),
+      unitPrice: rec['unit_price'],
+      quantity: rec['quantity'],
+      ...(flag(rec['own_pay'] ?? '', rowNo, 'own_pay', false) ? { ownPay: true } : {}),
+    });
+  });
+  const bills: Bill[] = [];
+  for (const [id, g] of byId) {
+    const f = g.first;
+    const level = f['hospital_level'] ?? '';
+    const diagnoses = (f['diagnoses'] ?? '').split(/[;；|]/).map((d) => d.trim()).filter(Boolean);
+    const raw = {
+      billId: id,
+      credential: { certType: f['cert_type'], certNo: f['cert_no'], ...(f['card_sn'] ? { cardSn: f['card_sn'] } : {}) },
+      ...(f['patient_name'] ? { patientName: f['patient_name'] } : {}),
+      visit: {
+        visitType: f['visit_type'],
+        date: f['visit_date'],
+        ...(level ? { hospitalLevel: /^\d+$/.test(level) ? Number(level) : level } : {}),
+        ...(diagnoses.length ? { diagnoses } : {}),
+      },
+      useAccount: flag(f['use_account'] ?? '', g.firstRow, 'use_account', true),
+      items: g.items,
+    };
+    const parsed = billSchema.safeParse(raw);
+    if (!parsed.success) {
+      const { message, path } = zodMessage(parsed.error);
+      throw new AppError('BILL_INVALID', `账单 ${id}（第 ${g.firstRow} 行起）格式错误：${message}`, { path: `bill ${id}.${path}` });
+    }
+    bills.push(parsed.data);
+  }
+  return bills;
+}
+
+/** Decode file bytes: UTF-8 (with or without BOM); HIS exports in GBK are decoded as such. */
+export function parseBillFile(name: string, text: string): Bill[] {
+  if (/\.csv$/i.test(name)) return parseBillCsv(text);
+  if (/\.json$/i.test(name)) return parseBillJson(text);
+  throw new AppError('BILL_INVALID', `不支持的账单文件类型（只接受 .json 或 .csv）：${name}`, { path: name });
+}

@@ -1,0 +1,121 @@
+// Pending bills from the HIS and files: stored whole in one transaction, or not at all.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import iconv from 'iconv-lite';
+import { AppError } from '../api/result';
+import type { CoreApp } from '../app/core';
+import { parseBillFile, type Bill } from './bill-format';
+
+export type BillSource = 'file' | 'inbox' | 'http' | 'window';
+
+export interface PendingBill extends Bill {
+  id: string;
+  source: BillSource;
+  sourceRef: string;
+  receivedAt: string;
+  state: 'pending' | 'settled' | 'discarded';
+  settlementId: string | null;
+}
+
+interface BillRow {
+  id: string;
+  source: BillSource;
+  source_ref: string;
+  external_id: string | null;
+  received_at: string;
+  cert_type: '01' | '02' | '03';
+  cert_no: string;
+  card_sn: string | null;
+  psn_name: string | null;
+  visit: string;
+  items: string;
+  use_account: number;
+  state: PendingBill['state'];
+  settlement_id: string | null;
+}
+
+/** File bytes → text: UTF-8 when valid, else GBK (what many HIS exports on Windows write). */
+export function decodeBillBytes(buf: Buffer): string {
+  const utf8 = buf.toString('utf8');
+  return utf8.includes('\uFFFD') ? iconv.decode(buf, 'gbk') : utf8;
+}
+
+function rowToBill(r: BillRow): PendingBill {
+  return {
+    id: r.id,
+    ...(r.external_id ? { billId: r.external_id } : {}),
+    credential: { certType: r.cert_type, certNo: r.cert_no, ...(r.card_sn ? { cardSn: r.card_sn } : {}) },
+    ...(r.psn_name ? { patientName: r.psn_name } : {}),
+    visit: JSON.parse(r.visit) as Bill['visit'],
+    useAccount: r.use_account === 1,
+    items: JSON.parse(r.items) as Bill['items'],
+    source: r.source,
+    sourceRef: r.source_ref,
+    receivedAt: r.received_at,
+    state: r.state,
+    settlementId: r.settlement_id,
+  };
+}
+
+export class BillStore {
+  constructor(private readonly core: CoreApp) {}
+
+  /** Store every bill or none; a bill number seen before refuses the whole batch. */
+  add(bills: Bill[], source: BillSource, sourceRef: string): PendingBill[] {
+    const db = this.core.db;
+    const insert = db.prepare(
+      `INSERT INTO bills (id, source, source_ref, external_id, received_at, cert_type, cert_no, card_sn, psn_name, visit, items, use_account)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+    );
+    const exists = db.prepare('SELECT id FROM bills WHERE external_id = ?');
+    const at = this.core.clock.now().toISOString();
+    return db.transaction(() => {
+      const ids: string[] = [];
+      for (const b of bills) {
+        if (b.billId && exists.get(b.billId)) {
+          throw new AppError('BILL_DUPLICATE', `账单 ${b.billId} 已导入过，本文件未导入任何账单`, { billId: b.billId });
+        }
+        const id = randomUUID();
+        insert.run(
+          id, source, sourceRef, b.billId ?? null, at, b.credential.certType, b.credential.certNo, b.credential.cardSn ?? null,
+          b.patientName ?? null, JSON.stringify(b.visit), JSON.stringify(b.items), b.useAccount ? 1 : 0,
+        );
+        ids.push(id);
+      }
+      this.core.audit.append({ action: 'bill.import', subject: sourceRef, detail: { source, count: bills.length, billIds: bills.map((b) => b.billId ?? null) } });
+      return ids.map((id) => this.get(id)!);
+    })();
+  }
+
+  importFile(path: string, source: BillSource = 'file'): PendingBill[] {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(path);
+    } catch (e) {
+      throw new AppError('BILL_FILE_UNREADABLE', `无法读取账单文件 ${path}：${(e as Error).message}`, { path });
+    }
+    const bills = parseBillFile(path, decodeBillBytes(buf));
+    return this.add(bills, source, basename(path));
+  }
+
+  get(id: string): PendingBill | null {
+    const r = this.core.db.prepare('SELECT * FROM bills WHERE id = ?').get(id) as BillRow | undefined;
+    return r ? rowToBill(r) : null;
+  }
+
+  pending(certNo?: string): PendingBill[] {
+    const rows = (
+      certNo
+        ? this.core.db.prepare("SELECT * FROM bills WHERE state = 'pending' AND cert_no = ? ORDER BY received_at, rowid").all(certNo)
+        : this.core.db.prepare("SELECT * FROM bills WHERE state = 'pending' ORDER BY received_at, rowid LIMIT 500").all()
+    ) as BillRow[];
+    return rows.map(rowToBill);
+  }
+
+  /** Inside the settle transaction. */
+  markSettled(id: string, settlementId: string): void {
+    const r = this.core.db.prepare("UPDATE bills SET state = 'settled', settlement_id = ? WHERE id = ? AND state = 'pending'").run(settlementId, id);
+    if (r.changes !== 1) throw new AppError('BILL_NOT_PENDING', `账单 ${id} 不存在或已结算`, { billId: id });
+  }
+}

@@ -1,0 +1,84 @@
+// Loopback HTTP endpoint for an HIS: POST /bills with `Authorization: Bearer <token>` and a
+// bill/1 JSON body (docs/SETTLEMENT.md). Listens on 127.0.0.1 only. The token is generated
+// once per data dir and kept in <dataDir>/his-token (readable by the installing user only).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { isAppError } from '../api/result';
+import type { CoreApp } from '../app/core';
+import { parseBillJson } from './bill-format';
+import type { BillStore } from './bills';
+
+const MAX_BODY = 1024 * 1024;
+
+export function hisToken(dataDir: string): string {
+  const file = join(dataDir, 'his-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = randomBytes(24).toString('hex');
+  writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+export class HisEndpoint {
+  private server: Server | null = null;
+  readonly token: string;
+  url = '';
+
+  constructor(
+    private readonly core: CoreApp,
+    private readonly bills: BillStore,
+  ) {
+    this.token = hisToken(core.dataDir);
+  }
+
+  async start(port = 0): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    writeFileSync(join(this.core.dataDir, 'his-endpoint.json'), JSON.stringify({ url: `${this.url}/bills` }) + '\n');
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const h = req.headers.authorization ?? '';
+    const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7).trim() : '');
+    const want = Buffer.from(this.token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || req.url !== '/bills') return send(404, { code: 'NOT_FOUND', message: '只支持 POST /bills' });
+    if (!this.authorized(req)) return send(401, { code: 'UNAUTHORIZED', message: '令牌无效' });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > MAX_BODY) return send(413, { code: 'BILL_TOO_LARGE', message: '账单超过 1 MB' });
+      chunks.push(c as Buffer);
+    }
+    try {
+      const bills = parseBillJson(Buffer.concat(chunks).toString('utf8'));
+      const stored = this.bills.add(bills, 'http', req.socket.remoteAddress ?? 'his');
+      send(201, { ids: stored.map((b) => b.id), billIds: stored.map((b) => b.billId ?? null) });
+    } catch (e) {
+      if (isAppError(e)) return send(400, e.toApiError());
+      send(500, { code: 'INTERNAL', message: '内部错误' });
+    }
+  }
+}

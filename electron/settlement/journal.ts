@@ -1,0 +1,477 @@
+// The settlement journal: preview, settle and refund. A settlement is committed in ONE SQLite
+// transaction (row, lines, split, explanation, policy seq, person snapshot, operator, shift,
+// online/offline, the upload message with its msgid fixed now, local accumulators, audit);
+// only after that commit is the receipt printed and the upload attempted.
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type {
+  LineWarning,
+  SettlementPreview,
+  SettlementView,
+  settleInputSchema,
+} from '../api/contract/settlement';
+import type { OperatorView } from '../api/contract/auth';
+import { AppError } from '../api/result';
+import { chinaDate, chinaDateTime } from '../app/clock';
+import type { CoreApp } from '../app/core';
+import { fenToYuan } from '../center/wire/money';
+import { computeSplit } from '../policy/split';
+import type { Accumulators, BillItem, Patient, SplitResult, Visit } from '../policy/split/types';
+import type { OutboxStore } from '../outbox/store';
+import { combine, compact, difference, negate } from './accumulators';
+import type { BillStore } from './bills';
+import { moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
+import type { CenterPort, DevicesPort, PersonView, PolicyPort, ShiftPort } from './ports';
+import { receiptFor } from './receipt';
+import { SettlementReader } from './reader';
+
+export type SettleRequest = z.output<typeof settleInputSchema>;
+export type PreviewRequest = Pick<SettleRequest, 'person' | 'visit' | 'items' | 'useAccount'>;
+
+interface Deps {
+  policy: PolicyPort;
+  center: CenterPort;
+  devices: DevicesPort;
+  shift: ShiftPort;
+  outbox: OutboxStore;
+  bills: BillStore;
+  reader: SettlementReader;
+  /** Called after a commit that queued a message: attempt the upload now. */
+  afterCommit: (settlementId: string) => void;
+}
+
+interface Computed {
+  person: PersonView;
+  online: boolean;
+  visit: Required<Pick<Visit, 'visitType' | 'hospitalLevel' | 'date'>> & { diagnoses: string[]; useAccount: boolean };
+  policySeq: number;
+  policyVersion: string;
+  catalogNames: Map<string, string>;
+  before: Accumulators;
+  split: SplitResult;
+}
+
+const SPLIT_ERROR_HINT: Record<string, string> = {
+  UNKNOWN_ITEM: '请核对项目编码或按自费处理',
+  POLICY_NOT_EFFECTIVE: '请同步目录后重试',
+  NOT_INSURED: '参保状态异常，请按自费收费',
+};
+
+export class SettlementJournal {
+  constructor(
+    private readonly core: CoreApp,
+    private readonly deps: Deps,
+  ) {}
+
+  async preview(req: PreviewRequest): Promise<SettlementPreview> {
+    const c = await this.compute(req);
+    return {
+      split: c.split,
+      warnings: warningsFor(c.split, req.items),
+      policySeq: c.policySeq,
+      policyVersion: c.policyVersion,
+      provisional: !c.online,
+      person: {
+        psnNo: c.person.psnNo,
+        name: c.person.name,
+        insuranceType: c.person.insuranceType,
+        personGroup: c.person.personGroup,
+        accountBalance: c.person.accountBalance,
+        source: c.person.source,
+      },
+      needsSupervisor: !c.online && this.offlineLimitExceeded(c.split.total) !== null,
+    };
+  }
+
+  async settle(req: SettleRequest, operator: OperatorView): Promise<SettlementView> {
+    const shiftId = this.deps.shift.currentShiftId(operator.id);
+    if (!shiftId) throw new AppError('SHIFT_NOT_OPEN', '当前操作员没有打开的班次：请先开班再结算。', { operatorId: operator.id });
+    if (req.billId) {
+      const bill = this.deps.bills.get(req.billId);
+      if (!bill || bill.state !== 'pending') throw new AppError('BILL_NOT_PENDING', `账单 ${req.billId} 不存在或已结算`, { billId: req.billId });
+    }
+    const c = await this.compute(req);
+
+    let supervisorId: string | null = null;
+    if (!c.online) {
+      const over = this.offlineLimitExceeded(c.split.total);
+      if (over) {
+        if (!req.supervisorId || !req.supervisorPin) {
+          throw new AppError('OFFLINE_LIMIT', `${over}：脱机结算需要主管授权（输入主管工号和密码），或等待联网后结算。`, {
+            needsSupervisor: true,
+            total: c.split.total,
+          });
+        }
+        supervisorId = this.verifySupervisor(req.supervisorId, req.supervisorPin, 'settlement.offlineOverLimit').id;
+      }
+    }
+
+    const now = this.core.clock.now();
+    const id = newSettlementId(now);
+    const money = moneyOf(c.split);
+    const after = c.split.accumulatorsAfter;
+    const delta = compact(difference(after, c.before));
+    const lines = req.items.map((it, i) => {
+      const sl = c.split.items[i]!;
+      return { lineNo: i + 1, code: it.code, name: it.name ?? c.catalogNames.get(it.code) ?? '', item: it, split: sl };
+    });
+    const input = uploadInput({
+      settlementId: id,
+      psnNo: c.person.psnNo,
+      certType: req.person.certType,
+      certNo: req.person.certNo,
+      insutype: c.person.insutype,
+      psnType: c.person.psnType,
+      visitType: c.visit.visitType,
+      hospitalLevel: c.visit.hospitalLevel,
+      setlTime: chinaDateTime(now),
+      diagnoses: c.visit.diagnoses,
+      useAccount: c.visit.useAccount,
+      policySeq: c.policySeq,
+      offline: !c.online,
+      money,
+      lines: lines.map((l) => ({ lineNo: l.lineNo, code: l.code, unitPrice: l.item.unitPrice, quantity: l.item.quantity, amount: l.split.amount, ownPay: !!l.item.ownPay })),
+    });
+
+    const db = this.core.db;
+    db.transaction(() => {
+      insertSettlement(this.core, {
+        id,
+        now,
+        operatorId: operator.id,
+        shiftId,
+        person: c.person,
+        certType: req.person.certType,
+        certNo: req.person.certNo,
+        visit: c.visit,
+        scheme: c.split.scheme,
+        policySeq: c.policySeq,
+        policyVersion: c.policyVersion,
+        online: c.online,
+        state: 'provisional',
+        refundOf: null,
+        refundReason: null,
+        supervisorId,
+        manualEntryReason: req.manualEntryReason ?? null,
+        billId: req.billId ?? null,
+        money,
+        explanation: c.split.explanation,
+        before: c.before,
+        after,
+        delta,
+      });
+      const ins = db.prepare(
+        `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      );
+      for (const l of lines) {
+        ins.run(id, l.lineNo, l.code, l.name, l.split.class, l.item.unitPrice, l.item.quantity, l.item.ownPay ? 1 : 0, l.split.reason ?? null,
+          l.split.amount, l.split.fullOwnPay, l.split.overLimitSelfPay, l.split.preSelfPay, l.split.eligible);
+      }
+      // The msgid is fixed here, in the settlement's own transaction; every retry resends it.
+      this.deps.outbox.enqueue({
+        settlementId: id,
+        kind: 'upload',
+        infno: '2207',
+        msgid: this.deps.center.client.newMsgId(),
+        psnNo: c.person.psnNo,
+        input,
+        now,
+        deadlineHours: this.core.settings.uploadDeadlineHours,
+      });
+      upsertLocalAccumulators(this.core, c.person.psnNo, c.visit.date.slice(0, 4), after, id, now);
+      if (req.billId) this.deps.bills.markSettled(req.billId, id);
+      this.core.audit.append({
+        action: 'settlement.settle',
+        operatorId: operator.id,
+        subject: id,
+        detail: { psnNo: c.person.psnNo, total: money.total, cashPay: money.cashPay, online: c.online, policySeq: c.policySeq, shiftId, supervisorId, billId: req.billId ?? null },
+      });
+    })();
+
+    // Committed. Now (and only now) the receipt and the upload.
+    const printJobId = this.print(id, operator, false);
+    this.core.events.emit('settlement.changed', { settlementId: id, state: 'provisional' });
+    this.deps.afterCommit(id);
+    return { ...this.deps.reader.view(id)!, printJobId };
+  }
+
+  async refund(id: string, supervisor: { id: string; pin: string }, reason: string, operator: OperatorView): Promise<SettlementView> {
+    const sup = this.verifySupervisor(supervisor.id, supervisor.pin, 'settlement.refund');
+    const orig = this.deps.reader.row(id);
+    if (!orig) throw new AppError('SETTLEMENT_NOT_FOUND', `找不到结算 ${id}`, { id });
+    if (orig.refund_of) throw new AppError('REFUND_OF_REFUND', '这是一笔退费记录，不能再退。', { id });
+    if (orig.state === 'refunded') throw new AppError('ALREADY_REFUNDED', `结算 ${id} 已退费，不能重复退费。`, { id });
+    const shiftId = this.deps.shift.currentShiftId(operator.id);
+    if (!shiftId) throw new AppError('SHIFT_NOT_OPEN', '当前操作员没有打开的班次：请先开班再退费。', { operatorId: operator.id });
+
+    const now = this.core.clock.now();
+    const refundId = newSettlementId(now);
+    const db = this.core.db;
+    db.transaction(() => {
+      // Re-read inside the transaction: the upload may have been answered meanwhile.
+      const upload = this.deps.outbox.forSettlement(id).find((o) => o.kind === 'upload');
+      const again = this.deps.reader.row(id);
+      if (!again || again.state === 'refunded') throw new AppError('ALREADY_REFUNDED', `结算 ${id} 已退费，不能重复退费。`, { id });
+      const negMoney = negateMoney(moneyFromRowSafe(again));
+      const negDelta = negate(JSON.parse(again.accumulators_delta) as Accumulators);
+      let message: { kind: 'cancel' | 'reversal'; infno: string; input: object } | null = null;
+      if (upload && (upload.state === 'confirmed' || upload.state === 'adjusted')) {
+        message = { kind: 'cancel', infno: '2208', input: { data: { setl_id: again.center_setl_id ?? '', psn_no: again.psn_no } } };
+      } else if (upload && ['queued', 'sent', 'unknown'].includes(upload.state)) {
+        // Never answered: undo that very message (2601); the center refuses it if it arrives later.
+        message = { kind: 'reversal', infno: '2601', input: { data: { psn_no: again.psn_no, omsgid: upload.msgid, oinfno: '2207' } } };
+        db.prepare("UPDATE outbox SET state = 'reversed', resolved_at = ?, last_error = NULL WHERE id = ?").run(now.toISOString(), upload.id);
+      }
+      const person = JSON.parse(again.person_snapshot) as PersonView;
+      insertSettlement(this.core, {
+        id: refundId,
+        now,
+        operatorId: operator.id,
+        shiftId,
+        person,
+        certType: again.cert_type,
+        certNo: again.cert_no,
+        visit: {
+          visitType: again.visit_type,
+          hospitalLevel: again.hospital_level,
+          date: again.visit_date,
+          diagnoses: JSON.parse(again.diagnoses) as string[],
+          useAccount: again.use_account === 1,
+        },
+        scheme: again.scheme,
+        policySeq: again.policy_seq,
+        policyVersion: again.policy_version,
+        online: this.deps.center.isOnline(),
+        state: message ? 'provisional' : 'confirmed',
+        refundOf: id,
+        refundReason: reason,
+        supervisorId: sup.id,
+        manualEntryReason: null,
+        billId: null,
+        money: negMoney,
+        explanation: [{ rule: 'refund', text: `冲销结算 ${id}：${reason}`, amount: negMoney.total }],
+        before: {},
+        after: {},
+        delta: negDelta,
+      });
+      db.prepare(
+        `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
+         SELECT ?, line_no, code, name, class, unit_price, '-' || quantity, own_pay, reason, -amount, -full_own_pay, -over_limit_self_pay, -pre_self_pay, -eligible
+         FROM settlement_lines WHERE settlement_id = ?`,
+      ).run(refundId, id);
+      db.prepare("UPDATE settlements SET state = 'refunded', updated_at = ? WHERE id = ?").run(now.toISOString(), id);
+      if (message) {
+        this.deps.outbox.enqueue({
+          settlementId: refundId,
+          kind: message.kind,
+          infno: message.infno,
+          msgid: this.deps.center.client.newMsgId(),
+          psnNo: again.psn_no,
+          input: message.input,
+          now,
+          deadlineHours: this.core.settings.uploadDeadlineHours,
+        });
+      }
+      const year = again.visit_date.slice(0, 4);
+      const local = db.prepare('SELECT accumulators FROM person_accumulators WHERE psn_no = ? AND year = ?').get(again.psn_no, year) as
+        | { accumulators: string }
+        | undefined;
+      if (local) upsertLocalAccumulators(this.core, again.psn_no, year, combine(JSON.parse(local.accumulators) as Accumulators, negDelta), refundId, now);
+      this.core.audit.append({
+        action: 'settlement.refund',
+        operatorId: operator.id,
+        subject: refundId,
+        detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? null },
+      });
+    })();
+    const printJobId = this.print(refundId, operator, false);
+    this.core.events.emit('settlement.changed', { settlementId: id, state: 'refunded' });
+    this.deps.afterCommit(refundId);
+    return { ...this.deps.reader.view(refundId)!, printJobId };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private verifySupervisor(supervisorId: string, pin: string, purpose: string): OperatorView {
+    const sup = this.core.auth.verify(supervisorId, pin, purpose);
+    if (sup.role !== 'supervisor' && sup.role !== 'admin') {
+      throw new AppError('SUPERVISOR_REQUIRED', `${sup.name}（${sup.id}）不是主管：此操作需要主管授权。`, { operatorId: sup.id });
+    }
+    return sup;
+  }
+
+  /** Null when within the limits, else the Chinese reason. */
+  offlineLimitExceeded(total: number): string | null {
+    const s = this.core.settings;
+    if (total > s.offlineLimitPerSettlement) return `本笔金额超过单笔脱机上限（${yuan(s.offlineLimitPerSettlement)} 元）`;
+    const today = chinaDate(this.core.clock.now());
+    const r = this.core.db
+      .prepare('SELECT coalesce(sum(total), 0) AS t FROM settlements WHERE created_day = ? AND online = 0 AND refund_of IS NULL')
+      .get(today) as { t: number };
+    if (r.t + total > s.offlineLimitPerDay) return `今日脱机结算累计将超过每日上限（${yuan(s.offlineLimitPerDay)} 元）`;
+    return null;
+  }
+
+  private async compute(req: PreviewRequest): Promise<Computed> {
+    const person = await this.deps.center.lookupPerson({ certType: req.person.certType, certNo: req.person.certNo, cardSn: req.person.cardSn });
+    const online = this.deps.center.isOnline() && person.source === 'live';
+    const now = this.core.clock.now();
+    const visit = {
+      visitType: req.visit.visitType,
+      hospitalLevel: req.visit.hospitalLevel ?? 1,
+      date: req.visit.date ?? chinaDate(now),
+      diagnoses: req.visit.diagnoses ?? [],
+      useAccount: req.useAccount,
+    };
+    const codes = [...new Set(req.items.map((i) => i.code))];
+    const { seq, table } = this.deps.policy.tableFor(visit.date, codes);
+    const { accumulators: before, accountBalance } = this.baseFor(person, visit.date.slice(0, 4));
+    const patient: Patient = {
+      insuranceType: person.insuranceType,
+      personGroup: person.personGroup,
+      status: person.status,
+      accountBalance,
+      accumulators: before,
+    };
+    const items: BillItem[] = req.items.map((i) => ({ code: i.code, unitPrice: i.unitPrice, quantity: i.quantity, ...(i.ownPay ? { ownPay: true } : {}) }));
+    const out = computeSplit(table, patient, visit, items);
+    if (!out.ok) {
+      const hint = SPLIT_ERROR_HINT[out.error.code];
+      throw new AppError(out.error.code, hint ? `${out.error.message}（${hint}）` : out.error.message, out.error.details);
+    }
+    return {
+      person,
+      online,
+      visit,
+      policySeq: seq,
+      policyVersion: table.version,
+      catalogNames: new Map(table.catalog.map((e) => [e.code, e.name])),
+      before,
+      split: out.result,
+    };
+  }
+
+  /**
+   * The year so far as the center knew it when it answered (live or cached), plus every local
+   * settlement of that person and year the center had not yet taken at that moment — so an
+   * offline settlement builds on the ones made before it, and nothing is counted twice.
+   */
+  baseFor(person: PersonView, year: string): { accumulators: Accumulators; accountBalance: number } {
+    const rows = this.core.db
+      .prepare(
+        `SELECT s.accumulators_delta AS delta, s.account_pay AS accountPay FROM settlements s
+         JOIN outbox o ON o.settlement_id = s.id AND o.kind IN ('upload', 'cancel')
+         WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ?
+           AND o.state NOT IN ('rejected', 'reversed')
+           AND (o.resolved_at IS NULL OR o.resolved_at > ?)`,
+      )
+      .all(person.psnNo, year, person.cachedAt) as { delta: string; accountPay: number }[];
+    let acc: Accumulators = person.accumulators ?? {};
+    let balance = person.accountBalance;
+    for (const r of rows) {
+      acc = combine(acc, JSON.parse(r.delta) as Accumulators);
+      balance -= r.accountPay;
+    }
+    return { accumulators: acc, accountBalance: Math.max(0, balance) };
+  }
+
+  private print(id: string, operator: OperatorView, copy: boolean): number | null {
+    try {
+      const data = receiptFor(this.core, this.deps.reader, id, operator.name, copy);
+      return this.deps.devices.printReceipt(id, data, { copy }).jobId;
+    } catch (e) {
+      // The settlement is committed whatever happens to the printer; the cashier can reprint.
+      this.core.log.warn('receipt could not be queued', { settlementId: id, error: String(e) });
+      return null;
+    }
+  }
+}
+
+// ---- rows ------------------------------------------------------------------------------------
+
+interface NewRow {
+  id: string;
+  now: Date;
+  operatorId: string;
+  shiftId: string;
+  person: PersonView;
+  certType: string;
+  certNo: string;
+  visit: { visitType: string; hospitalLevel: number; date: string; diagnoses: string[]; useAccount: boolean };
+  scheme: string;
+  policySeq: number;
+  policyVersion: string;
+  online: boolean;
+  state: 'provisional' | 'confirmed';
+  refundOf: string | null;
+  refundReason: string | null;
+  supervisorId: string | null;
+  manualEntryReason: string | null;
+  billId: string | null;
+  money: Money;
+  explanation: unknown;
+  before: Accumulators;
+  after: Accumulators;
+  delta: Accumulators;
+}
+
+function insertSettlement(core: CoreApp, r: NewRow): void {
+  const at = r.now.toISOString();
+  const cols = MONEY_FIELDS.map(([c]) => c);
+  core.db
+    .prepare(
+      `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type, cert_no,
+        insutype, psn_type, insurance_type, person_group, visit_type, hospital_level, diagnoses, use_account, scheme, policy_seq,
+        policy_version, online, provisional, state, refund_of, refund_reason, supervisor_id, manual_entry_reason, bill_id,
+        ${cols.join(', ')}, explanation, person_snapshot, accumulators_before, accumulators_after, accumulators_delta, updated_at)
+       VALUES (${new Array(29 + cols.length + 6).fill('?').join(',')})`,
+    )
+    .run(
+      r.id, at, chinaDate(r.now), r.visit.date, r.operatorId, r.shiftId, r.person.psnNo, r.person.name, r.certType, r.certNo,
+      r.person.insutype, r.person.psnType ?? '', r.person.insuranceType, r.person.personGroup, r.visit.visitType, r.visit.hospitalLevel,
+      JSON.stringify(r.visit.diagnoses), r.visit.useAccount ? 1 : 0, r.scheme, r.policySeq,
+      r.policyVersion, r.online ? 1 : 0, r.online || r.refundOf ? 0 : 1, r.state, r.refundOf, r.refundReason, r.supervisorId, r.manualEntryReason, r.billId,
+      ...MONEY_FIELDS.map(([, k]) => r.money[k]),
+      JSON.stringify(r.explanation), JSON.stringify(r.person), JSON.stringify(r.before), JSON.stringify(r.after), JSON.stringify(r.delta), at,
+    );
+}
+
+function upsertLocalAccumulators(core: CoreApp, psnNo: string, year: string, acc: Accumulators, settlementId: string, now: Date): void {
+  core.db
+    .prepare(
+      `INSERT INTO person_accumulators (psn_no, year, accumulators, settlement_id, updated_at) VALUES (?,?,?,?,?)
+       ON CONFLICT (psn_no, year) DO UPDATE SET accumulators = excluded.accumulators, settlement_id = excluded.settlement_id, updated_at = excluded.updated_at`,
+    )
+    .run(psnNo, year, JSON.stringify(acc), settlementId, now.toISOString());
+}
+
+function moneyFromRowSafe(row: object): Money {
+  const r = row as Record<string, number>;
+  const out = {} as Money;
+  for (const [col, key] of MONEY_FIELDS) out[key] = r[col] ?? 0;
+  return out;
+}
+
+/** S + yyyyMMddHHmmss (China time) + 8 random base-32 chars: unique without coordination. */
+function newSettlementId(now: Date): string {
+  const stamp = chinaDateTime(now).replace(/[- :]/g, '');
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const rnd = [...randomBytes(8)].map((b) => alphabet[b % 32]).join('');
+  return `S${stamp}${rnd}`;
+}
+
+const yuan = fenToYuan;
+
+export function warningsFor(split: SplitResult, items: { code: string; ownPay?: boolean | undefined }[]): LineWarning[] {
+  const out: LineWarning[] = [];
+  split.items.forEach((l, i) => {
+    const lineNo = i + 1;
+    if (l.reason === 'ownPay') out.push({ lineNo, code: l.code, kind: 'ownPay', text: '按自费结算' });
+    else if (l.reason === 'restriction') out.push({ lineNo, code: l.code, kind: 'restriction', text: '不符合限定支付条件，按自费（丙类）结算' });
+    else if (l.class === 'C' && !items[i]?.ownPay) out.push({ lineNo, code: l.code, kind: 'classC', text: '丙类项目，全部自费' });
+    if (l.overLimitSelfPay > 0) out.push({ lineNo, code: l.code, kind: 'overLimit', text: `单价超过限价，超限部分 ${yuan(l.overLimitSelfPay)} 元自付` });
+    if (l.preSelfPay > 0) out.push({ lineNo, code: l.code, kind: 'preSelfPay', text: `乙类先行自付 ${yuan(l.preSelfPay)} 元` });
+  });
+  return out;
+}

@@ -1,0 +1,117 @@
+// Between the split result, the settlements row, the 2207 upload and the center's answer. PURE.
+import { fenToYuan, tryYuanToFen } from '../center/wire/money';
+import type { SplitResult } from '../policy/split/types';
+
+/** The money columns of a settlement: [column, SplitResult field, national wire field]. */
+export const MONEY_FIELDS = [
+  ['total', 'total', 'medfee_sumamt'],
+  ['full_own_pay', 'fullOwnPay', 'fulamt_ownpay_amt'],
+  ['over_limit_self_pay', 'overLimitSelfPay', 'overlmt_selfpay'],
+  ['pre_self_pay', 'preSelfPay', 'preselfpay_amt'],
+  ['eligible', 'eligible', 'inscp_scp_amt'],
+  ['deductible', 'deductible', 'act_pay_dedc'],
+  ['fund_pay', 'fundPay', 'hifp_pay'],
+  ['co_pay', 'coPay', 'pool_prop_selfpay'],
+  ['over_cap_self_pay', 'overCapSelfPay', null],
+  ['critical_illness_pay', 'criticalIllnessPay', 'hifmi_pay'],
+  ['personal_total', 'personalTotal', 'psn_part_amt'],
+  ['account_pay', 'accountPay', 'acct_pay'],
+  ['cash_pay', 'cashPay', 'psn_cash_pay'],
+] as const;
+
+export type MoneyColumn = (typeof MONEY_FIELDS)[number][0];
+export type MoneyKey = (typeof MONEY_FIELDS)[number][1];
+export type Money = Record<MoneyKey, number>;
+
+export function moneyOf(r: SplitResult | Money): Money {
+  const out = {} as Money;
+  for (const [, key] of MONEY_FIELDS) out[key] = r[key];
+  return out;
+}
+
+export function negateMoney(m: Money): Money {
+  const out = {} as Money;
+  for (const [, key] of MONEY_FIELDS) out[key] = m[key] === 0 ? 0 : -m[key];
+  return out;
+}
+
+export function moneyFromRow(row: Record<MoneyColumn, number>): Money {
+  const out = {} as Money;
+  for (const [col, key] of MONEY_FIELDS) out[key] = row[col];
+  return out;
+}
+
+/** The center's setlinfo (yuan strings) compared with the local split: one entry per differing field. */
+export function diffAgainstCenter(local: Money, setlinfo: unknown): { field: MoneyColumn; local: number; center: number }[] {
+  if (typeof setlinfo !== 'object' || setlinfo === null) return [];
+  const s = setlinfo as Record<string, unknown>;
+  const out: { field: MoneyColumn; local: number; center: number }[] = [];
+  for (const [col, key, wire] of MONEY_FIELDS) {
+    if (!wire) continue;
+    const center = tryYuanToFen(s[wire]);
+    if (center === null) continue;
+    if (center !== local[key]) out.push({ field: col, local: local[key], center });
+  }
+  return out;
+}
+
+export const MED_TYPE: Record<string, string> = { outpatient: '11', chronic: '14', inpatient: '21' };
+
+export interface UploadFacts {
+  settlementId: string;
+  psnNo: string;
+  certType: string;
+  certNo: string;
+  insutype: string;
+  psnType: string;
+  visitType: string;
+  hospitalLevel: number;
+  setlTime: string;
+  diagnoses: string[];
+  useAccount: boolean;
+  policySeq: number;
+  offline: boolean;
+  money: Money;
+  lines: { lineNo: number; code: string; unitPrice: string; quantity: string; amount: number; ownPay: boolean }[];
+}
+
+/** The 2207 `input` (CENTER-PROTOCOL.md), fixed at commit and resent unchanged. */
+export function uploadInput(f: UploadFacts): object {
+  const m = f.money;
+  return {
+    setlinfo: {
+      medins_setl_id: f.settlementId,
+      psn_no: f.psnNo,
+      mdtrt_cert_type: f.certType,
+      mdtrt_cert_no: f.certNo,
+      insutype: f.insutype,
+      psn_type: f.psnType,
+      med_type: MED_TYPE[f.visitType] ?? '11',
+      hosp_lv: String(f.hospitalLevel),
+      setl_time: f.setlTime,
+      dise_codg: f.diagnoses,
+      acct_used_flag: f.useAccount ? '1' : '0',
+      policy_seq: f.policySeq,
+      offline_flag: f.offline ? '1' : '0',
+      medfee_sumamt: fenToYuan(m.total),
+      fulamt_ownpay_amt: fenToYuan(m.fullOwnPay),
+      overlmt_selfpay: fenToYuan(m.overLimitSelfPay),
+      preselfpay_amt: fenToYuan(m.preSelfPay),
+      inscp_scp_amt: fenToYuan(m.eligible),
+      act_pay_dedc: fenToYuan(m.deductible),
+      hifp_pay: fenToYuan(m.fundPay),
+      hifmi_pay: fenToYuan(m.criticalIllnessPay),
+      psn_part_amt: fenToYuan(m.personalTotal),
+      acct_pay: fenToYuan(m.accountPay),
+      psn_cash_pay: fenToYuan(m.cashPay),
+    },
+    feedetail: f.lines.map((l) => ({
+      feedetl_sn: String(l.lineNo),
+      med_list_codg: l.code,
+      pric: l.unitPrice,
+      cnt: l.quantity,
+      det_item_fee_sumamt: fenToYuan(l.amount),
+      own_pay_flag: l.ownPay ? '1' : '0',
+    })),
+  };
+}

@@ -1,0 +1,30 @@
+// The receipt's data for a committed settlement (native/escpos/receipt.ts ReceiptData).
+import { chinaDateTime } from '../app/clock';
+import type { CoreApp } from '../app/core';
+import type { ReceiptDataPort } from './ports';
+import type { SettlementReader } from './reader';
+
+const INSURANCE_LABEL: Record<string, string> = { employee: '职工医保', resident: '居民医保' };
+const VISIT_LABEL: Record<string, string> = { outpatient: '普通门诊', chronic: '门诊慢特病', inpatient: '住院' };
+
+export function receiptFor(core: CoreApp, reader: SettlementReader, id: string, operatorName: string, copy: boolean): ReceiptDataPort {
+  const v = reader.view(id);
+  if (!v) throw new Error(`settlement ${id} not found`);
+  return {
+    clinicName: core.settings.institutionName,
+    settlementId: v.id,
+    time: chinaDateTime(new Date(v.createdAt)),
+    operatorName,
+    patientName: v.psnName,
+    insuranceTypeLabel: INSURANCE_LABEL[v.insuranceType] ?? v.insuranceType,
+    visitTypeLabel: VISIT_LABEL[v.visitType] ?? v.visitType,
+    lines: v.lines.map((l) => ({ name: l.name || l.code, code: l.code, class: l.class, quantity: l.quantity, unitPrice: l.unitPrice, amount: l.amount })),
+    split: { ...v.money },
+    explanation: v.explanation.map((e) => e.text),
+    provisional: v.provisional,
+    policyVersion: v.policyVersion,
+    policySeq: v.policySeq,
+    copy,
+    ...(v.refundOf ? { refund: true } : {}),
+  };
+}
