@@ -29,9 +29,21 @@ export function resolveDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.e
   if (fromEnv) return fromEnv;
   const file = join(dataDir, KEY_FILE);
   if (existsSync(file)) return readKeyFile(file);
+  if (existsSync(join(dataDir, SAFE_KEY_FILE))) {
+    throw new AppError(
+      'DB_KEY_IN_OS_STORE',
+      '此数据目录的数据库密钥由桌面程序保存在系统密钥库中。命令行/浏览器模式请先用桌面程序 --print-db-key 取得密钥，再设置环境变量 CASHIER_DB_KEY。',
+    );
+  }
+  const dbFile = join(dataDir, DB_FILE);
+  if (existsSync(dbFile) && statSync(dbFile).size > 0 && !isPlainSqliteFile(dbFile)) {
+    // An encrypted database whose key is gone: making a new key would not open it, and would
+    // hide the real problem.
+    throw new AppError('DB_KEY_MISSING', `数据库 ${dbFile} 已加密，但找不到密钥（${file} 或 CASHIER_DB_KEY）。请按 docs/SECURITY.md「密钥丢失」处理。`);
+  }
   mkdirSync(dataDir, { recursive: true });
   const key = newDbKey();
-  encryptPlainDatabase(join(dataDir, DB_FILE), key);
+  encryptPlainDatabase(dbFile, key);
   writeKeyFile(file, key);
   return key;
 }

@@ -1,0 +1,98 @@
+// The Electron main process: thin. It finds the database key (OS safeStorage), starts the
+// same app as browser mode and the CLI (createApp), serves the renderer through app://, and
+// carries the API over IPC, one session per window. Every security decision lives in
+// electron/security/* where tests check it without Electron.
+//
+// `yibao-cashier --print-db-key` prints the database key and quits (for the admin to keep
+// offline, see docs/SECURITY.md "key loss").
+import { app as electronApp, BrowserWindow, ipcMain, net, protocol, safeStorage, session as electronSession } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { callNames } from './api/contract';
+import { newSession } from './api/session';
+import { createApp, type App } from './app/create-app';
+import { projectPath } from './app/paths';
+import { resolveSafeStorageDbKey } from './auth/db-key';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppUrl } from './security/app-protocol';
+import { EVENT_CHANNEL, registerApiHandlers } from './security/bridge';
+import { securityHeaders } from './security/csp';
+import { createRotatingFileLogger } from './security/file-log';
+import { isAppUrl, lockNavigation, lockSession } from './security/navigation';
+import { mainWindowOptions, webPreferenceViolations } from './security/window-options';
+
+// Must happen before 'ready': app:// gets a real, secure origin.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
+// Every web contents ever created (windows, devtools, anything a bug might open) is locked.
+electronApp.on('web-contents-created', (_e, contents) => lockNavigation(contents));
+
+async function main(): Promise<void> {
+  await electronApp.whenReady();
+  const dataDir = electronApp.getPath('userData');
+  const log = createRotatingFileLogger({ dir: join(dataDir, 'logs'), echo: !electronApp.isPackaged });
+  const dbKey = resolveSafeStorageDbKey(dataDir, safeStorage, (m) => log.warn(m));
+  if (process.argv.includes('--print-db-key')) {
+    process.stdout.write(`${dbKey}\n`);
+    electronApp.quit();
+    return;
+  }
+
+  const app: App = await createApp({ dataDir, runtime: 'electron', background: true, dbKey, log });
+  const rendererDir = projectPath('renderer', 'dist');
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const hit = resolveAppUrl(rendererDir, request.url);
+    if (!hit || !existsSync(hit.file)) {
+      return new Response('not found', { status: 404, headers: securityHeaders('text/plain; charset=utf-8') });
+    }
+    const file = await net.fetch(pathToFileURL(hit.file).toString());
+    return new Response(file.body, { status: 200, headers: securityHeaders(hit.contentType) });
+  });
+  lockSession(electronSession.defaultSession, (m, c) => log.warn(m, c));
+
+  registerApiHandlers({
+    ipc: ipcMain,
+    names: callNames,
+    isTrustedUrl: isAppUrl,
+    newSession: () => newSession('ipc'),
+    call: (session, name, input) => app.call(session, name, input),
+    log: (m, c) => log.warn(m, c),
+  });
+  const stopEvents = app.events.onAny((name, payload) => {
+    for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.webContents.send(EVENT_CHANNEL, name, payload);
+  });
+
+  const createWindow = () => {
+    const options = mainWindowOptions(join(__dirname, 'preload.cjs'), { devTools: !electronApp.isPackaged });
+    const violations = webPreferenceViolations(options.webPreferences ?? {});
+    if (violations.length) throw new Error(`insecure window options: ${violations.join(', ')}`);
+    const win = new BrowserWindow(options);
+    win.once('ready-to-show', () => win.show());
+    void win.loadURL(APP_ENTRY_URL);
+    return win;
+  };
+  createWindow();
+
+  electronApp.on('second-instance', () => {
+    const [w] = BrowserWindow.getAllWindows();
+    if (w) {
+      if (w.isMinimized()) w.restore();
+      w.focus();
+    }
+  });
+  electronApp.on('window-all-closed', () => {
+    stopEvents();
+    void app.close().finally(() => electronApp.quit());
+  });
+}
+
+// One instance per data dir: two would fight over the database and the devices.
+if (!electronApp.requestSingleInstanceLock()) {
+  electronApp.quit();
+} else {
+  main().catch((e: unknown) => {
+    process.stderr.write(`启动失败：${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    electronApp.exit(1);
+  });
+}
