@@ -83,6 +83,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     get: (id: string) => reader.view(id),
     list: (date?: string) => reader.list(date ?? chinaDate(core.clock.now())),
     outboxStatus: () => reader.outboxStatus(),
+    centerOnline: () => deps.center.isOnline(),
     drain: (opts: { untilEmpty?: boolean; timeoutMs?: number } = {}) => worker.drain(opts),
     /** Tests and the CLI tune the worker (concurrency, backoff). */
     configureOutbox: (opts: Partial<WorkerOptions>) => worker.configure(opts),
