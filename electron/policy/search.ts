@@ -1,0 +1,71 @@
+// Catalog search for the bill screen, over the table in force. Tiers, best first:
+// exact code > code prefix > pinyin-initials prefix > name prefix > name substring.
+// Each tier is one indexed query with a LIMIT, so typing stays fast on 300,000 entries.
+import type { Db } from '../db/open';
+import { rowToEntry, type EntryRow, type PolicyStore } from './store';
+import type { CatalogHit } from '../api/contract/policy';
+
+export type { CatalogHit };
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 200;
+/** Above every character a name or code holds, so [q, q + TOP) is "starts with q". */
+const TOP = '\u{10FFFF}';
+
+export class CatalogSearch {
+  private readonly byCode;
+  private readonly byCodePrefix;
+  private readonly byInitials;
+  private readonly byNamePrefix;
+  private readonly byChars;
+
+  constructor(
+    db: Db,
+    private readonly store: PolicyStore,
+  ) {
+    const visible = 'from_seq >= @base AND to_seq IS NULL';
+    this.byCode = db.prepare<{ q: string; base: number }, EntryRow>(`SELECT * FROM catalog_entries WHERE code = @q AND ${visible}`);
+    this.byCodePrefix = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
+      `SELECT * FROM catalog_entries WHERE code >= @q AND code < @hi AND ${visible} ORDER BY code LIMIT @limit`,
+    );
+    this.byInitials = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
+      `SELECT * FROM catalog_entries WHERE pinyin >= @q AND pinyin < @hi AND ${visible} ORDER BY pinyin, length(name), code LIMIT @limit`,
+    );
+    this.byNamePrefix = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
+      `SELECT * FROM catalog_entries WHERE name >= @q AND name < @hi AND ${visible} ORDER BY name, code LIMIT @limit`,
+    );
+    this.byChars = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
+      `SELECT c.* FROM catalog_fts f JOIN catalog_entries c ON c.id = f.rowid
+       WHERE catalog_fts MATCH @match AND c.from_seq >= @base AND c.to_seq IS NULL LIMIT @limit`,
+    );
+  }
+
+  search(query: string, limit = DEFAULT_LIMIT): CatalogHit[] {
+    const q = query.trim();
+    const cur = this.store.current();
+    if (!q || !cur) return [];
+    const max = Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit)));
+    const base = cur.base;
+    const hits = new Map<number, EntryRow>();
+    const add = (rows: EntryRow[]) => {
+      for (const r of rows) if (hits.size < max && !hits.has(r.id)) hits.set(r.id, r);
+    };
+    const left = () => max - hits.size;
+
+    const code = q.toUpperCase();
+    add(this.byCode.all({ q: code, base }));
+    if (left() > 0) add(this.byCodePrefix.all({ q: code, hi: code + TOP, base, limit: max }));
+    const initials = q.toLowerCase();
+    if (left() > 0 && /^[a-z0-9]+$/.test(initials)) add(this.byInitials.all({ q: initials, hi: initials + TOP, base, limit: max }));
+    if (left() > 0) add(this.byNamePrefix.all({ q, hi: q + TOP, base, limit: max }));
+    const match = phrase(q);
+    if (left() > 0 && match) add(this.byChars.all({ match, base, limit: max + hits.size }));
+    return [...hits.values()].map((r) => ({ ...rowToEntry(r), pinyin: r.pinyin }));
+  }
+}
+
+/** The query as an FTS5 phrase of single-character tokens; null when it has no word characters. */
+function phrase(q: string): string | null {
+  const chars = Array.from(q.toLowerCase()).filter((c) => /[\p{L}\p{N}]/u.test(c));
+  return chars.length ? `"${chars.join(' ')}"` : null;
+}

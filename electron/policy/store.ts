@@ -1,0 +1,257 @@
+// The policy tables in SQLite: every applied seq kept, the one in force switched in the same
+// transaction that stores it, the catalog read per code (it never sits in a JS array).
+// See migrations/0002_policy.sql for how history is kept without copying the catalog.
+import type { Clock } from '../app/clock';
+import { AppError } from '../api/result';
+import type { Db } from '../db/open';
+import { createInitials, nameChars } from './pinyin';
+import { parsePolicyDelta, parsePolicyTable } from './schema';
+import type { CatalogEntry, PolicyTable, Scheme } from './split/types';
+
+import type { PolicyStatus } from '../api/contract/policy';
+
+export type { PolicyStatus };
+
+interface TableRow {
+  seq: number;
+  base_seq: number;
+  version: string;
+  region: string;
+  effective_from: string;
+  effective_to: string | null;
+  schemes: string;
+  entries: number;
+  applied_at: string;
+}
+
+export interface EntryRow {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  class: string;
+  spec: string | null;
+  unit: string | null;
+  pinyin: string;
+  rules: string | null;
+}
+
+/** Rows per multi-row INSERT: fewer statement steps, well under SQLite's parameter limit. */
+const BATCH = 200;
+const ENTRY_COLS = 10;
+const FTS_DDL = `CREATE VIRTUAL TABLE catalog_fts USING fts5 (chars, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`;
+
+export function rowToEntry(r: EntryRow): CatalogEntry {
+  const e: CatalogEntry = { code: r.code, name: r.name, kind: r.kind as CatalogEntry['kind'], class: r.class as CatalogEntry['class'] };
+  if (r.spec !== null) e.spec = r.spec;
+  if (r.unit !== null) e.unit = r.unit;
+  if (r.rules !== null) Object.assign(e, JSON.parse(r.rules) as Partial<CatalogEntry>);
+  return e;
+}
+
+/** The JSON of an entry's split rules, or null when it has none (most A/C entries). */
+function rulesOf(e: CatalogEntry): string | null {
+  const { selfPayRatio, selfPayRatioByInsuranceType, priceCap, restriction } = e;
+  if (selfPayRatio === undefined && selfPayRatioByInsuranceType === undefined && priceCap === undefined && restriction === undefined) return null;
+  return JSON.stringify({ selfPayRatio, selfPayRatioByInsuranceType, priceCap, restriction });
+}
+
+export class PolicyStore {
+  private readonly insertOne;
+  private readonly insertMany;
+  private readonly insertFts;
+  private readonly currentRow;
+  private readonly tableRow;
+  private readonly maxSeq;
+  private readonly visibleId;
+  private readonly closeRow;
+  private readonly entryAt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    const values = (n: number) => Array.from({ length: n }, () => `(${Array(ENTRY_COLS).fill('?').join(',')})`).join(',');
+    const insert = `INSERT INTO catalog_entries (code, from_seq, to_seq, name, kind, class, spec, unit, pinyin, rules) VALUES `;
+    this.insertOne = db.prepare(insert + values(1));
+    this.insertMany = db.prepare(insert + values(BATCH));
+    this.insertFts = db.prepare('INSERT INTO catalog_fts (rowid, chars) VALUES (?, ?)');
+    this.currentRow = db.prepare<[], TableRow>('SELECT t.* FROM policy_current c JOIN policy_tables t ON t.seq = c.seq WHERE c.id = 1');
+    this.tableRow = db.prepare<[number], TableRow>('SELECT * FROM policy_tables WHERE seq = ?');
+    this.maxSeq = db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM policy_tables');
+    this.visibleId = db.prepare<[string, number], { id: number }>('SELECT id FROM catalog_entries WHERE code = ? AND from_seq >= ? AND to_seq IS NULL');
+    this.closeRow = db.prepare('UPDATE catalog_entries SET to_seq = ? WHERE id = ?');
+    this.entryAt = db.prepare<[string, number, number, number], EntryRow>(
+      'SELECT * FROM catalog_entries WHERE code = ? AND from_seq BETWEEN ? AND ? AND (to_seq IS NULL OR to_seq > ?)',
+    );
+    db.function('policy_name_chars', { deterministic: true }, (name: unknown) => nameChars(String(name)));
+  }
+
+  currentSeq(): number {
+    return this.currentRow.get()?.seq ?? 0;
+  }
+
+  /** Lineage of the table in force: its rows are those with from_seq ≥ base and to_seq NULL. */
+  current(): { seq: number; base: number } | null {
+    const r = this.currentRow.get();
+    return r ? { seq: r.seq, base: r.base_seq } : null;
+  }
+
+  status(): PolicyStatus | null {
+    const r = this.currentRow.get();
+    return r ? toStatus(r) : null;
+  }
+
+  history(): PolicyStatus[] {
+    return this.db.prepare<[], TableRow>('SELECT * FROM policy_tables ORDER BY seq').all().map(toStatus);
+  }
+
+  /** Validate, store as a new lineage, switch to it. All or nothing. */
+  applyTable(raw: unknown): { seq: number; version: string } {
+    const t = parsePolicyTable(raw);
+    const initials = createInitials();
+    this.db.transaction(() => {
+      this.requireNewer(t.seq);
+      this.db.prepare(
+        `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'full', ?)`,
+      ).run(t.seq, t.seq, t.version, t.region, t.effectiveFrom, t.effectiveTo, JSON.stringify(t.schemes), t.catalog.length, this.clock.now().toISOString());
+      this.bulkInsert(t.catalog, t.seq, initials);
+      // Only the lineage in force is searched: rebuild the index for it after the bulk insert
+      // (one pass, faster than indexing row by row, and drops the old lineage's tokens).
+      this.db.exec(`DROP TABLE catalog_fts; ${FTS_DDL}`);
+      this.db.prepare('INSERT INTO catalog_fts (rowid, chars) SELECT id, policy_name_chars(name) FROM catalog_entries WHERE from_seq = ?').run(t.seq);
+      this.switchTo(t.seq);
+    })();
+    return { seq: t.seq, version: t.version };
+  }
+
+  /** A policy-delta/1 on the table in force, which must be at fromSeq exactly. */
+  applyDelta(raw: unknown): { seq: number; version: string } {
+    const d = parsePolicyDelta(raw);
+    const initials = createInitials();
+    this.db.transaction(() => {
+      const cur = this.currentRow.get();
+      if (!cur || cur.seq !== d.fromSeq) {
+        throw new AppError(
+          'POLICY_DELTA_MISMATCH',
+          `政策变更包基于版本序号 ${d.fromSeq}，本机当前为 ${cur?.seq ?? 0}：请重新同步（需要完整政策表或对应的变更包）。`,
+          { fromSeq: d.fromSeq, currentSeq: cur?.seq ?? 0 },
+        );
+      }
+      this.requireNewer(d.toSeq);
+      const base = cur.base_seq;
+      let entries = cur.entries;
+      d.catalogDeletes.forEach((code, i) => {
+        const row = this.visibleId.get(code, base);
+        if (!row) {
+          throw new AppError('POLICY_DELTA_MISMATCH', `政策变更包要删除的项目 ${code} 不在本机当前目录中：请重新同步。`, { path: `catalogDeletes[${i}]`, code });
+        }
+        this.closeRow.run(d.toSeq, row.id);
+        entries--;
+      });
+      for (const e of d.catalogUpserts) {
+        const old = this.visibleId.get(e.code, base);
+        if (old) this.closeRow.run(d.toSeq, old.id);
+        else entries++;
+        const id = Number(this.insertOne.run(...entryParams(e, d.toSeq, initials)).lastInsertRowid);
+        this.insertFts.run(id, nameChars(e.name));
+      }
+      this.db.prepare(
+        `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'delta', ?)`,
+      ).run(
+        d.toSeq,
+        base,
+        d.version,
+        cur.region,
+        d.effectiveFrom ?? cur.effective_from,
+        d.effectiveTo === undefined ? cur.effective_to : d.effectiveTo,
+        d.schemes ? JSON.stringify(d.schemes) : cur.schemes,
+        entries,
+        this.clock.now().toISOString(),
+      );
+      this.switchTo(d.toSeq);
+    })();
+    return { seq: d.toSeq, version: d.version };
+  }
+
+  /**
+   * The table effective on `date` (the highest applied seq whose period contains it), with
+   * only the catalog entries of `codes`. Codes not in that table are simply absent, so the
+   * split engine reports them as UNKNOWN_ITEM.
+   */
+  tableFor(date: string, codes: string[]): { seq: number; table: PolicyTable } {
+    const t = this.db
+      .prepare<[string, string], TableRow>(
+        `SELECT * FROM policy_tables WHERE effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
+         ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(date, date);
+    if (!t) {
+      const any = this.currentSeq() > 0;
+      throw new AppError(
+        'POLICY_NOT_EFFECTIVE',
+        any ? `没有在 ${date} 有效的政策表：请同步政策或核对就诊日期。` : '本机尚未导入政策表：请先同步政策（或 policy import）。',
+        { date },
+      );
+    }
+    const catalog: CatalogEntry[] = [];
+    for (const code of new Set(codes)) {
+      const row = this.entryAt.get(code, t.base_seq, t.seq, t.seq);
+      if (row) catalog.push(rowToEntry(row));
+    }
+    return { seq: t.seq, table: toTable(t, catalog) };
+  }
+
+  /** One catalog entry of the table in force. */
+  entry(code: string): CatalogEntry | null {
+    const cur = this.current();
+    if (!cur) return null;
+    const row = this.entryAt.get(code, cur.base, cur.seq, cur.seq);
+    return row ? rowToEntry(row) : null;
+  }
+
+  private requireNewer(seq: number): void {
+    const max = this.maxSeq.get()?.m ?? 0;
+    if (seq <= max) {
+      throw new AppError('POLICY_SEQ_NOT_NEWER', `政策版本序号 ${seq} 不比本机已有的 ${max} 新，未应用。`, { path: 'seq', seq, latest: max });
+    }
+  }
+
+  private switchTo(seq: number): void {
+    this.db.prepare('INSERT INTO policy_current (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq').run(seq);
+  }
+
+  private bulkInsert(catalog: CatalogEntry[], seq: number, initials: (n: string) => string): void {
+    const params: unknown[] = [];
+    let i = 0;
+    for (; i + BATCH <= catalog.length; i += BATCH) {
+      params.length = 0;
+      for (let k = i; k < i + BATCH; k++) params.push(...entryParams(catalog[k]!, seq, initials));
+      this.insertMany.run(params);
+    }
+    for (; i < catalog.length; i++) this.insertOne.run(...entryParams(catalog[i]!, seq, initials));
+  }
+}
+
+function entryParams(e: CatalogEntry, seq: number, initials: (n: string) => string): unknown[] {
+  return [e.code, seq, null, e.name, e.kind, e.class, e.spec ?? null, e.unit ?? null, initials(e.name), rulesOf(e)];
+}
+
+function toStatus(r: TableRow): PolicyStatus {
+  return { seq: r.seq, version: r.version, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, appliedAt: r.applied_at, entries: r.entries };
+}
+
+function toTable(t: TableRow, catalog: CatalogEntry[]): PolicyTable {
+  return {
+    format: 'policy-table/1',
+    seq: t.seq,
+    version: t.version,
+    region: t.region,
+    effectiveFrom: t.effective_from,
+    effectiveTo: t.effective_to,
+    catalog,
+    schemes: JSON.parse(t.schemes) as Scheme[],
+  };
+}
