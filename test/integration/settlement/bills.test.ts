@@ -1,0 +1,125 @@
+// Bills in: file import, the watched inbox folder and the HIS endpoint, on a real app and a
+// real SQLite file. A bad file changes nothing and is moved aside with its error.
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../electron/api/result';
+import { HisEndpoint } from '../../../electron/settlement/his-endpoint';
+import { BillInbox } from '../../../electron/settlement/inbox';
+import { startTempApp, type TempApp } from '../../helpers/temp-app';
+
+const bill = (id: string, certNo = 'A1') => ({
+  billId: id,
+  credential: { certType: '03', certNo },
+  visit: { visitType: 'outpatient', date: '2026-03-15' },
+  items: [{ code: 'X1', unitPrice: '12.50', quantity: '2' }],
+});
+const header = 'bill_id,cert_type,cert_no,card_sn,patient_name,visit_type,visit_date,hospital_level,diagnoses,use_account,code,name,unit_price,quantity,own_pay';
+
+let t: TempApp;
+beforeEach(async () => {
+  t = await startTempApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const count = () => (t.app.db.prepare('SELECT count(*) AS n FROM bills').get() as { n: number }).n;
+
+describe('bill import', () => {
+  it('imports a whole file, lists it as pending, and refuses a second import of the same bill number', async () => {
+    const f = join(t.dir, 'b.json');
+    writeFileSync(f, JSON.stringify([bill('H1'), bill('H2', 'B2')]));
+    const got = t.app.settlement.bills.importFile(f);
+    expect(got.map((b) => b.billId)).toEqual(['H1', 'H2']);
+    const s = await t.login();
+    const r = await t.call(s, 'settlement.pendingBills', { certNo: 'B2' });
+    expect(r.ok && r.value.map((b) => b.billId)).toEqual(['H2']);
+    // A file holding H3 and the already imported H1 is refused whole: H3 is not stored either.
+    writeFileSync(f, JSON.stringify([bill('H3'), bill('H1')]));
+    expect(() => t.app.settlement.bills.importFile(f)).toThrow(AppError);
+    expect(count()).toBe(2);
+    expect(t.app.audit.verify().ok).toBe(true);
+  });
+
+  it('decodes a GBK CSV export from an HIS', () => {
+    const f = join(t.dir, 'his.csv');
+    writeFileSync(f, iconv.encode(`${header}\nB9,03,A1,,王五,outpatient,2026-03-15,1,,1,X1,阿莫西林,12.50,2,0\n`, 'gbk'));
+    const [b] = t.app.settlement.bills.importFile(f);
+    expect(b).toMatchObject({ billId: 'B9', patientName: '王五', items: [{ name: '阿莫西林' }] });
+  });
+});
+
+describe('watched inbox folder', () => {
+  it('imports good files, moves bad ones aside with their error, and never imports a file twice', () => {
+    const dir = join(t.dir, 'inbox');
+    mkdirSync(dir);
+    const inbox = new BillInbox(t.app, t.app.settlement.bills, dir, 0);
+    writeFileSync(join(dir, 'good.json'), JSON.stringify(bill('G1')));
+    writeFileSync(join(dir, 'bad.csv'), `${header}\nB1,03,A1,,,outpatient,2026-03-15,,,1,X1,,1,1,\nB2,03,A1,,,outpatient,2026-03-15,,,1,X1,,abc,1,\n`);
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    const results = inbox.scan(Date.now() + 10_000);
+    expect(results).toEqual([
+      { file: 'bad.csv', ok: false, code: 'BILL_INVALID', message: expect.stringContaining('账单 B2') },
+      { file: 'good.json', ok: true, bills: 1 },
+    ]);
+    // The bad file's first bill (B1 was valid) was not half-imported.
+    expect(t.app.settlement.bills.pending().map((b) => b.billId)).toEqual(['G1']);
+    expect(existsSync(join(dir, 'imported', 'good.json'))).toBe(true);
+    expect(readFileSync(join(dir, 'rejected', 'bad.csv.error.txt'), 'utf8')).toMatch(/^BILL_INVALID\n.*unitPrice/);
+    expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
+  });
+
+  it('recognises a file imported just before a crash (same content) instead of importing it again', () => {
+    const dir = join(t.dir, 'inbox2');
+    mkdirSync(dir);
+    const inbox = new BillInbox(t.app, t.app.settlement.bills, dir, 0);
+    const body = JSON.stringify(bill('C1'));
+    writeFileSync(join(dir, 'c.json'), body);
+    inbox.scan(Date.now() + 10_000);
+    // As if the process died after the commit but before the move: the file is back.
+    writeFileSync(join(dir, 'c.json'), body);
+    expect(inbox.scan(Date.now() + 10_000)).toEqual([{ file: 'c.json', ok: true, bills: 1 }]);
+    expect(count()).toBe(1);
+  });
+
+  it('leaves a file that is still being written', () => {
+    const dir = join(t.dir, 'inbox3');
+    mkdirSync(dir);
+    const inbox = new BillInbox(t.app, t.app.settlement.bills, dir, 60_000);
+    writeFileSync(join(dir, 'w.json'), '{"billId": "W1", ');
+    expect(inbox.scan()).toEqual([]);
+    const old = (Date.now() - 120_000) / 1000;
+    utimesSync(join(dir, 'w.json'), old, old);
+    expect(inbox.scan()).toMatchObject([{ file: 'w.json', ok: false }]);
+  });
+});
+
+describe('HIS endpoint', () => {
+  let his: HisEndpoint;
+  afterEach(async () => {
+    await his?.close();
+  });
+
+  it('takes a bill with the token, refuses without it, and answers bad bills with the error', async () => {
+    his = new HisEndpoint(t.app, t.app.settlement.bills);
+    const url = `${await his.start()}/bills`;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/bills$/);
+    expect(JSON.parse(readFileSync(join(t.dir, 'his-endpoint.json'), 'utf8'))).toEqual({ url });
+    const post = (body: string, token = his.token) =>
+      fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+
+    const noToken = await post(JSON.stringify(bill('P1')), 'wrong');
+    expect(noToken.status).toBe(401);
+    const ok = await post(JSON.stringify(bill('P1')));
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ billIds: ['P1'] });
+    const bad = await post(JSON.stringify({ ...bill('P2'), items: [{ code: 'X', unitPrice: 1, quantity: '1' }] }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'BILL_INVALID', message: expect.stringContaining('unitPrice') });
+    expect(t.app.settlement.bills.pending().map((b) => [b.billId, b.source])).toEqual([['P1', 'http']]);
+    // The token persists per data dir.
+    expect(readFileSync(join(t.dir, 'his-token'), 'utf8').trim()).toBe(his.token);
+  });
+});
