@@ -1,0 +1,98 @@
+// What the sandbox center can be told to do wrong, and the CLI's --faults syntax for it.
+
+/** Applies to the next `count` matching requests (-1: until cleared), optionally one infno only. */
+export interface FaultCounter {
+  count: number;
+  infno?: string;
+}
+
+/** Answers that break the protocol, for testing the client's classification. */
+export type MalformedMode = 'garbage' | 'truncated' | 'huge' | 'wrong-types' | 'missing-fields' | 'not-json' | 'http-500';
+
+export const MALFORMED_MODES: readonly MalformedMode[] = ['garbage', 'truncated', 'huge', 'wrong-types', 'missing-fields', 'not-json', 'http-500'];
+
+export interface FaultSettings {
+  /** Close the listener: connections are refused (ECONNREFUSED). */
+  refuse: boolean;
+  /** Wait this long before processing each transaction. */
+  latencyMs: number;
+  /** Answer -9 busy without processing. */
+  busy: FaultCounter | null;
+  /** Process and commit, then drop the connection without answering (the lost response). */
+  dropAfterCommit: FaultCounter | null;
+  /** Process and commit, then answer with a malformed body. */
+  malformed: (FaultCounter & { mode: MalformedMode }) | null;
+  /** Item code → reason: a 2207 naming it is rejected. */
+  rejectItems: Record<string, string>;
+  /** psn_no, ID number, card number or voucher token → reason: 1101 and 2207 are rejected. */
+  rejectPersons: Record<string, string>;
+}
+
+export function noFaults(): FaultSettings {
+  return { refuse: false, latencyMs: 0, busy: null, dropAfterCommit: null, malformed: null, rejectItems: {}, rejectPersons: {} };
+}
+
+/** Take one use of a counter if it applies to this infno; returns whether it fired. */
+export function takeFault(c: FaultCounter | null, infno: string): boolean {
+  if (!c || c.count === 0) return false;
+  if (c.infno && c.infno !== infno) return false;
+  if (c.count > 0) c.count -= 1;
+  return true;
+}
+
+function counter(value: string | undefined): FaultCounter {
+  // "N", "N@infno", "@infno" or nothing (= once).
+  const [n, infno] = (value ?? '').split('@');
+  const count = n === undefined || n === '' ? 1 : n === 'always' ? -1 : Number(n);
+  if (!Number.isInteger(count) || count < -1) throw new Error(`bad fault count: ${value}`);
+  return infno ? { count, infno } : { count };
+}
+
+/**
+ * Parse the CLI's --faults: comma-separated
+ * `refuse`, `latency=MS`, `busy[=N|always][@infno]`, `drop[=N][@infno]`,
+ * `malformed=MODE[:N][@infno]`, `reject-item=CODE[:reason]`, `reject-person=ID[:reason]`.
+ */
+export function parseFaults(spec: string): Partial<FaultSettings> {
+  const out: Partial<FaultSettings> = {};
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? undefined : part.slice(eq + 1);
+    switch (name) {
+      case 'refuse':
+        out.refuse = true;
+        break;
+      case 'latency': {
+        const ms = Number(value);
+        if (!Number.isInteger(ms) || ms < 0) throw new Error(`bad latency: ${value}`);
+        out.latencyMs = ms;
+        break;
+      }
+      case 'busy':
+        out.busy = counter(value);
+        break;
+      case 'drop':
+        out.dropAfterCommit = counter(value);
+        break;
+      case 'malformed': {
+        const [modeAndCount, infno] = (value ?? '').split('@');
+        const [mode, n] = (modeAndCount ?? '').split(':');
+        if (!MALFORMED_MODES.includes(mode as MalformedMode)) throw new Error(`malformed mode must be one of ${MALFORMED_MODES.join('|')}`);
+        out.malformed = { mode: mode as MalformedMode, ...counter(`${n ?? ''}${infno ? '@' + infno : ''}`) };
+        break;
+      }
+      case 'reject-item':
+      case 'reject-person': {
+        const [key, ...reason] = (value ?? '').split(':');
+        if (!key) throw new Error(`${name} needs a value`);
+        const target = name === 'reject-item' ? (out.rejectItems ??= {}) : (out.rejectPersons ??= {});
+        target[key] = reason.join(':') || (name === 'reject-item' ? '该项目不予支付' : '该人员暂停结算');
+        break;
+      }
+      default:
+        throw new Error(`unknown fault: ${name}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,430 @@
+// The sandbox insurance center: a real HTTP server on 127.0.0.1 implementing every
+// transaction of CENTER-PROTOCOL.md against its own SQLite file, with faults on command
+// (methods here, and a loopback control endpoint on a second port).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../../app/clock';
+import type { Logger } from '../../app/log';
+import { silentLogger } from '../../app/log';
+import type { CatalogEntry, PolicyTable, Scheme } from '../../policy/split/types';
+import { msgStamp, MSGID_PATTERN, padInstitution } from '../wire/msgid';
+import type { SettlementAmounts } from '../wire/settlement';
+import { DEMO_PERSONS } from './demo-persons';
+import { noFaults, takeFault, type FaultSettings, type MalformedMode } from './faults';
+import { latestPolicy, nextCounter, openSandboxDb, readYear, type PersonYear, type SandboxDb } from './store';
+import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
+
+export interface SandboxOptions {
+  /** Folder for the sandbox's own database (sandbox-center.db); ':memory:' keeps nothing. */
+  dataDir: string;
+  institutionCode: string;
+  secret: string;
+  /** 0 = a free port. */
+  port?: number;
+  /** Port of the control endpoint; 0 = a free port; null = none. */
+  controlPort?: number | null;
+  faults?: Partial<FaultSettings>;
+  clock?: Clock;
+  log?: Logger;
+  /** Request bodies above this are refused (413). */
+  maxRequestBytes?: number;
+}
+
+export interface PolicyChange {
+  version?: string;
+  upserts?: CatalogEntry[];
+  deletes?: string[];
+  schemes?: Scheme[];
+}
+
+export interface NoticeSpec {
+  type: 'paid' | 'rejected' | 'deducted';
+  /** One settlement; absent = every active settlement without a notice of this type yet. */
+  setlId?: string;
+  /** fen; default: the settlement's fund payment (paid) or the whole fund payment (rejected/deducted). */
+  amount?: number;
+  reasonCode?: string;
+  reason?: string;
+}
+
+export interface Notice {
+  notice_id: number;
+  type: string;
+  setl_id: string;
+  amount: number;
+  reason_code: string | null;
+  reason: string | null;
+  time: string;
+}
+
+const HOST = '127.0.0.1';
+
+export class SandboxCenter {
+  private faultState: FaultSettings;
+  private txServer: http.Server;
+  private controlServer: http.Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private txPort = 0;
+  private ctlPort: number | null = null;
+  private closed = false;
+  readonly db: SandboxDb;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: SandboxOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? silentLogger;
+    this.faultState = { ...noFaults(), ...(opts.faults ?? {}) };
+    this.db = openSandboxDb(opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'sandbox-center.db'), this.clock.now());
+    this.txServer = this.makeTxServer();
+  }
+
+  get port(): number {
+    return this.txPort;
+  }
+
+  get url(): string {
+    return `http://${HOST}:${this.txPort}`;
+  }
+
+  get controlUrl(): string | null {
+    return this.ctlPort === null ? null : `http://${HOST}:${this.ctlPort}`;
+  }
+
+  get faults(): FaultSettings {
+    return this.faultState;
+  }
+
+  async listen(): Promise<void> {
+    if (!this.faultState.refuse) await this.listenTx(this.opts.port ?? 0);
+    else this.txPort = this.opts.port || (await freePort());
+    if (this.opts.controlPort !== null && this.opts.controlPort !== undefined) {
+      this.controlServer = http.createServer((req, res) => void this.handleControl(req, res));
+      await new Promise<void>((resolve, reject) => {
+        this.controlServer!.once('error', reject);
+        this.controlServer!.listen(this.opts.controlPort ?? 0, HOST, () => resolve());
+      });
+      this.ctlPort = (this.controlServer.address() as AddressInfo).port;
+    }
+  }
+
+  /** Merge fault settings (refuse switches the listener off or on). */
+  async setFaults(patch: Partial<FaultSettings>): Promise<FaultSettings> {
+    const wasRefusing = this.faultState.refuse;
+    this.faultState = {
+      ...this.faultState,
+      ...patch,
+      rejectItems: { ...this.faultState.rejectItems, ...(patch.rejectItems ?? {}) },
+      rejectPersons: { ...this.faultState.rejectPersons, ...(patch.rejectPersons ?? {}) },
+    };
+    if (!wasRefusing && this.faultState.refuse) await this.stopTx();
+    if (wasRefusing && !this.faultState.refuse && !this.closed) await this.listenTx(this.txPort);
+    return this.faultState;
+  }
+
+  async clearFaults(): Promise<FaultSettings> {
+    await this.setFaults({ ...noFaults(), rejectItems: {}, rejectPersons: {} });
+    this.faultState.rejectItems = {};
+    this.faultState.rejectPersons = {};
+    return this.faultState;
+  }
+
+  setOffline(offline: boolean): Promise<FaultSettings> {
+    return this.setFaults({ refuse: offline });
+  }
+
+  /** Publish a policy change: a new table with seq + 1 (clients get it as a delta). */
+  publishPolicyChange(change: PolicyChange = {}): { seq: number; version: string } {
+    return this.db.transaction(() => {
+      const cur = latestPolicy(this.db);
+      const deletes = new Set(change.deletes ?? []);
+      const upserts = change.upserts ?? (change.deletes || change.schemes ? [] : [defaultNewItem(cur)]);
+      const byCode = new Map(cur.catalog.filter((e) => !deletes.has(e.code)).map((e) => [e.code, e]));
+      for (const e of upserts) byCode.set(e.code, e);
+      const seq = cur.seq + 1;
+      const next: PolicyTable = { ...cur, seq, version: change.version ?? `${cur.version.replace(/\+\d+$/, '')}+${seq}`, catalog: [...byCode.values()], schemes: change.schemes ?? cur.schemes };
+      this.db.prepare('INSERT INTO policy_versions (seq, table_json, published_at) VALUES (?,?,?)').run(seq, JSON.stringify(next), this.clock.now().toISOString());
+      return { seq, version: next.version };
+    })();
+  }
+
+  currentPolicy(): PolicyTable {
+    return latestPolicy(this.db);
+  }
+
+  /** Post payment / rejection notices for uploaded settlements (fetched by 3301). */
+  emitNotices(spec: NoticeSpec): Notice[] {
+    return this.db.transaction(() => {
+      const rows = (
+        spec.setlId
+          ? this.db.prepare("SELECT * FROM settlements WHERE setl_id = ? AND kind = 'settle'").all(spec.setlId)
+          : this.db
+              .prepare("SELECT * FROM settlements s WHERE kind = 'settle' AND state = 'active' AND cancelled_by IS NULL AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.setl_id = s.setl_id AND n.type = ?) ORDER BY created_at")
+              .all(spec.type)
+      ) as SettlementRow[];
+      const at = this.clock.now().toISOString();
+      const out: Notice[] = [];
+      for (const r of rows) {
+        const a = JSON.parse(r.amounts) as SettlementAmounts;
+        const amount = spec.amount ?? a.fundPay + a.criticalIllnessPay;
+        const reasonCode = spec.reasonCode ?? (spec.type === 'paid' ? null : 'R-AUDIT');
+        const reason = spec.reason ?? (spec.type === 'paid' ? null : '医保审核：不符合支付规定');
+        const id = Number(this.db.prepare('INSERT INTO notices (type, setl_id, amount, reason_code, reason, time) VALUES (?,?,?,?,?,?)').run(spec.type, r.setl_id, amount, reasonCode, reason, at).lastInsertRowid);
+        out.push({ notice_id: id, type: spec.type, setl_id: r.setl_id, amount, reason_code: reasonCode, reason, time: at });
+      }
+      return out;
+    })();
+  }
+
+  settlements(): Array<Omit<SettlementRow, 'amounts' | 'accum_delta'> & { amounts: SettlementAmounts; stmt: string | null }> {
+    const rows = this.db.prepare('SELECT * FROM settlements ORDER BY created_at, setl_id').all() as Array<SettlementRow & { stmt: string | null }>;
+    return rows.map((r) => ({ ...r, amounts: JSON.parse(r.amounts) as SettlementAmounts }));
+  }
+
+  personYear(psnNo: string): PersonYear | null {
+    return readYear(this.db, psnNo);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stopTx();
+    if (this.controlServer) {
+      this.controlServer.closeAllConnections();
+      await new Promise<void>((r) => this.controlServer!.close(() => r()));
+    }
+    this.db.close();
+  }
+
+  // ---- transaction server ----
+
+  private makeTxServer(): http.Server {
+    const server = http.createServer((req, res) => void this.handleTx(req, res));
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    return server;
+  }
+
+  private async listenTx(port: number): Promise<void> {
+    this.txServer = this.makeTxServer();
+    await new Promise<void>((resolve, reject) => {
+      this.txServer.once('error', reject);
+      this.txServer.listen(port, HOST, () => resolve());
+    });
+    this.txPort = (this.txServer.address() as AddressInfo).port;
+  }
+
+  private async stopTx(): Promise<void> {
+    if (!this.txServer.listening) return;
+    const closing = new Promise<void>((r) => this.txServer.close(() => r()));
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    await closing;
+  }
+
+  private async handleTx(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/tx') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const body = await readBody(req, this.opts.maxRequestBytes ?? 16 * 1024 * 1024);
+      if (body === null) {
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request too large');
+        return;
+      }
+      if (this.faultState.latencyMs > 0) await sleep(this.faultState.latencyMs);
+      if (this.closed) return void res.destroy();
+      const answered = this.process(body, String(req.headers['x-signature'] ?? ''));
+      if (answered.drop) {
+        // Committed, never answered: the client sees a reset and must resolve the outcome.
+        res.socket?.destroy();
+        return;
+      }
+      if (answered.malformed) return this.writeMalformed(res, answered.malformed, answered.json);
+      const text = JSON.stringify(answered.json);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+    } catch (e) {
+      this.log.error('sandbox center failed', { error: e instanceof Error ? e.stack : String(e) });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+      else res.destroy();
+    }
+  }
+
+  private envelope(infcode: number, errMsg: string, output: unknown, refmsgid: string): Record<string, unknown> {
+    const now = this.clock.now();
+    return { infcode, inf_refmsgid: refmsgid, refmsg_time: msgStamp(now), respond_time: `${msgStamp(now)}${String(now.getUTCMilliseconds()).padStart(3, '0')}`, err_msg: errMsg, output: output ?? null };
+  }
+
+  private newRefMsgId(): string {
+    const n = nextCounter(this.db, 'refmsgid') % 10000;
+    return padInstitution('990100000000') + msgStamp(this.clock.now()) + String(n).padStart(4, '0');
+  }
+
+  /** Check, replay or run one request; returns the answer and what to do with it. */
+  private process(body: Buffer, signature: string): { json: Record<string, unknown>; drop?: boolean; malformed?: MalformedMode } {
+    const expected = createHmac('sha256', this.opts.secret).update(body).digest();
+    const given = /^[0-9a-f]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return { json: this.envelope(-1, 'signature invalid: x-signature 与报文不符', { reject_code: 'SIGNATURE_INVALID' }, '') };
+    }
+    let env: { infno?: unknown; msgid?: unknown; fixmedins_code?: unknown; input?: unknown };
+    try {
+      env = JSON.parse(body.toString('utf8')) as typeof env;
+    } catch {
+      return { json: this.envelope(-1, '报文不是有效的 JSON', { reject_code: 'ENVELOPE_INVALID' }, '') };
+    }
+    const infno = typeof env.infno === 'string' ? env.infno : '';
+    const msgid = typeof env.msgid === 'string' ? env.msgid : '';
+    if (!MSGID_PATTERN.test(msgid)) return { json: this.envelope(-1, '报文号 msgid 格式不正确（应为 30 位）', { reject_code: 'ENVELOPE_INVALID' }, '') };
+    if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.envelope(-1, `机构编码不符：${String(env.fixmedins_code)}`, { reject_code: 'INSTITUTION_UNKNOWN' }, '') };
+    const tx = TRANSACTIONS[infno];
+    if (!tx) return { json: this.envelope(-1, `不支持的交易：${infno}`, { reject_code: 'INFNO_UNKNOWN' }, '') };
+
+    if (takeFault(this.faultState.busy, infno)) return { json: this.envelope(-9, '中心繁忙，请稍后重试', null, '') };
+
+    const run = this.db.transaction((): Record<string, unknown> => {
+      if (this.db.prepare('SELECT 1 FROM reversals WHERE omsgid = ?').get(msgid)) {
+        return this.envelope(-1, '该报文已被冲正（2601），不再受理', { reject_code: 'REVERSED' }, this.newRefMsgId());
+      }
+      const stored = this.db.prepare('SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
+      if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
+      const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno }, env.input);
+      const json = this.envelope(answer.infcode, answer.err_msg, answer.output, this.newRefMsgId());
+      this.db.prepare('INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
+      return json;
+    });
+    const json = run.immediate();
+    if (takeFault(this.faultState.dropAfterCommit, infno)) return { json, drop: true };
+    if (this.faultState.malformed && takeFault(this.faultState.malformed, infno)) return { json, malformed: this.faultState.malformed.mode };
+    return { json };
+  }
+
+  private writeMalformed(res: http.ServerResponse, mode: MalformedMode, json: Record<string, unknown>): void {
+    switch (mode) {
+      case 'garbage': {
+        const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 97 + 13) % 256));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length }).end(bytes);
+        return;
+      }
+      case 'not-json':
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
+        return;
+      case 'http-500':
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+        return;
+      case 'wrong-types': {
+        const text = JSON.stringify({ ...json, infcode: 'zero', output: 12345 });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+        return;
+      }
+      case 'missing-fields': {
+        const { infcode: _drop, ...rest } = json;
+        const text = JSON.stringify(rest);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+        return;
+      }
+      case 'truncated': {
+        const text = Buffer.from(JSON.stringify(json));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
+        res.write(text.subarray(0, Math.floor(text.length / 2)));
+        setTimeout(() => res.socket?.destroy(), 20);
+        return;
+      }
+      case 'huge': {
+        // 64 MB of JSON-looking filler without a content-length: the client must cut it off.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        let sent = 0;
+        const pump = () => {
+          while (sent < 1024) {
+            sent++;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        res.write('{"infcode":0,"output":"');
+        res.on('close', () => (sent = 1024));
+        pump();
+        return;
+      }
+    }
+  }
+
+  // ---- control endpoint (loopback only) ----
+
+  private async handleControl(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const send = (status: number, value: unknown) => {
+      const text = JSON.stringify(value);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+    };
+    try {
+      const path = (req.url ?? '').split('?')[0];
+      const raw = req.method === 'POST' ? await readBody(req, 1024 * 1024) : Buffer.from('{}');
+      const input = raw && raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+      if (req.method === 'GET' && path === '/faults') return send(200, this.faultState);
+      if (req.method === 'POST' && path === '/faults') return send(200, await this.setFaults(input as Partial<FaultSettings>));
+      if (req.method === 'POST' && path === '/faults/clear') return send(200, await this.clearFaults());
+      if (req.method === 'POST' && path === '/policy/publish') return send(200, this.publishPolicyChange(input as PolicyChange));
+      if (req.method === 'GET' && path === '/policy') return send(200, { seq: this.currentPolicy().seq, version: this.currentPolicy().version });
+      if (req.method === 'POST' && path === '/notices') return send(200, this.emitNotices(input as unknown as NoticeSpec));
+      if (req.method === 'GET' && path === '/persons') return send(200, DEMO_PERSONS);
+      if (req.method === 'GET' && path === '/settlements') return send(200, this.settlements());
+      send(404, { error: 'unknown control path', paths: ['GET /faults', 'POST /faults', 'POST /faults/clear', 'POST /policy/publish', 'GET /policy', 'POST /notices', 'GET /persons', 'GET /settlements'] });
+    } catch (e) {
+      send(400, { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}
+
+/** Start a sandbox center on 127.0.0.1; close() it when done. */
+export async function startSandboxCenter(opts: SandboxOptions): Promise<SandboxCenter> {
+  const c = new SandboxCenter(opts);
+  try {
+    await c.listen();
+  } catch (e) {
+    await c.close();
+    throw e;
+  }
+  return c;
+}
+
+function defaultNewItem(cur: PolicyTable): CatalogEntry {
+  let n = 1;
+  while (cur.catalog.some((e) => e.code === `XR03AL${String(n).padStart(3, '0')}A001010109${String(n).padStart(3, '0')}`)) n++;
+  return { code: `XR03AL${String(n).padStart(3, '0')}A001010109${String(n).padStart(3, '0')}`, name: `布地格福吸入气雾剂（新增第${n}批）`, kind: 'drug', spec: '160/7.2/5μg*120揿', unit: '支', class: 'B', selfPayRatio: '0.1' };
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = http.createServer();
+    s.once('error', reject);
+    s.listen(0, HOST, () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}

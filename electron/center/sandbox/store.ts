@@ -1,0 +1,116 @@
+// The sandbox center's own SQLite state: the persons' years, stored message ids with their
+// first answer, reversals, settlements, the published policy tables, notices, sign-ins.
+// A separate file from the app's database: the center is another system.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { Accumulators, PolicyTable } from '../../policy/split/types';
+import { DEMO_YEAR_START } from './demo-persons';
+import demoPolicy from './demo-policy.json';
+
+export type SandboxDb = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS person_year (
+  psn_no TEXT PRIMARY KEY, balance INTEGER NOT NULL, accumulators TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  msgid TEXT PRIMARY KEY, infno TEXT NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reversals (
+  omsgid TEXT PRIMARY KEY, oinfno TEXT NOT NULL, psn_no TEXT, undid_existing INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS settlements (
+  setl_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('settle', 'cancel')),
+  msgid TEXT NOT NULL,
+  medins_setl_id TEXT,
+  psn_no TEXT NOT NULL,
+  insutype TEXT NOT NULL,
+  setl_date TEXT NOT NULL,
+  amounts TEXT NOT NULL,
+  accum_delta TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'reversed')),
+  cancelled_by TEXT,
+  cancels TEXT,
+  stmt TEXT,
+  created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS settlements_date ON settlements (setl_date);
+CREATE INDEX IF NOT EXISTS settlements_msgid ON settlements (msgid);
+CREATE TABLE IF NOT EXISTS policy_versions (
+  seq INTEGER PRIMARY KEY, table_json TEXT NOT NULL, published_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notices (
+  notice_id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, setl_id TEXT NOT NULL, amount INTEGER NOT NULL,
+  reason_code TEXT, reason TEXT, time TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sign_ins (sign_no TEXT PRIMARY KEY, opter_no TEXT, signed_out INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+export function openSandboxDb(file: string, now: Date): SandboxDb {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(SCHEMA);
+  seed(db, now);
+  return db;
+}
+
+function seed(db: SandboxDb, now: Date): void {
+  db.transaction(() => {
+    const at = now.toISOString();
+    const put = db.prepare('INSERT OR IGNORE INTO person_year (psn_no, balance, accumulators, updated_at) VALUES (?,?,?,?)');
+    for (const [psnNo, y] of Object.entries(DEMO_YEAR_START)) put.run(psnNo, y.balance, JSON.stringify(y.accumulators), at);
+    const has = db.prepare('SELECT 1 FROM policy_versions LIMIT 1').get();
+    if (!has) db.prepare('INSERT INTO policy_versions (seq, table_json, published_at) VALUES (?,?,?)').run((demoPolicy as PolicyTable).seq, JSON.stringify(demoPolicy), at);
+  })();
+}
+
+/** Next value of a named counter (settlement ids, sign-in numbers, reference ids). */
+export function nextCounter(db: SandboxDb, name: string): number {
+  db.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1').run(name);
+  return (db.prepare('SELECT value FROM counters WHERE name = ?').get(name) as { value: number }).value;
+}
+
+export interface PersonYear {
+  balance: number;
+  accumulators: Accumulators;
+}
+
+export function readYear(db: SandboxDb, psnNo: string): PersonYear | null {
+  const r = db.prepare('SELECT balance, accumulators FROM person_year WHERE psn_no = ?').get(psnNo) as { balance: number; accumulators: string } | undefined;
+  return r ? { balance: r.balance, accumulators: JSON.parse(r.accumulators) as Accumulators } : null;
+}
+
+export function writeYear(db: SandboxDb, psnNo: string, y: PersonYear, at: string): void {
+  db.prepare('UPDATE person_year SET balance = ?, accumulators = ?, updated_at = ? WHERE psn_no = ?').run(y.balance, JSON.stringify(y.accumulators), at, psnNo);
+}
+
+export function latestPolicy(db: SandboxDb): PolicyTable {
+  const r = db.prepare('SELECT table_json FROM policy_versions ORDER BY seq DESC LIMIT 1').get() as { table_json: string };
+  return JSON.parse(r.table_json) as PolicyTable;
+}
+
+export function policyAt(db: SandboxDb, seq: number): PolicyTable | null {
+  const r = db.prepare('SELECT table_json FROM policy_versions WHERE seq = ?').get(seq) as { table_json: string } | undefined;
+  return r ? (JSON.parse(r.table_json) as PolicyTable) : null;
+}
+
+/** a + sign·d for every accumulator key (used to apply and to undo a settlement). */
+export function addAccumulators(a: Accumulators, d: Accumulators, sign: 1 | -1): Accumulators {
+  const out: Accumulators = JSON.parse(JSON.stringify(a)) as Accumulators;
+  for (const [k, v] of Object.entries(d)) {
+    if (v === undefined) continue;
+    const cur = out[k];
+    if (typeof v === 'number') {
+      out[k] = (typeof cur === 'number' ? cur : 0) + sign * v;
+    } else {
+      const c = typeof cur === 'object' && cur ? cur : { eligible: 0, fundPaid: 0 };
+      out[k] = { eligible: c.eligible + sign * v.eligible, fundPaid: c.fundPaid + sign * v.fundPaid };
+    }
+  }
+  return out;
+}
+
+/** after − before, key by key. */
+export function accumulatorDelta(before: Accumulators, after: Accumulators): Accumulators {
+  const neg = addAccumulators({}, before, -1);
+  return addAccumulators(neg, after, 1);
+}
