@@ -1,3 +1,199 @@
+// The cashier's main screen: card → patient → bill → live split → settle → cash and receipt.
+// Every action has a function key (shown at the bottom); nothing needs the mouse.
+import { useEffect, useRef, useState } from 'react';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { identify, newPatient, refreshPreview, settle } from '../cashier/actions';
+import { BillPanel, type BillPanelHandle } from '../cashier/BillPanel';
+import { DemoTray, ManualEntry, SandboxSwitch } from '../cashier/CardPanel';
+import { PatientPanel } from '../cashier/PatientPanel';
+import { ReceiptPreview } from '../cashier/ReceiptPreview';
+import { SettledPanel } from '../cashier/SettledPanel';
+import { SplitPanel } from '../cashier/SplitPanel';
+import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
+import { SupervisorPin } from '../components/SupervisorPin';
+import { useT } from '../i18n/use-t';
+import { useCashier, type CertType, type VisitType } from '../state/cashier';
+import { useApp } from '../state/store';
+
+/** The fields of a card.read event the lookup needs (the device part's CardRead). */
+function credentialOf(payload: unknown): { certType: CertType; certNo: string; cardSn?: string } | null {
+  const o = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+  if ((o.certType !== '01' && o.certType !== '02' && o.certType !== '03') || typeof o.certNo !== 'string' || !o.certNo) return null;
+  return { certType: o.certType, certNo: o.certNo, ...(typeof o.cardSn === 'string' && o.cardSn ? { cardSn: o.cardSn } : {}) };
+}
+
 export function Cashier() {
-  return null;
+  const t = useT();
+  const { go, setOperator, info } = useApp();
+  const c = useCashier();
+  const billRef = useRef<BillPanelHandle>(null);
+  const [manual, setManual] = useState(false);
+  const [trayFocus, setTrayFocus] = useState(0);
+  const [approval, setApproval] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+
+  // Readers push card.read; a settlement's state changes (confirmed, adjusted) update the panel.
+  useEffect(
+    () =>
+      api.onEvent((name, payload) => {
+        if (name === 'card.read') {
+          const cred = credentialOf(payload);
+          if (cred) void identify(cred, null);
+        } else if (name === 'settlement.changed') {
+          const id = (payload as { settlementId?: string } | null)?.settlementId;
+          const cur = useCashier.getState().settled;
+          if (cur && id === cur.id) {
+            void api.call('settlement.get', { id }).then((r) => r.ok && useCashier.getState().patch({ settled: r.value }));
+          }
+        }
+      }),
+    [],
+  );
+
+  // The split follows the bill: recompute shortly after any change.
+  useEffect(() => {
+    if (c.settled) return;
+    const timer = setTimeout(() => void refreshPreview(), 150);
+    return () => clearTimeout(timer);
+  }, [c.bill.lines, c.person, c.useAccount, c.visitType, c.diagnoses, c.settled]);
+
+  // An offline settlement over the limits asks for a supervisor.
+  useEffect(() => {
+    if (c.settleError?.code === 'OFFLINE_LIMIT') setApproval(true);
+  }, [c.settleError]);
+
+  const logout = async () => {
+    await api.call('auth.logout', {});
+    newPatient();
+    setOperator(null);
+  };
+
+  const reprint = async () => {
+    if (!c.settled) return;
+    const r = await api.transport.call('device.reprint', { settlementId: c.settled.id });
+    if (r.ok) {
+      setNote(t('today.reprinted'));
+      setActionError(null);
+    } else setActionError(r.error);
+  };
+
+  useShortcuts((s) => {
+    if (manual || approval) {
+      if (s === 'back') {
+        setManual(false);
+        setApproval(false);
+        return true;
+      }
+      return false;
+    }
+    switch (s) {
+      case 'readCard':
+        if (info?.demo) setTrayFocus((n) => n + 1);
+        else setNote(t('card.waiting'));
+        return true;
+      case 'manualEntry':
+        setManual(true);
+        return true;
+      case 'search':
+        billRef.current?.focusSearch();
+        return true;
+      case 'today':
+        go('today');
+        return true;
+      case 'supervisor':
+        go('supervisor');
+        return true;
+      case 'toggleAccount':
+        if (!c.settled) c.patch({ useAccount: !c.useAccount });
+        return true;
+      case 'settle':
+        void settle();
+        return true;
+      case 'reprint':
+        void reprint();
+        return true;
+      case 'logout':
+        void logout();
+        return true;
+      case 'back':
+        if (c.settled) newPatient();
+        else billRef.current?.focusLines();
+        setNote(null);
+        return true;
+    }
+  });
+
+  // Enter on the settled panel also starts the next patient (the received-cash field keeps Enter for itself otherwise).
+  const onSettledKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      newPatient();
+    }
+  };
+
+  return (
+    <main className="screen screen-cashier">
+      <div className="cashier-grid">
+        <div className="stack">
+          <section className="panel" data-testid="card-panel">
+            <h2>{t('card.title')}</h2>
+            <p className="hint">{t('card.waiting')}</p>
+            <div className="row">
+              <button type="button" className="secondary" data-testid="manual-open" onClick={() => setManual(true)}>
+                {t('key.F3')}
+              </button>
+            </div>
+            {note ? <p className="warn" data-testid="cashier-note">{note}</p> : null}
+            <ErrorLine error={actionError} testId="action-error" />
+          </section>
+          <PatientPanel />
+          <section className="panel">
+            <h2>{t('visit.title')}</h2>
+            <label className="row">
+              <select data-testid="visit-type" value={c.visitType} disabled={!!c.settled} onChange={(e) => c.patch({ visitType: e.target.value as VisitType })}>
+                <option value="outpatient">{t('visit.outpatient')}</option>
+                <option value="chronic">{t('visit.chronic')}</option>
+                <option value="inpatient">{t('visit.inpatient')}</option>
+              </select>
+              <input
+                data-testid="diagnoses"
+                placeholder={t('visit.diagnoses')}
+                value={c.diagnoses}
+                disabled={!!c.settled}
+                onChange={(e) => c.patch({ diagnoses: e.target.value })}
+                style={{ width: 140 }}
+              />
+            </label>
+          </section>
+          {info?.demo ? (
+            <section className="panel" data-testid="demo-panel">
+              <h2>{t('demo.title')}</h2>
+              <DemoTray focusSignal={trayFocus} />
+              <SandboxSwitch />
+            </section>
+          ) : null}
+        </div>
+        <BillPanel ref={billRef} />
+        <div className="stack" onKeyDown={c.settled ? onSettledKey : undefined}>
+          {c.settled ? <SettledPanel /> : <SplitPanel />}
+          {c.settled ? <ReceiptPreview settlementId={c.settled.id} /> : null}
+        </div>
+      </div>
+      {manual ? <ManualEntry onClose={() => setManual(false)} /> : null}
+      {approval ? (
+        <SupervisorPin
+          title={c.settleError?.message ?? ''}
+          askReason={false}
+          onCancel={() => setApproval(false)}
+          onSubmit={(a) => {
+            setApproval(false);
+            void settle({ supervisorId: a.supervisorId, supervisorPin: a.supervisorPin });
+          }}
+        />
+      ) : null}
+      <ShortcutBar keys={['key.F2', 'key.F3', 'key.F4', 'key.F6', 'key.F7', 'key.F8', 'key.F9', 'key.F10', 'key.F12', 'key.Esc']} />
+    </main>
+  );
 }

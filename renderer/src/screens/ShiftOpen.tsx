@@ -1,21 +1,29 @@
-// Shift open: the opening float, then the cashier's main screen.
-import { useState, type FormEvent } from 'react';
+// Shift open: count the opening float by denomination, then the cashier's main screen. If the
+// operator already has an open shift it is taken over directly.
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
-import { hasCall } from '../api/capabilities';
-import { ErrorLine, MissingCall, ShortcutBar, useShortcuts } from '../components/common';
+import { CashCount, countsOf, type Counts } from '../components/CashCount';
+import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { useT } from '../i18n/use-t';
-import { fenToYuanString, parseYuanInput } from '../lib/money';
 import { useApp } from '../state/store';
-
-const OPEN_CALL = 'shift.open';
 
 export function ShiftOpen() {
   const t = useT();
   const { go, setShift, setOperator } = useApp();
-  const [float, setFloat] = useState('');
+  const [counts, setCounts] = useState<Counts>({});
   const [error, setError] = useState<ApiError | null>(null);
-  const available = hasCall(OPEN_CALL);
+  const [checking, setChecking] = useState(true);
+
+  useEffect(() => {
+    void api.call('shift.current', {}).then((r) => {
+      setChecking(false);
+      if (r.ok && r.value) {
+        setShift({ id: r.value.id, openedAt: r.value.openedAt });
+        go('cashier');
+      } else if (!r.ok) setError(r.error);
+    });
+  }, [go, setShift]);
 
   const logout = async () => {
     await api.call('auth.logout', {});
@@ -28,18 +36,17 @@ export function ShiftOpen() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const fen = parseYuanInput(float);
-    if (fen === null) {
-      setError({ code: 'INVALID_AMOUNT', message: '备用金金额不正确：请输入元，最多两位小数，例如 500 或 500.00。' });
+    const list = countsOf(counts);
+    if (!list) {
+      setError({ code: 'INVALID_COUNT', message: '张数不正确：每种面额请输入整数张数（没有就留空）。' });
       return;
     }
-    const r = await api.transport.call(OPEN_CALL, { openingFloat: fenToYuanString(fen) });
+    const r = await api.call('shift.open', { counts: list });
     if (!r.ok) {
       setError(r.error);
       return;
     }
-    const v = r.value as { id?: unknown; openedAt?: unknown };
-    setShift({ id: String(v.id ?? ''), openedAt: String(v.openedAt ?? '') });
+    setShift({ id: r.value.id, openedAt: r.value.openedAt });
     go('cashier');
   };
 
@@ -47,25 +54,12 @@ export function ShiftOpen() {
     <main className="screen screen-shift">
       <form className="panel login-panel" onSubmit={submit} data-testid="shift-form">
         <h1>{t('shift.title')}</h1>
-        {available ? (
-          <>
-            <label>
-              {t('shift.openingFloat')}
-              <input autoFocus data-testid="shift-float" inputMode="decimal" value={float} onChange={(e) => setFloat(e.target.value)} />
-            </label>
-            <button type="submit" className="primary" data-testid="shift-open">
-              {t('shift.open')}
-            </button>
-            <p className="hint">{t('shift.hint')}</p>
-          </>
-        ) : (
-          <>
-            <MissingCall call={OPEN_CALL} messageKey="shift.missing" />
-            <button type="button" autoFocus className="primary" data-testid="shift-skip" onClick={() => go('cashier')}>
-              {t('key.Enter')}
-            </button>
-          </>
-        )}
+        <p className="hint">{t('shift.openingFloat')}</p>
+        {checking ? null : <CashCount counts={counts} onChange={setCounts} autoFocus testId="shift-count" />}
+        <button type="submit" className="primary" data-testid="shift-open">
+          {t('shift.open')}
+        </button>
+        <p className="hint">{t('shift.hint')}</p>
         <ErrorLine error={error} testId="shift-error" />
       </form>
       <ShortcutBar keys={['key.Enter', 'key.F12']} />

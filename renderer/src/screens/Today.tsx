@@ -1,3 +1,136 @@
+// Today's settlements: ↑↓ select, F10 reprint (marked as a copy), R refund with a supervisor's
+// PIN, Esc back to the window. The selected one's receipt is shown beside the list.
+import { useCallback, useEffect, useState } from 'react';
+import type { SettlementSummary } from '../../../electron/api/contract/settlement';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { ReceiptPreview } from '../cashier/ReceiptPreview';
+import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
+import { SupervisorPin } from '../components/SupervisorPin';
+import { useT } from '../i18n/use-t';
+import { formatFen } from '../lib/money';
+import { localTime } from '../lib/time';
+import { useApp } from '../state/store';
+
 export function Today() {
-  return null;
+  const t = useT();
+  const go = useApp((s) => s.go);
+  const [rows, setRows] = useState<SettlementSummary[]>([]);
+  const [selected, setSelected] = useState(0);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [refunding, setRefunding] = useState(false);
+  const [receiptKey, setReceiptKey] = useState(0);
+
+  const load = useCallback(async () => {
+    const r = await api.call('settlement.list', {});
+    if (r.ok) {
+      // Newest first: the patient who just left is the likeliest to come back.
+      setRows([...r.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+      setError(null);
+    } else setError(r.error);
+  }, []);
+
+  useEffect(() => {
+    void load();
+    return api.onEvent((name) => name === 'settlement.changed' && void load());
+  }, [load]);
+
+  const current = rows[selected] ?? null;
+
+  const reprint = async () => {
+    if (!current) return;
+    const r = await api.transport.call('device.reprint', { settlementId: current.id });
+    if (r.ok) {
+      setNote(t('today.reprinted'));
+      setError(null);
+      setReceiptKey((k) => k + 1);
+    } else setError(r.error);
+  };
+
+  useShortcuts((s) => {
+    if (refunding) {
+      if (s === 'back') setRefunding(false);
+      return s === 'back';
+    }
+    if (s === 'back') go('cashier');
+    else if (s === 'reprint') void reprint();
+    else return false;
+  });
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (refunding) return;
+    if (e.key === 'ArrowDown') setSelected((i) => Math.min(rows.length - 1, i + 1));
+    else if (e.key === 'ArrowUp') setSelected((i) => Math.max(0, i - 1));
+    else if (e.key === 'r' || e.key === 'R') setRefunding(true);
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <main className="screen" onKeyDown={onKey} tabIndex={-1} ref={(el) => el?.focus()} data-testid="today-screen">
+      <div className="cashier-grid" style={{ gridTemplateColumns: '2fr 1fr' }}>
+        <section className="panel">
+          <h2>{t('today.title')}</h2>
+          <ErrorLine error={error} testId="today-error" />
+          {note ? <p className="warn" data-testid="today-note">{note}</p> : null}
+          {rows.length === 0 ? (
+            <p className="hint">{t('today.empty')}</p>
+          ) : (
+            <table className="grid" data-testid="today-list">
+              <thead>
+                <tr>
+                  <th>{t('today.col.time')}</th>
+                  <th>{t('today.col.patient')}</th>
+                  <th className="num">{t('today.col.total')}</th>
+                  <th className="num">{t('today.col.cash')}</th>
+                  <th>{t('today.col.state')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r, i) => (
+                  <tr key={r.id} className={i === selected ? 'selected' : ''} data-testid={`today-row-${i}`} onClick={() => setSelected(i)}>
+                    <td>{localTime(r.createdAt)}</td>
+                    <td>
+                      {r.psnName}
+                      {r.refundOf ? <span className="hint">（{t('state.refunded')}：{r.refundOf}）</span> : null}
+                    </td>
+                    <td className="num big">{formatFen(r.total)}</td>
+                    <td className="num big">{formatFen(r.cashPay)}</td>
+                    <td>
+                      <span className={`badge ${r.state}`} data-testid={`today-state-${i}`}>
+                        {t(`state.${r.state}`)}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <div className="stack">{current ? <ReceiptPreview settlementId={current.id} refreshKey={receiptKey} /> : null}</div>
+      </div>
+      {refunding && current ? (
+        <SupervisorPin
+          title={t('refund.title')}
+          askReason
+          onCancel={() => setRefunding(false)}
+          onSubmit={async (a) => {
+            setRefunding(false);
+            const r = await api.call('settlement.refund', { id: current.id, supervisorId: a.supervisorId, supervisorPin: a.supervisorPin, reason: a.reason });
+            if (r.ok) {
+              setNote(t('refund.done', { cash: formatFen(Math.abs(r.value.money.cashPay)) }));
+              setError(null);
+              await load();
+            } else setError(r.error);
+          }}
+        >
+          <p>
+            {current.psnName} · {formatFen(current.total)}
+          </p>
+        </SupervisorPin>
+      ) : null}
+      <ShortcutBar keys={['key.arrows', 'key.F10', 'today.refund', 'key.Esc']} />
+    </main>
+  );
 }

@@ -1,0 +1,165 @@
+// Reading the card: readers push card.read events (handled by the screen); here the prompt,
+// the manual-entry form (F3) with its reason code, and in demo mode the virtual card tray.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { hasCall } from '../api/capabilities';
+import { ErrorLine, MissingCall } from '../components/common';
+import { useT } from '../i18n/use-t';
+import { useApp } from '../state/store';
+import type { CertType, ManualReason } from '../state/cashier';
+import { identify } from './actions';
+
+const DEMO_CARDS = 'device.demoCards';
+const DEMO_INSERT = 'device.demoInsert';
+
+/** A demo card as device.demoCards lists it (the fields shown; the rest stays with the device part). */
+interface DemoCardView {
+  index: number;
+  label: string;
+  note: string;
+}
+
+function demoCardView(raw: unknown, i: number): DemoCardView {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const str = (...keys: string[]) => keys.map((k) => o[k]).find((v): v is string => typeof v === 'string') ?? '';
+  return {
+    index: typeof o.index === 'number' ? o.index : i,
+    label: str('label', 'name', 'psnName', 'psn_name') || `#${i + 1}`,
+    note: str('note', 'kind', 'credential'),
+  };
+}
+
+export function DemoTray(props: { focusSignal: number }) {
+  const t = useT();
+  const [cards, setCards] = useState<DemoCardView[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const first = useRef<HTMLButtonElement>(null);
+  const available = hasCall(DEMO_CARDS) && hasCall(DEMO_INSERT);
+
+  useEffect(() => {
+    if (!available) return;
+    void api.transport.call(DEMO_CARDS, {}).then((r) => {
+      if (r.ok && Array.isArray(r.value)) setCards(r.value.map(demoCardView));
+      else if (!r.ok) setError(r.error);
+    });
+  }, [available]);
+
+  useEffect(() => {
+    if (props.focusSignal > 0) first.current?.focus();
+  }, [props.focusSignal]);
+
+  const insert = async (index: number) => {
+    const r = await api.transport.call(DEMO_INSERT, { index });
+    setError(r.ok ? null : r.error);
+  };
+
+  return (
+    <div className="stack" data-testid="demo-tray">
+      <strong>{t('card.tray')}</strong>
+      {!available ? (
+        <MissingCall call={hasCall(DEMO_CARDS) ? DEMO_INSERT : DEMO_CARDS} messageKey="card.tray.missing" />
+      ) : (
+        <div className="tray">
+          {cards.map((c, i) => (
+            <button
+              key={c.index}
+              ref={i === 0 ? first : undefined}
+              type="button"
+              className="secondary"
+              data-testid={`demo-card-${c.index}`}
+              title={c.note}
+              onClick={() => void insert(c.index)}
+            >
+              {i + 1}. {c.label}
+              {c.note ? <span className="hint">（{c.note}）</span> : null}
+            </button>
+          ))}
+        </div>
+      )}
+      <ErrorLine error={error} testId="demo-tray-error" />
+    </div>
+  );
+}
+
+export function ManualEntry(props: { onClose: () => void }) {
+  const t = useT();
+  const [certType, setCertType] = useState<CertType>('02');
+  const [certNo, setCertNo] = useState('');
+  const [reason, setReason] = useState<ManualReason>('reader-fault');
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const no = certNo.trim();
+    if (!no) {
+      setError(t('card.manual.certNo'));
+      return;
+    }
+    props.onClose();
+    void identify({ certType, certNo: no }, reason);
+  };
+
+  return (
+    <div className="modal" data-testid="manual-entry">
+      <form className="panel" onSubmit={submit}>
+        <h2>{t('card.manual')}</h2>
+        <label>
+          {t('card.manual.certType')}
+          <select data-testid="manual-cert-type" value={certType} onChange={(e) => setCertType(e.target.value as CertType)}>
+            <option value="02">{t('card.manual.cert02')}</option>
+            <option value="01">{t('card.manual.cert01')}</option>
+            <option value="03">{t('card.manual.cert03')}</option>
+          </select>
+        </label>
+        <label>
+          {t('card.manual.certNo')}
+          <input autoFocus data-testid="manual-cert-no" value={certNo} onChange={(e) => setCertNo(e.target.value)} />
+        </label>
+        <label>
+          {t('card.manual.reason')}
+          <select data-testid="manual-reason" value={reason} onChange={(e) => setReason(e.target.value as ManualReason)}>
+            <option value="reader-fault">{t('card.manual.reason.reader-fault')}</option>
+            <option value="card-damaged">{t('card.manual.reason.card-damaged')}</option>
+            <option value="no-card">{t('card.manual.reason.no-card')}</option>
+          </select>
+        </label>
+        {error ? <div className="error-line">{error}</div> : null}
+        <div className="row">
+          <button type="submit" className="primary" data-testid="manual-submit">
+            {t('card.manual.submit')}
+          </button>
+          <button type="button" className="secondary" onClick={props.onClose}>
+            {t('common.back')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+/** Demo switch: take the sandbox center offline and back. */
+export function SandboxSwitch() {
+  const t = useT();
+  const online = useApp((s) => s.status?.center.mode === 'online');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [offline, setOffline] = useState<boolean | null>(null);
+  if (!hasCall('center.sandboxOffline')) return <MissingCall call="center.sandboxOffline" messageKey="demo.missing" />;
+  // The status bar's mode is the truth; our last switch only breaks the tie while it catches up.
+  const isOffline = offline ?? !online;
+  const toggle = async () => {
+    const r = await api.call('center.sandboxOffline', { offline: !isOffline });
+    if (r.ok) {
+      setOffline(r.value.offline);
+      setError(null);
+    } else setError(r.error);
+  };
+  return (
+    <div className="stack">
+      <button type="button" className="secondary" data-testid="sandbox-switch" onClick={() => void toggle()}>
+        {isOffline ? t('demo.centerOnline') : t('demo.centerOffline')}
+      </button>
+      <ErrorLine error={error} testId="sandbox-error" />
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+// The receipt as the printer got it (device.receiptPreview: the latest print job's lines).
+// In demo mode this pane stands in for the printer.
+import { useEffect, useState } from 'react';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { hasCall } from '../api/capabilities';
+import { ErrorLine, MissingCall } from '../components/common';
+import { useT } from '../i18n/use-t';
+
+const PREVIEW_CALL = 'device.receiptPreview';
+
+export function ReceiptPreview(props: { settlementId: string; refreshKey?: number }) {
+  const t = useT();
+  const [lines, setLines] = useState<string[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [printTick, setPrintTick] = useState(0);
+  const available = hasCall(PREVIEW_CALL);
+
+  // A print job changing state (queued → printed, or a reprint) may change the preview.
+  useEffect(() => api.onEvent((name) => name === 'print.changed' && setPrintTick((n) => n + 1)), []);
+
+  useEffect(() => {
+    if (!available) return;
+    let live = true;
+    void api.transport.call(PREVIEW_CALL, { settlementId: props.settlementId }).then((r) => {
+      if (!live) return;
+      if (r.ok && Array.isArray(r.value)) {
+        setLines(r.value.map(String));
+        setError(null);
+      } else if (!r.ok) setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [props.settlementId, props.refreshKey, printTick, available]);
+
+  return (
+    <section className="panel" data-testid="receipt-panel">
+      <h2>{t('settle.receipt')}</h2>
+      {!available ? <MissingCall call={PREVIEW_CALL} /> : null}
+      <ErrorLine error={error} testId="receipt-error" />
+      {lines ? (
+        <div className="receipt" data-testid="receipt-preview">
+          {lines.join('\n')}
+        </div>
+      ) : available && !error ? (
+        <p className="hint">{t('settle.receipt.none')}</p>
+      ) : null}
+    </section>
+  );
+}

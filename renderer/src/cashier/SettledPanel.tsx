@@ -1,0 +1,48 @@
+// After F9: what to collect, the change for what the patient hands over, and whether the
+// settlement is confirmed or provisional (offline).
+import { useState } from 'react';
+import { useT } from '../i18n/use-t';
+import { formatFen, parseYuanInput } from '../lib/money';
+import { useCashier } from '../state/cashier';
+
+export function SettledPanel() {
+  const t = useT();
+  const settled = useCashier((s) => s.settled);
+  const [received, setReceived] = useState('');
+  if (!settled) return null;
+  const due = settled.money.cashPay;
+  const got = parseYuanInput(received);
+  const change = got !== null && got >= due ? got - due : null;
+  return (
+    <section className={`panel settled ${settled.provisional ? 'provisional' : ''}`} data-testid="settled-panel">
+      <h2>
+        {t('settle.done')}
+        <span className={`badge ${settled.state}`} data-testid="settled-state">
+          {t(`state.${settled.state}`)}
+        </span>
+      </h2>
+      <p className="hint">{t('settle.id', { id: settled.id })}</p>
+      {settled.provisional ? <p className="warn">{t('settle.provisional')}</p> : null}
+      <div>{t('settle.cashDue')}</div>
+      <div className="huge" data-testid="cash-due">
+        ¥ {formatFen(due)}
+      </div>
+      <label className="stack">
+        {t('settle.received')}
+        <input
+          autoFocus
+          data-testid="cash-received"
+          inputMode="decimal"
+          value={received}
+          onChange={(e) => setReceived(e.target.value)}
+          style={{ fontSize: 24 }}
+        />
+      </label>
+      <div>{t('settle.change')}</div>
+      <div className="huge" data-testid="cash-change">
+        {change === null ? '—' : `¥ ${formatFen(change)}`}
+      </div>
+      <p className="hint">{t('settle.next')}</p>
+    </section>
+  );
+}

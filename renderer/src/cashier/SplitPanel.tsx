@@ -1,0 +1,54 @@
+// The live split (settlement.preview): fund, critical illness, account, cash, and the
+// explanation in plain words so the cashier can answer "why do I pay this much".
+import { ErrorLine } from '../components/common';
+import { useT } from '../i18n/use-t';
+import { formatFen } from '../lib/money';
+import { useApp } from '../state/store';
+import { useCashier } from '../state/cashier';
+
+function Row(props: { label: string; fen: number; cls?: string; testId?: string }) {
+  return (
+    <div className={`split-row ${props.cls ?? ''}`} data-testid={props.testId}>
+      <span>{props.label}</span>
+      <span className="amount">{formatFen(props.fen)}</span>
+    </div>
+  );
+}
+
+export function SplitPanel() {
+  const t = useT();
+  const lang = useApp((s) => s.lang);
+  const { preview, previewError, previewing, useAccount, bill, settleError, settling } = useCashier();
+  const s = preview?.split;
+  return (
+    <section className="panel" data-testid="split-panel">
+      <h2>
+        {t('split.title')}
+        {previewing ? <span className="hint">{t('split.pending')}</span> : null}
+      </h2>
+      <p className="hint" data-testid="use-account">{useAccount ? t('split.useAccount') : t('split.notUseAccount')}</p>
+      {!s && !previewError && bill.lines.length === 0 ? <p className="hint">{t('split.none')}</p> : null}
+      <ErrorLine error={previewError} testId="preview-error" />
+      {s ? (
+        <>
+          <Row label={t('split.total')} fen={s.total} testId="split-total" />
+          <Row label={t('split.fund')} fen={s.fundPay} testId="split-fund" />
+          <Row label={t('split.critical')} fen={s.criticalIllnessPay} testId="split-critical" />
+          <Row label={t('split.account')} fen={s.accountPay} testId="split-account" />
+          <Row label={t('split.cash')} fen={s.cashPay} cls="cash" testId="split-cash" />
+          <details open>
+            <summary>{t('split.explain')}</summary>
+            <ul className="explain" data-testid="split-explanation">
+              {s.explanation.map((e, i) => (
+                <li key={i}>{lang === 'en' && e.textEn ? e.textEn : e.text}</li>
+              ))}
+            </ul>
+          </details>
+          {preview.provisional ? <p className="warn">{t('settle.provisional')}</p> : null}
+        </>
+      ) : null}
+      <ErrorLine error={settleError} testId="settle-error" />
+      {settling ? <p className="big">{t('settle.running')}</p> : null}
+    </section>
+  );
+}

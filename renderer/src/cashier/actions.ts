@@ -1,0 +1,105 @@
+// What the cashier's keys and the readers make happen: look the person up, pull their pending
+// bills, keep the split preview current, settle. Each talks to the API and writes the store.
+import type { PendingBillView } from '../../../electron/api/contract/settlement';
+import { api } from '../api/client';
+import { hasCall } from '../api/capabilities';
+import { emptyBill, type BillLine } from '../lib/bill';
+import { useCashier, diagnosisList, type Credential, type ManualReason } from '../state/cashier';
+
+const st = useCashier.getState;
+
+/** A card read (reader event, demo tray) or a typed number: find the person, then their bills. */
+export async function identify(credential: Credential, manualReason: ManualReason | null): Promise<void> {
+  st().reset();
+  st().patch({ credential, manualReason, lookingUp: true });
+  const r = await api.call('center.lookupPerson', credential);
+  // A newer read may have replaced this one while we waited.
+  if (st().credential !== credential) return;
+  if (!r.ok) {
+    st().patch({ lookingUp: false, lookupError: r.error });
+    return;
+  }
+  st().patch({ lookingUp: false, person: r.value, lookupError: null });
+  await loadPendingBills(credential.certNo);
+}
+
+export async function loadPendingBills(certNo: string): Promise<void> {
+  if (!hasCall('settlement.pendingBills')) return;
+  const r = await api.call('settlement.pendingBills', { certNo });
+  if (r.ok && st().credential?.certNo === certNo) st().patch({ pendingBills: r.value });
+}
+
+/** Bring a pending bill's lines into the bill (its visit too). */
+export function importPendingBill(b: PendingBillView): void {
+  const lines: BillLine[] = b.items.map((i) => ({
+    code: i.code,
+    name: i.name ?? i.code,
+    cls: null,
+    unitPrice: i.unitPrice,
+    quantity: i.quantity,
+    ownPay: i.ownPay,
+  }));
+  st().patch({
+    billId: b.billId ?? b.id,
+    bill: { lines, selected: lines.length ? 0 : -1 },
+    visitType: b.visit.visitType,
+    diagnoses: (b.visit.diagnoses ?? []).join(', '),
+    useAccount: b.useAccount,
+    pendingBills: st().pendingBills.filter((p) => p.id !== b.id),
+  });
+}
+
+function settleInputBase() {
+  const s = st();
+  if (!s.credential || !s.person) return null;
+  const diagnoses = diagnosisList(s.diagnoses);
+  return {
+    person: s.credential,
+    visit: { visitType: s.visitType, ...(diagnoses.length ? { diagnoses } : {}) },
+    items: s.bill.lines.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity, ...(l.ownPay ? { ownPay: true } : {}) })),
+    useAccount: s.useAccount,
+  };
+}
+
+let previewSeq = 0;
+
+/** Recompute the split for the bill as it is now; an older answer never overwrites a newer one. */
+export async function refreshPreview(): Promise<void> {
+  const input = settleInputBase();
+  if (!input || input.items.length === 0) {
+    st().patch({ preview: null, previewError: null, previewing: false });
+    return;
+  }
+  const seq = ++previewSeq;
+  st().patch({ previewing: true });
+  const r = await api.call('settlement.preview', input);
+  if (seq !== previewSeq) return;
+  if (r.ok) st().patch({ preview: r.value, previewError: null, previewing: false });
+  else st().patch({ preview: null, previewError: r.error, previewing: false });
+}
+
+export interface SupervisorApproval {
+  supervisorId: string;
+  supervisorPin: string;
+}
+
+export async function settle(approval?: SupervisorApproval): Promise<void> {
+  const s = st();
+  const input = settleInputBase();
+  if (!input || input.items.length === 0 || s.settling || s.settled) return;
+  st().patch({ settling: true, settleError: null });
+  const reasonText: Record<ManualReason, string> = { 'reader-fault': '读卡器故障', 'card-damaged': '卡片损坏', 'no-card': '患者未带卡' };
+  const r = await api.call('settlement.settle', {
+    ...input,
+    ...(s.manualReason ? { manualEntryReason: reasonText[s.manualReason] } : {}),
+    ...(s.billId ? { billId: s.billId } : {}),
+    ...(approval ?? {}),
+  });
+  if (r.ok) st().patch({ settling: false, settled: r.value });
+  else st().patch({ settling: false, settleError: r.error });
+}
+
+export function newPatient(): void {
+  st().reset();
+  st().setBill(emptyBill);
+}

@@ -1,0 +1,55 @@
+// Counting the drawer by denomination (shift open and close): Tab moves down the notes,
+// the total is shown as it is typed.
+import { DENOMINATIONS, type DenominationCount } from '../../../electron/api/contract/shift';
+import { useT } from '../i18n/use-t';
+import { formatFen } from '../lib/money';
+
+export type Counts = Record<number, string>;
+
+/** The counts typed so far as the contract wants them (blank = 0); null when one is not a whole number. */
+export function countsOf(counts: Counts): DenominationCount[] | null {
+  const out: DenominationCount[] = [];
+  for (const d of DENOMINATIONS) {
+    const raw = (counts[d] ?? '').trim();
+    if (raw === '') continue;
+    if (!/^\d{1,6}$/.test(raw)) return null;
+    const n = Number(raw);
+    if (n > 0) out.push({ denomination: d, count: n });
+  }
+  return out;
+}
+
+export function countsTotal(list: DenominationCount[]): number {
+  return list.reduce((s, c) => s + c.denomination * c.count, 0);
+}
+
+function label(fen: number): string {
+  return fen >= 100 ? `${fen / 100} 元` : fen >= 10 ? `${fen / 10} 角` : `${fen} 分`;
+}
+
+export function CashCount(props: { counts: Counts; onChange: (c: Counts) => void; autoFocus?: boolean; testId: string }) {
+  const t = useT();
+  const list = countsOf(props.counts);
+  return (
+    <div className="stack" data-testid={props.testId}>
+      <div className="cash-count">
+        {DENOMINATIONS.map((d, i) => (
+          <label key={d} className="row">
+            <span style={{ width: 56 }}>{label(d)}</span>
+            <input
+              autoFocus={props.autoFocus && i === 0}
+              data-testid={`${props.testId}-${d}`}
+              inputMode="numeric"
+              style={{ width: 90 }}
+              value={props.counts[d] ?? ''}
+              onChange={(e) => props.onChange({ ...props.counts, [d]: e.target.value })}
+            />
+          </label>
+        ))}
+      </div>
+      <div className="big" data-testid={`${props.testId}-total`}>
+        {list ? `¥ ${formatFen(countsTotal(list))}` : t('error.retry')}
+      </div>
+    </div>
+  );
+}

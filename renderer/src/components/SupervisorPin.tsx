@@ -1,0 +1,52 @@
+// A supervisor authorises at the window: id + PIN (and a reason when asked). Used for refunds
+// and for offline settlements above the offline limits.
+import { useState, type FormEvent } from 'react';
+import { useT } from '../i18n/use-t';
+
+export interface SupervisorAnswer {
+  supervisorId: string;
+  supervisorPin: string;
+  reason: string;
+}
+
+export function SupervisorPin(props: { title: string; askReason: boolean; onSubmit: (a: SupervisorAnswer) => void; onCancel: () => void; children?: React.ReactNode }) {
+  const t = useT();
+  const [supervisorId, setId] = useState('');
+  const [supervisorPin, setPin] = useState('');
+  const [reason, setReason] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!supervisorId.trim() || supervisorPin.length < 4 || (props.askReason && !reason.trim())) return;
+    props.onSubmit({ supervisorId: supervisorId.trim(), supervisorPin, reason: reason.trim() });
+  };
+  return (
+    <div className="modal" data-testid="supervisor-pin" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
+      <form className="panel" onSubmit={submit}>
+        <h2>{props.title}</h2>
+        {props.children}
+        <label>
+          {t('refund.supervisorId')}
+          <input autoFocus data-testid="sup-id" value={supervisorId} onChange={(e) => setId(e.target.value)} />
+        </label>
+        <label>
+          {t('refund.supervisorPin')}
+          <input type="password" data-testid="sup-pin" value={supervisorPin} onChange={(e) => setPin(e.target.value)} />
+        </label>
+        {props.askReason ? (
+          <label>
+            {t('refund.reason')}
+            <input data-testid="sup-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+        ) : null}
+        <div className="row">
+          <button type="submit" className="primary" data-testid="sup-submit">
+            {t('refund.submit')}
+          </button>
+          <button type="button" className="secondary" onClick={props.onCancel}>
+            {t('common.back')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

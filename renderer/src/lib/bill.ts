@@ -1,0 +1,95 @@
+// The bill being built at the window: pure operations on its lines (tested without a DOM).
+import { isQuantity, lineAmountFen } from './money';
+
+export interface BillLine {
+  code: string;
+  name: string;
+  /** Catalog class when known (from the search hit or the preview's split). */
+  cls: 'A' | 'B' | 'C' | null;
+  /** Yuan decimal string, as the contract wants it. */
+  unitPrice: string;
+  quantity: string;
+  ownPay?: boolean;
+  /** Price cap in yuan from the catalog, to warn before settling. */
+  priceCap?: string;
+}
+
+export interface Bill {
+  lines: BillLine[];
+  selected: number;
+}
+
+export const emptyBill: Bill = { lines: [], selected: -1 };
+
+/** Add a line; the same code at the same price adds to its quantity instead. The touched line is selected. */
+export function addLine(bill: Bill, line: BillLine): Bill {
+  const i = bill.lines.findIndex((l) => l.code === line.code && l.unitPrice === line.unitPrice && !!l.ownPay === !!line.ownPay);
+  if (i >= 0) {
+    const cur = bill.lines[i]!;
+    const q = addDecimals(cur.quantity, line.quantity);
+    const lines = bill.lines.slice();
+    lines[i] = { ...cur, quantity: q ?? cur.quantity };
+    return { lines, selected: i };
+  }
+  return { lines: [...bill.lines, line], selected: bill.lines.length };
+}
+
+export function removeSelected(bill: Bill): Bill {
+  if (bill.selected < 0 || bill.selected >= bill.lines.length) return bill;
+  const lines = bill.lines.filter((_, i) => i !== bill.selected);
+  return { lines, selected: Math.min(bill.selected, lines.length - 1) };
+}
+
+export function moveSelection(bill: Bill, delta: number): Bill {
+  if (bill.lines.length === 0) return { ...bill, selected: -1 };
+  const selected = Math.max(0, Math.min(bill.lines.length - 1, (bill.selected < 0 ? 0 : bill.selected) + delta));
+  return { ...bill, selected };
+}
+
+/** Set the selected line's quantity; refused (unchanged, false) when it is not a positive decimal. */
+export function setQuantity(bill: Bill, quantity: string): { bill: Bill; ok: boolean } {
+  const q = quantity.trim();
+  if (bill.selected < 0 || !isQuantity(q)) return { bill, ok: false };
+  const lines = bill.lines.slice();
+  lines[bill.selected] = { ...lines[bill.selected]!, quantity: q };
+  return { bill: { ...bill, lines }, ok: true };
+}
+
+/** Set the selected line's unit price (yuan, up to 4 places). */
+export function setUnitPrice(bill: Bill, price: string): { bill: Bill; ok: boolean } {
+  const p = price.trim();
+  if (bill.selected < 0 || lineAmountFen(p, '1') === null) return { bill, ok: false };
+  const lines = bill.lines.slice();
+  lines[bill.selected] = { ...lines[bill.selected]!, unitPrice: p };
+  return { bill: { ...bill, lines }, ok: true };
+}
+
+/** Sum of the lines' amounts in fen (null if any line is malformed). */
+export function billTotalFen(lines: BillLine[]): number | null {
+  let sum = 0;
+  for (const l of lines) {
+    const a = lineAmountFen(l.unitPrice, l.quantity);
+    if (a === null) return null;
+    sum += a;
+  }
+  return sum;
+}
+
+/** Whether a line's unit price is above its catalog cap (the excess becomes self-pay). */
+export function overPriceCap(line: BillLine): boolean {
+  if (!line.priceCap || line.ownPay) return false;
+  const p = lineAmountFen(line.unitPrice, '1');
+  const c = lineAmountFen(line.priceCap, '1');
+  return p !== null && c !== null && p > c;
+}
+
+function addDecimals(a: string, b: string): string | null {
+  const sa = lineAmountFen(a, '1');
+  const sb = lineAmountFen(b, '1');
+  // Quantities with more than 2 places are rare (powders by gram); fall back to no merge.
+  if (sa === null || sb === null || !/^\d+(\.\d{1,2})?$/.test(a) || !/^\d+(\.\d{1,2})?$/.test(b)) return null;
+  const sum = sa + sb;
+  const whole = Math.floor(sum / 100);
+  const frac = sum % 100;
+  return frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(2, '0').replace(/0$/, '')}`;
+}

@@ -1,0 +1,78 @@
+// The patient at the window and the bill being built: one zustand store so card reads (events),
+// function keys and the panels all see the same state.
+import { create } from 'zustand';
+import type { PersonView } from '../../../electron/api/contract/center';
+import type { PendingBillView, SettlementPreview, SettlementView } from '../../../electron/api/contract/settlement';
+import type { ApiError } from '../../../electron/api/result';
+import { emptyBill, type Bill } from '../lib/bill';
+
+export type CertType = '01' | '02' | '03';
+export type ManualReason = 'reader-fault' | 'card-damaged' | 'no-card';
+export type VisitType = 'outpatient' | 'chronic' | 'inpatient';
+
+export interface Credential {
+  certType: CertType;
+  certNo: string;
+  cardSn?: string;
+}
+
+export interface CashierState {
+  credential: Credential | null;
+  /** Set when the number was typed in because a card would not read. */
+  manualReason: ManualReason | null;
+  person: PersonView | null;
+  lookingUp: boolean;
+  lookupError: ApiError | null;
+  pendingBills: PendingBillView[];
+  /** The pending bill imported into this bill (settle marks it done). */
+  billId: string | null;
+  bill: Bill;
+  visitType: VisitType;
+  diagnoses: string;
+  useAccount: boolean;
+  preview: SettlementPreview | null;
+  previewError: ApiError | null;
+  previewing: boolean;
+  settling: boolean;
+  settleError: ApiError | null;
+  settled: SettlementView | null;
+  patch(p: Partial<CashierState>): void;
+  setBill(bill: Bill): void;
+  /** Next patient: everything about the last one is cleared. */
+  reset(): void;
+}
+
+const initial = {
+  credential: null,
+  manualReason: null,
+  person: null,
+  lookingUp: false,
+  lookupError: null,
+  pendingBills: [],
+  billId: null,
+  bill: emptyBill,
+  visitType: 'outpatient' as VisitType,
+  diagnoses: '',
+  useAccount: true,
+  preview: null,
+  previewError: null,
+  previewing: false,
+  settling: false,
+  settleError: null,
+  settled: null,
+};
+
+export const useCashier = create<CashierState>((set) => ({
+  ...initial,
+  patch: (p) => set(p),
+  setBill: (bill) => set({ bill }),
+  reset: () => set(initial),
+}));
+
+/** The diagnoses field ("J06.9, E11") as the list the contract wants. */
+export function diagnosisList(text: string): string[] {
+  return text
+    .split(/[\s,，;；]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
