@@ -48,6 +48,25 @@ export function resolveDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.e
   return key;
 }
 
+/**
+ * The key already in place for `dataDir` (CASHIER_DB_KEY or the key file), without creating
+ * one: for restoring a backup onto a fresh machine.
+ */
+export function findDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CASHIER_DB_KEY) return env.CASHIER_DB_KEY;
+  const file = join(dataDir, KEY_FILE);
+  return existsSync(file) ? readKeyFile(file) : undefined;
+}
+
+/** Keep `key` as the data dir's key file unless one exists (after a restore with CASHIER_DB_KEY). */
+export function saveDbKeyFile(dataDir: string, key: string): boolean {
+  const file = join(dataDir, KEY_FILE);
+  if (existsSync(file) || existsSync(join(dataDir, SAFE_KEY_FILE))) return false;
+  mkdirSync(dataDir, { recursive: true });
+  writeKeyFile(file, key);
+  return true;
+}
+
 /** The part of Electron's safeStorage this module needs (kept narrow so tests need no Electron). */
 export interface KeyVault {
   isEncryptionAvailable(): boolean;
@@ -96,7 +115,8 @@ function readKeyFile(file: string): string {
     chmodSync(file, 0o600);
   }
   const key = readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(key)) {
+  // Our own keys are 64 hex digits; a key carried over from CASHIER_DB_KEY may be any printable text.
+  if (!/^[\x21-\x7e]{16,256}$/.test(key)) {
     throw new AppError('DB_KEY_INVALID', `数据库密钥文件 ${file} 内容无效。请从备份恢复该文件，或按 docs/SECURITY.md「密钥丢失」处理。`);
   }
   return key;

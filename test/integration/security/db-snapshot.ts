@@ -1,0 +1,22 @@
+// A fingerprint of every table's content, to prove that a refused call changed nothing.
+import { createHash } from 'node:crypto';
+import type { Db } from '../../../electron/db/open';
+
+export function snapshotTables(db: Db): Record<string, string> {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as Array<{ name: string }>;
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const cols = (db.prepare(`SELECT count(*) n FROM pragma_table_info(?)`).get(name) as { n: number }).n;
+    const order = Array.from({ length: cols }, (_, i) => i + 1).join(', ');
+    const rows = db.prepare(`SELECT * FROM "${name}" ORDER BY ${order}`).raw().all();
+    out[name] = createHash('sha256').update(JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).digest('hex');
+  }
+  return out;
+}
+
+/** Names of the tables whose content differs between two snapshots. */
+export function changedTables(a: Record<string, string>, b: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((t) => a[t] !== b[t]);
+}
