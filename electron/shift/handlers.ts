@@ -11,9 +11,12 @@ function operator(session: Session): { id: string; role: 'cashier' | 'supervisor
   return session.operator;
 }
 
-const notYet = (): never => {
-  throw new AppError('NOT_READY', '此功能尚未完成。');
-};
+/** The devices part's generic text printing, when it offers one (see docs/SHIFT.md). */
+type LinePrinter = { printLines(lines: string[], opts: { title: string }): { jobId: number } | Promise<{ jobId: number }> };
+function linePrinterOf(devices: unknown): LinePrinter | null {
+  const d = devices as Partial<LinePrinter> | null;
+  return d && typeof d.printLines === 'function' ? (d as LinePrinter) : null;
+}
 
 export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
   'shift.current': (_i, { app, session }) => app.shift.shifts.current(operator(session).id),
@@ -34,11 +37,34 @@ export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
   'shift.correct': (i, { app, session }) => app.shift.shifts.correct(operator(session).id, i.shiftId, i.cashDelta, i.note),
   'shift.list': (i, { app }) => app.shift.shifts.list(i),
   'shift.report': (i, { app }) => app.shift.shifts.report(i.shiftId),
-  'shift.printReport': notYet,
-  'reconcile.run': notYet,
-  'reconcile.discrepancies': notYet,
-  'reconcile.resolve': notYet,
-  'worklist.list': notYet,
-  'worklist.act': notYet,
-  'receivables.summary': notYet,
+  'shift.printReport': async (i, { app, session }) => {
+    const op = operator(session);
+    let report = app.shift.shifts.report(i.shiftId);
+    if (op.role === 'cashier') {
+      if (report.shift.operatorId !== op.id) throw new AppError('FORBIDDEN', '收费员只能打印自己的班次。');
+      report = blindForCashier(report);
+    }
+    const lines = app.shift.reportLines(report, app.settings.printerProfile === '80mm' ? 48 : 32);
+    const printer = linePrinterOf(app.devices);
+    if (!printer) return { lines, printed: false, jobId: null };
+    const { jobId } = await printer.printLines(lines, { title: `班次报表 ${report.shift.id}` });
+    return { lines, printed: true, jobId };
+  },
+  'reconcile.run': (i, { app, session }) => app.shift.reconciler.run(i.from, i.to, operator(session).id),
+  'reconcile.discrepancies': (i, { app }) => app.shift.reconciler.discrepancies(i.state),
+  'reconcile.resolve': (i, { app, session }) => app.shift.reconciler.resolve(i.id, i.action, i.note, operator(session).id),
+  'worklist.list': (i, { app }) => app.shift.worklists.list(i.list),
+  'worklist.act': (i, { app, session }) => app.shift.worklists.act(i.settlementId, i.list, i.action, i.note, operator(session).id),
+  'receivables.summary': async (i, { app }) => {
+    let notices: { fetched: number; cursor: string | null; error: string | null } = { fetched: 0, cursor: null, error: null };
+    if (i.fetch) {
+      try {
+        notices = { ...(await app.shift.receivables.fetchNotices()), error: null };
+      } catch (e) {
+        // The summary from what is stored is still worth showing; the error says why it may be stale.
+        notices = { fetched: 0, cursor: null, error: e instanceof AppError ? `${e.code}: ${e.message}` : String(e) };
+      }
+    }
+    return app.shift.receivables.summary(i.limit, notices);
+  },
 };

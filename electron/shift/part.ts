@@ -2,15 +2,41 @@
 // reports. Reads the settlements table directly (it is built before the settlement part).
 import type { CoreApp } from '../app/core';
 import type { CenterPart } from '../center/part';
+import type { ShiftReport } from '../api/contract/shift';
+import { centerPortOf } from './center-port';
+import { Reconciler } from './reconcile';
+import { Receivables } from './receivables';
+import { shiftReportCsv } from './report-csv';
+import { renderShiftReportLines } from './report-lines';
+import { findCjkFont, shiftReportPdf } from './report-pdf';
 import { ShiftService } from './shifts';
+import { WorkLists } from './worklist';
 
-export function createShiftPart(core: CoreApp, _deps: { center: CenterPart }) {
+export type ReportFormat = 'json' | 'csv' | 'pdf';
+
+export function createShiftPart(core: CoreApp, deps: { center: CenterPart }) {
   const shifts = new ShiftService(core);
+  // Looked up at call time: the center part may (re)build its client after settings change.
+  const port = () => centerPortOf(deps.center);
+  const reconciler = new Reconciler(core, port);
+  const worklists = new WorkLists(core, port);
+  const receivables = new Receivables(core, port);
   return {
     shifts,
+    reconciler,
+    worklists,
+    receivables,
     /** The operator's open shift id, or null (the settlement part refuses to settle without one). */
     currentShiftId: (operatorId: string): string | null => shifts.currentShiftId(operatorId),
-    /** Begin background work (none yet: notices are fetched on demand). */
+    /** A shift's report as a file's bytes: JSON, CSV (UTF-8 with BOM) or PDF (CJK font embedded when found). */
+    async renderReport(report: ShiftReport, format: ReportFormat): Promise<Buffer> {
+      if (format === 'json') return Buffer.from(JSON.stringify(report, null, 2) + '\n', 'utf8');
+      if (format === 'csv') return Buffer.from(shiftReportCsv(report), 'utf8');
+      return shiftReportPdf(report, { clinicName: core.settings.institutionName || '医保收费', cjkFont: findCjkFont() });
+    },
+    /** Receipt-printer lines of a report (32 columns for 58 mm, 48 for 80 mm). */
+    reportLines: (report: ShiftReport, columns = 32): string[] => renderShiftReportLines(report, columns),
+    /** Begin background work (none: notices are fetched when the receivables are asked for). */
     start(): void {},
     async close(): Promise<void> {},
   };

@@ -1,0 +1,32 @@
+// What the shift part needs from the center part: send a transaction, make a message id.
+// Narrow on purpose, so reconciliation and receivables can be driven by the real client (and
+// the sandbox center over loopback) without knowing the rest of the center part.
+import type { CenterOutcome } from '../center/wire/envelope';
+import { AppError } from '../api/result';
+
+export interface CenterPort {
+  send(infno: string, input: object, opts?: { msgid?: string; timeoutMs?: number; maxResponseBytes?: number }): Promise<CenterOutcome>;
+  newMsgId(): string;
+}
+
+/** The center part's client, when it has one (the center part exposes `client`). */
+export function centerPortOf(center: unknown): CenterPort | null {
+  const client = (center as { client?: Partial<CenterPort> } | null)?.client;
+  return client && typeof client.send === 'function' && typeof client.newMsgId === 'function' ? (client as CenterPort) : null;
+}
+
+/** The output of a successful exchange, or an AppError saying what the center answered. */
+export async function sendOrThrow(port: CenterPort | null, infno: string, input: object, timeoutMs = 30_000): Promise<unknown> {
+  if (!port) throw new AppError('CENTER_UNAVAILABLE', '医保中心接口未配置，无法对账。');
+  const r = await port.send(infno, input, { timeoutMs, maxResponseBytes: 16 * 1024 * 1024 });
+  switch (r.kind) {
+    case 'success':
+      return r.output;
+    case 'rejected':
+      throw new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${r.message}`, { infno, code: r.code });
+    case 'busy':
+      throw new AppError('CENTER_BUSY', `中心繁忙（${infno}）：请稍后重试。`, { infno });
+    case 'unknown':
+      throw new AppError('CENTER_UNREACHABLE', `无法连接医保中心（${infno}）：${r.reason}。请检查网络后重试。`, { infno });
+  }
+}

@@ -1,0 +1,49 @@
+// The shift report as CSV for the finance system: UTF-8 with BOM (opens in Excel in China),
+// amounts in yuan with two decimals, one row per figure.
+import type { Figure, ShiftReport } from '../api/contract/shift';
+import { insuranceLabel, stateLabel, visitLabel, type Label } from './labels';
+import { formatYuan } from './yuan';
+
+const HEADER = ['section', 'key', 'name', 'count', 'refund_count', 'gross', 'refunded', 'total', 'fund', 'critical_illness', 'account', 'cash'];
+
+function cell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+function figureRow(section: string, key: string, name: string, f: Figure): string[] {
+  return [section, key, name, String(f.count), String(f.refundCount), ...[f.gross, f.refunded, f.total, f.fund, f.critical, f.account, f.cash].map(formatYuan)];
+}
+
+export function shiftReportCsv(report: ShiftReport): string {
+  const s = report.shift;
+  const f = report.figures;
+  const rows: string[][] = [HEADER];
+  rows.push(figureRow('all', 'all', '合计', f.all));
+  const add = (section: string, map: Record<string, Figure>, label: (k: string) => Label) => {
+    for (const [k, v] of Object.entries(map).sort()) rows.push(figureRow(section, k, label(k).zh, v));
+  };
+  add('insurance_type', f.byInsuranceType, insuranceLabel);
+  add('visit_type', f.byVisitType, visitLabel);
+  add('state', f.byState, stateLabel);
+  rows.push(figureRow('online', 'online', '在线', f.online), figureRow('online', 'offline', '离线', f.offline));
+  const money = (key: string, name: string, fen: number | null) => rows.push(['cash', key, name, '', '', '', '', fen === null ? '' : formatYuan(fen), '', '', '', '']);
+  money('opening_float', '备用金', f.cash.openingFloat);
+  money('cash_in', '存入', f.cash.cashIn);
+  money('cash_out', '取出', f.cash.cashOut);
+  money('settlement_cash', '结算现金', f.cash.settlementCash);
+  money('expected', '应有现金', f.cash.expected);
+  if (report.kind === 'handover') {
+    money('counted', '实点现金', s.countedCash);
+    money('variance', '差额', s.variance);
+    money('corrected_variance', '更正后差额', s.correctedVariance);
+  }
+  const meta = [
+    ['# shift', s.id],
+    ['# operator', s.operatorId],
+    ['# state', s.state],
+    ['# opened_at', s.openedAt],
+    ['# as_of', f.asOf],
+    ['# handover_hash', s.handoverHash ?? ''],
+  ];
+  return '\uFEFF' + [...meta, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,179 @@
+// The shift report as a PDF: header, tables, a bar chart of settlements per hour and the
+// channel split. Chinese needs an embedded CJK font; without one the report falls back to the
+// English labels (built-in Helvetica cannot draw Chinese) and says so on the page.
+import { existsSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import type { Figure, ShiftReport } from '../api/contract/shift';
+import { chinaDateTime } from '../app/clock';
+import { CHANNELS, insuranceLabel, stateLabel, visitLabel, type Label } from './labels';
+import { formatYuan } from './yuan';
+
+/** Where the CJK font is looked for, first found wins. CASHIER_CJK_FONT overrides. */
+export const CJK_FONT_CANDIDATES = [
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  'C:\\Windows\\Fonts\\msyh.ttc',
+  'C:\\Windows\\Fonts\\simsun.ttc',
+  '/System/Library/Fonts/PingFang.ttc',
+];
+
+export function findCjkFont(candidates = CJK_FONT_CANDIDATES, env = process.env): string | null {
+  const override = env.CASHIER_CJK_FONT;
+  if (override) return existsSync(override) ? override : null;
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+export interface PdfOptions {
+  clinicName: string;
+  /** Path of a .ttf/.ttc with CJK glyphs; null → English labels. */
+  cjkFont: string | null;
+  /** Font name inside a .ttc collection. */
+  cjkFontFamily?: string;
+}
+
+const CHANNEL_COLORS = ['#2f6fb3', '#c0504d', '#9bbb59', '#f79646'];
+
+export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Shift report ${report.shift.id}`, Producer: 'yibao-cashier' } });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const zh = opts.cjkFont !== null;
+  if (opts.cjkFont) {
+    const family = opts.cjkFontFamily ?? (opts.cjkFont.endsWith('.ttc') ? guessTtcFamily(opts.cjkFont) : undefined);
+    doc.registerFont('body', opts.cjkFont, family);
+  } else {
+    doc.registerFont('body', 'Helvetica');
+  }
+  doc.font('body');
+  const t = (l: Label) => (zh ? l.zh : l.en);
+  // Helvetica draws Latin-1 only: free text (names, notes) becomes '?' rather than garbage.
+  const free = (v: string) => (zh ? v : v.replace(/[^\x20-\xff]/g, '?'));
+  const s = report.shift;
+  const f = report.figures;
+
+  doc.fontSize(16).text(`${free(opts.clinicName)} ${zh ? (report.kind === 'x' ? 'X 报表（未结班）' : '班次交接报表') : report.kind === 'x' ? 'X report (shift open)' : 'Shift handover report'}`);
+  doc.moveDown(0.3).fontSize(9);
+  doc.text(`${zh ? '班次' : 'Shift'} ${s.id}    ${zh ? '收费员' : 'Cashier'} ${free(s.operatorName)} (${s.operatorId})`);
+  doc.text(`${zh ? '开班' : 'Opened'} ${chinaDateTime(new Date(s.openedAt))}    ${zh ? '截至' : 'As of'} ${chinaDateTime(new Date(f.asOf))}`);
+  if (!zh) doc.text('(No CJK font found: labels are in English. Install a CJK font or set CASHIER_CJK_FONT.)');
+  doc.moveDown(0.5);
+
+  const cols = [zh ? '项目' : 'Item', zh ? '笔数' : 'Count', zh ? '退费' : 'Refunds', zh ? '合计' : 'Total', t(CHANNELS[0].label), t(CHANNELS[1].label), t(CHANNELS[2].label), t(CHANNELS[3].label)];
+  const row = (name: string, v: Figure) => [name, String(v.count), String(v.refundCount), formatYuan(v.total), formatYuan(v.fund), formatYuan(v.critical), formatYuan(v.account), formatYuan(v.cash)];
+  const keyed = (map: Record<string, Figure>, label: (k: string) => Label) => Object.entries(map).sort().map(([k, v]) => row(t(label(k)), v));
+  table(doc, zh ? '合计' : 'Totals', cols, [row(zh ? '全部（净额）' : 'All (net)', f.all), row(zh ? '在线' : 'Online', f.online), row(zh ? '离线' : 'Offline', f.offline)]);
+  table(doc, zh ? '按险种' : 'By insurance type', cols, keyed(f.byInsuranceType, insuranceLabel));
+  table(doc, zh ? '按就诊类型' : 'By visit type', cols, keyed(f.byVisitType, visitLabel));
+  table(doc, zh ? '按状态（离线暂记/已确认/调整/拒付/退费）' : 'By state', cols, keyed(f.byState, stateLabel));
+
+  const cashRows: string[][] = [
+    [zh ? '备用金' : 'Opening float', formatYuan(f.cash.openingFloat)],
+    [zh ? '存入' : 'Cash in', formatYuan(f.cash.cashIn)],
+    [zh ? '取出' : 'Cash out', formatYuan(f.cash.cashOut)],
+    [zh ? '结算现金（净）' : 'Settlement cash (net)', formatYuan(f.cash.settlementCash)],
+    [zh ? '应有现金' : 'Expected', f.cash.expected === null ? '—' : formatYuan(f.cash.expected)],
+  ];
+  if (report.kind === 'handover') {
+    cashRows.push([zh ? '实点现金' : 'Counted', formatYuan(s.countedCash ?? 0)], [zh ? '差额' : 'Variance', formatYuan(s.variance ?? 0)]);
+    if (s.corrections.length) cashRows.push([zh ? '更正后差额' : 'Variance after corrections', formatYuan(s.correctedVariance ?? 0)]);
+  }
+  table(doc, zh ? '现金' : 'Cash', [zh ? '项目' : 'Item', zh ? '金额（元）' : 'Amount (yuan)'], cashRows);
+  if (s.closeNote) doc.fontSize(9).text(`${zh ? '差异说明' : 'Note'}: ${free(s.closeNote)}`);
+
+  if (doc.y > 560) doc.addPage();
+  hourlyChart(doc, zh ? '每小时结算笔数' : 'Settlements per hour', f.hourly);
+  channelBar(doc, zh ? '支付渠道构成' : 'Payment channel split', f.all, t);
+
+  doc.moveDown(1).fontSize(9);
+  if (report.kind === 'handover') {
+    doc.text(`${zh ? '交接记录校验' : 'Handover hash'}: ${s.handoverHash ?? ''}`);
+    doc.text(s.signedBy ? `${zh ? '主管签核' : 'Signed off by'} ${s.signedBy} ${chinaDateTime(new Date(s.signedAt ?? ''))}` : `${zh ? '主管签核' : 'Supervisor sign-off'}: ______________`);
+  }
+  doc.end();
+  return done;
+}
+
+/** pdfkit needs the font's PostScript name inside a .ttc; wqy-microhei's first face is this. */
+function guessTtcFamily(path: string): string | undefined {
+  if (/wqy-microhei/i.test(path)) return 'WenQuanYiMicroHei';
+  if (/wqy-zenhei/i.test(path)) return 'WenQuanYiZenHei';
+  if (/NotoSansCJK/i.test(path)) return 'NotoSansCJKsc-Regular';
+  if (/msyh/i.test(path)) return 'MicrosoftYaHei';
+  if (/simsun/i.test(path)) return 'SimSun';
+  return undefined;
+}
+
+function table(doc: PDFKit.PDFDocument, title: string, header: string[], rows: string[][]): void {
+  const x0 = doc.page.margins.left;
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const first = header.length > 2 ? 110 : 200;
+  const rest = header.length > 1 ? (width - first) / (header.length - 1) : 0;
+  const colX = (i: number) => (i === 0 ? x0 : x0 + first + (i - 1) * rest);
+  const rowH = 15;
+  if (doc.y + rowH * (rows.length + 2) > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  doc.moveDown(0.4).fontSize(11).text(title, x0);
+  let y = doc.y + 2;
+  const line = (cells: string[], bold: boolean) => {
+    if (bold) doc.rect(x0, y - 2, width, rowH).fill('#eeeeee').fillColor('#000000');
+    doc.fontSize(8.5);
+    cells.forEach((c, i) => {
+      const w = i === 0 ? first : rest;
+      doc.text(c, colX(i) + 2, y + 1, { width: w - 4, align: i === 0 ? 'left' : 'right', lineBreak: false });
+    });
+    doc.moveTo(x0, y + rowH - 2).lineTo(x0 + width, y + rowH - 2).lineWidth(0.3).strokeColor('#999999').stroke();
+    y += rowH;
+  };
+  line(header, true);
+  for (const r of rows) line(r, false);
+  doc.x = x0;
+  doc.y = y + 2;
+}
+
+function hourlyChart(doc: PDFKit.PDFDocument, title: string, hourly: { hour: string; count: number }[]): void {
+  const x0 = doc.page.margins.left;
+  doc.moveDown(0.6).fontSize(11).text(title, x0);
+  const top = doc.y + 4;
+  const h = 110;
+  const w = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const max = Math.max(1, ...hourly.map((b) => b.count));
+  const bw = hourly.length ? Math.min(30, (w - 20) / hourly.length) : 0;
+  doc.moveTo(x0, top + h).lineTo(x0 + w, top + h).lineWidth(0.5).strokeColor('#000000').stroke();
+  hourly.forEach((b, i) => {
+    const bh = (b.count / max) * (h - 14);
+    const x = x0 + 10 + i * bw;
+    doc.rect(x + 2, top + h - bh, bw - 4, bh).fill('#2f6fb3').fillColor('#000000');
+    doc.fontSize(7).text(String(b.count), x, top + h - bh - 9, { width: bw, align: 'center', lineBreak: false });
+    doc.fontSize(7).text(b.hour, x, top + h + 2, { width: bw, align: 'center', lineBreak: false });
+  });
+  doc.x = x0;
+  doc.y = top + h + 14;
+}
+
+function channelBar(doc: PDFKit.PDFDocument, title: string, all: Figure, t: (l: Label) => string): void {
+  const x0 = doc.page.margins.left;
+  doc.moveDown(0.6).fontSize(11).text(title, x0);
+  const top = doc.y + 4;
+  const w = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const parts = CHANNELS.map((c) => ({ label: t(c.label), fen: Math.max(0, all[c.key]) }));
+  const sum = parts.reduce((s, p) => s + p.fen, 0) || 1;
+  let x = x0;
+  parts.forEach((p, i) => {
+    const pw = (p.fen / sum) * w;
+    if (pw > 0) doc.rect(x, top, pw, 18).fill(CHANNEL_COLORS[i] ?? '#888888');
+    x += pw;
+  });
+  doc.fillColor('#000000');
+  let ly = top + 24;
+  parts.forEach((p, i) => {
+    doc.rect(x0, ly + 1, 8, 8).fill(CHANNEL_COLORS[i] ?? '#888888').fillColor('#000000');
+    doc.fontSize(8.5).text(`${p.label}  ${formatYuan(p.fen)}  (${((p.fen * 100) / sum).toFixed(1)}%)`, x0 + 12, ly, { lineBreak: false });
+    ly += 12;
+  });
+  doc.x = x0;
+  doc.y = ly + 4;
+}
