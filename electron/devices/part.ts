@@ -1,11 +1,235 @@
-// The devices part of the app: its services on the shared core. (Filled by the devices work.)
+// The devices part: card readers (configured or, in demo mode, the emulated card tray),
+// the receipt printer and its durable print jobs. Settlement calls printReceipt() right
+// after its commit; card reads go out as 'card.read' events.
 import type { CoreApp } from '../app/core';
+import { chinaDate } from '../app/clock';
+import type { CardRead, DeviceListView, PortView } from '../api/contract/device';
+import type { DeviceState } from '../api/contract/system';
+import { AppError } from '../api/result';
+import { PROFILES, type PrinterProfile } from '../../native/escpos/profiles';
+import { buildReceipt, renderReceiptText, type ReceiptData } from '../../native/escpos/receipt';
+import { parsePrinterSpec, printerSpecText, type PrinterSpec } from '../../native/printers/printer-spec';
+import { sendToPrinter } from '../../native/printers/transport';
+import type { ParseError } from '../../native/protocols/result';
+import { DemoTray, type DemoCredential } from './demo-tray';
+import { PrintJobStore, type PrintJob } from './print-jobs';
+import { PrintWorker } from './print-worker';
+import { parseReadersSetting } from './reader-config';
+import { ManagedReader, DEFAULT_TIMING, type ReaderTiming } from './reader-manager';
 
-export function createDevicesPart(_core: CoreApp) {
+export interface DevicesOptions {
+  /** Reader reconnect and poll timing (tests shorten it). */
+  timing?: ReaderTiming;
+  /** How a job reaches the printer (default: the real transports of native/printers). */
+  send?: (spec: PrinterSpec, bytes: Uint8Array) => Promise<unknown>;
+}
+
+const PRINTER_ID = 'receipt-printer';
+
+export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
+  const store = new PrintJobStore(core.db, core.clock);
+  const profile: PrinterProfile = PROFILES[core.settings.printerProfile];
+  const today = () => chinaDate(core.clock.now());
+  // A bad printer setting must not stop the app: the printer shows as 'error' and jobs wait.
+  let printerSpec: PrinterSpec | null = null;
+  let printerState: DeviceState = { id: PRINTER_ID, kind: 'printer', name: core.settings.printer, state: 'ready' };
+  try {
+    printerSpec = parsePrinterSpec(core.settings.printer);
+    printerState = { id: PRINTER_ID, kind: 'printer', name: printerSpecText(printerSpec), state: 'ready' };
+  } catch (e) {
+    printerState = { ...printerState, state: 'error', detail: (e as Error).message };
+  }
+
+  const lastErrors = new Map<string, string>();
+  let readers: ManagedReader[] = [];
+  let tray: DemoTray | null = null;
+  const readersSetting = (() => {
+    try {
+      return parseReadersSetting(core.settings.readers);
+    } catch (e) {
+      core.log.warn('reader setting invalid', { message: (e as Error).message });
+      return [];
+    }
+  })();
+  const emulated = readersSetting === 'emulated';
+
+  const publishStatus = () => {
+    const list: DeviceState[] = [];
+    if (tray) list.push({ id: 'demo-card-tray', kind: 'reader', name: '模拟读卡器（示范卡托）', state: 'ready' });
+    for (const r of readers) {
+      const v = r.view();
+      const err = lastErrors.get(v.id);
+      list.push(v.state === 'ready' && err ? { ...v, detail: err } : v);
+    }
+    list.push(printerState);
+    core.status.set('devices', list);
+  };
+
+  const onRead = (card: CardRead) => {
+    lastErrors.delete(card.source);
+    core.events.emit('card.read', card);
+    publishStatus();
+  };
+  const onReadError = (deviceId: string, err: ParseError) => {
+    core.log.warn('card read failed', { deviceId, code: err.code });
+    lastErrors.set(deviceId, `${err.code}: ${err.message}`);
+    publishStatus();
+  };
+
+  const setPrinter = (state: DeviceState['state'], detail?: string) => {
+    printerState = detail ? { ...printerState, state, detail } : { id: printerState.id, kind: 'printer', name: printerState.name, state };
+    publishStatus();
+  };
+
+  const send = opts.send ?? ((spec: PrinterSpec, bytes: Uint8Array) => sendToPrinter(spec, bytes));
+
+  const worker = new PrintWorker({
+    store,
+    now: () => core.clock.now(),
+    async print(job: PrintJob) {
+      if (!printerSpec) throw new AppError('PRINTER_SPEC_INVALID', `打印机设置无效：${core.settings.printer}`);
+      await send(printerSpec, job.bytes);
+      return { printer: printerSpecText(printerSpec) };
+    },
+    changed: (jobId, state) => core.events.emit('print.changed', { jobId, state }),
+    printerHealth(ok, code, message) {
+      if (ok) setPrinter('ready');
+      else if (code === 'PRINTER_OUT_OF_PAPER') setPrinter('paper-out', message);
+      else if (code === 'PRINTER_SPEC_INVALID') setPrinter('error', message);
+      else setPrinter('offline', message);
+    },
+    printerName: () => printerState.name,
+    log: (msg, ctx) => core.log.warn(msg, ctx),
+  });
+  let started = false;
+
+  /** Queue a receipt; preview printers "print" at once (the screen shows the text). */
+  function enqueue(settlementId: string, data: ReceiptData, copy: boolean): number {
+    const receipt: ReceiptData = { ...data, copy };
+    const preview = printerSpec?.kind === 'preview';
+    const jobId = store.enqueue({
+      settlementId,
+      receipt,
+      bytes: buildReceipt(receipt, profile),
+      copy,
+      printer: printerState.name,
+      profile: profile.id,
+      state: preview ? 'done' : 'queued',
+    });
+    core.events.emit('print.changed', { jobId, state: preview ? 'done' : 'queued' });
+    if (started && !preview) void worker.runDue();
+    return jobId;
+  }
+
+  function ensureTray(): DemoTray {
+    if (!core.demo && !emulated) throw new AppError('NOT_DEMO', '只有演示模式（或读卡器设为 emulated）才有模拟读卡器');
+    if (!tray) {
+      tray = new DemoTray({ read: onRead, error: onReadError, today });
+      publishStatus();
+    }
+    return tray;
+  }
+
+  async function listPorts(): Promise<PortView[]> {
+    const ports: PortView[] = [];
+    try {
+      const { SerialPort } = await import('serialport');
+      for (const p of await SerialPort.list()) {
+        ports.push({ kind: 'serial', path: p.path, manufacturer: p.manufacturer, vendorId: p.vendorId, productId: p.productId });
+      }
+    } catch (e) {
+      core.log.warn('serial port listing failed', { message: (e as Error).message });
+    }
+    try {
+      const hid = await import('node-hid');
+      for (const d of await hid.devicesAsync()) {
+        if (d.path) ports.push({ kind: 'hid', path: d.path, manufacturer: d.manufacturer, product: d.product, vendorId: d.vendorId.toString(16).padStart(4, '0'), productId: d.productId.toString(16).padStart(4, '0') });
+      }
+    } catch (e) {
+      core.log.warn('HID listing failed', { message: (e as Error).message });
+    }
+    return ports;
+  }
+
+  publishStatus();
+
   return {
-    /** Begin background work (timers, workers, device polling). */
-    start(): void {},
-    async close(): Promise<void> {},
+    jobs: store,
+    worker,
+    profile,
+
+    /**
+     * Create the durable print job of a settlement's receipt. Call right AFTER the
+     * settlement's commit (never inside it: printing must not hold or fail a settlement).
+     */
+    printReceipt(settlementId: string, data: ReceiptData, o: { copy: boolean }): { jobId: number } {
+      return { jobId: enqueue(settlementId, data, o.copy) };
+    },
+
+    /** Reprint a settlement's receipt as a copy; audited (who, when, which receipt). */
+    reprint(settlementId: string, operatorId: string | null): { jobId: number } {
+      const original = store.originalFor(settlementId);
+      if (!original) throw new AppError('RECEIPT_NOT_FOUND', `结算 ${settlementId} 没有小票可补打`, { settlementId });
+      return core.db.transaction(() => {
+        const jobId = enqueue(settlementId, original.receipt, true);
+        core.audit.append({ action: 'device.reprint', operatorId, subject: settlementId, detail: { jobId, originalJobId: original.id } });
+        return { jobId };
+      })();
+    },
+
+    /** The latest receipt of a settlement as text lines (the on-screen preview). */
+    receiptPreview(settlementId: string): string[] {
+      const job = store.latestFor(settlementId);
+      if (!job) throw new AppError('RECEIPT_NOT_FOUND', `结算 ${settlementId} 没有小票`, { settlementId });
+      return renderReceiptText(job.receipt, PROFILES[job.profile]);
+    },
+
+    async list(): Promise<DeviceListView> {
+      return {
+        devices: core.status.get().devices,
+        ports: await listPorts(),
+        printer: printerState.name,
+        profile: profile.id,
+        emulated: emulated || core.demo,
+      };
+    },
+
+    demoCards() {
+      return ensureTray().cards();
+    },
+
+    demoInsert(index: number, credential?: DemoCredential): Promise<CardRead> {
+      return ensureTray().insert(index, credential);
+    },
+
+    async retryPrints(): Promise<{ attempted: number }> {
+      store.makeWaitingDue();
+      return { attempted: await worker.runDue() };
+    },
+
+    /** Begin background work: open readers, start the print worker. */
+    start(): void {
+      if (started) return;
+      started = true;
+      const recovered = store.recoverInterrupted();
+      if (recovered) core.log.warn('print jobs interrupted by a restart will be retried', { recovered });
+      if (emulated || core.demo) ensureTray();
+      else if (Array.isArray(readersSetting)) {
+        readers = readersSetting.map((cfg) => new ManagedReader(cfg, { read: onRead, error: onReadError, stateChanged: publishStatus, today, log: (m, c) => core.log.info(m, c) }, opts.timing ?? DEFAULT_TIMING));
+        for (const r of readers) void r.start();
+      }
+      publishStatus();
+      worker.start();
+      void worker.runDue();
+    },
+
+    async close(): Promise<void> {
+      await worker.stop();
+      for (const r of readers) await r.close();
+      readers = [];
+      await tray?.close();
+      tray = null;
+    },
   };
 }
 

@@ -1,0 +1,171 @@
+// Durable print jobs (migration 0004): one row per receipt to print, with its data and its
+// ESC/POS bytes, its state and retry schedule. Survives restarts: a job left 'printing' by
+// a crash is put back to wait (it may or may not have come out; the cashier can reprint).
+import type { Clock } from '../app/clock';
+import type { Db } from '../db/open';
+import type { PrintJobState, PrintJobView } from '../api/contract/device';
+import type { ReceiptData } from '../../native/escpos/receipt';
+
+interface PrintJobRow {
+  id: number;
+  settlement_id: string;
+  copy: number;
+  state: PrintJobState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  printer: string;
+  profile: '58mm' | '80mm';
+  receipt_json: string;
+  bytes: Buffer;
+  created_at: string;
+  printed_at: string | null;
+}
+
+export interface PrintJob extends PrintJobView {
+  receipt: ReceiptData;
+  bytes: Uint8Array;
+}
+
+export interface NewPrintJob {
+  settlementId: string;
+  receipt: ReceiptData;
+  bytes: Uint8Array;
+  copy: boolean;
+  printer: string;
+  profile: '58mm' | '80mm';
+  /** 'done' for jobs printed directly (CLI) or shown on screen only (preview printer). */
+  state?: PrintJobState;
+}
+
+/** Wait before retry n (1-based): 5 s, 10 s, 20 s … capped at 5 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 300_000);
+}
+
+const COLUMNS = 'id, settlement_id, copy, state, attempts, next_attempt_at, last_error, printer, profile, receipt_json, bytes, created_at, printed_at';
+
+function toView(r: PrintJobRow): PrintJobView {
+  return {
+    id: r.id,
+    settlementId: r.settlement_id,
+    copy: r.copy === 1,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    printer: r.printer,
+    profile: r.profile,
+    createdAt: r.created_at,
+    printedAt: r.printed_at,
+  };
+}
+
+function toJob(r: PrintJobRow): PrintJob {
+  return { ...toView(r), receipt: JSON.parse(r.receipt_json) as ReceiptData, bytes: new Uint8Array(r.bytes) };
+}
+
+export class PrintJobStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  enqueue(j: NewPrintJob): number {
+    const now = this.clock.now().toISOString();
+    const state = j.state ?? 'queued';
+    const r = this.db
+      .prepare(
+        `INSERT INTO print_jobs (settlement_id, copy, state, attempts, next_attempt_at, printer, profile, receipt_json, bytes, created_at, printed_at)
+         VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        j.settlementId,
+        j.copy ? 1 : 0,
+        state,
+        state === 'done' ? null : now,
+        j.printer,
+        j.profile,
+        JSON.stringify(j.receipt),
+        Buffer.from(j.bytes),
+        now,
+        state === 'done' ? now : null,
+      );
+    return Number(r.lastInsertRowid);
+  }
+
+  get(id: number): PrintJob | null {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE id = ?`).get(id) as PrintJobRow | undefined;
+    return r ? toJob(r) : null;
+  }
+
+  latestFor(settlementId: string): PrintJob | null {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? ORDER BY id DESC LIMIT 1`).get(settlementId) as
+      | PrintJobRow
+      | undefined;
+    return r ? toJob(r) : null;
+  }
+
+  /** The first (original) job of a settlement: the data a reprint copies. */
+  originalFor(settlementId: string): PrintJob | null {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? ORDER BY id ASC LIMIT 1`).get(settlementId) as
+      | PrintJobRow
+      | undefined;
+    return r ? toJob(r) : null;
+  }
+
+  listFor(settlementId: string): PrintJobView[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? ORDER BY id`).all(settlementId) as PrintJobRow[]).map(toView);
+  }
+
+  /** Jobs not done yet, oldest first. */
+  unfinished(): PrintJobView[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE state != 'done' ORDER BY id`).all() as PrintJobRow[]).map(toView);
+  }
+
+  /** Jobs whose time has come (queued or waiting with next_attempt_at <= now). */
+  dueIds(now: Date, limit = 20): number[] {
+    return (
+      this.db
+        .prepare(`SELECT id FROM print_jobs WHERE state IN ('queued', 'failed-waiting') AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
+        .all(now.toISOString(), limit) as { id: number }[]
+    ).map((r) => r.id);
+  }
+
+  /** Make every waiting job due now (the cashier loaded paper and pressed retry). */
+  makeWaitingDue(): number {
+    return this.db.prepare(`UPDATE print_jobs SET next_attempt_at = ? WHERE state = 'failed-waiting'`).run(this.clock.now().toISOString()).changes;
+  }
+
+  /** Claim a due job for printing; false when another worker got it first. */
+  claim(id: number): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE print_jobs SET state = 'printing', attempts = attempts + 1 WHERE id = ? AND state IN ('queued', 'failed-waiting')`)
+        .run(id).changes === 1
+    );
+  }
+
+  markDone(id: number, printer: string): void {
+    this.db
+      .prepare(`UPDATE print_jobs SET state = 'done', printed_at = ?, next_attempt_at = NULL, last_error = NULL, printer = ? WHERE id = ?`)
+      .run(this.clock.now().toISOString(), printer, id);
+  }
+
+  markFailed(id: number, error: string, printer: string): PrintJobView | null {
+    const job = this.get(id);
+    if (!job) return null;
+    const next = new Date(this.clock.now().getTime() + retryDelayMs(job.attempts)).toISOString();
+    this.db
+      .prepare(`UPDATE print_jobs SET state = 'failed-waiting', next_attempt_at = ?, last_error = ?, printer = ? WHERE id = ?`)
+      .run(next, error.slice(0, 500), printer, id);
+    return this.get(id);
+  }
+
+  /** After a crash: jobs caught 'printing' wait for a retry. */
+  recoverInterrupted(): number {
+    return this.db
+      .prepare(`UPDATE print_jobs SET state = 'failed-waiting', next_attempt_at = ?, last_error = 'INTERRUPTED: 打印中程序退出' WHERE state = 'printing'`)
+      .run(this.clock.now().toISOString()).changes;
+  }
+}

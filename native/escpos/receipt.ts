@@ -1,0 +1,204 @@
+// The settlement receipt: one layout, two renderings — text lines for the on-screen preview
+// and ESC/POS bytes for the printer. Pure.
+import { EscPosBuilder, type Align } from './builder';
+import { fenText } from './money-text';
+import type { PrinterProfile } from './profiles';
+import { centerInWidth, displayWidth, leftRight, padStartToWidth, wrapToWidth } from './text-width';
+
+export interface ReceiptLine {
+  name: string;
+  code: string;
+  /** Catalog class: 甲 / 乙 / 丙 (or A/B/C). */
+  class: string;
+  quantity: string;
+  unitPrice: string;
+  /** fen */
+  amount: number;
+}
+
+/** The split, all in fen. The eight named parts are printed; the others when present. */
+export interface ReceiptSplit {
+  total: number;
+  fundPay: number;
+  criticalIllnessPay: number;
+  accountPay: number;
+  cashPay: number;
+  fullOwnPay: number;
+  overLimitSelfPay: number;
+  preSelfPay: number;
+  eligible?: number;
+  deductible?: number;
+  coPay?: number;
+  overCapSelfPay?: number;
+  personalTotal?: number;
+}
+
+export interface ReceiptData {
+  clinicName: string;
+  settlementId: string;
+  /** yyyy-MM-dd HH:mm:ss (China time) */
+  time: string;
+  operatorName: string;
+  /** Unmasked: the layout masks it. */
+  patientName: string;
+  insuranceTypeLabel: string;
+  visitTypeLabel: string;
+  lines: ReceiptLine[];
+  split: ReceiptSplit;
+  explanation: string[];
+  /** Settled offline: printed as 暂记 (脱机) until the center confirms. */
+  provisional: boolean;
+  policyVersion: string;
+  policySeq: number;
+  copy: boolean;
+  refund?: boolean;
+}
+
+/** 张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length === 0) return '';
+  if (chars.length === 1) return '*';
+  if (chars.length === 2) return chars[0] + '*';
+  return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
+/** One element of the layout; both renderings walk the same list. */
+export type ReceiptBlock =
+  | { kind: 'text'; text: string; align: Align; bold?: boolean; tall?: boolean }
+  | { kind: 'rule' }
+  | { kind: 'qr'; data: string }
+  | { kind: 'feed'; lines: number };
+
+const SPLIT_LABELS: [keyof ReceiptSplit, string][] = [
+  ['total', '医疗费总额'],
+  ['fundPay', '统筹基金支付'],
+  ['criticalIllnessPay', '大病保险支付'],
+  ['accountPay', '个人账户支付'],
+  ['cashPay', '现金支付'],
+  ['fullOwnPay', '全自费'],
+  ['overLimitSelfPay', '超限价自费'],
+  ['preSelfPay', '先行自付'],
+  ['eligible', '符合范围金额'],
+  ['deductible', '起付线'],
+  ['coPay', '统筹自付'],
+  ['overCapSelfPay', '超封顶自付'],
+  ['personalTotal', '个人负担合计'],
+];
+
+export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptBlock[] {
+  const w = profile.columns;
+  const b: ReceiptBlock[] = [];
+  const text = (t: string, align: Align = 'left', extra: { bold?: boolean; tall?: boolean } = {}) => {
+    for (const l of wrapToWidth(t, w)) b.push({ kind: 'text', text: l, align, ...extra });
+  };
+  const pair = (l: string, r: string) => b.push({ kind: 'text', text: leftRight(l, r, w), align: 'left' });
+
+  text(d.clinicName, 'center', { bold: true, tall: true });
+  text(d.refund ? '医保结算退费单' : '医保结算单', 'center', { bold: true });
+  if (d.copy) text('【补打 副本 COPY】', 'center', { bold: true });
+  if (d.provisional) text('【暂记（脱机）结算 待中心确认】', 'center', { bold: true });
+  b.push({ kind: 'rule' });
+  text(`结算号：${d.settlementId}`);
+  text(`时间：${d.time}`);
+  text(`收费员：${d.operatorName}`);
+  text(`患者：${maskName(d.patientName)}`);
+  text(`险种：${d.insuranceTypeLabel}  类别：${d.visitTypeLabel}`);
+  b.push({ kind: 'rule' });
+  pair('项目/编码', '数量x单价       金额');
+  for (const line of d.lines) {
+    text(`${line.name}【${line.class}】`);
+    const right = `${line.quantity}x${line.unitPrice}  ${padStartToWidth(fenText(line.amount), 9)}`;
+    // The national item codes are long (20+ characters): on narrow paper they get a line of their own.
+    if (displayWidth(`  ${line.code} ${right}`) <= w) pair(`  ${line.code}`, right);
+    else {
+      text(`  ${line.code}`);
+      b.push({ kind: 'text', text: padStartToWidth(right, w), align: 'left' });
+    }
+  }
+  b.push({ kind: 'rule' });
+  for (const [key, label] of SPLIT_LABELS) {
+    const v = d.split[key];
+    if (v === undefined) continue;
+    pair(label, fenText(v));
+  }
+  if (d.explanation.length > 0) {
+    b.push({ kind: 'rule' });
+    text('计算说明：');
+    for (const e of d.explanation) text(`- ${e}`);
+  }
+  b.push({ kind: 'rule' });
+  text(`目录版本：${d.policyVersion}（#${d.policySeq}）`);
+  if (d.provisional) text('本单为脱机暂记结算，以医保中心确认结果为准。');
+  b.push({ kind: 'qr', data: d.settlementId });
+  text(d.settlementId, 'center');
+  if (d.copy) text('副本（补打）', 'center');
+  b.push({ kind: 'feed', lines: 3 });
+  return b;
+}
+
+/** The receipt as text lines for the screen (same layout as the paper). */
+export function renderReceiptText(d: ReceiptData, profile: PrinterProfile): string[] {
+  const w = profile.columns;
+  const out: string[] = [];
+  for (const blk of layoutReceipt(d, profile)) {
+    switch (blk.kind) {
+      case 'text':
+        out.push(blk.align === 'center' ? centerInWidth(blk.text, w) : blk.align === 'right' ? padStartToWidth(blk.text, w) : blk.text);
+        break;
+      case 'rule':
+        out.push('-'.repeat(w));
+        break;
+      case 'qr':
+        out.push(centerInWidth(`[二维码：${blk.data}]`, w));
+        break;
+      case 'feed':
+        break;
+    }
+  }
+  return out;
+}
+
+/** The receipt as ESC/POS bytes for the printer. */
+export function buildReceipt(d: ReceiptData, profile: PrinterProfile): Uint8Array {
+  const p = new EscPosBuilder(profile).init();
+  let align: Align = 'left';
+  for (const blk of layoutReceipt(d, profile)) {
+    switch (blk.kind) {
+      case 'text': {
+        if (blk.align !== align) p.align((align = blk.align));
+        if (blk.bold) p.bold(true);
+        if (blk.tall) p.size(1, 2);
+        p.line(blk.text);
+        // Always reset styles after a styled block so one bold line never leaks into the next.
+        if (blk.tall) p.size(1, 1);
+        if (blk.bold) p.bold(false);
+        break;
+      }
+      case 'rule':
+        p.line('-'.repeat(profile.columns));
+        break;
+      case 'qr':
+        if (align !== 'center') p.align((align = 'center'));
+        p.qr(blk.data);
+        p.line();
+        break;
+      case 'feed':
+        p.feed(blk.lines);
+        break;
+    }
+  }
+  return p.align('left').cut(0).bytes();
+}
+
+/** A short test page: profile, widths and a QR code, to check a printer's setup. */
+export function buildTestPage(profile: PrinterProfile, title: string, time: string): Uint8Array {
+  const p = new EscPosBuilder(profile).init().align('center').bold(true).size(1, 2).line(title).size(1, 1).bold(false);
+  p.line('打印机测试页 / Printer test').line(time).align('left');
+  p.line('-'.repeat(profile.columns));
+  p.line(`纸宽 ${profile.id}：每行 ${profile.columns} 列`);
+  p.line(leftRight('中文两列宽', '右对齐', profile.columns));
+  p.line('0123456789'.repeat(Math.ceil(profile.columns / 10)).slice(0, profile.columns));
+  p.align('center').qr(`TEST-${profile.id}`).line().align('left').feed(3).cut(0);
+  return p.bytes();
+}
