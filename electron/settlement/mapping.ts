@@ -100,6 +100,8 @@ export function uploadInput(f: UploadFacts): object {
       inscp_scp_amt: fenToYuan(m.eligible),
       act_pay_dedc: fenToYuan(m.deductible),
       hifp_pay: fenToYuan(m.fundPay),
+      pool_prop_selfpay: fenToYuan(m.coPay),
+      fund_pay_sumamt: fenToYuan(m.fundPay + m.criticalIllnessPay),
       hifmi_pay: fenToYuan(m.criticalIllnessPay),
       psn_part_amt: fenToYuan(m.personalTotal),
       acct_pay: fenToYuan(m.accountPay),

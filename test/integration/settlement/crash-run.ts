@@ -1,0 +1,75 @@
+// One crash run, shared by the normal suite (≥ 20 kills) and test/long (≥ 200): a child process
+// settles and uploads while it is SIGKILLed at random moments and the sandbox center answers
+// busy or drops responses after committing; then a clean drain, then the checks.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../../electron/app/paths';
+import { openClient, prepareClient, rng, startCenter } from './fixtures';
+import { checkJournal, type JournalCheck } from './verify';
+
+const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'crash-child.ts');
+
+function runChild(args: string[], killAfterReadyMs: number | null): Promise<{ code: number | null; signal: string | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const guard = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.stdout.on('data', (d: Buffer) => {
+      const before = out;
+      out += d.toString();
+      if (killAfterReadyMs !== null && !before.includes('READY') && out.includes('READY')) {
+        setTimeout(() => child.kill('SIGKILL'), killAfterReadyMs);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      if (code !== null && code !== 0 && signal === null) out += `\nSTDERR ${err.slice(-2000)}`;
+      resolve({ code, signal, out });
+    });
+  });
+}
+
+export interface CrashRunResult extends JournalCheck {
+  kills: number;
+  committedSeen: number;
+  drainOut: string;
+}
+
+export async function crashRun(dir: string, kills: number, seed: number, log: (s: string) => void = () => undefined): Promise<CrashRunResult> {
+  const center = await startCenter(join(dir, 'center'));
+  const clientDir = join(dir, 'client');
+  try {
+    const app = await openClient({ dataDir: clientDir, centerUrl: center.url });
+    await app.center.probeNow();
+    await prepareClient(app);
+    await app.close();
+
+    const r = rng(seed);
+    let done = 0;
+    let committedSeen = 0;
+    while (done < kills) {
+      // The center misbehaves at random: busy answers and responses lost after commit.
+      await center.clearFaults();
+      const which = r();
+      await center.setFaults({
+        busy: which < 0.4 ? { count: 1 + Math.floor(r() * 4) } : null,
+        dropAfterCommit: which > 0.3 ? { count: 1 + Math.floor(r() * 3), ...(r() < 0.5 ? { infno: '2207' } : {}) } : null,
+      });
+      const res = await runChild([clientDir, center.url, String(seed * 1000 + done), 'work'], Math.floor(r() * 700));
+      if (res.signal !== 'SIGKILL') throw new Error(`child ended by itself (${res.code}): ${res.out.slice(-2000)}`);
+      committedSeen += res.out.split('\n').filter((l) => l.startsWith('S ') || l.startsWith('R ')).length;
+      done++;
+      log(`kill ${done}/${kills}: ${res.out.split('\n').filter((l) => /^[SRE] /.test(l)).length} operations`);
+    }
+    await center.clearFaults();
+    const drain = await runChild([clientDir, center.url, String(seed), 'drain'], null);
+    if (drain.code !== 0) throw new Error(`drain failed (${drain.code}): ${drain.out.slice(-2000)}`);
+    return { ...checkJournal(join(clientDir, 'cashier.db'), center), kills: done, committedSeen, drainOut: drain.out.trim() };
+  } finally {
+    await center.close();
+  }
+}

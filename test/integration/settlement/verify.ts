@@ -1,0 +1,70 @@
+// The end-of-run checks of the crash and flap tests: the client's journal against the sandbox
+// center's own records. Returns a list of problems (empty = every promise kept).
+import Database from 'better-sqlite3-multiple-ciphers';
+import { AuditLog } from '../../../electron/auth/audit';
+import { systemClock } from '../../../electron/app/clock';
+import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+
+export interface JournalCheck {
+  problems: string[];
+  local: number;
+  refunds: number;
+  atCenter: number;
+  byUploadState: Record<string, number>;
+}
+
+export function checkJournal(dbFile: string, center: SandboxCenter): JournalCheck {
+  const db = new Database(dbFile, { readonly: true });
+  const problems: string[] = [];
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
+    const audit = new AuditLog(db, systemClock).verify();
+    if (!audit.ok) problems.push(`audit chain broken at ${audit.firstBrokenId}: ${audit.reason}`);
+
+    const open = db.prepare("SELECT id, state, kind FROM outbox WHERE state IN ('queued','sent','unknown')").all() as { id: number; state: string }[];
+    for (const o of open) problems.push(`outbox ${o.id} unresolved (${o.state})`);
+
+    const locals = db.prepare('SELECT id, state FROM settlements WHERE refund_of IS NULL').all() as { id: string; state: string }[];
+    const refunds = db.prepare('SELECT id, refund_of FROM settlements WHERE refund_of IS NOT NULL').all() as { id: string; refund_of: string }[];
+    const refundOf = new Map(refunds.map((r) => [r.refund_of, r.id]));
+    const outbox = db.prepare('SELECT settlement_id, kind, state FROM outbox').all() as { settlement_id: string; kind: string; state: string }[];
+    const msgBy = new Map(outbox.map((o) => [`${o.settlement_id}/${o.kind}`, o.state]));
+    const byUploadState: Record<string, number> = {};
+
+    const rows = center.settlements();
+    const settleRows = new Map<string, typeof rows>();
+    for (const r of rows.filter((x) => x.kind === 'settle')) {
+      const k = r.medins_setl_id ?? '(none)';
+      settleRows.set(k, [...(settleRows.get(k) ?? []), r]);
+    }
+    const localIds = new Set(locals.map((l) => l.id));
+    for (const [k, list] of settleRows) {
+      if (!localIds.has(k)) problems.push(`center has settlement ${k} that is not local`);
+      if (list.length > 1) problems.push(`center has ${list.length} settlements for ${k}`);
+    }
+
+    for (const l of locals) {
+      const upload = msgBy.get(`${l.id}/upload`);
+      byUploadState[upload ?? 'none'] = (byUploadState[upload ?? 'none'] ?? 0) + 1;
+      const at = (settleRows.get(l.id) ?? []).filter((r) => r.state === 'active');
+      const refundId = refundOf.get(l.id);
+      if (upload === 'confirmed' || upload === 'adjusted') {
+        if (at.length !== 1) problems.push(`${l.id} (${upload}) is at the center ${at.length} times`);
+        const cancel = refundId ? msgBy.get(`${refundId}/cancel`) : undefined;
+        if (refundId && cancel !== 'confirmed') problems.push(`${l.id} refunded by ${refundId} but its 2208 is ${cancel}`);
+        if (at[0] && refundId && !at[0].cancelled_by) problems.push(`${l.id} refunded locally, not cancelled at the center`);
+        if (at[0] && !refundId && at[0].cancelled_by) problems.push(`${l.id} cancelled at the center, not refunded locally`);
+      } else if (upload === 'reversed') {
+        if (at.length !== 0) problems.push(`${l.id} reversed locally but active at the center`);
+        const rev = refundId ? msgBy.get(`${refundId}/reversal`) : undefined;
+        if (rev !== 'confirmed') problems.push(`${l.id}: reversal ${rev}`);
+      } else {
+        problems.push(`${l.id}: upload ${upload}`);
+      }
+    }
+    return { problems, local: locals.length, refunds: refunds.length, atCenter: settleRows.size, byUploadState };
+  } finally {
+    db.close();
+  }
+}
