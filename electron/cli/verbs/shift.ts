@@ -1,4 +1,227 @@
-// Shift verbs of the CLI. (Filled by the shift work.)
-import type { Verb } from '../verb';
+// Shift verbs of the CLI: the drawer (open, cash in/out, X report, close, sign-off), reports as
+// files, reconciliation with the center and the receivables. Every verb goes through the same
+// API calls as the window (roles, validation, audit). Money on the command line is in yuan.
+import { writeFileSync } from 'node:fs';
+import type { CallInput, CallName, CallOutput } from '../../api/contract';
+import type { DenominationCount, ShiftReport, ShiftView } from '../../api/contract/shift';
+import { AppError, type ApiResult } from '../../api/result';
+import { newSession, type Session } from '../../api/session';
+import type { App } from '../../app/create-app';
+import { formatYuan, parseYuan } from '../../shift/yuan';
+import { requireOption, UsageError, type CliContext, type Verb } from '../verb';
 
-export const shiftVerbs: Verb[] = [];
+async function call<N extends CallName>(app: App, s: Session, name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+  const r = (await app.call(s, name, input)) as ApiResult<CallOutput<N>>;
+  if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
+  return r.value;
+}
+
+function opt(cli: CliContext, name: string, env?: string): string | undefined {
+  const v = cli.options[name];
+  return typeof v === 'string' && v !== '' ? v : (env && process.env[env]) || undefined;
+}
+
+/** Log in the operator given by --operator/--pin (or CASHIER_OPERATOR / CASHIER_OPERATOR_PIN). */
+async function login(cli: CliContext, app: App): Promise<Session> {
+  const id = opt(cli, 'operator', 'CASHIER_OPERATOR');
+  const pin = opt(cli, 'pin', 'CASHIER_OPERATOR_PIN');
+  if (!id || !pin) throw new UsageError('需要操作员：--operator ID --pin PIN（或环境变量 CASHIER_OPERATOR / CASHIER_OPERATOR_PIN）');
+  const s = newSession('cli');
+  await call(app, s, 'auth.login', { operatorId: id, pin });
+  return s;
+}
+
+/** "100x2,50x4,0.5x10" (yuan × count) → counts in fen. */
+export function parseCounts(text: string): DenominationCount[] {
+  if (!text.trim()) return [];
+  return text.split(',').map((part) => {
+    const m = /^\s*([\d.]+)\s*[x×*]\s*(\d+)\s*$/.exec(part);
+    if (!m) throw new UsageError(`点钞格式应为 面额x张数，逗号分隔，如 100x2,50x4,0.5x10；无法识别：${part}`);
+    return { denomination: parseYuan(m[1]!), count: Number(m[2]) };
+  });
+}
+
+function shiftText(v: ShiftView): string {
+  const lines = [
+    `班次 ${v.id}  收费员 ${v.operatorName}（${v.operatorId}）  状态 ${v.state}`,
+    `开班 ${v.openedAt}  备用金 ${formatYuan(v.openingFloat)}`,
+  ];
+  if (v.closedAt) lines.push(`结班 ${v.closedAt}  实点 ${formatYuan(v.countedCash ?? 0)}  应有 ${formatYuan(v.expectedCash ?? 0)}  差额 ${formatYuan(v.variance ?? 0)}${v.closeNote ? `  说明：${v.closeNote}` : ''}`);
+  if (v.signedBy) lines.push(`签核 ${v.signedBy} ${v.signedAt}`);
+  for (const c of v.corrections) lines.push(`更正 ${c.at} ${c.operatorId} ${formatYuan(c.cashDelta)} ${c.note}`);
+  if (v.corrections.length) lines.push(`更正后差额 ${formatYuan(v.correctedVariance ?? 0)}`);
+  return lines.join('\n');
+}
+
+function reportText(app: App, r: ShiftReport): string {
+  return app.shift.reportLines(r, 48).join('\n');
+}
+
+export const shiftVerbs: Verb[] = [
+  {
+    name: 'shift open',
+    usage: 'shift open --counts 100x2,50x4,... --operator ID --pin PIN',
+    summary: '开班：按面额登记备用金（元×张数）',
+    async run(cli) {
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const v = await call(app, s, 'shift.open', { counts: parseCounts(opt(cli, 'counts') ?? '') });
+      cli.print(v, `已开班 ${v.id}，备用金 ${formatYuan(v.openingFloat)} 元`);
+      return 0;
+    },
+  },
+  {
+    name: 'shift cashio',
+    usage: 'shift cashio --direction in|out --amount 50.00 --reason TEXT --operator ID --pin PIN',
+    summary: '当班现金存入/取出（须写原因）',
+    async run(cli) {
+      const direction = requireOption(cli, 'direction');
+      if (direction !== 'in' && direction !== 'out') throw new UsageError('--direction 应为 in 或 out');
+      const amount = parseYuan(requireOption(cli, 'amount'));
+      const reason = requireOption(cli, 'reason');
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const m = await call(app, s, 'shift.cashio', { direction, amount, reason });
+      cli.print(m, `已登记${direction === 'in' ? '存入' : '取出'} ${formatYuan(m.amount)} 元：${m.reason}`);
+      return 0;
+    },
+  },
+  {
+    name: 'shift x-report',
+    usage: 'shift x-report [--shift ID] --operator ID --pin PIN',
+    summary: 'X 报表：不结班的当班统计',
+    async run(cli) {
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const r = await call(app, s, 'shift.xreport', { shiftId: opt(cli, 'shift') });
+      cli.print(r, reportText(app, r));
+      return 0;
+    },
+  },
+  {
+    name: 'shift close',
+    usage: 'shift close --counts 100x5,... [--note TEXT] --operator ID --pin PIN',
+    summary: '结班：盲点现金（元×张数），不符须 --note 说明',
+    async run(cli) {
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const r = await call(app, s, 'shift.close', { counts: parseCounts(requireOption(cli, 'counts')), note: opt(cli, 'note') });
+      cli.print(r, reportText(app, r));
+      return 0;
+    },
+  },
+  {
+    name: 'shift signoff',
+    usage: 'shift signoff --shift ID [--note TEXT] --operator ID --pin PIN',
+    summary: '主管签核已结班次（之后只能追加更正）',
+    async run(cli) {
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const v = await call(app, s, 'shift.signoff', { shiftId: requireOption(cli, 'shift'), note: opt(cli, 'note') });
+      cli.print(v, shiftText(v));
+      return 0;
+    },
+  },
+  {
+    name: 'shift correct',
+    usage: 'shift correct --shift ID --amount -10.00 --note TEXT --operator ID --pin PIN',
+    summary: '对已结班次追加更正（现金差额，元）',
+    async run(cli) {
+      const cashDelta = parseYuan(requireOption(cli, 'amount'));
+      const note = requireOption(cli, 'note');
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const v = await call(app, s, 'shift.correct', { shiftId: requireOption(cli, 'shift'), cashDelta, note });
+      cli.print(v, shiftText(v));
+      return 0;
+    },
+  },
+  {
+    name: 'shift list',
+    usage: 'shift list [--from DATE] [--to DATE] --operator ID --pin PIN',
+    summary: '班次列表',
+    async run(cli) {
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const list = await call(app, s, 'shift.list', { from: opt(cli, 'from'), to: opt(cli, 'to') });
+      cli.print(list, list.map(shiftText).join('\n\n') || '没有班次');
+      return 0;
+    },
+  },
+  {
+    name: 'shift report',
+    usage: 'shift report --shift ID --format json|csv|pdf --out FILE --operator ID --pin PIN',
+    summary: '把班次报表导出为 JSON / CSV（财务系统）/ PDF',
+    async run(cli) {
+      const format = requireOption(cli, 'format');
+      if (format !== 'json' && format !== 'csv' && format !== 'pdf') throw new UsageError('--format 应为 json、csv 或 pdf');
+      const out = requireOption(cli, 'out');
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const shiftId = requireOption(cli, 'shift');
+      const r = await call(app, s, 'shift.report', { shiftId });
+      const bytes = await app.shift.renderReport(r, format);
+      writeFileSync(out, bytes);
+      app.audit.append({ action: 'shift.report.export', operatorId: s.operator?.id ?? null, subject: shiftId, detail: { format, out, bytes: bytes.length } });
+      cli.print({ shiftId, format, out, bytes: bytes.length }, `已导出 ${out}（${bytes.length} 字节）`);
+      return 0;
+    },
+  },
+  {
+    name: 'shift print',
+    usage: 'shift print --shift ID --operator ID --pin PIN',
+    summary: '在小票打印机上打印班次报表',
+    async run(cli) {
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const r = await call(app, s, 'shift.printReport', { shiftId: requireOption(cli, 'shift') });
+      cli.print(r, [...r.lines, r.printed ? `已送打印（任务 ${r.jobId}）` : '打印机不支持文本报表：以上为预览'].join('\n'));
+      return 0;
+    },
+  },
+  {
+    name: 'reconcile',
+    usage: 'reconcile --from DATE --to DATE --operator ID --pin PIN',
+    summary: '与中心对账（3201 总额，不符时 3202 明细），列出差异',
+    async run(cli) {
+      const from = requireOption(cli, 'from');
+      const to = requireOption(cli, 'to');
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const r = await call(app, s, 'reconcile.run', { from, to });
+      const text = [
+        `对账 ${r.from} ~ ${r.to}：${r.result === 'match' ? '一致' : '不一致'}（第 ${r.runId} 次，明细 ${r.detailRows} 行）`,
+        ...r.groups.map(
+          (g) =>
+            `  险种 ${g.insutype} 清算类别 ${g.clrType}：本地 ${g.local.count} 笔 ${formatYuan(g.local.total)}，中心 ${g.center?.count ?? '-'} 笔 ${g.center ? formatYuan(g.center.total) : '-'} ${g.match ? '✓' : '✗'}`,
+        ),
+        ...r.discrepancies.map((d) => `  差异#${d.id} ${d.kind} ${d.settlementId ?? d.centerSetlId ?? ''} ${d.day}：${d.advice}`),
+      ].join('\n');
+      cli.print(r, text);
+      return r.result === 'match' ? 0 : 3;
+    },
+  },
+  {
+    name: 'receivables',
+    usage: 'receivables [--no-fetch] [--limit N] [--json] --operator ID --pin PIN',
+    summary: '医保基金应收：先取中心回款/拒付通知（3301），再按状态与账龄汇总',
+    booleans: ['no-fetch'],
+    async run(cli) {
+      const limit = opt(cli, 'limit');
+      if (limit !== undefined && !/^\d+$/.test(limit)) throw new UsageError('--limit 应为整数');
+      const app = await cli.app();
+      const s = await login(cli, app);
+      const r = await call(app, s, 'receivables.summary', { fetch: cli.options['no-fetch'] !== true, limit: limit === undefined ? 50 : Number(limit) });
+      const text = [
+        `截至 ${r.asOf}：应收 ${formatYuan(r.totals.owed)}，已回款 ${formatYuan(r.totals.paid)}，扣款 ${formatYuan(r.totals.deducted)}，拒付 ${formatYuan(r.totals.rejected)}，未回款 ${formatYuan(r.totals.outstanding)}（${r.totals.count} 笔）`,
+        ...(r.notices.error ? [`注意：未能取得中心通知（${r.notices.error}），以下为已保存数据`] : [`新通知 ${r.notices.fetched} 条`]),
+        '按状态：',
+        ...Object.entries(r.byStatus).map(([k, v]) => `  ${k}: ${v.count} 笔，未回款 ${formatYuan(v.outstanding)}`),
+        '账龄（未回款）：',
+        ...r.aging.map((a) => `  ${a.bucket} 天: ${a.count} 笔 ${formatYuan(a.outstanding)}`),
+      ].join('\n');
+      cli.print(r, text);
+      return 0;
+    },
+  },
+];
