@@ -10,12 +10,28 @@ import { Today } from './screens/Today';
 import { useApp } from './state/store';
 import type { StatusSnapshot } from '../../electron/api/contract/system';
 
+let lastPolicyAsk = 0;
+
+/** Ask policy.status when the status snapshot has no policy (a cashier call: only once logged in). */
+async function refreshPolicy(force = false) {
+  const st = useApp.getState();
+  if (!st.operator || (st.status && st.status.policy.seq > 0)) return;
+  const now = Date.now();
+  if (!force && now - lastPolicyAsk < 10_000) return;
+  lastPolicyAsk = now;
+  const r = await api.call('policy.status', {});
+  if (r.ok) useApp.getState().setPolicy(r.value);
+}
+
 /** Load what the status bar needs and check the session whenever the connection (re)opens. */
 function useConnection() {
   useEffect(() => {
     const st = useApp.getState;
     const offEvents = api.onEvent((name, payload) => {
-      if (name === 'status') st().setStatus(payload as StatusSnapshot);
+      if (name === 'status') {
+        st().setStatus(payload as StatusSnapshot);
+        void refreshPolicy();
+      }
     });
     const offConn = api.onConnection((conn) => {
       st().setConn(conn);
@@ -32,10 +48,18 @@ function useConnection() {
         if (who.ok && !who.value) st().setOperator(null);
       })();
     });
-    const timer = setInterval(() => st().tick(Date.now()), 5000);
+    const timer = setInterval(() => {
+      st().tick(Date.now());
+      void refreshPolicy();
+    }, 5000);
+    // Right after login the policy is asked at once.
+    const offLogin = useApp.subscribe((s, prev) => {
+      if (s.operator && !prev.operator) void refreshPolicy(true);
+    });
     return () => {
       offEvents();
       offConn();
+      offLogin();
       clearInterval(timer);
     };
   }, []);

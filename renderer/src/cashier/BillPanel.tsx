@@ -2,6 +2,7 @@
 // lines, all by keyboard: ↑↓ select, digits + Enter set the quantity, P edits the price,
 // Del deletes the line, Esc leaves the search.
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent } from 'react';
+import type { CatalogHit } from '../../../electron/api/contract/policy';
 import type { LineWarning } from '../../../electron/api/contract/settlement';
 import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
@@ -12,9 +13,9 @@ import { formatFen, lineAmountFen } from '../lib/money';
 import { useCashier } from '../state/cashier';
 import { importPendingBill } from './actions';
 
-const SEARCH_CALL = 'policy.search';
+const SEARCH_CALL = 'policy.search' as const;
 
-/** A catalog search hit: the catalog entry's fields the window shows (policy.search). */
+/** A catalog search hit as the window shows it. */
 interface SearchHit {
   code: string;
   name: string;
@@ -22,17 +23,20 @@ interface SearchHit {
   spec?: string;
   unit?: string;
   priceCap?: string;
-  pinyin?: string;
+  pinyin: string;
   restricted: boolean;
 }
 
-function searchHit(raw: unknown): SearchHit | null {
-  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  if (typeof o.code !== 'string' || typeof o.name !== 'string') return null;
-  const cls = o.class === 'A' || o.class === 'B' || o.class === 'C' ? o.class : 'C';
-  const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return { code: o.code, name: o.name, cls, spec: s(o.spec), unit: s(o.unit), priceCap: s(o.priceCap), pinyin: s(o.pinyin), restricted: !!o.restriction };
-}
+const searchHit = (h: CatalogHit): SearchHit => ({
+  code: h.code,
+  name: h.name,
+  cls: h.class,
+  spec: h.spec,
+  unit: h.unit,
+  priceCap: h.priceCap,
+  pinyin: h.pinyin,
+  restricted: !!h.restriction,
+});
 
 export interface BillPanelHandle {
   focusSearch(): void;
@@ -68,12 +72,12 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
     }
     const my = ++seq.current;
     const timer = setTimeout(() => {
-      void api.transport.call(SEARCH_CALL, { query: q, limit: 20 }).then((r) => {
+      void api.call(SEARCH_CALL, { query: q, limit: 20 }).then((r) => {
         if (my !== seq.current) return;
-        if (r.ok && Array.isArray(r.value)) {
-          setHits(r.value.map(searchHit).filter((h): h is SearchHit => h !== null));
+        if (r.ok) {
+          setHits(r.value.map(searchHit));
           setSearchError(null);
-        } else if (!r.ok) setSearchError(r.error.message);
+        } else setSearchError(r.error.message);
         setActive(0);
       });
     }, 120);

@@ -1,6 +1,7 @@
 // Reading the card: readers push card.read events (handled by the screen); here the prompt,
 // the manual-entry form (F3) with its reason code, and in demo mode the virtual card tray.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { DemoCardView } from '../../../electron/api/contract/device';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
@@ -10,25 +11,8 @@ import { useApp } from '../state/store';
 import type { CertType, ManualReason } from '../state/cashier';
 import { identify } from './actions';
 
-const DEMO_CARDS = 'device.demoCards';
-const DEMO_INSERT = 'device.demoInsert';
-
-/** A demo card as device.demoCards lists it (the fields shown; the rest stays with the device part). */
-interface DemoCardView {
-  index: number;
-  label: string;
-  note: string;
-}
-
-function demoCardView(raw: unknown, i: number): DemoCardView {
-  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const str = (...keys: string[]) => keys.map((k) => o[k]).find((v): v is string => typeof v === 'string') ?? '';
-  return {
-    index: typeof o.index === 'number' ? o.index : i,
-    label: str('label', 'name', 'psnName', 'psn_name') || `#${i + 1}`,
-    note: str('note', 'kind', 'credential'),
-  };
-}
+const DEMO_CARDS = 'device.demoCards' as const;
+const DEMO_INSERT = 'device.demoInsert' as const;
 
 export function DemoTray(props: { focusSignal: number }) {
   const t = useT();
@@ -39,9 +23,9 @@ export function DemoTray(props: { focusSignal: number }) {
 
   useEffect(() => {
     if (!available) return;
-    void api.transport.call(DEMO_CARDS, {}).then((r) => {
-      if (r.ok && Array.isArray(r.value)) setCards(r.value.map(demoCardView));
-      else if (!r.ok) setError(r.error);
+    void api.call(DEMO_CARDS, {}).then((r) => {
+      if (r.ok) setCards(r.value);
+      else setError(r.error);
     });
   }, [available]);
 
@@ -50,7 +34,7 @@ export function DemoTray(props: { focusSignal: number }) {
   }, [props.focusSignal]);
 
   const insert = async (index: number) => {
-    const r = await api.transport.call(DEMO_INSERT, { index });
+    const r = await api.call(DEMO_INSERT, { index });
     setError(r.ok ? null : r.error);
   };
 
@@ -71,7 +55,7 @@ export function DemoTray(props: { focusSignal: number }) {
               title={c.note}
               onClick={() => void insert(c.index)}
             >
-              {i + 1}. {c.label}
+              {i + 1}. {c.name}
               {c.note ? <span className="hint">（{c.note}）</span> : null}
             </button>
           ))}

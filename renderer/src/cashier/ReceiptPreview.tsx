@@ -7,7 +7,7 @@ import { hasCall } from '../api/capabilities';
 import { ErrorLine, MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
 
-const PREVIEW_CALL = 'device.receiptPreview';
+const PREVIEW_CALL = 'device.receiptPreview' as const;
 
 export function ReceiptPreview(props: { settlementId: string; refreshKey?: number }) {
   const t = useT();
@@ -22,12 +22,12 @@ export function ReceiptPreview(props: { settlementId: string; refreshKey?: numbe
   useEffect(() => {
     if (!available) return;
     let live = true;
-    void api.transport.call(PREVIEW_CALL, { settlementId: props.settlementId }).then((r) => {
+    void api.call(PREVIEW_CALL, { settlementId: props.settlementId }).then((r) => {
       if (!live) return;
-      if (r.ok && Array.isArray(r.value)) {
-        setLines(r.value.map(String));
+      if (r.ok) {
+        setLines(r.value);
         setError(null);
-      } else if (!r.ok) setError(r.error);
+      } else setError(r.error);
     });
     return () => {
       live = false;

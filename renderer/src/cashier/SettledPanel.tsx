@@ -14,15 +14,15 @@ export function SettledPanel() {
   const got = parseYuanInput(received);
   const change = got !== null && got >= due ? got - due : null;
   return (
-    <section className={`panel settled ${settled.provisional ? 'provisional' : ''}`} data-testid="settled-panel">
+    <section className={`panel settled ${!settled.online ? 'provisional' : ''}`} data-testid="settled-panel">
       <h2>
         {t('settle.done')}
         <span className={`badge ${settled.state}`} data-testid="settled-state">
-          {t(`state.${settled.state}`)}
+          {settled.state === 'provisional' && settled.online ? t('state.uploading') : t(`state.${settled.state}`)}
         </span>
       </h2>
       <p className="hint">{t('settle.id', { id: settled.id })}</p>
-      {settled.provisional ? <p className="warn">{t('settle.provisional')}</p> : null}
+      {!settled.online ? <p className="warn">{t('settle.provisional')}</p> : null}
       <div>{t('settle.cashDue')}</div>
       <div className="huge" data-testid="cash-due">
         ¥ {formatFen(due)}

@@ -17,7 +17,7 @@ function Cell(props: { label: string; value: string; tone: 'ok' | 'warn' | 'bad'
 
 export function StatusBar() {
   const t = useT();
-  const { status, nowMs, operator, info, lang, setLang, conn } = useApp();
+  const { status, nowMs, operator, info, lang, setLang, conn, policy } = useApp();
   const s: StatusSnapshot | null = status;
 
   const centerValue = s
@@ -29,10 +29,11 @@ export function StatusBar() {
       ? t('status.queue.empty')
       : t('status.queue.items', { n: s.outbox.depth, age: agoSince(s.outbox.oldestQueuedAt, nowMs, t) ?? '—' }) +
         (s.outbox.failing > 0 ? ` · ${t('status.queue.failing', { n: s.outbox.failing })}` : '');
-  const policyValue =
-    !s || s.policy.seq === 0
-      ? t('status.policy.none')
-      : t('status.policy.value', { version: s.policy.version ?? '?', seq: s.policy.seq, age: agoSince(s.policy.appliedAt, nowMs, t) ?? '—' });
+  // The snapshot's policy slice when filled; else what policy.status said (after login).
+  const pol = s && s.policy.seq > 0 ? s.policy : policy ? { seq: policy.seq, version: policy.version, appliedAt: policy.appliedAt } : null;
+  const policyValue = !pol
+    ? t('status.policy.none')
+    : t('status.policy.value', { version: pol.version ?? '?', seq: pol.seq, age: agoSince(pol.appliedAt, nowMs, t) ?? '—' });
 
   return (
     <header className="status-bar" data-testid="status-bar">
@@ -43,7 +44,7 @@ export function StatusBar() {
         tone={!s ? 'plain' : s.center.mode === 'online' ? 'ok' : 'bad'}
       />
       <Cell testId="status-queue" label={t('status.queue')} value={queueValue} tone={!s ? 'plain' : s.outbox.failing > 0 ? 'bad' : s.outbox.depth > 0 ? 'warn' : 'ok'} />
-      <Cell testId="status-policy" label={t('status.policy')} value={policyValue} tone={!s || s.policy.seq === 0 ? 'bad' : 'ok'} />
+      <Cell testId="status-policy" label={t('status.policy')} value={policyValue} tone={!pol ? 'bad' : 'ok'} />
       <div className="status-cell status-devices" data-testid="status-devices">
         <span className="status-label">{t('status.devices')}</span>
         {!s || s.devices.length === 0 ? (

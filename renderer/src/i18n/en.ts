@@ -183,6 +183,9 @@ export const en: Record<MessageKey, string> = {
   'state.rejected': 'rejected by center',
   'state.refunded': 'refunded',
 
+  'state.uploading': 'awaiting center',
+  'today.refundOf': 'refund of {id}',
+
   'refund.title': 'Refund (supervisor authorisation)',
   'refund.supervisorId': 'Supervisor ID',
   'refund.supervisorPin': 'Supervisor PIN',

@@ -182,6 +182,9 @@ export const zhCN = {
   'state.rejected': '中心拒绝',
   'state.refunded': '已退费',
 
+  'state.uploading': '待中心确认',
+  'today.refundOf': '退费单，原结算 {id}',
+
   'refund.title': '退费（需主管授权）',
   'refund.supervisorId': '主管工号',
   'refund.supervisorPin': '主管密码',

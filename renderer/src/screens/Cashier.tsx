@@ -72,7 +72,7 @@ export function Cashier() {
 
   const reprint = async () => {
     if (!c.settled) return;
-    const r = await api.transport.call('device.reprint', { settlementId: c.settled.id });
+    const r = await api.call('device.reprint', { settlementId: c.settled.id });
     if (r.ok) {
       setNote(t('today.reprinted'));
       setActionError(null);

@@ -40,7 +40,7 @@ export function Today() {
 
   const reprint = async () => {
     if (!current) return;
-    const r = await api.transport.call('device.reprint', { settlementId: current.id });
+    const r = await api.call('device.reprint', { settlementId: current.id });
     if (r.ok) {
       setNote(t('today.reprinted'));
       setError(null);
@@ -93,13 +93,13 @@ export function Today() {
                     <td>{localTime(r.createdAt)}</td>
                     <td>
                       {r.psnName}
-                      {r.refundOf ? <span className="hint">（{t('state.refunded')}：{r.refundOf}）</span> : null}
+                      {r.refundOf ? <span className="hint">（{t('today.refundOf', { id: r.refundOf })}）</span> : null}
                     </td>
                     <td className="num big">{formatFen(r.total)}</td>
                     <td className="num big">{formatFen(r.cashPay)}</td>
                     <td>
                       <span className={`badge ${r.state}`} data-testid={`today-state-${i}`}>
-                        {t(`state.${r.state}`)}
+                        {r.state === 'provisional' && r.online ? t('state.uploading') : t(`state.${r.state}`)}
                       </span>
                     </td>
                   </tr>

@@ -2,6 +2,7 @@
 // Screen-local state (the bill being built, form fields) lives in the screens.
 import { create } from 'zustand';
 import type { OperatorView } from '../../../electron/api/contract/auth';
+import type { PolicyStatus } from '../../../electron/api/contract/policy';
 import type { AppInfo, StatusSnapshot } from '../../../electron/api/contract/system';
 import type { ConnectionState } from '../api/client';
 import type { Lang } from '../i18n';
@@ -28,6 +29,8 @@ export interface AppState {
   conn: ConnectionState;
   info: AppInfo | null;
   status: StatusSnapshot | null;
+  /** policy.status, for when the status snapshot's policy slice is not filled in. */
+  policy: PolicyStatus | null;
   operator: OperatorView | null;
   shift: ShiftInfo | null;
   screen: Screen;
@@ -37,6 +40,7 @@ export interface AppState {
   setConn(conn: ConnectionState): void;
   setInfo(info: AppInfo): void;
   setStatus(status: StatusSnapshot): void;
+  setPolicy(policy: PolicyStatus | null): void;
   setOperator(op: OperatorView | null): void;
   setShift(shift: ShiftInfo | null): void;
   go(screen: Screen): void;
@@ -48,6 +52,7 @@ export const useApp = create<AppState>((set) => ({
   conn: 'connecting',
   info: null,
   status: null,
+  policy: null,
   operator: null,
   shift: null,
   screen: 'login',
@@ -64,6 +69,7 @@ export const useApp = create<AppState>((set) => ({
   setConn: (conn) => set({ conn }),
   setInfo: (info) => set({ info }),
   setStatus: (status) => set({ status }),
+  setPolicy: (policy) => set({ policy }),
   // Logging out (or losing the session) always returns to the login screen.
   setOperator: (operator) => set(operator ? { operator } : { operator: null, shift: null, screen: 'login' }),
   setShift: (shift) => set({ shift }),

@@ -1,0 +1,175 @@
+// The cashier's whole story (issue 7) in headless Chromium against real browser mode with the
+// embedded sandbox center and emulated devices: log in, open the shift, read a demo card
+// through the emulated reader, find an item by pinyin initials, settle, see the receipt; take
+// the center offline, settle provisionally, bring it back, see it confirmed and one adjusted;
+// refund with a supervisor's PIN. Screenshots of every step go to test-artifacts/.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+
+let mode: BrowserMode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mode = await startBrowserMode();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+});
+
+const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
+const failWith = async (what: string) => `${what}\n--- page errors:\n${await page.locator('.error-line').allTextContents()}\n--- server:\n${mode.output().slice(-3000)}`;
+
+/** Put demo card `index` on the emulated reader (F2 focuses the tray; digits/Enter pick). */
+async function insertDemoCard(index: number, expectName: RegExp) {
+  await page.keyboard.press('F2');
+  await page.getByTestId(`demo-card-${index}`).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    (re) => new RegExp(re).test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''),
+    expectName.source,
+  );
+}
+
+/** F4, type the query, Enter on the first hit; then price (if asked) and quantity by keyboard. */
+async function addItem(query: string, price: string | null, quantity: string) {
+  await page.keyboard.press('F4');
+  await page.keyboard.type(query);
+  await page.getByTestId('catalog-hits').locator('div.active').waitFor();
+  await page.keyboard.press('Enter');
+  if (price) {
+    await page.keyboard.type(price);
+    await page.keyboard.press('Enter');
+  }
+  await page.keyboard.type(quantity);
+  await page.keyboard.press('Enter');
+}
+
+/** Wait until the live split shows this total (the preview follows the bill a moment later). */
+async function waitForSplitTotal(total: string) {
+  await page
+    .waitForFunction((t) => (document.querySelector('[data-testid="split-total"]')?.textContent ?? '').includes(t), total)
+    .catch(async () => {
+      throw new Error(await failWith(`split total never showed ${total}`));
+    });
+}
+
+describe('the cashier story', () => {
+  it('logs in and opens the shift with a counted float', async () => {
+    await page.goto(mode.url);
+    await page.getByTestId('login-id').fill('1001');
+    await page.getByTestId('login-pin').fill('1234');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('shift-count-10000').waitFor();
+    await page.getByTestId('shift-count-10000').fill('5');
+    await page.getByTestId('shift-count-1000').fill('10');
+    expect(await text('shift-count-total')).toContain('600.00');
+    await screenshot(page, 'story-01-shift-open');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('card-panel').waitFor();
+    // The embedded sandbox center comes up and the demo policy is synced.
+    await page.waitForFunction(() => /在线/.test(document.querySelector('[data-testid="status-center"]')?.textContent ?? ''));
+    await page.waitForFunction(() => /第 \d+ 版/.test(document.querySelector('[data-testid="status-policy"]')?.textContent ?? ''));
+    expect(await text('status-center')).toContain('沙箱');
+    await screenshot(page, 'story-02-main');
+  });
+
+  it('reads a demo card through the emulated reader and shows the live patient', async () => {
+    await insertDemoCard(0, /张伟/);
+    expect(await text('patient-source')).toBe('中心实时');
+    expect(await text('patient-insurance')).toBe('职工医保');
+    expect(await text('patient-balance')).toBe('2,345.67');
+    await screenshot(page, 'story-03-patient');
+  });
+
+  it('finds items by pinyin initials and shows the live split with its explanation', async () => {
+    await addItem('amxljn', '25.00', '2');
+    await addItem('dyxajf', null, '1'); // 对乙酰氨基酚片: the price comes from its cap (3.50)
+    await waitForSplitTotal('53.50');
+    expect(await page.getByTestId('bill-line-0').textContent()).toContain('阿莫西林胶囊');
+    expect(await page.getByTestId('bill-line-0').textContent()).toContain('甲类');
+    expect(await page.getByTestId('bill-line-1').textContent()).toContain('对乙酰氨基酚片');
+    expect((await page.getByTestId('split-explanation').locator('li').count()) > 0).toBe(true);
+    await screenshot(page, 'story-04-bill-split');
+  });
+
+  it('settles with F9, shows the cash to collect, the change and the receipt', async () => {
+    const cash = (await text('split-cash')).replace(/[^\d.,]/g, '');
+    await page.keyboard.press('F9');
+    await page.getByTestId('settled-panel').waitFor().catch(async () => {
+      throw new Error(await failWith('no settled panel'));
+    });
+    // Committed locally first, then the outbox uploads it and the center confirms.
+    await page.waitForFunction(() => document.querySelector('[data-testid="settled-state"]')?.textContent === '已确认', undefined, { timeout: 30_000 });
+    expect(await text('cash-due')).toContain(cash);
+    await page.getByTestId('cash-received').fill('100');
+    expect(await text('cash-change')).toMatch(/¥ [\d,]+\.\d\d/);
+    await page.getByTestId('receipt-preview').waitFor();
+    expect(await text('receipt-preview')).toContain('阿莫西林');
+    await screenshot(page, 'story-05-settled-receipt');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('split-panel').waitFor();
+  });
+
+  it('takes the center offline, settles provisionally from the cache, brings it back: confirmed and adjusted', async () => {
+    // 黄强 has visits elsewhere the clinic does not know of: the center will adjust his offline settlement.
+    await insertDemoCard(7, /黄强/);
+    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('offline-banner').waitFor();
+    await page.waitForFunction(() => /离线/.test(document.querySelector('[data-testid="status-center"]')?.textContent ?? ''));
+    await insertDemoCard(7, /黄强/);
+    expect(await text('patient-source')).toMatch(/离线缓存/);
+    await addItem('amxljn', '25.00', '1');
+    await waitForSplitTotal('25.00');
+    await screenshot(page, 'story-06-offline-bill');
+    await page.keyboard.press('F9');
+    await page.getByTestId('settled-panel').waitFor().catch(async () => {
+      throw new Error(await failWith('no settled panel offline'));
+    });
+    expect(await text('settled-state')).toBe('暂存');
+    await screenshot(page, 'story-07-offline-settled');
+
+    // Back online: the outbox uploads; the center's answer differs → adjusted.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('sandbox-switch').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="offline-banner"]'), undefined, { timeout: 60_000 });
+    await page.keyboard.press('F6');
+    await page.getByTestId('today-list').waitFor();
+    await page.waitForFunction(
+      () => /中心调整/.test(document.querySelector('[data-testid="today-state-0"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    ).catch(async () => {
+      throw new Error(await failWith(`not adjusted: ${await text('today-list')}`));
+    });
+    expect(await text('today-state-1')).toBe('已确认');
+    await screenshot(page, 'story-08-today-adjusted');
+  });
+
+  it('refunds a settlement with a supervisor PIN', async () => {
+    await page.keyboard.press('ArrowDown'); // the first (confirmed) settlement
+    await page.keyboard.press('r');
+    await page.getByTestId('sup-id').fill('1001');
+    await page.getByTestId('sup-pin').fill('1234');
+    await page.getByTestId('sup-reason').fill('患者要求退药');
+    await page.keyboard.press('Enter');
+    // A cashier cannot authorise a refund: refused with a Chinese reason.
+    await page.getByTestId('today-error').waitFor();
+    expect(await text('today-error')).toMatch(/主管/);
+    await page.keyboard.press('r');
+    await page.getByTestId('sup-id').fill('2001');
+    await page.getByTestId('sup-pin').fill('2468');
+    await page.getByTestId('sup-reason').fill('患者要求退药');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('today-note').waitFor();
+    expect(await text('today-note')).toMatch(/退费完成/);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid^="today-state-"]')).some((e) => e.textContent === '已退费'));
+    await screenshot(page, 'story-09-refunded');
+  });
+});
