@@ -103,7 +103,8 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   text(`时间：${d.time}`);
   text(`收费员：${d.operatorName}`);
   text(`患者：${maskName(d.patientName)}`);
-  text(`险种：${d.insuranceTypeLabel}  类别：${d.visitTypeLabel}`);
+  text(`险种：${d.insuranceTypeLabel}`);
+  text(`类别：${d.visitTypeLabel}`);
   b.push({ kind: 'rule' });
   pair('项目/编码', '数量x单价       金额');
   for (const line of d.lines) {
