@@ -101,13 +101,22 @@ export interface CheckReport {
   problems: string[];
 }
 
-/** `PRAGMA integrity_check` plus the foreign-key check on an open database. */
+/**
+ * `PRAGMA integrity_check` plus the foreign-key check on an open database. Damage bad enough
+ * that SQLite refuses to read (or, encrypted, a page failing its authentication) is reported
+ * as a problem too, never thrown.
+ */
 export function checkDatabase(db: Db): CheckReport {
-  const problems = (db.pragma('integrity_check') as Array<{ integrity_check: string }>)
-    .map((r) => r.integrity_check)
-    .filter((l) => l !== 'ok');
-  const fk = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>;
-  for (const v of fk.slice(0, 20)) problems.push(`foreign key: ${v.table} row ${v.rowid} → missing ${v.parent}`);
+  const problems: string[] = [];
+  try {
+    for (const r of db.pragma('integrity_check') as Array<{ integrity_check: string }>) {
+      if (r.integrity_check !== 'ok') problems.push(r.integrity_check);
+    }
+    const fk = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>;
+    for (const v of fk.slice(0, 20)) problems.push(`foreign key: ${v.table} row ${v.rowid} → missing ${v.parent}`);
+  } catch (e) {
+    problems.push(`unreadable: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return { ok: problems.length === 0, problems };
 }
 

@@ -102,7 +102,14 @@ export const securityVerbs: Verb[] = [
       const file = join(cli.dataDir, DB_FILE);
       if (!existsSync(file)) throw new AppError('DB_NOT_FOUND', `数据目录中没有数据库：${file}`);
       // Opened directly, not through createApp: a damaged database must still be checkable.
-      const db = openKeyed(file, findDbKey(cli.dataDir), true);
+      let db;
+      try {
+        db = openKeyed(file, findDbKey(cli.dataDir), true);
+      } catch (e) {
+        const r = { ok: false, problems: [`cannot open: ${e instanceof Error ? e.message : String(e)}`] };
+        cli.print(r, `数据库无法打开（损坏，或密钥不对）：${r.problems[0]}`);
+        return 1;
+      }
       try {
         const r = checkDatabase(db);
         cli.print(r, r.ok ? '数据库完整性检查通过。' : `数据库有问题：\n${r.problems.join('\n')}`);
