@@ -139,7 +139,10 @@ export class CenterClient {
     });
     const body = Buffer.from(JSON.stringify(envelope), 'utf8');
     const signature = signBody(body, this.config.institutionSecret);
-    const r = await this.post(body, signature, opts);
+    let r = await this.post(body, signature, opts);
+    // A kept-alive socket the server had already closed fails before the request left; the
+    // same body (same msgid) is safe to send again: the center answers a repeat from its store.
+    if (r.kind === 'network' && r.staleSocket) r = await this.post(body, signature, opts);
     const at = this.clock.now().toISOString();
     let outcome: CenterOutcome;
     if (r.kind === 'network') {
@@ -176,13 +179,13 @@ export class CenterClient {
     body: Buffer,
     signature: string,
     opts: SendOptions,
-  ): Promise<{ kind: 'network'; reason: string } | { kind: 'http'; status: number; text: string }> {
+  ): Promise<{ kind: 'network'; reason: string; staleSocket?: boolean } | { kind: 'http'; status: number; text: string }> {
     const timeoutMs = opts.timeoutMs ?? this.config.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = opts.maxResponseBytes ?? this.config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const lib = this.target.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
       let settled = false;
-      const finish = (v: { kind: 'network'; reason: string } | { kind: 'http'; status: number; text: string }) => {
+      const finish = (v: { kind: 'network'; reason: string; staleSocket?: boolean } | { kind: 'http'; status: number; text: string }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -202,8 +205,12 @@ export class CenterClient {
         finish({ kind: 'network', reason: `等待中心应答超时（${timeoutMs} 毫秒）` });
         req.destroy();
       }, timeoutMs);
-      req.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'network', reason: describeNetworkError(e) }));
+      let gotResponse = false;
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        finish({ kind: 'network', reason: describeNetworkError(e), staleSocket: req.reusedSocket && !gotResponse && (e.code === 'ECONNRESET' || e.code === 'EPIPE') }),
+      );
       req.on('response', (res) => {
+        gotResponse = true;
         const declared = Number(res.headers['content-length']);
         const total = Number.isFinite(declared) && declared >= 0 ? declared : null;
         if (total !== null && total > maxBytes) {
