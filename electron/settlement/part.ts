@@ -31,8 +31,8 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   let statusTimer: NodeJS.Timeout | null = null;
   const publishNow = () => {
     if (closed) return;
-    const s = reader.outboxStatus();
-    core.status.set('outbox', { depth: s.depth, oldestQueuedAt: s.oldestQueuedAt, failing: reader.failingCount() });
+    const q = reader.queueFacts();
+    core.status.set('outbox', q);
     core.status.set('offlineProvisional', !deps.center.isOnline());
   };
   const publish = () => {
@@ -60,13 +60,21 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     bills,
     reader,
     afterCommit: () => {
-      publish();
+      publishNow();
       // Online: attempt the upload at once. Offline it waits for the worker's next look.
       if (deps.center.isOnline()) worker.kick();
     },
   });
 
-  let unsubscribe: (() => void) | void = undefined;
+  // Connectivity changes flip the offline banner and, when back online, wake the uploads.
+  const unsubscribe = deps.center.onConnectivity?.((online) => {
+    try {
+      publishNow();
+    } catch {
+      // closing
+    }
+    if (online) worker.kick();
+  });
 
   return {
     journal,
@@ -93,10 +101,6 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
       inbox.start();
       his = new HisEndpoint(core, bills);
       his.start().catch((e: unknown) => core.log.warn('HIS endpoint did not start', { error: String(e) }));
-      unsubscribe = deps.center.onConnectivity?.((online) => {
-        publish();
-        if (online) worker.kick();
-      });
       publishNow();
     },
     async close(): Promise<void> {

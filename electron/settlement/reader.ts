@@ -244,6 +244,17 @@ export class SettlementReader {
     return { depth: byState.queued + byState.sent + byState.unknown, byState, oldestQueuedAt: open.oldest, deadlines };
   }
 
+  /** The status bar's queue facts: cheap (open rows only, via the partial index). */
+  queueFacts(): { depth: number; oldestQueuedAt: string | null; failing: number } {
+    const r = this.core.db
+      .prepare(
+        `SELECT count(*) AS depth, min(created_at) AS oldest, sum(CASE WHEN last_error IS NOT NULL THEN 1 ELSE 0 END) AS failing
+         FROM outbox INDEXED BY outbox_open WHERE state IN ('queued','sent','unknown')`,
+      )
+      .get() as { depth: number; oldest: string | null; failing: number | null };
+    return { depth: r.depth, oldestQueuedAt: r.oldest, failing: r.failing ?? 0 };
+  }
+
   failingCount(): number {
     return (
       this.core.db
