@@ -1,0 +1,140 @@
+// Operators for real: idle lock on the app's clock, PIN change, lockout and unlock, admin
+// changes that take effect on open sessions, second-person authorization.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../electron/app/clock';
+import { silentLogger } from '../../../electron/app/log';
+import { newSession } from '../../../electron/api/session';
+import { IDLE_LOCK_MINUTES, MAX_FAILED_LOGINS } from '../../../electron/auth/auth-service';
+import { startTempApp, type TempApp } from '../../helpers/temp-app';
+
+let t: TempApp;
+let clock: ManualClock;
+afterEach(async () => {
+  await t?.close();
+});
+async function start(): Promise<void> {
+  clock = new ManualClock();
+  t = await startTempApp({ clock, log: silentLogger });
+}
+const MIN = 60_000;
+const auditActions = () => (t.app.db.prepare('SELECT action FROM audit_log ORDER BY id').all() as Array<{ action: string }>).map((r) => r.action);
+const login = (id: string, pin: string) => t.app.call(newSession('test'), 'auth.login', { operatorId: id, pin });
+
+describe('idle lock', () => {
+  it('locks a session idle longer than the limit, on the app clock; activity keeps it open', async () => {
+    await start();
+    // A supervisor's read-only call (the backup list) is the activity.
+    const s2 = await t.login('2001');
+    for (let i = 0; i < 3; i++) {
+      clock.advance((IDLE_LOCK_MINUTES - 1) * MIN);
+      expect((await t.call(s2, 'security.backups', {})).ok).toBe(true);
+    }
+    expect(s2.operator?.id).toBe('2001');
+    clock.advance((IDLE_LOCK_MINUTES + 1) * MIN);
+    // Public calls (the status bar polling) do not keep it open and are not locked.
+    expect((await t.call(s2, 'system.status', {})).ok).toBe(true);
+    const r = await t.call(s2, 'auth.logout', {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
+    expect(s2.operator).toBeNull();
+    expect(await t.call(s2, 'auth.whoami', {})).toEqual({ ok: true, value: null });
+    expect(auditActions()).toContain('auth.idle-lock');
+  });
+
+  it('security.lock ends the session at once', async () => {
+    await start();
+    const s = await t.login('1001');
+    expect(await t.call(s, 'security.lock', {})).toEqual({ ok: true, value: null });
+    expect(await t.call(s, 'auth.logout', {})).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
+    expect(auditActions()).toContain('auth.lock');
+  });
+});
+
+describe('PIN change', () => {
+  it('needs the old PIN, refuses weak or unchanged PINs, and then only the new one works', async () => {
+    await start();
+    const s = await t.login('1001');
+    expect(await t.call(s, 'security.changePin', { oldPin: '9876', newPin: '7391' })).toMatchObject({ ok: false, error: { code: 'LOGIN_FAILED' } });
+    expect(await t.call(s, 'security.changePin', { oldPin: '1234', newPin: '1234' })).toMatchObject({ ok: false, error: { code: 'PIN_UNCHANGED' } });
+    for (const weak of ['0000', '5678', '1001', '4321']) {
+      expect(await t.call(s, 'security.changePin', { oldPin: '1234', newPin: weak }), weak).toMatchObject({ ok: false, error: { code: 'PIN_WEAK' } });
+    }
+    expect(await t.call(s, 'security.changePin', { oldPin: '1234', newPin: '7391' })).toEqual({ ok: true, value: null });
+    expect((await login('1001', '1234')).ok).toBe(false);
+    expect((await login('1001', '7391')).ok).toBe(true);
+    // No PIN ever reaches the audit log.
+    const all = JSON.stringify(t.app.db.prepare('SELECT * FROM audit_log').all());
+    expect(all).not.toContain('7391');
+    expect(all).toContain('auth.change-pin');
+  });
+});
+
+describe('lockout and admin changes', () => {
+  it(`locks after ${MAX_FAILED_LOGINS} wrong PINs; a supervisor unlocks; the lock also expires`, async () => {
+    await start();
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login('1002', '9876');
+    expect(await login('1002', '1234')).toMatchObject({ ok: false, error: { code: 'OPERATOR_LOCKED' } });
+    const admin = await t.login('9001');
+    const list = await t.call(admin, 'security.operators', {});
+    expect(list.ok && list.value.find((o) => o.id === '1002')).toMatchObject({ locked: true, active: true });
+    expect(JSON.stringify(list)).not.toMatch(/scrypt|pin_hash/);
+
+    const sup = await t.login('2001');
+    expect(await t.call(sup, 'security.unlockOperator', { id: '1002' })).toMatchObject({ ok: true, value: { locked: false, failedAttempts: 0 } });
+    expect((await login('1002', '1234')).ok).toBe(true);
+
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login('1002', '9876');
+    expect((await login('1002', '1234')).ok).toBe(false);
+    clock.advance(16 * MIN);
+    expect((await login('1002', '1234')).ok).toBe(true);
+  });
+
+  it('an admin adds an operator who can then log in; duplicates and weak PINs change nothing', async () => {
+    await start();
+    const admin = await t.login('9001');
+    const add = await t.call(admin, 'security.addOperator', { id: '1003', name: '孙强', role: 'cashier', pin: '5827' });
+    expect(add).toMatchObject({ ok: true, value: { id: '1003', role: 'cashier', active: true } });
+    expect((await login('1003', '5827')).ok).toBe(true);
+    const count = () => (t.app.db.prepare('SELECT count(*) n FROM operators').get() as { n: number }).n;
+    const n = count();
+    expect(await t.call(admin, 'security.addOperator', { id: '1003', name: '重复', role: 'admin', pin: '5827' })).toMatchObject({ ok: false, error: { code: 'OPERATOR_EXISTS' } });
+    expect(await t.call(admin, 'security.addOperator', { id: '1004', name: '弱', role: 'cashier', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'PIN_WEAK' } });
+    expect(count()).toBe(n);
+    const entry = t.app.db.prepare("SELECT operator_id, subject FROM audit_log WHERE action = 'operator.add' AND subject = '1003'").get();
+    expect(entry).toEqual({ operator_id: '9001', subject: '1003' });
+  });
+
+  it('disabling an operator ends their open session at the next call and refuses their login', async () => {
+    await start();
+    const cashier = await t.login('1002');
+    const admin = await t.login('9001');
+    expect(await t.call(admin, 'security.setOperatorActive', { id: '1002', active: false })).toMatchObject({ ok: true, value: { active: false } });
+    expect(await t.call(cashier, 'auth.logout', {})).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
+    expect(cashier.operator).toBeNull();
+    expect(await login('1002', '1234')).toMatchObject({ ok: false, error: { code: 'LOGIN_FAILED' } });
+    expect(await t.call(admin, 'security.setOperatorActive', { id: '9001', active: false })).toMatchObject({ ok: false, error: { code: 'SELF_DISABLE' } });
+    expect(await t.call(admin, 'security.setOperatorActive', { id: '1002', active: true })).toMatchObject({ ok: true });
+    expect((await login('1002', '1234')).ok).toBe(true);
+  });
+
+  it('the last active admin cannot be disabled', async () => {
+    await start();
+    expect(() => t.app.auth.setActive('9001', false, null)).toThrow(expect.objectContaining({ code: 'LAST_ADMIN' }));
+  });
+
+  it('an admin resets a forgotten PIN, which also lifts a lockout', async () => {
+    await start();
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login('1001', '9876');
+    const admin = await t.login('9001');
+    expect(await t.call(admin, 'security.setOperatorPin', { id: '1001', pin: '6620' })).toMatchObject({ ok: true, value: { locked: false } });
+    expect((await login('1001', '6620')).ok).toBe(true);
+    expect(await t.call(admin, 'security.setOperatorPin', { id: 'nobody', pin: '6620' })).toMatchObject({ ok: false, error: { code: 'OPERATOR_NOT_FOUND' } });
+  });
+
+  it('second-person authorization needs the right role and counts wrong PINs', async () => {
+    await start();
+    expect(t.app.auth.authorize('2001', '2468', 'supervisor', 'settlement.refund')).toMatchObject({ id: '2001' });
+    expect(() => t.app.auth.authorize('1001', '1234', 'supervisor', 'settlement.refund')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => t.app.auth.authorize('2001', '0000', 'supervisor', 'settlement.refund')).toThrow(expect.objectContaining({ code: 'LOGIN_FAILED' }));
+    expect(auditActions()).toEqual(expect.arrayContaining(['settlement.refund.forbidden', 'settlement.refund.failed']));
+  });
+});
