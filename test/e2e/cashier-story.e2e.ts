@@ -26,11 +26,10 @@ afterAll(async () => {
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 const failWith = async (what: string) => `${what}\n--- page errors:\n${await page.locator('.error-line').allTextContents()}\n--- server:\n${mode.output().slice(-3000)}`;
 
-/** Put demo card `index` on the emulated reader (F2 focuses the tray; digits/Enter pick). */
+/** Put demo card `index` on the emulated reader by keyboard: F2 focuses the tray, a digit picks the card. */
 async function insertDemoCard(index: number, expectName: RegExp) {
   await page.keyboard.press('F2');
-  await page.getByTestId(`demo-card-${index}`).focus();
-  await page.keyboard.press('Enter');
+  await page.keyboard.press(String(index + 1));
   await page.waitForFunction(
     (re) => new RegExp(re).test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''),
     expectName.source,
@@ -124,7 +123,10 @@ describe('the cashier story', () => {
     await page.getByTestId('offline-banner').waitFor();
     await page.waitForFunction(() => /离线/.test(document.querySelector('[data-testid="status-center"]')?.textContent ?? ''));
     await insertDemoCard(7, /黄强/);
-    expect(await text('patient-source')).toMatch(/离线缓存/);
+    // The same patient again, now answered from the offline cache.
+    await page.waitForFunction(() => /离线缓存/.test(document.querySelector('[data-testid="patient-source"]')?.textContent ?? '')).catch(async () => {
+      throw new Error(await failWith('offline lookup did not come from the cache'));
+    });
     await addItem('amxljn', '25.00', '1');
     await waitForSplitTotal('25.00');
     await screenshot(page, 'story-06-offline-bill');
@@ -135,6 +137,16 @@ describe('the cashier story', () => {
     expect(await text('settled-state')).toBe('暂存');
     await screenshot(page, 'story-07-offline-settled');
 
+    // A second offline settlement, for a patient the center has nothing more about: it will be confirmed.
+    await page.keyboard.press('Escape');
+    await insertDemoCard(0, /张伟/);
+    await page.waitForFunction(() => /离线缓存/.test(document.querySelector('[data-testid="patient-source"]')?.textContent ?? ''));
+    await addItem('amxljn', '25.00', '1');
+    await waitForSplitTotal('25.00');
+    await page.keyboard.press('F9');
+    await page.getByTestId('settled-panel').waitFor();
+    expect(await text('settled-state')).toBe('暂存');
+
     // Back online: the outbox uploads; the center's answer differs → adjusted.
     await page.keyboard.press('Escape');
     await page.getByTestId('sandbox-switch').click();
@@ -142,18 +154,24 @@ describe('the cashier story', () => {
     await page.keyboard.press('F6');
     await page.getByTestId('today-list').waitFor();
     await page.waitForFunction(
-      () => /中心调整/.test(document.querySelector('[data-testid="today-state-0"]')?.textContent ?? ''),
+      () => /中心调整/.test(document.querySelector('[data-testid="today-list"]')?.textContent ?? ''),
       undefined,
       { timeout: 60_000 },
     ).catch(async () => {
       throw new Error(await failWith(`not adjusted: ${await text('today-list')}`));
     });
-    expect(await text('today-state-1')).toBe('已确认');
+    // Newest first: 张伟 offline (confirmed), 黄强 offline (adjusted: fund paid differs), 张伟 online (confirmed).
+    await page.waitForFunction(() => document.querySelector('[data-testid="today-state-0"]')?.textContent === '已确认', undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => /中心调整/.test(document.querySelector('[data-testid="today-state-1"]')?.textContent ?? ''));
+    expect(await text('today-state-2')).toBe('已确认');
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('settlement-adjustments').waitFor();
     await screenshot(page, 'story-08-today-adjusted');
   });
 
   it('refunds a settlement with a supervisor PIN', async () => {
-    await page.keyboard.press('ArrowDown'); // the first (confirmed) settlement
+    await page.keyboard.press('ArrowDown'); // the first settlement of the day (online, confirmed)
+    expect(await page.getByTestId('today-row-2').getAttribute('class')).toContain('selected');
     await page.keyboard.press('r');
     await page.getByTestId('sup-id').fill('1001');
     await page.getByTestId('sup-pin').fill('1234');

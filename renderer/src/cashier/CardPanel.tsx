@@ -44,7 +44,17 @@ export function DemoTray(props: { focusSignal: number }) {
       {!available ? (
         <MissingCall call={hasCall(DEMO_CARDS) ? DEMO_INSERT : DEMO_CARDS} messageKey="card.tray.missing" />
       ) : (
-        <div className="tray">
+        <div
+          className="tray"
+          onKeyDown={(e) => {
+            // Digits 1–9 put that card on the reader while the tray has the focus (F2).
+            const n = Number(e.key);
+            if (Number.isInteger(n) && n >= 1 && n <= cards.length) {
+              e.preventDefault();
+              void insert(cards[n - 1]!.index);
+            }
+          }}
+        >
           {cards.map((c, i) => (
             <button
               key={c.index}
@@ -56,7 +66,7 @@ export function DemoTray(props: { focusSignal: number }) {
               onClick={() => void insert(c.index)}
             >
               {i + 1}. {c.name}
-              {c.note ? <span className="hint">（{c.note}）</span> : null}
+              {c.note ? <span className="hint">{c.note}</span> : null}
             </button>
           ))}
         </div>

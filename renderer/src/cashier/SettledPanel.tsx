@@ -23,6 +23,22 @@ export function SettledPanel() {
       </h2>
       <p className="hint">{t('settle.id', { id: settled.id })}</p>
       {!settled.online ? <p className="warn">{t('settle.provisional')}</p> : null}
+      <div className="split-row">
+        <span>{t('split.total')}</span>
+        <span className="amount" data-testid="settled-total">{formatFen(settled.money.total)}</span>
+      </div>
+      <div className="split-row">
+        <span>{t('split.fund')}</span>
+        <span className="amount">{formatFen(settled.money.fundPay)}</span>
+      </div>
+      <div className="split-row">
+        <span>{t('split.critical')}</span>
+        <span className="amount">{formatFen(settled.money.criticalIllnessPay)}</span>
+      </div>
+      <div className="split-row">
+        <span>{t('split.account')}</span>
+        <span className="amount">{formatFen(settled.money.accountPay)}</span>
+      </div>
       <div>{t('settle.cashDue')}</div>
       <div className="huge" data-testid="cash-due">
         ¥ {formatFen(due)}

@@ -81,7 +81,7 @@ export const en: Record<MessageKey, string> = {
   'card.manual.reason.card-damaged': 'Card damaged',
   'card.manual.reason.no-card': 'Patient without card',
   'card.manual.submit': 'Look up',
-  'card.tray': 'Demo card tray (click or press a digit to insert)',
+  'card.tray': 'Demo card tray (F2, then a digit or Enter inserts a card)',
   'card.tray.insert': 'Insert',
   'card.tray.missing': 'Demo card tray unavailable (call {call} missing).',
 
@@ -174,6 +174,7 @@ export const en: Record<MessageKey, string> = {
   'today.col.total': 'Total',
   'today.col.cash': 'Cash',
   'today.col.state': 'State',
+  'today.centerAnswer': "The center's answer differs",
   'today.reprint': 'Reprint (F10)',
   'today.refund': 'Refund (R)',
   'today.reprinted': 'Reprinted (marked as copy)',

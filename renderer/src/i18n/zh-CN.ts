@@ -80,7 +80,7 @@ export const zhCN = {
   'card.manual.reason.card-damaged': '卡片损坏',
   'card.manual.reason.no-card': '患者未带卡',
   'card.manual.submit': '查询',
-  'card.tray': '演示卡盒（点选或按数字键插卡）',
+  'card.tray': '演示卡盒（F2 后按数字键或 Enter 插卡）',
   'card.tray.insert': '插卡',
   'card.tray.missing': '演示卡盒不可用（调用 {call} 不存在）。',
 
@@ -173,6 +173,7 @@ export const zhCN = {
   'today.col.total': '总额',
   'today.col.cash': '现金',
   'today.col.state': '状态',
+  'today.centerAnswer': "中心的结算结果与本地不同",
   'today.reprint': '补打（F10）',
   'today.refund': '退费（R）',
   'today.reprinted': '已补打（标注“补打”）',

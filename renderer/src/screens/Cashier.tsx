@@ -175,10 +175,13 @@ export function Cashier() {
             </section>
           ) : null}
         </div>
-        <BillPanel ref={billRef} />
+        <div className="stack">
+          <BillPanel ref={billRef} />
+          {/* The receipt needs the wide middle column: 80 mm paper is 48 characters. */}
+          {c.settled ? <ReceiptPreview settlementId={c.settled.id} /> : null}
+        </div>
         <div className="stack" onKeyDown={c.settled ? onSettledKey : undefined}>
           {c.settled ? <SettledPanel /> : <SplitPanel />}
-          {c.settled ? <ReceiptPreview settlementId={c.settled.id} /> : null}
         </div>
       </div>
       {manual ? <ManualEntry onClose={() => setManual(false)} /> : null}

@@ -134,7 +134,7 @@ function ReconcileTab() {
           <table className="grid">
             <tbody>
               {result.groups.map((g) => (
-                <tr key={`${g.insutype}-${g.clrType}`}>
+                <tr key={g.insutype}>
                   <td>{g.description}</td>
                   <td className="num">{g.local.count}</td>
                   <td className="num">{formatFen(g.local.total)}</td>

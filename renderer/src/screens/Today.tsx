@@ -1,7 +1,7 @@
 // Today's settlements: ↑↓ select, F10 reprint (marked as a copy), R refund with a supervisor's
 // PIN, Esc back to the window. The selected one's receipt is shown beside the list.
 import { useCallback, useEffect, useState } from 'react';
-import type { SettlementSummary } from '../../../electron/api/contract/settlement';
+import type { SettlementSummary, SettlementView } from '../../../electron/api/contract/settlement';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
@@ -11,6 +11,36 @@ import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
 import { localTime } from '../lib/time';
 import { useApp } from '../state/store';
+
+/** What the center answered differently: each adjusted field, local → center; or the rejection reason. */
+function CenterAnswer(props: { settlementId: string }) {
+  const t = useT();
+  const [view, setView] = useState<SettlementView | null>(null);
+  useEffect(() => {
+    void api.call('settlement.get', { id: props.settlementId }).then((r) => r.ok && setView(r.value));
+  }, [props.settlementId]);
+  if (!view) return null;
+  const rejected = view.uploads.filter((u) => u.state === 'rejected');
+  return (
+    <section className="panel" data-testid="settlement-adjustments">
+      <h2>{t('today.centerAnswer')}</h2>
+      {view.adjustments.map((a) => (
+        <div key={a.id} className="split-row">
+          <span>{a.field}</span>
+          <span>
+            {formatFen(a.localAmount)} → <strong>{formatFen(a.centerAmount)}</strong>（{a.difference > 0 ? '+' : ''}
+            {formatFen(a.difference)}）
+          </span>
+        </div>
+      ))}
+      {rejected.map((u) => (
+        <p key={u.outboxId} className="warn">
+          {u.rejectCode ?? ''} {u.rejectReason ?? ''}
+        </p>
+      ))}
+    </section>
+  );
+}
 
 export function Today() {
   const t = useT();
@@ -108,7 +138,10 @@ export function Today() {
             </table>
           )}
         </section>
-        <div className="stack">{current ? <ReceiptPreview settlementId={current.id} refreshKey={receiptKey} /> : null}</div>
+        <div className="stack">
+          {current && (current.state === 'adjusted' || current.state === 'rejected') ? <CenterAnswer settlementId={current.id} /> : null}
+          {current ? <ReceiptPreview settlementId={current.id} refreshKey={receiptKey} /> : null}
+        </div>
       </div>
       {refunding && current ? (
         <SupervisorPin
