@@ -19,6 +19,8 @@ export class PrinterEmulator {
   /** Ops since the last cut. */
   private current: EscPosOp[] = [];
   readonly statusRequests: number[] = [];
+  /** Called for every receipt cut off (the TCP server gathers them across connections). */
+  onReceipt: ((r: PrintedReceipt) => void) | null = null;
   private readonly decoder = new EscPosDecoder();
   private readonly off: () => void;
   private readonly waiters: (() => void)[] = [];
@@ -64,7 +66,9 @@ export class PrinterEmulator {
       if (op.op === 'cut') {
         const ops = this.current;
         this.current = [];
-        this.receipts.push({ ops, lines: ops.flatMap((o) => (o.op === 'line' ? [o.text] : o.op === 'qr-store' ? [`[二维码：${o.data}]`] : [])) });
+        const receipt = { ops, lines: ops.flatMap((o) => (o.op === 'line' ? [o.text] : o.op === 'qr-store' ? [`[二维码：${o.data}]`] : [])) };
+        this.receipts.push(receipt);
+        this.onReceipt?.(receipt);
         for (const w of this.waiters.splice(0)) w();
       }
     }
