@@ -87,5 +87,5 @@ describe('audit log tamper detection', () => {
     expect(r.stdout).toContain(`第 ${target} 条`);
     const j = runCli(['--data-dir', dir, '--json', 'audit', 'verify']);
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, firstBrokenId: target });
-  });
+  }, 120_000);
 });

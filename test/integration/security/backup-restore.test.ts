@@ -137,7 +137,7 @@ describe('restore and check (real CLI process)', () => {
     const check = runCli(['--data-dir', dir, 'audit', 'verify']);
     expect(check.code).toBe(0);
     expect(runCli(['--data-dir', dir, 'db', 'check']).code).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses to restore a file that is not a backup, changing nothing', async () => {
     const dir = tempDir();
@@ -150,7 +150,7 @@ describe('restore and check (real CLI process)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/BACKUP_UNREADABLE/);
     expect(readFileSync(join(dir, 'cashier.db')).equals(before)).toBe(true);
-  });
+  }, 120_000);
 
   it('refuses to restore while the database is in use', async () => {
     const t = await encryptedApp();
@@ -185,5 +185,5 @@ describe('restore and check (real CLI process)', () => {
     const r = runCli(['--data-dir', dir, '--json', 'db', 'check']);
     expect(r.code).toBe(1);
     expect((JSON.parse(r.stdout) as { ok: boolean; problems: string[] }).problems.length).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
