@@ -31,6 +31,8 @@ export function ShiftOpen() {
   };
   useShortcuts((s) => {
     if (s === 'logout' || s === 'back') void logout();
+    // Supervisors review without a drawer of their own.
+    else if (s === 'supervisor') go('supervisor');
     else return false;
   });
 
@@ -62,7 +64,7 @@ export function ShiftOpen() {
         <p className="hint">{t('shift.hint')}</p>
         <ErrorLine error={error} testId="shift-error" />
       </form>
-      <ShortcutBar keys={['key.Enter', 'key.F12']} />
+      <ShortcutBar keys={['key.Enter', 'key.F7', 'key.F12']} />
     </main>
   );
 }

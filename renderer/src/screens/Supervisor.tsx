@@ -10,6 +10,7 @@ import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
+import { fieldLabel } from '../lib/money-fields';
 import { localDate } from '../lib/time';
 import { useApp } from '../state/store';
 
@@ -235,7 +236,7 @@ function WorkListTab(props: { list: 'adjustment' | 'rejection' }) {
                   </td>
                   <td className="num">{formatFen(w.total)}</td>
                   <td>
-                    {w.differences.map((d) => `${d.field}: ${formatFen(d.local)} → ${formatFen(d.center)}`).join('；')}
+                    {w.differences.map((d) => `${fieldLabel(d.field, t)}: ${formatFen(d.local)} → ${formatFen(d.center)}`).join('；')}
                     {w.rejectReason ? `${w.rejectCode ?? ''} ${w.rejectReason}` : ''}
                     {w.lastAction ? <div className="hint">{w.lastAction.action}：{w.lastAction.note}</div> : null}
                   </td>
@@ -265,10 +266,13 @@ function WorkListTab(props: { list: 'adjustment' | 'rejection' }) {
 export function Supervisor() {
   const t = useT();
   const go = useApp((s) => s.go);
-  const [tab, setTab] = useState<Tab>('close');
+  const hasShift = useApp((s) => s.shift !== null);
+  const [tab, setTab] = useState<Tab>(hasShift ? 'close' : 'adjustment');
   useShortcuts((s) => {
-    if (s === 'back') go('cashier');
-    else return false;
+    if (s === 'back') go(useApp.getState().shift ? 'cashier' : 'shift');
+    else if (s === 'logout') {
+      void api.call('auth.logout', {}).then(() => useApp.getState().setOperator(null));
+    } else return false;
   });
   const onKey = (e: React.KeyboardEvent) => {
     // Digits pick a tab only when not typing into a field.
@@ -300,7 +304,7 @@ export function Supervisor() {
         {tab === 'adjustment' ? <WorkListTab list="adjustment" /> : null}
         {tab === 'rejection' ? <WorkListTab list="rejection" /> : null}
       </section>
-      <ShortcutBar keys={['sup.keys', 'key.Esc']} />
+      <ShortcutBar keys={['sup.keys', 'key.F12', 'key.Esc']} />
     </main>
   );
 }

@@ -9,6 +9,7 @@ import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
+import { fieldLabel } from '../lib/money-fields';
 import { localTime } from '../lib/time';
 import { useApp } from '../state/store';
 
@@ -26,7 +27,7 @@ function CenterAnswer(props: { settlementId: string }) {
       <h2>{t('today.centerAnswer')}</h2>
       {view.adjustments.map((a) => (
         <div key={a.id} className="split-row">
-          <span>{a.field}</span>
+          <span>{fieldLabel(a.field, t)}</span>
           <span>
             {formatFen(a.localAmount)} → <strong>{formatFen(a.centerAmount)}</strong>（{a.difference > 0 ? '+' : ''}
             {formatFen(a.difference)}）

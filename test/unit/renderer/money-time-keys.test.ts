@@ -78,3 +78,13 @@ describe('shortcuts and catalogues', () => {
     expect(translator('en')('status.queue.items', { n: 3, age: '5 min ago' })).toBe('3, oldest 5 min ago');
   });
 });
+
+describe('money field names', () => {
+  it('names journal and center fields in either spelling, and leaves unknown ones alone', async () => {
+    const { moneyFieldKey } = await import('../../../renderer/src/lib/money-fields');
+    const t = translator('zh-CN');
+    expect(t(moneyFieldKey('fund_pay')!)).toBe('统筹基金支付');
+    expect(t(moneyFieldKey('accountPay')!)).toBe('个人账户支付');
+    expect(moneyFieldKey('bogus')).toBeNull();
+  });
+});

@@ -1,0 +1,117 @@
+// Shift close and the supervisor's screens in headless Chromium against real browser mode:
+// a cashier settles offline (the center later adjusts it) and closes the shift with a blind
+// count; a supervisor then works the adjustment list, reconciles and looks at receivables.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+
+let mode: BrowserMode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mode = await startBrowserMode();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+});
+
+const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
+/** Wait until the element's text matches (a function, not a string: the page's CSP forbids eval). */
+const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
+  page
+    .waitForFunction(
+      ([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+      [testId, pattern.source],
+      { timeout },
+    )
+    .catch(async (e: unknown) => {
+      const errors = await page.locator('.error-line').allTextContents();
+      throw new Error(`${String(e)}\npage errors: ${errors.join(' | ')}\nserver:\n${mode.output().slice(-2000)}`);
+    });
+
+async function login(id: string, pin: string) {
+  await page.getByTestId('login-id').fill(id);
+  await page.getByTestId('login-pin').fill(pin);
+  await page.keyboard.press('Enter');
+}
+
+describe('shift close and supervisor work', () => {
+  it('a cashier settles offline; the center adjusts it once back online', async () => {
+    await page.goto(mode.url);
+    await login('1001', '1234');
+    await page.getByTestId('shift-count-10000').fill('2');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('card-panel').waitFor();
+    await until('status-center', /在线/);
+    // 黄强 once online (so he is cached), then offline.
+    await page.keyboard.press('F2');
+    await page.keyboard.press('8');
+    await until('patient-name', /黄强/);
+    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('offline-banner').waitFor();
+    await page.keyboard.press('F2');
+    await page.keyboard.press('8');
+    await until('patient-source', /离线缓存/);
+    await page.keyboard.press('F4');
+    await page.keyboard.type('amxljn');
+    await page.getByTestId('catalog-hits').locator('div.active').waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('40');
+    await page.keyboard.press('Enter');
+    await until('split-total', /40\.00/);
+    await page.keyboard.press('F9');
+    await page.getByTestId('settled-panel').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('sandbox-switch').click();
+    await page.keyboard.press('F6');
+    await until('today-list', /中心调整/, 60_000);
+  });
+
+  it('the cashier closes the shift with a blind count and sees the variance', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F7');
+    await page.getByTestId('close-form').waitFor();
+    // The drawer is counted without the expected amount on screen.
+    expect(await page.getByTestId('close-form').textContent()).not.toMatch(/应有现金/);
+    await page.getByTestId('close-count-10000').fill('2');
+    await page.getByTestId('close-count-100').fill('3');
+    await page.getByTestId('close-note').fill('多收 3 元，原因待查');
+    await screenshot(page, 'supervisor-01-blind-count');
+    await page.getByTestId('close-submit').click();
+    await page.getByTestId('shift-report').waitFor();
+    expect(await text('shift-variance')).toMatch(/\d+\.\d\d/);
+    await screenshot(page, 'supervisor-02-shift-closed');
+    await page.keyboard.press('F12');
+    await page.getByTestId('login-form').waitFor();
+  });
+
+  it('a supervisor accepts the adjustment, reconciles today and sees receivables', async () => {
+    await login('2001', '2468');
+    await page.getByTestId('shift-form').waitFor();
+    await page.keyboard.press('F7');
+    await page.getByTestId('worklist-adjustment').waitFor();
+    await until('worklist-adjustment', /黄强/);
+    expect(await text('worklist-adjustment')).toMatch(/统筹基金支付/);
+    await screenshot(page, 'supervisor-03-adjustments');
+    await page.getByTestId('work-note').fill('已告知患者，按中心结果');
+    await page.getByTestId('worklist-adjustment').getByRole('button', { name: '接受' }).first().click();
+    await until('worklist-adjustment', /accept|接受：|没有需要处理/);
+
+    await page.getByTestId('sup-tab-reconcile').click();
+    await page.getByTestId('reconcile-run').click();
+    await page.getByTestId('reconcile-result').waitFor();
+    expect(await text('reconcile-result')).toMatch(/对账/);
+    await screenshot(page, 'supervisor-04-reconcile');
+
+    await page.getByTestId('sup-tab-receivables').click();
+    await page.getByTestId('receivables').waitFor();
+    expect(await text('receivables')).toMatch(/应收/);
+    await screenshot(page, 'supervisor-05-receivables');
+  });
+});
