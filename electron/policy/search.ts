@@ -9,14 +9,13 @@ export type { CatalogHit };
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 200;
-/** Above every character a name or code holds, so [q, q + TOP) is "starts with q". */
+/** Above every character a code or initials hold, so [q, q + TOP) is "starts with q". */
 const TOP = '\u{10FFFF}';
 
 export class CatalogSearch {
   private readonly byCode;
   private readonly byCodePrefix;
   private readonly byInitials;
-  private readonly byNamePrefix;
   private readonly byChars;
 
   constructor(
@@ -30,9 +29,6 @@ export class CatalogSearch {
     );
     this.byInitials = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
       `SELECT * FROM catalog_entries WHERE pinyin >= @q AND pinyin < @hi AND ${visible} ORDER BY pinyin, length(name), code LIMIT @limit`,
-    );
-    this.byNamePrefix = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
-      `SELECT * FROM catalog_entries WHERE name >= @q AND name < @hi AND ${visible} ORDER BY name, code LIMIT @limit`,
     );
     this.byChars = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
       `SELECT c.* FROM catalog_fts f JOIN catalog_entries c ON c.id = f.rowid
@@ -57,12 +53,17 @@ export class CatalogSearch {
     if (left() > 0) add(this.byCodePrefix.all({ q: code, hi: code + TOP, base, limit: max }));
     const initials = q.toLowerCase();
     if (left() > 0 && /^[a-z0-9]+$/.test(initials)) add(this.byInitials.all({ q: initials, hi: initials + TOP, base, limit: max }));
-    if (left() > 0) add(this.byNamePrefix.all({ q, hi: q + TOP, base, limit: max }));
     const match = phrase(q);
-    if (left() > 0 && match) add(this.byChars.all({ match, base, limit: max + hits.size }));
+    if (match) {
+      // Name prefix: the phrase anchored at the first token (FTS5 '^'), shortest names first.
+      if (left() > 0) add(this.byChars.all({ match: `^${match}`, base, limit: max + hits.size }).sort(byName));
+      if (left() > 0) add(this.byChars.all({ match, base, limit: max + hits.size }));
+    }
     return [...hits.values()].map((r) => ({ ...rowToEntry(r), pinyin: r.pinyin }));
   }
 }
+
+const byName = (a: EntryRow, b: EntryRow) => a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The query as an FTS5 phrase of single-character tokens; null when it has no word characters. */
 function phrase(q: string): string | null {

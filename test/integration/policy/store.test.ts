@@ -171,7 +171,7 @@ describe('catalog search', () => {
     expect(initialsEnd === -1 || hits.slice(initialsEnd).every((h) => !h.pinyin.startsWith('c'))).toBe(true);
     expect(codes('片', 2)).toHaveLength(2);
     // A name prefix comes before a substring.
-    expect(codes('一')).toEqual(['C14020100200001', '120100001000000']);
+    expect(codes('一')).toEqual(['120100001000000', 'C14020100200001']);
     expect(codes('普通')).toEqual(['450000001000000', '001102000010000', '110900001000000']);
     const tou = t.app.policy.search('头孢');
     expect(tou[0]!.name.startsWith('头孢')).toBe(true);

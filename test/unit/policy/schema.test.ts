@@ -79,3 +79,25 @@ describe('policy-delta/1 validation', () => {
     expect(pathOf(() => parsePolicyDelta({ ...delta, ...over }))).toBe(path);
   });
 });
+
+describe('the fast catalog-entry check', () => {
+  it('never accepts what the zod schema refuses', async () => {
+    const fc = (await import('fast-check')).default;
+    const { catalogEntrySchema, plainEntryOk } = await import('../../../electron/policy/schema');
+    const value = fc.oneof(
+      fc.constantFrom('A', 'B', 'C', 'D', 'drug', 'service', 'food', '', '0.1', '1', '1.5', '0.12345', '12.3456', 'x'.repeat(70)),
+      fc.integer(),
+      fc.double(),
+      fc.constant(undefined),
+      fc.constant(null),
+    );
+    const keys = ['code', 'name', 'kind', 'spec', 'unit', 'class', 'selfPayRatio', 'priceCap', 'colour'] as const;
+    fc.assert(
+      fc.property(fc.record(Object.fromEntries(keys.map((k) => [k, value])) as Record<(typeof keys)[number], typeof value>, { requiredKeys: [] }), (e) => {
+        if (plainEntryOk(e)) expect(catalogEntrySchema.safeParse(e).success).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(plainEntryOk({ code: 'X1', name: '药', kind: 'drug', class: 'B', selfPayRatio: '0.1', priceCap: '3.50' })).toBe(true);
+  });
+});

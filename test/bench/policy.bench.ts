@@ -1,0 +1,141 @@
+// Policy benchmarks (issue 3): split of a 200-line bill, import of a 300,000-entry table,
+// a 1,000-entry delta, catalog search over 300,000 entries, and resident memory with the
+// large table loaded. The table comes from the seeded generator, so runs are comparable.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { systemClock } from '../../electron/app/clock';
+import { openDatabase } from '../../electron/db/open';
+import { generatePolicyDelta, generatePolicyTable, rng } from '../../electron/policy/generate';
+import { CatalogSearch } from '../../electron/policy/search';
+import { computeSplit } from '../../electron/policy/split';
+import type { BillItem, Patient, PolicyTable, Visit } from '../../electron/policy/split/types';
+import { PolicyStore } from '../../electron/policy/store';
+import { percentiles, time, type Bench, type BenchFigure } from './harness';
+
+const ENTRIES = Number(process.env.POLICY_BENCH_ENTRIES ?? 300_000);
+const SEED = 20260101;
+
+/** A 200-line outpatient bill over a table, with prices around and above the caps. */
+function bill(table: PolicyTable, lines: number, seed: number): BillItem[] {
+  const r = rng(seed);
+  return Array.from({ length: lines }, () => {
+    const e = table.catalog[Math.floor(r() * table.catalog.length)]!;
+    return { code: e.code, unitPrice: (r() * 300 + 0.5).toFixed(4), quantity: String(1 + Math.floor(r() * 5)) };
+  });
+}
+const patient: Patient = { insuranceType: 'employee', personGroup: 'active', status: 'active', accountBalance: 500_000, accumulators: { 'emp-outpatient': { eligible: 150_000, fundPaid: 20_000 } } };
+const visit: Visit = { visitType: 'outpatient', hospitalLevel: 2, date: '2026-03-15', diagnoses: ['E11.900'] };
+
+const splitBench: Bench = {
+  name: 'policy: split of a 200-line bill',
+  async run() {
+    const full = generatePolicyTable({ seed: SEED, entries: 5000 });
+    const items = bill(full, 200, 1);
+    // What tableFor hands the engine: only the bill's entries.
+    const codes = new Set(items.map((i) => i.code));
+    const table = { ...full, catalog: full.catalog.filter((e) => codes.has(e.code)) };
+    const check = computeSplit(table, patient, visit, items);
+    if (!check.ok) throw new Error(check.error.code);
+    const t = await time(() => computeSplit({ ...table, catalog: [...table.catalog] }, patient, visit, items), 2000, 200);
+    return [{ name: 'split: 200-line bill (engine)', median: t.median, p99: t.p99, unit: 'ms', target: 'median ≤ 1 ms', meets: t.median <= 1 }];
+  },
+};
+
+const storeBench: Bench = {
+  name: 'policy: import, delta, search, memory (300k)',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-bench-'));
+    const figures: BenchFigure[] = [];
+    try {
+      const { db } = openDatabase({ file: join(dir, 'cashier.db') });
+      const store = new PolicyStore(db, systemClock);
+      // The file as it arrives: a JSON string. Generating it is not part of the import.
+      let text: string | null = JSON.stringify(generatePolicyTable({ seed: SEED, entries: ENTRIES }));
+      const mb = (text.length / 2 ** 20).toFixed(0);
+      const t0 = performance.now();
+      store.applyTable(JSON.parse(text));
+      const importMs = performance.now() - t0;
+      text = null;
+      figures.push({
+        name: `import: ${ENTRIES.toLocaleString('en')} entries (parse, validate, pinyin, insert, FTS)`,
+        median: importMs,
+        unit: 'ms',
+        throughput: (ENTRIES / importMs) * 1000,
+        target: '≥ 100,000 entries/s',
+        meets: (ENTRIES / importMs) * 1000 >= 100_000,
+        note: `${mb} MiB JSON, one transaction`,
+      });
+
+      // Deltas, one after another, each on the seq in force.
+      const codes = db.prepare('SELECT code FROM catalog_entries').pluck().all() as string[];
+      const live = new Set(codes);
+      const dms: number[] = [];
+      for (let k = 0; k < 15; k++) {
+        const d = generatePolicyDelta({ seed: 100 + k, fromSeq: 1 + k, changes: 1000, existingCodes: [...live] });
+        for (const c of d.catalogDeletes) live.delete(c);
+        for (const e of d.catalogUpserts) live.add(e.code);
+        const t = performance.now();
+        store.applyDelta(d);
+        dms.push(performance.now() - t);
+      }
+      const dp = percentiles(dms.slice(3));
+      figures.push({ name: 'delta: 1,000 entries (validate, close, insert, FTS)', median: dp.median, p99: dp.p99, unit: 'ms', target: '≤ 50 ms', meets: dp.median <= 50, note: `${dms.length - 3} deltas after 3 warm-ups` });
+
+      const search = new CatalogSearch(db, store);
+      const r = rng(7);
+      const names = db.prepare('SELECT name, pinyin, code FROM catalog_entries WHERE to_seq IS NULL LIMIT 5000').all() as { name: string; pinyin: string; code: string }[];
+      const queries: string[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const n = names[Math.floor(r() * names.length)]!;
+        const chars = Array.from(n.name);
+        const kind = i % 5;
+        const start = Math.floor(r() * Math.max(1, chars.length - 2));
+        const len = 1 + (i % 3);
+        // As typed: code prefixes, initials, name prefixes, substrings of 1–3 characters.
+        queries.push(
+          kind === 0 ? n.code.slice(0, 3 + (i % 8)) : kind === 1 ? n.pinyin.slice(0, 2 + (i % 4)) : kind === 2 ? chars.slice(0, len).join('') : chars.slice(start, start + len).join(''),
+        );
+      }
+      let q = 0;
+      const st = await time(() => search.search(queries[q++ % queries.length]!, 20), queries.length, 100);
+      figures.push({ name: `search: ${ENTRIES.toLocaleString('en')} entries, 20 hits, mixed as-you-type queries`, median: st.median, p99: st.p99, unit: 'ms', target: 'p99 ≤ 10 ms', meets: st.p99 <= 10 });
+
+      const tf = await time(() => store.tableFor('2026-03-15', [...live].slice(1000, 1200)), 200, 20);
+      figures.push({ name: 'tableFor: 200 codes from the large table', median: tf.median, p99: tf.p99, unit: 'ms', note: 'what a settlement reads before the split' });
+      db.close();
+
+      // Resident memory of a fresh process holding the loaded table: the app-side view.
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', rssProbe(join(dir, 'cashier.db'))], { encoding: 'utf8', cwd: process.cwd() });
+      const rss = Number(/RSS=(\d+)/.exec(child.stdout)?.[1] ?? NaN) / 2 ** 20;
+      figures.push({ name: 'memory: process with the large table loaded, after searches and splits', median: rss, unit: 'MiB', target: '< 300 MB', meets: rss < 300, note: child.status === 0 ? 'catalog in SQLite, no JS array' : `probe failed: ${child.stderr.slice(0, 200)}` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return figures;
+  },
+};
+
+/** Code run in a child: open the database, search and split as a cashier would, print RSS. */
+function rssProbe(file: string): string {
+  return `
+    import { openDatabase } from './electron/db/open.ts';
+    import { PolicyStore } from './electron/policy/store.ts';
+    import { CatalogSearch } from './electron/policy/search.ts';
+    import { computeSplit } from './electron/policy/split/index.ts';
+    import { systemClock } from './electron/app/clock.ts';
+    const { db } = openDatabase({ file: ${JSON.stringify(file)} });
+    const store = new PolicyStore(db, systemClock);
+    const search = new CatalogSearch(db, store);
+    for (const q of ['amx', '胶囊', '阿莫西林', 'X', '一次性', 'tbf', '25', '片']) search.search(q, 50);
+    const codes = db.prepare('SELECT code FROM catalog_entries WHERE to_seq IS NULL LIMIT 200').pluck().all();
+    const { table } = store.tableFor('2026-03-15', codes);
+    const items = codes.map((code) => ({ code, unitPrice: '12.34', quantity: '2' }));
+    computeSplit(table, { insuranceType: 'employee', personGroup: 'active', status: 'active', accountBalance: 0 }, { visitType: 'outpatient', hospitalLevel: 1, date: '2026-03-15' }, items);
+    console.log('RSS=' + process.memoryUsage().rss);
+  `;
+}
+
+export const benches: Bench[] = [splitBench, storeBench];
