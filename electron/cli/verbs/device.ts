@@ -30,6 +30,16 @@ function profileOption(cli: CliContext, fallback: '58mm' | '80mm') {
   return PROFILES[v];
 }
 
+/**
+ * --printer SPEC. The global option of the same name (the printer setting) takes it first,
+ * so it is read from there; the app opened for the verb then uses that printer too.
+ */
+function printerOption(cli: CliContext): string {
+  const v = cli.settingFlags.printer ?? cli.options.printer;
+  if (typeof v !== 'string' || v === '') throw new UsageError('缺少参数 --printer（serial:PATH?baud=N、tcp:HOST:PORT 或 file:PATH）');
+  return v;
+}
+
 export const deviceVerbs: Verb[] = [
   {
     name: 'device list',
@@ -97,7 +107,7 @@ export const deviceVerbs: Verb[] = [
     usage: 'print test --printer SPEC [--profile 58mm|80mm]',
     summary: '打印测试页（SPEC：serial:PATH?baud=N、tcp:HOST:PORT、file:PATH），并显示打印机状态',
     async run(cli) {
-      const spec = parsePrinterSpec(requireOption(cli, 'printer'));
+      const spec = parsePrinterSpec(printerOption(cli));
       const app = await cli.app();
       const profile = profileOption(cli, app.settings.printerProfile);
       const before = await probePrinter(spec);
@@ -112,7 +122,7 @@ export const deviceVerbs: Verb[] = [
     summary: '把某笔结算的小票打印到指定打印机（已打印过则标记为副本并记审计）',
     async run(cli) {
       const settlementId = requireOption(cli, 'settlement');
-      const spec = parsePrinterSpec(requireOption(cli, 'printer'));
+      const spec = parsePrinterSpec(printerOption(cli));
       const app = await cli.app();
       const profile = profileOption(cli, app.settings.printerProfile);
       const original = app.devices.jobs.originalFor(settlementId);
