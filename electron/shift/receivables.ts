@@ -49,7 +49,7 @@ const RECEIVABLES = `
     SELECT *, owed - paid - deducted - rejected AS outstanding,
            CASE WHEN has_rej THEN 'rejected'
                 WHEN deducted > 0 AND paid + deducted >= owed THEN 'deducted'
-                WHEN paid >= owed THEN 'paid'
+                WHEN owed > 0 AND paid >= owed THEN 'paid'
                 WHEN paid > 0 THEN 'partly_paid'
                 WHEN state = 'provisional' THEN 'uploaded'
                 ELSE 'confirmed' END AS status,

@@ -14,15 +14,12 @@ import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
 import { fenToYuan, tryYuanToFen } from '../center/wire/money';
 import { sendOrThrow, type CenterPort } from './center-port';
 
-/** Every (insutype, clr_type) asked about even with no local rows, so center-only groups show. */
-export const STANDARD_GROUPS: ReadonlyArray<[string, string]> = [
-  ['310', '11'],
-  ['310', '14'],
-  ['310', '21'],
-  ['390', '11'],
-  ['390', '14'],
-  ['390', '21'],
-];
+/**
+ * Insurance types always asked about, even with no local rows, so center-only totals show.
+ * 3201 goes per insurance type: the sandbox center (and the provinces we know) total per
+ * insutype and ignore clr_type, so asking per clearing type would compare a part with a whole.
+ */
+export const STANDARD_INSUTYPES: readonly string[] = ['310', '390'];
 
 interface Amounts {
   total: number;
@@ -30,7 +27,16 @@ interface Amounts {
   account: number;
 }
 
-const KNOWN_TO_CENTER = "s.state NOT IN ('provisional', 'rejected')";
+/**
+ * Rows the center should have: an upload it confirmed or adjusted, a refund (2208) it
+ * confirmed, or any row that carries the center's setl_id. Offline rows still queued, uploads
+ * it rejected and settlements voided by 2601 are not the center's.
+ */
+const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.settlement_id = s.id
+   AND o.kind IN ('upload', 'cancel') AND o.state IN ('confirmed', 'adjusted')))`;
+/** The center's id of a row: a refund row's comes from the 2208 answer kept in the outbox. */
+const CENTER_ID = `coalesce(s.center_setl_id, (SELECT json_extract(o.response, '$.output.setlinfo.setl_id') FROM outbox o
+   WHERE o.settlement_id = s.id AND o.kind = 'cancel' AND o.state = 'confirmed' ORDER BY o.id DESC LIMIT 1))`;
 /** The center's adjustments per settlement, as differences to add to the local split. */
 const ADJ_JOIN = `LEFT JOIN (
     SELECT settlement_id,
@@ -115,8 +121,8 @@ export class Reconciler {
     private readonly center: () => CenterPort | null,
   ) {}
 
-  /** Local 3201 groups over the range (insutype × clearing type = med_type of the visit). */
-  localGroups(from: string, to: string): Map<string, { insutype: string; clrType: string; count: number } & Amounts> {
+  /** Local 3201 groups over the range, per insurance type, with the clearing-type split for display. */
+  localGroups(from: string, to: string): Map<string, { insutype: string; count: number; byClrType: Record<string, number> } & Amounts> {
     const rows = this.core.db
       .prepare(
         `SELECT s.insutype, s.visit_type, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
@@ -125,17 +131,16 @@ export class Reconciler {
          GROUP BY 1, 2`,
       )
       .all(from, to) as { insutype: string; visit_type: string; count: number; total: number; fund: number; account: number }[];
-    const groups = new Map<string, { insutype: string; clrType: string; count: number } & Amounts>();
+    const groups = new Map<string, { insutype: string; count: number; byClrType: Record<string, number> } & Amounts>();
     for (const r of rows) {
-      const clrType = visitTypeToMedType(r.visit_type as VisitType);
-      const insutype = r.insutype;
-      const key = `${insutype}/${clrType}`;
-      const g = groups.get(key) ?? { insutype, clrType, count: 0, total: 0, fund: 0, account: 0 };
+      const g = groups.get(r.insutype) ?? { insutype: r.insutype, count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
       g.count += r.count;
       g.total += r.total;
       g.fund += r.fund;
       g.account += r.account;
-      groups.set(key, g);
+      const clr = visitTypeToMedType(r.visit_type as VisitType);
+      g.byClrType[clr] = (g.byClrType[clr] ?? 0) + r.count;
+      groups.set(r.insutype, g);
     }
     return groups;
   }
@@ -147,17 +152,15 @@ export class Reconciler {
     const port = this.center();
     try {
       const local = this.localGroups(from, to);
-      const keys = new Map(STANDARD_GROUPS.map(([i, c]) => [`${i}/${c}`, { insutype: i, clrType: c }]));
-      for (const [k, g] of local) keys.set(k, { insutype: g.insutype, clrType: g.clrType });
+      const insutypes = [...new Set([...STANDARD_INSUTYPES, ...local.keys()])].sort();
       const groups: ReconcileGroup[] = [];
-      for (const [key, { insutype, clrType }] of keys) {
-        const l = local.get(key) ?? { count: 0, total: 0, fund: 0, account: 0 };
+      for (const insutype of insutypes) {
+        const l = local.get(insutype) ?? { count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
         const out = await sendOrThrow(port, '3201', {
           data: {
             stmt_begndate: from,
             stmt_enddate: to,
             insutype,
-            clr_type: clrType,
             medfee_sumamt: fenToYuan(l.total),
             fund_pay_sumamt: fenToYuan(l.fund),
             acct_pay: fenToYuan(l.account),
@@ -170,7 +173,7 @@ export class Reconciler {
         const same = center.count === l.count && center.total === l.total && center.fund === l.fund && center.account === l.account;
         groups.push({
           insutype,
-          clrType,
+          localByClrType: l.byClrType,
           local: { count: l.count, total: l.total, fund: l.fund, account: l.account },
           center,
           match: a.stmt_rslt === '0' && same,
@@ -200,14 +203,16 @@ export class Reconciler {
           const rows = parseAnswer(detailAnswer, out, '3202').rows;
           detailRows += Math.max(rows.length, details.length);
           const byId = new Map(details.map((d) => [d.id, d]));
+          const byCenterId = new Map(details.filter((d) => d.center_setl_id).map((d) => [d.center_setl_id!, d]));
           for (const r of rows) {
             if (r.stmt_rslt === '0') continue;
             const kind = r.stmt_rslt === '1' ? 'only_center' : r.stmt_rslt === '2' ? 'only_local' : 'amount_differs';
-            const localRow = r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined;
+            // Match on the center's id first: a refund's cancel row names the ORIGINAL medins_setl_id.
+            const localRow = (r.setl_id ? byCenterId.get(r.setl_id) : undefined) ?? (kind !== 'only_center' && r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined);
             const ct = fen(r.center_medfee_sumamt ?? (kind === 'only_local' ? undefined : r.medfee_sumamt));
             found.push({
               kind,
-              settlement_id: r.medins_setl_id || null,
+              settlement_id: localRow?.id ?? (r.medins_setl_id || null),
               center_setl_id: r.setl_id || localRow?.center_setl_id || null,
               day,
               local_total: localRow?.total ?? null,
@@ -230,7 +235,7 @@ export class Reconciler {
 
   private localDetails(day: string): DetailRow[] {
     return this.core.db
-      .prepare(`SELECT s.id, s.center_setl_id, s.refund_of, ${AMOUNTS} FROM settlements s ${ADJ_JOIN} WHERE s.created_day = ? AND ${KNOWN_TO_CENTER} ORDER BY s.id`)
+      .prepare(`SELECT s.id, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM settlements s ${ADJ_JOIN} WHERE s.created_day = ? AND ${KNOWN_TO_CENTER} ORDER BY s.id`)
       .all(day) as DetailRow[];
   }
 
@@ -263,6 +268,14 @@ export class Reconciler {
         keys.add(key);
         const existing = db.prepare("SELECT id FROM discrepancies WHERE key = ? AND state <> 'resolved'").pluck().get(key) as number | undefined;
         const vals = [f.local_total, f.local_fund, f.local_account, f.center_total, f.center_fund, f.center_account];
+        // A finding a supervisor already resolved with a note, unchanged since, is not raised again.
+        const acknowledged = db
+          .prepare(
+            `SELECT 1 FROM discrepancies WHERE key = ? AND state = 'resolved' AND acted_by <> 'system'
+               AND local_total IS ? AND local_fund IS ? AND local_account IS ? AND center_total IS ? AND center_fund IS ? AND center_account IS ?`,
+          )
+          .get(key, ...vals);
+        if (acknowledged && !existing) continue;
         if (existing) {
           db.prepare(
             'UPDATE discrepancies SET run_id = ?, local_total = ?, local_fund = ?, local_account = ?, center_total = ?, center_fund = ?, center_account = ? WHERE id = ?',

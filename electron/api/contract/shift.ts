@@ -109,9 +109,11 @@ export interface ShiftReport {
   kind: 'x' | 'handover';
 }
 
+/** One 3201 comparison: per insurance type over the range. */
 export interface ReconcileGroup {
   insutype: string;
-  clrType: string;
+  /** Local settlement counts by clearing type (med_type 11 / 14 / 21), for display. */
+  localByClrType: Record<string, number>;
   local: { count: number; total: number; fund: number; account: number };
   center: { count: number; total: number; fund: number; account: number } | null;
   match: boolean;

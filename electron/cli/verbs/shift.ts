@@ -193,7 +193,7 @@ export const shiftVerbs: Verb[] = [
         `对账 ${r.from} ~ ${r.to}：${r.result === 'match' ? '一致' : '不一致'}（第 ${r.runId} 次，明细 ${r.detailRows} 行）`,
         ...r.groups.map(
           (g) =>
-            `  险种 ${g.insutype} 清算类别 ${g.clrType}：本地 ${g.local.count} 笔 ${formatYuan(g.local.total)}，中心 ${g.center?.count ?? '-'} 笔 ${g.center ? formatYuan(g.center.total) : '-'} ${g.match ? '✓' : '✗'}`,
+            `  险种 ${g.insutype}（${Object.entries(g.localByClrType).map(([c, n]) => `${c}:${n}`).join(" ") || "无"}）：本地 ${g.local.count} 笔 ${formatYuan(g.local.total)}，中心 ${g.center?.count ?? '-'} 笔 ${g.center ? formatYuan(g.center.total) : '-'} ${g.match ? '✓' : '✗'}`,
         ),
         ...r.discrepancies.map((d) => `  差异#${d.id} ${d.kind} ${d.settlementId ?? d.centerSetlId ?? ''} ${d.day}：${d.advice}`),
       ].join('\n');
