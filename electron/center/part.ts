@@ -137,6 +137,13 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
   });
   publishStatus();
 
+  /** The status bar's policy facts after a sync changed (or confirmed) the table in force. */
+  function publishPolicyStatus(): void {
+    const policy = deps.policy as { status?: () => { seq: number; version: string; appliedAt: string } | null };
+    const st = typeof policy.status === 'function' ? policy.status() : null;
+    if (st) core.status.set('policy', { seq: st.seq, version: st.version, appliedAt: st.appliedAt });
+  }
+
   let running = false;
   async function backgroundSync(): Promise<void> {
     try {
@@ -197,6 +204,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
     async syncPolicy(): Promise<PolicySyncView> {
       const r = await syncPolicy({ sink: asPolicySink(deps.policy), send, onProgress: (p) => progressListeners.forEach((fn) => fn(p)) });
       syncedThisRun = true;
+      publishPolicyStatus();
       return r;
     },
 
@@ -212,6 +220,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
     start(): void {
       if (running || closed) return;
       running = true;
+      publishPolicyStatus();
       connectivity.start();
       void connectivity.probeNow().then((online) => (online ? backgroundSync() : undefined));
       syncTimer = setInterval(() => void (connectivity.get().online ? backgroundSync() : undefined), opts.policySyncIntervalMs ?? 30 * 60_000);

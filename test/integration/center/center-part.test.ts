@@ -99,6 +99,7 @@ describe('policy sync', () => {
     expect(phases).toContain('downloading');
     expect(phases.at(-1)).toBe('done');
     expect(t.app.policy.currentSeq()).toBe(1);
+    expect(t.app.status.get().policy).toMatchObject({ seq: 1, version: '2026.01-demo' });
     expect(await t.app.center.syncPolicy()).toEqual({ kind: 'current', seq: 1 });
 
     const sandbox = await t.app.center.sandbox!.center();
