@@ -190,4 +190,29 @@ describe('the cashier story', () => {
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid^="today-state-"]')).some((e) => e.textContent === '已退费'));
     await screenshot(page, 'story-09-refunded');
   });
+
+  it('types an ID number when a card will not read; an unknown person is refused in Chinese', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByTestId('card-panel').waitFor();
+    await page.keyboard.press('F3');
+    await page.getByTestId('manual-cert-no').waitFor();
+    await page.keyboard.type('110101199001011234');
+    await page.getByTestId('manual-reason').selectOption('card-damaged');
+    await page.getByTestId('manual-cert-no').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('lookup-error').waitFor();
+    expect(await text('lookup-error')).toMatch(/[\u4e00-\u9fa5]/);
+    await screenshot(page, 'story-10-manual-entry-unknown');
+  });
+
+  it('shows the same window in English', async () => {
+    await page.getByTestId('lang-switch').click();
+    await page.keyboard.press('F6');
+    await page.getByTestId('today-list').waitFor();
+    expect(await text('status-center')).toMatch(/Center/);
+    expect(await text('shortcut-bar')).toMatch(/F10 reprint/);
+    await screenshot(page, 'story-11-english-today');
+    await page.keyboard.press('Escape');
+    await screenshot(page, 'story-12-english-main');
+  });
 });

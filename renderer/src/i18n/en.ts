@@ -197,7 +197,7 @@ export const en: Record<MessageKey, string> = {
   'refund.submit': 'Refund',
   'refund.done': 'Refunded: return {cash} yuan cash',
 
-  'sup.title': 'Supervisor',
+  'sup.title': 'Shift and supervisor',
   'sup.shiftClose': 'Close shift',
   'sup.reconciliation': 'Reconciliation',
   'sup.receivables': 'Receivables',
@@ -208,7 +208,7 @@ export const en: Record<MessageKey, string> = {
   'sup.report.count': 'Count',
   'sup.report.float': 'Opening float',
   'sup.report.expected': 'Expected cash',
-  'sup.report.variance': 'Variance',
+  'sup.report.variance': 'Variance (+ over, − short)',
   'sup.close.hint': 'Blind count: count the notes in the drawer; the expected amount is not shown.',
   'sup.close.note': 'Note (required when it does not match)',
   'sup.reconcile.run': 'Reconcile today with the center',

@@ -196,7 +196,7 @@ export const zhCN = {
   'refund.submit': '确认退费',
   'refund.done': '退费完成：退还现金 {cash} 元',
 
-  'sup.title': '主管',
+  'sup.title': '交班与主管',
   'sup.shiftClose': '交班',
   'sup.reconciliation': '对账',
   'sup.receivables': '应收款',
@@ -207,7 +207,7 @@ export const zhCN = {
   'sup.report.count': '笔数',
   'sup.report.float': '备用金',
   'sup.report.expected': '应有现金',
-  'sup.report.variance': '长短款',
+  'sup.report.variance': '长短款（正为长款）',
   'sup.close.hint': '盲点：逐项清点钱箱现金张数，系统不显示应有金额。',
   'sup.close.note': '说明（长短款时必填）',
   'sup.reconcile.run': '与中心对今日账',
