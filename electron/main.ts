@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { callNames } from './api/contract';
 import { newSession } from './api/session';
 import { createApp, type App } from './app/create-app';
-import { projectPath } from './app/paths';
+import { defaultDataDir, projectPath } from './app/paths';
 import { resolveSafeStorageDbKey } from './auth/db-key';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppUrl } from './security/app-protocol';
 import { EVENT_CHANNEL, registerApiHandlers } from './security/bridge';
@@ -26,6 +26,16 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHE
 
 // Every web contents ever created (windows, devtools, anything a bug might open) is locked.
 electronApp.on('web-contents-created', (_e, contents) => lockNavigation(contents));
+
+/** --data-dir DIR (passed through by `npm start`), else the same folder the CLI and browser mode use. */
+function dataDirFromArgs(argv: string[]): string {
+  const i = argv.indexOf('--data-dir');
+  const eq = argv.find((a) => a.startsWith('--data-dir='));
+  return (i >= 0 ? argv[i + 1] : eq?.slice('--data-dir='.length)) || process.env.CASHIER_DATA_DIR || defaultDataDir();
+}
+
+// Before ready: Chromium's own files (cache, local storage) go into the same data folder.
+electronApp.setPath('userData', dataDirFromArgs(process.argv));
 
 async function main(): Promise<void> {
   await electronApp.whenReady();

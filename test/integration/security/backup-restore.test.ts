@@ -157,7 +157,9 @@ describe('restore and check (real CLI process)', () => {
     const b = backupNow(t.app.db, { dir: join(t.dir, 'b'), clock: t.clock, kind: 'manual' });
     // Hold a read transaction open, as a running app reading would.
     const reader = openKeyed(join(t.dir, 'cashier.db'), t.key, true);
-    cleanups.push(() => reader.close());
+    cleanups.push(() => {
+      reader.close();
+    });
     const stmt = reader.prepare('SELECT id FROM audit_log');
     const it = stmt.iterate();
     it.next();

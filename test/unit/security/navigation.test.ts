@@ -94,24 +94,31 @@ describe('lockNavigation', () => {
 });
 
 describe('lockSession', () => {
+  type PermissionRequest = (wc: unknown, p: string, cb: (ok: boolean) => void) => void;
+  type Check = (...a: unknown[]) => boolean;
+  type BeforeRequest = (d: { url: string }, cb: (r: { cancel?: boolean }) => void) => void;
+  type Headers = (d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void;
+  interface FakeSession {
+    permissionRequest: PermissionRequest | null;
+    permissionCheck: Check | null;
+    devicePermission: Check | null;
+    beforeRequest: BeforeRequest | null;
+    headers: Headers | null;
+    displayMedia: unknown;
+  }
+
   function fakeSession() {
-    const s = {
-      permissionRequest: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
-      permissionCheck: null as null | ((...a: unknown[]) => boolean),
-      devicePermission: null as null | ((...a: unknown[]) => boolean),
-      beforeRequest: null as null | ((d: { url: string }, cb: (r: { cancel?: boolean }) => void) => void),
-      headers: null as null | ((d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void),
-      displayMedia: 'unset' as unknown,
-      setPermissionRequestHandler(h: typeof s.permissionRequest) { s.permissionRequest = h; },
-      setPermissionCheckHandler(h: typeof s.permissionCheck) { s.permissionCheck = h; },
-      setDevicePermissionHandler(h: typeof s.devicePermission) { s.devicePermission = h; },
-      setDisplayMediaRequestHandler(h: unknown) { s.displayMedia = h; },
+    const s: FakeSession = { permissionRequest: null, permissionCheck: null, devicePermission: null, beforeRequest: null, headers: null, displayMedia: 'unset' };
+    return Object.assign(s, {
+      setPermissionRequestHandler: (h: PermissionRequest) => void (s.permissionRequest = h),
+      setPermissionCheckHandler: (h: Check) => void (s.permissionCheck = h),
+      setDevicePermissionHandler: (h: Check) => void (s.devicePermission = h),
+      setDisplayMediaRequestHandler: (h: unknown) => void (s.displayMedia = h),
       webRequest: {
-        onBeforeRequest(_f: unknown, h: typeof s.beforeRequest) { s.beforeRequest = h; },
-        onHeadersReceived(_f: unknown, h: typeof s.headers) { s.headers = h; },
+        onBeforeRequest: (_f: unknown, h: BeforeRequest) => void (s.beforeRequest = h),
+        onHeadersReceived: (_f: unknown, h: Headers) => void (s.headers = h),
       },
-    };
-    return s;
+    });
   }
 
   it('denies every permission request and check', () => {
