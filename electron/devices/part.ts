@@ -9,7 +9,7 @@ import { AppError } from '../api/result';
 import { PROFILES, type PrinterProfile } from '../../native/escpos/profiles';
 import { buildReceipt, renderReceiptText, type ReceiptData } from '../../native/escpos/receipt';
 import { parsePrinterSpec, printerSpecText, type PrinterSpec } from '../../native/printers/printer-spec';
-import { sendToPrinter } from '../../native/printers/transport';
+import { probePrinter, sendToPrinter, statusError, type PrintOutcome } from '../../native/printers/transport';
 import type { ParseError } from '../../native/protocols/result';
 import { DemoTray, type DemoCredential } from './demo-tray';
 import { PrintJobStore, type PrintJob } from './print-jobs';
@@ -21,7 +21,9 @@ export interface DevicesOptions {
   /** Reader reconnect and poll timing (tests shorten it). */
   timing?: ReaderTiming;
   /** How a job reaches the printer (default: the real transports of native/printers). */
-  send?: (spec: PrinterSpec, bytes: Uint8Array) => Promise<unknown>;
+  send?: (spec: PrinterSpec, bytes: Uint8Array) => Promise<PrintOutcome>;
+  /** How often an idle printer is asked for its status (DLE EOT), ms. */
+  printerProbeMs?: number;
 }
 
 const PRINTER_ID = 'receipt-printer';
@@ -81,19 +83,28 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
     publishStatus();
   };
 
-  const send = opts.send ?? ((spec: PrinterSpec, bytes: Uint8Array) => sendToPrinter(spec, bytes));
+  const sendRaw = opts.send ?? ((spec: PrinterSpec, bytes: Uint8Array) => sendToPrinter(spec, bytes));
+  // One conversation with the printer at a time: a status probe and a print job must not
+  // both open the (exclusively locked) serial port or interleave on one TCP printer.
+  let printerChain: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = printerChain.then(fn, fn);
+    printerChain = run.catch(() => undefined);
+    return run;
+  }
+  const send = (spec: PrinterSpec, bytes: Uint8Array) => exclusive(() => sendRaw(spec, bytes));
 
   const worker = new PrintWorker({
     store,
     now: () => core.clock.now(),
     async print(job: PrintJob) {
       if (!printerSpec) throw new AppError('PRINTER_SPEC_INVALID', `打印机设置无效：${core.settings.printer}`);
-      await send(printerSpec, job.bytes);
-      return { printer: printerSpecText(printerSpec) };
+      const outcome = await send(printerSpec, job.bytes);
+      return { printer: printerSpecText(printerSpec), paperNearEnd: outcome.status?.paperNearEnd ?? false };
     },
     changed: (jobId, state) => core.events.emit('print.changed', { jobId, state }),
-    printerHealth(ok, code, message) {
-      if (ok) setPrinter('ready');
+    printerHealth(ok, code, message, paperNearEnd) {
+      if (ok) setPrinter(paperNearEnd ? 'paper-near-end' : 'ready', paperNearEnd ? '小票纸即将用完，请准备换纸' : undefined);
       else if (code === 'PRINTER_OUT_OF_PAPER') setPrinter('paper-out', message);
       else if (code === 'PRINTER_SPEC_INVALID') setPrinter('error', message);
       else setPrinter('offline', message);
@@ -102,6 +113,27 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
     log: (msg, ctx) => core.log.warn(msg, ctx),
   });
   let started = false;
+  let probeTimer: ReturnType<typeof setInterval> | null = null;
+
+  /**
+   * Ask the printer for its status (DLE EOT) and show it; a printer that does not answer
+   * (file, many USB ones) keeps its last known state. Waits for a job being printed.
+   */
+  async function probePrinterNow(): Promise<DeviceState> {
+    if (!printerSpec || printerSpec.kind === 'preview' || printerSpec.kind === 'file') return printerState;
+    const spec = printerSpec;
+    try {
+      const s = await exclusive(() => probePrinter(spec));
+      if (s) {
+        const err = statusError(s);
+        if (!err) setPrinter(s.paperNearEnd ? 'paper-near-end' : 'ready', s.paperNearEnd ? '小票纸即将用完，请准备换纸' : undefined);
+        else setPrinter(err.code === 'PRINTER_OUT_OF_PAPER' ? 'paper-out' : err.code === 'PRINTER_ERROR' ? 'error' : 'offline', err.message);
+      }
+    } catch (e) {
+      setPrinter('offline', e instanceof Error ? e.message : String(e));
+    }
+    return printerState;
+  }
 
   /** Queue a receipt; preview printers "print" at once (the screen shows the text). */
   function enqueue(settlementId: string, data: ReceiptData, copy: boolean): number {
@@ -202,6 +234,8 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
       return ensureTray().insert(index, credential);
     },
 
+    probePrinter: probePrinterNow,
+
     async retryPrints(): Promise<{ attempted: number }> {
       store.makeWaitingDue();
       return { attempted: await worker.runDue() };
@@ -221,9 +255,13 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
       publishStatus();
       worker.start();
       void worker.runDue();
+      void probePrinterNow();
+      probeTimer = setInterval(() => void probePrinterNow(), opts.printerProbeMs ?? 30_000);
+      probeTimer.unref?.();
     },
 
     async close(): Promise<void> {
+      if (probeTimer) clearInterval(probeTimer);
       await worker.stop();
       for (const r of readers) await r.close();
       readers = [];

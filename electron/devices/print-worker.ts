@@ -7,6 +7,8 @@ import type { PrintJobStore, PrintJob } from './print-jobs';
 export interface PrintAttemptResult {
   /** The printer spec the job went to. */
   printer: string;
+  /** The printer said its paper is nearly out (printed, but tell the cashier). */
+  paperNearEnd?: boolean;
 }
 
 export interface PrintWorkerDeps {
@@ -17,7 +19,7 @@ export interface PrintWorkerDeps {
   /** A job changed state. */
   changed(jobId: number, state: string): void;
   /** The printer worked, or failed with this error code/message. */
-  printerHealth(ok: boolean, code?: string, message?: string): void;
+  printerHealth(ok: boolean, code?: string, message?: string, paperNearEnd?: boolean): void;
   printerName(): string;
   log(msg: string, ctx: Record<string, unknown>): void;
 }
@@ -49,7 +51,7 @@ export class PrintWorker {
           const r = await this.deps.print(job);
           this.deps.store.markDone(id, r.printer);
           this.deps.changed(id, 'done');
-          this.deps.printerHealth(true);
+          this.deps.printerHealth(true, undefined, undefined, r.paperNearEnd);
         } catch (e) {
           const code = isAppError(e) ? e.code : 'PRINTER_FAILED';
           const message = e instanceof Error ? e.message : String(e);

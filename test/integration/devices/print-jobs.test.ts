@@ -188,3 +188,25 @@ describe('preview printer and demo readers', () => {
     expect(r.ok ? null : r.error.code).toBe('NOT_DEMO');
   });
 });
+
+describe('printer status probe', () => {
+  it('an idle printer out of paper shows paper-out; near end shows paper-near-end; back to ready', async () => {
+    const { srv, t } = await printerAndApp();
+    srv.configure((p) => p.setPaperOut(true));
+    expect(await t.app.devices.probePrinter()).toMatchObject({ state: 'paper-out' });
+    srv.configure((p) => {
+      p.setPaperOut(false);
+      p.status.paperNearEnd = true;
+    });
+    expect(await t.app.devices.probePrinter()).toMatchObject({ state: 'paper-near-end' });
+    const { jobId } = t.app.devices.printReceipt(ORDINARY.settlementId, ORDINARY, { copy: false });
+    await t.app.devices.worker.runDue();
+    expect(t.app.devices.jobs.get(jobId)).toMatchObject({ state: 'done' });
+    expect(printerState(t)).toMatchObject({ state: 'paper-near-end' });
+    srv.configure((p) => (p.status.paperNearEnd = false));
+    expect(await t.app.devices.probePrinter()).toMatchObject({ state: 'ready' });
+    const s = await t.login();
+    const st = await t.call(s, 'system.status', {});
+    expect(st.ok && st.value.devices.find((d) => d.kind === 'printer')).toMatchObject({ state: 'ready' });
+  });
+});
