@@ -24,11 +24,15 @@ export interface PersonLookupDeps {
 interface CacheRow {
   view: string;
   cached_at: string;
+  card_sn: string | null;
 }
 
-export function readCachedPerson(db: Db, certType: CertType, certNo: string): PersonView | null {
-  const row = db.prepare('SELECT view, cached_at FROM center_person_cache WHERE cert_type = ? AND cert_no = ?').get(certType, certNo) as CacheRow | undefined;
+export function readCachedPerson(db: Db, certType: CertType, certNo: string, cardSn?: string): PersonView | null {
+  const row = db.prepare('SELECT view, cached_at, card_sn FROM center_person_cache WHERE cert_type = ? AND cert_no = ?').get(certType, certNo) as CacheRow | undefined;
   if (!row) return null;
+  // A card whose serial differs from the one the center confirmed may be a lost or replaced
+  // card: without the center it is not trusted.
+  if (certType === '03' && cardSn && row.card_sn && row.card_sn !== cardSn) return null;
   return { ...(JSON.parse(row.view) as PersonCore), source: 'cache', cachedAt: row.cached_at };
 }
 
@@ -45,7 +49,7 @@ function writeCache(db: Db, cred: PersonCredential, core: PersonCore, at: string
 }
 
 function fromCacheOr(db: Db, cred: PersonCredential, why: string): PersonView {
-  const cached = readCachedPerson(db, cred.certType, cred.certNo);
+  const cached = readCachedPerson(db, cred.certType, cred.certNo, cred.cardSn);
   if (cached) return cached;
   throw new AppError(
     'CENTER_OFFLINE_NOT_CACHED',

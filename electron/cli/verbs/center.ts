@@ -2,7 +2,7 @@
 // table (1399) and look a person up (1101).
 import { join } from 'node:path';
 import type { CertType } from '../../center/wire/codes';
-import { fenToYuan } from '../../center/wire/money';
+import { fenToYuan, yuanToFen } from '../../center/wire/money';
 import { DEMO_PERSONS } from '../../center/sandbox/demo-persons';
 import { parseFaults } from '../../center/sandbox/faults';
 import { startSandboxCenter } from '../../center/sandbox/server';
@@ -22,6 +22,22 @@ function stringOption(cli: CliContext, name: string): string | undefined {
   const v = cli.options[name];
   if (v === true) throw new UsageError(`--${name} 需要一个值`);
   return v;
+}
+
+/** POST to a running sandbox center's control endpoint (loopback only). */
+async function control(cli: CliContext, path: string, body: unknown): Promise<unknown> {
+  const base = requireOption(cli, 'control');
+  const url = new URL(path, base.endsWith('/') ? base : base + '/');
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new UsageError('--control 只能是本机地址（127.0.0.1）');
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  } catch (e) {
+    throw new UsageError(`无法连接沙箱中心控制端口 ${base}：${e instanceof Error ? e.message : String(e)}`);
+  }
+  const value = (await res.json()) as unknown;
+  if (!res.ok) throw new UsageError(`控制端口拒绝：${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Resolves on SIGINT / SIGTERM. */
@@ -60,6 +76,67 @@ export const centerVerbs: Verb[] = [
       if (!cli.json) process.stderr.write(`沙箱医保中心：${center.url}/tx　控制端口：${center.controlUrl}　（Ctrl+C 停止）\n`);
       await untilStopped();
       await center.close();
+      return 0;
+    },
+  },
+  {
+    name: 'center fault',
+    usage: 'center fault --control URL (SPEC | --clear)',
+    summary: '对运行中的沙箱中心施加故障（语法同 --faults），或 --clear 清除全部故障',
+    booleans: ['clear'],
+    async run(cli) {
+      if (cli.options.clear === true) {
+        cli.print(await control(cli, 'faults/clear', {}), '已清除全部故障');
+        return 0;
+      }
+      const spec = cli.args.join(',');
+      if (!spec) throw new UsageError('缺少故障说明，例如 busy=2@2207 或 refuse');
+      let patch;
+      try {
+        patch = parseFaults(spec);
+      } catch (e) {
+        throw new UsageError(`故障说明不正确：${e instanceof Error ? e.message : String(e)}`);
+      }
+      const now = await control(cli, 'faults', patch);
+      cli.print(now, `已设置：${JSON.stringify(now)}`);
+      return 0;
+    },
+  },
+  {
+    name: 'center publish-policy',
+    usage: 'center publish-policy --control URL [--version V] [--delete CODE,CODE]',
+    summary: '让运行中的沙箱中心发布一次目录变更（新 seq，客户端以增量获取）',
+    async run(cli) {
+      const version = stringOption(cli, 'version');
+      const deletes = stringOption(cli, 'delete');
+      const body = { ...(version ? { version } : {}), ...(deletes ? { deletes: deletes.split(',').filter(Boolean) } : {}) };
+      const r = (await control(cli, 'policy/publish', body)) as { seq: number; version: string };
+      cli.print(r, `已发布目录 seq ${r.seq}（${r.version}）`);
+      return 0;
+    },
+  },
+  {
+    name: 'center notice',
+    usage: 'center notice --control URL --type paid|rejected|deducted [--setl-id ID] [--amount YUAN] [--reason-code C] [--reason TEXT]',
+    summary: '让运行中的沙箱中心发出回款 / 拒付 / 扣款通知（3301 可取）',
+    async run(cli) {
+      const type = requireOption(cli, 'type');
+      if (!['paid', 'rejected', 'deducted'].includes(type)) throw new UsageError('--type 应为 paid、rejected 或 deducted');
+      const amount = stringOption(cli, 'amount');
+      let fen: number | undefined;
+      if (amount !== undefined) {
+        try {
+          fen = yuanToFen(amount);
+        } catch {
+          throw new UsageError('--amount 应为两位小数的元，如 12.30');
+        }
+      }
+      const setlId = stringOption(cli, 'setl-id');
+      const reasonCode = stringOption(cli, 'reason-code');
+      const reason = stringOption(cli, 'reason');
+      const body = { type, ...(setlId ? { setlId } : {}), ...(fen !== undefined ? { amount: fen } : {}), ...(reasonCode ? { reasonCode } : {}), ...(reason ? { reason } : {}) };
+      const r = (await control(cli, 'notices', body)) as unknown[];
+      cli.print(r, `已发出 ${r.length} 条通知`);
       return 0;
     },
   },

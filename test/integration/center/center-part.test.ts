@@ -59,6 +59,8 @@ describe('person lookup', () => {
     s = await t.login(); // the idle lock ended the first session
     const cached = await t.call(s, 'center.lookupPerson', { certType: '03', certNo: p.card_no });
     expect(cached).toMatchObject({ ok: true, value: { psnNo: p.psn_no, source: 'cache', cachedAt: liveAt } });
+    // Another card serial under the same card number (lost / replaced card) is not trusted offline.
+    expect(await t.call(s, 'center.lookupPerson', { certType: '03', certNo: p.card_no, cardSn: 'OTHER-SERIAL' })).toMatchObject({ ok: false, error: { code: 'CENTER_OFFLINE_NOT_CACHED' } });
     // Looked up by card, found offline by ID number too.
     expect(await t.call(s, 'center.lookupPerson', { certType: '02', certNo: p.certno })).toMatchObject({ ok: true, value: { source: 'cache' } });
     const other = DEMO_PERSONS.find((x) => x.psn_name === '王芳')!;

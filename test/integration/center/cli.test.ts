@@ -69,4 +69,23 @@ describe('center verbs', () => {
     const usage = runCli(['--data-dir', appDir, 'person', 'lookup', '--cert-type', '09', '--cert-no', 'x'], env);
     expect(usage.code).toBe(2);
   });
+
+  it('center fault / publish-policy / notice command the running center', async () => {
+    const fault = runCli(['--json', 'center', 'fault', '--control', served.controlUrl, 'busy=2@2207,reject-item=C1:超量']);
+    expect(fault.code).toBe(0);
+    expect(JSON.parse(fault.stdout)).toMatchObject({ busy: { count: 2, infno: '2207' }, rejectItems: { C1: '超量' } });
+    const pub = runCli(['--json', 'center', 'publish-policy', '--control', served.controlUrl, '--version', '2026.02-demo']);
+    expect(pub.code).toBe(0);
+    expect(JSON.parse(pub.stdout)).toEqual({ seq: 2, version: '2026.02-demo' });
+    const policy = (await (await fetch(`${served.controlUrl}/policy`)).json()) as { seq: number };
+    expect(policy.seq).toBe(2);
+    const notice = runCli(['--json', 'center', 'notice', '--control', served.controlUrl, '--type', 'paid']);
+    expect(notice.code).toBe(0);
+    expect(JSON.parse(notice.stdout)).toEqual([]); // nothing uploaded to this center yet
+    const clear = runCli(['center', 'fault', '--control', served.controlUrl, '--clear']);
+    expect(clear.code).toBe(0);
+    const after = (await (await fetch(`${served.controlUrl}/faults`)).json()) as { busy: unknown; rejectItems: object };
+    expect(after).toMatchObject({ busy: null, rejectItems: {} });
+    expect(runCli(['center', 'notice', '--control', served.controlUrl, '--type', 'refund']).code).toBe(2);
+  });
 });
