@@ -1,7 +1,8 @@
 // Regenerates ../demo-policy.json: the split vectors' sample table extended to a believable
 // community-clinic catalog (a few hundred items). Deterministic; run with
 //   npx tsx electron/center/sandbox/tools/generate-demo-policy.ts
-// The sample table's own entries and schemes are kept unchanged so every vector still holds.
+// The sample table's own entries and schemes are kept unchanged so every vector still holds;
+// the table is open-ended (effectiveTo null) so the demo does not stop at the year's end.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +138,7 @@ MATERIALS.forEach(([name, unit, cap], i) => {
   add(e);
 });
 
-const table: PolicyTable = { ...sample, seq: 1, version: '2026.01-demo', catalog: entries };
+// Open-ended, so a demo installation keeps working past the sample year's end.
+const table: PolicyTable = { ...sample, seq: 1, version: '2026.01-demo', effectiveTo: null, catalog: entries };
 writeFileSync(join(here, '../demo-policy.json'), JSON.stringify(table, null, 1) + '\n');
 console.log(`demo policy: ${entries.length} catalog entries, ${table.schemes.length} schemes`);
