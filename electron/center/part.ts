@@ -99,6 +99,9 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
       const out = outcome.output as { signinoutb?: { sign_no?: unknown } } | null;
       const signNo = out?.signinoutb?.sign_no;
       if (typeof signNo === 'string' && clientPromise) (await clientPromise).setSignNo(signNo);
+    } else if (outcome.kind === 'rejected') {
+      // Reachable but refusing us (wrong secret or institution code): show why on the status bar.
+      connectivity.report({ reached: true, at: clock.now().toISOString(), error: `中心拒绝签到：${outcome.message}（请检查机构编码与签名密钥）` });
     }
   }
 

@@ -147,6 +147,17 @@ describe('demo calls', () => {
     for (const x of list) expect(x.card_data.split('|')).toHaveLength(12);
   });
 
+  it('a center that refuses the sign-in (wrong secret) shows why on the status bar', async () => {
+    const sandbox = await t.app.center.sandbox!.center();
+    const wrong = await startTempApp({ flags: { centerUrl: sandbox.url, institutionSecret: 'not-the-right-secret' }, log: silentLogger });
+    try {
+      await wrong.app.center.probeNow();
+      expect(wrong.app.status.get().center).toMatchObject({ mode: 'online', sandbox: false, lastError: expect.stringContaining('签名密钥') });
+    } finally {
+      await wrong.close();
+    }
+  });
+
   it('outside demo mode the sandbox calls are refused with NOT_DEMO', async () => {
     const real = await startTempApp({ flags: { centerUrl: 'http://127.0.0.1:9' }, log: silentLogger });
     try {
