@@ -45,7 +45,7 @@ export interface BillPanelHandle {
 
 export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, ref) {
   const t = useT();
-  const { bill, setBill, preview, pendingBills, person, settled } = useCashier();
+  const { bill, setBill, preview, pendingBills, pendingLoaded, person, settled } = useCashier();
   const searchRef = useRef<HTMLInputElement>(null);
   const linesRef = useRef<HTMLDivElement>(null);
   const [query, setQuery] = useState('');
@@ -56,6 +56,13 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
   const [typing, setTyping] = useState<{ field: 'quantity' | 'price'; text: string } | null>(null);
   const [restrictedCodes, setRestrictedCodes] = useState<Set<string>>(new Set());
   const canSearch = hasCall(SEARCH_CALL);
+  const firstPending = useRef<HTMLButtonElement>(null);
+
+  // Pending bills for this patient come first: the first one's import button takes the focus (Enter imports).
+  useEffect(() => {
+    if (pendingBills.length > 0 && bill.lines.length === 0) firstPending.current?.focus();
+    // Only when the list arrives, not on every line change.
+  }, [pendingBills]);
 
   useImperativeHandle(ref, () => ({
     focusSearch: () => searchRef.current?.focus(),
@@ -147,17 +154,26 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
   const classOf = (line: BillLine, i: number) => preview?.split.items[i]?.class ?? line.cls;
 
   return (
-    <section className={`panel ${settled ? 'disabled' : ''}`} data-testid="bill-panel">
+    <section className={`panel ${settled ? 'disabled' : ''}`} data-testid="bill-panel" data-pending-loaded={pendingLoaded ? 'true' : 'false'}>
       <h2>{t('bill.title')}</h2>
       {person && pendingBills.length > 0 ? (
         <div className="stack" data-testid="pending-bills">
           <strong>{t('bill.pending')}</strong>
-          {pendingBills.map((b) => (
+          {pendingBills.map((b, i) => (
             <div key={b.id} className="row">
               <span>
-                {b.sourceRef}（{b.items.length} 项）
+                {b.billId ?? b.sourceRef} · {t('bill.pending.items', { n: b.items.length })} · {b.items.map((it) => it.name ?? it.code).join('、')}
               </span>
-              <button type="button" className="secondary" data-testid={`pending-take-${b.id}`} onClick={() => importPendingBill(b)}>
+              <button
+                ref={i === 0 ? firstPending : undefined}
+                type="button"
+                className="secondary"
+                data-testid={`pending-take-${i}`}
+                onClick={() => {
+                  importPendingBill(b);
+                  linesRef.current?.focus();
+                }}
+              >
                 {t('bill.pending.take')}
               </button>
             </div>

@@ -20,13 +20,18 @@ export async function identify(credential: Credential, manualReason: ManualReaso
     return;
   }
   st().patch({ lookingUp: false, person: r.value, lookupError: null });
-  await loadPendingBills(credential.certNo);
+  // The HIS may have filed the bill under the number read (card, voucher) or the ID number.
+  await loadPendingBills(credential, [credential.certNo, r.value.certNo]);
 }
 
-export async function loadPendingBills(certNo: string): Promise<void> {
+export async function loadPendingBills(credential: Credential, certNos: string[]): Promise<void> {
   if (!hasCall('settlement.pendingBills')) return;
-  const r = await api.call('settlement.pendingBills', { certNo });
-  if (r.ok && st().credential?.certNo === certNo) st().patch({ pendingBills: r.value });
+  const found = new Map<string, PendingBillView>();
+  for (const certNo of new Set(certNos.filter((n) => n))) {
+    const r = await api.call('settlement.pendingBills', { certNo });
+    if (r.ok) for (const b of r.value) found.set(b.id, b);
+  }
+  if (st().credential === credential) st().patch({ pendingBills: [...found.values()], pendingLoaded: true });
 }
 
 /** Bring a pending bill's lines into the bill (its visit too). */
@@ -40,7 +45,7 @@ export function importPendingBill(b: PendingBillView): void {
     ownPay: i.ownPay,
   }));
   st().patch({
-    billId: b.billId ?? b.id,
+    billId: b.id,
     bill: { lines, selected: lines.length ? 0 : -1 },
     visitType: b.visit.visitType,
     diagnoses: (b.visit.diagnoses ?? []).join(', '),

@@ -118,6 +118,7 @@ export const en: Record<MessageKey, string> = {
   'bill.title': 'Bill',
   'bill.pending': 'Pending bills',
   'bill.pending.none': 'No pending bills',
+  'bill.pending.items': '{n} items',
   'bill.pending.take': 'Import',
   'bill.search': 'Find item (code / name / pinyin initials)',
   'bill.search.none': 'No matching items',

@@ -117,6 +117,7 @@ export const zhCN = {
   'bill.title': '费用明细',
   'bill.pending': '待结算处方',
   'bill.pending.none': '无待结算处方',
+  'bill.pending.items': '{n} 项',
   'bill.pending.take': '导入',
   'bill.search': '查找项目（编码 / 名称 / 拼音首字母）',
   'bill.search.none': '没有匹配的项目',

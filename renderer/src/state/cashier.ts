@@ -24,6 +24,8 @@ export interface CashierState {
   lookingUp: boolean;
   lookupError: ApiError | null;
   pendingBills: PendingBillView[];
+  /** The pending-bill lookup for this patient has answered (even if with none). */
+  pendingLoaded: boolean;
   /** The pending bill imported into this bill (settle marks it done). */
   billId: string | null;
   bill: Bill;
@@ -49,6 +51,7 @@ const initial = {
   lookingUp: false,
   lookupError: null,
   pendingBills: [],
+  pendingLoaded: false,
   billId: null,
   bill: emptyBill,
   visitType: 'outpatient' as VisitType,
