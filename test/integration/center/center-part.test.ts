@@ -115,6 +115,25 @@ describe('policy sync', () => {
     expect(t.app.policy.search('维生素C泡腾片').length).toBe(0);
   });
 
+  it('in demo mode with background work the app syncs the demo policy on start', async () => {
+    const bg = await startTempApp({ clock, log: silentLogger, background: true });
+    try {
+      const synced = new Promise<void>((resolve) => {
+        const off = bg.app.events.on('status', (s) => {
+          if (s.policy.seq === 1) {
+            off();
+            resolve();
+          }
+        });
+      });
+      await synced;
+      expect(bg.app.policy.currentSeq()).toBe(1);
+      expect(bg.app.center.isOnline()).toBe(true);
+    } finally {
+      await bg.close();
+    }
+  });
+
   it('a truncated or garbage download and an invalid published table change nothing', async () => {
     await t.app.center.probeNow();
     const sandbox = await t.app.center.sandbox!.center();
