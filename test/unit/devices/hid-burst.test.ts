@@ -143,6 +143,22 @@ describe('keystroke burst detector', () => {
     expect(type(d, 'ABCDEFGH', 500, 5)).toEqual({ kind: 'scan', text: 'ABCDEFGH' });
   });
 
+  it('fuzz: any key sequence never throws and stays bounded', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 3 }), fc.constant('Enter')), fc.nat(200)), { maxLength: 300 }), (keys) => {
+        const d = new KeystrokeBurstDetector({ maxLength: 32 });
+        let at = 0;
+        for (const [k, gap] of keys) {
+          at += gap;
+          const r = d.key(k, at);
+          if (r.kind === 'scan') expect(r.text.length).toBeGreaterThanOrEqual(6);
+          expect(d.pending()).toBeLessThanOrEqual(32);
+        }
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
   it('bounds the burst', () => {
     const d = new KeystrokeBurstDetector({ maxLength: 20 });
     expect(type(d, 'x'.repeat(50), 0, 2)).toEqual({ kind: 'rejected', reason: 'too-long' });

@@ -9,7 +9,7 @@ import { parsePrinterSpec } from '../../../native/printers/printer-spec';
 import { parseReadersSetting } from '../../../electron/devices/reader-config';
 import { retryDelayMs } from '../../../electron/devices/print-jobs';
 import { ORDINARY } from '../../fixtures/receipts/sample-receipts';
-import { FUZZ_RUNS, chunks, mutated } from './fuzz-helpers';
+import { FUZZ_RUNS, chunks, expectClearError, mutated } from './fuzz-helpers';
 
 const OK: PrinterStatus = { online: true, coverOpen: false, paperEnd: false, paperNearEnd: false, error: false };
 
@@ -24,6 +24,16 @@ describe('printer status (DLE EOT)', () => {
   it('refuses bytes whose fixed bits are wrong (noise, not a status)', () => {
     const r = parsePrinterStatus(0xff, 0x12, 0x12);
     expect(r.ok ? null : r.error.code).toBe('PRINTER_STATUS_INVALID');
+  });
+
+  it('fuzz: any three bytes give a status or a clear error', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 300 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), (a, b, c) => {
+        const r = parsePrinterStatus(a, b, c);
+        if (!r.ok) expectClearError(r.error);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
   });
 
   it('encode and parse agree for every state', () => {
