@@ -198,3 +198,37 @@ describe('device manager reconnect', () => {
     expect(states).toContain('connecting');
   });
 });
+
+describe('device manager on a silent ID card reader', () => {
+  it('shows a silent reader offline, reopens the port, and reads once it answers again', async () => {
+    const p = await pair();
+    const emu = new IdCardReaderEmulator(await open(p.b, 115200));
+    emu.fault = 'silence';
+    const reads: CardRead[] = [];
+    const states: string[] = [];
+    let waiters: (() => void)[] = [];
+    const wake = () => {
+      const w = waiters;
+      waiters = [];
+      for (const f of w) f();
+    };
+    const r = new ManagedReader(
+      { id: 'id-m', protocol: 'idcard', port: p.a, baud: 115200, hid: false },
+      { read: (c) => (reads.push(c), wake()), error: () => {}, stateChanged: () => (states.push(r.state), wake()), today: () => '2026-03-15', log: () => {} },
+      { reconnectMinMs: 30, reconnectMaxMs: 60, pollIntervalMs: 10, answerTimeoutMs: 80 },
+    );
+    cleanups.push(() => r.close());
+    const until = async (cond: () => boolean) => {
+      while (!cond()) await new Promise<void>((res) => waiters.push(res));
+    };
+    await r.start();
+    await until(() => states.includes('offline'));
+    // The manager closed and reopened the port (it came back 'ready' at least once after going offline).
+    await until(() => states.lastIndexOf('ready') > states.indexOf('offline'));
+    emu.fault = 'none';
+    emu.place(demoIdCard(person));
+    await until(() => reads.length === 1);
+    expect(reads[0]).toMatchObject({ credential: 'idcard', certNo: person.certno, source: 'id-m' });
+    expect(r.view()).toMatchObject({ kind: 'reader', state: 'ready' });
+  });
+});
