@@ -44,9 +44,15 @@ export class AuthService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly idleLockMs = IDLE_LOCK_MINUTES * 60_000,
+    /**
+     * Milliseconds of real elapsed time for the idle lock: monotonic, so changing the PC's clock
+     * neither triggers nor dodges it, and tests that move the app clock through a simulated week
+     * are not locked out. Tests of the lock itself pass their own.
+     */
+    private readonly idleNow: () => number = () => performance.now(),
   ) {}
 
-  /** When each logged-in session last made a gated call, by the app's clock (tests move it). */
+  /** When each logged-in session last made a gated call (idleNow time).*/
   private readonly lastSeen = new WeakMap<Session, number>();
 
   /**
@@ -57,7 +63,7 @@ export class AuthService {
   checkSession(session: Session, need: RequiredRole): ApiError | null {
     if (need === 'public') return null;
     if (!session.operator) return { code: 'AUTH_REQUIRED', message: '请先登录。' };
-    const now = this.clock.now().getTime();
+    const now = this.idleNow();
     const seen = this.lastSeen.get(session) ?? now;
     if (now - seen > this.idleLockMs) {
       this.audit.append({ action: 'auth.idle-lock', operatorId: session.operator.id, subject: session.operator.id });
@@ -230,7 +236,7 @@ export class AuthService {
     const op = this.verify(operatorId, pin, 'auth.login');
     session.operator = op;
     session.lastActivityAt = Date.now();
-    this.lastSeen.set(session, this.clock.now().getTime());
+    this.lastSeen.set(session, this.idleNow());
     this.audit.append({ action: 'auth.login', operatorId: op.id, subject: op.id });
     return op;
   }
