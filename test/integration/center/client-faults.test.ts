@@ -13,7 +13,8 @@ import { silentLogger } from '../../../electron/app/log';
 import { openDatabase } from '../../../electron/db/open';
 import { tempDir } from '../../helpers/temp-app';
 import { rmSync } from 'node:fs';
-import { startRig, type Rig } from './helpers';
+import { lookupPerson } from '../../../electron/center/person-lookup';
+import { CODES, localSettlement, startRig, type Rig } from './helpers';
 
 let rig: Rig;
 beforeEach(async () => {
@@ -166,3 +167,40 @@ async function waitFor(pred: () => boolean): Promise<void> {
   }
   throw new Error('condition not met');
 }
+
+describe('exactly once under random faults', () => {
+  it('resending each unknown or busy upload with its msgid leaves exactly one settlement per bill', async () => {
+    let seed = 20260315;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const person = await lookupPerson({ db: rig.db, clock: rig.clock, isOnline: () => true, send: (i, x, o) => rig.client.send(i, x, o) }, { certType: '02', certNo: DEMO_PERSONS[9]!.certno });
+    let accumulators = person.accumulators;
+    let balance = person.accountBalance;
+    const faults = ['drop', 'busy', 'garbage', 'truncated', 'none', 'none'] as const;
+    let attempts = 0;
+    for (let i = 0; i < 25; i++) {
+      const { input, result } = localSettlement(rig.center, { ...person, accumulators, accountBalance: balance }, { visitType: 'outpatient', hospitalLevel: 1, date: '2026-03-15' }, [{ code: CODES.bloodTest, unitPrice: `${10 + i}.00`, quantity: '1' }], `X${i}`);
+      const msgid = rig.client.newMsgId();
+      for (;;) {
+        attempts++;
+        const f = faults[Math.floor(rand() * faults.length)]!;
+        if (f === 'drop') await rig.center.setFaults({ dropAfterCommit: { count: 1 } });
+        if (f === 'busy') await rig.center.setFaults({ busy: { count: 1 } });
+        if (f === 'garbage' || f === 'truncated') await rig.center.setFaults({ malformed: { mode: f, count: 1 } });
+        const r = await rig.client.send('2207', input, { msgid });
+        await rig.center.setFaults({ dropAfterCommit: null, busy: null, malformed: null });
+        if (r.kind === 'success') {
+          expect((r.output as { stmt: string }).stmt).toBe('accepted');
+          break;
+        }
+        expect(r.kind === 'unknown' || r.kind === 'busy').toBe(true);
+      }
+      accumulators = result.accumulatorsAfter as typeof accumulators;
+      balance -= result.accountPay;
+    }
+    expect(attempts).toBeGreaterThan(25); // faults did fire
+    const rows = rig.center.settlements();
+    expect(rows).toHaveLength(25);
+    expect(new Set(rows.map((r) => r.medins_setl_id)).size).toBe(25);
+    expect(rig.center.personYear(DEMO_PERSONS[9]!.psn_no)).toMatchObject({ balance, accumulators });
+  });
+});
