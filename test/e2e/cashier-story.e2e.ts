@@ -94,6 +94,12 @@ describe('the cashier story', () => {
     expect(await page.getByTestId('bill-line-0').textContent()).toContain('阿莫西林胶囊');
     expect(await page.getByTestId('bill-line-0').textContent()).toContain('甲类');
     expect(await page.getByTestId('bill-line-1').textContent()).toContain('对乙酰氨基酚片');
+    // Above its price cap (3.50) the line is warned about before settling, and the excess is self-paid.
+    await page.keyboard.press('p');
+    await page.keyboard.type('4');
+    await page.keyboard.press('Enter');
+    await waitForSplitTotal('54.00');
+    await page.waitForFunction(() => /超过限价/.test(document.querySelector('[data-testid="bill-line-1"]')?.textContent ?? ''));
     expect((await page.getByTestId('split-explanation').locator('li').count()) > 0).toBe(true);
     await screenshot(page, 'story-04-bill-split');
   });

@@ -119,7 +119,7 @@ export const en: Record<MessageKey, string> = {
   'bill.pending': 'Pending bills',
   'bill.pending.none': 'No pending bills',
   'bill.pending.items': '{n} items',
-  'bill.pending.take': 'Import',
+  'bill.pending.take': 'Import (Enter)',
   'bill.search': 'Find item (code / name / pinyin initials)',
   'bill.search.none': 'No matching items',
   'bill.empty': 'No lines yet. F4 to find items, or import a pending bill.',

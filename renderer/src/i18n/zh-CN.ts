@@ -118,7 +118,7 @@ export const zhCN = {
   'bill.pending': '待结算处方',
   'bill.pending.none': '无待结算处方',
   'bill.pending.items': '{n} 项',
-  'bill.pending.take': '导入',
+  'bill.pending.take': '导入（Enter）',
   'bill.search': '查找项目（编码 / 名称 / 拼音首字母）',
   'bill.search.none': '没有匹配的项目',
   'bill.empty': '尚无费用。按 F4 查找项目，或导入待结算处方。',

@@ -1,6 +1,6 @@
 // Today's settlements: ↑↓ select, F10 reprint (marked as a copy), R refund with a supervisor's
 // PIN, Esc back to the window. The selected one's receipt is shown beside the list.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SettlementSummary, SettlementView } from '../../../electron/api/contract/settlement';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
@@ -52,6 +52,9 @@ export function Today() {
   const [note, setNote] = useState<string | null>(null);
   const [refunding, setRefunding] = useState(false);
   const [receiptKey, setReceiptKey] = useState(0);
+  const mainRef = useRef<HTMLElement>(null);
+  // Keys work at once; focused only on arrival so a re-render never steals the focus from a form.
+  useEffect(() => mainRef.current?.focus(), []);
 
   const load = useCallback(async () => {
     const r = await api.call('settlement.list', {});
@@ -99,7 +102,7 @@ export function Today() {
   };
 
   return (
-    <main className="screen" onKeyDown={onKey} tabIndex={-1} ref={(el) => el?.focus()} data-testid="today-screen">
+    <main className="screen" onKeyDown={onKey} tabIndex={-1} ref={mainRef} data-testid="today-screen">
       <div className="cashier-grid" style={{ gridTemplateColumns: '2fr 1fr' }}>
         <section className="panel">
           <h2>{t('today.title')}</h2>
@@ -148,9 +151,13 @@ export function Today() {
         <SupervisorPin
           title={t('refund.title')}
           askReason
-          onCancel={() => setRefunding(false)}
+          onCancel={() => {
+            setRefunding(false);
+            mainRef.current?.focus();
+          }}
           onSubmit={async (a) => {
             setRefunding(false);
+            mainRef.current?.focus();
             const r = await api.call('settlement.refund', { id: current.id, supervisorId: a.supervisorId, supervisorPin: a.supervisorPin, reason: a.reason });
             if (r.ok) {
               setNote(t('refund.done', { cash: formatFen(Math.abs(r.value.money.cashPay)) }));
