@@ -83,8 +83,16 @@ function parseAnswer<T>(schema: z.ZodType<T>, output: unknown, infno: string): T
 
 const fen = (s: string | undefined): number | null => (s === undefined ? null : tryYuanToFen(s));
 
+interface LocalGroup extends Amounts {
+  day: string;
+  insutype: string;
+  count: number;
+  byClrType: Record<string, number>;
+}
+
 interface DetailRow extends Amounts {
   id: string;
+  created_day: string;
   center_setl_id: string | null;
   refund_of: string | null;
 }
@@ -121,26 +129,27 @@ export class Reconciler {
     private readonly center: () => CenterPort | null,
   ) {}
 
-  /** Local 3201 groups over the range, per insurance type, with the clearing-type split for display. */
-  localGroups(from: string, to: string): Map<string, { insutype: string; count: number; byClrType: Record<string, number> } & Amounts> {
+  /** Local 3201 figures per day and insurance type, with the clearing-type split for display. */
+  localGroups(from: string, to: string): Map<string, LocalGroup> {
     const rows = this.core.db
       .prepare(
-        `SELECT s.insutype, s.visit_type, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
-         FROM (SELECT s.insutype, s.visit_type, ${AMOUNTS} FROM settlements s ${ADJ_JOIN}
+        `SELECT s.created_day AS day, s.insutype, s.visit_type, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
+         FROM (SELECT s.created_day, s.insutype, s.visit_type, ${AMOUNTS} FROM settlements s ${ADJ_JOIN}
                WHERE s.created_day BETWEEN ? AND ? AND ${KNOWN_TO_CENTER}) s
-         GROUP BY 1, 2`,
+         GROUP BY 1, 2, 3`,
       )
-      .all(from, to) as { insutype: string; visit_type: string; count: number; total: number; fund: number; account: number }[];
-    const groups = new Map<string, { insutype: string; count: number; byClrType: Record<string, number> } & Amounts>();
+      .all(from, to) as { day: string; insutype: string; visit_type: string; count: number; total: number; fund: number; account: number }[];
+    const groups = new Map<string, LocalGroup>();
     for (const r of rows) {
-      const g = groups.get(r.insutype) ?? { insutype: r.insutype, count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
+      const key = `${r.day}/${r.insutype}`;
+      const g = groups.get(key) ?? { day: r.day, insutype: r.insutype, count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
       g.count += r.count;
       g.total += r.total;
       g.fund += r.fund;
       g.account += r.account;
       const clr = visitTypeToMedType(r.visit_type as VisitType);
       g.byClrType[clr] = (g.byClrType[clr] ?? 0) + r.count;
-      groups.set(r.insutype, g);
+      groups.set(key, g);
     }
     return groups;
   }
@@ -151,92 +160,105 @@ export class Reconciler {
     if (days.length > 92) throw new AppError('INVALID_RANGE', '一次对账最多 92 天，请分段对账。');
     const port = this.center();
     try {
+      // 3201 per day and insurance type: a difference is pinned to its day, so 3202 (the heavy
+      // exchange) is asked only for the days that differ.
       const local = this.localGroups(from, to);
-      const insutypes = [...new Set([...STANDARD_INSUTYPES, ...local.keys()])].sort();
-      const groups: ReconcileGroup[] = [];
-      for (const insutype of insutypes) {
-        const l = local.get(insutype) ?? { count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
-        const out = await sendOrThrow(port, '3201', {
-          data: {
-            stmt_begndate: from,
-            stmt_enddate: to,
-            insutype,
-            medfee_sumamt: fenToYuan(l.total),
-            fund_pay_sumamt: fenToYuan(l.fund),
-            acct_pay: fenToYuan(l.account),
-            fixmedins_setl_cnt: l.count,
-          },
-        });
-        const a = parseAnswer(totalsAnswer, out, '3201').stmtinfo;
-        const center = { count: Number(a.center_setl_cnt), total: fen(a.center_medfee_sumamt)!, fund: fen(a.center_fund_pay_sumamt)!, account: fen(a.center_acct_pay)! };
-        // Our own comparison too: a center that says "0" while the figures differ is not trusted.
-        const same = center.count === l.count && center.total === l.total && center.fund === l.fund && center.account === l.account;
-        groups.push({
-          insutype,
-          localByClrType: l.byClrType,
-          local: { count: l.count, total: l.total, fund: l.fund, account: l.account },
-          center,
-          match: a.stmt_rslt === '0' && same,
-          description: a.stmt_rslt_dscr,
-        });
-      }
-      const mismatch = groups.some((g) => !g.match);
-      let detailRows = 0;
-      const found: Omit<DiscrepancyRow, 'id' | 'run_id' | 'state' | 'action_note' | 'acted_by' | 'acted_at'>[] = [];
-      if (mismatch) {
-        for (const day of days) {
-          const details = this.localDetails(day);
-          const out = await sendOrThrow(port, '3202', {
+      const insutypes = [...new Set([...STANDARD_INSUTYPES, ...[...local.values()].map((g) => g.insutype)])].sort();
+      const groups = new Map<string, ReconcileGroup>(
+        insutypes.map((insutype) => [insutype, { insutype, localByClrType: {}, local: { count: 0, total: 0, fund: 0, account: 0 }, center: { count: 0, total: 0, fund: 0, account: 0 }, match: true, description: '', mismatchedDays: [] }]),
+      );
+      const mismatchedDays = new Set<string>();
+      for (const day of days) {
+        for (const insutype of insutypes) {
+          const l = local.get(`${day}/${insutype}`) ?? { count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
+          const out = await sendOrThrow(port, '3201', {
             data: {
               stmt_begndate: day,
               stmt_enddate: day,
-              details: details.map((d) => ({
-                setl_id: d.center_setl_id ?? '',
-                medins_setl_id: d.id,
-                medfee_sumamt: fenToYuan(d.total),
-                fund_pay_sumamt: fenToYuan(d.fund),
-                acct_pay: fenToYuan(d.account),
-                refd_setl_flag: d.refund_of ? '1' : '0',
-              })),
+              insutype,
+              medfee_sumamt: fenToYuan(l.total),
+              fund_pay_sumamt: fenToYuan(l.fund),
+              acct_pay: fenToYuan(l.account),
+              fixmedins_setl_cnt: l.count,
             },
           });
-          const rows = parseAnswer(detailAnswer, out, '3202').rows;
-          detailRows += Math.max(rows.length, details.length);
-          const byId = new Map(details.map((d) => [d.id, d]));
-          const byCenterId = new Map(details.filter((d) => d.center_setl_id).map((d) => [d.center_setl_id!, d]));
-          for (const r of rows) {
-            if (r.stmt_rslt === '0') continue;
-            const kind = r.stmt_rslt === '1' ? 'only_center' : r.stmt_rslt === '2' ? 'only_local' : 'amount_differs';
-            // Match on the center's id first: a refund's cancel row names the ORIGINAL medins_setl_id.
-            const localRow = (r.setl_id ? byCenterId.get(r.setl_id) : undefined) ?? (kind !== 'only_center' && r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined);
-            const ct = fen(r.center_medfee_sumamt ?? (kind === 'only_local' ? undefined : r.medfee_sumamt));
-            found.push({
-              kind,
-              settlement_id: localRow?.id ?? (r.medins_setl_id || null),
-              center_setl_id: r.setl_id || localRow?.center_setl_id || null,
-              day,
-              local_total: localRow?.total ?? null,
-              local_fund: localRow?.fund ?? null,
-              local_account: localRow?.account ?? null,
-              center_total: kind === 'only_local' ? null : ct,
-              center_fund: kind === 'only_local' ? null : fen(r.center_fund_pay_sumamt ?? r.fund_pay_sumamt),
-              center_account: kind === 'only_local' ? null : fen(r.center_acct_pay ?? r.acct_pay),
-            });
+          const a = parseAnswer(totalsAnswer, out, '3201').stmtinfo;
+          const c = { count: Number(a.center_setl_cnt), total: fen(a.center_medfee_sumamt)!, fund: fen(a.center_fund_pay_sumamt)!, account: fen(a.center_acct_pay)! };
+          // Our own comparison too: a center that says "0" while the figures differ is not trusted.
+          const same = c.count === l.count && c.total === l.total && c.fund === l.fund && c.account === l.account;
+          const g = groups.get(insutype)!;
+          for (const k of ['count', 'total', 'fund', 'account'] as const) {
+            g.local[k] += l[k];
+            g.center![k] += c[k];
+          }
+          for (const [clr, n] of Object.entries(l.byClrType)) g.localByClrType[clr] = (g.localByClrType[clr] ?? 0) + n;
+          if (!(a.stmt_rslt === '0' && same)) {
+            g.match = false;
+            g.mismatchedDays.push(day);
+            g.description = a.stmt_rslt_dscr;
+            mismatchedDays.add(day);
           }
         }
       }
-      const runId = this.record(from, to, operatorId, mismatch ? 'mismatch' : 'match', groups, detailRows, found, null);
-      return { runId, from, to, result: mismatch ? 'mismatch' : 'match', groups, detailRows, discrepancies: this.discrepancies('open').filter((d) => d.day >= from && d.day <= to) };
+      for (const g of groups.values()) if (g.match) g.description = '对账一致';
+      const mismatch = mismatchedDays.size > 0;
+      let detailRows = 0;
+      const found: Omit<DiscrepancyRow, 'id' | 'run_id' | 'state' | 'action_note' | 'acted_by' | 'acted_at'>[] = [];
+      for (const day of [...mismatchedDays].sort()) {
+        const details = this.localDetails(day, day);
+        const out = await sendOrThrow(port, '3202', {
+          data: {
+            stmt_begndate: day,
+            stmt_enddate: day,
+            details: details.map((d) => ({
+              setl_id: d.center_setl_id ?? '',
+              medins_setl_id: d.id,
+              medfee_sumamt: fenToYuan(d.total),
+              fund_pay_sumamt: fenToYuan(d.fund),
+              acct_pay: fenToYuan(d.account),
+              refd_setl_flag: d.refund_of ? '1' : '0',
+            })),
+          },
+        });
+        const rows = parseAnswer(detailAnswer, out, '3202').rows;
+        detailRows += Math.max(rows.length, details.length);
+        const byId = new Map(details.map((d) => [d.id, d]));
+        const byCenterId = new Map(details.filter((d) => d.center_setl_id).map((d) => [d.center_setl_id!, d]));
+        for (const r of rows) {
+          if (r.stmt_rslt === '0') continue;
+          const kind = r.stmt_rslt === '1' ? 'only_center' : r.stmt_rslt === '2' ? 'only_local' : 'amount_differs';
+          // Match on the center's id first: a refund's cancel row names the ORIGINAL medins_setl_id.
+          const localRow = (r.setl_id ? byCenterId.get(r.setl_id) : undefined) ?? (kind !== 'only_center' && r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined);
+          found.push({
+            kind,
+            settlement_id: localRow?.id ?? (r.medins_setl_id || null),
+            center_setl_id: r.setl_id || localRow?.center_setl_id || null,
+            day,
+            local_total: localRow?.total ?? null,
+            local_fund: localRow?.fund ?? null,
+            local_account: localRow?.account ?? null,
+            center_total: kind === 'only_local' ? null : fen(r.center_medfee_sumamt ?? r.medfee_sumamt),
+            center_fund: kind === 'only_local' ? null : fen(r.center_fund_pay_sumamt ?? r.fund_pay_sumamt),
+            center_account: kind === 'only_local' ? null : fen(r.center_acct_pay ?? r.acct_pay),
+          });
+        }
+      }
+      const groupList = [...groups.values()];
+      const runId = this.record(from, to, operatorId, mismatch ? 'mismatch' : 'match', groupList, detailRows, found, null);
+      return { runId, from, to, result: mismatch ? 'mismatch' : 'match', groups: groupList, detailRows, discrepancies: this.discrepancies('open').filter((d) => d.day >= from && d.day <= to) };
     } catch (e) {
       this.record(from, to, operatorId, 'failed', [], 0, [], e instanceof Error ? e.message : String(e));
       throw e;
     }
   }
 
-  private localDetails(day: string): DetailRow[] {
+  private localDetails(from: string, to: string): DetailRow[] {
     return this.core.db
-      .prepare(`SELECT s.id, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM settlements s ${ADJ_JOIN} WHERE s.created_day = ? AND ${KNOWN_TO_CENTER} ORDER BY s.id`)
-      .all(day) as DetailRow[];
+      .prepare(
+        `SELECT s.id, s.created_day, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM settlements s ${ADJ_JOIN}
+         WHERE s.created_day BETWEEN ? AND ? AND ${KNOWN_TO_CENTER} ORDER BY s.id`,
+      )
+      .all(from, to) as DetailRow[];
   }
 
   /**

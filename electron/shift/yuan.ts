@@ -10,7 +10,7 @@ export function formatYuan(fen: number): string {
 
 /** "12.5" / "12.50" / "12" / "-3.05" → fen; anything else is an AppError. */
 export function parseYuan(s: string): number {
-  const m = /^(-?)(\d{1,9})(?:\.(\d{1,2}))?$/.exec(s.trim());
+  const m = /^(-?)(\d{1,11})(?:\.(\d{1,2}))?$/.exec(s.trim());
   if (!m) throw new AppError('INVALID_AMOUNT', `金额格式不正确：${s}（应为元，最多两位小数，如 12.50）。`, { value: s });
   const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
   return m[1] ? -fen : fen;

@@ -109,8 +109,10 @@ export interface ShiftReport {
   kind: 'x' | 'handover';
 }
 
-/** One 3201 comparison: per insurance type over the range. */
+/** 3201 per insurance type, summed over the range (asked day by day). */
 export interface ReconcileGroup {
+  /** Days whose totals differ for this insurance type (3202 was asked for them). */
+  mismatchedDays: string[];
   insutype: string;
   /** Local settlement counts by clearing type (med_type 11 / 14 / 21), for display. */
   localByClrType: Record<string, number>;
