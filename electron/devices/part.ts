@@ -45,11 +45,14 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
   const lastErrors = new Map<string, string>();
   let readers: ManagedReader[] = [];
   let tray: DemoTray | null = null;
+  // A bad readers setting must not stop the app either: it shows as a reader in 'error'.
+  let readerConfigError: string | null = null;
   const readersSetting = (() => {
     try {
       return parseReadersSetting(core.settings.readers);
     } catch (e) {
-      core.log.warn('reader setting invalid', { message: (e as Error).message });
+      readerConfigError = (e as Error).message;
+      core.log.warn('reader setting invalid', { message: readerConfigError });
       return [];
     }
   })();
@@ -58,6 +61,7 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
   const publishStatus = () => {
     const list: DeviceState[] = [];
     if (tray) list.push({ id: 'demo-card-tray', kind: 'reader', name: '模拟读卡器（示范卡托）', state: 'ready' });
+    if (readerConfigError) list.push({ id: 'reader-config', kind: 'reader', name: '读卡器设置', state: 'error', detail: readerConfigError });
     for (const r of readers) {
       const v = r.view();
       const err = lastErrors.get(v.id);

@@ -210,3 +210,17 @@ describe('printer status probe', () => {
     expect(st.ok && st.value.devices.find((d) => d.kind === 'printer')).toMatchObject({ state: 'ready' });
   });
 });
+
+describe('bad device settings', () => {
+  it('a bad readers or printer setting shows as an error device; the app still opens and jobs wait', async () => {
+    const t = await startTempApp({ clock: new ManualClock(), flags: { readers: 'magstripe@/dev/x', printer: 'lpt1' } });
+    cleanups.push(() => t.close());
+    const devices = t.app.status.get().devices;
+    expect(devices.find((d) => d.id === 'reader-config')).toMatchObject({ state: 'error' });
+    expect(devices.find((d) => d.kind === 'printer')).toMatchObject({ state: 'error' });
+    const { jobId } = t.app.devices.printReceipt('S-BAD-1', ORDINARY, { copy: false });
+    await t.app.devices.worker.runDue();
+    expect(t.app.devices.jobs.get(jobId)).toMatchObject({ state: 'failed-waiting' });
+    expect(t.app.devices.jobs.get(jobId)!.lastError).toMatch(/^PRINTER_SPEC_INVALID/);
+  });
+});
