@@ -1,4 +1,5 @@
 // What the sandbox center can be told to do wrong, and the CLI's --faults syntax for it.
+import { z } from 'zod';
 
 /** Applies to the next `count` matching requests (-1: until cleared), optionally one infno only. */
 export interface FaultCounter {
@@ -96,3 +97,19 @@ export function parseFaults(spec: string): Partial<FaultSettings> {
   }
   return out;
 }
+
+const counterSchema = z.object({ count: z.number().int().min(-1), infno: z.string().regex(/^\d{4}$/).optional() }).strict();
+
+/** What the control endpoint accepts (a partial FaultSettings); anything else is refused. */
+export const faultPatchSchema = z
+  .object({
+    refuse: z.boolean(),
+    latencyMs: z.number().int().min(0).max(600_000),
+    busy: counterSchema.nullable(),
+    dropAfterCommit: counterSchema.nullable(),
+    malformed: counterSchema.extend({ mode: z.enum(MALFORMED_MODES as [MalformedMode, ...MalformedMode[]]) }).strict().nullable(),
+    rejectItems: z.record(z.string().min(1), z.string()),
+    rejectPersons: z.record(z.string().min(1), z.string()),
+  })
+  .partial()
+  .strict();

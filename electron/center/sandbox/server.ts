@@ -12,7 +12,7 @@ import type { CatalogEntry, PolicyTable, Scheme } from '../../policy/split/types
 import { msgStamp, MSGID_PATTERN, padInstitution } from '../wire/msgid';
 import type { SettlementAmounts } from '../wire/settlement';
 import { DEMO_PERSONS } from './demo-persons';
-import { noFaults, takeFault, type FaultSettings, type MalformedMode } from './faults';
+import { faultPatchSchema, noFaults, takeFault, type FaultSettings, type MalformedMode } from './faults';
 import { latestPolicy, nextCounter, openSandboxDb, readYear, type PersonYear, type SandboxDb } from './store';
 import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
 
@@ -367,7 +367,11 @@ export class SandboxCenter {
       const raw = req.method === 'POST' ? await readBody(req, 1024 * 1024) : Buffer.from('{}');
       const input = raw && raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
       if (req.method === 'GET' && path === '/faults') return send(200, this.faultState);
-      if (req.method === 'POST' && path === '/faults') return send(200, await this.setFaults(input as Partial<FaultSettings>));
+      if (req.method === 'POST' && path === '/faults') {
+        const patch = faultPatchSchema.safeParse(input);
+        if (!patch.success) return send(400, { error: 'bad fault settings', issues: patch.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+        return send(200, await this.setFaults(patch.data as Partial<FaultSettings>));
+      }
       if (req.method === 'POST' && path === '/faults/clear') return send(200, await this.clearFaults());
       if (req.method === 'POST' && path === '/policy/publish') return send(200, this.publishPolicyChange(input as PolicyChange));
       if (req.method === 'GET' && path === '/policy') return send(200, { seq: this.currentPolicy().seq, version: this.currentPolicy().version });

@@ -81,6 +81,8 @@ describe('faults on command', () => {
     expect(await rig.client.send('1101', lookupInput)).toMatchObject({ kind: 'busy' });
     expect((await rig.client.send('9001', { signIn: { opter_no: '1' } })).kind).toBe('success');
     expect(await control('/faults')).toMatchObject({ rejectItems: { X1: '测试' } });
+    const bad = await fetch(`${rig.center.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ busy: 3 }) });
+    expect(bad.status).toBe(400);
     await control('/faults/clear', {});
     expect((await rig.client.send('1101', lookupInput)).kind).toBe('success');
     expect(await control('/policy/publish', {})).toEqual({ seq: 2, version: expect.stringContaining('+2') });
