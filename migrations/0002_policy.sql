@@ -46,8 +46,10 @@ CREATE TABLE catalog_entries (
 CREATE INDEX catalog_entries_code ON catalog_entries (code, from_seq);
 CREATE INDEX catalog_entries_pinyin ON catalog_entries (pinyin);
 
--- Name prefix and substring search: each character of the name is one token (the column holds the
--- name with spaces between characters), so a phrase query matches any substring, even of one
--- or two Chinese characters, which a trigram index cannot. Contentless: the text lives in
--- catalog_entries; rowid = catalog_entries.id.
-CREATE VIRTUAL TABLE catalog_fts USING fts5 (chars, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+-- Name search. `chars`: each character of the name is one token (the name with spaces between
+-- characters), so a phrase query matches any substring, even of one or two Chinese characters,
+-- which a trigram index cannot. `head`: the name's first 1, 2 and 3 characters as three tokens,
+-- so "name starts with q" is one token lookup instead of a scan of positions. Contentless: the
+-- text lives in catalog_entries; rowid = catalog_entries.id. Keep in step with FTS_DDL in
+-- electron/policy/store.ts (a full import re-creates the table).
+CREATE VIRTUAL TABLE catalog_fts USING fts5 (chars, head, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');

@@ -2,6 +2,7 @@
 // exact code > code prefix > pinyin-initials prefix > name prefix > name substring.
 // Each tier is one indexed query with a LIMIT, so typing stays fast on 300,000 entries.
 import type { Db } from '../db/open';
+import { HEAD_CHARS } from './pinyin';
 import { rowToEntry, type EntryRow, type PolicyStore } from './store';
 import type { CatalogHit } from '../api/contract/policy';
 
@@ -28,7 +29,8 @@ export class CatalogSearch {
       `SELECT * FROM catalog_entries WHERE code >= @q AND code < @hi AND ${visible} ORDER BY code LIMIT @limit`,
     );
     this.byInitials = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
-      `SELECT * FROM catalog_entries WHERE pinyin >= @q AND pinyin < @hi AND ${visible} ORDER BY pinyin, length(name), code LIMIT @limit`,
+      // Index order only (no sort of every match): the first `limit` by initials.
+      `SELECT * FROM catalog_entries WHERE pinyin >= @q AND pinyin < @hi AND ${visible} ORDER BY pinyin LIMIT @limit`,
     );
     this.byChars = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
       `SELECT c.* FROM catalog_fts f JOIN catalog_entries c ON c.id = f.rowid
@@ -53,11 +55,16 @@ export class CatalogSearch {
     if (left() > 0) add(this.byCodePrefix.all({ q: code, hi: code + TOP, base, limit: max }));
     const initials = q.toLowerCase();
     if (left() > 0 && /^[a-z0-9]+$/.test(initials)) add(this.byInitials.all({ q: initials, hi: initials + TOP, base, limit: max }));
-    const match = phrase(q);
-    if (match) {
-      // Name prefix: the phrase anchored at the first token (FTS5 '^'), shortest names first.
-      if (left() > 0) add(this.byChars.all({ match: `^${match}`, base, limit: max + hits.size }).sort(byName));
-      if (left() > 0) add(this.byChars.all({ match, base, limit: max + hits.size }));
+    const chars = wordChars(q);
+    if (chars.length) {
+      const lower = q.toLowerCase();
+      const head = headMatch(q);
+      if (left() > 0 && head) {
+        // Name prefix: one `head` token (plus the anchored phrase beyond three characters).
+        const rows = this.byChars.all({ match: head, base, limit: max + hits.size });
+        add(rows.filter((r) => r.name.toLowerCase().startsWith(lower)).sort(byName));
+      }
+      if (left() > 0) add(this.byChars.all({ match: `chars : "${chars.join(' ')}"`, base, limit: max + hits.size }));
     }
     return [...hits.values()].map((r) => ({ ...rowToEntry(r), pinyin: r.pinyin }));
   }
@@ -65,8 +72,18 @@ export class CatalogSearch {
 
 const byName = (a: EntryRow, b: EntryRow) => a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** The query as an FTS5 phrase of single-character tokens; null when it has no word characters. */
-function phrase(q: string): string | null {
-  const chars = Array.from(q.toLowerCase()).filter((c) => /[\p{L}\p{N}]/u.test(c));
-  return chars.length ? `"${chars.join(' ')}"` : null;
+/** The query's word characters (what the FTS tokenizer keeps), lower case. */
+function wordChars(q: string): string[] {
+  return Array.from(q.toLowerCase()).filter((c) => /[\p{L}\p{N}]/u.test(c));
+}
+
+/** FTS5 query for "name starts with q", or null when q does not start with word characters. */
+function headMatch(q: string): string | null {
+  const all = Array.from(q.toLowerCase());
+  const lead = all.slice(0, HEAD_CHARS);
+  if (!lead.every((c) => /[\p{L}\p{N}]/u.test(c))) return null;
+  const token = `head : "${lead.join('')}"`;
+  if (all.length <= HEAD_CHARS) return token;
+  const rest = wordChars(q);
+  return `${token} AND chars : ^"${rest.join(' ')}"`;
 }

@@ -4,9 +4,9 @@
 import type { Clock } from '../app/clock';
 import { AppError } from '../api/result';
 import type { Db } from '../db/open';
-import { createInitials, nameChars } from './pinyin';
+import { createInitials, nameChars, nameHeads } from './pinyin';
 import { parsePolicyDelta, parsePolicyTable } from './schema';
-import type { CatalogEntry, PolicyTable, Scheme } from './split/types';
+import type { CatalogEntry, PolicyDelta, PolicyTable, Scheme } from './split/types';
 
 import type { PolicyStatus } from '../api/contract/policy';
 
@@ -43,7 +43,7 @@ const INDEX_DDL = 'CREATE INDEX catalog_entries_code ON catalog_entries (code, f
 const DROP_INDEXES = 'DROP INDEX IF EXISTS catalog_entries_code; DROP INDEX IF EXISTS catalog_entries_pinyin;';
 /** Page cache while importing (KiB, negative = size): index builds sort in it. Restored after. */
 const IMPORT_CACHE_KIB = 65536;
-const FTS_DDL = `CREATE VIRTUAL TABLE catalog_fts USING fts5 (chars, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`;
+const FTS_DDL = `CREATE VIRTUAL TABLE catalog_fts USING fts5 (chars, head, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`;
 
 export function rowToEntry(r: EntryRow): CatalogEntry {
   const e: CatalogEntry = { code: r.code, name: r.name, kind: r.kind as CatalogEntry['kind'], class: r.class as CatalogEntry['class'] };
@@ -70,14 +70,13 @@ function rulesOf(e: CatalogEntry): string | null {
 export class PolicyStore {
   private readonly insertOne;
   private readonly insertMany;
-  private readonly insertFts;
   private readonly currentRow;
   private readonly tableRow;
   private readonly maxSeq;
-  private readonly visibleId;
-  private readonly closeRow;
+  private readonly visibleIds;
+  private readonly closeRows;
   private readonly entryAt;
-  private readonly charsCache = new Map<string, string>();
+  private readonly charsCache = new Map<string, [string, string]>();
 
   constructor(
     private readonly db: Db,
@@ -87,22 +86,26 @@ export class PolicyStore {
     const insert = `INSERT INTO catalog_entries (code, from_seq, to_seq, name, kind, class, spec, unit, pinyin, rules) VALUES `;
     this.insertOne = db.prepare(insert + values(1));
     this.insertMany = db.prepare(insert + values(BATCH));
-    this.insertFts = db.prepare('INSERT INTO catalog_fts (rowid, chars) VALUES (?, ?)');
     this.currentRow = db.prepare<[], TableRow>('SELECT t.* FROM policy_current c JOIN policy_tables t ON t.seq = c.seq WHERE c.id = 1');
     this.tableRow = db.prepare<[number], TableRow>('SELECT * FROM policy_tables WHERE seq = ?');
     this.maxSeq = db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM policy_tables');
-    this.visibleId = db.prepare<[string, number], { id: number }>('SELECT id FROM catalog_entries WHERE code = ? AND from_seq >= ? AND to_seq IS NULL');
-    this.closeRow = db.prepare('UPDATE catalog_entries SET to_seq = ? WHERE id = ?');
+    this.visibleIds = db.prepare<[string, number], { code: string; id: number }>(
+      'SELECT e.code, e.id FROM json_each(?) j JOIN catalog_entries e ON e.code = j.value WHERE e.from_seq >= ? AND e.to_seq IS NULL',
+    );
+    this.closeRows = db.prepare('UPDATE catalog_entries SET to_seq = ? WHERE id IN (SELECT value FROM json_each(?))');
     this.entryAt = db.prepare<[string, number, number, number], EntryRow>(
       'SELECT * FROM catalog_entries WHERE code = ? AND from_seq BETWEEN ? AND ? AND (to_seq IS NULL OR to_seq > ?)',
     );
     // Names repeat across specs and makers: each distinct name is split once per import.
-    db.function('policy_name_chars', { deterministic: true }, (name: unknown) => {
-      const n = String(name);
-      let v = this.charsCache.get(n);
-      if (v === undefined) this.charsCache.set(n, (v = nameChars(n)));
-      return v;
-    });
+    db.function('policy_name_chars', { deterministic: true }, (name: unknown) => this.tokens(String(name))[0]);
+    db.function('policy_name_heads', { deterministic: true }, (name: unknown) => this.tokens(String(name))[1]);
+  }
+
+  /** FTS text of a name: [chars, heads]. */
+  private tokens(name: string): [string, string] {
+    let v = this.charsCache.get(name);
+    if (v === undefined) this.charsCache.set(name, (v = [nameChars(name), nameHeads(name)]));
+    return v;
   }
 
   currentSeq(): number {
@@ -148,12 +151,13 @@ export class PolicyStore {
       ).run(t.seq, t.seq, t.version, t.region, t.effectiveFrom, t.effectiveTo, JSON.stringify(t.schemes), t.catalog.length, this.clock.now().toISOString());
       // Indexes are built after the bulk insert (sorted, one pass) instead of row by row.
       this.db.exec(DROP_INDEXES);
+      const firstId = this.nextId();
       this.bulkInsert(t.catalog, t.seq, initials);
       this.db.exec(INDEX_DDL);
       // Only the lineage in force is searched: rebuild the index for it after the bulk insert
       // (one pass, faster than indexing row by row, and drops the old lineage's tokens).
       this.db.exec(`DROP TABLE catalog_fts; ${FTS_DDL}`);
-      this.db.prepare('INSERT INTO catalog_fts (rowid, chars) SELECT id, policy_name_chars(name) FROM catalog_entries WHERE from_seq = ?').run(t.seq);
+      this.indexNames(firstId);
       this.switchTo(t.seq);
     })();
   }
@@ -162,6 +166,15 @@ export class PolicyStore {
   applyDelta(raw: unknown): { seq: number; version: string } {
     const d = parsePolicyDelta(raw);
     const initials = createInitials();
+    try {
+      this.deltaTransaction(d, initials);
+    } finally {
+      this.charsCache.clear();
+    }
+    return { seq: d.toSeq, version: d.version };
+  }
+
+  private deltaTransaction(d: PolicyDelta, initials: (n: string) => string): void {
     this.db.transaction(() => {
       const cur = this.currentRow.get();
       if (!cur || cur.seq !== d.fromSeq) {
@@ -173,22 +186,20 @@ export class PolicyStore {
       }
       this.requireNewer(d.toSeq);
       const base = cur.base_seq;
-      let entries = cur.entries;
-      d.catalogDeletes.forEach((code, i) => {
-        const row = this.visibleId.get(code, base);
-        if (!row) {
-          throw new AppError('POLICY_DELTA_MISMATCH', `政策变更包要删除的项目 ${code} 不在本机当前目录中：请重新同步。`, { path: `catalogDeletes[${i}]`, code });
-        }
-        this.closeRow.run(d.toSeq, row.id);
-        entries--;
-      });
-      for (const e of d.catalogUpserts) {
-        const old = this.visibleId.get(e.code, base);
-        if (old) this.closeRow.run(d.toSeq, old.id);
-        else entries++;
-        const id = Number(this.insertOne.run(...entryParams(e, d.toSeq, initials)).lastInsertRowid);
-        this.insertFts.run(id, nameChars(e.name));
+      // Set-wise, not row by row: one lookup, one UPDATE, batched inserts, one FTS insert.
+      const touched = [...d.catalogDeletes, ...d.catalogUpserts.map((e) => e.code)];
+      const live = new Map(this.visibleIds.all(JSON.stringify(touched), base).map((r) => [r.code, r.id]));
+      const missing = d.catalogDeletes.findIndex((code) => !live.has(code));
+      if (missing >= 0) {
+        const code = d.catalogDeletes[missing]!;
+        throw new AppError('POLICY_DELTA_MISMATCH', `政策变更包要删除的项目 ${code} 不在本机当前目录中：请重新同步。`, { path: `catalogDeletes[${missing}]`, code });
       }
+      this.closeRows.run(d.toSeq, JSON.stringify([...live.values()]));
+      const added = d.catalogUpserts.filter((e) => !live.has(e.code)).length;
+      const entries = cur.entries - d.catalogDeletes.length + added;
+      const firstId = this.nextId();
+      this.bulkInsert(d.catalogUpserts, d.toSeq, initials);
+      this.indexNames(firstId);
       this.db.prepare(
         `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'delta', ?)`,
@@ -205,7 +216,6 @@ export class PolicyStore {
       );
       this.switchTo(d.toSeq);
     })();
-    return { seq: d.toSeq, version: d.version };
   }
 
   /**
@@ -249,6 +259,16 @@ export class PolicyStore {
     if (seq <= max) {
       throw new AppError('POLICY_SEQ_NOT_NEWER', `政策版本序号 ${seq} 不比本机已有的 ${max} 新，未应用。`, { path: 'seq', seq, latest: max });
     }
+  }
+
+  /** The id the next inserted catalog row gets (rows are only ever appended). */
+  private nextId(): number {
+    return (this.db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM catalog_entries').pluck().get() as number);
+  }
+
+  /** Add the names of the rows inserted from `firstId` on to the search index (a rowid range, no scan). */
+  private indexNames(firstId: number): void {
+    this.db.prepare('INSERT INTO catalog_fts (rowid, chars, head) SELECT id, policy_name_chars(name), policy_name_heads(name) FROM catalog_entries WHERE id >= ?').run(firstId);
   }
 
   private switchTo(seq: number): void {

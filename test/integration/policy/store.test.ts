@@ -156,6 +156,9 @@ describe('catalog search', () => {
     expect(codes('amxl')).toEqual(['XJ01CAA040A001010101445']);
     expect(codes('阿莫')).toEqual(['XJ01CAA040A001010101445']);
     expect(codes('常规')).toEqual(['250101015000000', '220201001000000']);
+    expect(codes('阿莫西林胶')).toEqual(['XJ01CAA040A001010101445']);
+    expect(codes('血细胞分析(血')).toEqual(['250101015000000']);
+    expect(codes('西林')).toEqual(['XJ01CAA040A001010101445']);
     expect(t.app.policy.search('amxljn')[0]).toMatchObject({ name: '阿莫西林胶囊', pinyin: 'amxljn', spec: '0.25g*24粒' });
     expect(codes('')).toEqual([]);
     expect(codes('"*)(')).toEqual([]);

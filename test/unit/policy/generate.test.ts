@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { generatePolicyDelta, generatePolicyTable } from '../../../electron/policy/generate';
 import { parsePolicyDelta, parsePolicyTable } from '../../../electron/policy/schema';
-import { createInitials } from '../../../electron/policy/pinyin';
+import { createInitials, nameChars, nameHeads } from '../../../electron/policy/pinyin';
 
 describe('policy table generator', () => {
   it('gives the same table for the same seed and another for another seed', () => {
@@ -37,5 +37,15 @@ describe('pinyin initials', () => {
     expect(initials('维生素C泡腾片')).toBe('wsscptp');
     expect(initials('血细胞分析(血常规)')).toBe('xxbfxxcg');
     expect(initials('维生素B12')).toBe('wssb12');
+  });
+});
+
+describe('name tokens for the search index', () => {
+  it('splits a name into one token per character and its first three characters as heads', () => {
+    expect(nameChars('维生素C泡腾片')).toBe('维 生 素 c 泡 腾 片');
+    expect(nameHeads('阿莫西林胶囊')).toBe('阿 阿莫 阿莫西');
+    expect(nameHeads('X线计算机体层(CT)平扫')).toBe('x x线 x线计');
+    expect(nameHeads('一次')).toBe('一 一次');
+    expect(nameHeads('(甲)片')).toBe('');
   });
 });
