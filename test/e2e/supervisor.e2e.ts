@@ -114,4 +114,14 @@ describe('shift close and supervisor work', () => {
     expect(await text('receivables')).toMatch(/应收/);
     await screenshot(page, 'supervisor-05-receivables');
   });
+
+  it('the supervisor signs off the closed shift', async () => {
+    await page.getByTestId('sup-tab-signoff').click();
+    await until('signoff-list', /李明/);
+    expect(await text('signoff-list')).toMatch(/3\.00/); // the variance of the blind count
+    await screenshot(page, 'supervisor-06-signoff');
+    await page.getByTestId('signoff-note').fill('长款 3 元已入账');
+    await page.getByTestId('signoff-list').getByRole('button', { name: '签核' }).first().click();
+    await until('signoff-list', /没有需要处理/);
+  });
 });

@@ -9,7 +9,7 @@ import { hasCall } from '../api/capabilities';
 import { MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { addLine, moveSelection, overPriceCap, removeSelected, setQuantity, setUnitPrice, type BillLine } from '../lib/bill';
-import { formatFen, lineAmountFen } from '../lib/money';
+import { displayPrice, formatFen, lineAmountFen } from '../lib/money';
 import { useCashier } from '../state/cashier';
 import { importPendingBill } from './actions';
 
@@ -238,7 +238,7 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
                       <div className="hint">{l.code}</div>
                     </td>
                     <td className={cls ? `class-${cls}` : ''}>{cls ? t(`bill.class.${cls}`) : '—'}</td>
-                    <td className="num">{editing?.field === 'price' ? <u>{editing.text || '_'}</u> : l.unitPrice}</td>
+                    <td className="num">{editing?.field === 'price' ? <u>{editing.text || '_'}</u> : displayPrice(l.unitPrice)}</td>
                     <td className="num big">{editing?.field === 'quantity' ? <u>{editing.text || '_'}</u> : l.quantity}</td>
                     <td className="num big">{amount === null ? '—' : formatFen(amount)}</td>
                     <td className="warn">{warningsFor(l, i).join('；')}</td>

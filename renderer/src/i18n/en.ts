@@ -205,7 +205,6 @@ export const en: Record<MessageKey, string> = {
   'sup.adjustments': 'Adjustments',
   'sup.rejections': 'Rejections',
   'sup.xreport': 'X report',
-  'sup.keys': '1–6 tabs',
   'sup.report.count': 'Count',
   'sup.report.float': 'Opening float',
   'sup.report.expected': 'Expected cash',
@@ -222,6 +221,10 @@ export const en: Record<MessageKey, string> = {
   'sup.work.accept': 'Accept',
   'sup.work.reupload': 'Correct and re-upload',
   'sup.work.writeOff': 'Write off',
+  'sup.signoff': 'Sign off shifts',
+  'sup.signoff.counted': 'Counted',
+  'sup.signoff.sign': 'Sign off',
+  'sup.keys': '1–7 tabs',
   'sup.missing': 'Not available yet (call {call} missing).',
   'sup.empty': 'Nothing to handle',
 

@@ -204,7 +204,6 @@ export const zhCN = {
   'sup.adjustments': '中心调整',
   'sup.rejections': '中心拒绝',
   'sup.xreport': 'X 报表',
-  'sup.keys': '1–6 切换',
   'sup.report.count': '笔数',
   'sup.report.float': '备用金',
   'sup.report.expected': '应有现金',
@@ -221,6 +220,10 @@ export const zhCN = {
   'sup.work.accept': '接受',
   'sup.work.reupload': '更正重传',
   'sup.work.writeOff': '核销',
+  'sup.signoff': '交班签核',
+  'sup.signoff.counted': '实点现金',
+  'sup.signoff.sign': '签核',
+  'sup.keys': '1–7 切换',
   'sup.missing': '此功能尚未提供（调用 {call} 不存在）。',
   'sup.empty': '没有需要处理的项目',
 

@@ -49,3 +49,10 @@ export function isQuantity(text: string): boolean {
 export function fenToYuanString(fen: number): string {
   return formatFen(fen).replace(/,/g, '');
 }
+
+/** A yuan price as typed ("4", "3.5", "0.1234") shown with at least two places ("4.00", "3.50", "0.1234"). */
+export function displayPrice(dec: string): string {
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(dec.trim());
+  if (!m) return dec;
+  return `${m[1]}.${(m[2] ?? '').padEnd(2, '0')}`;
+}

@@ -2,7 +2,7 @@
 // the center, receivables, and the adjustment / rejection work lists. Keys 1–6 pick a tab,
 // Esc goes back. Calls a cashier may not make come back FORBIDDEN and say so.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ReceivablesSummary, ReconcileResult, ShiftReport, WorkItem } from '../../../electron/api/contract/shift';
+import type { ReceivablesSummary, ReconcileResult, ShiftReport, ShiftView, WorkItem } from '../../../electron/api/contract/shift';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { CashCount, countsOf, type Counts } from '../components/CashCount';
@@ -14,7 +14,7 @@ import { fieldLabel } from '../lib/money-fields';
 import { localDate } from '../lib/time';
 import { useApp } from '../state/store';
 
-type Tab = 'close' | 'xreport' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection';
+type Tab = 'close' | 'xreport' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff';
 const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'close', key: 'sup.shiftClose' },
   { tab: 'xreport', key: 'sup.xreport' },
@@ -22,7 +22,78 @@ const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'receivables', key: 'sup.receivables' },
   { tab: 'adjustment', key: 'sup.adjustments' },
   { tab: 'rejection', key: 'sup.rejections' },
+  { tab: 'signoff', key: 'sup.signoff' },
 ];
+
+/** Closed shifts waiting for a supervisor's sign-off: the blind count against the expected cash. */
+function SignoffTab() {
+  const t = useT();
+  const [shifts, setShifts] = useState<ShiftView[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [note, setNote] = useState('');
+  const load = async () => {
+    const r = await api.call('shift.list', { state: 'closed' });
+    if (r.ok) {
+      setShifts(r.value);
+      setError(null);
+    } else setError(r.error);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const sign = async (id: string) => {
+    const r = await api.call('shift.signoff', { shiftId: id, ...(note.trim() ? { note: note.trim() } : {}) });
+    if (r.ok) {
+      setNote('');
+      await load();
+    } else setError(r.error);
+  };
+  return (
+    <div className="stack" data-testid="signoff-list">
+      <ErrorLine error={error} />
+      {shifts && shifts.length === 0 ? <p className="hint">{t('sup.empty')}</p> : null}
+      {shifts && shifts.length > 0 ? (
+        <>
+          <label className="stack">
+            {t('sup.close.note')}
+            <input data-testid="signoff-note" value={note} onChange={(e) => setNote(e.target.value)} />
+          </label>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{t('status.operator')}</th>
+                <th className="num">{t('sup.report.float')}</th>
+                <th className="num">{t('sup.signoff.counted')}</th>
+                <th className="num">{t('sup.report.expected')}</th>
+                <th className="num">{t('sup.report.variance')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {shifts.map((sh) => (
+                <tr key={sh.id}>
+                  <td>
+                    {sh.operatorName}（{sh.operatorId}）
+                    <div className="hint">{sh.closeNote ?? ''}</div>
+                  </td>
+                  <td className="num">{formatFen(sh.openingFloat)}</td>
+                  <td className="num">{sh.countedCash === null ? '—' : formatFen(sh.countedCash)}</td>
+                  <td className="num">{sh.expectedCash === null ? '—' : formatFen(sh.expectedCash)}</td>
+                  <td className="num big">{sh.variance === null ? '—' : formatFen(sh.variance)}</td>
+                  <td>
+                    <button type="button" className="secondary" data-testid={`signoff-${sh.id}`} onClick={() => void sign(sh.id)}>
+                      {t('sup.signoff.sign')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </div>
+  );
+}
 
 function ReportView(props: { report: ShiftReport }) {
   const t = useT();
@@ -303,6 +374,7 @@ export function Supervisor() {
         {tab === 'receivables' ? <ReceivablesTab /> : null}
         {tab === 'adjustment' ? <WorkListTab list="adjustment" /> : null}
         {tab === 'rejection' ? <WorkListTab list="rejection" /> : null}
+        {tab === 'signoff' ? <SignoffTab /> : null}
       </section>
       <ShortcutBar keys={['sup.keys', 'key.F12', 'key.Esc']} />
     </main>

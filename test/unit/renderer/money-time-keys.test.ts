@@ -3,7 +3,7 @@ import { translator } from '../../../renderer/src/i18n';
 import { en } from '../../../renderer/src/i18n/en';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import { shortcutOf } from '../../../renderer/src/lib/keys';
-import { fenToYuanString, formatFen, isQuantity, lineAmountFen, parseYuanInput } from '../../../renderer/src/lib/money';
+import { displayPrice, fenToYuanString, formatFen, isQuantity, lineAmountFen, parseYuanInput } from '../../../renderer/src/lib/money';
 import { ageInYears, agoSince, formatAgo } from '../../../renderer/src/lib/time';
 
 describe('money in the UI', () => {
@@ -34,6 +34,13 @@ describe('money in the UI', () => {
     expect(isQuantity('0')).toBe(false);
     expect(isQuantity('2.5')).toBe(true);
     expect(isQuantity('-1')).toBe(false);
+  });
+
+  it('shows typed prices with at least two places, keeping every typed digit', () => {
+    expect(displayPrice('4')).toBe('4.00');
+    expect(displayPrice('3.5')).toBe('3.50');
+    expect(displayPrice('0.1234')).toBe('0.1234');
+    expect(displayPrice('x')).toBe('x');
   });
 });
 
