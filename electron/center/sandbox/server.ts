@@ -2,6 +2,7 @@
 // transaction of CENTER-PROTOCOL.md against its own SQLite file, with faults on command
 // (methods here, and a loopback control endpoint on a second port).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -60,6 +61,27 @@ export interface Notice {
 }
 
 const HOST = '127.0.0.1';
+
+const noticeSpecSchema = z
+  .object({
+    type: z.enum(['paid', 'rejected', 'deducted']),
+    setlId: z.string().min(1).optional(),
+    amount: z.number().int().optional(),
+    reasonCode: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .strict();
+
+// Entries are checked by the client's policy part when they arrive; publishing a bad one is
+// how tests make an invalid delta, so only the shape of the request is checked here.
+const policyChangeSchema = z
+  .object({
+    version: z.string().min(1).optional(),
+    upserts: z.array(z.object({ code: z.string().min(1) }).passthrough()).optional(),
+    deletes: z.array(z.string().min(1)).optional(),
+    schemes: z.array(z.object({ id: z.string() }).passthrough()).optional(),
+  })
+  .strict();
 
 export class SandboxCenter {
   private faultState: FaultSettings;
@@ -373,9 +395,17 @@ export class SandboxCenter {
         return send(200, await this.setFaults(patch.data as Partial<FaultSettings>));
       }
       if (req.method === 'POST' && path === '/faults/clear') return send(200, await this.clearFaults());
-      if (req.method === 'POST' && path === '/policy/publish') return send(200, this.publishPolicyChange(input as PolicyChange));
+      if (req.method === 'POST' && path === '/policy/publish') {
+        const change = policyChangeSchema.safeParse(input);
+        if (!change.success) return send(400, { error: 'bad policy change', issues: change.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+        return send(200, this.publishPolicyChange(change.data as PolicyChange));
+      }
       if (req.method === 'GET' && path === '/policy') return send(200, { seq: this.currentPolicy().seq, version: this.currentPolicy().version });
-      if (req.method === 'POST' && path === '/notices') return send(200, this.emitNotices(input as unknown as NoticeSpec));
+      if (req.method === 'POST' && path === '/notices') {
+        const spec = noticeSpecSchema.safeParse(input);
+        if (!spec.success) return send(400, { error: 'bad notice', issues: spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+        return send(200, this.emitNotices(spec.data as NoticeSpec));
+      }
       if (req.method === 'GET' && path === '/persons') return send(200, DEMO_PERSONS);
       if (req.method === 'GET' && path === '/settlements') return send(200, this.settlements());
       send(404, { error: 'unknown control path', paths: ['GET /faults', 'POST /faults', 'POST /faults/clear', 'POST /policy/publish', 'GET /policy', 'POST /notices', 'GET /persons', 'GET /settlements'] });
