@@ -9,10 +9,17 @@ export function createPolicyPart(core: CoreApp) {
   const store = new PolicyStore(core.db, core.clock);
   const catalog = new CatalogSearch(core.db, store);
 
+  /** The status bar's policy slice (seq, version, when applied) follows the table in force. */
+  const publish = () => {
+    const st = store.status();
+    core.status.set('policy', st ? { seq: st.seq, version: st.version, appliedAt: st.appliedAt } : { seq: 0, version: null, appliedAt: null });
+  };
   const announce = (kind: 'full' | 'delta', r: { seq: number; version: string }) => {
     core.log.info('policy applied', { kind, ...r });
     core.audit.append({ action: `policy.apply.${kind}`, subject: String(r.seq), detail: { version: r.version } });
+    publish();
   };
+  publish();
 
   return {
     /** Validate a policy-table/1, store it, switch to it. Throws AppError('POLICY_INVALID', …, {path}) and changes nothing on bad input. */

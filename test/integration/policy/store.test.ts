@@ -39,6 +39,7 @@ describe('policy store', () => {
     expect(p.applyTable(sample)).toEqual({ seq: 1, version: '2026.01-sample' });
     expect(p.status()).toMatchObject({ seq: 1, version: '2026.01-sample', effectiveFrom: '2026-01-01', effectiveTo: '2026-12-31', entries: 20 });
     expect(p.status()!.appliedAt).toBe(t.app.clock.now().toISOString());
+    expect(t.app.status.get().policy).toEqual({ seq: 1, version: '2026.01-sample', appliedAt: t.app.clock.now().toISOString() });
   });
 
   it('never applies an invalid table and changes nothing', () => {
