@@ -178,6 +178,11 @@ describe('the cashier story', () => {
   it('refunds a settlement with a supervisor PIN', async () => {
     await page.keyboard.press('ArrowDown'); // the first settlement of the day (online, confirmed)
     expect(await page.getByTestId('today-row-2').getAttribute('class')).toContain('selected');
+    // F10 reprints it, marked as a copy.
+    await page.keyboard.press('F10');
+    await page.getByTestId('today-note').waitFor();
+    await page.waitForFunction(() => /补打 副本/.test(document.querySelector('[data-testid="receipt-preview"]')?.textContent ?? ''));
+    await screenshot(page, 'story-09a-reprinted');
     await page.keyboard.press('r');
     await page.getByTestId('sup-id').fill('1001');
     await page.getByTestId('sup-pin').fill('1234');
@@ -191,8 +196,7 @@ describe('the cashier story', () => {
     await page.getByTestId('sup-pin').fill('2468');
     await page.getByTestId('sup-reason').fill('患者要求退药');
     await page.keyboard.press('Enter');
-    await page.getByTestId('today-note').waitFor();
-    expect(await text('today-note')).toMatch(/退费完成/);
+    await page.waitForFunction(() => /退费完成/.test(document.querySelector('[data-testid="today-note"]')?.textContent ?? ''));
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid^="today-state-"]')).some((e) => e.textContent === '已退费'));
     await screenshot(page, 'story-09-refunded');
   });

@@ -3,7 +3,7 @@
 import type { StatusSnapshot } from '../../../electron/api/contract/system';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { agoSince } from '../lib/time';
+import { agoSince, localTime } from '../lib/time';
 import { useApp } from '../state/store';
 
 function Cell(props: { label: string; value: string; tone: 'ok' | 'warn' | 'bad' | 'plain'; testId: string }) {
@@ -17,7 +17,7 @@ function Cell(props: { label: string; value: string; tone: 'ok' | 'warn' | 'bad'
 
 export function StatusBar() {
   const t = useT();
-  const { status, nowMs, operator, info, lang, setLang, conn, policy } = useApp();
+  const { status, nowMs, operator, info, lang, setLang, conn, policy, shift } = useApp();
   const s: StatusSnapshot | null = status;
 
   const centerValue = s
@@ -62,6 +62,7 @@ export function StatusBar() {
       {operator ? (
         <span className="status-operator" data-testid="status-operator">
           {t('status.operator')}：{operator.name}（{operator.id}）
+          {shift ? <span className="hint-light">{t('status.shift', { time: localTime(shift.openedAt) })}</span> : null}
         </span>
       ) : null}
       <button type="button" className="lang-switch" data-testid="lang-switch" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>

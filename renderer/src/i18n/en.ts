@@ -27,6 +27,7 @@ export const en: Record<MessageKey, string> = {
   'status.device.paper-out': 'paper out',
   'status.device.paper-near-end': 'paper low',
   'status.operator': 'Operator',
+  'status.shift': '· shift since {time}',
   'status.demo': 'Demo mode',
 
   'age.justNow': 'just now',

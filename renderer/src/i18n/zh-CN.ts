@@ -26,6 +26,7 @@ export const zhCN = {
   'status.device.paper-out': '缺纸',
   'status.device.paper-near-end': '纸将尽',
   'status.operator': '操作员',
+  'status.shift': '· {time} 开班',
   'status.demo': '演示模式',
 
   'age.justNow': '刚刚',
