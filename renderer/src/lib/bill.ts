@@ -1,5 +1,5 @@
 // The bill being built at the window: pure operations on its lines (tested without a DOM).
-import { isQuantity, lineAmountFen } from './money';
+import { displayPrice, isQuantity, lineAmountFen } from './money';
 
 export interface BillLine {
   code: string;
@@ -60,7 +60,8 @@ export function setUnitPrice(bill: Bill, price: string): { bill: Bill; ok: boole
   const p = price.trim();
   if (bill.selected < 0 || lineAmountFen(p, '1') === null) return { bill, ok: false };
   const lines = bill.lines.slice();
-  lines[bill.selected] = { ...lines[bill.selected]!, unitPrice: p };
+  // Kept as the receipt will print it: at least two places ("4" → "4.00").
+  lines[bill.selected] = { ...lines[bill.selected]!, unitPrice: displayPrice(p) };
   return { bill: { ...bill, lines }, ok: true };
 }
 

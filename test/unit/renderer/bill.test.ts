@@ -44,7 +44,8 @@ describe('the bill at the window', () => {
       expect(r.ok).toBe(false);
       expect(r.bill).toBe(b);
     }
-    expect(setUnitPrice(b, '9.9').bill.lines[0]!.unitPrice).toBe('9.9');
+    expect(setUnitPrice(b, '9.9').bill.lines[0]!.unitPrice).toBe('9.90');
+    expect(setUnitPrice(b, '4').bill.lines[0]!.unitPrice).toBe('4.00');
     expect(setUnitPrice(b, '9.99999').ok).toBe(false);
   });
 
