@@ -276,19 +276,32 @@ export class PolicyStore {
   }
 
   private bulkInsert(catalog: CatalogEntry[], seq: number, initials: (n: string) => string): void {
-    const params: unknown[] = [];
+    // One reused parameter array per batch: no per-row arrays for the collector to chase.
+    const params: unknown[] = new Array<unknown>(BATCH * ENTRY_COLS);
     let i = 0;
     for (; i + BATCH <= catalog.length; i += BATCH) {
-      params.length = 0;
-      for (let k = i; k < i + BATCH; k++) params.push(...entryParams(catalog[k]!, seq, initials));
+      for (let k = 0; k < BATCH; k++) fillParams(params, k * ENTRY_COLS, catalog[i + k]!, seq, initials);
       this.insertMany.run(params);
     }
-    for (; i < catalog.length; i++) this.insertOne.run(...entryParams(catalog[i]!, seq, initials));
+    const one: unknown[] = new Array<unknown>(ENTRY_COLS);
+    for (; i < catalog.length; i++) {
+      fillParams(one, 0, catalog[i]!, seq, initials);
+      this.insertOne.run(one);
+    }
   }
 }
 
-function entryParams(e: CatalogEntry, seq: number, initials: (n: string) => string): unknown[] {
-  return [e.code, seq, null, e.name, e.kind, e.class, e.spec ?? null, e.unit ?? null, initials(e.name), rulesOf(e)];
+function fillParams(p: unknown[], at: number, e: CatalogEntry, seq: number, initials: (n: string) => string): void {
+  p[at] = e.code;
+  p[at + 1] = seq;
+  p[at + 2] = null;
+  p[at + 3] = e.name;
+  p[at + 4] = e.kind;
+  p[at + 5] = e.class;
+  p[at + 6] = e.spec ?? null;
+  p[at + 7] = e.unit ?? null;
+  p[at + 8] = initials(e.name);
+  p[at + 9] = rulesOf(e);
 }
 
 function toStatus(r: TableRow): PolicyStatus {
