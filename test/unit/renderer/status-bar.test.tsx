@@ -1,0 +1,89 @@
+// @vitest-environment jsdom
+// The status bar and offline banner as the cashier sees them, rendered by React into jsdom
+// from a status snapshot (the same shape system.status and 'status' events carry).
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StatusSnapshot } from '../../../electron/api/contract/system';
+import { OfflineBanner, StatusBar } from '../../../renderer/src/components/StatusBar';
+import { useApp } from '../../../renderer/src/state/store';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const NOW = Date.parse('2026-11-23T10:00:00Z');
+const snapshot = (over: Partial<StatusSnapshot> = {}): StatusSnapshot => ({
+  center: { mode: 'online', sandbox: true, url: 'http://127.0.0.1:1/', lastContactAt: null, lastError: null },
+  outbox: { depth: 2, oldestQueuedAt: '2026-11-23T09:55:00Z', failing: 1 },
+  policy: { seq: 3, version: '2026.01-demo', appliedAt: '2026-11-23T07:00:00Z' },
+  devices: [
+    { id: 'r1', kind: 'reader', name: '读卡器', state: 'ready' },
+    { id: 'p1', kind: 'printer', name: '打印机', state: 'paper-out' },
+  ],
+  offlineProvisional: false,
+  ...over,
+});
+
+let root: Root;
+let host: HTMLDivElement;
+
+beforeEach(() => {
+  host = document.createElement('div');
+  document.body.appendChild(host);
+  root = createRoot(host);
+  useApp.setState({ lang: 'zh-CN', nowMs: NOW, status: null, policy: null, operator: null, shift: null, conn: 'open' });
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  host.remove();
+});
+
+const render = () =>
+  act(() =>
+    root.render(
+      <>
+        <StatusBar />
+        <OfflineBanner />
+      </>,
+    ),
+  );
+const cell = (id: string) => host.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
+
+describe('status bar', () => {
+  it('shows center, queue with the oldest age, policy with its age, and each device', () => {
+    useApp.setState({ status: snapshot() });
+    render();
+    expect(cell('status-center')).toBe('医保中心在线 · 沙箱');
+    expect(cell('status-queue')).toBe('上传队列2 笔，最早 5 分钟前 · 1 笔失败');
+    expect(cell('status-policy')).toBe('目录2026.01-demo（第 3 版，3 小时前）');
+    expect(cell('status-devices')).toContain('读卡器：就绪');
+    expect(cell('status-devices')).toContain('打印机：缺纸');
+    expect(host.querySelector('[data-testid="status-center"]')!.className).toContain('tone-ok');
+    expect(host.querySelector('[data-testid="offline-banner"]')).toBeNull();
+  });
+
+  it('shows offline in red and the banner while settlements would be provisional', () => {
+    useApp.setState({ status: snapshot({ center: { mode: 'offline', url: '', lastContactAt: null, lastError: 'ECONNREFUSED' }, offlineProvisional: true }) });
+    render();
+    expect(cell('status-center')).toBe('医保中心离线');
+    expect(host.querySelector('[data-testid="status-center"]')!.className).toContain('tone-bad');
+    expect(cell('offline-banner')).toMatch(/暂存/);
+  });
+
+  it('falls back to policy.status when the snapshot has no policy, and says so when there is none', () => {
+    useApp.setState({ status: snapshot({ policy: { seq: 0, version: null, appliedAt: null } }) });
+    render();
+    expect(cell('status-policy')).toBe('目录未下载');
+    act(() => useApp.setState({ policy: { seq: 5, version: 'v5', effectiveFrom: '2026-01-01', effectiveTo: null, appliedAt: '2026-11-23T09:59:58Z', entries: 10 } }));
+    expect(cell('status-policy')).toBe('目录v5（第 5 版，刚刚）');
+  });
+
+  it('switches to English', () => {
+    useApp.setState({ status: snapshot() });
+    render();
+    act(() => (host.querySelector('[data-testid="lang-switch"]') as HTMLButtonElement).click());
+    expect(cell('status-center')).toBe('Centeronline · sandbox');
+    expect(cell('status-queue')).toBe('Upload queue2, oldest 5 min ago · 1 failing');
+    expect(document.documentElement.lang).toBe('en');
+  });
+});
