@@ -50,11 +50,19 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
         secret: settings.institutionSecret,
         clock,
         log,
-      }).then((s) => {
-        sandboxRunning = s;
-        log.info('sandbox center started', { url: s.url });
-        return s;
-      });
+      }).then(
+        (s) => {
+          sandboxRunning = s;
+          log.info('sandbox center started', { url: s.url });
+          return s;
+        },
+        (e: unknown) => {
+          // Not cached: the next use (a probe, a lookup) tries to start it again.
+          sandboxPromise = null;
+          log.error('sandbox center failed to start', { error: e instanceof Error ? e.message : String(e) });
+          throw e;
+        },
+      );
     }
     return sandboxPromise;
   }
