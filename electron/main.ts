@@ -13,7 +13,7 @@ import { callNames } from './api/contract';
 import { newSession } from './api/session';
 import { createApp, type App } from './app/create-app';
 import { defaultDataDir, projectPath } from './app/paths';
-import { resolveSafeStorageDbKey } from './auth/db-key';
+import { keyFileContent, resolveSafeStorageDbKey } from './auth/db-key';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppUrl } from './security/app-protocol';
 import { EVENT_CHANNEL, registerApiHandlers } from './security/bridge';
 import { securityHeaders } from './security/csp';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const log = createRotatingFileLogger({ dir: join(dataDir, 'logs'), echo: !electronApp.isPackaged });
   const dbKey = resolveSafeStorageDbKey(dataDir, safeStorage, (m) => log.warn(m));
   if (process.argv.includes('--print-db-key')) {
-    process.stdout.write(`${dbKey}\n`);
+    process.stdout.write(`${keyFileContent(dbKey)}\n`);
     electronApp.quit();
     return;
   }

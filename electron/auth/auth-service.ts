@@ -28,7 +28,8 @@ interface OperatorRow {
   pin_changed_at: string | null;
 }
 
-const DUMMY_HASH = hashPin('not-a-real-pin');
+/** A hash to check unknown operator numbers against (made on first use: scrypt is slow). */
+let dummyHash: string | null = null;
 
 /** A PIN that the operator number or a run of one digit would guess is refused. */
 export function checkPinStrength(pin: string, operatorId: string): void {
@@ -211,7 +212,7 @@ export class AuthService {
     const now = this.clock.now();
     if (!row || !row.active) {
       // Pay the same scrypt cost as a real check, so timing does not tell which numbers exist.
-      verifyPin(pin, DUMMY_HASH);
+      verifyPin(pin, (dummyHash ??= hashPin('not-a-real-pin')));
       this.audit.append({ action: `${purpose}.failed`, subject: operatorId, detail: { reason: 'unknown operator' } });
       throw new AppError('LOGIN_FAILED', '工号或密码不正确。');
     }

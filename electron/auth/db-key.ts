@@ -14,9 +14,27 @@ export const KEY_FILE = 'db.key';
 export const SAFE_KEY_FILE = 'db.key.safe';
 export const DB_FILE = 'cashier.db';
 
-/** 256 random bits, hex: the SQLCipher passphrase. */
+/** 256 random bits, hex: what the key files hold. */
 export function newDbKey(): string {
   return randomBytes(32).toString('hex');
+}
+
+const HEX_KEY = /^[0-9a-f]{64}$/;
+const RAW_KEY = /^x'([0-9a-f]{64})'$/;
+
+/**
+ * The key string handed to SQLCipher. Our keys are 256 random bits, so they are given raw
+ * (x'…'): SQLCipher then skips its PBKDF2 passphrase stretching (256,000 rounds, ~0.5 s on every
+ * open) which only helps weak passphrases. A CASHIER_DB_KEY that is not 64 hex digits is used
+ * as a passphrase, as given.
+ */
+export function sqlcipherKey(key: string): string {
+  return HEX_KEY.test(key) ? `x'${key}'` : key;
+}
+
+/** A SQLCipher key string as people and key files see it (the hex without x'…'). */
+export function keyFileContent(key: string): string {
+  return RAW_KEY.exec(key)?.[1] ?? key;
 }
 
 /**
@@ -26,9 +44,9 @@ export function newDbKey(): string {
  */
 export function resolveDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.CASHIER_DB_KEY;
-  if (fromEnv) return fromEnv;
+  if (fromEnv) return sqlcipherKey(fromEnv);
   const file = join(dataDir, KEY_FILE);
-  if (existsSync(file)) return readKeyFile(file);
+  if (existsSync(file)) return upgradeLegacyKey(join(dataDir, DB_FILE), readKeyFile(file));
   if (existsSync(join(dataDir, SAFE_KEY_FILE))) {
     throw new AppError(
       'DB_KEY_IN_OS_STORE',
@@ -43,9 +61,9 @@ export function resolveDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.e
   }
   mkdirSync(dataDir, { recursive: true });
   const key = newDbKey();
-  encryptPlainDatabase(dbFile, key);
+  encryptPlainDatabase(dbFile, sqlcipherKey(key));
   writeKeyFile(file, key);
-  return key;
+  return sqlcipherKey(key);
 }
 
 /**
@@ -53,9 +71,9 @@ export function resolveDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.e
  * one: for restoring a backup onto a fresh machine.
  */
 export function findDbKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.CASHIER_DB_KEY) return env.CASHIER_DB_KEY;
+  if (env.CASHIER_DB_KEY) return sqlcipherKey(env.CASHIER_DB_KEY);
   const file = join(dataDir, KEY_FILE);
-  return existsSync(file) ? readKeyFile(file) : undefined;
+  return existsSync(file) ? sqlcipherKey(readKeyFile(file)) : undefined;
 }
 
 /** Keep `key` as the data dir's key file unless one exists (after a restore with CASHIER_DB_KEY). */
@@ -63,7 +81,7 @@ export function saveDbKeyFile(dataDir: string, key: string): boolean {
   const file = join(dataDir, KEY_FILE);
   if (existsSync(file) || existsSync(join(dataDir, SAFE_KEY_FILE))) return false;
   mkdirSync(dataDir, { recursive: true });
-  writeKeyFile(file, key);
+  writeKeyFile(file, keyFileContent(key));
   return true;
 }
 
@@ -82,13 +100,15 @@ export interface KeyVault {
 export function resolveSafeStorageDbKey(dataDir: string, vault: KeyVault, warn: (msg: string) => void = () => undefined): string {
   const safeFile = join(dataDir, SAFE_KEY_FILE);
   if (existsSync(safeFile)) {
+    let stored: string;
     try {
-      return vault.decryptString(readFileSync(safeFile));
+      stored = vault.decryptString(readFileSync(safeFile));
     } catch (e) {
       throw new AppError('DB_KEY_UNREADABLE', '无法用系统密钥库解开数据库密钥（换了电脑或系统账户？）。请按 docs/SECURITY.md「密钥丢失」处理。', {
         cause: e instanceof Error ? e.message : String(e),
       });
     }
+    return upgradeLegacyKey(join(dataDir, DB_FILE), stored);
   }
   if (!vault.isEncryptionAvailable()) {
     warn('OS key storage unavailable; the database key is kept in a 0600 key file instead');
@@ -98,7 +118,7 @@ export function resolveSafeStorageDbKey(dataDir: string, vault: KeyVault, warn: 
   // A key file from browser mode / the CLI is moved into the OS store, then removed.
   const plainFile = join(dataDir, KEY_FILE);
   const key = existsSync(plainFile) ? readKeyFile(plainFile) : newDbKey();
-  if (!existsSync(plainFile)) encryptPlainDatabase(join(dataDir, DB_FILE), key);
+  if (!existsSync(plainFile)) encryptPlainDatabase(join(dataDir, DB_FILE), sqlcipherKey(key));
   writeFileSync(safeFile + '.tmp', vault.encryptString(key), { mode: 0o600 });
   renameSync(safeFile + '.tmp', safeFile);
   if (existsSync(plainFile)) {
@@ -106,7 +126,7 @@ export function resolveSafeStorageDbKey(dataDir: string, vault: KeyVault, warn: 
     writeFileSync(plainFile, '0'.repeat(64) + '\n');
     unlinkSync(plainFile);
   }
-  return key;
+  return upgradeLegacyKey(join(dataDir, DB_FILE), key);
 }
 
 function readKeyFile(file: string): string {
@@ -131,6 +151,43 @@ function writeKeyFile(file: string, key: string): void {
     closeSync(fd);
   }
   if (process.platform !== 'win32') chmodSync(file, 0o600);
+}
+
+function openWith(file: string, key: string): Database.Database | null {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma(`cipher = 'sqlcipher'`);
+    db.pragma('legacy = 4');
+    db.key(Buffer.from(key, 'utf8'));
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch {
+    db.close();
+    return null;
+  }
+}
+
+/**
+ * The SQLCipher key for a key file's content. Databases made by the first builds used the
+ * hex as a passphrase; such a file is re-keyed once to the raw key (fast opens from then on).
+ */
+function upgradeLegacyKey(dbFile: string, stored: string): string {
+  const key = sqlcipherKey(stored);
+  if (key === stored || !existsSync(dbFile) || statSync(dbFile).size === 0 || isPlainSqliteFile(dbFile)) return key;
+  const current = openWith(dbFile, key);
+  if (current) {
+    current.close();
+    return key;
+  }
+  const legacy = openWith(dbFile, stored);
+  if (!legacy) return key; // neither opens: let the caller report the real error on open
+  try {
+    legacy.pragma('journal_mode = DELETE');
+    legacy.rekey(Buffer.from(key, 'utf8'));
+  } finally {
+    legacy.close();
+  }
+  return key;
 }
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
 import { silentLogger } from '../../../electron/app/log';
-import { resolveDbKey } from '../../../electron/auth/db-key';
+import { resolveDbKey, sqlcipherKey } from '../../../electron/auth/db-key';
 import { backupNow, checkDatabase, listBackups, openKeyed, restoreDatabase, rotateBackups, startBackupSchedule } from '../../../electron/db/backup';
 import { runCli } from '../../helpers/run-cli';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
@@ -117,7 +117,7 @@ describe('restore and check (real CLI process)', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const out = join(dir, 'manual.db');
     expect(runCli(['--data-dir', dir, 'db', 'backup', '--out', out]).code).toBe(0);
-    const key = readFileSync(join(dir, 'db.key'), 'utf8').trim();
+    const key = sqlcipherKey(readFileSync(join(dir, 'db.key'), 'utf8').trim());
     expect(existsSync(out)).toBe(true);
 
     // A change after the backup.

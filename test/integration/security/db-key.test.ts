@@ -36,9 +36,10 @@ describe('resolveDbKey (browser mode, CLI)', () => {
   it('creates a random key file readable by the owner only, and reuses it', () => {
     const d = dir();
     const k1 = resolveDbKey(d, {});
-    expect(k1).toMatch(/^[0-9a-f]{64}$/);
+    // A raw 256-bit key for SQLCipher (no passphrase stretching); the file holds its hex.
+    expect(k1).toMatch(/^x'[0-9a-f]{64}'$/);
     const file = join(d, 'db.key');
-    expect(readFileSync(file, 'utf8').trim()).toBe(k1);
+    expect(`x'${readFileSync(file, 'utf8').trim()}'`).toBe(k1);
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(resolveDbKey(d, {})).toBe(k1);
     expect(resolveDbKey(dir(), {})).not.toBe(k1);
@@ -47,6 +48,8 @@ describe('resolveDbKey (browser mode, CLI)', () => {
   it('takes CASHIER_DB_KEY first and then writes no file', () => {
     const d = dir();
     expect(resolveDbKey(d, { CASHIER_DB_KEY: 'from-the-environment-0123' })).toBe('from-the-environment-0123');
+    // The hex printed by --print-db-key (or a db.key's content) is used raw, like the file's.
+    expect(resolveDbKey(d, { CASHIER_DB_KEY: 'ab'.repeat(32) })).toBe(`x'${'ab'.repeat(32)}'`);
     expect(existsSync(join(d, 'db.key'))).toBe(false);
   });
 
@@ -86,6 +89,21 @@ describe('resolveDbKey (browser mode, CLI)', () => {
     expect(findDbKey(d, {})).toBeUndefined();
   });
 
+  it('re-keys a database of the first builds (hex used as a passphrase) to the raw key, keeping its data', async () => {
+    const d = dir();
+    const hex = 'c3'.repeat(32);
+    const old = await createApp({ dataDir: d, runtime: 'test', env: {}, log: silentLogger, dbKey: hex });
+    old.audit.append({ action: 'legacy.entry' });
+    await old.close();
+    writeFileSync(join(d, 'db.key'), hex + '\n', { mode: 0o600 });
+    const key = resolveDbKey(d, {});
+    expect(key).toBe(`x'${hex}'`);
+    const app = await createApp({ dataDir: d, runtime: 'test', env: {}, log: silentLogger, dbKey: key });
+    expect(app.db.prepare("SELECT count(*) n FROM audit_log WHERE action = 'legacy.entry'").get()).toEqual({ n: 1 });
+    await app.close();
+    await expect(createApp({ dataDir: d, runtime: 'test', env: {}, log: silentLogger, dbKey: hex })).rejects.toThrow(/not a database/);
+  });
+
   it('rejects a damaged key file with a clear code', () => {
     const d = dir();
     writeFileSync(join(d, 'db.key'), 'short\n', { mode: 0o600 });
@@ -98,7 +116,7 @@ describe('resolveSafeStorageDbKey (Electron)', () => {
     const d = dir();
     const vault = fakeVault();
     const k = resolveSafeStorageDbKey(d, vault);
-    expect(k).toMatch(/^[0-9a-f]{64}$/);
+    expect(k).toMatch(/^x'[0-9a-f]{64}'$/);
     const safe = readFileSync(join(d, 'db.key.safe'));
     expect(safe.includes(Buffer.from(k))).toBe(false);
     expect(existsSync(join(d, 'db.key'))).toBe(false);
@@ -118,7 +136,7 @@ describe('resolveSafeStorageDbKey (Electron)', () => {
     const d = dir();
     const warnings: string[] = [];
     const k = resolveSafeStorageDbKey(d, fakeVault(false), (m) => warnings.push(m));
-    expect(readFileSync(join(d, 'db.key'), 'utf8').trim()).toBe(k);
+    expect(`x'${readFileSync(join(d, 'db.key'), 'utf8').trim()}'`).toBe(k);
     expect(warnings.join()).toMatch(/key file/);
   });
 
