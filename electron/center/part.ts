@@ -203,7 +203,12 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
     probeNow: (): Promise<boolean> => connectivity.probeNow(),
 
     lookupPerson(cred: PersonCredential, operator?: { id: string; name: string }): Promise<PersonView> {
-      return lookupPerson({ db, clock, isOnline: () => connectivity.get().online, send }, cred, operator);
+      // Never contacted yet (no probe ran): ask the center rather than assume it is away.
+      const worthAsking = () => {
+        const st = connectivity.get();
+        return st.online || (st.lastContactAt === null && st.failures === 0);
+      };
+      return lookupPerson({ db, clock, isOnline: worthAsking, send }, cred, operator);
     },
 
     /** Policy sync progress (asking, downloading bytes, applying, done). */

@@ -71,6 +71,13 @@ describe('person lookup', () => {
     expect(await t.call(s, 'center.lookupPerson', { certType: '04' as '01', certNo: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 
+  it('before any probe, a lookup asks the center instead of assuming it is away', async () => {
+    expect(t.app.center.isOnline()).toBe(false);
+    const v = await t.app.center.lookupPerson({ certType: '02', certNo: p.certno });
+    expect(v.source).toBe('live');
+    expect(t.app.center.isOnline()).toBe(true);
+  });
+
   it('a busy center falls back to the cache', async () => {
     const s = await t.login();
     await t.app.center.probeNow();
