@@ -1,6 +1,7 @@
 // The window: status bar and offline banner always; one screen below them.
 import { useEffect } from 'react';
 import { api } from './api/client';
+import { credentialOf, identify } from './cashier/actions';
 import { OfflineBanner, StatusBar } from './components/StatusBar';
 import { Cashier } from './screens/Cashier';
 import { Login } from './screens/Login';
@@ -31,6 +32,15 @@ function useConnection() {
       if (name === 'status') {
         st().setStatus(payload as StatusSnapshot);
         void refreshPolicy();
+      } else if (name === 'card.read') {
+        // A card read while working (main screen or today's list) brings its patient to the main
+        // screen; on the login / shift / supervisor screens it is not for a settlement.
+        const screen = st().screen;
+        const cred = credentialOf(payload);
+        if (cred && st().operator && (screen === 'cashier' || screen === 'today')) {
+          st().go('cashier');
+          void identify(cred, null);
+        }
       }
     });
     const offConn = api.onConnection((conn) => {

@@ -8,6 +8,13 @@ import { useCashier, diagnosisList, type Credential, type ManualReason } from '.
 
 const st = useCashier.getState;
 
+/** The fields of a card.read event the lookup needs (the device part's CardRead). */
+export function credentialOf(payload: unknown): Credential | null {
+  const o = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+  if ((o.certType !== '01' && o.certType !== '02' && o.certType !== '03') || typeof o.certNo !== 'string' || !o.certNo) return null;
+  return { certType: o.certType, certNo: o.certNo, ...(typeof o.cardSn === 'string' && o.cardSn ? { cardSn: o.cardSn } : {}) };
+}
+
 /** A card read (reader event, demo tray) or a typed number: find the person, then their bills. */
 export async function identify(credential: Credential, manualReason: ManualReason | null): Promise<void> {
   st().reset();

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
-import { identify, newPatient, refreshPreview, settle } from '../cashier/actions';
+import { newPatient, refreshPreview, settle } from '../cashier/actions';
 import { BillPanel, type BillPanelHandle } from '../cashier/BillPanel';
 import { DemoTray, ManualEntry, SandboxSwitch } from '../cashier/CardPanel';
 import { PatientPanel } from '../cashier/PatientPanel';
@@ -13,15 +13,8 @@ import { SplitPanel } from '../cashier/SplitPanel';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
 import { useT } from '../i18n/use-t';
-import { useCashier, type CertType, type VisitType } from '../state/cashier';
+import { useCashier, type VisitType } from '../state/cashier';
 import { useApp } from '../state/store';
-
-/** The fields of a card.read event the lookup needs (the device part's CardRead). */
-function credentialOf(payload: unknown): { certType: CertType; certNo: string; cardSn?: string } | null {
-  const o = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
-  if ((o.certType !== '01' && o.certType !== '02' && o.certType !== '03') || typeof o.certNo !== 'string' || !o.certNo) return null;
-  return { certType: o.certType, certNo: o.certNo, ...(typeof o.cardSn === 'string' && o.cardSn ? { cardSn: o.cardSn } : {}) };
-}
 
 export function Cashier() {
   const t = useT();
@@ -34,14 +27,12 @@ export function Cashier() {
   const [note, setNote] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
 
-  // Readers push card.read; a settlement's state changes (confirmed, adjusted) update the panel.
+  // A settlement's state changes (confirmed, adjusted) update the settled panel. (Card reads are
+  // handled by the App, so a card read on another screen still brings the patient here.)
   useEffect(
     () =>
       api.onEvent((name, payload) => {
-        if (name === 'card.read') {
-          const cred = credentialOf(payload);
-          if (cred) void identify(cred, null);
-        } else if (name === 'settlement.changed') {
+        if (name === 'settlement.changed') {
           const id = (payload as { settlementId?: string } | null)?.settlementId;
           const cur = useCashier.getState().settled;
           if (cur && id === cur.id) {

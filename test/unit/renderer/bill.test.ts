@@ -58,3 +58,14 @@ describe('the bill at the window', () => {
     expect(overPriceCap(amox)).toBe(false);
   });
 });
+
+describe('card reads', () => {
+  it('takes the credential from a card.read event and refuses a malformed one', async () => {
+    const { credentialOf } = await import('../../../renderer/src/cashier/actions');
+    expect(credentialOf({ credential: 'ssc', certType: '03', certNo: 'A99010001', cardSn: 'SN1', name: '张伟', source: 'emu' })).toEqual({ certType: '03', certNo: 'A99010001', cardSn: 'SN1' });
+    expect(credentialOf({ certType: '02', certNo: '110101199001011234', cardSn: '' })).toEqual({ certType: '02', certNo: '110101199001011234' });
+    expect(credentialOf({ certType: '04', certNo: 'x' })).toBeNull();
+    expect(credentialOf({ certType: '02', certNo: '' })).toBeNull();
+    expect(credentialOf(null)).toBeNull();
+  });
+});
