@@ -113,6 +113,10 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
       const h = hits[active];
       if (h) take(h);
       e.preventDefault();
+    } else if (e.key === 'Escape') {
+      // Leave the search empty; the screen's Esc then puts the focus on the lines.
+      setQuery('');
+      setHits([]);
     }
   };
 
