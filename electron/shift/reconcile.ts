@@ -160,47 +160,60 @@ export class Reconciler {
     if (days.length > 92) throw new AppError('INVALID_RANGE', '一次对账最多 92 天，请分段对账。');
     const port = this.center();
     try {
-      // 3201 per day and insurance type: a difference is pinned to its day, so 3202 (the heavy
-      // exchange) is asked only for the days that differ.
+      // 3201 per insurance type over the whole range (two exchanges when everything matches);
+      // for an insurance type that differs, 3201 day by day pins the difference to its days, and
+      // 3202 (the heavy exchange) is asked only for those days.
       const local = this.localGroups(from, to);
       const insutypes = [...new Set([...STANDARD_INSUTYPES, ...[...local.values()].map((g) => g.insutype)])].sort();
-      const groups = new Map<string, ReconcileGroup>(
-        insutypes.map((insutype) => [insutype, { insutype, localByClrType: {}, local: { count: 0, total: 0, fund: 0, account: 0 }, center: { count: 0, total: 0, fund: 0, account: 0 }, match: true, description: '', mismatchedDays: [] }]),
-      );
+      const zero = (): LocalGroup => ({ day: '', insutype: '', count: 0, total: 0, fund: 0, account: 0, byClrType: {} });
+      const ask = async (begin: string, end: string, insutype: string, l: Amounts & { count: number }) => {
+        const out = await sendOrThrow(port, '3201', {
+          data: {
+            stmt_begndate: begin,
+            stmt_enddate: end,
+            insutype,
+            medfee_sumamt: fenToYuan(l.total),
+            fund_pay_sumamt: fenToYuan(l.fund),
+            acct_pay: fenToYuan(l.account),
+            fixmedins_setl_cnt: l.count,
+          },
+        });
+        const a = parseAnswer(totalsAnswer, out, '3201').stmtinfo;
+        const c = { count: Number(a.center_setl_cnt), total: fen(a.center_medfee_sumamt)!, fund: fen(a.center_fund_pay_sumamt)!, account: fen(a.center_acct_pay)! };
+        // Our own comparison too: a center that says "0" while the figures differ is not trusted.
+        const same = c.count === l.count && c.total === l.total && c.fund === l.fund && c.account === l.account;
+        return { center: c, match: a.stmt_rslt === '0' && same, description: a.stmt_rslt_dscr };
+      };
+      const groupList: ReconcileGroup[] = [];
       const mismatchedDays = new Set<string>();
-      for (const day of days) {
-        for (const insutype of insutypes) {
-          const l = local.get(`${day}/${insutype}`) ?? { count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
-          const out = await sendOrThrow(port, '3201', {
-            data: {
-              stmt_begndate: day,
-              stmt_enddate: day,
-              insutype,
-              medfee_sumamt: fenToYuan(l.total),
-              fund_pay_sumamt: fenToYuan(l.fund),
-              acct_pay: fenToYuan(l.account),
-              fixmedins_setl_cnt: l.count,
-            },
-          });
-          const a = parseAnswer(totalsAnswer, out, '3201').stmtinfo;
-          const c = { count: Number(a.center_setl_cnt), total: fen(a.center_medfee_sumamt)!, fund: fen(a.center_fund_pay_sumamt)!, account: fen(a.center_acct_pay)! };
-          // Our own comparison too: a center that says "0" while the figures differ is not trusted.
-          const same = c.count === l.count && c.total === l.total && c.fund === l.fund && c.account === l.account;
-          const g = groups.get(insutype)!;
-          for (const k of ['count', 'total', 'fund', 'account'] as const) {
-            g.local[k] += l[k];
-            g.center![k] += c[k];
-          }
-          for (const [clr, n] of Object.entries(l.byClrType)) g.localByClrType[clr] = (g.localByClrType[clr] ?? 0) + n;
-          if (!(a.stmt_rslt === '0' && same)) {
-            g.match = false;
-            g.mismatchedDays.push(day);
-            g.description = a.stmt_rslt_dscr;
-            mismatchedDays.add(day);
-          }
+      for (const insutype of insutypes) {
+        const l = zero();
+        for (const g of local.values()) {
+          if (g.insutype !== insutype) continue;
+          for (const k of ['count', 'total', 'fund', 'account'] as const) l[k] += g[k];
+          for (const [clr, n] of Object.entries(g.byClrType)) l.byClrType[clr] = (l.byClrType[clr] ?? 0) + n;
         }
+        const whole = await ask(from, to, insutype, l);
+        const group: ReconcileGroup = {
+          insutype,
+          localByClrType: l.byClrType,
+          local: { count: l.count, total: l.total, fund: l.fund, account: l.account },
+          center: whole.center,
+          match: whole.match,
+          description: whole.description,
+          mismatchedDays: [],
+        };
+        if (!whole.match) {
+          for (const day of days) {
+            const r = days.length === 1 ? whole : await ask(day, day, insutype, local.get(`${day}/${insutype}`) ?? zero());
+            if (!r.match) group.mismatchedDays.push(day);
+          }
+          // A center whose range total differs but no single day does: compare every day.
+          if (!group.mismatchedDays.length) group.mismatchedDays.push(...days);
+          for (const d of group.mismatchedDays) mismatchedDays.add(d);
+        }
+        groupList.push(group);
       }
-      for (const g of groups.values()) if (g.match) g.description = '对账一致';
       const mismatch = mismatchedDays.size > 0;
       let detailRows = 0;
       const found: Omit<DiscrepancyRow, 'id' | 'run_id' | 'state' | 'action_note' | 'acted_by' | 'acted_at'>[] = [];
@@ -243,7 +256,6 @@ export class Reconciler {
           });
         }
       }
-      const groupList = [...groups.values()];
       const runId = this.record(from, to, operatorId, mismatch ? 'mismatch' : 'match', groupList, detailRows, found, null);
       return { runId, from, to, result: mismatch ? 'mismatch' : 'match', groups: groupList, detailRows, discrepancies: this.discrepancies('open').filter((d) => d.day >= from && d.day <= to) };
     } catch (e) {

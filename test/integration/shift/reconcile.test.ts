@@ -144,6 +144,11 @@ describe('reconciliation with the sandbox center', () => {
     expect(only.settlementId).toBe(elsewhere.id); // the other window's id, unknown here
     for (const d of res.discrepancies) expect(d.advice.length).toBeGreaterThan(10);
 
+    // Over a range, the difference is pinned to its day: 3202 is asked for that day only.
+    const wide = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: '2026-03-12', to: DAY });
+    expect([...new Set(wide.groups.flatMap((g) => g.mismatchedDays))]).toEqual([DAY]);
+    expect(wide.discrepancies.map((d) => d.id).sort()).toEqual(res.discrepancies.map((d) => d.id).sort());
+
     // Running again does not duplicate open findings.
     const again = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
     expect(again.discrepancies.map((d) => d.id).sort()).toEqual(res.discrepancies.map((d) => d.id).sort());
