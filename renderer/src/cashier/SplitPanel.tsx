@@ -45,6 +45,7 @@ export function SplitPanel() {
             </ul>
           </details>
           {preview.provisional ? <p className="warn">{t('settle.provisional')}</p> : null}
+          {preview.needsSupervisor ? <p className="warn" data-testid="needs-supervisor">{t('settle.needsSupervisor')}</p> : null}
         </>
       ) : null}
       <ErrorLine error={settleError} testId="settle-error" />

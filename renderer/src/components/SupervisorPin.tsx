@@ -9,7 +9,7 @@ export interface SupervisorAnswer {
   reason: string;
 }
 
-export function SupervisorPin(props: { title: string; askReason: boolean; onSubmit: (a: SupervisorAnswer) => void; onCancel: () => void; children?: React.ReactNode }) {
+export function SupervisorPin(props: { title: string; submitLabel: string; askReason: boolean; onSubmit: (a: SupervisorAnswer) => void; onCancel: () => void; children?: React.ReactNode }) {
   const t = useT();
   const [supervisorId, setId] = useState('');
   const [supervisorPin, setPin] = useState('');
@@ -40,7 +40,7 @@ export function SupervisorPin(props: { title: string; askReason: boolean; onSubm
         ) : null}
         <div className="row">
           <button type="submit" className="primary" data-testid="sup-submit">
-            {t('refund.submit')}
+            {props.submitLabel}
           </button>
           <button type="button" className="secondary" onClick={props.onCancel}>
             {t('common.back')}

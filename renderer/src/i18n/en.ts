@@ -164,6 +164,8 @@ export const en: Record<MessageKey, string> = {
   'settle.running': 'Settling…',
   'settle.done': 'Settled',
   'settle.provisional': 'Provisional (offline): uploaded when the center is back',
+  'settle.approve': 'Authorise and settle',
+  'settle.needsSupervisor': 'Over the offline limit: after F9 a supervisor enters id and PIN',
   'settle.cashDue': 'Cash to collect',
   'settle.received': 'Received (yuan)',
   'settle.change': 'Change',

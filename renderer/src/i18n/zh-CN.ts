@@ -163,6 +163,8 @@ export const zhCN = {
   'settle.running': '正在结算…',
   'settle.done': '结算完成',
   'settle.provisional': '暂存结算（离线）：中心恢复后自动上传',
+  'settle.approve': '授权并结算',
+  'settle.needsSupervisor': '超过脱机结算上限：按 F9 后需主管输入工号和密码授权',
   'settle.cashDue': '应收现金',
   'settle.received': '实收（元）',
   'settle.change': '找零',

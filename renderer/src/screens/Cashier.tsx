@@ -179,6 +179,7 @@ export function Cashier() {
       {approval ? (
         <SupervisorPin
           title={c.settleError?.message ?? ''}
+          submitLabel={t('settle.approve')}
           askReason={false}
           onCancel={() => setApproval(false)}
           onSubmit={(a) => {

@@ -150,6 +150,7 @@ export function Today() {
       {refunding && current ? (
         <SupervisorPin
           title={t('refund.title')}
+          submitLabel={t('refund.submit')}
           askReason
           onCancel={() => {
             setRefunding(false);

@@ -1,0 +1,78 @@
+// An offline settlement above the offline limit asks for a supervisor at the window: the
+// cashier's own PIN is refused, a supervisor's id + PIN lets it through (still provisional).
+// Browser mode runs with a 20-yuan per-settlement offline limit so a small bill crosses it.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+
+let mode: BrowserMode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mode = await startBrowserMode({ env: { CASHIER_OFFLINE_LIMIT_PER_SETTLEMENT: '2000' } });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+});
+
+const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
+  page
+    .waitForFunction(([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, pattern.source], { timeout })
+    .catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\npage errors: ${(await page.locator('.error-line').allTextContents()).join(' | ')}\nserver:\n${mode.output().slice(-2000)}`);
+    });
+
+describe('offline limit', () => {
+  it('needs a supervisor for an offline settlement above the limit', async () => {
+    await page.goto(mode.url);
+    await page.getByTestId('login-id').fill('1001');
+    await page.getByTestId('login-pin').fill('1234');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('shift-count-10000').fill('1');
+    await page.keyboard.press('Enter');
+    await until('status-center', /在线/);
+    await page.keyboard.press('F2');
+    await page.keyboard.press('1');
+    await until('patient-source', /中心实时/);
+    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('offline-banner').waitFor();
+    await page.keyboard.press('F2');
+    await page.keyboard.press('1');
+    await until('patient-source', /离线缓存/);
+    await page.keyboard.press('F4');
+    await page.keyboard.type('amxljn');
+    await page.getByTestId('catalog-hits').locator('div.active').waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('25');
+    await page.keyboard.press('Enter');
+    await until('split-total', /25\.00/);
+    // Said before F9: the preview knows the bill is over the offline limit.
+    await page.getByTestId('needs-supervisor').waitFor();
+
+    await page.keyboard.press('F9');
+    await page.getByTestId('supervisor-pin').waitFor();
+    expect(await page.getByTestId('supervisor-pin').textContent()).toMatch(/主管授权/);
+    expect(await page.getByTestId('sup-submit').textContent()).toBe('授权并结算');
+    await screenshot(page, 'offline-limit-01-asks-supervisor');
+    // The cashier cannot authorise it.
+    await page.getByTestId('sup-id').fill('1001');
+    await page.getByTestId('sup-pin').fill('1234');
+    await page.keyboard.press('Enter');
+    await until('settle-error', /主管/);
+    expect(await page.getByTestId('settled-panel').count()).toBe(0);
+
+    await page.keyboard.press('F9');
+    await page.getByTestId('sup-id').fill('2001');
+    await page.getByTestId('sup-pin').fill('2468');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('settled-panel').waitFor();
+    expect(await page.getByTestId('settled-state').textContent()).toBe('暂存');
+    await screenshot(page, 'offline-limit-02-settled');
+  });
+});
