@@ -58,6 +58,28 @@ export class AuditLog {
     return row.id;
   }
 
+  /**
+   * The chain's head: printed on paper or kept off the PC, it is an anchor that a later
+   * rewrite of the whole tail cannot match (the chain alone has no secret).
+   */
+  head(): { entries: number; lastId: number; hash: string } {
+    const last = this.db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    const n = (this.db.prepare('SELECT count(*) n FROM audit_log').get() as { n: number }).n;
+    return { entries: n, lastId: last?.id ?? 0, hash: last?.hash ?? GENESIS };
+  }
+
+  /** Check the chain, then that entry `anchor.id` still has the hash recorded earlier. */
+  verifyAnchored(anchor: { id: number; hash: string }): ReturnType<AuditLog['verify']> {
+    const r = this.verify();
+    if (!r.ok) return r;
+    const row = this.db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(anchor.id) as { hash: string } | undefined;
+    if (!row) return { ok: false, entries: r.entries, firstBrokenId: anchor.id, reason: `anchored entry ${anchor.id} is missing` };
+    if (row.hash !== anchor.hash.toLowerCase()) {
+      return { ok: false, entries: r.entries, firstBrokenId: anchor.id, reason: `entry ${anchor.id} no longer matches the recorded anchor (the log was rewritten)` };
+    }
+    return r;
+  }
+
   /** Walk the chain; the first entry whose hash or link is wrong is named. */
   verify(): { ok: true; entries: number } | { ok: false; entries: number; firstBrokenId: number; reason: string } {
     let prev = GENESIS;

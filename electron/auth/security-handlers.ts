@@ -41,7 +41,8 @@ export const securityHandlers: HandlersFor<typeof securityCalls> = {
     app.auth.setPin(id, pin, session.operator?.id ?? null);
     return operatorRecord(app, id);
   },
-  'security.auditVerify': (_in, { app }) => app.audit.verify(),
+  'security.auditVerify': ({ anchor }, { app }) => (anchor ? app.audit.verifyAnchored(anchor) : app.audit.verify()),
+  'security.auditHead': (_in, { app }) => app.audit.head(),
   'security.dbCheck': (_in, { app }) => checkDatabase(app.db),
   'security.backupNow': (_in, { app }) => {
     const dir = backupDirOf(app.dataDir, app.settings);

@@ -24,6 +24,13 @@ export type AuditVerifyReport =
   | { ok: true; entries: number }
   | { ok: false; entries: number; firstBrokenId: number; reason: string };
 
+/** The audit chain's latest entry: recorded off the PC, it anchors later checks. */
+export interface AuditHead {
+  entries: number;
+  lastId: number;
+  hash: string;
+}
+
 export interface BackupInfo {
   file: string;
   at: string;
@@ -53,7 +60,13 @@ export const securityCalls = {
   'security.setOperatorActive': call({ input: z.object({ id: operatorId, active: z.boolean() }).strict(), role: 'admin', summary: '停用 / 启用操作员' }).returns<OperatorRecord>(),
   'security.unlockOperator': call({ input: z.object({ id: operatorId }).strict(), role: 'supervisor', summary: '解除输错密码的锁定' }).returns<OperatorRecord>(),
   'security.setOperatorPin': call({ input: z.object({ id: operatorId, pin }).strict(), role: 'admin', summary: '重设操作员密码' }).returns<OperatorRecord>(),
-  'security.auditVerify': call({ input: empty, role: 'admin', summary: '校验审计日志的哈希链', audit: true }).returns<AuditVerifyReport>(),
+  'security.auditVerify': call({
+    input: z.object({ anchor: z.object({ id: z.number().int().positive(), hash: z.string().regex(/^[0-9a-fA-F]{64}$/) }).strict().optional() }).strict(),
+    role: 'admin',
+    summary: '校验审计日志的哈希链（可带此前记下的锚点）',
+    audit: true,
+  }).returns<AuditVerifyReport>(),
+  'security.auditHead': call({ input: empty, role: 'supervisor', summary: '审计日志链头（打印在交班报告上作锚点）' }).returns<AuditHead>(),
   'security.dbCheck': call({ input: empty, role: 'admin', summary: '数据库完整性检查' }).returns<DbCheckReport>(),
   'security.backupNow': call({ input: empty, role: 'supervisor', summary: '立即备份数据库', audit: true }).returns<BackupInfo>(),
   'security.backups': call({ input: empty, role: 'supervisor', summary: '备份列表' }).returns<BackupInfo[]>(),

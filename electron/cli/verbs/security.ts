@@ -54,13 +54,31 @@ function describe(o: { id: string; name: string; role: string; active: boolean; 
 export const securityVerbs: Verb[] = [
   {
     name: 'audit verify',
-    usage: 'audit verify',
-    summary: '校验审计日志的哈希链，指出第一条被改动的记录（退出码 1 = 已被改动）',
+    usage: 'audit verify [--anchor ID:HASH]',
+    summary: '校验审计日志的哈希链，指出第一条被改动的记录（退出码 1 = 已被改动）；--anchor 再核对此前记下的链头',
     async run(cli) {
       const app = await cli.app();
-      const r = app.audit.verify();
+      const anchorOpt = cli.options.anchor;
+      let anchor: { id: number; hash: string } | null = null;
+      if (anchorOpt !== undefined) {
+        const m = typeof anchorOpt === 'string' ? /^(\d+):([0-9a-fA-F]{64})$/.exec(anchorOpt) : null;
+        if (!m) throw new UsageError('--anchor 的格式为 编号:哈希（audit head 打印的值）');
+        anchor = { id: Number(m[1]), hash: m[2]! };
+      }
+      const r = anchor ? app.audit.verifyAnchored(anchor) : app.audit.verify();
       cli.print(r, r.ok ? `审计日志完整：共 ${r.entries} 条，哈希链无误。` : `审计日志被改动：第 ${r.firstBrokenId} 条起不可信（${r.reason}）。`);
       return r.ok ? 0 : 1;
+    },
+  },
+  {
+    name: 'audit head',
+    usage: 'audit head',
+    summary: '打印审计日志链头（编号:哈希），抄在交班报告或纸上，日后用 audit verify --anchor 核对',
+    async run(cli) {
+      const app = await cli.app();
+      const h = app.audit.head();
+      cli.print(h, `${h.lastId}:${h.hash}（共 ${h.entries} 条）`);
+      return 0;
     },
   },
   {

@@ -72,6 +72,33 @@ describe('audit log tamper detection', () => {
     expect(t.app.audit.verify()).toMatchObject({ ok: false, firstBrokenId: target + 1, reason: 'link to previous entry broken' });
   });
 
+  it('a rewrite of the whole tail passes the chain but not an anchor recorded before it', async () => {
+    const t = await appWithEntries(6);
+    const admin = await t.login('9001');
+    const head = await t.call(admin, 'security.auditHead', {});
+    if (!head.ok) throw new Error(head.error.message);
+    const anchor = { id: head.value.lastId, hash: head.value.hash };
+    for (let i = 0; i < 3; i++) t.app.audit.append({ action: 'test.after-anchor', subject: `A${i}` });
+    expect(await t.call(admin, 'security.auditVerify', { anchor })).toMatchObject({ ok: true, value: { ok: true } });
+
+    // Someone with the key edits R4 and re-computes every hash from there to the end.
+    const from = idOf(t, 'R4');
+    t.app.db.exec('DROP TRIGGER audit_log_no_update');
+    let prev = (t.app.db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(from - 1) as { hash: string }).hash;
+    const rows = t.app.db.prepare('SELECT * FROM audit_log WHERE id >= ? ORDER BY id').all(from) as Array<Record<string, string | number | null>>;
+    for (const r of rows) {
+      const detail = r.id === from ? JSON.stringify({ amount: 1 }) : (r.detail as string);
+      const hash = createHash('sha256').update(JSON.stringify([prev, r.id, r.at, r.operator_id, r.action, r.subject, detail])).digest('hex');
+      t.app.db.prepare('UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE id = ?').run(detail, prev, hash, r.id);
+      prev = hash;
+    }
+    expect(t.app.audit.verify().ok).toBe(true); // the chain alone cannot tell
+    expect(await t.call(admin, 'security.auditVerify', { anchor })).toMatchObject({
+      ok: true,
+      value: { ok: false, firstBrokenId: anchor.id, reason: expect.stringContaining('rewritten') },
+    });
+  });
+
   it('the CLI exits 0 on a whole chain, and 1 naming the entry on a broken one', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,5 +114,6 @@ describe('audit log tamper detection', () => {
     expect(r.stdout).toContain(`第 ${target} 条`);
     const j = runCli(['--data-dir', dir, '--json', 'audit', 'verify']);
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, firstBrokenId: target });
+    expect(runCli(['--data-dir', dir, 'audit', 'verify', '--anchor', 'nonsense']).code).toBe(2);
   }, 120_000);
 });

@@ -17,7 +17,7 @@ interface Def {
   items?: z.ZodType[];
 }
 
-const STRINGS = ['1001', 'x', '2026-03-15', '110101199003071234', '01', 'H99010000001', '100.00', 'abc', 'ABCDEFGHIJKL', 'a'.repeat(30)];
+const STRINGS = ['1001', 'x', '2026-03-15', '110101199003071234', '01', 'H99010000001', '100.00', 'abc', 'ABCDEFGHIJKL', 'a'.repeat(30), 'ab'.repeat(32)];
 const NUMBERS = [1, 0, 100, 2026, 0.5];
 
 function def(s: z.ZodType): Def {
