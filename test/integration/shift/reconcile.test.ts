@@ -273,6 +273,11 @@ describe('receivables from 3301 notices', () => {
     expect(status(paid.id)).toBeUndefined(); // fully paid: nothing outstanding
     expect(status(part.id)).toBe('partly_paid');
     expect(status(rej.id)).toBe('rejected');
+    expect(sum.totals.count).toBe(owed.length);
+    expect(Object.values(sum.byStatus).reduce((a, x) => a + x.count, 0)).toBe(owed.length);
+    expect(Object.values(sum.byStatus).reduce((a, x) => a + x.outstanding, 0)).toBe(sum.totals.outstanding);
+    // Oldest first, and every row listed is open or rejected.
+    expect(sum.rows.length).toBe(owed.length - 2); // the fully paid and the deducted-and-settled carry nothing
     expect(sum.byStatus.paid?.count).toBe(1);
     expect(sum.byStatus.deducted?.count).toBe(1);
     expect(sum.byStatus.rejected?.count).toBe(1);
