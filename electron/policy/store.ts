@@ -200,6 +200,11 @@ export class PolicyStore {
       const firstId = this.nextId();
       this.bulkInsert(d.catalogUpserts, d.toSeq, initials);
       this.indexNames(firstId);
+      const from = d.effectiveFrom ?? cur.effective_from;
+      const to = d.effectiveTo === undefined ? cur.effective_to : d.effectiveTo;
+      if (to !== null && to < from) {
+        throw new AppError('POLICY_INVALID', `政策变更包无效：有效期 ${from} 至 ${to} 不成立。未应用任何更改。`, { path: d.effectiveFrom ? 'effectiveFrom' : 'effectiveTo' });
+      }
       this.db.prepare(
         `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'delta', ?)`,
@@ -208,8 +213,8 @@ export class PolicyStore {
         base,
         d.version,
         cur.region,
-        d.effectiveFrom ?? cur.effective_from,
-        d.effectiveTo === undefined ? cur.effective_to : d.effectiveTo,
+        from,
+        to,
         d.schemes ? JSON.stringify(d.schemes) : cur.schemes,
         entries,
         this.clock.now().toISOString(),

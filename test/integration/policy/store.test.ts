@@ -112,6 +112,8 @@ describe('policy store', () => {
       details: expect.objectContaining({ path: 'catalogDeletes[0]' }),
     });
     expect(errorOf(() => p.applyDelta({ ...base, fromSeq: 1, toSeq: 2, catalogUpserts: [{ code: 'X', name: '' }] })).code).toBe('POLICY_INVALID');
+    // A period that no longer holds once combined with the table's own end date.
+    expect(errorOf(() => p.applyDelta({ ...base, fromSeq: 1, toSeq: 2, effectiveFrom: '2027-02-01' }))).toEqual({ code: 'POLICY_INVALID', details: { path: 'effectiveFrom' } });
     expect(p.currentSeq()).toBe(1);
     expect(p.search('XNEW')).toEqual([]);
     expect(t.app.db.prepare('SELECT count(*) n FROM catalog_entries WHERE to_seq IS NOT NULL').get()).toEqual({ n: 0 });
