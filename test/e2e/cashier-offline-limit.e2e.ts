@@ -36,11 +36,11 @@ describe('offline limit', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('shift-count-10000').fill('1');
     await page.keyboard.press('Enter');
-    await until('status-center', /在线/);
+    await until('status-center', /在线/, 60_000);
     await page.keyboard.press('F2');
     await page.keyboard.press('1');
     await until('patient-source', /中心实时/);
-    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('sandbox-offline').click();
     await page.getByTestId('offline-banner').waitFor();
     await page.keyboard.press('F2');
     await page.keyboard.press('1');

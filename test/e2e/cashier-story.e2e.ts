@@ -73,7 +73,7 @@ describe('the cashier story', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('card-panel').waitFor();
     // The embedded sandbox center comes up and the demo policy is synced.
-    await page.waitForFunction(() => /在线/.test(document.querySelector('[data-testid="status-center"]')?.textContent ?? ''));
+    await page.waitForFunction(() => /在线/.test(document.querySelector('[data-testid="status-center"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     await page.waitForFunction(() => /第 \d+ 版/.test(document.querySelector('[data-testid="status-policy"]')?.textContent ?? ''));
     expect(await text('status-center')).toContain('沙箱');
     await screenshot(page, 'story-02-main');
@@ -125,7 +125,7 @@ describe('the cashier story', () => {
   it('takes the center offline, settles provisionally from the cache, brings it back: confirmed and adjusted', async () => {
     // 黄强 has visits elsewhere the clinic does not know of: the center will adjust his offline settlement.
     await insertDemoCard(7, /黄强/);
-    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('sandbox-offline').click();
     await page.getByTestId('offline-banner').waitFor();
     await page.waitForFunction(() => /离线/.test(document.querySelector('[data-testid="status-center"]')?.textContent ?? ''));
     await insertDemoCard(7, /黄强/);
@@ -155,7 +155,7 @@ describe('the cashier story', () => {
 
     // Back online: the outbox uploads; the center's answer differs → adjusted.
     await page.keyboard.press('Escape');
-    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('sandbox-online').click();
     await page.waitForFunction(() => !document.querySelector('[data-testid="offline-banner"]'), undefined, { timeout: 60_000 });
     await page.keyboard.press('F6');
     await page.getByTestId('today-list').waitFor();

@@ -48,12 +48,12 @@ describe('shift close and supervisor work', () => {
     await page.getByTestId('shift-count-10000').fill('2');
     await page.keyboard.press('Enter');
     await page.getByTestId('card-panel').waitFor();
-    await until('status-center', /在线/);
+    await until('status-center', /在线/, 60_000);
     // 黄强 once online (so he is cached), then offline.
     await page.keyboard.press('F2');
     await page.keyboard.press('8');
     await until('patient-name', /黄强/);
-    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('sandbox-offline').click();
     await page.getByTestId('offline-banner').waitFor();
     await page.keyboard.press('F2');
     await page.keyboard.press('8');
@@ -68,7 +68,7 @@ describe('shift close and supervisor work', () => {
     await page.keyboard.press('F9');
     await page.getByTestId('settled-panel').waitFor();
     await page.keyboard.press('Escape');
-    await page.getByTestId('sandbox-switch').click();
+    await page.getByTestId('sandbox-online').click();
     await page.keyboard.press('F6');
     await until('today-list', /中心调整/, 60_000);
   });

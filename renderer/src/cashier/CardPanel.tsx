@@ -7,7 +7,6 @@ import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
 import { ErrorLine, MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
-import { useApp } from '../state/store';
 import type { CertType, ManualReason } from '../state/cashier';
 import { identify } from './actions';
 
@@ -132,27 +131,28 @@ export function ManualEntry(props: { onClose: () => void }) {
   );
 }
 
-/** Demo switch: take the sandbox center offline and back. */
+/**
+ * Demo switch: take the sandbox center offline and back. Two buttons rather than a toggle: the
+ * status bar shows the center's state, and a window reloaded mid-demo cannot get them backwards.
+ */
 export function SandboxSwitch() {
   const t = useT();
-  const online = useApp((s) => s.status?.center.mode === 'online');
   const [error, setError] = useState<ApiError | null>(null);
-  const [offline, setOffline] = useState<boolean | null>(null);
   if (!hasCall('center.sandboxOffline')) return <MissingCall call="center.sandboxOffline" messageKey="demo.missing" />;
-  // The status bar's mode is the truth; our last switch only breaks the tie while it catches up.
-  const isOffline = offline ?? !online;
-  const toggle = async () => {
-    const r = await api.call('center.sandboxOffline', { offline: !isOffline });
-    if (r.ok) {
-      setOffline(r.value.offline);
-      setError(null);
-    } else setError(r.error);
+  const set = async (offline: boolean) => {
+    const r = await api.call('center.sandboxOffline', { offline });
+    setError(r.ok ? null : r.error);
   };
   return (
     <div className="stack">
-      <button type="button" className="secondary" data-testid="sandbox-switch" onClick={() => void toggle()}>
-        {isOffline ? t('demo.centerOnline') : t('demo.centerOffline')}
-      </button>
+      <div className="row">
+        <button type="button" className="secondary" data-testid="sandbox-offline" onClick={() => void set(true)}>
+          {t('demo.centerOffline')}
+        </button>
+        <button type="button" className="secondary" data-testid="sandbox-online" onClick={() => void set(false)}>
+          {t('demo.centerOnline')}
+        </button>
+      </div>
       <ErrorLine error={error} testId="sandbox-error" />
     </div>
   );
