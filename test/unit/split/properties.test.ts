@@ -1,7 +1,7 @@
 // The model's invariants on random policies, patients and bills (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeSplit } from '../../../electron/policy/split';
+import { computeSplit, PATIENT_RULES } from '../../../electron/policy/split';
 import type { Accumulators, BillItem, CatalogEntry, Patient, PolicyTable, Scheme, SplitResult, Visit } from '../../../electron/policy/split/types';
 
 /** A decimal string with up to `places` places, from an integer of that many tenths. */
@@ -145,6 +145,11 @@ describe('split invariants', () => {
         const after = accOf(r.accumulatorsAfter, 'acc');
         expect(after).toEqual({ eligible: before.eligible + r.eligible, fundPaid: before.fundPaid + r.fundPay });
         expect(r.accumulatorsAfter.criticalPaid).toBe((p.accumulators!.criticalPaid ?? 0) + r.criticalIllnessPay);
+        // The explanation traces every fen of the patient's part.
+        const traced = r.explanation.filter((l) => PATIENT_RULES.has(l.rule)).reduce((sum, l) => sum + (l.amount ?? 0), 0);
+        const critical = r.explanation.find((l) => l.rule === 'critical')?.amount ?? 0;
+        expect(traced - critical).toBe(r.personalTotal);
+        expect(r.explanation.find((l) => l.rule === 'cash')?.amount).toBe(r.cashPay);
       }),
       { numRuns: 400 },
     );
