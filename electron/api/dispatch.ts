@@ -1,4 +1,4 @@
-// The one dispatch behind every transport: validate → authorize → run → audit.
+// The one dispatch behind every transport: authorize → validate → run → audit.
 // It never throws: every outcome is an ApiResult.
 import type { z } from 'zod';
 import type { App } from '../app/create-app';
@@ -32,16 +32,17 @@ export async function dispatch(app: App, session: Session, name: string, rawInpu
   const callName = name as CallName;
   const def: CallDef = contract[callName];
 
+  // Authorize before validating: a caller without the role learns nothing about the input's shape.
+  const gate = app.auth.checkSession(session, def.role);
+  if (gate) return { ok: false, error: gate };
+  session.lastActivityAt = Date.now();
+
   const parsed = def.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     return fail('INVALID_INPUT', `输入不正确：${formatZodIssues(parsed.error)}`, {
       issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
     });
   }
-
-  const gate = app.auth.checkSession(session, def.role);
-  if (gate) return { ok: false, error: gate };
-  session.lastActivityAt = Date.now();
 
   try {
     const handler = handlers[callName] as Handler<CallName>;
