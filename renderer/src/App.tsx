@@ -58,6 +58,10 @@ function useConnection() {
         if (who.ok && !who.value) st().setOperator(null);
       })();
     });
+    // Idle lock or a disabled operator: whatever screen asked, the window goes back to login.
+    const offLost = api.onSessionLost(() => {
+      if (st().operator) st().setOperator(null);
+    });
     const timer = setInterval(() => {
       st().tick(Date.now());
       void refreshPolicy();
@@ -70,6 +74,7 @@ function useConnection() {
       offEvents();
       offConn();
       offLogin();
+      offLost();
       clearInterval(timer);
     };
   }, []);

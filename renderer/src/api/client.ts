@@ -189,15 +189,31 @@ export interface Api {
   call<N extends CallName>(name: N, input: CallInput<N>): Promise<ApiResult<CallOutput<N>>>;
   onEvent(cb: EventHandler): () => void;
   onConnection(cb: (state: ConnectionState) => void): () => void;
+  /**
+   * Called when the main process says this window's login is gone (idle lock, operator
+   * disabled): the window must return to the login screen, whatever screen made the call.
+   */
+  onSessionLost(cb: (code: string, message: string) => void): () => void;
 }
 
+/** Error codes meaning "log in again". */
+const SESSION_LOST = new Set(['SESSION_LOCKED', 'AUTH_REQUIRED']);
+
 export function createApi(transport: Transport): Api {
+  const lost = new Set<(code: string, message: string) => void>();
   return {
     transport,
-    call: <N extends CallName>(name: N, input: CallInput<N>) =>
-      transport.call(name, input) as Promise<ApiResult<CallOutput<N>>>,
+    async call<N extends CallName>(name: N, input: CallInput<N>) {
+      const r = (await transport.call(name, input)) as ApiResult<CallOutput<N>>;
+      if (!r.ok && SESSION_LOST.has(r.error.code)) for (const cb of lost) cb(r.error.code, r.error.message);
+      return r;
+    },
     onEvent: (cb) => transport.onEvent(cb),
     onConnection: (cb) => transport.onConnection(cb),
+    onSessionLost(cb) {
+      lost.add(cb);
+      return () => lost.delete(cb);
+    },
   };
 }
 
@@ -227,4 +243,5 @@ export const api: Api = {
   call: (name, input) => instance().call(name, input),
   onEvent: (cb) => instance().onEvent(cb),
   onConnection: (cb) => instance().onConnection(cb),
+  onSessionLost: (cb) => instance().onSessionLost(cb),
 };

@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createBridgeTransport, createSocketTransport, type SocketLike, type Transport } from '../../../renderer/src/api/client';
+import { createApi, createBridgeTransport, createSocketTransport, type SocketLike, type Transport } from '../../../renderer/src/api/client';
 import { apiSocketUrl, takeToken, tokenFromHash } from '../../../renderer/src/api/token';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -126,5 +126,22 @@ describe('token', () => {
     expect(tokenFromHash('#x=1&token=')).toBeNull();
     expect(apiSocketUrl('http:', '127.0.0.1:5000', 'a+b')).toBe('ws://127.0.0.1:5000/api?token=a%2Bb');
     expect(apiSocketUrl('https:', 'h', 't')).toBe('wss://h/api?token=t');
+  });
+});
+
+describe('session loss', () => {
+  it('tells the window when a call answers SESSION_LOCKED, and not for other refusals', async () => {
+    const answers: Record<string, unknown> = {
+      'shift.current': { ok: false, error: { code: 'SESSION_LOCKED', message: '长时间未操作，已锁定。' } },
+      'policy.search': { ok: false, error: { code: 'INVALID_INPUT', message: '输入不正确' } },
+    };
+    const s = await server((ws, m) => ws.send(JSON.stringify({ id: m.id, result: answers[m.call] })));
+    const api = createApi(transportTo(s.url));
+    const lost: string[] = [];
+    api.onSessionLost((code) => lost.push(code));
+    await api.call('policy.search', { query: 'amx' });
+    expect(lost).toEqual([]);
+    await api.call('shift.current', {});
+    expect(lost).toEqual(['SESSION_LOCKED']);
   });
 });
