@@ -8,6 +8,7 @@ import type { DeviceState } from '../api/contract/system';
 import { AppError } from '../api/result';
 import { PROFILES, type PrinterProfile } from '../../native/escpos/profiles';
 import { buildReceipt, renderReceiptText, type ReceiptData } from '../../native/escpos/receipt';
+import { buildTextDocument } from '../../native/escpos/document';
 import { parsePrinterSpec, printerSpecText, type PrinterSpec } from '../../native/printers/printer-spec';
 import { probePrinter, sendToPrinter, statusError, type PrintOutcome } from '../../native/printers/transport';
 import type { ParseError } from '../../native/protocols/result';
@@ -200,6 +201,26 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
      */
     printReceipt(settlementId: string, data: ReceiptData, o: { copy: boolean }): { jobId: number } {
       return { jobId: enqueue(settlementId, data, o.copy) };
+    },
+
+    /**
+     * Print plain lines (the shift report) as a durable job; `name` identifies the document
+     * (e.g. "shift-report:<id>"). The preview printer keeps it as done, as with receipts.
+     */
+    printLines(lines: string[], o: { title: string; name?: string }): { jobId: number } {
+      const preview = printerSpec?.kind === 'preview';
+      const jobId = store.enqueueDocument({
+        name: o.name ?? `document:${o.title}`,
+        title: o.title,
+        lines,
+        bytes: buildTextDocument(o.title, lines, profile),
+        printer: printerState.name,
+        profile: profile.id,
+        state: preview ? 'done' : 'queued',
+      });
+      core.events.emit('print.changed', { jobId, state: preview ? 'done' : 'queued' });
+      if (started && !preview) void worker.runDue();
+      return { jobId };
     },
 
     /** Reprint a settlement's receipt as a copy; audited (who, when, which receipt). */

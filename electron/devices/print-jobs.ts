@@ -100,15 +100,30 @@ export class PrintJobStore {
   }
 
   latestFor(settlementId: string): PrintJob | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? ORDER BY id DESC LIMIT 1`).get(settlementId) as
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? AND kind = 'receipt' ORDER BY id DESC LIMIT 1`).get(settlementId) as
       | PrintJobRow
       | undefined;
     return r ? toJob(r) : null;
   }
 
+  /**
+   * A text document (the shift report): printed by the same worker with the same retries, but
+   * never taken for a settlement's receipt.
+   */
+  enqueueDocument(d: { name: string; title: string; lines: string[]; bytes: Uint8Array; printer: string; profile: '58mm' | '80mm'; state: PrintJobState }): number {
+    const now = this.clock.now().toISOString();
+    const r = this.db
+      .prepare(
+        `INSERT INTO print_jobs (kind, settlement_id, copy, state, attempts, next_attempt_at, printer, profile, receipt_json, bytes, created_at, printed_at)
+         VALUES ('document', ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(d.name, d.state, d.state === 'done' ? null : now, d.printer, d.profile, JSON.stringify({ title: d.title, lines: d.lines }), Buffer.from(d.bytes), now, d.state === 'done' ? now : null);
+    return Number(r.lastInsertRowid);
+  }
+
   /** The first (original) job of a settlement: the data a reprint copies. */
   originalFor(settlementId: string): PrintJob | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? ORDER BY id ASC LIMIT 1`).get(settlementId) as
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? AND kind = 'receipt' ORDER BY id ASC LIMIT 1`).get(settlementId) as
       | PrintJobRow
       | undefined;
     return r ? toJob(r) : null;

@@ -12,12 +12,6 @@ function operator(session: Session): { id: string; role: 'cashier' | 'supervisor
 }
 
 /** The devices part's generic text printing, when it offers one (see docs/SHIFT.md). */
-type LinePrinter = { printLines(lines: string[], opts: { title: string }): { jobId: number } | Promise<{ jobId: number }> };
-function linePrinterOf(devices: unknown): LinePrinter | null {
-  const d = devices as Partial<LinePrinter> | null;
-  return d && typeof d.printLines === 'function' ? (d as LinePrinter) : null;
-}
-
 export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
   'shift.current': (_i, { app, session }) => app.shift.shifts.current(operator(session).id),
   'shift.open': (i, { app, session }) => app.shift.shifts.open(operator(session).id, i.counts),
@@ -45,9 +39,8 @@ export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
       report = blindForCashier(report);
     }
     const lines = app.shift.reportLines(report, app.settings.printerProfile === '80mm' ? 48 : 32);
-    const printer = linePrinterOf(app.devices);
-    if (!printer) return { lines, printed: false, jobId: null };
-    const { jobId } = await printer.printLines(lines, { title: `班次报表 ${report.shift.id}` });
+    // A durable print job like a receipt: a printer that is off or out of paper prints it later.
+    const { jobId } = app.devices.printLines(lines, { title: `班次报表 ${report.shift.id}`, name: `shift-report:${report.shift.id}` });
     return { lines, printed: true, jobId };
   },
   'reconcile.run': (i, { app, session }) => app.shift.reconciler.run(i.from, i.to, operator(session).id),

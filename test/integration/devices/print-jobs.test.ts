@@ -42,6 +42,19 @@ describe('print jobs', () => {
     expect(printerState(t)).toMatchObject({ state: 'ready' });
   });
 
+  it('prints a text document (the shift report) as a durable job that is never taken for a receipt', async () => {
+    const { srv, t } = await printerAndApp();
+    const { jobId } = t.app.devices.printLines(['收费笔数          12', '应有现金      1,623.45'], { title: '班次报表 S1', name: 'shift-report:S1' });
+    expect(t.app.devices.jobs.get(jobId)).toMatchObject({ state: 'queued' });
+    expect(await t.app.devices.worker.runDue()).toBe(1);
+    await srv.waitForReceipts(1);
+    const printed = srv.receipts[0]!.lines.join('\n');
+    expect(printed).toContain('班次报表 S1');
+    expect(printed).toContain('应有现金      1,623.45');
+    // Not a receipt: no preview or reprint can pick it up by its name.
+    expect(() => t.app.devices.reprint('shift-report:S1', null)).toThrow(/没有小票/);
+  });
+
   it('out of paper: the job waits, the status bar says paper-out, and it prints after paper is loaded', async () => {
     const { srv, t, clock } = await printerAndApp();
     srv.configure((p) => p.setPaperOut(true));
