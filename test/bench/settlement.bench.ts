@@ -79,7 +79,7 @@ const settleBench: Bench = {
       const queued = app.settlement.outboxStatus();
       await center.setOffline(false);
       await app.center.probeNow();
-      app.settlement.configureOutbox({ concurrency: 8, backoff: { baseMs: 1000, capMs: 60_000 }, requestTimeoutMs: 5000, pollMs: 20 });
+      app.settlement.configureOutbox({ concurrency: Number(process.env.SETTLE_BENCH_CONCURRENCY ?? 8), backoff: { baseMs: 1000, capMs: 60_000 }, requestTimeoutMs: 5000, pollMs: 20 });
       const t0 = performance.now();
       const d = await app.settlement.drain({ untilEmpty: true, timeoutMs: 600_000 });
       const secs = (performance.now() - t0) / 1000;
