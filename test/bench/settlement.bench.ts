@@ -1,5 +1,5 @@
 // Settlement benchmarks (issue 5): the durable settle commit (the real journal path, offline so
-// nothing but the local transaction is timed) with 100,000 prior settlements in the database,
+// only local work (split, checks, the one transaction) is timed) with 100,000 prior settlements in the database,
 // then draining the settlements so queued to the sandbox center on loopback. The prior rows are
 // seeded with direct SQL in one transaction. SETTLE_BENCH_PRIOR / SETTLE_BENCH_N scale it.
 import { mkdirSync, rmSync } from 'node:fs';
