@@ -1,5 +1,5 @@
 // Handlers of the settlement and outbox calls.
-import type { settlementCalls } from '../api/contract/settlement';
+import type { OutboxItemView, settlementCalls } from '../api/contract/settlement';
 import type { HandlersFor } from '../api/handler-types';
 import { AppError } from '../api/result';
 import type { Session } from '../api/session';
@@ -36,4 +36,53 @@ export const settlementHandlers: HandlersFor<typeof settlementCalls> = {
     return null;
   },
   'outbox.status': (_in, { app }) => app.settlement.outboxStatus(),
+  // The queue list (cashier and supervisor): read here, beside the outbox part, so the upload
+  // worker's own code stays untouched. Open rows only, through the partial index.
+  'outbox.items': ({ limit }, { app }) => {
+    const now = app.clock.now().getTime();
+    const deadlineHours = app.settings.uploadDeadlineHours;
+    const nearMs = (deadlineHours * 3600_000) / 4;
+    const rows = app.db
+      .prepare(
+        `SELECT o.id, o.settlement_id, o.kind, o.infno, o.state, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.deadline_at,
+                s.psn_name, s.total
+         FROM outbox o INDEXED BY outbox_open JOIN settlements s ON s.id = o.settlement_id
+         WHERE o.state IN ('queued','sent','unknown') ORDER BY o.id LIMIT ?`,
+      )
+      .all(limit) as {
+      id: number;
+      settlement_id: string;
+      kind: OutboxItemView['kind'];
+      infno: string;
+      state: OutboxItemView['state'];
+      attempts: number;
+      next_attempt_at: string;
+      last_error: string | null;
+      created_at: string;
+      deadline_at: string;
+      psn_name: string;
+      total: number;
+    }[];
+    const total = (app.db.prepare("SELECT count(*) AS n FROM outbox INDEXED BY outbox_open WHERE state IN ('queued','sent','unknown')").get() as { n: number }).n;
+    const items: OutboxItemView[] = rows.map((r) => {
+      const left = new Date(r.deadline_at).getTime() - now;
+      return {
+        outboxId: r.id,
+        settlementId: r.settlement_id,
+        kind: r.kind,
+        infno: r.infno,
+        state: r.state,
+        attempts: r.attempts,
+        nextAttemptAt: r.next_attempt_at,
+        lastError: r.last_error,
+        createdAt: r.created_at,
+        deadlineAt: r.deadline_at,
+        near: left <= nearMs,
+        past: left <= 0,
+        psnName: r.psn_name,
+        total: r.total,
+      };
+    });
+    return { items, total, deadlineHours };
+  },
 };

@@ -204,6 +204,35 @@ export interface OutboxStatus {
   deadlines: { outboxId: number; settlementId: string; deadlineAt: string; past: boolean; state: UploadState; attempts: number; lastError: string | null }[];
 }
 
+/** One open upload (queued, sent, unknown) as the queue list shows it. */
+export interface OutboxItemView {
+  outboxId: number;
+  settlementId: string;
+  kind: 'upload' | 'cancel' | 'reversal';
+  infno: string;
+  state: UploadState;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deadlineAt: string;
+  /** In the last quarter of its upload window (the same rule as OutboxStatus.deadlines). */
+  near: boolean;
+  past: boolean;
+  psnName: string;
+  /** The settlement's total, fen. */
+  total: number;
+}
+
+export interface OutboxItemsView {
+  /** Oldest first (commit order), at most `limit`. */
+  items: OutboxItemView[];
+  /** All open items, even beyond `limit`. */
+  total: number;
+  /** The configured upload window (uploadDeadlineHours). */
+  deadlineHours: number;
+}
+
 export const settlementCalls = {
   'settlement.preview': call({
     input: settleInputSchema.omit({ manualEntryReason: true, billId: true, supervisorId: true, supervisorPin: true }),
@@ -252,4 +281,9 @@ export const settlementCalls = {
     audit: true,
   }).returns<null>(),
   'outbox.status': call({ input: z.object({}).strict(), role: 'cashier', summary: '上传队列：深度、各状态数量、最早待传、临近/超过时限' }).returns<OutboxStatus>(),
+  'outbox.items': call({
+    input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    role: 'cashier',
+    summary: '上传队列明细：每笔未完成上传的时限、状态、尝试次数和最后错误',
+  }).returns<OutboxItemsView>(),
 };
