@@ -1,8 +1,10 @@
-// Shift and supervisor work: close the shift (blind count), the X report, reconciliation with
-// the center, receivables, and the adjustment / rejection work lists. Keys 1–6 pick a tab,
-// Esc goes back. Calls a cashier may not make come back FORBIDDEN and say so.
+// Shift and supervisor work: close the shift (blind count), the X report, cash in/out, the
+// day's and each shift's reports with charts, reconciliation with the center and its
+// discrepancies, receivables, the adjustment / rejection work lists and sign-off. Keys 1–9 pick
+// a tab (when not typing), Esc goes back. Calls a cashier may not make come back FORBIDDEN and
+// say so. The tabs' bodies live in renderer/src/supervisor/.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ReceivablesSummary, ReconcileResult, ShiftReport, ShiftView, WorkItem } from '../../../electron/api/contract/shift';
+import type { ReceivablesSummary, ShiftReport, ShiftView } from '../../../electron/api/contract/shift';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { CashCount, countsOf, type Counts } from '../components/CashCount';
@@ -10,14 +12,19 @@ import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
-import { fieldLabel } from '../lib/money-fields';
-import { localDate } from '../lib/time';
 import { useApp } from '../state/store';
+import { CashInOut } from '../supervisor/CashInOut';
+import { DayReports } from '../supervisor/DayReports';
+import { Reconcile } from '../supervisor/Reconcile';
+import { ShiftReportView } from '../supervisor/ShiftReportView';
+import { WorkList } from '../supervisor/WorkList';
 
-type Tab = 'close' | 'xreport' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff';
+type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff';
 const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'close', key: 'sup.shiftClose' },
   { tab: 'xreport', key: 'sup.xreport' },
+  { tab: 'cashio', key: 'sup.cashio' },
+  { tab: 'reports', key: 'sup.reports' },
   { tab: 'reconcile', key: 'sup.reconciliation' },
   { tab: 'receivables', key: 'sup.receivables' },
   { tab: 'adjustment', key: 'sup.adjustments' },
@@ -95,39 +102,6 @@ function SignoffTab() {
   );
 }
 
-function ReportView(props: { report: ShiftReport }) {
-  const t = useT();
-  const f = props.report.figures;
-  return (
-    <div className="stack" data-testid="shift-report">
-      <dl className="kv">
-        <dt>{t('sup.report.count')}</dt>
-        <dd>{f.all.count}（{t('state.refunded')} {f.all.refundCount}）</dd>
-        <dt>{t('split.total')}</dt>
-        <dd className="big">{formatFen(f.all.total)}</dd>
-        <dt>{t('split.fund')}</dt>
-        <dd>{formatFen(f.all.fund)}</dd>
-        <dt>{t('split.critical')}</dt>
-        <dd>{formatFen(f.all.critical)}</dd>
-        <dt>{t('split.account')}</dt>
-        <dd>{formatFen(f.all.account)}</dd>
-        <dt>{t('split.cash')}</dt>
-        <dd className="big">{formatFen(f.all.cash)}</dd>
-        <dt>{t('sup.report.float')}</dt>
-        <dd>{formatFen(f.cash.openingFloat)}</dd>
-        <dt>{t('sup.report.expected')}</dt>
-        <dd>{f.cash.expected === null ? '—' : formatFen(f.cash.expected)}</dd>
-        {props.report.shift.variance !== null ? (
-          <>
-            <dt>{t('sup.report.variance')}</dt>
-            <dd className="big" data-testid="shift-variance">{formatFen(props.report.shift.variance)}</dd>
-          </>
-        ) : null}
-      </dl>
-    </div>
-  );
-}
-
 function CloseTab() {
   const t = useT();
   const [counts, setCounts] = useState<Counts>({});
@@ -145,7 +119,7 @@ function CloseTab() {
       useApp.getState().setShift(null);
     } else setError(r.error);
   };
-  if (report) return <ReportView report={report} />;
+  if (report) return <ShiftReportView report={report} />;
   return (
     <form className="stack" onSubmit={submit} data-testid="close-form">
       <p className="hint">{t('sup.close.hint')}</p>
@@ -162,68 +136,20 @@ function CloseTab() {
   );
 }
 
+/** The logged-in operator's own open shift, live. A supervisor without a shift uses tab 4. */
 function XReportTab() {
+  const t = useT();
   const [report, setReport] = useState<ShiftReport | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     void api.call('shift.xreport', {}).then((r) => (r.ok ? setReport(r.value) : setError(r.error)));
   }, []);
+  if (error?.code === 'SHIFT_NOT_OPEN') return <p className="hint" data-testid="xreport-no-shift">{t('sup.xreport.noShift')}</p>;
   return (
     <>
       <ErrorLine error={error} />
-      {report ? <ReportView report={report} /> : null}
+      {report ? <ShiftReportView report={report} /> : null}
     </>
-  );
-}
-
-function ReconcileTab() {
-  const t = useT();
-  const nowMs = useApp((s) => s.nowMs);
-  const [result, setResult] = useState<ReconcileResult | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
-    setBusy(true);
-    const day = localDate(nowMs);
-    const r = await api.call('reconcile.run', { from: day, to: day });
-    setBusy(false);
-    if (r.ok) {
-      setResult(r.value);
-      setError(null);
-    } else setError(r.error);
-  };
-  return (
-    <div className="stack">
-      <button type="button" className="primary" autoFocus disabled={busy} data-testid="reconcile-run" onClick={() => void run()}>
-        {t('sup.reconcile.run')}
-      </button>
-      <ErrorLine error={error} />
-      {result ? (
-        <div data-testid="reconcile-result">
-          <p className={result.result === 'match' ? 'source-live' : 'source-cache'}>
-            {result.result === 'match' ? t('sup.reconcile.match') : t('sup.reconcile.mismatch')}
-          </p>
-          <table className="grid">
-            <tbody>
-              {result.groups.map((g) => (
-                <tr key={g.insutype}>
-                  <td>{g.description}</td>
-                  <td className="num">{g.local.count}</td>
-                  <td className="num">{formatFen(g.local.total)}</td>
-                  <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
-                  <td>{g.match ? '✓' : '✗'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {result.discrepancies.map((d) => (
-            <p key={d.id} className="warn">
-              {d.settlementId ?? d.centerSetlId}：{d.advice}
-            </p>
-          ))}
-        </div>
-      ) : null}
-    </div>
   );
 }
 
@@ -264,76 +190,6 @@ function ReceivablesTab() {
   );
 }
 
-function WorkListTab(props: { list: 'adjustment' | 'rejection' }) {
-  const t = useT();
-  const [items, setItems] = useState<WorkItem[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [note, setNote] = useState('');
-  const load = async () => {
-    const r = await api.call('worklist.list', { list: props.list });
-    if (r.ok) {
-      setItems(r.value);
-      setError(null);
-    } else setError(r.error);
-  };
-  useEffect(() => {
-    void load();
-  }, [props.list]);
-  const act = async (w: WorkItem, action: 'accept' | 'correct_reupload' | 'refund' | 'write_off') => {
-    if (!note.trim()) return setError({ code: 'NOTE_REQUIRED', message: '请先填写处理说明。' });
-    const r = await api.call('worklist.act', { settlementId: w.settlementId, list: props.list, action, note: note.trim() });
-    if (r.ok) {
-      setNote('');
-      await load();
-    } else setError(r.error);
-  };
-  return (
-    <div className="stack" data-testid={`worklist-${props.list}`}>
-      <ErrorLine error={error} />
-      {items && items.length === 0 ? <p className="hint">{t('sup.empty')}</p> : null}
-      {items && items.length > 0 ? (
-        <>
-          <label className="stack">
-            {t('sup.work.note')}
-            <input autoFocus data-testid="work-note" value={note} onChange={(e) => setNote(e.target.value)} />
-          </label>
-          <table className="grid">
-            <tbody>
-              {items.map((w) => (
-                <tr key={w.settlementId}>
-                  <td>
-                    {w.psnName}
-                    <div className="hint">{w.settlementId}</div>
-                  </td>
-                  <td className="num">{formatFen(w.total)}</td>
-                  <td>
-                    {w.differences.map((d) => `${fieldLabel(d.field, t)}: ${formatFen(d.local)} → ${formatFen(d.center)}`).join('；')}
-                    {w.rejectReason ? `${w.rejectCode ?? ''} ${w.rejectReason}` : ''}
-                    {w.lastAction ? <div className="hint">{w.lastAction.action}：{w.lastAction.note}</div> : null}
-                  </td>
-                  <td className="row">
-                    <button type="button" className="secondary" onClick={() => void act(w, 'accept')}>
-                      {t('sup.work.accept')}
-                    </button>
-                    {props.list === 'rejection' ? (
-                      <button type="button" className="secondary" onClick={() => void act(w, 'correct_reupload')}>
-                        {t('sup.work.reupload')}
-                      </button>
-                    ) : null}
-                    <button type="button" className="secondary" onClick={() => void act(w, 'write_off')}>
-                      {t('sup.work.writeOff')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      ) : null}
-    </div>
-  );
-}
-
 export function Supervisor() {
   const t = useT();
   const go = useApp((s) => s.go);
@@ -346,8 +202,9 @@ export function Supervisor() {
     } else return false;
   });
   const onKey = (e: React.KeyboardEvent) => {
-    // Digits pick a tab only when not typing into a field.
-    if ((e.target as HTMLElement).tagName === 'INPUT') return;
+    // Digits pick a tab only when not typing into a field or choosing in a list.
+    const tag = (e.target as HTMLElement).tagName;
+    if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
     const i = Number(e.key) - 1;
     const picked = TABS[i];
     if (picked) {
@@ -367,13 +224,15 @@ export function Supervisor() {
           ))}
         </div>
       </section>
-      <section className="panel" style={{ maxWidth: 900 }}>
+      <section className="panel sup-body">
         {tab === 'close' ? <CloseTab /> : null}
         {tab === 'xreport' ? <XReportTab /> : null}
-        {tab === 'reconcile' ? <ReconcileTab /> : null}
+        {tab === 'cashio' ? <CashInOut /> : null}
+        {tab === 'reports' ? <DayReports /> : null}
+        {tab === 'reconcile' ? <Reconcile /> : null}
         {tab === 'receivables' ? <ReceivablesTab /> : null}
-        {tab === 'adjustment' ? <WorkListTab list="adjustment" /> : null}
-        {tab === 'rejection' ? <WorkListTab list="rejection" /> : null}
+        {tab === 'adjustment' ? <WorkList list="adjustment" /> : null}
+        {tab === 'rejection' ? <WorkList list="rejection" /> : null}
         {tab === 'signoff' ? <SignoffTab /> : null}
       </section>
       <ShortcutBar keys={['sup.keys', 'key.F12', 'key.Esc']} />

@@ -1,0 +1,85 @@
+// Reconciliation with the center for a day or a range (today by default, China time like the
+// journal), the totals per insurance type, then the discrepancy list with its actions.
+import { useState, type FormEvent } from 'react';
+import type { ReconcileResult } from '../../../electron/api/contract/shift';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { ErrorLine } from '../components/common';
+import { useT } from '../i18n/use-t';
+import { formatFen } from '../lib/money';
+import { useApp } from '../state/store';
+import { chinaDate } from './chart-data';
+import { DiscrepancyList } from './Discrepancies';
+
+export function Reconcile() {
+  const t = useT();
+  const nowMs = useApp((s) => s.nowMs);
+  const [from, setFrom] = useState(() => chinaDate(nowMs));
+  const [to, setTo] = useState(() => chinaDate(nowMs));
+  const [result, setResult] = useState<ReconcileResult | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [runs, setRuns] = useState(0);
+  const run = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const r = await api.call('reconcile.run', { from, to });
+    setBusy(false);
+    setRuns((n) => n + 1);
+    if (r.ok) {
+      setResult(r.value);
+      setError(null);
+    } else setError(r.error);
+  };
+  return (
+    <div className="stack">
+      <form className="row" onSubmit={run}>
+        <label className="row">
+          {t('sup.reconcile.from')}
+          <input type="date" data-testid="reconcile-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label className="row">
+          {t('sup.reconcile.to')}
+          <input type="date" data-testid="reconcile-to" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <button type="submit" className="primary" autoFocus disabled={busy} data-testid="reconcile-run">
+          {t('sup.reconcile.run')}
+        </button>
+      </form>
+      <ErrorLine error={error} />
+      {result ? (
+        <div data-testid="reconcile-result">
+          <p className={result.result === 'match' ? 'source-live' : 'source-cache'}>
+            {result.from === result.to ? result.from : `${result.from} – ${result.to}`} ·{' '}
+            {result.result === 'match' ? t('sup.reconcile.match') : t('sup.reconcile.mismatch')}
+          </p>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{t('sup.reconcile.insutype')}</th>
+                <th className="num">{t('sup.reconcile.localCount')}</th>
+                <th className="num">{t('sup.reconcile.localTotal')}</th>
+                <th className="num">{t('sup.reconcile.centerCount')}</th>
+                <th className="num">{t('sup.reconcile.centerTotal')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {result.groups.map((g) => (
+                <tr key={g.insutype}>
+                  <td>{g.description}</td>
+                  <td className="num">{g.local.count}</td>
+                  <td className="num">{formatFen(g.local.total)}</td>
+                  <td className="num">{g.center ? g.center.count : '—'}</td>
+                  <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
+                  <td>{g.match ? '✓' : '✗'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <DiscrepancyList reloadKey={runs} />
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// Adjustments (the center's split differed from ours) and rejections (the center refused the
+// upload): each item gets its own note and the actions the list allows — accept (adjustments
+// only), correct and re-upload, refund (recorded after the refund itself was made), write off.
+import { useEffect, useState } from 'react';
+import type { WorkItem } from '../../../electron/api/contract/shift';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { ErrorLine } from '../components/common';
+import type { MessageKey } from '../i18n';
+import { useT } from '../i18n/use-t';
+import { formatFen } from '../lib/money';
+import { fieldLabel } from '../lib/money-fields';
+import { localTime } from '../lib/time';
+
+type List = WorkItem['list'];
+type Action = 'accept' | 'correct_reupload' | 'refund' | 'write_off';
+/** As electron/shift/worklist.ts allows them: a rejection cannot be "accepted". */
+const ACTIONS: Record<List, Action[]> = {
+  adjustment: ['accept', 'correct_reupload', 'refund', 'write_off'],
+  rejection: ['correct_reupload', 'refund', 'write_off'],
+};
+const ACTION_LABEL: Record<Action, MessageKey> = {
+  accept: 'sup.work.accept',
+  correct_reupload: 'sup.work.reupload',
+  refund: 'sup.work.refund',
+  write_off: 'sup.work.writeOff',
+};
+const actionLabel = (a: string): MessageKey | null => (a in ACTION_LABEL ? ACTION_LABEL[a as Action] : null);
+
+function WorkItemRow(props: { item: WorkItem; onDone: () => void }) {
+  const t = useT();
+  const w = props.item;
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const act = async (action: Action) => {
+    if (!note.trim()) return setError({ code: 'NOTE_REQUIRED', message: '请先填写处理说明。' });
+    const r = await api.call('worklist.act', { settlementId: w.settlementId, list: w.list, action, note: note.trim() });
+    if (!r.ok) return setError(r.error);
+    setError(null);
+    props.onDone();
+  };
+  const last = w.lastAction ? actionLabel(w.lastAction.action) : null;
+  return (
+    <li className="sup-item" data-testid={`work-${w.settlementId}`}>
+      <div className="row">
+        <strong>{w.psnName}</strong>
+        <span className="hint">
+          {w.settlementId} · {localTime(w.createdAt)}
+        </span>
+        <span className="big">{formatFen(w.total)}</span>
+      </div>
+      {w.differences.length > 0 ? (
+        <div>{w.differences.map((d) => `${fieldLabel(d.field, t)}: ${formatFen(d.local)} → ${formatFen(d.center)}`).join('；')}</div>
+      ) : null}
+      {w.rejectReason ? <p className="warn">{`${w.rejectCode ?? ''} ${w.rejectReason}`}</p> : null}
+      {w.lastAction ? (
+        <p className="hint">
+          {last ? t(last) : w.lastAction.action}：{w.lastAction.note}
+        </p>
+      ) : null}
+      <div className="row">
+        <input className="sup-note" aria-label={t('sup.work.note')} placeholder={t('sup.work.note')} data-testid={`work-${w.settlementId}-note`} value={note} onChange={(e) => setNote(e.target.value)} />
+        {ACTIONS[w.list].map((a) => (
+          <button key={a} type="button" className="secondary" data-testid={`work-${w.settlementId}-${a}`} onClick={() => void act(a)}>
+            {t(ACTION_LABEL[a])}
+          </button>
+        ))}
+      </div>
+      <ErrorLine error={error} testId={`work-${w.settlementId}-error`} />
+    </li>
+  );
+}
+
+export function WorkList(props: { list: List }) {
+  const t = useT();
+  const [items, setItems] = useState<WorkItem[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = async () => {
+    const r = await api.call('worklist.list', { list: props.list });
+    if (r.ok) {
+      setItems(r.value);
+      setError(null);
+    } else setError(r.error);
+  };
+  useEffect(() => {
+    void load();
+  }, [props.list]);
+  return (
+    <div className="stack" data-testid={`worklist-${props.list}`}>
+      <p className="hint">{t(props.list === 'adjustment' ? 'sup.work.adjustmentHint' : 'sup.work.rejectionHint')}</p>
+      <ErrorLine error={error} />
+      {items && items.length === 0 ? <p className="hint">{t('sup.empty')}</p> : null}
+      {items && items.length > 0 ? (
+        <ul className="sup-list">
+          {items.map((w) => (
+            <WorkItemRow key={w.settlementId} item={w} onDone={() => void load()} />
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
