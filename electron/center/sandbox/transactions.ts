@@ -9,7 +9,7 @@ import { msgStamp } from '../wire/msgid';
 import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type SettlementAmounts } from '../wire/settlement';
 import { DEMO_PERSONS, DEMO_YEAR_START, findDemoPerson, type DemoPerson } from './demo-persons';
 import type { FaultSettings } from './faults';
-import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, readYear, writeYear, type SandboxDb } from './store';
+import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
 
 export interface TxAnswer {
   infcode: 0 | -1;
@@ -272,13 +272,39 @@ function reversal(ctx: TxContext, input: unknown): TxAnswer {
 }
 
 // ---- 3201 / 3202 ----
-function rowsInRange(ctx: TxContext, begin: string, end: string, insutype?: string): SettlementRow[] {
-  const all = ctx.db.prepare("SELECT * FROM settlements WHERE state = 'active' AND setl_date BETWEEN ? AND ? ORDER BY created_at").all(begin, end) as SettlementRow[];
-  return insutype ? all.filter((r) => r.insutype === insutype) : all;
+// Both are answered in SQL over the amounts JSON (STMT_SQL), never by reading whole rows into
+// JavaScript: a month's 3201 is one pass over the settlements_stmt index.
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const TOTALS_SELECT = `SELECT count(*) AS n, coalesce(sum(${STMT_SQL.total}), 0) AS medfee, coalesce(sum(${STMT_SQL.fund}), 0) AS fund,
+    coalesce(sum(${STMT_SQL.acct}), 0) AS acct
+  FROM settlements WHERE state = 'active' AND setl_date BETWEEN ? AND ?`;
+
+/** The center's totals over a range, for one insurance type or all (clr_type is not split on). */
+function rangeTotals(db: SandboxDb, begin: string, end: string, insutype?: string): { n: number; medfee: number; fund: number; acct: number } {
+  return (insutype
+    ? db.prepare(`${TOTALS_SELECT} AND insutype = ?`).get(begin, end, insutype)
+    : db.prepare(TOTALS_SELECT).get(begin, end)) as { n: number; medfee: number; fund: number; acct: number };
 }
 
-const rowFund = (a: SettlementAmounts) => a.fundPay + a.criticalIllnessPay;
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+interface StmtRow {
+  setl_id: string;
+  medins_setl_id: string | null;
+  kind: 'settle' | 'cancel';
+  total: number;
+  fund: number;
+  acct: number;
+}
+
+/** The center's rows of a range with their figures, oldest first (ties in the order they were stored). */
+function stmtRowsInRange(db: SandboxDb, begin: string, end: string): StmtRow[] {
+  return db
+    .prepare(
+      `SELECT setl_id, medins_setl_id, kind, ${STMT_SQL.total} AS total, ${STMT_SQL.fund} AS fund, ${STMT_SQL.acct} AS acct
+       FROM settlements WHERE state = 'active' AND setl_date BETWEEN ? AND ? ORDER BY created_at, setl_date, rowid`,
+    )
+    .all(begin, end) as StmtRow[];
+}
 
 const totalsSchema = z.object({
   data: z.object({ stmt_begndate: date, stmt_enddate: date, insutype: z.string().optional(), clr_type: z.string().optional(), medfee_sumamt: yuan, fund_pay_sumamt: yuan, acct_pay: yuan, fixmedins_setl_cnt: z.number().int().nonnegative() }),
@@ -287,25 +313,16 @@ function totals(ctx: TxContext, input: unknown): TxAnswer {
   const p = parse(totalsSchema, input);
   if (!p.ok) return p.answer;
   const d = p.value.data;
-  const rows = rowsInRange(ctx, d.stmt_begndate, d.stmt_enddate, d.insutype);
-  let medfee = 0;
-  let fund = 0;
-  let acct = 0;
-  for (const r of rows) {
-    const a = JSON.parse(r.amounts) as SettlementAmounts;
-    medfee += a.total;
-    fund += rowFund(a);
-    acct += a.accountPay;
-  }
-  const match = medfee === tryYuanToFen(d.medfee_sumamt) && fund === tryYuanToFen(d.fund_pay_sumamt) && acct === tryYuanToFen(d.acct_pay) && rows.length === d.fixmedins_setl_cnt;
+  const c = rangeTotals(ctx.db, d.stmt_begndate, d.stmt_enddate, d.insutype);
+  const match = c.medfee === tryYuanToFen(d.medfee_sumamt) && c.fund === tryYuanToFen(d.fund_pay_sumamt) && c.acct === tryYuanToFen(d.acct_pay) && c.n === d.fixmedins_setl_cnt;
   return ok({
     stmtinfo: {
       stmt_rslt: match ? '0' : '1',
       stmt_rslt_dscr: match ? '对账一致' : '对账不一致：请做明细对账（3202）',
-      center_medfee_sumamt: fenToYuan(medfee),
-      center_fund_pay_sumamt: fenToYuan(fund),
-      center_acct_pay: fenToYuan(acct),
-      center_setl_cnt: rows.length,
+      center_medfee_sumamt: fenToYuan(c.medfee),
+      center_fund_pay_sumamt: fenToYuan(c.fund),
+      center_acct_pay: fenToYuan(c.acct),
+      center_setl_cnt: c.n,
     },
   });
 }
@@ -321,13 +338,10 @@ function details(ctx: TxContext, input: unknown): TxAnswer {
   const p = parse(detailSchema, input);
   if (!p.ok) return p.answer;
   const d = p.value.data;
-  const center = new Map(rowsInRange(ctx, d.stmt_begndate, d.stmt_enddate).map((r) => [r.setl_id, r]));
+  const center = new Map(stmtRowsInRange(ctx.db, d.stmt_begndate, d.stmt_enddate).map((r) => [r.setl_id, r]));
   const seen = new Set<string>();
   const rows: Array<Record<string, unknown>> = [];
-  const centerFields = (r: SettlementRow) => {
-    const a = JSON.parse(r.amounts) as SettlementAmounts;
-    return { center_medfee_sumamt: fenToYuan(a.total), center_fund_pay_sumamt: fenToYuan(rowFund(a)), center_acct_pay: fenToYuan(a.accountPay) };
-  };
+  const centerFields = (r: StmtRow) => ({ center_medfee_sumamt: fenToYuan(r.total), center_fund_pay_sumamt: fenToYuan(r.fund), center_acct_pay: fenToYuan(r.acct) });
   for (const l of d.details) {
     const r = center.get(l.setl_id);
     seen.add(l.setl_id);
@@ -335,8 +349,7 @@ function details(ctx: TxContext, input: unknown): TxAnswer {
       rows.push({ setl_id: l.setl_id, medins_setl_id: l.medins_setl_id ?? null, stmt_rslt: '2' });
       continue;
     }
-    const a = JSON.parse(r.amounts) as SettlementAmounts;
-    const same = a.total === tryYuanToFen(l.medfee_sumamt) && rowFund(a) === tryYuanToFen(l.fund_pay_sumamt) && a.accountPay === tryYuanToFen(l.acct_pay);
+    const same = r.total === tryYuanToFen(l.medfee_sumamt) && r.fund === tryYuanToFen(l.fund_pay_sumamt) && r.acct === tryYuanToFen(l.acct_pay);
     rows.push({ setl_id: l.setl_id, medins_setl_id: r.medins_setl_id, stmt_rslt: same ? '0' : '3', ...centerFields(r) });
   }
   for (const r of center.values()) {
