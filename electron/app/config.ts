@@ -7,6 +7,8 @@ import { AppError } from '../api/result';
 export const SETTINGS = {
   centerUrl: { env: 'CASHIER_CENTER_URL', schema: z.string().url().or(z.literal('')), default: '', doc: '医保中心地址；空 = 启动内置沙箱中心' },
   institutionCode: { env: 'CASHIER_INSTITUTION_CODE', schema: z.string().min(1).max(12), default: 'H99010000001', doc: '定点医药机构编码' },
+  // Two digits in every message id, so the clinic's windows never make the same one; '' = drawn once per installation (electron/center/terminal.ts).
+  terminalNo: { env: 'CASHIER_TERMINAL_NO', schema: z.string().regex(/^\d{0,2}$/).transform((s) => (s === '' ? '' : s.padStart(2, '0'))), default: '', doc: '收费窗口（终端）号 00–99，同一机构的各窗口必须不同；空 = 本机首次使用时在 50–99 中自动选定' },
   institutionName: { env: 'CASHIER_INSTITUTION_NAME', schema: z.string().min(1), default: '示范社区卫生服务中心', doc: '机构名称（小票抬头）' },
   institutionSecret: { env: 'CASHIER_INSTITUTION_SECRET', schema: z.string().min(8), default: 'sandbox-secret-0001', doc: '报文签名密钥 (HMAC)' },
   areaCode: { env: 'CASHIER_AREA_CODE', schema: z.string().regex(/^\d{6}$/), default: '990100', doc: '就医地医保区划' },
@@ -19,6 +21,7 @@ export const SETTINGS = {
   uploadDeadlineHours: { env: 'CASHIER_UPLOAD_DEADLINE_HOURS', schema: z.coerce.number().int().positive(), default: 24, doc: '上传时限（小时）' },
   backupDir: { env: 'CASHIER_BACKUP_DIR', schema: z.string(), default: '', doc: '定时备份目录；空 = 数据目录下 backups/' },
   billInboxDir: { env: 'CASHIER_BILL_INBOX', schema: z.string(), default: '', doc: 'HIS 账单投放目录；空 = 数据目录下 inbox/' },
+  hisPort: { env: 'CASHIER_HIS_PORT', schema: z.coerce.number().int().min(0).max(65535), default: 0, doc: 'HIS 账单接口端口（仅 127.0.0.1）；0 = 每次启动随机端口，地址见 his-endpoint.json' },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

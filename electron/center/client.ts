@@ -10,7 +10,7 @@ import { chinaDateTime, type Clock } from '../app/clock';
 import type { Logger } from '../app/log';
 import type { Db } from '../db/open';
 import { buildEnvelope, classifyResponse, type CenterOutcome } from './wire/envelope';
-import { formatMsgId, nextMsgIdState, type MsgIdState } from './wire/msgid';
+import { formatMsgId, nextMsgIdState, TERMINAL_NO_PATTERN, type MsgIdState } from './wire/msgid';
 
 export type { CenterOutcome } from './wire/envelope';
 
@@ -18,6 +18,8 @@ export interface CenterClientConfig {
   /** Base URL; requests go to `${url}/tx`. */
   url: string;
   institutionCode: string;
+  /** This window's number '00'–'99' (terminal.ts): part of every message id. */
+  terminalNo: string;
   institutionName: string;
   institutionSecret: string;
   areaCode: string;
@@ -58,12 +60,13 @@ export function signBody(body: string | Buffer, secret: string): string {
 /**
  * A new 30-character message id. The sequence is persisted in the same step it is taken
  * (an IMMEDIATE transaction), so ids are unique across restarts and across processes
- * sharing one database file, whatever the clock does.
+ * sharing one database file, whatever the clock does; the terminal number in the sequence
+ * keeps them apart from the ids of the clinic's other windows (wire/msgid.ts).
  */
-export function takeMsgId(db: Db, clock: Clock, institutionCode: string): string {
+export function takeMsgId(db: Db, clock: Clock, institutionCode: string, terminalNo: string): string {
   const take = db.transaction(() => {
     const row = db.prepare('SELECT stamp, seq FROM center_msgid WHERE id = 1').get() as MsgIdState | undefined;
-    const next = nextMsgIdState(row ?? { stamp: '', seq: 0 }, clock.now());
+    const next = nextMsgIdState(row ?? { stamp: '', seq: 0 }, clock.now(), terminalNo);
     db.prepare('INSERT INTO center_msgid (id, stamp, seq) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq').run(next.stamp, next.seq);
     return next;
   });
@@ -81,6 +84,9 @@ export class CenterClient {
     private readonly log: Logger,
     private readonly config: CenterClientConfig,
   ) {
+    if (!TERMINAL_NO_PATTERN.test(config.terminalNo)) {
+      throw new AppError('SETTING_INVALID', `收费终端号 terminalNo 应为两位数字 00–99：${config.terminalNo}`, { key: 'terminalNo' });
+    }
     this.target = new URL(config.url.replace(/\/+$/, '') + '/tx');
     if (this.target.protocol === 'https:') {
       // rejectUnauthorized stays on: a pinned CA narrows trust, it never switches checks off.
@@ -99,7 +105,7 @@ export class CenterClient {
 
   /** A new 30-character message id (see takeMsgId). */
   newMsgId(): string {
-    return takeMsgId(this.db, this.clock, this.config.institutionCode);
+    return takeMsgId(this.db, this.clock, this.config.institutionCode, this.config.terminalNo);
   }
 
   /** The sign-in number from the last 9001, '' before the first. */

@@ -8,6 +8,7 @@ import type { PolicyPart } from '../policy/part';
 import { CenterClient, takeMsgId, type CenterOutcome, type ContactReport, type SendOptions } from './client';
 import { Connectivity, type ConnectivityState } from './connectivity';
 import { lookupPerson, type PersonCredential } from './person-lookup';
+import { resolveTerminalNo, type TerminalNo } from './terminal';
 import { asPolicySink, syncPolicy, type SyncProgress } from './policy-sync';
 import type { FaultSettings } from './sandbox/faults';
 import { startSandboxCenter, type SandboxCenter } from './sandbox/server';
@@ -39,6 +40,15 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
   let closed = false;
   let syncTimer: NodeJS.Timeout | null = null;
   let syncedThisRun = false;
+  let terminal: TerminalNo | null = null;
+  /** This window's number in every message id; drawn and kept on first use when not configured. */
+  function terminalNo(): string {
+    if (!terminal) {
+      terminal = resolveTerminalNo(db, settings.terminalNo, clock.now());
+      log.info('center terminal number', { ...terminal });
+    }
+    return terminal.terminalNo;
+  }
   const connectivityListeners = new Set<(online: boolean, state: CenterStatusView) => void>();
   const progressListeners = new Set<(p: SyncProgress) => void>();
 
@@ -75,6 +85,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
         const c = new CenterClient(db, clock, log, {
           url,
           institutionCode: settings.institutionCode,
+          terminalNo: terminalNo(),
           institutionName: settings.institutionName,
           institutionSecret: settings.institutionSecret,
           areaCode: settings.areaCode,
@@ -184,7 +195,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
   const part = {
     /** The wire: message ids and one transaction per call (see CENTER-PROTOCOL.md). */
     client: {
-      newMsgId: (): string => takeMsgId(db, clock, settings.institutionCode),
+      newMsgId: (): string => takeMsgId(db, clock, settings.institutionCode, terminalNo()),
       send,
     },
     sandbox,

@@ -21,7 +21,7 @@ const centerBench: Bench = {
     const clock = new ManualClock(new Date('2026-03-15T09:00:00+08:00'));
     const center = await startSandboxCenter({ dataDir: join(dir, 'sandbox'), institutionCode: 'H99010000001', secret: 'sandbox-secret-0001', clock });
     const { db } = openDatabase({ file: join(dir, 'cashier.db') });
-    const client = new CenterClient(db, clock, silentLogger, { url: center.url, institutionCode: 'H99010000001', institutionName: 'bench', institutionSecret: 'sandbox-secret-0001', areaCode: '990100', caFile: '' });
+    const client = new CenterClient(db, clock, silentLogger, { url: center.url, institutionCode: 'H99010000001', terminalNo: '01', institutionName: 'bench', institutionSecret: 'sandbox-secret-0001', areaCode: '990100', caFile: '' });
     try {
       const ids = await time(() => client.newMsgId(), 500);
       const p = DEMO_PERSONS[0]!;

@@ -137,7 +137,7 @@ describe('message ids', () => {
     };
     const open = () => {
       const { db } = openDatabase({ file: join(dir, 'cashier.db') });
-      const c = new CenterClient(db, clock, silentLogger, { url: 'http://127.0.0.1:1', institutionCode: 'H99010000001', institutionName: 'x', institutionSecret: 'secret-secret', areaCode: '990100', caFile: '' });
+      const c = new CenterClient(db, clock, silentLogger, { url: 'http://127.0.0.1:1', institutionCode: 'H99010000001', terminalNo: '01', institutionName: 'x', institutionSecret: 'secret-secret', areaCode: '990100', caFile: '' });
       return { db, c };
     };
     let { db, c } = open();
@@ -149,13 +149,13 @@ describe('message ids', () => {
     ({ db, c } = open()); // restart, clock still behind
     take(c, 50);
     clock.advance(-24 * 3600_000);
-    // Near the end of a stamp's 9999 ids (as after a burst): the stamp moves one second on.
+    // Near the end of a stamp's 100 ids for terminal 01 (as after a burst): the stamp moves one second on.
     const last = db.prepare('SELECT stamp FROM center_msgid').get() as { stamp: string };
-    db.prepare('UPDATE center_msgid SET seq = 9997').run();
+    db.prepare('UPDATE center_msgid SET seq = 197').run();
     take(c, 5);
     const after = db.prepare('SELECT stamp, seq FROM center_msgid').get() as { stamp: string; seq: number };
     expect(after.stamp > last.stamp).toBe(true);
-    expect(after.seq).toBe(3);
+    expect(after.seq).toBe(102);
     c.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });

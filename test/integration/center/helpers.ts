@@ -39,6 +39,7 @@ export async function startRig(opts: Partial<SandboxOptions> = {}): Promise<Rig>
     const c = new CenterClient(db, clock, silentLogger, {
       url: center.url,
       institutionCode: INSTITUTION,
+      terminalNo: '01',
       institutionName: '示范社区卫生服务中心',
       institutionSecret: SECRET,
       areaCode: '990100',

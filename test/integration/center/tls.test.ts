@@ -82,7 +82,7 @@ describe('secrets', () => {
   it('never reach the log, whatever the outcome', async () => {
     const lines: string[] = [];
     const log: Logger = { info: (m, c) => lines.push(m + JSON.stringify(c ?? {})), warn: (m, c) => lines.push(m + JSON.stringify(c ?? {})), error: (m, c) => lines.push(m + JSON.stringify(c ?? {})) };
-    const cfg = { url: rig.center.url, institutionCode: 'H99010000001', institutionName: 'x', institutionSecret: SECRET, areaCode: '990100', caFile: '' };
+    const cfg = { url: rig.center.url, institutionCode: 'H99010000001', terminalNo: '01', institutionName: 'x', institutionSecret: SECRET, areaCode: '990100', caFile: '' };
     const c = new CenterClient(rig.db, rig.clock, log, cfg);
     await rig.center.setFaults({ busy: { count: 1 } });
     await c.send('1101', lookup);

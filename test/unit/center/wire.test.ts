@@ -27,38 +27,75 @@ describe('money on the wire', () => {
 
 describe('message ids', () => {
   const t0 = new Date('2026-03-15T01:02:03Z'); // 09:02:03 China time
-  it('are institution (12) + China-time stamp (14) + sequence (4)', () => {
-    const s = nextMsgIdState({ stamp: '', seq: 0 }, t0);
-    expect(s).toEqual({ stamp: '20260315090203', seq: 1 });
+  it('are institution (12) + China-time stamp (14) + terminal (2) + counter (2)', () => {
+    const s = nextMsgIdState({ stamp: '', seq: 0 }, t0, '07');
+    expect(s).toEqual({ stamp: '20260315090203', seq: 700 });
     const id = formatMsgId('H99010000001', s);
-    expect(id).toBe('H99010000001202603150902030001');
+    expect(id).toBe('H99010000001202603150902030700');
     expect(id).toHaveLength(30);
     expect(formatMsgId('1234', s).slice(0, 12)).toBe('000000001234');
+    expect(formatMsgId('H1', nextMsgIdState({ stamp: '', seq: 0 }, t0, '00')).slice(-4)).toBe('0000');
+    expect(formatMsgId('H1', nextMsgIdState({ stamp: '', seq: 0 }, t0, '99')).slice(-4)).toBe('9900');
   });
-  it('continue the sequence within a second and when the clock moves backwards', () => {
-    let s: MsgIdState = nextMsgIdState({ stamp: '', seq: 0 }, t0);
-    s = nextMsgIdState(s, t0);
-    expect(s.seq).toBe(2);
-    s = nextMsgIdState(s, new Date(t0.getTime() - 3600_000));
-    expect(s).toEqual({ stamp: '20260315090203', seq: 3 });
+  it('refuse a terminal number that is not two digits', () => {
+    for (const bad of ['', '7', '100', 'a1', ' 1']) expect(() => nextMsgIdState({ stamp: '', seq: 0 }, t0, bad), bad).toThrow(RangeError);
   });
-  it('move the stamp one second on after 9999 in one second', () => {
-    const s = nextMsgIdState({ stamp: '20261231235959', seq: 9999 }, new Date('2026-12-31T15:59:59Z'));
-    expect(s).toEqual({ stamp: '20270101000000', seq: 1 });
+  it('continue the counter within a second and when the clock moves backwards', () => {
+    let s: MsgIdState = nextMsgIdState({ stamp: '', seq: 0 }, t0, '03');
+    s = nextMsgIdState(s, t0, '03');
+    expect(s.seq).toBe(301);
+    s = nextMsgIdState(s, new Date(t0.getTime() - 3600_000), '03');
+    expect(s).toEqual({ stamp: '20260315090203', seq: 302 });
   });
-  it('stay strictly increasing for any sequence of clock readings', () => {
+  it('move the stamp one second on after 100 ids of one terminal in one second', () => {
+    const s = nextMsgIdState({ stamp: '20261231235959', seq: 1299 }, new Date('2026-12-31T15:59:59Z'), '12');
+    expect(s).toEqual({ stamp: '20270101000000', seq: 1200 });
+  });
+  it('move the stamp on when the last id was not this terminal\'s (number changed, or an id from before terminal numbers)', () => {
+    // Old-style ids 1..150 were made in this second: 0100..0150 must not be made again by terminal 01.
+    expect(nextMsgIdState({ stamp: '20260315090203', seq: 150 }, t0, '01')).toEqual({ stamp: '20260315090203', seq: 151 });
+    expect(nextMsgIdState({ stamp: '20260315090203', seq: 150 }, t0, '05')).toEqual({ stamp: '20260315090204', seq: 500 });
+    expect(nextMsgIdState({ stamp: '20260315090203', seq: 999 }, t0, '00')).toEqual({ stamp: '20260315090204', seq: 0 });
+  });
+  it('stay strictly increasing for any sequence of clock readings and terminal changes', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 4_000_000_000_000 }), { minLength: 1, maxLength: 300 }), (times) => {
-        let s: MsgIdState = { stamp: '', seq: 0 };
-        let prev = '';
-        for (const t of times) {
-          s = nextMsgIdState(s, new Date(t));
-          const id = formatMsgId('H1', s);
-          if (!(id > prev) || id.length !== 30) return false;
-          prev = id;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4_000_000_000_000 }), fc.integer({ min: 0, max: 99 })), { minLength: 1, maxLength: 300 }),
+        (steps) => {
+          let s: MsgIdState = { stamp: '', seq: 0 };
+          let prev = '';
+          for (const [t, terminal] of steps) {
+            s = nextMsgIdState(s, new Date(t), String(terminal).padStart(2, '0'));
+            const id = formatMsgId('H1', s);
+            if (!(id > prev) || id.length !== 30) return false;
+            prev = id;
+          }
+          return true;
+        },
+      ),
+    );
+  });
+  it('two terminals never make the same id, whatever either clock does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1_700_000_000_000, max: 1_700_000_010_000 })), { minLength: 1, maxLength: 400 }),
+        (a, b, steps) => {
+          fc.pre(a !== b);
+          const terminals = [String(a).padStart(2, '0'), String(b).padStart(2, '0')];
+          const state: MsgIdState[] = [{ stamp: '', seq: 0 }, { stamp: '', seq: 0 }];
+          const seen = new Set<string>();
+          for (const [second, t] of steps) {
+            const i = second ? 1 : 0;
+            state[i] = nextMsgIdState(state[i]!, new Date(t), terminals[i]!);
+            const id = formatMsgId('H99010000001', state[i]!);
+            if (seen.has(id)) return false;
+            seen.add(id);
+          }
+          return true;
+        },
+      ),
     );
   });
   it('stamp is China time', () => {
