@@ -1,16 +1,16 @@
 // Catalog search for the bill screen, over the table in force. Tiers, best first:
-// exact code > code prefix > pinyin-initials prefix > name prefix > name substring.
+// exact code > code prefix > pinyin initials (exact, then prefix) > name prefix > name substring.
 // Each tier is one indexed query with a LIMIT, so typing stays fast on 300,000 entries.
 import type { Db } from '../db/open';
 import { HEAD_CHARS } from './pinyin';
-import { rowToEntry, type EntryRow, type PolicyStore } from './store';
+import { NOT_CLOSED, rowToEntry, type EntryRow, type PolicyStore } from './store';
 import type { CatalogHit } from '../api/contract/policy';
 
 export type { CatalogHit };
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 200;
-/** Above every character a code or initials hold, so [q, q + TOP) is "starts with q". */
+/** Above every character a code holds, so [q, q + TOP) is "starts with q". */
 const TOP = '\u{10FFFF}';
 
 export class CatalogSearch {
@@ -23,18 +23,19 @@ export class CatalogSearch {
     db: Db,
     private readonly store: PolicyStore,
   ) {
-    const visible = 'from_seq >= @base AND to_seq IS NULL';
-    this.byCode = db.prepare<{ q: string; base: number }, EntryRow>(`SELECT * FROM catalog_entries WHERE code = @q AND ${visible}`);
+    const visible = `e.from_seq >= @base AND ${NOT_CLOSED}`;
+    this.byCode = db.prepare<{ q: string; base: number }, EntryRow>(`SELECT e.* FROM catalog_entries e WHERE e.code = @q AND ${visible}`);
     this.byCodePrefix = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
-      `SELECT * FROM catalog_entries WHERE code >= @q AND code < @hi AND ${visible} ORDER BY code LIMIT @limit`,
+      `SELECT e.* FROM catalog_entries e WHERE e.code >= @q AND e.code < @hi AND ${visible} ORDER BY e.code LIMIT @limit`,
     );
-    this.byInitials = db.prepare<{ q: string; hi: string; base: number; limit: number }, EntryRow>(
-      // Index order only (no sort of every match): the first `limit` by initials.
-      `SELECT * FROM catalog_entries WHERE pinyin >= @q AND pinyin < @hi AND ${visible} ORDER BY pinyin LIMIT @limit`,
+    // FTS5 (migrations/0010): one whole-token or prefix lookup; matches come in rowid order.
+    this.byInitials = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
+      `SELECT e.* FROM catalog_initials f JOIN catalog_entries e ON e.id = f.rowid
+       WHERE catalog_initials MATCH @match AND ${visible} LIMIT @limit`,
     );
     this.byChars = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
-      `SELECT c.* FROM catalog_fts f JOIN catalog_entries c ON c.id = f.rowid
-       WHERE catalog_fts MATCH @match AND c.from_seq >= @base AND c.to_seq IS NULL LIMIT @limit`,
+      `SELECT e.* FROM catalog_fts f JOIN catalog_entries e ON e.id = f.rowid
+       WHERE catalog_fts MATCH @match AND ${visible} LIMIT @limit`,
     );
   }
 
@@ -54,7 +55,13 @@ export class CatalogSearch {
     add(this.byCode.all({ q: code, base }));
     if (left() > 0) add(this.byCodePrefix.all({ q: code, hi: code + TOP, base, limit: max }));
     const initials = q.toLowerCase();
-    if (left() > 0 && /^[a-z0-9]+$/.test(initials)) add(this.byInitials.all({ q: initials, hi: initials + TOP, base, limit: max }));
+    if (/^[a-z0-9]+$/.test(initials)) {
+      // Names whose initials are exactly the query first, then those starting with it; each
+      // page sorted by initials. The prefix page is the first `max` matches in catalog order,
+      // not the alphabetically first (FTS5 returns rowid order); a longer query narrows it.
+      if (left() > 0) add(this.byInitials.all({ match: `"${initials}"`, base, limit: max + hits.size }).sort(byInitials));
+      if (left() > 0) add(this.byInitials.all({ match: `"${initials}" *`, base, limit: max + hits.size }).sort(byInitials));
+    }
     const chars = wordChars(q);
     if (chars.length) {
       const lower = q.toLowerCase();
@@ -70,6 +77,7 @@ export class CatalogSearch {
   }
 }
 
+const byInitials = (a: EntryRow, b: EntryRow) => (a.pinyin < b.pinyin ? -1 : a.pinyin > b.pinyin ? 1 : a.id - b.id);
 const byName = (a: EntryRow, b: EntryRow) => a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The query's word characters (what the FTS tokenizer keeps), lower case. */

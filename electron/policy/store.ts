@@ -1,6 +1,7 @@
 // The policy tables in SQLite: every applied seq kept, the one in force switched in the same
 // transaction that stores it, the catalog read per code (it never sits in a JS array).
-// See migrations/0002_policy.sql for how history is kept without copying the catalog.
+// See migrations/0002_policy.sql for how history is kept without copying the catalog, and
+// 0010_policy_delta_pages.sql for why closures and initials live apart from the rows.
 import type { Clock } from '../app/clock';
 import { AppError } from '../api/result';
 import type { Db } from '../db/open';
@@ -38,12 +39,15 @@ export interface EntryRow {
 
 /** Rows per multi-row INSERT: fewer statement steps, well under SQLite's parameter limit. */
 const BATCH = 200;
-const ENTRY_COLS = 10;
-const INDEX_DDL = 'CREATE INDEX catalog_entries_code ON catalog_entries (code, from_seq); CREATE INDEX catalog_entries_pinyin ON catalog_entries (pinyin);';
-const DROP_INDEXES = 'DROP INDEX IF EXISTS catalog_entries_code; DROP INDEX IF EXISTS catalog_entries_pinyin;';
+const ENTRY_COLS = 9;
+const INDEX_DDL = 'CREATE INDEX catalog_entries_code ON catalog_entries (code, from_seq);';
+const DROP_INDEXES = 'DROP INDEX IF EXISTS catalog_entries_code;';
 /** Page cache while importing, KiB (16 MiB: 64 MiB was no faster here and pushed the import peak over 300 MB). Restored after. */
 const IMPORT_CACHE_KIB = 16384;
 const FTS_DDL = `CREATE VIRTUAL TABLE catalog_fts USING fts5 (chars, head, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`;
+const INITIALS_DDL = `CREATE VIRTUAL TABLE catalog_initials USING fts5 (initials, content = '', detail = 'none', columnsize = 0, prefix = '1 2 3', tokenize = 'ascii')`;
+/** SQL condition: catalog row `e` has not been closed (it is live in its lineage). */
+export const NOT_CLOSED = 'NOT EXISTS (SELECT 1 FROM catalog_closed k WHERE k.id = e.id)';
 
 export function rowToEntry(r: EntryRow): CatalogEntry {
   const e: CatalogEntry = { code: r.code, name: r.name, kind: r.kind as CatalogEntry['kind'], class: r.class as CatalogEntry['class'] };
@@ -83,18 +87,19 @@ export class PolicyStore {
     private readonly clock: Clock,
   ) {
     const values = (n: number) => Array.from({ length: n }, () => `(${Array(ENTRY_COLS).fill('?').join(',')})`).join(',');
-    const insert = `INSERT INTO catalog_entries (code, from_seq, to_seq, name, kind, class, spec, unit, pinyin, rules) VALUES `;
+    const insert = `INSERT INTO catalog_entries (code, from_seq, name, kind, class, spec, unit, pinyin, rules) VALUES `;
     this.insertOne = db.prepare(insert + values(1));
     this.insertMany = db.prepare(insert + values(BATCH));
     this.currentRow = db.prepare<[], TableRow>('SELECT t.* FROM policy_current c JOIN policy_tables t ON t.seq = c.seq WHERE c.id = 1');
     this.tableRow = db.prepare<[number], TableRow>('SELECT * FROM policy_tables WHERE seq = ?');
     this.maxSeq = db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM policy_tables');
     this.visibleIds = db.prepare<[string, number], { code: string; id: number }>(
-      'SELECT e.code, e.id FROM json_each(?) j JOIN catalog_entries e ON e.code = j.value WHERE e.from_seq >= ? AND e.to_seq IS NULL',
+      // Answered from the code index alone (code, from_seq, rowid) plus the small closures table.
+      `SELECT e.code, e.id FROM json_each(?) j JOIN catalog_entries e ON e.code = j.value WHERE e.from_seq >= ? AND ${NOT_CLOSED}`,
     );
-    this.closeRows = db.prepare('UPDATE catalog_entries SET to_seq = ? WHERE id IN (SELECT value FROM json_each(?))');
+    this.closeRows = db.prepare('INSERT INTO catalog_closed (id, to_seq) SELECT value, ? FROM json_each(?)');
     this.entryAt = db.prepare<[string, number, number, number], EntryRow>(
-      'SELECT * FROM catalog_entries WHERE code = ? AND from_seq BETWEEN ? AND ? AND (to_seq IS NULL OR to_seq > ?)',
+      'SELECT e.* FROM catalog_entries e WHERE e.code = ? AND e.from_seq BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM catalog_closed k WHERE k.id = e.id AND k.to_seq <= ?)',
     );
     // Names repeat across specs and makers: each distinct name is split once per import.
     db.function('policy_name_chars', { deterministic: true }, (name: unknown) => this.tokens(String(name))[0]);
@@ -112,7 +117,7 @@ export class PolicyStore {
     return this.currentRow.get()?.seq ?? 0;
   }
 
-  /** Lineage of the table in force: its rows are those with from_seq ≥ base and to_seq NULL. */
+  /** Lineage of the table in force: its rows are those with from_seq ≥ base and no closure. */
   current(): { seq: number; base: number } | null {
     const r = this.currentRow.get();
     return r ? { seq: r.seq, base: r.base_seq } : null;
@@ -156,7 +161,7 @@ export class PolicyStore {
       this.db.exec(INDEX_DDL);
       // Only the lineage in force is searched: rebuild the index for it after the bulk insert
       // (one pass, faster than indexing row by row, and drops the old lineage's tokens).
-      this.db.exec(`DROP TABLE catalog_fts; ${FTS_DDL}`);
+      this.db.exec(`DROP TABLE catalog_fts; ${FTS_DDL}; DROP TABLE catalog_initials; ${INITIALS_DDL}`);
       this.indexNames(firstId);
       this.switchTo(t.seq);
     })();
@@ -194,7 +199,8 @@ export class PolicyStore {
         const code = d.catalogDeletes[missing]!;
         throw new AppError('POLICY_DELTA_MISMATCH', `政策变更包要删除的项目 ${code} 不在本机当前目录中：请重新同步。`, { path: `catalogDeletes[${missing}]`, code });
       }
-      this.closeRows.run(d.toSeq, JSON.stringify([...live.values()]));
+      // Ascending ids: the closures go into catalog_closed's B-tree in order.
+      this.closeRows.run(d.toSeq, JSON.stringify([...live.values()].sort((a, b) => a - b)));
       const added = d.catalogUpserts.filter((e) => !live.has(e.code)).length;
       const entries = cur.entries - d.catalogDeletes.length + added;
       const firstId = this.nextId();
@@ -271,9 +277,10 @@ export class PolicyStore {
     return (this.db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM catalog_entries').pluck().get() as number);
   }
 
-  /** Add the names of the rows inserted from `firstId` on to the search index (a rowid range, no scan). */
+  /** Add the names and initials of the rows inserted from `firstId` on to the search indexes (a rowid range, no scan). */
   private indexNames(firstId: number): void {
     this.db.prepare('INSERT INTO catalog_fts (rowid, chars, head) SELECT id, policy_name_chars(name), policy_name_heads(name) FROM catalog_entries WHERE id >= ?').run(firstId);
+    this.db.prepare('INSERT INTO catalog_initials (rowid, initials) SELECT id, pinyin FROM catalog_entries WHERE id >= ?').run(firstId);
   }
 
   private switchTo(seq: number): void {
@@ -299,14 +306,13 @@ export class PolicyStore {
 function fillParams(p: unknown[], at: number, e: CatalogEntry, seq: number, initials: (n: string) => string): void {
   p[at] = e.code;
   p[at + 1] = seq;
-  p[at + 2] = null;
-  p[at + 3] = e.name;
-  p[at + 4] = e.kind;
-  p[at + 5] = e.class;
-  p[at + 6] = e.spec ?? null;
-  p[at + 7] = e.unit ?? null;
-  p[at + 8] = initials(e.name);
-  p[at + 9] = rulesOf(e);
+  p[at + 2] = e.name;
+  p[at + 3] = e.kind;
+  p[at + 4] = e.class;
+  p[at + 5] = e.spec ?? null;
+  p[at + 6] = e.unit ?? null;
+  p[at + 7] = initials(e.name);
+  p[at + 8] = rulesOf(e);
 }
 
 function toStatus(r: TableRow): PolicyStatus {

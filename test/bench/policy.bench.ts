@@ -95,7 +95,7 @@ const storeBench: Bench = {
 
       const search = new CatalogSearch(db, store);
       const r = rng(7);
-      const names = db.prepare('SELECT name, pinyin, code FROM catalog_entries WHERE to_seq IS NULL LIMIT 5000').all() as { name: string; pinyin: string; code: string }[];
+      const names = db.prepare('SELECT name, pinyin, code FROM catalog_entries WHERE id NOT IN (SELECT id FROM catalog_closed) LIMIT 5000').all() as { name: string; pinyin: string; code: string }[];
       const queries: string[] = [];
       for (let i = 0; i < 2000; i++) {
         const n = names[Math.floor(r() * names.length)]!;
@@ -145,7 +145,7 @@ function rssProbe(file: string): string {
     const store = new PolicyStore(db, systemClock);
     const search = new CatalogSearch(db, store);
     for (const q of ['amx', '胶囊', '阿莫西林', 'X', '一次性', 'tbf', '25', '片']) search.search(q, 50);
-    const codes = db.prepare('SELECT code FROM catalog_entries WHERE to_seq IS NULL LIMIT 200').pluck().all();
+    const codes = db.prepare('SELECT code FROM catalog_entries WHERE id NOT IN (SELECT id FROM catalog_closed) LIMIT 200').pluck().all();
     const { table } = store.tableFor('2026-03-15', codes);
     const items = codes.map((code) => ({ code, unitPrice: '12.34', quantity: '2' }));
     computeSplit(table, { insuranceType: 'employee', personGroup: 'active', status: 'active', accountBalance: 0 }, { visitType: 'outpatient', hospitalLevel: 1, date: '2026-03-15' }, items);

@@ -116,7 +116,7 @@ describe('policy store', () => {
     expect(errorOf(() => p.applyDelta({ ...base, fromSeq: 1, toSeq: 2, effectiveFrom: '2027-02-01' }))).toEqual({ code: 'POLICY_INVALID', details: { path: 'effectiveFrom' } });
     expect(p.currentSeq()).toBe(1);
     expect(p.search('XNEW')).toEqual([]);
-    expect(t.app.db.prepare('SELECT count(*) n FROM catalog_entries WHERE to_seq IS NOT NULL').get()).toEqual({ n: 0 });
+    expect(t.app.db.prepare('SELECT count(*) n FROM catalog_closed').get()).toEqual({ n: 0 });
   });
 
   it('a new full table replaces the catalog in force while older seqs stay readable', () => {
