@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { api } from './api/client';
 import { credentialOf, identify } from './cashier/actions';
+import { GlobalKeys } from './account/GlobalKeys';
 import { OfflineBanner, StatusBar } from './components/StatusBar';
 import { Cashier } from './screens/Cashier';
 import { Login } from './screens/Login';
@@ -92,6 +93,7 @@ export function App() {
       {screen === 'cashier' ? <Cashier /> : null}
       {screen === 'today' ? <Today /> : null}
       {screen === 'supervisor' ? <Supervisor /> : null}
+      <GlobalKeys />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useT } from '../i18n/use-t';
 import { formatFen, parseYuanInput } from '../lib/money';
 import { useCashier } from '../state/cashier';
+import { PrintState } from './PrintStatus';
 
 export function SettledPanel() {
   const t = useT();
@@ -22,6 +23,7 @@ export function SettledPanel() {
         </span>
       </h2>
       <p className="hint">{t('settle.id', { id: settled.id })}</p>
+      <PrintState settlementId={settled.id} />
       {!settled.online ? <p className="warn">{t('settle.provisional')}</p> : null}
       <div className="split-row">
         <span>{t('split.total')}</span>

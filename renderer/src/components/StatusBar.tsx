@@ -1,14 +1,23 @@
-// Always visible: center (online/offline/sandbox), upload queue (depth, oldest age), policy
-// version and age, each device's state, who is logged in, and the language switch.
+// Always visible: center (online/offline/sandbox), upload queue (depth, oldest age, and amber /
+// red when an upload is near / past its deadline), policy version and age, each device's state,
+// who is logged in with the keys that are theirs everywhere (Ctrl+P PIN, Ctrl+L lock), and the
+// language switch.
+import { useEffect } from 'react';
 import type { StatusSnapshot } from '../../../electron/api/contract/system';
+import { lockScreen, useAccount } from '../account/account-state';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { agoSince, localTime } from '../lib/time';
+import { countDeadlines, queueTone } from '../outbox/deadline';
+import { refreshDeadlines, useOutboxDeadlines } from '../outbox/outbox-state';
 import { useApp } from '../state/store';
 
-function Cell(props: { label: string; value: string; tone: 'ok' | 'warn' | 'bad' | 'plain'; testId: string }) {
+/** How often the deadline facts are asked again while uploads wait (deadlines move with time). */
+const DEADLINE_REFRESH_MS = 30_000;
+
+function Cell(props: { label: string; value: string; tone: 'ok' | 'warn' | 'bad' | 'plain'; testId: string; onClick?: () => void }) {
   return (
-    <div className={`status-cell tone-${props.tone}`} data-testid={props.testId}>
+    <div className={`status-cell tone-${props.tone}${props.onClick ? ' clickable' : ''}`} data-testid={props.testId} onClick={props.onClick}>
       <span className="status-label">{props.label}</span>
       <span className="status-value">{props.value}</span>
     </div>
@@ -19,6 +28,16 @@ export function StatusBar() {
   const t = useT();
   const { status, nowMs, operator, info, lang, setLang, conn, policy, shift } = useApp();
   const s: StatusSnapshot | null = status;
+  const deadlines = useOutboxDeadlines((d) => d.deadlines);
+  const openQueue = useOutboxDeadlines((d) => d.setListOpen);
+  const depth = s?.outbox.depth ?? 0;
+  const loggedIn = operator !== null;
+  const refreshSlot = Math.floor(nowMs / DEADLINE_REFRESH_MS);
+  // outbox.status is a cashier call: asked after login, when the queue changes, and every 30 s.
+  useEffect(() => {
+    if (loggedIn && s) void refreshDeadlines(depth);
+  }, [loggedIn, depth, s?.outbox.oldestQueuedAt, refreshSlot]);
+  const dl = countDeadlines(depth > 0 ? (deadlines ?? []) : [], nowMs);
 
   const centerValue = s
     ? `${t(s.center.mode === 'online' ? 'status.center.online' : 'status.center.offline')}${s.center.sandbox ? ` · ${t('status.center.sandbox')}` : ''}`
@@ -28,7 +47,9 @@ export function StatusBar() {
     : s.outbox.depth === 0
       ? t('status.queue.empty')
       : t('status.queue.items', { n: s.outbox.depth, age: agoSince(s.outbox.oldestQueuedAt, nowMs, t) ?? '—' }) +
-        (s.outbox.failing > 0 ? ` · ${t('status.queue.failing', { n: s.outbox.failing })}` : '');
+        (s.outbox.failing > 0 ? ` · ${t('status.queue.failing', { n: s.outbox.failing })}` : '') +
+        (dl.past > 0 ? ` · ${t('status.queue.past', { n: dl.past })}` : '') +
+        (dl.near > 0 ? ` · ${t('status.queue.near', { n: dl.near })}` : '');
   // The snapshot's policy slice when filled; else what policy.status said (after login).
   const pol = s && s.policy.seq > 0 ? s.policy : policy ? { seq: policy.seq, version: policy.version, appliedAt: policy.appliedAt } : null;
   const policyValue = !pol
@@ -43,7 +64,13 @@ export function StatusBar() {
         value={centerValue}
         tone={!s ? 'plain' : s.center.mode === 'online' ? 'ok' : 'bad'}
       />
-      <Cell testId="status-queue" label={t('status.queue')} value={queueValue} tone={!s ? 'plain' : s.outbox.failing > 0 ? 'bad' : s.outbox.depth > 0 ? 'warn' : 'ok'} />
+      <Cell
+        testId="status-queue"
+        label={loggedIn ? `${t('status.queue')}（Ctrl+U）` : t('status.queue')}
+        value={queueValue}
+        tone={!s ? 'plain' : queueTone(depth, dl)}
+        onClick={loggedIn ? () => openQueue(true) : undefined}
+      />
       <Cell testId="status-policy" label={t('status.policy')} value={policyValue} tone={!pol ? 'bad' : 'ok'} />
       <div className="status-cell status-devices" data-testid="status-devices">
         <span className="status-label">{t('status.devices')}</span>
@@ -63,6 +90,7 @@ export function StatusBar() {
         <span className="status-operator" data-testid="status-operator">
           {t('status.operator')}：{operator.name}（{operator.id}）
           {shift ? <span className="hint-light">{t('status.shift', { time: localTime(shift.openedAt) })}</span> : null}
+          <OperatorKeys />
         </span>
       ) : null}
       <button type="button" className="lang-switch" data-testid="lang-switch" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
@@ -70,6 +98,22 @@ export function StatusBar() {
       </button>
       {conn !== 'open' ? <span className="conn-lost">{t(conn === 'connecting' ? 'conn.connecting' : 'conn.lost')}</span> : null}
     </header>
+  );
+}
+
+/** The operator's own keys, on every screen: change PIN, lock the screen (also clickable). */
+function OperatorKeys() {
+  const t = useT();
+  const openPin = useAccount((a) => a.setPinOpen);
+  return (
+    <>
+      <button type="button" className="status-key" data-testid="status-key-pin" onClick={() => openPin(true)}>
+        {t('key.ctrlP')}
+      </button>
+      <button type="button" className="status-key" data-testid="status-key-lock" onClick={() => void lockScreen()}>
+        {t('key.ctrlL')}
+      </button>
+    </>
   );
 }
 

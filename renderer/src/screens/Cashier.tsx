@@ -7,6 +7,7 @@ import { newPatient, refreshPreview, settle } from '../cashier/actions';
 import { BillPanel, type BillPanelHandle } from '../cashier/BillPanel';
 import { DemoTray, ManualEntry, SandboxSwitch } from '../cashier/CardPanel';
 import { PatientPanel } from '../cashier/PatientPanel';
+import { PrintTrouble } from '../cashier/PrintStatus';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
 import { SettledPanel } from '../cashier/SettledPanel';
 import { SplitPanel } from '../cashier/SplitPanel';
@@ -126,6 +127,8 @@ export function Cashier() {
 
   return (
     <main className="screen screen-cashier">
+      {/* A receipt that did not print is everyone's business at the window: above the work, until printed. */}
+      <PrintTrouble />
       <div className="cashier-grid">
         <div className="stack">
           <section className="panel" data-testid="card-panel">
@@ -188,7 +191,7 @@ export function Cashier() {
           }}
         />
       ) : null}
-      <ShortcutBar keys={['key.F2', 'key.F3', 'key.F4', 'key.F6', 'key.F7', 'key.F8', 'key.F9', 'key.F10', 'key.F12', 'key.Esc']} />
+      <ShortcutBar keys={['key.F2', 'key.F3', 'key.F4', 'key.F5', 'key.F6', 'key.F7', 'key.F8', 'key.F9', 'key.F10', 'key.F12', 'key.Esc', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
     </main>
   );
 }

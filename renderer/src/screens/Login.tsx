@@ -1,6 +1,8 @@
-// Operator login: id + PIN, keyboard only (Enter submits, Tab moves).
+// Operator login: id + PIN, keyboard only (Enter submits, Tab moves). After Ctrl+L it is the
+// lock screen: it says whose shift is still open, the id is filled in and the PIN focused.
 import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../electron/api/result';
+import { afterLogin, useAccount } from '../account/account-state';
 import { api } from '../api/client';
 import { ErrorLine, ShortcutBar } from '../components/common';
 import { useT } from '../i18n/use-t';
@@ -11,7 +13,8 @@ export function Login() {
   const demo = useApp((s) => s.info?.demo ?? false);
   const setOperator = useApp((s) => s.setOperator);
   const go = useApp((s) => s.go);
-  const [operatorId, setOperatorId] = useState('');
+  const locked = useAccount((a) => a.locked);
+  const [operatorId, setOperatorId] = useState(locked?.operator.id ?? '');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -28,21 +31,27 @@ export function Login() {
       return;
     }
     setError(null);
+    const next = afterLogin(r.value);
     setOperator(r.value);
-    go('shift');
+    go(next);
   };
 
   return (
     <main className="screen screen-login">
       <form className="panel login-panel" onSubmit={submit} data-testid="login-form">
-        <h1>{t('login.title')}</h1>
+        <h1>{locked ? `🔒 ${t('lock.title')}` : t('login.title')}</h1>
+        {locked ? (
+          <p className="lock-note" data-testid="lock-note">
+            {t('lock.detail', { name: locked.operator.name, id: locked.operator.id })}
+          </p>
+        ) : null}
         <label>
           {t('login.operatorId')}
-          <input autoFocus name="operatorId" data-testid="login-id" value={operatorId} onChange={(e) => setOperatorId(e.target.value)} autoComplete="username" />
+          <input autoFocus={!locked} name="operatorId" data-testid="login-id" value={operatorId} onChange={(e) => setOperatorId(e.target.value)} autoComplete="username" />
         </label>
         <label>
           {t('login.pin')}
-          <input name="pin" type="password" data-testid="login-pin" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="current-password" />
+          <input autoFocus={!!locked} name="pin" type="password" data-testid="login-pin" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="current-password" />
         </label>
         <button type="submit" className="primary" disabled={busy} data-testid="login-submit">
           {t('login.submit')}

@@ -1,9 +1,11 @@
 // Today's settlements: ↑↓ select, F10 reprint (marked as a copy), R refund with a supervisor's
-// PIN, Esc back to the window. The selected one's receipt is shown beside the list.
+// PIN, F5 print again what the printer missed, Esc back to the window. The selected one's
+// receipt (and whether it printed) is shown beside the list.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SettlementSummary, SettlementView } from '../../../electron/api/contract/settlement';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
+import { PrintState, PrintTrouble } from '../cashier/PrintStatus';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
@@ -103,6 +105,7 @@ export function Today() {
 
   return (
     <main className="screen" onKeyDown={onKey} tabIndex={-1} ref={mainRef} data-testid="today-screen">
+      <PrintTrouble />
       <div className="cashier-grid" style={{ gridTemplateColumns: '2fr 1fr' }}>
         <section className="panel">
           <h2>{t('today.title')}</h2>
@@ -144,6 +147,7 @@ export function Today() {
         </section>
         <div className="stack">
           {current && (current.state === 'adjusted' || current.state === 'rejected') ? <CenterAnswer settlementId={current.id} /> : null}
+          {current ? <PrintState settlementId={current.id} /> : null}
           {current ? <ReceiptPreview settlementId={current.id} refreshKey={receiptKey} /> : null}
         </div>
       </div>
@@ -172,7 +176,7 @@ export function Today() {
           </p>
         </SupervisorPin>
       ) : null}
-      <ShortcutBar keys={['key.arrows', 'key.F10', 'today.refund', 'key.Esc']} />
+      <ShortcutBar keys={['key.arrows', 'key.F5', 'key.F10', 'today.refund', 'key.Esc', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
     </main>
   );
 }

@@ -1,0 +1,49 @@
+// The operator's own things: the change-PIN dialog, and the screen lock (Ctrl+L). Locking ends
+// the session's login (security.lock) but not the shift: the same operator unlocks with the
+// PIN and carries on with the bill on screen; another operator logging in starts clean.
+import { create } from 'zustand';
+import type { OperatorView } from '../../../electron/api/contract/auth';
+import { api } from '../api/client';
+import { newPatient } from '../cashier/actions';
+import { useApp, type Screen } from '../state/store';
+
+interface AccountState {
+  pinOpen: boolean;
+  /** Who locked the window, and from which screen (the login screen shows it; unlock goes back). */
+  locked: { operator: OperatorView; screen: Screen } | null;
+  setPinOpen(open: boolean): void;
+  setLocked(l: AccountState['locked']): void;
+}
+
+export const useAccount = create<AccountState>((set) => ({
+  pinOpen: false,
+  locked: null,
+  setPinOpen: (pinOpen) => set({ pinOpen }),
+  setLocked: (locked) => set({ locked }),
+}));
+
+/**
+ * Lock now. The window goes to the login screen even if the call fails (a lock key must
+ * always lock); a dropped connection is a new, logged-out session anyway.
+ */
+export async function lockScreen(): Promise<void> {
+  const app = useApp.getState();
+  const operator = app.operator;
+  if (!operator) return;
+  useAccount.setState({ pinOpen: false, locked: { operator, screen: app.screen } });
+  app.setOperator(null);
+  await api.call('security.lock', {});
+}
+
+/** After a login: where to go, and whether the last operator's patient must be cleared. */
+export function afterLogin(operator: OperatorView): Screen {
+  const locked = useAccount.getState().locked;
+  useAccount.setState({ locked: null });
+  if (!locked || locked.operator.id !== operator.id) {
+    // Someone else at the window: nothing of the previous operator's patient stays on screen.
+    if (locked) newPatient();
+    return 'shift';
+  }
+  // The same operator: back to the supervisor screen, or through the shift check to the window.
+  return locked.screen === 'supervisor' ? 'supervisor' : 'shift';
+}
