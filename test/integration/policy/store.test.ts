@@ -182,6 +182,27 @@ describe('catalog search', () => {
     const tou = t.app.policy.search('头孢');
     expect(tou[0]!.name.startsWith('头孢')).toBe(true);
   });
+
+  it('puts initials typed in full before longer ones, and forgets the initials of replaced rows', () => {
+    t.app.policy.applyDelta({
+      format: 'policy-delta/1',
+      fromSeq: 1,
+      toSeq: 2,
+      version: 'd',
+      // 阿莫西林胶囊 (amxljn) renamed; 阿莫西林 (amxl) added after a longer amxl… name.
+      catalogUpserts: [
+        { code: 'XJ01CAA040A001010101445', name: '羟氨苄青霉素胶囊', kind: 'drug', class: 'A' },
+        { code: 'XNEW0003', name: '阿莫西林克拉维酸钾片', kind: 'drug', class: 'B', selfPayRatio: '0.1' },
+        { code: 'XNEW0002', name: '阿莫西林', kind: 'drug', class: 'A' },
+      ],
+      catalogDeletes: [],
+    });
+    expect(t.app.policy.search('amxl').map((h) => h.pinyin)).toEqual(['amxl', 'amxlklwsjp']);
+    // The exact one even when the page holds one hit and the longer one was stored first.
+    expect(codes('amxl', 1)).toEqual(['XNEW0002']);
+    expect(codes('amxljn')).toEqual([]);
+    expect(codes('qabqmsjn')).toEqual(['XJ01CAA040A001010101445']);
+  });
 });
 
 describe('policy API calls', () => {
