@@ -161,8 +161,10 @@ export class Reconciler {
     const port = this.center();
     try {
       // 3201 per insurance type over the whole range (two exchanges when everything matches);
-      // for an insurance type that differs, 3201 day by day pins the difference to its days, and
-      // 3202 (the heavy exchange) is asked only for those days.
+      // for an insurance type that differs, the range is halved and only halves that differ are
+      // looked into further, down to single days (a day that differs in a month costs ~5
+      // exchanges instead of one per day of the month); 3202 (the heavy exchange) is asked only
+      // for those days.
       const local = this.localGroups(from, to);
       const insutypes = [...new Set([...STANDARD_INSUTYPES, ...[...local.values()].map((g) => g.insutype)])].sort();
       const zero = (): LocalGroup => ({ day: '', insutype: '', count: 0, total: 0, fund: 0, account: 0, byClrType: {} });
@@ -204,12 +206,36 @@ export class Reconciler {
           mismatchedDays: [],
         };
         if (!whole.match) {
-          for (const day of days) {
-            const r = days.length === 1 ? whole : await ask(day, day, insutype, local.get(`${day}/${insutype}`) ?? zero());
-            if (!r.match) group.mismatchedDays.push(day);
-          }
-          // A center whose range total differs but no single day does: compare every day.
-          if (!group.mismatchedDays.length) group.mismatchedDays.push(...days);
+          const localOf = (lo: number, hi: number) => {
+            const sum = zero();
+            for (let i = lo; i <= hi; i++) {
+              const g = local.get(`${days[i]!}/${insutype}`);
+              if (g) for (const k of ['count', 'total', 'fund', 'account'] as const) sum[k] += g[k];
+            }
+            return sum;
+          };
+          /**
+           * Days of days[lo..hi], a range known to differ, whose own totals differ. Only the left
+           * half is asked: the center's right half is its range total minus the left (totals over
+           * disjoint days add up), so each halving costs one exchange.
+           */
+          const pin = async (lo: number, hi: number, centerRange: Amounts & { count: number }): Promise<string[]> => {
+            if (lo === hi) return [days[lo]!];
+            const mid = (lo + hi) >> 1;
+            const left = await ask(days[lo]!, days[mid]!, insutype, localOf(lo, mid));
+            const rightLocal = localOf(mid + 1, hi);
+            const rightCenter = {
+              count: centerRange.count - left.center.count,
+              total: centerRange.total - left.center.total,
+              fund: centerRange.fund - left.center.fund,
+              account: centerRange.account - left.center.account,
+            };
+            const rightMatch = (['count', 'total', 'fund', 'account'] as const).every((k) => rightCenter[k] === rightLocal[k]);
+            const [inLeft, inRight] = await Promise.all([left.match ? [] : pin(lo, mid, left.center), rightMatch ? [] : pin(mid + 1, hi, rightCenter)]);
+            // A center whose range differs but neither half does: compare every day of the range.
+            return inLeft.length || inRight.length ? [...inLeft, ...inRight] : days.slice(lo, hi + 1);
+          };
+          group.mismatchedDays.push(...(await pin(0, days.length - 1, whole.center)));
           for (const d of group.mismatchedDays) mismatchedDays.add(d);
         }
         groupList.push(group);
