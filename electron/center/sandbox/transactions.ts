@@ -7,7 +7,8 @@ import { medTypeToVisitType, insutypeToInsuranceType, insuStatusToStatus, psnTyp
 import { fenToYuan, tryYuanToFen } from '../wire/money';
 import { msgStamp } from '../wire/msgid';
 import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type SettlementAmounts } from '../wire/settlement';
-import { DEMO_PERSONS, DEMO_YEAR_START, findDemoPerson, type DemoPerson } from './demo-persons';
+import { DEMO_YEAR_START, type DemoPerson } from './demo-persons';
+import { findPerson, personByPsnNo } from './persons';
 import type { FaultSettings } from './faults';
 import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
 
@@ -65,7 +66,7 @@ function personInfo(ctx: TxContext, input: unknown): TxAnswer {
   const p = parse(personSchema, input);
   if (!p.ok) return p.answer;
   const d = p.value.data;
-  const person = findDemoPerson(d.mdtrt_cert_type, d.mdtrt_cert_no);
+  const person = findPerson(ctx.db, d.mdtrt_cert_type, d.mdtrt_cert_no);
   if (!person) return reject('PERSON_NOT_FOUND', '未找到该参保人');
   if (d.mdtrt_cert_type === '03' && d.card_sn && d.card_sn !== person.card_sn) return reject('CARD_SN_MISMATCH', '社保卡识别码与卡号不符（卡片可能已挂失或补换）');
   const refused = personRejection(ctx.faults, person);
@@ -143,7 +144,7 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   const p = parse(upload2207Schema, input);
   if (!p.ok) return p.answer;
   const s = p.value.setlinfo;
-  const person = DEMO_PERSONS.find((x) => x.psn_no === s.psn_no);
+  const person = personByPsnNo(ctx.db, s.psn_no);
   if (!person) return reject('PERSON_NOT_FOUND', '未找到该参保人');
   const refused = personRejection(ctx.faults, person);
   if (refused) return reject('PERSON_REJECTED', refused);
