@@ -3,6 +3,7 @@
 // refund meanwhile) changes nothing.
 import type { CoreApp } from '../app/core';
 import { diffAgainstCenter, moneyFromRow, type MoneyColumn } from '../settlement/mapping';
+import { stmt } from '../settlement/statements';
 import type { CenterOutcome } from '../settlement/ports';
 import type { OutboxRow, OutboxState } from './store';
 
@@ -25,21 +26,21 @@ export function applyOutcome(core: CoreApp, row: OutboxRow, outcome: CenterOutco
   const now = core.clock.now().toISOString();
   const base = { outboxId: row.id, settlementId: row.settlement_id };
   return db.transaction((): AppliedOutcome => {
-    const current = db.prepare('SELECT state FROM outbox WHERE id = ?').get(row.id) as { state: OutboxState } | undefined;
+    const current = stmt(db, 'SELECT state FROM outbox WHERE id = ?').get(row.id) as { state: OutboxState } | undefined;
     if (!current || !['queued', 'sent', 'unknown'].includes(current.state)) {
       return { ...base, state: current?.state ?? 'reversed', final: true, applied: false };
     }
     if (outcome.kind === 'busy' || outcome.kind === 'unknown') {
       const state: OutboxState = outcome.kind === 'busy' ? 'queued' : 'unknown';
       const err = outcome.kind === 'busy' ? `中心繁忙(-9)：${outcome.message}` : `结果未知：${outcome.reason}`;
-      db.prepare('UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(state, err.slice(0, 500), retryAt.toISOString(), row.id);
+      stmt(db, 'UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(state, err.slice(0, 500), retryAt.toISOString(), row.id);
       return { ...base, state, final: false, applied: true };
     }
     if (outcome.kind === 'rejected') {
-      db.prepare(
+      stmt(db, 
         `UPDATE outbox SET state = 'rejected', resolved_at = ?, reject_code = ?, reject_reason = ?, last_error = ?, response = ? WHERE id = ?`,
       ).run(now, outcome.code ?? null, outcome.message, `中心拒绝(-1)：${outcome.message}`.slice(0, 500), JSON.stringify(outcome.output ?? null), row.id);
-      db.prepare("UPDATE settlements SET state = 'rejected', updated_at = ? WHERE id = ? AND state <> 'refunded'").run(now, row.settlement_id);
+      stmt(db, "UPDATE settlements SET state = 'rejected', updated_at = ? WHERE id = ? AND state <> 'refunded'").run(now, row.settlement_id);
       core.audit.append({ action: 'outbox.rejected', subject: row.settlement_id, detail: { msgid: row.msgid, infno: row.infno, code: outcome.code ?? null, reason: outcome.message } });
       return { ...base, state: 'rejected', final: true, applied: true };
     }
@@ -48,16 +49,16 @@ export function applyOutcome(core: CoreApp, row: OutboxRow, outcome: CenterOutco
     let state: OutboxState = 'confirmed';
     if (row.kind === 'upload') {
       const setlinfo = objectOr(output['setlinfo'] ?? output);
-      const srow = db.prepare('SELECT * FROM settlements WHERE id = ?').get(row.settlement_id) as Record<MoneyColumn, number>;
+      const srow = stmt(db, 'SELECT * FROM settlements WHERE id = ?').get(row.settlement_id) as Record<MoneyColumn, number>;
       const diffs = diffAgainstCenter(moneyFromRow(srow), setlinfo);
       const setlId = output['setl_id'] ?? setlinfo['setl_id'];
       const mdtrtId = output['mdtrt_id'] ?? setlinfo['mdtrt_id'];
       if (diffs.length || output['stmt'] === 'adjusted') state = 'adjusted';
-      const ins = db.prepare(
+      const ins = stmt(db, 
         'INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at) VALUES (?,?,?,?,?,?,?)',
       );
       for (const d of diffs) ins.run(row.settlement_id, row.id, d.field, d.local, d.center, d.center - d.local, now);
-      db.prepare(
+      stmt(db, 
         `UPDATE settlements SET state = CASE WHEN state = 'refunded' THEN state ELSE ? END, center_setl_id = ?, center_mdtrt_id = ?, updated_at = ? WHERE id = ?`,
       ).run(state, typeof setlId === 'string' ? setlId : null, typeof mdtrtId === 'string' ? mdtrtId : null, now, row.settlement_id);
       if (state === 'adjusted') {
@@ -65,9 +66,9 @@ export function applyOutcome(core: CoreApp, row: OutboxRow, outcome: CenterOutco
       }
     } else {
       // 2208 cancel or 2601 reversal answered: the refund row is done.
-      db.prepare("UPDATE settlements SET state = 'confirmed', updated_at = ? WHERE id = ? AND state = 'provisional'").run(now, row.settlement_id);
+      stmt(db, "UPDATE settlements SET state = 'confirmed', updated_at = ? WHERE id = ? AND state = 'provisional'").run(now, row.settlement_id);
     }
-    db.prepare('UPDATE outbox SET state = ?, resolved_at = ?, last_error = NULL, response = ? WHERE id = ?').run(
+    stmt(db, 'UPDATE outbox SET state = ?, resolved_at = ?, last_error = NULL, response = ? WHERE id = ?').run(
       state,
       now,
       JSON.stringify({ refmsgid: outcome.refmsgid, output: outcome.output ?? null }),

@@ -3,7 +3,7 @@
 // after an exponential, jittered delay. A stuck item only holds back its own person's later
 // items; everyone else's keep flowing.
 import type { CoreApp } from '../app/core';
-import type { CenterPort } from '../settlement/ports';
+import type { CenterOutcome, CenterPort } from '../settlement/ports';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { applyOutcome, type AppliedOutcome } from './outcome';
 import { OutboxStore, type OutboxRow } from './store';
@@ -39,6 +39,9 @@ export class OutboxWorker {
   private closed = false;
   private stats: DrainResult = emptyStats();
   private readonly waiters = new Set<() => void>();
+  private pumpQueued = false;
+  /** Answers received, waiting for the next recordAnswers() (see record()). */
+  private readonly answers: { row: OutboxRow; outcome: CenterOutcome; done: () => void }[] = [];
 
   constructor(
     private readonly core: CoreApp,
@@ -92,7 +95,7 @@ export class OutboxWorker {
     let timedOut = false;
     try {
       if (opts.untilEmpty) {
-        while (this.store.openCount() > 0) {
+        while (this.store.hasOpen()) {
           if (this.closed) break;
           if (Date.now() >= deadline) {
             timedOut = true;
@@ -170,37 +173,68 @@ export class OutboxWorker {
     if (this.closed) return 0;
     let started = 0;
     let afterId = 0;
-    while (this.inflight.size < this.opts.concurrency) {
-      const batch = this.store.due(this.core.clock.now(), Math.max(64, this.opts.concurrency * 4), afterId);
-      if (!batch.length) break;
+    for (;;) {
+      const free = this.opts.concurrency - this.inflight.size;
+      if (free <= 0) break;
+      // Only heads whose time has come are returned, and an item being sent is not due (its
+      // next attempt is its resend time), so asking for `free` rows rarely returns one to skip.
+      const batch = this.store.due(this.core.clock.now(), free, afterId);
+      const picked: OutboxRow[] = [];
       for (const row of batch) {
         afterId = row.id;
-        if (this.inflight.size >= this.opts.concurrency) break;
         if (this.inflight.has(row.id) || this.personsInFlight.has(row.psn_no)) continue;
         if (onlyOnce) {
           if (onlyOnce.has(row.id)) continue;
           onlyOnce.add(row.id);
         }
-        if (this.startOne(row)) started++;
+        picked.push(row);
       }
+      if (picked.length) started += this.startMany(picked);
+      if (batch.length < free) break;
     }
     return started;
   }
 
-  private startOne(row: OutboxRow): boolean {
+  /** Claim the rows in one transaction, then send each; returns how many were started. */
+  private startMany(rows: OutboxRow[]): number {
     const now = this.core.clock.now();
-    // If we die with the request in the air, the item is retried once this time has passed.
-    const retryAt = new Date(now.getTime() + this.opts.requestTimeoutMs + backoffDelay(row.attempts + 1, this.opts.backoff));
-    if (!this.store.claim(row.id, now, retryAt)) return false;
-    this.personsInFlight.add(row.psn_no);
-    const p = this.sendOne(row).finally(() => {
-      this.inflight.delete(row.id);
-      this.personsInFlight.delete(row.psn_no);
-      for (const w of [...this.waiters]) w();
+    // If we die with a request in the air, its item is resent once its retryAt has passed.
+    const claims = rows.map((row) => ({
+      id: row.id,
+      retryAt: new Date(now.getTime() + this.opts.requestTimeoutMs + backoffDelay(row.attempts + 1, this.opts.backoff)),
+    }));
+    let claimed: Set<number>;
+    try {
+      claimed = this.store.claimMany(claims, now);
+    } catch (e) {
+      // The database is closing or busy: nothing was marked, nothing is sent; the next look retries.
+      this.core.log.warn('outbox: could not claim items', { ids: rows.map((r) => r.id), error: String(e) });
+      return 0;
+    }
+    let started = 0;
+    for (const row of rows) {
+      if (!claimed.has(row.id)) continue;
+      this.personsInFlight.add(row.psn_no);
+      const p = this.sendOne(row).finally(() => {
+        this.inflight.delete(row.id);
+        this.personsInFlight.delete(row.psn_no);
+        for (const w of [...this.waiters]) w();
+        this.pumpSoon();
+      });
+      this.inflight.set(row.id, p);
+      started++;
+    }
+    return started;
+  }
+
+  /** One refill for all the slots freed in this turn of the event loop, not one per slot. */
+  private pumpSoon(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
       if (this.active()) this.pump();
     });
-    this.inflight.set(row.id, p);
-    return true;
   }
 
   private async sendOne(row: OutboxRow): Promise<void> {
@@ -215,21 +249,59 @@ export class OutboxWorker {
       .send(row.infno, input, { msgid: row.msgid, timeoutMs: this.opts.requestTimeoutMs })
       .catch((e: unknown) => ({ kind: 'unknown' as const, msgid: row.msgid, reason: e instanceof Error ? e.message : String(e) }));
     if (this.closed && outcome.kind !== 'success' && outcome.kind !== 'rejected') return;
-    const retryAt = new Date(this.core.clock.now().getTime() + backoffDelay(row.attempts + 1, this.opts.backoff));
-    let applied: AppliedOutcome;
+    await this.record(row, outcome);
+  }
+
+  /**
+   * Record an answer. Answers that arrive in the same turn of the event loop are recorded in
+   * one transaction (one disk flush for all); each is still recorded only after it arrived,
+   * and one that cannot be recorded stays 'sent' and is resent with the same msgid.
+   */
+  private record(row: OutboxRow, outcome: CenterOutcome): Promise<void> {
+    return new Promise((resolve) => {
+      this.answers.push({ row, outcome, done: resolve });
+      if (this.answers.length === 1) setImmediate(() => this.recordAnswers());
+    });
+  }
+
+  private recordAnswers(): void {
+    const batch = this.answers.splice(0);
+    const results: (AppliedOutcome | null)[] = [];
     try {
-      applied = applyOutcome(this.core, row, outcome, retryAt);
+      this.core.db.transaction(() => {
+        results.length = 0;
+        for (const a of batch) {
+          const retryAt = new Date(this.core.clock.now().getTime() + backoffDelay(a.row.attempts + 1, this.opts.backoff));
+          try {
+            // Nested: a failure rolls back this answer's savepoint only.
+            results.push(applyOutcome(this.core, a.row, a.outcome, retryAt));
+          } catch (e) {
+            this.core.log.warn('outbox: could not record an answer', { id: a.row.id, error: String(e) });
+            results.push(null);
+          }
+        }
+      })();
     } catch (e) {
-      // The database is closing or broken: the row stays 'sent' and is resent (same msgid) later.
-      this.core.log.warn('outbox: could not record an answer', { id: row.id, error: String(e) });
-      return;
+      // The database is closing or broken: the rows stay 'sent' and are resent (same msgid) later.
+      this.core.log.warn('outbox: could not record answers', { ids: batch.map((a) => a.row.id), error: String(e) });
+      results.length = 0;
     }
-    if (!applied.applied) return;
-    if (applied.state === 'confirmed') this.stats.confirmed++;
-    else if (applied.state === 'adjusted') this.stats.adjusted++;
-    else if (applied.state === 'rejected') this.stats.rejected++;
-    else this.stats.retrying++;
-    this.onApplied(applied);
+    // Committed: only now do the answers count and go out as events.
+    batch.forEach((a, i) => {
+      const applied = results[i];
+      if (applied?.applied) {
+        if (applied.state === 'confirmed') this.stats.confirmed++;
+        else if (applied.state === 'adjusted') this.stats.adjusted++;
+        else if (applied.state === 'rejected') this.stats.rejected++;
+        else this.stats.retrying++;
+        try {
+          this.onApplied(applied);
+        } catch (e) {
+          this.core.log.warn('outbox: listener failed', { id: a.row.id, error: String(e) });
+        }
+      }
+      a.done();
+    });
   }
 }
 

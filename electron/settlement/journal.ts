@@ -24,6 +24,7 @@ import { moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './m
 import type { CenterPort, DevicesPort, PersonView, PolicyPort, ShiftPort } from './ports';
 import { receiptFor } from './receipt';
 import { SettlementReader } from './reader';
+import { stmt } from './statements';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
 export type PreviewRequest = Pick<SettleRequest, 'person' | 'visit' | 'items' | 'useAccount'>;
@@ -160,7 +161,8 @@ export class SettlementJournal {
         after,
         delta,
       });
-      const ins = db.prepare(
+      const ins = stmt(
+        db,
         `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       );
@@ -306,10 +308,10 @@ export class SettlementJournal {
     const s = this.core.settings;
     if (total > s.offlineLimitPerSettlement) return `本笔金额超过单笔脱机上限（${yuan(s.offlineLimitPerSettlement)} 元）`;
     const today = chinaDate(this.core.clock.now());
-    const r = this.core.db
-      .prepare('SELECT coalesce(sum(total), 0) AS t FROM settlements WHERE created_day = ? AND online = 0 AND refund_of IS NULL')
-      .get(today) as { t: number };
-    if (r.t + total > s.offlineLimitPerDay) return `今日脱机结算累计将超过每日上限（${yuan(s.offlineLimitPerDay)} 元）`;
+    // The running sum of the day's offline, non-refund settlements (kept by a trigger, migration
+    // 0009): summing the rows here cost more with every settlement of a long offline day.
+    const r = stmt(this.core.db, 'SELECT total AS t FROM offline_day_totals WHERE day = ?').get(today) as { t: number } | undefined;
+    if ((r?.t ?? 0) + total > s.offlineLimitPerDay) return `今日脱机结算累计将超过每日上限（${yuan(s.offlineLimitPerDay)} 元）`;
     return null;
   }
 
@@ -358,9 +360,9 @@ export class SettlementJournal {
    * offline settlement builds on the ones made before it, and nothing is counted twice.
    */
   baseFor(person: PersonView, year: string): { accumulators: Accumulators; accountBalance: number } {
-    const rows = this.core.db
-      .prepare(
-        `SELECT s.accumulators_delta AS delta, s.account_pay AS accountPay FROM settlements s
+    const rows = stmt(
+      this.core.db,
+      `SELECT s.accumulators_delta AS delta, s.account_pay AS accountPay FROM settlements s
          JOIN outbox o ON o.settlement_id = s.id AND o.kind IN ('upload', 'cancel')
          WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ?
            AND o.state NOT IN ('rejected', 'reversed')
@@ -419,9 +421,9 @@ interface NewRow {
 function insertSettlement(core: CoreApp, r: NewRow): void {
   const at = r.now.toISOString();
   const cols = MONEY_FIELDS.map(([c]) => c);
-  core.db
-    .prepare(
-      `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type, cert_no,
+  stmt(
+    core.db,
+    `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type, cert_no,
         insutype, psn_type, insurance_type, person_group, visit_type, hospital_level, diagnoses, use_account, scheme, policy_seq,
         policy_version, online, provisional, state, refund_of, refund_reason, supervisor_id, manual_entry_reason, bill_id,
         ${cols.join(', ')}, explanation, person_snapshot, accumulators_before, accumulators_after, accumulators_delta, updated_at)
@@ -438,9 +440,9 @@ function insertSettlement(core: CoreApp, r: NewRow): void {
 }
 
 function upsertLocalAccumulators(core: CoreApp, psnNo: string, year: string, acc: Accumulators, settlementId: string, now: Date): void {
-  core.db
-    .prepare(
-      `INSERT INTO person_accumulators (psn_no, year, accumulators, settlement_id, updated_at) VALUES (?,?,?,?,?)
+  stmt(
+    core.db,
+    `INSERT INTO person_accumulators (psn_no, year, accumulators, settlement_id, updated_at) VALUES (?,?,?,?,?)
        ON CONFLICT (psn_no, year) DO UPDATE SET accumulators = excluded.accumulators, settlement_id = excluded.settlement_id, updated_at = excluded.updated_at`,
     )
     .run(psnNo, year, JSON.stringify(acc), settlementId, now.toISOString());

@@ -60,7 +60,9 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     bills,
     reader,
     afterCommit: () => {
-      publishNow();
+      // Coalesced: the queue facts count every open item, which at a long offline day's depth
+      // cost more than the settlement's own commit when recomputed after each one.
+      publish();
       // Online: attempt the upload at once. Offline it waits for the worker's next look.
       if (deps.center.isOnline()) worker.kick();
     },

@@ -17,6 +17,7 @@ import type { CoreApp } from '../app/core';
 import type { OutboxRow } from '../outbox/store';
 import { moneyFromRow, type MoneyColumn } from './mapping';
 import type { PendingBill } from './bills';
+import { stmt } from './statements';
 
 export type SettlementRow = Record<MoneyColumn, number> & {
   id: string;
@@ -101,7 +102,7 @@ export class SettlementReader {
   constructor(private readonly core: CoreApp) {}
 
   row(id: string): SettlementRow | undefined {
-    return this.core.db.prepare('SELECT * FROM settlements WHERE id = ?').get(id) as SettlementRow | undefined;
+    return stmt(this.core.db, 'SELECT * FROM settlements WHERE id = ?').get(id) as SettlementRow | undefined;
   }
 
   private summary(r: SettlementRow & { upload_state?: UploadState | null }): SettlementSummary {
@@ -129,9 +130,9 @@ export class SettlementReader {
     const r = this.row(id);
     if (!r) return null;
     const db = this.core.db;
-    const uploads = (db.prepare('SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id').all(id) as OutboxRow[]).map(uploadView);
+    const uploads = (stmt(db, 'SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id').all(id) as OutboxRow[]).map(uploadView);
     const lines = (
-      db.prepare('SELECT * FROM settlement_lines WHERE settlement_id = ? ORDER BY line_no').all(id) as {
+      stmt(db, 'SELECT * FROM settlement_lines WHERE settlement_id = ? ORDER BY line_no').all(id) as {
         line_no: number;
         code: string;
         name: string;
@@ -155,8 +156,8 @@ export class SettlementReader {
         amount: l.amount,
       }),
     );
-    const adjustments = (db.prepare('SELECT * FROM adjustments WHERE settlement_id = ? ORDER BY id').all(id) as AdjRow[]).map(adjView);
-    const refundedBy = (db.prepare('SELECT id FROM settlements WHERE refund_of = ?').get(id) as { id: string } | undefined)?.id ?? null;
+    const adjustments = (stmt(db, 'SELECT * FROM adjustments WHERE settlement_id = ? ORDER BY id').all(id) as AdjRow[]).map(adjView);
+    const refundedBy = (stmt(db, 'SELECT id FROM settlements WHERE refund_of = ?').get(id) as { id: string } | undefined)?.id ?? null;
     return {
       ...this.summary({ ...r, upload_state: uploads[0]?.state ?? null }),
       certType: r.cert_type,
