@@ -10,6 +10,7 @@ import { Connectivity, type ConnectivityState } from './connectivity';
 import { lookupPerson, type PersonCredential } from './person-lookup';
 import { resolveTerminalNo, type TerminalNo } from './terminal';
 import { asPolicySink, syncPolicy, type SyncProgress } from './policy-sync';
+import { SyncProgressPublisher } from './sync-progress';
 import type { FaultSettings } from './sandbox/faults';
 import { startSandboxCenter, type SandboxCenter } from './sandbox/server';
 
@@ -40,6 +41,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
   let closed = false;
   let syncTimer: NodeJS.Timeout | null = null;
   let syncedThisRun = false;
+  let syncing: Promise<PolicySyncView> | null = null;
   let terminal: TerminalNo | null = null;
   /** This window's number in every message id; drawn and kept on first use when not configured. */
   function terminalNo(): string {
@@ -228,11 +230,27 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
       return () => progressListeners.delete(fn);
     },
 
-    async syncPolicy(): Promise<PolicySyncView> {
-      const r = await syncPolicy({ sink: asPolicySink(deps.policy), send, onProgress: (p) => progressListeners.forEach((fn) => fn(p)) });
-      syncedThisRun = true;
-      publishPolicyStatus();
-      return r;
+    /** One sync at a time: a second caller while one runs joins it (one progress stream for the windows). */
+    syncPolicy(): Promise<PolicySyncView> {
+      if (!syncing) {
+        syncing = (async () => {
+          const windows = new SyncProgressPublisher((p) => core.events.emit('policy.sync', p));
+          const onProgress = (p: SyncProgress) => {
+            windows.report(p);
+            progressListeners.forEach((fn) => fn(p));
+          };
+          try {
+            const r = await syncPolicy({ sink: asPolicySink(deps.policy), send, onProgress });
+            syncedThisRun = true;
+            publishPolicyStatus();
+            return r;
+          } catch (e) {
+            windows.failed(e instanceof Error ? e.message : String(e));
+            throw e;
+          }
+        })().finally(() => (syncing = null));
+      }
+      return syncing;
     },
 
     /** Demo switch: the sandbox refuses connections (offline) or accepts them again. */

@@ -1,6 +1,14 @@
 // Events pushed from the services to the windows. Pure: the renderer imports these types.
 import type { StatusSnapshot } from './system';
 
+export interface PolicySyncProgress {
+  phase: 'asking' | 'downloading' | 'applying' | 'done' | 'failed';
+  receivedBytes: number;
+  totalBytes: number | null;
+  /** Why it failed (phase 'failed'). */
+  error?: string;
+}
+
 export interface AppEventMap {
   /** The status bar's facts changed (center, queue, policy, devices). */
   status: StatusSnapshot;
@@ -10,4 +18,6 @@ export interface AppEventMap {
   'settlement.changed': { settlementId: string; state: string };
   /** A print job changed state. */
   'print.changed': { jobId: number; state: string };
+  /** Policy sync (1399) under way: bytes downloaded so far of the expected total (null = unknown); 'done' or 'failed' ends it. */
+  'policy.sync': PolicySyncProgress;
 }

@@ -11,6 +11,7 @@ import { agoSince, localTime } from '../lib/time';
 import { countDeadlines, queueTone } from '../outbox/deadline';
 import { refreshDeadlines, useOutboxDeadlines } from '../outbox/outbox-state';
 import { useApp } from '../state/store';
+import { policySyncText, usePolicySyncProgress } from './policy-sync-progress';
 
 /** How often the deadline facts are asked again while uploads wait (deadlines move with time). */
 const DEADLINE_REFRESH_MS = 30_000;
@@ -28,6 +29,7 @@ export function StatusBar() {
   const t = useT();
   const { status, nowMs, operator, info, lang, setLang, conn, policy, shift } = useApp();
   const s: StatusSnapshot | null = status;
+  const policySync = usePolicySyncProgress();
   const deadlines = useOutboxDeadlines((d) => d.deadlines);
   const openQueue = useOutboxDeadlines((d) => d.setListOpen);
   const depth = s?.outbox.depth ?? 0;
@@ -71,7 +73,7 @@ export function StatusBar() {
         tone={!s ? 'plain' : queueTone(depth, dl)}
         onClick={loggedIn ? () => openQueue(true) : undefined}
       />
-      <Cell testId="status-policy" label={t('status.policy')} value={policyValue} tone={!pol ? 'bad' : 'ok'} />
+      <Cell testId="status-policy" label={t('status.policy')} value={policySync ? policySyncText(policySync, lang) : policyValue} tone={policySync ? 'warn' : !pol ? 'bad' : 'ok'} />
       <div className="status-cell status-devices" data-testid="status-devices">
         <span className="status-label">{t('status.devices')}</span>
         {!s || s.devices.length === 0 ? (
