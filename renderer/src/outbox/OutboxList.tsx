@@ -29,7 +29,10 @@ function dayTime(iso: string): string {
 
 export function OutboxList() {
   const t = useT();
-  const nowMs = useApp((s) => s.nowMs);
+  // The app's tick is 5 s coarse; the list keeps its own "now", taken with each answer.
+  const appNow = useApp((s) => s.nowMs);
+  const [loadedAt, setLoadedAt] = useState(() => Date.now());
+  const nowMs = Math.max(appNow, loadedAt);
   const [view, setView] = useState<OutboxItemsView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [selected, setSelected] = useState(0);
@@ -40,6 +43,7 @@ export function OutboxList() {
     if (!available) return;
     const r = await api.call(ITEMS_CALL, { limit: LIMIT });
     if (r.ok) {
+      setLoadedAt(Date.now());
       setView(r.value);
       setError(null);
     } else setError(r.error);
