@@ -99,8 +99,13 @@ describe('shift close and supervisor work', () => {
     await until('worklist-adjustment', /黄强/);
     expect(await text('worklist-adjustment')).toMatch(/统筹基金支付/);
     await screenshot(page, 'supervisor-03-adjustments');
-    await page.getByTestId('work-note').fill('已告知患者，按中心结果');
-    await page.getByTestId('worklist-adjustment').getByRole('button', { name: '接受' }).first().click();
+    // Each item carries its own note and actions (an adjustment offers all four).
+    const item = page.getByTestId('worklist-adjustment').locator('li.sup-item').first();
+    expect(await item.getByRole('button').allTextContents()).toEqual(['接受', '更正重传', '已退费', '核销']);
+    await item.getByRole('button', { name: '接受' }).click();
+    await until('worklist-adjustment', /NOTE_REQUIRED/); // no note, no action
+    await item.locator('input').fill('已告知患者，按中心结果');
+    await item.getByRole('button', { name: '接受' }).click();
     await until('worklist-adjustment', /accept|接受：|没有需要处理/);
 
     await page.getByTestId('sup-tab-reconcile').click();

@@ -201,19 +201,24 @@ export function Supervisor() {
       void api.call('auth.logout', {}).then(() => useApp.getState().setOperator(null));
     } else return false;
   });
-  const onKey = (e: React.KeyboardEvent) => {
+  useEffect(() => {
+    // On the window, not the screen: after a tab's action the focus may sit on the page body.
     // Digits pick a tab only when not typing into a field or choosing in a list.
-    const tag = (e.target as HTMLElement).tagName;
-    if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
-    const i = Number(e.key) - 1;
-    const picked = TABS[i];
-    if (picked) {
-      setTab(picked.tab);
-      e.preventDefault();
-    }
-  };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.altKey || e.metaKey || e.defaultPrevented) return;
+      const tag = (e.target as HTMLElement | null)?.tagName ?? '';
+      if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
+      const picked = TABS[Number(e.key) - 1];
+      if (picked) {
+        setTab(picked.tab);
+        e.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
-    <main className="screen" onKeyDown={onKey} data-testid="supervisor-screen">
+    <main className="screen" data-testid="supervisor-screen">
       <section className="panel">
         <h2>{t('sup.title')}</h2>
         <div className="row" role="tablist">

@@ -15,7 +15,7 @@ const LABELS: Record<Channel, MessageKey> = { fund: 'split.fund', critical: 'spl
 const ROW = 34;
 const LABEL_W = 130;
 const BAR_W = 340;
-const VALUE_W = 190;
+const VALUE_W = 170;
 const WIDTH = LABEL_W + BAR_W + VALUE_W;
 
 export function ChannelSplitChart(props: { all: Pick<Figure, 'fund' | 'critical' | 'account' | 'cash' | 'total'>; testId?: string }) {
@@ -47,7 +47,7 @@ export function ChannelSplitChart(props: { all: Pick<Figure, 'fund' | 'critical'
               <text x={LABEL_W + BAR_W} y={y + 19} fontSize={13} fontWeight="bold" fill="#1f2933" data-testid={`channel-${p.channel}-amount`}>
                 {formatFen(p.fen)}
               </text>
-              <text x={WIDTH - 4} y={y + 19} fontSize={12} textAnchor="end" fill="#5b6b7c">
+              <text x={LABEL_W + BAR_W + 150} y={y + 19} fontSize={12} textAnchor="end" fill="#5b6b7c">
                 {formatPermille(p.permille)}
               </text>
             </g>

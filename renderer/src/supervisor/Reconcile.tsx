@@ -5,11 +5,15 @@ import type { ReconcileResult } from '../../../electron/api/contract/shift';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
+import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
 import { useApp } from '../state/store';
 import { chinaDate } from './chart-data';
 import { DiscrepancyList } from './Discrepancies';
+
+/** The two insurance types every run asks about; any other code is shown as it is. */
+const INSUTYPE: Record<string, MessageKey> = { '310': 'insurance.employee', '390': 'insurance.resident' };
 
 export function Reconcile() {
   const t = useT();
@@ -62,17 +66,21 @@ export function Reconcile() {
                 <th className="num">{t('sup.reconcile.centerCount')}</th>
                 <th className="num">{t('sup.reconcile.centerTotal')}</th>
                 <th />
+                <th>{t('sup.reconcile.answer')}</th>
               </tr>
             </thead>
             <tbody>
               {result.groups.map((g) => (
                 <tr key={g.insutype}>
-                  <td>{g.description}</td>
+                  <td>
+                    {INSUTYPE[g.insutype] ? t(INSUTYPE[g.insutype]!) : g.insutype} <span className="hint">{g.insutype}</span>
+                  </td>
                   <td className="num">{g.local.count}</td>
                   <td className="num">{formatFen(g.local.total)}</td>
                   <td className="num">{g.center ? g.center.count : '—'}</td>
                   <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
-                  <td>{g.match ? '✓' : '✗'}</td>
+                  <td className={g.match ? 'source-live' : 'source-cache'}>{g.match ? '✓' : '✗'}</td>
+                  <td className="hint">{g.description}</td>
                 </tr>
               ))}
             </tbody>

@@ -4,7 +4,7 @@
 import type { CashMovementView, ShiftReport } from '../../../electron/api/contract/shift';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
-import { localTime } from '../lib/time';
+import { chinaTime } from './chart-data';
 import { ChannelSplitChart } from './ChannelSplitChart';
 import { HourlyChart } from './HourlyChart';
 
@@ -24,7 +24,7 @@ export function CashMovements(props: { movements: readonly CashMovementView[]; t
       <tbody>
         {props.movements.map((m) => (
           <tr key={m.id} data-testid={`movement-${m.id}`}>
-            <td>{localTime(m.at)}</td>
+            <td>{chinaTime(m.at)}</td>
             <td>{m.direction === 'in' ? t('sup.cash.in') : t('sup.cash.out')}</td>
             <td className="num">{m.direction === 'out' ? '-' : ''}{formatFen(m.amount)}</td>
             <td>{m.reason}</td>

@@ -10,7 +10,7 @@ import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
 import { fieldLabel } from '../lib/money-fields';
-import { localTime } from '../lib/time';
+import { chinaTime } from './chart-data';
 
 type List = WorkItem['list'];
 type Action = 'accept' | 'correct_reupload' | 'refund' | 'write_off';
@@ -45,7 +45,7 @@ function WorkItemRow(props: { item: WorkItem; onDone: () => void }) {
       <div className="row">
         <strong>{w.psnName}</strong>
         <span className="hint">
-          {w.settlementId} · {localTime(w.createdAt)}
+          {w.settlementId} · {chinaTime(w.createdAt)}
         </span>
         <span className="big">{formatFen(w.total)}</span>
       </div>
