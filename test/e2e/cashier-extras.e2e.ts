@@ -94,7 +94,7 @@ describe('cashier extras', () => {
     });
     expect(await text('print-state')).toContain('小票没有打印出来');
     expect(await text('print-state')).toContain('PRINTER_OUT_OF_PAPER');
-    expect(await text('print-trouble')).toMatch(/1 张小票未打印：小票打印机缺纸/);
+    expect(await text('print-trouble')).toMatch(/1 张小票未打印：打印机缺纸/);
     expect(await text('print-trouble')).toContain('按 F5 重新打印');
     // Committed anyway: the center confirms it, and the status bar shows the printer's state.
     await waitText('settled-state', /已确认/, 30_000);

@@ -78,7 +78,7 @@ export function ChangePin() {
           </>
         )}
         <ErrorLine error={error} testId="pin-error" />
-        <p className="hint">{t('pin.hint')}</p>
+        {done ? null : <p className="hint">{t('pin.hint')}</p>}
       </form>
     </div>
   );

@@ -6,7 +6,11 @@ import type { PrintJobView } from '../../../electron/api/contract/device';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
+import { hasKey, type Translate } from '../i18n';
 import { useT } from '../i18n/use-t';
+
+/** How long a "printed again" / "nothing waiting" note stays before it would mislead. */
+const NOTE_MS = 8_000;
 
 /** A job that has failed at least once and is not printed yet (auto retries keep last_error). */
 export function isUnprinted(j: PrintJobView): boolean {
@@ -18,6 +22,16 @@ export function printErrorParts(lastError: string | null): { code: string; messa
   if (!lastError) return null;
   const m = /^([A-Z0-9_]+):\s*(.*)$/s.exec(lastError);
   return m ? { code: m[1]!, message: m[2]! } : { code: 'PRINTER_FAILED', message: lastError };
+}
+
+/**
+ * Why, in the cashier's language: our own short words for the printer codes we know (the
+ * device's message can suggest other keys), else the message as the device part wrote it.
+ */
+export function printReason(err: { code: string; message: string } | null, t: Translate): string {
+  if (!err) return t('print.unknownReason');
+  const key = `print.reason.${err.code}`;
+  return hasKey(key) ? t(key) : err.message;
 }
 
 /** Print jobs (of one settlement, or every unfinished one), kept current by print.changed events. */
@@ -59,7 +73,7 @@ export function PrintState(props: { settlementId: string }) {
     <div className="print-state print-failed" role="alert" data-testid="print-state" data-state="failed">
       <strong>✗ {t('print.failed')}</strong>
       <span>
-        {err.message} <span className="error-code">[{err.code}]</span>
+        {printReason(err, t)} <span className="error-code">[{err.code}]</span>
       </span>
       <span>
         {t('print.saved')}
@@ -101,9 +115,16 @@ export function PrintTrouble() {
     if (still.length > 0) {
       const err = printErrorParts(still[0]!.lastError);
       setNote(null);
-      setError({ code: err?.code ?? 'PRINTER_FAILED', message: t('print.stillFailing', { reason: err?.message ?? t('print.unknownReason') }) });
+      setError({ code: err?.code ?? 'PRINTER_FAILED', message: t('print.stillFailing', { reason: printReason(err, t) }) });
     } else setNote(hadWaiting || r.value.attempted > 0 ? t('print.retried') : t('print.nothingWaiting'));
   }, [busy, reload, t]);
+
+  // A note is about the moment of the key press: it goes away before it can mislead.
+  useEffect(() => {
+    if (!note || busy) return;
+    const timer = setTimeout(() => setNote(null), NOTE_MS);
+    return () => clearTimeout(timer);
+  }, [note, busy]);
 
   // F5 (no modifier) wherever this is mounted; the browser's own F5 (reload) must not happen.
   useEffect(() => {
@@ -131,7 +152,7 @@ export function PrintTrouble() {
   return (
     <div className="print-trouble" role="alert" data-testid="print-trouble">
       <strong className="print-trouble-title">
-        ✗ {t('print.trouble', { n: waiting.length, reason: err?.message ?? t('print.unknownReason') })}
+        ✗ {t('print.trouble', { n: waiting.length, reason: printReason(err, t) })}
         {err ? <span className="error-code"> [{err.code}]</span> : null}
       </strong>
       <span>

@@ -39,7 +39,7 @@ export function Login() {
   return (
     <main className="screen screen-login">
       <form className="panel login-panel" onSubmit={submit} data-testid="login-form">
-        <h1>{locked ? `🔒 ${t('lock.title')}` : t('login.title')}</h1>
+        <h1>{locked ? t('lock.title') : t('login.title')}</h1>
         {locked ? (
           <p className="lock-note" data-testid="lock-note">
             {t('lock.detail', { name: locked.operator.name, id: locked.operator.id })}

@@ -7,7 +7,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StatusSnapshot } from '../../../electron/api/contract/system';
 import { operatorKeyOf } from '../../../renderer/src/account/GlobalKeys';
-import { isUnprinted, printErrorParts } from '../../../renderer/src/cashier/PrintStatus';
+import { isUnprinted, printErrorParts, printReason } from '../../../renderer/src/cashier/PrintStatus';
 import { StatusBar } from '../../../renderer/src/components/StatusBar';
 import { translator } from '../../../renderer/src/i18n';
 import { countDeadlines, deadlineLeft, formatDuration, queueTone } from '../../../renderer/src/outbox/deadline';
@@ -65,6 +65,11 @@ describe('operator keys and print errors', () => {
     expect(printErrorParts('PRINTER_OUT_OF_PAPER: 小票打印机缺纸；请装纸')).toEqual({ code: 'PRINTER_OUT_OF_PAPER', message: '小票打印机缺纸；请装纸' });
     expect(printErrorParts('连接断开')).toEqual({ code: 'PRINTER_FAILED', message: '连接断开' });
     expect(printErrorParts(null)).toBeNull();
+    // Known printer codes get our own words (the device's text may suggest other keys); others keep theirs.
+    expect(printReason(printErrorParts('PRINTER_OUT_OF_PAPER: 小票打印机缺纸；请装纸后点“重打”'), zh)).toBe('打印机缺纸');
+    expect(printReason(printErrorParts('PRINTER_OUT_OF_PAPER: x'), en)).toBe('the printer is out of paper');
+    expect(printReason(printErrorParts('INTERRUPTED: 打印中程序退出'), zh)).toBe('打印中程序退出');
+    expect(printReason(null, zh)).toBe('打印机未响应');
     const job = { id: 1, settlementId: 's', copy: false, attempts: 1, nextAttemptAt: null, printer: 'p', profile: '80mm' as const, createdAt: '', printedAt: null };
     expect(isUnprinted({ ...job, state: 'failed-waiting', lastError: 'X: y' })).toBe(true);
     // An automatic retry in progress still counts as not printed.
