@@ -19,7 +19,12 @@ export type { CenterOutcome } from './client';
 export interface CenterPartOptions {
   /** Policy sync period while running; default 30 min. */
   policySyncIntervalMs?: number;
+  /** How long close() waits for the 9002 sign-out; default SIGN_OUT_TIMEOUT_MS. */
+  signOutTimeoutMs?: number;
 }
+
+/** Signing out is a courtesy to the center: shutdown never waits longer than this for it. */
+export const SIGN_OUT_TIMEOUT_MS = 1_500;
 
 /** The in-process sandbox of demo mode, for the demo switch and tests. */
 export interface DemoSandbox {
@@ -168,6 +173,19 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
     if (st) core.status.set('policy', { seq: st.seq, version: st.version, appliedAt: st.appliedAt });
   }
 
+  /**
+   * 9002 on an orderly close, best effort: only when the center was reachable at the last
+   * exchange (known offline = nothing to wait for) and never longer than a short deadline.
+   * A final answer (signed out, or the center no longer knows the number) forgets the sign-in.
+   */
+  async function signOut(c: CenterClient): Promise<void> {
+    const signNo = c.signNo();
+    if (!signNo || !connectivity.get().online) return;
+    const outcome = await c.send('9002', { signOut: { sign_no: signNo, opter_no: 'system' } }, { timeoutMs: opts.signOutTimeoutMs ?? SIGN_OUT_TIMEOUT_MS });
+    if (outcome.kind === 'success' || outcome.kind === 'rejected') db.prepare("DELETE FROM center_state WHERE key = 'sign_no'").run();
+    log.info('center sign-out', { kind: outcome.kind });
+  }
+
   let running = false;
   async function backgroundSync(): Promise<void> {
     try {
@@ -281,6 +299,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
       connectivityListeners.clear();
       progressListeners.clear();
       const c = await clientPromise?.catch(() => null);
+      if (c) await signOut(c).catch((e: unknown) => log.warn('center sign-out failed', { error: e instanceof Error ? e.message : String(e) }));
       c?.close();
       const s = await sandboxPromise?.catch(() => null);
       await s?.close();
