@@ -17,6 +17,8 @@ import { percentiles, time, type Bench, type BenchFigure } from './harness';
 
 const ENTRIES = Number(process.env.POLICY_BENCH_ENTRIES ?? 300_000);
 const SEED = 20260101;
+const DELTAS = 40;
+const DELTA_WARMUPS = 3;
 
 /** A 200-line outpatient bill over a table, with prices around and above the caps. */
 function bill(table: PolicyTable, lines: number, seed: number): BillItem[] {
@@ -79,7 +81,9 @@ const storeBench: Bench = {
       const live = new Set(codes);
       const dms: number[] = [];
       const dcpu: number[] = [];
-      for (let k = 0; k < 15; k++) {
+      // Enough deltas that the p99 sees the WAL auto-checkpoint (about every second delta)
+      // and the FTS5 segment merges, not only the quiet commits.
+      for (let k = 0; k < DELTA_WARMUPS + DELTAS; k++) {
         const d = generatePolicyDelta({ seed: 100 + k, fromSeq: 1 + k, changes: 1000, existingCodes: [...live] });
         for (const c of d.catalogDeletes) live.delete(c);
         for (const e of d.catalogUpserts) live.add(e.code);
@@ -90,8 +94,17 @@ const storeBench: Bench = {
         const used = process.cpuUsage(c);
         dcpu.push((used.user + used.system) / 1000);
       }
-      const dp = percentiles(dms.slice(3));
-      figures.push({ name: 'delta: 1,000 entries (validate, close, insert, FTS)', median: dp.median, p99: dp.p99, unit: 'ms', target: '≤ 50 ms', meets: dp.median <= 50, note: `${dms.length - 3} deltas after 3 warm-ups; CPU median ${percentiles(dcpu.slice(3)).median.toFixed(1)} ms; load ${loadavg()[0]!.toFixed(1)}` });
+      const dp = percentiles(dms.slice(DELTA_WARMUPS));
+      const cp = percentiles(dcpu.slice(DELTA_WARMUPS));
+      figures.push({
+        name: 'delta: 1,000 entries (validate, close, insert, FTS, commit, auto-checkpoint)',
+        median: dp.median,
+        p99: dp.p99,
+        unit: 'ms',
+        target: '≤ 50 ms',
+        meets: dp.median <= 50,
+        note: `${DELTAS} deltas after ${DELTA_WARMUPS} warm-ups; CPU median ${cp.median.toFixed(1)} ms, p99 ${cp.p99.toFixed(1)} ms; load ${loadavg()[0]!.toFixed(1)}`,
+      });
 
       const search = new CatalogSearch(db, store);
       const r = rng(7);
