@@ -77,6 +77,11 @@ async function addItem(query: string, price: string | null, quantity: string) {
   await page.keyboard.press('Enter');
 }
 
+/** China hour now ("00".."23"): the figures' hours are the clinic's. */
+const chinaHour = () => String((new Date().getUTCHours() + 8) % 24).padStart(2, '0');
+/** The China hours at the first and after the last settlement. */
+const settlingHours: string[] = [];
+
 /** What the settled panel says went to each channel, summed over the settlements made. */
 const paid = { count: 0, total: 0, fund: 0, critical: 0, account: 0, cash: 0 };
 
@@ -104,10 +109,12 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('card-panel').waitFor();
     await until('status-center', /在线/, 60_000);
+    settlingHours.push(chinaHour());
     await settleDemoCard(0, /张伟/, [['amxljn', '25.00', '2']], '50.00');
     // 李秀英 is 100 yuan below her deductible: a 150-yuan bill puts a share on the fund.
     await settleDemoCard(1, /李秀英/, [['amxljn', '25.00', '6']], '150.00');
     await settleDemoCard(2, /王芳/, [['amxljn', '25.00', '1'], ['dyxajf', null, '2']], '32.00');
+    settlingHours.push(chinaHour());
     expect(paid.count).toBe(3);
     expect(paid.total).toBe(23200);
     expect(paid.fund).toBeGreaterThan(0);
@@ -159,9 +166,13 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
     const bars = page.getByTestId('chart-hourly').locator('[data-testid^="hour-bar-"]');
     const counts = await bars.evaluateAll((gs) => gs.map((g) => Number(g.getAttribute('data-count'))));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(3);
-    const labels = await bars.allTextContents();
-    const hourNow = String((new Date().getUTCHours() + 8) % 24).padStart(2, '0');
-    expect(labels.join('|')).toMatch(new RegExp(`(\\d) 笔${hourNow}时`));
+    // Each bar says its own count, hour and net amount, and lies within the hours the settling took.
+    const drawn = await bars.evaluateAll((gs) => gs.map((g) => ({ id: g.getAttribute('data-testid')!, count: Number(g.getAttribute('data-count')), total: Number(g.getAttribute('data-total')), text: g.textContent })));
+    for (const b of drawn) {
+      const hour = b.id.slice('hour-bar-'.length);
+      expect(b.text).toBe(`${b.count} 笔${hour}时${yuan(b.total)}`);
+      expect(hour >= settlingHours[0]! && hour <= settlingHours[1]!).toBe(true);
+    }
     const amounts = await page.getByTestId('chart-hourly').locator('[data-testid^="hour-amount-"]').allTextContents();
     expect(amounts.map(fenOf).reduce((a, b) => a + b, 0)).toBe(paid.total);
     // Channel chart: each channel's label is what the settled panels said, summed.
@@ -178,8 +189,8 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
     // Its clock reads two hours later on the same clinic day: message ids are institution +
     // second + sequence, and a second this window used would make the center replay its answer.
     const now = Date.now();
-    const chinaHour = (new Date(now).getUTCHours() + 8) % 24;
-    const at = chinaHour <= 21 ? now + 2 * 3600_000 : now - (chinaHour - 1) * 3600_000;
+    const hourInChina = (new Date(now).getUTCHours() + 8) % 24;
+    const at = hourInChina <= 21 ? now + 2 * 3600_000 : now - (hourInChina - 1) * 3600_000;
     otherDir = mkdtempSync(join(tmpdir(), 'cashier-e2e-other-'));
     other = await openClient({ dataDir: otherDir, centerUrl: m[1]!, clock: new ManualClock(new Date(at)) });
     await prepareClient(other);
