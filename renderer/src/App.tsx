@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { api } from './api/client';
 import { credentialOf, identify } from './cashier/actions';
+import { rememberLock } from './account/account-state';
 import { GlobalKeys } from './account/GlobalKeys';
 import { OfflineBanner, StatusBar } from './components/StatusBar';
 import { Cashier } from './screens/Cashier';
@@ -60,8 +61,11 @@ function useConnection() {
       })();
     });
     // Idle lock or a disabled operator: whatever screen asked, the window goes back to login.
-    const offLost = api.onSessionLost(() => {
-      if (st().operator) st().setOperator(null);
+    const offLost = api.onSessionLost((code) => {
+      if (!st().operator) return;
+      // The idle lock shows the same lock screen as Ctrl+L: the shift is still open.
+      if (code === 'SESSION_LOCKED') rememberLock();
+      st().setOperator(null);
     });
     const timer = setInterval(() => {
       st().tick(Date.now());

@@ -10,7 +10,7 @@ import { useApp, type Screen } from '../state/store';
 interface AccountState {
   pinOpen: boolean;
   /** Who locked the window, and from which screen (the login screen shows it; unlock goes back). */
-  locked: { operator: OperatorView; screen: Screen } | null;
+  locked: { operator: OperatorView; screen: Screen; shiftOpen: boolean } | null;
   setPinOpen(open: boolean): void;
   setLocked(l: AccountState['locked']): void;
 }
@@ -22,15 +22,20 @@ export const useAccount = create<AccountState>((set) => ({
   setLocked: (locked) => set({ locked }),
 }));
 
+/** Note who is being locked out and from where, before the operator is cleared. */
+export function rememberLock(): void {
+  const app = useApp.getState();
+  if (app.operator) useAccount.setState({ pinOpen: false, locked: { operator: app.operator, screen: app.screen, shiftOpen: app.shift !== null } });
+}
+
 /**
  * Lock now. The window goes to the login screen even if the call fails (a lock key must
  * always lock); a dropped connection is a new, logged-out session anyway.
  */
 export async function lockScreen(): Promise<void> {
   const app = useApp.getState();
-  const operator = app.operator;
-  if (!operator) return;
-  useAccount.setState({ pinOpen: false, locked: { operator, screen: app.screen } });
+  if (!app.operator) return;
+  rememberLock();
   app.setOperator(null);
   await api.call('security.lock', {});
 }

@@ -364,5 +364,5 @@ export const en: Record<MessageKey, string> = {
   'pin.hint': 'Tab next field · Enter change · Esc cancel',
   'lock.title': 'Screen locked',
   'lock.detail': 'The shift of {name} ({id}) is still open. Type the PIN to unlock; another operator logs in with their own id.',
-  'lock.failed': 'Lock failed: ',
+  'lock.detailNoShift': '{name} ({id}) stepped away. Type the PIN to unlock; another operator logs in with their own id.',
 };

@@ -363,7 +363,7 @@ export const zhCN = {
   'pin.hint': 'Tab 下一项 · Enter 修改 · Esc 取消',
   'lock.title': '屏幕已锁定',
   'lock.detail': '{name}（{id}）的班次没有结束。输入密码解锁；换人时用自己的工号登录。',
-  'lock.failed': '锁屏失败：',
+  'lock.detailNoShift': '{name}（{id}）离开了窗口。输入密码解锁；换人时用自己的工号登录。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

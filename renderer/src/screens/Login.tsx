@@ -42,7 +42,7 @@ export function Login() {
         <h1>{locked ? t('lock.title') : t('login.title')}</h1>
         {locked ? (
           <p className="lock-note" data-testid="lock-note">
-            {t('lock.detail', { name: locked.operator.name, id: locked.operator.id })}
+            {t(locked.shiftOpen ? 'lock.detail' : 'lock.detailNoShift', { name: locked.operator.name, id: locked.operator.id })}
           </p>
         ) : null}
         <label>
