@@ -7,15 +7,19 @@ import type { Lang } from '../i18n';
 
 export function usePolicySyncProgress(): PolicySyncProgress | null {
   const [progress, setProgress] = useState<PolicySyncProgress | null>(null);
-  useEffect(
-    () =>
-      api.onEvent((name, payload) => {
-        if (name !== 'policy.sync') return;
-        const p = payload as PolicySyncProgress;
-        setProgress(p.phase === 'done' || p.phase === 'failed' ? null : p);
-      }),
-    [],
-  );
+  useEffect(() => {
+    const offEvents = api.onEvent((name, payload) => {
+      if (name !== 'policy.sync') return;
+      const p = payload as PolicySyncProgress;
+      setProgress(p.phase === 'done' || p.phase === 'failed' ? null : p);
+    });
+    // A connection lost mid-sync may have missed the final event: never show a stale "syncing".
+    const offConn = api.onConnection((state) => state !== 'open' && setProgress(null));
+    return () => {
+      offEvents();
+      offConn();
+    };
+  }, []);
   return progress;
 }
 
