@@ -1,15 +1,19 @@
 // Shift benchmarks (issue 8), over a journal of 1,000,000 settlements (1,000 days × 5 windows ×
-// 200): an X report of a 200-settlement shift, a month's reconciliation (3201 + 3202 day by day
-// against the sandbox center on loopback, with discrepancies so the detail path runs), and the
-// app's services ready on that database. SHIFT_BENCH_SETTLEMENTS scales the journal down.
+// 200): an X report of a 200-settlement shift, a month's reconciliation (3201 + 3202 against the
+// sandbox center on loopback, with discrepancies so the detail path runs), the app's services
+// ready on that database, the receivables summary, and what migration 0011 costs (its backfill
+// once, its triggers on every settlement write). SHIFT_BENCH_SETTLEMENTS scales the journal
+// down; SHIFT_BENCH_PROFILE=1 prints where one reconciliation's time goes.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../../electron/app/clock';
 import { createApp, type App } from '../../electron/app/create-app';
 import { silentLogger } from '../../electron/app/log';
 import { openDatabase, type Db } from '../../electron/db/open';
+import { migrate } from '../../electron/db/migrate';
+import { projectPath } from '../../electron/app/paths';
 import type { SandboxCenter } from '../../electron/center/sandbox/server';
 import { INSTITUTION, startCenter } from '../integration/settlement/fixtures';
 import { tempDir } from '../helpers/temp-app';
@@ -115,6 +119,49 @@ function fillCenter(center: SandboxCenter, fromN: number, lost: Set<number>, onl
   })();
 }
 
+/**
+ * What migration 0011's triggers add to a settlement's write: the same settlements inserted and
+ * then confirmed (the upload answer's UPDATE), each in its own transaction, on two fresh
+ * databases — one with the receivable triggers, one without. In-transaction CPU (the commit's
+ * fsync is the same for both and is left out: synchronous=OFF here), so the difference is the
+ * triggers' own work.
+ */
+function receivableTriggerCost(folder: string): BenchFigure[] {
+  mkdirSync(folder, { recursive: true });
+  const N = 5_000;
+  const perSettlement = (withTriggers: boolean): number[] => {
+    const { db } = openDatabase({ file: join(folder, `${withTriggers ? 'with' : 'without'}.db`) });
+    db.pragma('synchronous = OFF');
+    if (!withTriggers) for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'receivables_%'").pluck().all() as string[]) db.exec(`DROP TRIGGER ${name}`);
+    const ins = db.prepare(
+      `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type,
+         cert_no, insutype, insurance_type, person_group, visit_type, hospital_level, policy_seq, online, provisional,
+         state, total, full_own_pay, over_limit_self_pay, pre_self_pay, eligible, deductible, fund_pay, co_pay,
+         over_cap_self_pay, critical_illness_pay, personal_total, account_pay, cash_pay, updated_at)
+       VALUES (?,?,?,?,'1001','SH-1',?,'患者','02','110101198001010000','310','employee','active','outpatient',1,1,1,1,'provisional',?,0,0,0,?,0,?,0,0,0,?,?,?,?)`,
+    );
+    const confirm = db.prepare("UPDATE settlements SET state = 'confirmed', center_setl_id = ?, updated_at = ? WHERE id = ?");
+    const samples: number[] = [];
+    for (let n = 0; n < N; n++) {
+      const g = gen(n);
+      const t = performance.now();
+      db.transaction(() => ins.run(g.id, g.at, g.day, g.day, `P${n % 5000}`, g.total, g.total - g.cash, g.fund, g.account + g.cash, g.account, g.cash, g.at))();
+      db.transaction(() => confirm.run(g.centerId, g.at, g.id))();
+      samples.push(performance.now() - t);
+    }
+    db.close();
+    return samples.sort((a, b) => a - b);
+  };
+  const without = perSettlement(false);
+  const withT = perSettlement(true);
+  const med = (a: number[]) => a[Math.floor(a.length / 2)]!;
+  const p99 = (a: number[]) => a[Math.floor(a.length * 0.99)]!;
+  return [
+    { name: `shift: settlement insert + confirm, without receivable triggers (${N.toLocaleString('en')}, CPU, no fsync)`, median: med(without), p99: p99(without), unit: 'ms', note: 'contrast' },
+    { name: `shift: settlement insert + confirm, with receivable triggers (${N.toLocaleString('en')}, CPU, no fsync)`, median: med(withT), p99: p99(withT), unit: 'ms', note: `added ≈ ${(med(withT) - med(without)).toFixed(3)} ms` },
+  ];
+}
+
 function* range(a: number, b: number): Iterable<number> {
   for (let n = a; n < b; n++) yield n;
 }
@@ -129,11 +176,19 @@ const shiftBench: Bench = {
     try {
       const t0 = performance.now();
       mkdirSync(join(dir, 'client'), { recursive: true });
-      const { db } = openDatabase({ file: join(dir, 'client', 'cashier.db') });
+      // The journal is written under the migrations before 0011, then 0011 is applied to it:
+      // its backfill (receivables of every settlement) is what an upgrade costs once.
+      const before0011 = join(dir, 'migrations-0010');
+      mkdirSync(before0011);
+      for (const f of readdirSync(projectPath('migrations'))) if (/^\d{4}_.*\.sql$/.test(f) && Number(f.slice(0, 4)) <= 10) copyFileSync(join(projectPath('migrations'), f), join(before0011, f));
+      const { db } = openDatabase({ file: join(dir, 'client', 'cashier.db'), migrationsDir: before0011 });
       fillJournal(db);
+      const fillMs = performance.now() - t0;
+      const t1 = performance.now();
+      migrate(db);
+      const backfillMs = performance.now() - t1;
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
-      const fillMs = performance.now() - t0;
       // Let the OS write the bulk load out first: otherwise every durable commit in the timed
       // part (message ids, the center's stored answers) waits behind ~0.5 GB of writeback.
       if (process.platform !== 'win32') execFileSync('sync');
@@ -173,10 +228,29 @@ const shiftBench: Bench = {
         t = performance.now();
         for (let i = 0; i < 60; i++) app.center.client.newMsgId();
         console.error('60 msgids', performance.now() - t);
+        const asked = () => center!.db.prepare('SELECT infno, count(*) AS n FROM messages GROUP BY infno').all();
+        const before = JSON.stringify(asked());
+        // Where one run's time goes: exchanges (client msgid commit + HTTP + the center's work and
+        // commit) against everything else (local queries, recording the findings).
+        const client = app.center.client as unknown as { send: (...a: unknown[]) => Promise<unknown> };
+        const send = client.send.bind(client);
+        let inSend = 0;
+        client.send = async (...a: unknown[]) => {
+          const s0 = performance.now();
+          try {
+            return await send(...a);
+          } finally {
+            inSend += performance.now() - s0;
+          }
+        };
+        t = performance.now();
+        await app.shift.reconciler.run(from, to, null);
+        console.error('one run', performance.now() - t, 'in exchanges', inSend, 'messages before', before, 'after', JSON.stringify(asked()));
+        client.send = send;
       }
       const rec = await time(() => app!.shift.reconciler.run(from, to, null), 5, 1);
       figures.push({
-        name: `shift: month reconciliation with ${lost.size} discrepancies, ${(TOTAL - monthFrom).toLocaleString('en')} settlements (3201 per insurance type, day by day where it differs, 3202 for ${first.groups.reduce((a, g) => a + g.mismatchedDays.length, 0)} days)`,
+        name: `shift: month reconciliation with ${lost.size} discrepancies, ${(TOTAL - monthFrom).toLocaleString('en')} settlements (3201 per insurance type, halving where it differs, 3202 for ${first.groups.reduce((a, g) => a + g.mismatchedDays.length, 0)} days)`,
         median: rec.median,
         p99: rec.p99,
         unit: 'ms',
@@ -199,6 +273,8 @@ const shiftBench: Bench = {
       const recv = await time(() => app!.shift.receivables.summary(200, { fetched: 0, cursor: null, error: null }), 5, 1);
       figures.push({ name: `shift: receivables summary over ${TOTAL.toLocaleString('en')} settlements (status, aging, 200 oldest rows)`, median: recv.median, p99: recv.p99, unit: 'ms', note: 'no target' });
       figures.push({ name: `shift: journal of ${TOTAL.toLocaleString('en')} settlements generated`, median: fillMs, unit: 'ms', note: 'setup, not a target' });
+      figures.push({ name: `shift: migration 0011 backfill (receivables of ${TOTAL.toLocaleString('en')} settlements)`, median: backfillMs, unit: 'ms', note: 'once, at upgrade' });
+      figures.push(...receivableTriggerCost(join(dir, 'cost')));
       return figures;
     } finally {
       await app?.close();
