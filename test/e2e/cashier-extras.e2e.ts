@@ -146,14 +146,24 @@ describe('cashier extras', () => {
     expect(row).toContain('结算上传');
     expect(row).toMatch(/待上传|已发送|结果待查/);
     // Default window 24 h: just settled, so 23 h and some minutes left.
-    expect(await text('outbox-deadline')).toMatch(/^\d\d-\d\d \d\d:\d\d（剩 23 小时 5\d 分）$/);
+    expect(await text('outbox-deadline')).toMatch(/^\d\d-\d\d \d\d:\d\d · 剩 23 小时 5\d 分$/);
     expect(await text('outbox-summary')).toContain('上传时限 24 小时');
     await screenshot(page, 'extras-03-outbox-list');
-
     // While the list is open, F9 and Esc belong to it, not to the screen behind.
     await page.keyboard.press('Escape');
     await page.getByTestId('outbox-list').waitFor({ state: 'detached' });
     await page.getByTestId('settled-panel').waitFor();
+
+    // The same list in English (the switch is remembered: switched back right after).
+    await page.getByTestId('lang-switch').click();
+    await page.keyboard.press('Control+U');
+    await waitText('outbox-deadline', /· 23 h 5\d min left$/);
+    expect(await text('outbox-row')).toMatch(/Queued|Sent, awaiting answer|Outcome being checked/);
+    await screenshot(page, 'extras-03-outbox-list-en');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('outbox-list').waitFor({ state: 'detached' });
+    await page.getByTestId('lang-switch').click();
+    await waitText('status-queue', /上传队列/);
 
     // Back online, the upload goes and the list empties.
     await page.getByTestId('sandbox-online').click();

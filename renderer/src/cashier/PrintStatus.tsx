@@ -6,7 +6,7 @@ import type { PrintJobView } from '../../../electron/api/contract/device';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
-import { hasKey, type Translate } from '../i18n';
+import { hasKey, type MessageKey, type Translate } from '../i18n';
 import { useT } from '../i18n/use-t';
 
 /** How long a "printed again" / "nothing waiting" note stays before it would mislead. */
@@ -90,7 +90,8 @@ export function PrintState(props: { settlementId: string }) {
 export function PrintTrouble() {
   const t = useT();
   const { jobs, reload } = usePrintJobs(null);
-  const [note, setNote] = useState<string | null>(null);
+  // A key, not a string: the note follows a language switch.
+  const [note, setNote] = useState<MessageKey | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const waiting = jobs.filter(isUnprinted);
@@ -99,7 +100,7 @@ export function PrintTrouble() {
     if (busy) return;
     setBusy(true);
     setError(null);
-    setNote(t('print.retrying'));
+    setNote('print.retrying');
     const before = await api.call('device.printJobs', {});
     const r = await api.call('device.retryPrints', {});
     setBusy(false);
@@ -116,7 +117,7 @@ export function PrintTrouble() {
       const err = printErrorParts(still[0]!.lastError);
       setNote(null);
       setError({ code: err?.code ?? 'PRINTER_FAILED', message: t('print.stillFailing', { reason: printReason(err, t) }) });
-    } else setNote(hadWaiting || r.value.attempted > 0 ? t('print.retried') : t('print.nothingWaiting'));
+    } else setNote(hadWaiting || r.value.attempted > 0 ? 'print.retried' : 'print.nothingWaiting');
   }, [busy, reload, t]);
 
   // A note is about the moment of the key press: it goes away before it can mislead.
@@ -142,7 +143,7 @@ export function PrintTrouble() {
     if (!note && !error) return null;
     return (
       <div className="print-trouble print-trouble-ok" data-testid="print-trouble">
-        {note ? <span data-testid="print-note">{note}</span> : null}
+        {note ? <span data-testid="print-note">{t(note)}</span> : null}
         <ErrorLine error={error} testId="print-error" />
       </div>
     );
@@ -162,7 +163,7 @@ export function PrintTrouble() {
       <span className="hint" data-testid="print-attempts">
         {t('print.attempts', { n: attempts })}
       </span>
-      {note ? <span data-testid="print-note">{note}</span> : null}
+      {note ? <span data-testid="print-note">{t(note)}</span> : null}
       <ErrorLine error={error} testId="print-error" />
     </div>
   );

@@ -68,7 +68,7 @@ export function StatusBar() {
       />
       <Cell
         testId="status-queue"
-        label={loggedIn ? `${t('status.queue')}（Ctrl+U）` : t('status.queue')}
+        label={loggedIn ? `${t('status.queue')} · Ctrl+U` : t('status.queue')}
         value={queueValue}
         tone={!s ? 'plain' : queueTone(depth, dl)}
         onClick={loggedIn ? () => openQueue(true) : undefined}

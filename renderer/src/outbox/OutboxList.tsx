@@ -125,7 +125,7 @@ export function OutboxList() {
                       <td className="num">{it.attempts}</td>
                       <td className="deadline-cell" data-testid="outbox-deadline">
                         {dayTime(it.deadlineAt)}
-                        <span className="deadline-left">（{deadlineLeft(it.deadlineAt, nowMs, t)}）</span>
+                        <span className="deadline-left"> · {deadlineLeft(it.deadlineAt, nowMs, t)}</span>
                       </td>
                       <td className="error-cell">{it.lastError ?? '—'}</td>
                     </tr>
