@@ -1,12 +1,14 @@
 // Loopback HTTP endpoint for an HIS: POST /bills with `Authorization: Bearer <token>` and a
-// bill/1 JSON body (docs/SETTLEMENT.md). Listens on 127.0.0.1 only. The token is generated
-// once per data dir and kept in <dataDir>/his-token (readable by the installing user only).
+// bill/1 JSON body (docs/SETTLEMENT.md). Listens on 127.0.0.1 only, on the `hisPort` setting
+// (an HIS is configured once with a fixed address) or, when it is 0, on a random free port
+// written to <dataDir>/his-endpoint.json. The token is generated once per data dir and kept in
+// <dataDir>/his-token (readable by the installing user only).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { isAppError } from '../api/result';
+import { AppError, isAppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { parseBillJson } from './bill-format';
 import type { BillStore } from './bills';
@@ -33,15 +35,31 @@ export class HisEndpoint {
     this.token = hisToken(core.dataDir);
   }
 
-  async start(port = 0): Promise<string> {
+  /** Listen on `port` (default: the hisPort setting; 0 = any free port); resolves with the base URL. */
+  async start(port: number = this.core.settings.hisPort): Promise<string> {
+    const file = join(this.core.dataDir, 'his-endpoint.json');
     const server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve());
+      });
+    } catch (e) {
+      // A URL left from an earlier start would point the HIS at a port we no longer hold.
+      rmSync(file, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES') {
+        throw new AppError(
+          'HIS_PORT_UNAVAILABLE',
+          `HIS 账单接口无法监听 127.0.0.1:${port}（${code === 'EADDRINUSE' ? '端口已被其他程序占用' : '无权使用该端口'}）：请关闭占用该端口的程序，或用 settings set hisPort 换一个端口后重启。`,
+          { port },
+        );
+      }
+      throw e;
+    }
     this.server = server;
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    writeFileSync(join(this.core.dataDir, 'his-endpoint.json'), JSON.stringify({ url: `${this.url}/bills` }) + '\n');
+    writeFileSync(file, JSON.stringify({ url: `${this.url}/bills` }) + '\n');
     return this.url;
   }
 
