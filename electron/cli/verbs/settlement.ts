@@ -8,8 +8,8 @@ import { AppError, type ApiResult } from '../../api/result';
 import { newSession, type Session } from '../../api/session';
 import type { App } from '../../app/create-app';
 import { fenToYuan } from '../../center/wire/money';
-import { parseBillFile } from '../../settlement/bill-format';
-import { decodeBillBytes } from '../../settlement/bills';
+import { parseBillFile, type Bill } from '../../settlement/bill-format';
+import { decodeBillBytes, type PendingBill } from '../../settlement/bills';
 import { requireOption, UsageError, type CliContext, type Verb } from '../verb';
 
 function unwrap<T>(r: ApiResult<T>): T {
@@ -36,11 +36,62 @@ async function loginFrom(cli: CliContext, app: App, fallback?: { id: string; pin
   return s;
 }
 
-function timeoutMs(cli: CliContext, dflt?: number): number | undefined {
-  const t = cli.options['timeout'];
+/** `--<name> s` (seconds, decimals allowed) in milliseconds. */
+function secondsOption(cli: CliContext, name: string, dflt?: number): number | undefined {
+  const t = cli.options[name];
   if (t === undefined) return dflt;
-  if (typeof t !== 'string' || !/^\d+(\.\d+)?$/.test(t)) throw new UsageError('--timeout 应为秒数');
+  if (typeof t !== 'string' || !/^\d+(\.\d+)?$/.test(t)) throw new UsageError(`--${name} 应为秒数`);
   return Math.round(Number(t) * 1000);
+}
+
+function readBillFile(file: string): Bill[] {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new AppError('BILL_FILE_UNREADABLE', `无法读取账单文件 ${file}：${(e as Error).message}`, { path: file });
+  }
+  return parseBillFile(file, decodeBillBytes(bytes));
+}
+
+/** JSON with sorted keys: the same bill gives the same text whatever order its keys came in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Whether a stored pending bill is what the file says now (what gets settled is the stored one). */
+function sameBill(stored: PendingBill, b: Bill): boolean {
+  const what = (x: Bill) => canonical({ credential: x.credential, visit: x.visit, items: x.items, useAccount: x.useAccount });
+  return what(stored) === what(b);
+}
+
+/**
+ * The pending bill to settle for the file's bill: one imported earlier and not yet settled (a
+ * settle refused, say, over the offline limit) is reused — only while its content is unchanged,
+ * so an edited file is never settled with the stale lines; otherwise the file is imported now.
+ */
+function pendingBillFor(app: App, file: string, inFile: Bill): PendingBill {
+  const store = app.settlement.bills;
+  const earlier = store
+    .pending(inFile.credential.certNo)
+    .find((b) => (inFile.billId ? b.billId === inFile.billId : b.sourceRef === basename(file) && sameBill(b, inFile)));
+  if (earlier) {
+    if (!sameBill(earlier, inFile)) {
+      throw new AppError(
+        'BILL_CHANGED',
+        `账单 ${inFile.billId} 已于 ${earlier.receivedAt} 导入、尚未结算，但文件内容与导入时不同；未结算。请在收费窗口核对该账单，或给更正后的账单换一个账单号。`,
+        { billId: inFile.billId, pendingId: earlier.id },
+      );
+    }
+    return earlier;
+  }
+  const imported = store.importFile(file, 'file');
+  return imported.find((b) => (inFile.billId ? b.billId === inFile.billId : sameBill(b, inFile)))!;
 }
 
 export function settlementText(v: SettlementView): string {
@@ -105,16 +156,19 @@ export const settlementVerbs: Verb[] = [
     summary: '按账单文件结算：打印结算号、分割金额和状态',
     async run(cli) {
       const file = requireOption(cli, 'bill');
-      const app = await cli.app();
-      const session = await loginFrom(cli, app);
-      // Validate before importing so a bad file changes nothing.
-      const parsed = parseBillFile(file, decodeBillBytes(readFileSync(file)));
+      const wait = secondsOption(cli, 'wait', 15_000)!;
+      // Validate before logging in or importing, so a bad file or choice changes nothing.
+      const parsed = readBillFile(file);
       const wanted = typeof cli.options['bill-id'] === 'string' ? cli.options['bill-id'] : undefined;
       if (parsed.length > 1 && !wanted) throw new UsageError(`文件含 ${parsed.length} 张账单，请用 --bill-id 指定一张`);
-      const existing = app.settlement.bills.pending().find((b) => b.sourceRef === basename(file) && (!wanted || b.billId === wanted));
-      const bills = existing ? [existing] : app.settlement.bills.importFile(file, 'file');
-      const bill = wanted ? bills.find((b) => b.billId === wanted) : bills[0];
-      if (!bill) throw new UsageError(`文件中没有账单 ${wanted}`);
+      const inFile = wanted ? parsed.find((b) => b.billId === wanted) : parsed[0];
+      if (!inFile) throw new UsageError(`文件中没有账单 ${wanted}`);
+      const app = await cli.app();
+      const session = await loginFrom(cli, app);
+      // The window's app knows from its background probe whether the center answers; a CLI
+      // process asks once, so online work is not recorded as offline.
+      await app.center.probeNow();
+      const bill = pendingBillFor(app, file, inFile);
       const supervisorId = opt(cli, 'supervisor', 'CASHIER_SUPERVISOR');
       const supervisorPin = opt(cli, 'supervisor-pin', 'CASHIER_SUPERVISOR_PIN');
       const v = await call(app, session, 'settlement.settle', {
@@ -125,7 +179,6 @@ export const settlementVerbs: Verb[] = [
         billId: bill.id,
         ...(supervisorId && supervisorPin ? { supervisorId, supervisorPin } : {}),
       });
-      const wait = cli.options['wait'] === undefined ? 15_000 : timeoutMs({ ...cli, options: { timeout: cli.options['wait'] } })!;
       const after = await settleUpload(app, v.id, wait);
       cli.print({ ...after, printJobId: v.printJobId }, settlementText(after));
       return 0;
@@ -142,10 +195,14 @@ export const settlementVerbs: Verb[] = [
       const supervisorPin = opt(cli, 'supervisor-pin', 'CASHIER_SUPERVISOR_PIN') ?? (cli.options['operator'] ? undefined : opt(cli, 'pin', 'CASHIER_OPERATOR_PIN'));
       if (!supervisorId || !supervisorPin) throw new UsageError('需要主管授权：--supervisor ID --supervisor-pin PIN（或 CASHIER_SUPERVISOR / CASHIER_SUPERVISOR_PIN）');
       const reason = typeof cli.options['reason'] === 'string' ? cli.options['reason'] : '命令行退费';
+      const wait = secondsOption(cli, 'timeout', 15_000)!;
       const app = await cli.app();
       const session = await loginFrom(cli, app, { id: supervisorId, pin: supervisorPin });
+      // Without this a CLI refund would always count as offline: nothing else has asked the
+      // center yet in this process, so the cancel would wait for the next drain.
+      await app.center.probeNow();
       const v = await call(app, session, 'settlement.refund', { id, supervisorId, supervisorPin, reason });
-      const after = await settleUpload(app, v.id, timeoutMs(cli, 15_000)!);
+      const after = await settleUpload(app, v.id, wait);
       cli.print(after, settlementText(after));
       return 0;
     },
@@ -173,7 +230,7 @@ export const settlementVerbs: Verb[] = [
     booleans: ['until-empty'],
     async run(cli) {
       const app = await cli.app();
-      const r = await app.settlement.drain({ untilEmpty: cli.options['until-empty'] === true, timeoutMs: timeoutMs(cli) });
+      const r = await app.settlement.drain({ untilEmpty: cli.options['until-empty'] === true, timeoutMs: secondsOption(cli, 'timeout') });
       cli.print(
         r,
         `尝试 ${r.attempted}，确认 ${r.confirmed}，调整 ${r.adjusted}，拒绝 ${r.rejected}，待重试 ${r.retrying}；队列剩余 ${r.remaining}${r.timedOut ? '（超时）' : ''}`,
