@@ -186,7 +186,7 @@ export const settlementVerbs: Verb[] = [
   },
   {
     name: 'refund',
-    usage: 'refund --settlement <id> --reason <text> [--supervisor ID --supervisor-pin PIN] [--operator ID --pin PIN]',
+    usage: 'refund --settlement <id> --reason <text> [--supervisor ID --supervisor-pin PIN] [--operator ID --pin PIN] [--timeout s]',
     summary: '整笔退费（需主管授权；未获应答的上传以 2601 冲正）',
     async run(cli) {
       const id = requireOption(cli, 'settlement');
