@@ -291,9 +291,11 @@ export class Reconciler {
   }
 
   private localDetails(from: string, to: string): DetailRow[] {
+    // INDEXED BY: left to itself, SQLite reads the whole journal in id order to save sorting a
+    // day's rows (~0.2 s per day asked over a million settlements).
     return this.core.db
       .prepare(
-        `SELECT s.id, s.created_day, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM settlements s ${ADJ_JOIN}
+        `SELECT s.id, s.created_day, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM settlements s INDEXED BY settlements_day ${ADJ_JOIN}
          WHERE s.created_day BETWEEN ? AND ? AND ${KNOWN_TO_CENTER} ORDER BY s.id`,
       )
       .all(from, to) as DetailRow[];
