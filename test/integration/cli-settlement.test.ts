@@ -148,8 +148,15 @@ describe('settle --bill', () => {
     expect(await atCenter(id!)).toHaveLength(1);
   });
 
-  it('--json gives the settlement view with money in fen', () => {
-    const v = json<SettlementView>(cli(['--json', 'settle', '--bill', billFile('online2.json', 'CLI-ON-2', LI, '1')]));
+  it('a CSV export from the HIS, with --json: the settlement view with money in fen', () => {
+    const csv = join(root, 'his-export.csv');
+    writeFileSync(
+      csv,
+      '\uFEFFbill_id,cert_type,cert_no,visit_type,visit_date,code,name,unit_price,quantity,own_pay\r\n' +
+        'CLI-ON-2,02,' + LI + ',outpatient,2026-11-23,XJ01CAA040A001010101445,阿莫西林胶囊,12.50,1,0\r\n' +
+        'CLI-ON-2,02,' + LI + ',outpatient,2026-11-23,001102000010000,挂号费,10,1,是\r\n',
+    );
+    const v = json<SettlementView>(cli(['--json', 'settle', '--bill', csv]));
     expect(v).toMatchObject({ state: 'confirmed', provisional: false, money: { total: 2250, fullOwnPay: 1000 }, uploads: [{ infno: '2207', state: 'confirmed' }] });
     expect(v.money.fundPay + v.money.personalTotal + v.money.criticalIllnessPay).toBe(v.money.total);
     expect(v.money.accountPay + v.money.cashPay).toBe(v.money.personalTotal);
