@@ -1,8 +1,9 @@
 -- Fewer pages written per policy delta (issue 3: a 1,000-entry delta ≤ 50 ms on 300,000
 -- entries). A delta's cost is the pages it dirties: every one goes into the WAL at commit and
 -- is copied back by the checkpoint. Before this migration a 1,000-entry delta dirtied ~2,200
--- pages: ~700 table leaves to set `to_seq` on the rows it closes (one random row per page),
--- ~600 leaves of the pinyin B-tree (one random key per page), ~800 of the code index.
+-- pages: ~750 table leaves to set `to_seq` on the rows it closes (one random row per page),
+-- ~600 leaves of the pinyin B-tree (one random key per page), ~800 of the code index. After
+-- it, ~880: the code index's ~800 (a new row sits beside its code's older rows) and ~70 more.
 --
 -- 1. Closing a row no longer rewrites it: the closure is a row of `catalog_closed`, a small
 --    table whose pages a delta fills densely. A catalog row is visible at seq s of its lineage
