@@ -2,7 +2,7 @@
 // per answer, guarded so that a late answer for an item already resolved (or reversed by a
 // refund meanwhile) changes nothing.
 import type { CoreApp } from '../app/core';
-import { diffAgainstCenter, moneyFromRow, type MoneyColumn } from '../settlement/mapping';
+import { diffAgainstCenter, MONEY_FIELDS, moneyFromRow, type MoneyColumn } from '../settlement/mapping';
 import { stmt } from '../settlement/statements';
 import type { CenterOutcome } from '../settlement/ports';
 import type { OutboxRow, OutboxState } from './store';
@@ -16,6 +16,9 @@ export interface AppliedOutcome {
   /** Whether the row was still open and took the answer. */
   applied: boolean;
 }
+
+// Only the money columns: the row's JSON columns (explanation, snapshots) are large and unused here.
+const MONEY_ROW_SQL = `SELECT ${MONEY_FIELDS.map(([c]) => c).join(', ')} FROM settlements WHERE id = ?`;
 
 function objectOr(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
@@ -49,7 +52,7 @@ export function applyOutcome(core: CoreApp, row: OutboxRow, outcome: CenterOutco
     let state: OutboxState = 'confirmed';
     if (row.kind === 'upload') {
       const setlinfo = objectOr(output['setlinfo'] ?? output);
-      const srow = stmt(db, 'SELECT * FROM settlements WHERE id = ?').get(row.settlement_id) as Record<MoneyColumn, number>;
+      const srow = stmt(db, MONEY_ROW_SQL).get(row.settlement_id) as Record<MoneyColumn, number>;
       const diffs = diffAgainstCenter(moneyFromRow(srow), setlinfo);
       const setlId = output['setl_id'] ?? setlinfo['setl_id'];
       const mdtrtId = output['mdtrt_id'] ?? setlinfo['mdtrt_id'];

@@ -6,7 +6,7 @@ import type { CoreApp } from '../app/core';
 import type { CenterOutcome, CenterPort } from '../settlement/ports';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { applyOutcome, type AppliedOutcome } from './outcome';
-import { OutboxStore, type OutboxRow } from './store';
+import { OutboxStore, type Claim, type OutboxRow } from './store';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -16,6 +16,11 @@ export interface WorkerOptions {
   /** Longest sleep between looks at the table while running. */
   pollMs: number;
 }
+
+const NONE: ReadonlySet<number> = new Set();
+
+/** Longest an answer waits for the others of its round before being recorded (see record()). */
+const RECORD_GATHER_MS = 3;
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = { concurrency: 4, backoff: DEFAULT_BACKOFF, requestTimeoutMs: 15_000, pollMs: 1_000 };
 
@@ -32,7 +37,8 @@ export interface DrainResult {
 export class OutboxWorker {
   private opts: WorkerOptions;
   private readonly inflight = new Map<number, Promise<void>>();
-  private readonly personsInFlight = new Set<string>();
+  /** Person → the outbox id of theirs in the air: one at a time per person. */
+  private readonly personsInFlight = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private drains = 0;
@@ -40,6 +46,8 @@ export class OutboxWorker {
   private stats: DrainResult = emptyStats();
   private readonly waiters = new Set<() => void>();
   private pumpQueued = false;
+  private recordQueued = false;
+  private recordTimer: NodeJS.Timeout | null = null;
   /** Answers received, waiting for the next recordAnswers() (see record()). */
   private readonly answers: { row: OutboxRow; outcome: CenterOutcome; done: () => void }[] = [];
 
@@ -171,53 +179,69 @@ export class OutboxWorker {
   /** Fill free slots with due items; returns how many were started. */
   private pump(onlyOnce?: Set<number>): number {
     if (this.closed) return 0;
-    let started = 0;
+    const free = this.opts.concurrency - this.inflight.size;
+    if (free <= 0) return 0;
+    const rows = this.pickDue(free, NONE, onlyOnce);
+    if (!rows.length) return 0;
+    const now = this.core.clock.now();
+    let claimed: Set<number>;
+    try {
+      claimed = this.store.claimMany(this.claimsFor(rows, now), now);
+    } catch (e) {
+      // The database is closing or busy: nothing was marked, nothing is sent; the next look retries.
+      this.core.log.warn('outbox: could not claim items', { ids: rows.map((r) => r.id), error: String(e) });
+      return 0;
+    }
+    return this.launch(rows, claimed);
+  }
+
+  /**
+   * Due items for up to `free` slots, in commit order, skipping items and persons in the air
+   * (except those whose slots are being handed back: `freeing`, by outbox id).
+   */
+  private pickDue(free: number, freeing: ReadonlySet<number>, onlyOnce?: Set<number>): OutboxRow[] {
+    const picked: OutboxRow[] = [];
+    const now = this.core.clock.now();
     let afterId = 0;
-    for (;;) {
-      const free = this.opts.concurrency - this.inflight.size;
-      if (free <= 0) break;
+    while (picked.length < free) {
+      const want = free - picked.length;
       // Only heads whose time has come are returned, and an item being sent is not due (its
-      // next attempt is its resend time), so asking for `free` rows rarely returns one to skip.
-      const batch = this.store.due(this.core.clock.now(), free, afterId);
-      const picked: OutboxRow[] = [];
+      // next attempt is its resend time), so asking for `want` rows rarely returns one to skip.
+      const batch = this.store.due(now, want, afterId);
       for (const row of batch) {
         afterId = row.id;
-        if (this.inflight.has(row.id) || this.personsInFlight.has(row.psn_no)) continue;
+        if (this.inflight.has(row.id)) continue;
+        const holder = this.personsInFlight.get(row.psn_no);
+        if (holder !== undefined && !freeing.has(holder)) continue;
         if (onlyOnce) {
           if (onlyOnce.has(row.id)) continue;
           onlyOnce.add(row.id);
         }
         picked.push(row);
       }
-      if (picked.length) started += this.startMany(picked);
-      if (batch.length < free) break;
+      if (batch.length < want) break;
     }
-    return started;
+    return picked;
   }
 
-  /** Claim the rows in one transaction, then send each; returns how many were started. */
-  private startMany(rows: OutboxRow[]): number {
-    const now = this.core.clock.now();
-    // If we die with a request in the air, its item is resent once its retryAt has passed.
-    const claims = rows.map((row) => ({
+  /** When each item is resent if we die with its request in the air. */
+  private claimsFor(rows: readonly OutboxRow[], now: Date): Claim[] {
+    return rows.map((row) => ({
       id: row.id,
       retryAt: new Date(now.getTime() + this.opts.requestTimeoutMs + backoffDelay(row.attempts + 1, this.opts.backoff)),
     }));
-    let claimed: Set<number>;
-    try {
-      claimed = this.store.claimMany(claims, now);
-    } catch (e) {
-      // The database is closing or busy: nothing was marked, nothing is sent; the next look retries.
-      this.core.log.warn('outbox: could not claim items', { ids: rows.map((r) => r.id), error: String(e) });
-      return 0;
-    }
+  }
+
+  /** Send each claimed row; returns how many were started. */
+  private launch(rows: readonly OutboxRow[], claimed: ReadonlySet<number>): number {
     let started = 0;
     for (const row of rows) {
       if (!claimed.has(row.id)) continue;
-      this.personsInFlight.add(row.psn_no);
+      this.personsInFlight.set(row.psn_no, row.id);
       const p = this.sendOne(row).finally(() => {
         this.inflight.delete(row.id);
-        this.personsInFlight.delete(row.psn_no);
+        // The person's next item may already be in the air (refilled in recordAnswers()).
+        if (this.personsInFlight.get(row.psn_no) === row.id) this.personsInFlight.delete(row.psn_no);
         for (const w of [...this.waiters]) w();
         this.pumpSoon();
       });
@@ -260,13 +284,39 @@ export class OutboxWorker {
   private record(row: OutboxRow, outcome: CenterOutcome): Promise<void> {
     return new Promise((resolve) => {
       this.answers.push({ row, outcome, done: resolve });
-      if (this.answers.length === 1) setImmediate(() => this.recordAnswers());
+      this.scheduleRecording();
     });
   }
 
+  /**
+   * Record now if every item in the air has answered; otherwise gather the answers still
+   * coming for at most RECORD_GATHER_MS, so that one flush covers a round of answers instead
+   * of one or two (the held slots cost at most that long; a crash meanwhile only means the
+   * same msgids are sent again and answered from the center's store).
+   */
+  private scheduleRecording(): void {
+    const stillComing = this.inflight.size - this.answers.length;
+    if (stillComing <= 0) {
+      if (this.recordTimer) clearTimeout(this.recordTimer);
+      this.recordTimer = null;
+      if (!this.recordQueued) {
+        this.recordQueued = true;
+        setImmediate(() => this.recordAnswers());
+      }
+    } else if (!this.recordTimer && !this.recordQueued) {
+      this.recordTimer = setTimeout(() => this.recordAnswers(), RECORD_GATHER_MS);
+    }
+  }
+
   private recordAnswers(): void {
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = null;
+    this.recordQueued = false;
     const batch = this.answers.splice(0);
+    if (!batch.length) return;
     const results: (AppliedOutcome | null)[] = [];
+    let refill: OutboxRow[] = [];
+    let claimed: Set<number> = new Set();
     try {
       this.core.db.transaction(() => {
         results.length = 0;
@@ -280,12 +330,23 @@ export class OutboxWorker {
             results.push(null);
           }
         }
+        // The answered items hand their slots back when this commits: claim their successors
+        // in the same transaction, so a round of uploads costs one disk flush, not two. The
+        // claims are durable before any of those requests leaves, as in pump().
+        if (this.active()) {
+          const now = this.core.clock.now();
+          refill = this.pickDue(this.opts.concurrency - this.inflight.size + batch.length, new Set(batch.map((a) => a.row.id)));
+          if (refill.length) claimed = this.store.claimMany(this.claimsFor(refill, now), now);
+        }
       })();
     } catch (e) {
       // The database is closing or broken: the rows stay 'sent' and are resent (same msgid) later.
       this.core.log.warn('outbox: could not record answers', { ids: batch.map((a) => a.row.id), error: String(e) });
       results.length = 0;
+      refill = [];
     }
+    // Committed: the refilled items go out; only now do the answers count and go out as events.
+    this.launch(refill, claimed);
     // Committed: only now do the answers count and go out as events.
     batch.forEach((a, i) => {
       const applied = results[i];

@@ -12,6 +12,7 @@
 // Knobs: SETTLE_BENCH_PRIOR (100,000), SETTLE_BENCH_N (10,000 settles), SETTLE_BENCH_PERSONS
 // (5,000; 0 = demo persons), SETTLE_BENCH_CONCURRENCY (8 uploads in the air).
 import { mkdirSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { settleInputSchema, type SettleInput } from '../../electron/api/contract/settlement';
@@ -19,7 +20,7 @@ import { registerGeneratedPersons } from '../../electron/center/sandbox/persons'
 import { openDatabase } from '../../electron/db/open';
 import { ITEMS, openClient, prepareClient, randomBill, rng, startCenter } from '../integration/settlement/fixtures';
 import { tempDir } from '../helpers/temp-app';
-import { time, type Bench, type BenchFigure } from './harness';
+import { percentiles, time, type Bench, type BenchFigure } from './harness';
 
 const PRIOR = Number(process.env.SETTLE_BENCH_PRIOR ?? 100_000);
 const N = Number(process.env.SETTLE_BENCH_N ?? 10_000);
@@ -65,6 +66,27 @@ function billFor(r: () => number, certNos: readonly string[]): SettleInput {
   return { person: { certType: '02', certNo }, visit: { visitType: 'outpatient' }, items, useAccount: r() < 0.7 };
 }
 
+/**
+ * The floor on this disk right now: one-row durable commits (WAL, synchronous=FULL) to a
+ * scratch file beside the client's. Reported with the figures because under load the disk's
+ * flush time, not our code, is what moves them.
+ */
+function bareCommit(dir: string): { median: number; p99: number } {
+  const db = new Database(join(dir, 'floor.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)');
+  const ins = db.prepare('INSERT INTO t (v) VALUES (?)');
+  const samples: number[] = [];
+  for (let i = 0; i < 520; i++) {
+    const t0 = performance.now();
+    ins.run('x'.repeat(200));
+    if (i >= 20) samples.push(performance.now() - t0);
+  }
+  db.close();
+  return percentiles(samples);
+}
+
 const who = PERSONS > 0 ? `${PERSONS.toLocaleString('en')} persons` : 'the 11 demo persons';
 
 const settleBench: Bench = {
@@ -97,8 +119,13 @@ const settleBench: Bench = {
       await app.center.probeNow();
       const r = rng(20261123);
       const bills = Array.from({ length: N + WARMUP }, () => settleInputSchema.parse(PERSONS > 0 ? billFor(r, certNos) : randomBill(r)));
+      const floorBefore = bareCommit(dir);
       let i = 0;
+      const cpu0 = process.cpuUsage();
       const commit = await time(() => app.settlement.settle(bills[i++]!, operator), N, WARMUP);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuPerSettle = (cpu.user + cpu.system) / 1000 / (N + WARMUP);
+      const floorAfter = bareCommit(dir);
       const count = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
       const persons = (app.db.prepare("SELECT count(DISTINCT psn_no) AS n FROM outbox WHERE state = 'queued'").get() as { n: number }).n;
       figures.push({
@@ -108,7 +135,14 @@ const settleBench: Bench = {
         unit: 'ms',
         target: 'median ≤ 2 ms, p99 ≤ 10 ms',
         meets: commit.median <= 2 && commit.p99 <= 10,
-        note: `${N} settles (whole settle() call incl. receipt job), ${count} rows after; seed ${Math.round(seedMs)} ms`,
+        note: `${N} settles (whole settle() call incl. receipt job), ${count} rows after; seed ${Math.round(seedMs)} ms; CPU ${cpuPerSettle.toFixed(2)} ms/settle`,
+      });
+      figures.push({
+        name: 'settle: bare durable commit on this disk (floor), before / after the settles',
+        median: (floorBefore.median + floorAfter.median) / 2,
+        p99: Math.max(floorBefore.p99, floorAfter.p99),
+        unit: 'ms',
+        note: `before: median ${floorBefore.median.toFixed(2)} p99 ${floorBefore.p99.toFixed(2)}; after: median ${floorAfter.median.toFixed(2)} p99 ${floorAfter.p99.toFixed(2)} (a settle makes 2: settlement + receipt job)`,
       });
 
       const queued = app.settlement.outboxStatus();
@@ -116,7 +150,9 @@ const settleBench: Bench = {
       await app.center.probeNow();
       app.settlement.configureOutbox({ concurrency: CONCURRENCY, backoff: { baseMs: 1000, capMs: 60_000 }, requestTimeoutMs: 5000, pollMs: 20 });
       const t0 = performance.now();
+      const dcpu0 = process.cpuUsage();
       const d = await app.settlement.drain({ untilEmpty: true, timeoutMs: 600_000 });
+      const dcpu = process.cpuUsage(dcpu0);
       const secs = (performance.now() - t0) / 1000;
       const drained = N + WARMUP - d.remaining;
       const rate = drained / secs;
@@ -126,7 +162,7 @@ const settleBench: Bench = {
         throughput: rate,
         target: '≥ 500/s',
         meets: rate >= 500 && d.remaining === 0 && atCenter === N + WARMUP,
-        note: `${drained} in ${secs.toFixed(1)} s, remaining ${d.remaining}${d.timedOut ? ', timed out' : ''}; queued before: ${queued.depth} over ${persons} persons; at the center: ${atCenter}; ${d.confirmed} confirmed, ${d.adjusted} adjusted`,
+        note: `${drained} in ${secs.toFixed(1)} s, remaining ${d.remaining}${d.timedOut ? ', timed out' : ''}; queued before: ${queued.depth} over ${persons} persons; at the center: ${atCenter}; ${d.confirmed} confirmed, ${d.adjusted} adjusted; CPU (client + in-process sandbox) ${((dcpu.user + dcpu.system) / 1000 / Math.max(1, drained)).toFixed(2)} ms/item`,
       });
       return figures;
     } finally {
