@@ -5,7 +5,7 @@
 // persons with an empty year; they live in the sandbox's own database.
 import type { DemoPerson } from './demo-persons';
 import { DEMO_PERSONS, findDemoPerson, residentIdNumber, socialSecurityCardData } from './demo-persons';
-import type { SandboxDb } from './store';
+import { prepared, type SandboxDb } from './store';
 
 /** Find a person by any credential (01 e-voucher token, 02 ID number, 03 card number). */
 export function findPerson(db: SandboxDb, certType: string, certNo: string): DemoPerson | undefined {
@@ -13,14 +13,14 @@ export function findPerson(db: SandboxDb, certType: string, certNo: string): Dem
   if (demo) return demo;
   const column = certType === '01' ? 'ec_token' : certType === '02' ? 'certno' : certType === '03' ? 'card_no' : null;
   if (!column) return undefined;
-  const r = db.prepare(`SELECT person FROM registered_persons WHERE ${column} = ?`).get(certNo) as { person: string } | undefined;
+  const r = prepared(db, `SELECT person FROM registered_persons WHERE ${column} = ?`).get(certNo) as { person: string } | undefined;
   return r ? (JSON.parse(r.person) as DemoPerson) : undefined;
 }
 
 export function personByPsnNo(db: SandboxDb, psnNo: string): DemoPerson | undefined {
   const demo = DEMO_PERSONS.find((p) => p.psn_no === psnNo);
   if (demo) return demo;
-  const r = db.prepare('SELECT person FROM registered_persons WHERE psn_no = ?').get(psnNo) as { person: string } | undefined;
+  const r = prepared(db, 'SELECT person FROM registered_persons WHERE psn_no = ?').get(psnNo) as { person: string } | undefined;
   return r ? (JSON.parse(r.person) as DemoPerson) : undefined;
 }
 

@@ -14,7 +14,7 @@ import { msgStamp, MSGID_PATTERN, padInstitution } from '../wire/msgid';
 import type { SettlementAmounts } from '../wire/settlement';
 import { DEMO_PERSONS } from './demo-persons';
 import { faultPatchSchema, noFaults, takeFault, type FaultSettings, type MalformedMode } from './faults';
-import { latestPolicy, nextCounter, openSandboxDb, readYear, type PersonYear, type SandboxDb } from './store';
+import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, type PersonYear, type SandboxDb } from './store';
 import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
 
 export interface SandboxOptions {
@@ -310,14 +310,14 @@ export class SandboxCenter {
     if (takeFault(this.faultState.busy, infno)) return { json: this.envelope(-9, '中心繁忙，请稍后重试', null, '') };
 
     const run = this.db.transaction((): Record<string, unknown> => {
-      if (this.db.prepare('SELECT 1 FROM reversals WHERE omsgid = ?').get(msgid)) {
+      if (prepared(this.db, 'SELECT 1 FROM reversals WHERE omsgid = ?').get(msgid)) {
         return this.envelope(-1, '该报文已被冲正（2601），不再受理', { reject_code: 'REVERSED' }, this.newRefMsgId());
       }
-      const stored = this.db.prepare('SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
+      const stored = prepared(this.db, 'SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
       if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
       const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno }, env.input);
       const json = this.envelope(answer.infcode, answer.err_msg, answer.output, this.newRefMsgId());
-      this.db.prepare('INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
+      prepared(this.db, 'INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
       return json;
     });
     const json = run.immediate();

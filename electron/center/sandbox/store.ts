@@ -64,6 +64,19 @@ CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);
 `;
 
+// Statements prepared once per database: the upload path runs a dozen per 2207, and
+// better-sqlite3 compiles the SQL on every prepare().
+const statements = new WeakMap<SandboxDb, Map<string, Database.Statement>>();
+
+/** The statement for `sql` on `db`, compiled on first use. */
+export function prepared(db: SandboxDb, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s;
+}
+
 export function openSandboxDb(file: string, now: Date): SandboxDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -86,8 +99,8 @@ function seed(db: SandboxDb, now: Date): void {
 
 /** Next value of a named counter (settlement ids, sign-in numbers, reference ids). */
 export function nextCounter(db: SandboxDb, name: string): number {
-  db.prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1').run(name);
-  return (db.prepare('SELECT value FROM counters WHERE name = ?').get(name) as { value: number }).value;
+  prepared(db, 'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1').run(name);
+  return (prepared(db, 'SELECT value FROM counters WHERE name = ?').get(name) as { value: number }).value;
 }
 
 export interface PersonYear {
@@ -96,12 +109,12 @@ export interface PersonYear {
 }
 
 export function readYear(db: SandboxDb, psnNo: string): PersonYear | null {
-  const r = db.prepare('SELECT balance, accumulators FROM person_year WHERE psn_no = ?').get(psnNo) as { balance: number; accumulators: string } | undefined;
+  const r = prepared(db, 'SELECT balance, accumulators FROM person_year WHERE psn_no = ?').get(psnNo) as { balance: number; accumulators: string } | undefined;
   return r ? { balance: r.balance, accumulators: JSON.parse(r.accumulators) as Accumulators } : null;
 }
 
 export function writeYear(db: SandboxDb, psnNo: string, y: PersonYear, at: string): void {
-  db.prepare('UPDATE person_year SET balance = ?, accumulators = ?, updated_at = ? WHERE psn_no = ?').run(y.balance, JSON.stringify(y.accumulators), at, psnNo);
+  prepared(db, 'UPDATE person_year SET balance = ?, accumulators = ?, updated_at = ? WHERE psn_no = ?').run(y.balance, JSON.stringify(y.accumulators), at, psnNo);
 }
 
 // Published tables never change (a change is a new seq), so the parsed latest one is kept per
@@ -110,7 +123,7 @@ const latestParsed = new WeakMap<SandboxDb, { seq: number; table: PolicyTable }>
 
 /** The latest published table. Shared: callers must not modify it. */
 export function latestPolicy(db: SandboxDb): PolicyTable {
-  const seq = (db.prepare('SELECT max(seq) AS seq FROM policy_versions').get() as { seq: number }).seq;
+  const seq = (prepared(db, 'SELECT max(seq) AS seq FROM policy_versions').get() as { seq: number }).seq;
   const cached = latestParsed.get(db);
   if (cached && cached.seq === seq) return cached.table;
   const r = db.prepare('SELECT table_json FROM policy_versions WHERE seq = ?').get(seq) as { table_json: string };

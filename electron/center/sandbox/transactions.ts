@@ -10,7 +10,7 @@ import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type S
 import { DEMO_YEAR_START, type DemoPerson } from './demo-persons';
 import { findPerson, personByPsnNo } from './persons';
 import type { FaultSettings } from './faults';
-import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
+import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, prepared, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
 
 export interface TxAnswer {
   infcode: 0 | -1;
@@ -159,7 +159,7 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   } catch {
     return reject('INVALID_INPUT', '结算金额字段缺失或格式不正确');
   }
-  const dup = ctx.db.prepare("SELECT setl_id FROM settlements WHERE kind = 'settle' AND state = 'active' AND medins_setl_id = ?").get(s.medins_setl_id) as { setl_id: string } | undefined;
+  const dup = prepared(ctx.db, "SELECT setl_id FROM settlements WHERE kind = 'settle' AND state = 'active' AND medins_setl_id = ?").get(s.medins_setl_id) as { setl_id: string } | undefined;
   if (dup) return reject('DUPLICATE_SETTLEMENT', `该机构结算号已结算（中心结算号 ${dup.setl_id}），不能重复上传`, { setl_id: dup.setl_id });
   const visitType = medTypeToVisitType(s.med_type);
   if (!visitType) return reject('INVALID_INPUT', `医疗类别不支持：${s.med_type}`);
@@ -187,8 +187,7 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   const delta = accumulatorDelta(year.accumulators, r.accumulatorsAfter);
   const balance = year.balance - r.accountPay;
   writeYear(ctx.db, person.psn_no, { balance, accumulators: r.accumulatorsAfter }, at);
-  ctx.db
-    .prepare('INSERT INTO settlements (setl_id, kind, msgid, medins_setl_id, psn_no, insutype, setl_date, amounts, accum_delta, stmt, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
+  prepared(ctx.db, 'INSERT INTO settlements (setl_id, kind, msgid, medins_setl_id, psn_no, insutype, setl_date, amounts, accum_delta, stmt, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
     .run(setlId, 'settle', ctx.msgid, s.medins_setl_id, person.psn_no, person.insutype, s.setl_time.slice(0, 10), JSON.stringify(center), JSON.stringify(delta), stmt, at);
   return ok({
     setlinfo: { ...amountsToWire(center), setl_id: setlId, mdtrt_id: mdtrtId, psn_no: person.psn_no, medins_setl_id: s.medins_setl_id, setl_time: s.setl_time, policy_seq: latestPolicy(ctx.db).seq, balc: fenToYuan(balance) },
