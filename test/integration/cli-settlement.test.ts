@@ -23,6 +23,8 @@ let child: ChildProcess;
 let center: { url: string; controlUrl: string };
 let env: NodeJS.ProcessEnv;
 
+// Each test runs several CLI processes (~1 s each alone, several under a loaded `npm test`).
+const CLI_TEST_MS = 180_000;
 const ZHANG = '990101198003150133';
 const LI = '990101195207080145';
 
@@ -131,7 +133,7 @@ async function setOffline(offline: boolean): Promise<void> {
 }
 const count = (table: string, where = '1') => withDb((db) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n);
 
-describe('settle --bill', () => {
+describe('settle --bill', { timeout: CLI_TEST_MS }, () => {
   it('online: prints the settlement id, the split and the state; the upload is confirmed at once', async () => {
     const r = cli(['settle', '--bill', billFile('online.json', 'CLI-ON-1', ZHANG)]);
     expect(r.code, r.stderr).toBe(0);
@@ -193,7 +195,7 @@ describe('settle --bill', () => {
   });
 });
 
-describe('offline → outbox status → outbox drain', () => {
+describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS }, () => {
   let provisional: string;
 
   it('offline the settlement is provisional and its upload queued; outbox status shows 1 queued', async () => {
@@ -256,7 +258,7 @@ describe('offline → outbox status → outbox drain', () => {
   });
 });
 
-describe('refund --settlement', () => {
+describe('refund --settlement', { timeout: CLI_TEST_MS }, () => {
   const supervisor = ['--supervisor', '2001', '--supervisor-pin', '2468'];
   const settleOnline = (name: string, billId: string) => json<SettlementView>(cli(['--json', 'settle', '--bill', billFile(name, billId, ZHANG)]));
 
