@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, chinaDate } from '../../../electron/app/clock';
 import { projectPath } from '../../../electron/app/paths';
-import type { ReceivablesSummary } from '../../../electron/api/contract/shift';
 import { openDatabase, type Db } from '../../../electron/db/open';
 import { migrate } from '../../../electron/db/migrate';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
