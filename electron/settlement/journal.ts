@@ -191,11 +191,13 @@ export class SettlementJournal {
       });
     })();
 
-    // Committed. Now (and only now) the receipt and the upload.
-    const printJobId = this.print(id, operator, false);
+    // Committed. Now (and only now) the receipt and the upload. One read of the committed
+    // settlement serves both the receipt and the answer.
+    const view = this.deps.reader.view(id)!;
+    const printJobId = this.print(id, operator, false, view);
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'provisional' });
     this.deps.afterCommit(id);
-    return { ...this.deps.reader.view(id)!, printJobId };
+    return { ...view, printJobId };
   }
 
   async refund(id: string, supervisor: { id: string; pin: string }, reason: string, operator: OperatorView): Promise<SettlementView> {
@@ -378,9 +380,9 @@ export class SettlementJournal {
     return { accumulators: acc, accountBalance: Math.max(0, balance) };
   }
 
-  private print(id: string, operator: OperatorView, copy: boolean): number | null {
+  private print(id: string, operator: OperatorView, copy: boolean, view?: SettlementView): number | null {
     try {
-      const data = receiptFor(this.core, this.deps.reader, id, operator.name, copy);
+      const data = receiptFor(this.core, view ?? this.deps.reader.view(id), operator.name, copy);
       return this.deps.devices.printReceipt(id, data, { copy }).jobId;
     } catch (e) {
       // The settlement is committed whatever happens to the printer; the cashier can reprint.

@@ -2,14 +2,14 @@
 import { chinaDateTime } from '../app/clock';
 import type { CoreApp } from '../app/core';
 import type { ReceiptDataPort } from './ports';
-import type { SettlementReader } from './reader';
+import type { SettlementView } from '../api/contract/settlement';
 
 const INSURANCE_LABEL: Record<string, string> = { employee: '职工医保', resident: '居民医保' };
 const VISIT_LABEL: Record<string, string> = { outpatient: '普通门诊', chronic: '门诊慢特病', inpatient: '住院' };
 
-export function receiptFor(core: CoreApp, reader: SettlementReader, id: string, operatorName: string, copy: boolean): ReceiptDataPort {
-  const v = reader.view(id);
-  if (!v) throw new Error(`settlement ${id} not found`);
+/** `v`: the settlement as just read (null: not found). */
+export function receiptFor(core: CoreApp, v: SettlementView | null, operatorName: string, copy: boolean): ReceiptDataPort {
+  if (!v) throw new Error('settlement not found');
   return {
     clinicName: core.settings.institutionName,
     settlementId: v.id,

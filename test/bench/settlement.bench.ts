@@ -10,7 +10,8 @@
 // has ~900 of the 10,000 queued, the worst case for per-person order).
 //
 // Knobs: SETTLE_BENCH_PRIOR (100,000), SETTLE_BENCH_N (10,000 settles), SETTLE_BENCH_PERSONS
-// (5,000; 0 = demo persons), SETTLE_BENCH_CONCURRENCY (8 uploads in the air).
+// (5,000; 0 = demo persons), SETTLE_BENCH_CONCURRENCY (8 uploads in the air), SETTLE_BENCH_DRAIN
+// (0 = the commit figures only).
 import { mkdirSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
@@ -145,6 +146,7 @@ const settleBench: Bench = {
         note: `before: median ${floorBefore.median.toFixed(2)} p99 ${floorBefore.p99.toFixed(2)}; after: median ${floorAfter.median.toFixed(2)} p99 ${floorAfter.p99.toFixed(2)} (a settle makes 2: settlement + receipt job)`,
       });
 
+      if (process.env.SETTLE_BENCH_DRAIN === '0') return figures;
       const queued = app.settlement.outboxStatus();
       await center.setOffline(false);
       await app.center.probeNow();
