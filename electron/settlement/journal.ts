@@ -369,8 +369,7 @@ export class SettlementJournal {
          WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ?
            AND o.state NOT IN ('rejected', 'reversed')
            AND (o.resolved_at IS NULL OR o.resolved_at > ?)`,
-      )
-      .all(person.psnNo, year, person.cachedAt) as { delta: string; accountPay: number }[];
+    ).all(person.psnNo, year, person.cachedAt) as { delta: string; accountPay: number }[];
     let acc: Accumulators = person.accumulators ?? {};
     let balance = person.accountBalance;
     for (const r of rows) {

@@ -49,7 +49,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   };
 
   const worker = new OutboxWorker(core, deps.center, outboxStore, (a) => {
-    const state = reader.row(a.settlementId)?.state ?? a.state;
+    const state = reader.stateOf(a.settlementId) ?? a.state;
     core.events.emit('settlement.changed', { settlementId: a.settlementId, state });
     publish();
   });

@@ -105,6 +105,11 @@ export class SettlementReader {
     return stmt(this.core.db, 'SELECT * FROM settlements WHERE id = ?').get(id) as SettlementRow | undefined;
   }
 
+  /** Only the state: read once per upload answer, where the whole row would be waste. */
+  stateOf(id: string): SettlementState | undefined {
+    return (stmt(this.core.db, 'SELECT state FROM settlements WHERE id = ?').get(id) as { state: SettlementState } | undefined)?.state;
+  }
+
   private summary(r: SettlementRow & { upload_state?: UploadState | null }): SettlementSummary {
     return {
       id: r.id,
