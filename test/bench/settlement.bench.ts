@@ -11,13 +11,15 @@
 //
 // Knobs: SETTLE_BENCH_PRIOR (100,000), SETTLE_BENCH_N (10,000 settles), SETTLE_BENCH_PERSONS
 // (5,000; 0 = demo persons), SETTLE_BENCH_CONCURRENCY (8 uploads in the air), SETTLE_BENCH_DRAIN
-// (0 = the commit figures only).
+// (0 = the commit figures only), SETTLE_BENCH_CENTER (inline | process: the sandbox in its own
+// process, as a real center is on another machine).
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { settleInputSchema, type SettleInput } from '../../electron/api/contract/settlement';
-import { registerGeneratedPersons } from '../../electron/center/sandbox/persons';
+import { generatedPerson, registerGeneratedPersons } from '../../electron/center/sandbox/persons';
 import { openDatabase } from '../../electron/db/open';
 import { ITEMS, openClient, prepareClient, randomBill, rng, startCenter } from '../integration/settlement/fixtures';
 import { tempDir } from '../helpers/temp-app';
@@ -27,7 +29,63 @@ const PRIOR = Number(process.env.SETTLE_BENCH_PRIOR ?? 100_000);
 const N = Number(process.env.SETTLE_BENCH_N ?? 10_000);
 const PERSONS = Number(process.env.SETTLE_BENCH_PERSONS ?? 5_000);
 const CONCURRENCY = Number(process.env.SETTLE_BENCH_CONCURRENCY ?? 8);
+/** 'inline': the sandbox center in this process (the default); 'process': in its own (center-process.ts). */
+const CENTER = process.env.SETTLE_BENCH_CENTER === 'process' ? 'process' : 'inline';
 const WARMUP = 20;
+
+/** The sandbox center as the bench uses it, in this process or in its own. */
+interface BenchCenter {
+  url: string;
+  setOffline(offline: boolean): Promise<void>;
+  /** Settlements the center holds (kind 'settle'). */
+  settled(): number;
+  close(): Promise<void>;
+}
+
+async function inlineCenter(dir: string): Promise<BenchCenter> {
+  const center = await startCenter(dir);
+  if (PERSONS > 0) registerGeneratedPersons(center.db, PERSONS, new Date());
+  return {
+    url: center.url,
+    setOffline: async (offline) => void (await center.setOffline(offline)),
+    settled: () => (center.db.prepare("SELECT count(*) AS n FROM settlements WHERE kind = 'settle'").get() as { n: number }).n,
+    close: () => center.close(),
+  };
+}
+
+async function processCenter(dir: string): Promise<BenchCenter> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'center-process.ts'), dir, String(PERSONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (c: Buffer) => {
+      buf += c.toString('utf8');
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`center process exited (${code})`)));
+  });
+  const { url, controlUrl } = JSON.parse(line) as { url: string; controlUrl: string };
+  return {
+    url,
+    async setOffline(offline) {
+      const res = await fetch(`${controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ refuse: offline }), headers: { 'content-type': 'application/json' } });
+      if (!res.ok) throw new Error(`center control: HTTP ${res.status}`);
+    },
+    settled() {
+      const db = new Database(join(dir, 'sandbox-center.db'), { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM settlements WHERE kind = 'settle'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 function seedPrior(file: string): void {
   const { db } = openDatabase({ file });
@@ -95,7 +153,7 @@ const settleBench: Bench = {
   async run() {
     const dir = tempDir('settle-bench-');
     const figures: BenchFigure[] = [];
-    const center = await startCenter(join(dir, 'center'));
+    const center = CENTER === 'process' ? await processCenter(join(dir, 'center')) : await inlineCenter(join(dir, 'center'));
     mkdirSync(join(dir, 'client'), { recursive: true });
     const s0 = performance.now();
     seedPrior(join(dir, 'client', 'cashier.db'));
@@ -109,12 +167,8 @@ const settleBench: Bench = {
       await prepareClient(app);
       // Generated persons: registered at the center, then each looked up once while online
       // (as a clinic's regular patients would have been) so offline settles find them cached.
-      let certNos: string[] = [];
-      if (PERSONS > 0) {
-        const persons = registerGeneratedPersons(center.db, PERSONS, new Date());
-        for (const p of persons) await app.center.lookupPerson({ certType: '02', certNo: p.certno });
-        certNos = persons.map((p) => p.certno);
-      }
+      const certNos = Array.from({ length: PERSONS }, (_, i) => generatedPerson(i + 1).person.certno);
+      for (const certNo of certNos) await app.center.lookupPerson({ certType: '02', certNo });
       const operator = app.auth.verify('1001', '1234', 'bench');
       await center.setOffline(true);
       await app.center.probeNow();
@@ -158,13 +212,13 @@ const settleBench: Bench = {
       const secs = (performance.now() - t0) / 1000;
       const drained = N + WARMUP - d.remaining;
       const rate = drained / secs;
-      const atCenter = (center.db.prepare("SELECT count(*) AS n FROM settlements WHERE kind = 'settle'").get() as { n: number }).n;
+      const atCenter = center.settled();
       figures.push({
-        name: `settle: drain ${N + WARMUP} queued uploads to sandbox (loopback, ${who}, concurrency ${CONCURRENCY})`,
+        name: `settle: drain ${N + WARMUP} queued uploads to sandbox (loopback, ${CENTER === 'process' ? 'center in its own process' : 'center in this process'}, ${who}, concurrency ${CONCURRENCY})`,
         throughput: rate,
         target: '≥ 500/s',
         meets: rate >= 500 && d.remaining === 0 && atCenter === N + WARMUP,
-        note: `${drained} in ${secs.toFixed(1)} s, remaining ${d.remaining}${d.timedOut ? ', timed out' : ''}; queued before: ${queued.depth} over ${persons} persons; at the center: ${atCenter}; ${d.confirmed} confirmed, ${d.adjusted} adjusted; CPU (client + in-process sandbox) ${((dcpu.user + dcpu.system) / 1000 / Math.max(1, drained)).toFixed(2)} ms/item`,
+        note: `${drained} in ${secs.toFixed(1)} s, remaining ${d.remaining}${d.timedOut ? ', timed out' : ''}; queued before: ${queued.depth} over ${persons} persons; at the center: ${atCenter}; ${d.confirmed} confirmed, ${d.adjusted} adjusted; CPU (${CENTER === 'process' ? 'client only' : 'client + sandbox'}) ${((dcpu.user + dcpu.system) / 1000 / Math.max(1, drained)).toFixed(2)} ms/item`,
       });
       return figures;
     } finally {
