@@ -1,7 +1,7 @@
 // A sandbox center in a process of its own, for the settlement bench with
 // SETTLE_BENCH_CENTER=process: in production the center is another system on another machine,
 // so its CPU and its disk flushes are not the client's. Registers generated persons 1..n,
-// prints one JSON line {url, controlUrl}, and stops on SIGTERM.
+// prints one JSON line {url, controlUrl}, and stops on SIGTERM or when its stdin closes.
 // Usage: tsx test/bench/center-process.ts <dataDir> <persons>
 import { registerGeneratedPersons } from '../../electron/center/sandbox/persons';
 import { startSandboxCenter } from '../../electron/center/sandbox/server';
@@ -12,6 +12,8 @@ if (!dataDir) throw new Error('usage: center-process.ts <dataDir> <persons>');
 const center = await startSandboxCenter({ dataDir, institutionCode: INSTITUTION.code, secret: INSTITUTION.secret, port: 0, controlPort: 0 });
 registerGeneratedPersons(center.db, Number(persons ?? 0), new Date());
 process.stdout.write(JSON.stringify({ url: center.url, controlUrl: center.controlUrl }) + '\n');
-process.once('SIGTERM', () => {
-  void center.close().then(() => process.exit(0));
-});
+const stop = () => void center.close().then(() => process.exit(0));
+process.once('SIGTERM', stop);
+// The bench holds our stdin: if it dies, its end closes and we stop too.
+process.stdin.on('end', stop);
+process.stdin.resume();

@@ -15,6 +15,7 @@
 // process, as a real center is on another machine).
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -53,8 +54,20 @@ async function inlineCenter(dir: string): Promise<BenchCenter> {
   };
 }
 
+/** POST to the center's control endpoint on a fresh connection (no kept-alive socket to go stale). */
+function postControl(url: string, body: object): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`center control: HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
 async function processCenter(dir: string): Promise<BenchCenter> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'center-process.ts'), dir, String(PERSONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'center-process.ts'), dir, String(PERSONS)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -67,10 +80,7 @@ async function processCenter(dir: string): Promise<BenchCenter> {
   const { url, controlUrl } = JSON.parse(line) as { url: string; controlUrl: string };
   return {
     url,
-    async setOffline(offline) {
-      const res = await fetch(`${controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ refuse: offline }), headers: { 'content-type': 'application/json' } });
-      if (!res.ok) throw new Error(`center control: HTTP ${res.status}`);
-    },
+    setOffline: (offline) => postControl(`${controlUrl}/faults`, { refuse: offline }),
     settled() {
       const db = new Database(join(dir, 'sandbox-center.db'), { readonly: true });
       try {
