@@ -277,9 +277,9 @@ export class OutboxWorker {
   }
 
   /**
-   * Record an answer. Answers that arrive in the same turn of the event loop are recorded in
-   * one transaction (one disk flush for all); each is still recorded only after it arrived,
-   * and one that cannot be recorded stays 'sent' and is resent with the same msgid.
+   * Record an answer. The answers of a round are recorded in one transaction (one disk flush
+   * for all, see scheduleRecording()); each is still recorded only after it arrived, and one
+   * that cannot be recorded stays 'sent' and is resent with the same msgid.
    */
   private record(row: OutboxRow, outcome: CenterOutcome): Promise<void> {
     return new Promise((resolve) => {
@@ -347,7 +347,6 @@ export class OutboxWorker {
     }
     // Committed: the refilled items go out; only now do the answers count and go out as events.
     this.launch(refill, claimed);
-    // Committed: only now do the answers count and go out as events.
     batch.forEach((a, i) => {
       const applied = results[i];
       if (applied?.applied) {
