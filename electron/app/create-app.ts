@@ -34,6 +34,8 @@ export interface AppOptions {
   dbKey?: string;
   /** Start background work (center probing, outbox worker, policy sync timer, devices). */
   background?: boolean;
+  /** WAL checkpoints in a worker thread, not inside commits (electron/db/checkpointer.ts); on by default. */
+  backgroundCheckpoint?: boolean;
 }
 
 /** The core plus every part; what handlers and verbs receive. */
@@ -51,7 +53,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   mkdirSync(opts.dataDir, { recursive: true });
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createConsoleLogger(opts.runtime === 'cli' || opts.runtime === 'test');
-  const { db, migrations } = openDatabase({ file: join(opts.dataDir, 'cashier.db'), key: opts.dbKey });
+  const { db, migrations, checkpointer } = openDatabase({
+    file: join(opts.dataDir, 'cashier.db'),
+    key: opts.dbKey,
+    backgroundCheckpoint: opts.backgroundCheckpoint ?? true,
+    log,
+  });
   if (migrations.applied.length) log.info('database migrated', { ...migrations });
 
   const settings = resolveSettings({ flags: opts.flags, env: opts.env ?? process.env, stored: readStoredSettings(db) });
@@ -102,6 +109,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       closed = true;
       backups?.close();
       for (const p of [...parts].reverse()) await p.close();
+      // The checkpoint thread first: the main connection's close is then the last one, and
+      // checkpoints and removes the WAL.
+      await checkpointer?.close();
       db.close();
     },
   };

@@ -13,6 +13,7 @@ import { AppError } from '../api/result';
 import type { Clock } from '../app/clock';
 import type { Logger } from '../app/log';
 import type { Settings } from '../app/config';
+import { applyKey } from './cipher';
 import { loadMigrations } from './migrate';
 import type { Db } from './open';
 
@@ -120,15 +121,11 @@ export function checkDatabase(db: Db): CheckReport {
   return { ok: problems.length === 0, problems };
 }
 
-/** Open a database file with the app's key, for checks and restores (cipher as in db/open.ts). */
+/** Open a database file with the app's key, for checks and restores (keyed as db/open.ts keys). */
 export function openKeyed(file: string, key: string | undefined, readonly: boolean): Db {
   const db = new Database(file, { readonly, fileMustExist: true });
   try {
-    if (key) {
-      db.pragma(`cipher = 'sqlcipher'`);
-      db.pragma('legacy = 4');
-      db.key(Buffer.from(key, 'utf8'));
-    }
+    if (key) applyKey(db, key);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db;
   } catch (e) {

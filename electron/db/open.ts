@@ -1,5 +1,9 @@
-// Opening the one database file: WAL, foreign keys, durable commits, migrations applied.
+// Opening the one database file: WAL, foreign keys, durable commits, migrations applied, and
+// (for the app) WAL checkpoints in a background thread.
 import Database from 'better-sqlite3-multiple-ciphers';
+import { createConsoleLogger, type Logger } from '../app/log';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
+import { applyKey } from './cipher';
 import { migrate, type MigrationReport } from './migrate';
 
 export type Db = Database.Database;
@@ -12,9 +16,23 @@ export interface OpenOptions {
   /** Folder holding NNNN_name.sql; defaults to the project's migrations/. */
   migrationsDir?: string;
   readonly?: boolean;
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside commits (checkpointer.ts).
+   * Ignored for readonly opens and ':memory:'. Close the checkpointer before the database.
+   */
+  backgroundCheckpoint?: boolean | { intervalMs?: number };
+  /** Where the checkpointer reports falling back to auto-checkpoint; stderr by default. */
+  log?: Logger;
 }
 
-export function openDatabase(opts: OpenOptions): { db: Db; migrations: MigrationReport } {
+export interface OpenedDatabase {
+  db: Db;
+  migrations: MigrationReport;
+  /** Present when backgroundCheckpoint was asked for and applies. */
+  checkpointer: Checkpointer | null;
+}
+
+export function openDatabase(opts: OpenOptions): OpenedDatabase {
   const db = new Database(opts.file, { readonly: opts.readonly ?? false });
   try {
     if (opts.key) applyKey(db, opts.key);
@@ -25,17 +43,20 @@ export function openDatabase(opts: OpenOptions): { db: Db; migrations: Migration
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const migrations = opts.readonly ? { from: 0, to: 0, applied: [] } : migrate(db, opts.migrationsDir);
-    return { db, migrations };
+    // Started after the migrations, so the worker opens a file whose schema is final.
+    const wanted = opts.backgroundCheckpoint ?? false;
+    const checkpointer =
+      wanted && !opts.readonly && opts.file !== ':memory:'
+        ? startCheckpointer(db, {
+            file: opts.file,
+            key: opts.key || undefined,
+            log: opts.log ?? createConsoleLogger(true),
+            ...(typeof wanted === 'object' && wanted.intervalMs !== undefined ? { intervalMs: wanted.intervalMs } : {}),
+          })
+        : null;
+    return { db, migrations, checkpointer };
   } catch (e) {
     db.close();
     throw e;
   }
-}
-
-function applyKey(db: Db, key: string): void {
-  // sqleet/SQLCipher key pragma; the cipher is chosen explicitly so files are portable to
-  // SQLCipher tools for recovery.
-  db.pragma(`cipher = 'sqlcipher'`);
-  db.pragma(`legacy = 4`);
-  db.key(Buffer.from(key, 'utf8'));
 }

@@ -1,0 +1,168 @@
+// The background WAL checkpointer on real, encrypted database files: the worker (not the
+// writer's commits) copies the WAL back; nothing written is lost; a dead worker hands the job
+// back to auto-checkpoint; closing leaves no thread behind.
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../../electron/app/log';
+import { openKeyed } from '../../../electron/db/backup';
+import { runningCheckpointers, startCheckpointer } from '../../../electron/db/checkpointer';
+import { openDatabase, type Db } from '../../../electron/db/open';
+import { startTempApp, tempDir } from '../../helpers/temp-app';
+
+const KEY = "x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'";
+const PAGE = 4096;
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function recordingLog(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const put = (m: string, c?: Record<string, unknown>) => void lines.push(`${m} ${JSON.stringify(c ?? {})}`);
+  return { lines, info: put, warn: put, error: put };
+}
+
+function freshFile(): string {
+  const dir = tempDir('checkpointer-');
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'cashier.db');
+}
+
+/** ~1 page per row: `pages` rows of 3,900 random bytes, in commits of 100 rows. */
+function writePages(db: Db, pages: number, from = 0): void {
+  db.exec('CREATE TABLE IF NOT EXISTS blobs (n INTEGER PRIMARY KEY, b BLOB NOT NULL)');
+  const ins = db.prepare('INSERT INTO blobs (n, b) VALUES (?, randomblob(3900))');
+  for (let i = 0; i < pages; i += 100) {
+    db.transaction(() => {
+      for (let k = i; k < Math.min(pages, i + 100); k++) ins.run(from + k);
+    })();
+  }
+}
+
+/** Frames in the WAL now, as a third connection sees them (its own PASSIVE checkpoint reports the log's length). */
+function walFrames(file: string, key: string): number {
+  const third = openKeyed(file, key, false);
+  try {
+    return (third.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
+  } finally {
+    third.close();
+  }
+}
+
+describe('background WAL checkpointer', () => {
+  it('the worker, not the commits, copies > 1,000 pages back; the writer then restarts the WAL', async () => {
+    const file = freshFile();
+    // A long interval: only the checkpoint asked for below runs.
+    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: { intervalMs: 3_600_000 }, log: recordingLog() });
+    cleanups.push(() => db.open && db.close());
+    cleanups.push(() => checkpointer?.close());
+    expect(await checkpointer!.ready).toBe(true);
+    expect(checkpointer!.state()).toBe('running');
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+
+    const sizeBefore = statSync(file).size;
+    writePages(db, 1500);
+    // No commit checkpointed: the database file has not grown, every page is still in the WAL.
+    expect(statSync(file).size).toBe(sizeBefore);
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(1500 * PAGE);
+
+    const r = await checkpointer!.checkpoint();
+    expect(r).not.toBeNull();
+    expect(r!.log).toBeGreaterThan(1500);
+    expect(r!.checkpointed).toBe(r!.log);
+    expect(statSync(file).size).toBeGreaterThan(1500 * PAGE);
+
+    // Everything was copied back, so the next commit starts the WAL over.
+    db.prepare('INSERT INTO blobs (n, b) VALUES (?, zeroblob(1))').run(1_000_000);
+    expect(walFrames(file, KEY)).toBeLessThan(10);
+  });
+
+  it('checkpoints on its own timer, and every row is there after close and reopen', async () => {
+    const file = freshFile();
+    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: { intervalMs: 50 }, log: recordingLog() });
+    cleanups.push(() => db.open && db.close());
+    expect(await checkpointer!.ready).toBe(true);
+    writePages(db, 1200);
+    const want = db.prepare('SELECT count(*) AS n, sum(length(b)) AS bytes, total(n) AS ids FROM blobs').get();
+    // Waits for the timer's checkpoint (not a speed check: the deadline only ends a broken run).
+    const deadline = Date.now() + 20_000;
+    while (statSync(file).size < 1200 * PAGE && Date.now() < deadline) await new Promise((res) => setTimeout(res, 25));
+    expect(statSync(file).size).toBeGreaterThan(1200 * PAGE);
+
+    await checkpointer!.close();
+    expect(checkpointer!.state()).toBe('closed');
+    db.close();
+    const again = openDatabase({ file, key: KEY });
+    cleanups.push(() => again.db.close());
+    expect(again.db.prepare('SELECT count(*) AS n, sum(length(b)) AS bytes, total(n) AS ids FROM blobs').get()).toEqual(want);
+    expect(again.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('a killed worker hands checkpoints back to the main connection, and says so', async () => {
+    const file = freshFile();
+    const log = recordingLog();
+    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: { intervalMs: 3_600_000 }, log });
+    cleanups.push(() => db.open && db.close());
+    cleanups.push(() => checkpointer?.close());
+    expect(await checkpointer!.ready).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+
+    await checkpointer!.worker.terminate();
+    // The exit event runs after terminate() settles; wait for it.
+    while (checkpointer!.state() === 'running') await new Promise((res) => setTimeout(res, 5));
+    expect(checkpointer!.state()).toBe('fallback');
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(log.lines.join('\n')).toMatch(/意外退出/);
+    expect(await checkpointer!.checkpoint()).toBeNull();
+
+    // The main connection's own commits checkpoint again: the WAL does not keep growing.
+    writePages(db, 1500);
+    db.prepare('INSERT INTO blobs (n, b) VALUES (?, zeroblob(1))').run(1_000_000);
+    expect(walFrames(file, KEY)).toBeLessThan(1000);
+    expect(runningCheckpointers()).toBe(0);
+  });
+
+  it('a worker that cannot open the file (wrong key) leaves auto-checkpoint on, and the key out of the log', async () => {
+    const file = freshFile();
+    const { db } = openDatabase({ file, key: KEY });
+    cleanups.push(() => db.close());
+    const log = recordingLog();
+    const wrong = "x'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100'";
+    const cp = startCheckpointer(db, { file, key: wrong, log });
+    cleanups.push(() => cp.close());
+    expect(await cp.ready).toBe(false);
+    expect(cp.state()).toBe('fallback');
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(log.lines.join('\n')).toMatch(/未能启动/);
+    expect(log.lines.join('\n')).not.toContain('ffeeddcc');
+  });
+
+  it('readonly and in-memory opens get no checkpointer', () => {
+    const file = freshFile();
+    openDatabase({ file, key: KEY }).db.close();
+    const ro = openDatabase({ file, key: KEY, readonly: true, backgroundCheckpoint: true });
+    cleanups.push(() => ro.db.close());
+    expect(ro.checkpointer).toBeNull();
+    const mem = openDatabase({ file: ':memory:', backgroundCheckpoint: true });
+    cleanups.push(() => mem.db.close());
+    expect(mem.checkpointer).toBeNull();
+  });
+
+  it('an app starts one checkpointer by default and its close ends the thread', async () => {
+    const before = runningCheckpointers();
+    const t = await startTempApp({ dbKey: KEY });
+    cleanups.push(() => t.close());
+    expect(runningCheckpointers()).toBe(before + 1);
+    // The worker is up once the main connection's auto-checkpoint is off.
+    while (t.app.db.pragma('wal_autocheckpoint', { simple: true }) !== 0) await new Promise((res) => setTimeout(res, 5));
+    await t.close();
+    expect(runningCheckpointers()).toBe(before);
+
+    const off = await startTempApp({ dbKey: KEY, backgroundCheckpoint: false });
+    cleanups.push(() => off.close());
+    expect(runningCheckpointers()).toBe(before);
+    expect(off.app.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+});
