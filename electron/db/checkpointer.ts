@@ -130,10 +130,18 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { modulePath: sqliteModule(), file: opts.file, key: opts.key, keyPragmas: [...KEY_PRAGMAS], intervalMs: opts.intervalMs ?? DEFAULT_INTERVAL_MS },
+    // Not the parent's flags: `--input-type=module` (node -e scripts) would run this CommonJS
+    // source as ESM, without require; loaders such as tsx's are of no use to plain JS.
+    execArgv: [],
   });
   running++;
-  // A forgotten close() must not keep a CLI run or a test process alive.
-  worker.unref();
+  // A forgotten close() must not keep a CLI run or a test process alive, so the thread holds
+  // the process open only while someone awaits it (start-up, checkpoint(), close()); otherwise
+  // an awaited answer would be lost to a process that exits first.
+  const holdWhileAwaited = () => {
+    if (state === 'starting' || waiting.size > 0) worker.ref();
+    else worker.unref();
+  };
 
   const answerAll = () => {
     for (const done of waiting.values()) done(null);
@@ -149,9 +157,11 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       state = 'running';
       db.pragma('wal_autocheckpoint = 0');
       settleReady(true);
+      holdWhileAwaited();
     } else if (m.type === 'checkpointed' && m.id !== undefined) {
       waiting.get(m.id)?.(m.result);
       waiting.delete(m.id);
+      holdWhileAwaited();
     }
   });
   worker.on('error', (e) => {
@@ -185,6 +195,7 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       const id = nextId++;
       return new Promise((resolve) => {
         waiting.set(id, resolve);
+        holdWhileAwaited();
         worker.postMessage({ type: 'checkpoint', id });
       });
     },
@@ -193,6 +204,7 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       const live = state === 'starting' || state === 'running';
       state = 'closed';
       if (live) {
+        worker.ref();
         worker.postMessage({ type: 'stop' });
         await exited;
       }

@@ -1,6 +1,7 @@
 // The background WAL checkpointer on real, encrypted database files: the worker (not the
 // writer's commits) copies the WAL back; nothing written is lost; a dead worker hands the job
 // back to auto-checkpoint; closing leaves no thread behind.
+import { spawnSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,4 +166,23 @@ describe('background WAL checkpointer', () => {
     expect(runningCheckpointers()).toBe(before);
     expect(off.app.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   });
+
+  it('in a process with nothing else to do: awaited answers arrive, and a forgotten close() does not keep it alive', () => {
+    const file = freshFile();
+    // The worker holds the process open only while it is awaited; a child shows both halves.
+    const script = (close: boolean) => `
+      import { openDatabase } from './electron/db/open.ts';
+      const { db, checkpointer } = openDatabase({ file: ${JSON.stringify(file)}, key: ${JSON.stringify(KEY)}, backgroundCheckpoint: true });
+      const ready = await checkpointer.ready;
+      db.exec('CREATE TABLE IF NOT EXISTS t (b BLOB); INSERT INTO t VALUES (randomblob(50000))');
+      const r = await checkpointer.checkpoint();
+      console.log(JSON.stringify({ ready, checkpointed: r && r.checkpointed > 0 }));
+      ${close ? 'await checkpointer.close(); db.close(); console.log("closed");' : ''}
+    `;
+    for (const close of [true, false]) {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(close)], { encoding: 'utf8', cwd: process.cwd(), timeout: 60_000 });
+      expect({ close, status: child.status, signal: child.signal, stderr: child.stderr }).toEqual({ close, status: 0, signal: null, stderr: '' });
+      expect(child.stdout).toBe(`{"ready":true,"checkpointed":true}\n${close ? 'closed\n' : ''}`);
+    }
+  }, 120_000);
 });
