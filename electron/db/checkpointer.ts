@@ -2,8 +2,11 @@
 // 1,000-page mark copies the WAL back into the database file itself (on an encrypted file:
 // decrypt + re-encrypt every page), ~40 ms inside a policy delta or a settlement commit. Here a
 // worker thread holds its own connection to the same file and runs PASSIVE checkpoints (they
-// never block the writer, and the writer never waits for them) every second, while the main
-// connection's auto-checkpoint is off.
+// never block the writer, and the writer never waits for them) every 250 ms, while the main
+// connection's auto-checkpoint is off. A checkpoint racing a busy writer never quite catches
+// up, and the WAL starts over only when all of it is copied, so once the WAL is past 1,000
+// frames the worker asks the main thread to copy the last few (a small PASSIVE checkpoint
+// between two of its transactions); the next commit then starts the WAL from the beginning.
 //
 // Safety: a checkpoint only copies pages that are already durable in the WAL (synchronous=FULL
 // fsyncs every commit), so it never touches durability; the worker's connection is
@@ -49,12 +52,18 @@ export interface CheckpointerOptions {
   /** The database file the main connection has open (WAL mode, not ':memory:'). */
   file: string;
   key?: string | undefined;
-  /** How often the worker checkpoints on its own; 1 s by default. */
+  /** How often the worker checkpoints on its own; 250 ms by default. */
   intervalMs?: number;
   log: Pick<Logger, 'info' | 'warn'>;
 }
 
-const DEFAULT_INTERVAL_MS = 1000;
+const DEFAULT_INTERVAL_MS = 250;
+/** WAL length (frames = pages) past which the WAL is made to start over: SQLite's auto-checkpoint mark. */
+const RESTART_FRAMES = 1000;
+/** A tail small enough for the main thread to copy (~0.8 MiB; a few ms encrypted, far less plain). */
+const TAIL_FRAMES = 200;
+/** Past this (~40 MiB) the main thread copies whatever the worker could not: the WAL stays bounded. */
+const HARD_LIMIT_FRAMES = 10_000;
 /** SQLite's default auto-checkpoint, restored when the worker is gone. */
 const DEFAULT_AUTOCHECKPOINT = 1000;
 
@@ -72,21 +81,27 @@ db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 // Reading the schema proves the key before the main thread turns its auto-checkpoint off.
 db.prepare('SELECT count(*) FROM sqlite_master').get();
-const checkpoint = () => {
-  const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
+const checkpoint = (mode) => {
+  const row = db.pragma('wal_checkpoint(' + mode + ')')[0];
   return { busy: row.busy, log: row.log, checkpointed: row.checkpointed };
 };
-let last = { busy: 0, log: -1, checkpointed: -1 };
 const tick = () => {
-  const r = checkpoint();
-  if (r.log !== last.log || r.checkpointed !== last.checkpointed) parentPort.postMessage({ type: 'checkpointed', result: r });
-  last = r;
+  let r = checkpoint('PASSIVE');
+  // Frames committed while a checkpoint copies stay behind it; a few more rounds make that
+  // tail small while the writer keeps committing.
+  for (let round = 0; round < 4 && r.log - r.checkpointed > workerData.tailFrames; round++) r = checkpoint('PASSIVE');
+  // A checkpoint racing a busy writer is always a few frames behind, and the WAL starts over
+  // only once all of it is copied: the main thread copies the tail (see 'tail' there).
+  const tail = r.log - r.checkpointed;
+  if (r.log >= workerData.restartFrames && (tail <= workerData.tailFrames || r.log >= workerData.hardLimitFrames)) {
+    parentPort.postMessage({ type: 'tail' });
+  }
+  return r;
 };
 const timer = setInterval(tick, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m.type === 'checkpoint') {
-    last = checkpoint();
-    parentPort.postMessage({ type: 'checkpointed', id: m.id, result: last });
+    parentPort.postMessage({ type: 'checkpointed', id: m.id, result: tick() });
   } else if (m.type === 'stop') {
     clearInterval(timer);
     db.close();
@@ -96,7 +111,7 @@ parentPort.on('message', (m) => {
 parentPort.postMessage({ type: 'ready' });
 `;
 
-type FromWorker = { type: 'ready' } | { type: 'checkpointed'; id?: number; result: CheckpointResult };
+type FromWorker = { type: 'ready' } | { type: 'tail' } | { type: 'checkpointed'; id: number; result: CheckpointResult };
 
 /** Threads started here and not yet exited (tests check that closing an app ends its thread). */
 let running = 0;
@@ -129,7 +144,16 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
   // The key travels only in workerData (copied in memory to the thread), never logged.
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { modulePath: sqliteModule(), file: opts.file, key: opts.key, keyPragmas: [...KEY_PRAGMAS], intervalMs: opts.intervalMs ?? DEFAULT_INTERVAL_MS },
+    workerData: {
+      modulePath: sqliteModule(),
+      file: opts.file,
+      key: opts.key,
+      keyPragmas: [...KEY_PRAGMAS],
+      intervalMs: opts.intervalMs ?? DEFAULT_INTERVAL_MS,
+      restartFrames: RESTART_FRAMES,
+      tailFrames: TAIL_FRAMES,
+      hardLimitFrames: HARD_LIMIT_FRAMES,
+    },
     // Not the parent's flags: `--input-type=module` (node -e scripts) would run this CommonJS
     // source as ESM, without require; loaders such as tsx's are of no use to plain JS.
     execArgv: [],
@@ -158,7 +182,12 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       db.pragma('wal_autocheckpoint = 0');
       settleReady(true);
       holdWhileAwaited();
-    } else if (m.type === 'checkpointed' && m.id !== undefined) {
+    } else if (m.type === 'tail') {
+      // The worker has copied all but the last frames; no commit can come between this copy and
+      // the next commit (one thread writes), so that commit starts the WAL from the beginning.
+      // A PASSIVE checkpoint meeting the worker's returns at once; the worker asks again.
+      if (state === 'running' && db.open && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+    } else if (m.type === 'checkpointed') {
       waiting.get(m.id)?.(m.result);
       waiting.delete(m.id);
       holdWhileAwaited();
