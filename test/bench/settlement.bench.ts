@@ -12,7 +12,8 @@
 // Knobs: SETTLE_BENCH_PRIOR (100,000), SETTLE_BENCH_N (10,000 settles), SETTLE_BENCH_PERSONS
 // (5,000; 0 = demo persons), SETTLE_BENCH_CONCURRENCY (8 uploads in the air), SETTLE_BENCH_DRAIN
 // (0 = the commit figures only), SETTLE_BENCH_CENTER (inline | process: the sandbox in its own
-// process, as a real center is on another machine).
+// process, as a real center is on another machine), SETTLE_BENCH_CHECKPOINTER (0 = auto-checkpoint
+// in the commits instead of the checkpoint thread).
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -22,7 +23,8 @@ import { performance } from 'node:perf_hooks';
 import { settleInputSchema, type SettleInput } from '../../electron/api/contract/settlement';
 import { generatedPerson, registerGeneratedPersons } from '../../electron/center/sandbox/persons';
 import { openDatabase } from '../../electron/db/open';
-import { ITEMS, openClient, prepareClient, randomBill, rng, startCenter } from '../integration/settlement/fixtures';
+import { createApp } from '../../electron/app/create-app';
+import { INSTITUTION, ITEMS, prepareClient, randomBill, rng, startCenter } from '../integration/settlement/fixtures';
 import { tempDir } from '../helpers/temp-app';
 import { percentiles, time, type Bench, type BenchFigure } from './harness';
 
@@ -168,10 +170,14 @@ const settleBench: Bench = {
     const s0 = performance.now();
     seedPrior(join(dir, 'client', 'cashier.db'));
     const seedMs = performance.now() - s0;
-    const app = await openClient({
+    // As fixtures.openClient, plus SETTLE_BENCH_CHECKPOINTER=0 for the main connection's
+    // auto-checkpoint instead of createApp's checkpoint thread (to compare the two).
+    const app = await createApp({
       dataDir: join(dir, 'client'),
-      centerUrl: center.url,
-      flags: { offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '100000000000' },
+      runtime: 'test',
+      env: {},
+      flags: { centerUrl: center.url, institutionCode: INSTITUTION.code, institutionSecret: INSTITUTION.secret, offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '100000000000' },
+      backgroundCheckpoint: process.env.SETTLE_BENCH_CHECKPOINTER !== '0',
     });
     try {
       await prepareClient(app);
