@@ -13,7 +13,8 @@
 // (5,000; 0 = demo persons), SETTLE_BENCH_CONCURRENCY (8 uploads in the air), SETTLE_BENCH_DRAIN
 // (0 = the commit figures only), SETTLE_BENCH_CENTER (inline | process: the sandbox in its own
 // process, as a real center is on another machine), SETTLE_BENCH_CHECKPOINTER (0 = auto-checkpoint
-// in the commits instead of the checkpoint thread).
+// in the commits instead of the checkpoint thread), SETTLE_BENCH_KEY (1 = an encrypted database,
+// as the app runs it).
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -35,6 +36,7 @@ const CONCURRENCY = Number(process.env.SETTLE_BENCH_CONCURRENCY ?? 8);
 /** 'inline': the sandbox center in this process (the default); 'process': in its own (center-process.ts). */
 const CENTER = process.env.SETTLE_BENCH_CENTER === 'process' ? 'process' : 'inline';
 const WARMUP = 20;
+const KEY = process.env.SETTLE_BENCH_KEY === '1' ? "x'5e771e0000000000000000000000000000000000000000000000000000000001'" : undefined;
 
 /** The sandbox center as the bench uses it, in this process or in its own. */
 interface BenchCenter {
@@ -100,7 +102,7 @@ async function processCenter(dir: string): Promise<BenchCenter> {
 }
 
 function seedPrior(file: string): void {
-  const { db } = openDatabase({ file });
+  const { db } = openDatabase({ file, key: KEY });
   const ins = db.prepare(
     `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type,
        cert_no, insutype, insurance_type, person_group, visit_type, hospital_level, policy_seq, online, provisional,
@@ -178,6 +180,7 @@ const settleBench: Bench = {
       env: {},
       flags: { centerUrl: center.url, institutionCode: INSTITUTION.code, institutionSecret: INSTITUTION.secret, offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '100000000000' },
       backgroundCheckpoint: process.env.SETTLE_BENCH_CHECKPOINTER !== '0',
+      ...(KEY ? { dbKey: KEY } : {}),
     });
     try {
       await prepareClient(app);
@@ -200,7 +203,7 @@ const settleBench: Bench = {
       const count = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
       const persons = (app.db.prepare("SELECT count(DISTINCT psn_no) AS n FROM outbox WHERE state = 'queued'").get() as { n: number }).n;
       // createApp checkpoints the WAL from a worker thread unless that failed (electron/db/checkpointer.ts).
-      const checkpoints = app.db.pragma('wal_autocheckpoint', { simple: true }) === 0 ? 'WAL checkpoints in the worker thread' : 'WAL auto-checkpoint in the commits';
+      const checkpoints = `${KEY ? 'encrypted' : 'plain'} file, ${app.db.pragma('wal_autocheckpoint', { simple: true }) === 0 ? 'WAL checkpoints in the worker thread' : 'WAL auto-checkpoint in the commits'}`;
       figures.push({
         name: `settle: durable commit (offline, ${PRIOR.toLocaleString('en')} prior rows, ${who})`,
         median: commit.median,
