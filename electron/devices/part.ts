@@ -141,7 +141,8 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
   }
 
   /** Queue a receipt; preview printers "print" at once (the screen shows the text). */
-  function enqueue(settlementId: string, data: ReceiptData, copy: boolean): number {
+  /** The durable job row only: safe inside the caller's transaction (nothing is sent yet). */
+  function insertReceiptJob(settlementId: string, data: ReceiptData, copy: boolean): { jobId: number; preview: boolean } {
     const receipt: ReceiptData = { ...data, copy };
     const preview = printerSpec?.kind === 'preview';
     const jobId = store.enqueue({
@@ -153,8 +154,18 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
       profile: profile.id,
       state: preview ? 'done' : 'queued',
     });
+    return { jobId, preview };
+  }
+
+  /** After the job's row is committed: tell the screens and wake the worker. */
+  function announceJob(jobId: number, preview: boolean): void {
     core.events.emit('print.changed', { jobId, state: preview ? 'done' : 'queued' });
     if (started && !preview) void worker.runDue();
+  }
+
+  function enqueue(settlementId: string, data: ReceiptData, copy: boolean): number {
+    const { jobId, preview } = insertReceiptJob(settlementId, data, copy);
+    announceJob(jobId, preview);
     return jobId;
   }
 
@@ -195,12 +206,20 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
     worker,
     profile,
 
-    /**
-     * Create the durable print job of a settlement's receipt. Call right AFTER the
-     * settlement's commit (never inside it: printing must not hold or fail a settlement).
-     */
+    /** Create and start the durable print job of a receipt (a reprint, or outside a transaction). */
     printReceipt(settlementId: string, data: ReceiptData, o: { copy: boolean }): { jobId: number } {
       return { jobId: enqueue(settlementId, data, o.copy) };
+    },
+
+    /**
+     * Write a receipt's job row inside the caller's transaction (the settlement's own), so the
+     * settlement and its receipt commit together — one durable commit, and no crash window in
+     * which a settlement exists without its receipt. Nothing reaches the printer until
+     * `announce()` is called after the commit; a job rolled back with its settlement never prints.
+     */
+    queueReceipt(settlementId: string, data: ReceiptData, o: { copy: boolean }): { jobId: number; announce: () => void } {
+      const { jobId, preview } = insertReceiptJob(settlementId, data, o.copy);
+      return { jobId, announce: () => announceJob(jobId, preview) };
     },
 
     /**

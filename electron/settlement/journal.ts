@@ -1,7 +1,7 @@
 // The settlement journal: preview, settle and refund. A settlement is committed in ONE SQLite
 // transaction (row, lines, split, explanation, policy seq, person snapshot, operator, shift,
-// online/offline, the upload message with its msgid fixed now, local accumulators, audit);
-// only after that commit is the receipt printed and the upload attempted.
+// online/offline, the upload message with its msgid fixed now, local accumulators, audit, the
+// receipt's print job); only after that commit is the receipt printed and the upload attempted.
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type {
@@ -21,7 +21,7 @@ import type { OutboxStore } from '../outbox/store';
 import { combine, compact, difference, negate } from './accumulators';
 import type { BillStore } from './bills';
 import { moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
-import type { CenterPort, DevicesPort, PersonView, PolicyPort, ShiftPort } from './ports';
+import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, ShiftPort } from './ports';
 import { receiptFor } from './receipt';
 import { SettlementReader } from './reader';
 import { stmt } from './statements';
@@ -41,6 +41,9 @@ interface Deps {
   afterCommit: (settlementId: string) => void;
 }
 
+/** A receipt job written in a settlement's transaction, started by `announce()` after commit. */
+type QueuedReceipt = ReturnType<DevicesPort['queueReceipt']>;
+
 interface Computed {
   person: PersonView;
   online: boolean;
@@ -59,6 +62,9 @@ const SPLIT_ERROR_HINT: Record<string, string> = {
 };
 
 export class SettlementJournal {
+  /** The receipt's savepoint inside the settlement's transaction, built once. */
+  private receiptSavepoint: ((settlementId: string, data: ReceiptDataPort) => QueuedReceipt) | undefined;
+
   constructor(
     private readonly core: CoreApp,
     private readonly deps: Deps,
@@ -109,6 +115,8 @@ export class SettlementJournal {
 
     const now = this.core.clock.now();
     const id = newSettlementId(now);
+    let view = undefined as SettlementView | undefined; // assigned inside the transaction
+    let receipt = null as QueuedReceipt | null;
     const money = moneyOf(c.split);
     const after = c.split.accumulatorsAfter;
     const delta = compact(difference(after, c.before));
@@ -189,15 +197,17 @@ export class SettlementJournal {
         subject: id,
         detail: { psnNo: c.person.psnNo, total: money.total, cashPay: money.cashPay, online: c.online, policySeq: c.policySeq, shiftId, supervisorId, billId: req.billId ?? null },
       });
+      // One read of the settlement as written serves the receipt and the answer.
+      view = this.deps.reader.view(id)!;
+      receipt = this.queueReceipt(id, operator, view);
     })();
 
-    // Committed. Now (and only now) the receipt and the upload. One read of the committed
-    // settlement serves both the receipt and the answer.
-    const view = this.deps.reader.view(id)!;
-    const printJobId = this.print(id, operator, false, view);
+    // Committed. Now (and only now) the receipt goes to the printer and the upload is tried.
+    receipt?.announce();
+    const printJobId = receipt?.jobId ?? null;
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'provisional' });
     this.deps.afterCommit(id);
-    return { ...view, printJobId };
+    return { ...view!, printJobId };
   }
 
   async refund(id: string, supervisor: { id: string; pin: string }, reason: string, operator: OperatorView): Promise<SettlementView> {
@@ -211,6 +221,8 @@ export class SettlementJournal {
 
     const now = this.core.clock.now();
     const refundId = newSettlementId(now);
+    let view = undefined as SettlementView | undefined; // assigned inside the transaction
+    let receipt = null as QueuedReceipt | null;
     const db = this.core.db;
     db.transaction(() => {
       // Re-read inside the transaction: the upload may have been answered meanwhile.
@@ -288,11 +300,14 @@ export class SettlementJournal {
         subject: refundId,
         detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? null },
       });
+      view = this.deps.reader.view(refundId)!;
+      receipt = this.queueReceipt(refundId, operator, view);
     })();
-    const printJobId = this.print(refundId, operator, false);
+    receipt?.announce();
+    const printJobId = receipt?.jobId ?? null;
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'refunded' });
     this.deps.afterCommit(refundId);
-    return { ...this.deps.reader.view(refundId)!, printJobId };
+    return { ...view!, printJobId };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -379,12 +394,17 @@ export class SettlementJournal {
     return { accumulators: acc, accountBalance: Math.max(0, balance) };
   }
 
-  private print(id: string, operator: OperatorView, copy: boolean, view?: SettlementView): number | null {
+  /**
+   * The receipt's print job, written inside the settlement's transaction under a savepoint: a
+   * receipt that cannot be built or queued is logged and the settlement still commits (the
+   * cashier can reprint); a disk that cannot write fails the whole settlement, as it should.
+   */
+  private queueReceipt(id: string, operator: OperatorView, view: SettlementView): QueuedReceipt | null {
     try {
-      const data = receiptFor(this.core, view ?? this.deps.reader.view(id), operator.name, copy);
-      return this.deps.devices.printReceipt(id, data, { copy }).jobId;
+      const data = receiptFor(this.core, view, operator.name, false);
+      this.receiptSavepoint ??= this.core.db.transaction((sid: string, d: ReceiptDataPort) => this.deps.devices.queueReceipt(sid, d, { copy: false }));
+      return this.receiptSavepoint(id, data);
     } catch (e) {
-      // The settlement is committed whatever happens to the printer; the cashier can reprint.
       this.core.log.warn('receipt could not be queued', { settlementId: id, error: String(e) });
       return null;
     }

@@ -85,6 +85,8 @@ export interface ReceiptDataPort {
 
 export interface DevicesPort {
   printReceipt(settlementId: string, data: ReceiptDataPort, opts: { copy: boolean }): { jobId: number };
+  /** The job row only, inside the caller's transaction; `announce()` after the commit starts it. */
+  queueReceipt(settlementId: string, data: ReceiptDataPort, opts: { copy: boolean }): { jobId: number; announce: () => void };
 }
 
 export interface ShiftPort {

@@ -22,6 +22,17 @@ export function checkJournal(dbFile: string, center: SandboxCenter): JournalChec
     const audit = new AuditLog(db, systemClock).verify();
     if (!audit.ok) problems.push(`audit chain broken at ${audit.firstBrokenId}: ${audit.reason}`);
 
+    // The receipt's job commits with its settlement: none without, none twice, none orphaned.
+    const receipts = db
+      .prepare(
+        `SELECT s.id, (SELECT count(*) FROM print_jobs p WHERE p.settlement_id = s.id AND p.kind = 'receipt' AND p.copy = 0) AS n
+         FROM settlements s`,
+      )
+      .all() as { id: string; n: number }[];
+    for (const r of receipts) if (r.n !== 1) problems.push(`settlement ${r.id} has ${r.n} original receipt jobs`);
+    const orphans = db.prepare("SELECT count(*) AS n FROM print_jobs p WHERE p.kind = 'receipt' AND NOT EXISTS (SELECT 1 FROM settlements s WHERE s.id = p.settlement_id)").get() as { n: number };
+    if (orphans.n > 0) problems.push(`${orphans.n} receipt jobs without a settlement`);
+
     const open = db.prepare("SELECT id, state, kind FROM outbox WHERE state IN ('queued','sent','unknown')").all() as { id: number; state: string }[];
     for (const o of open) problems.push(`outbox ${o.id} unresolved (${o.state})`);
 
