@@ -63,14 +63,27 @@ export function signBody(body: string | Buffer, secret: string): string {
  * sharing one database file, whatever the clock does; the terminal number in the sequence
  * keeps them apart from the ids of the clinic's other windows (wire/msgid.ts).
  */
+/** One prepared "take the next id" transaction per database: an id is taken for every exchange. */
+const msgIdTakers = new WeakMap<Db, (now: Date, terminalNo: string) => MsgIdState>();
+
+function msgIdTaker(db: Db): (now: Date, terminalNo: string) => MsgIdState {
+  let take = msgIdTakers.get(db);
+  if (!take) {
+    const read = db.prepare('SELECT stamp, seq FROM center_msgid WHERE id = 1');
+    const write = db.prepare('INSERT INTO center_msgid (id, stamp, seq) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq');
+    const tx = db.transaction((now: Date, terminalNo: string) => {
+      const next = nextMsgIdState((read.get() as MsgIdState | undefined) ?? { stamp: '', seq: 0 }, now, terminalNo);
+      write.run(next.stamp, next.seq);
+      return next;
+    });
+    take = (now, terminalNo) => tx.immediate(now, terminalNo);
+    msgIdTakers.set(db, take);
+  }
+  return take;
+}
+
 export function takeMsgId(db: Db, clock: Clock, institutionCode: string, terminalNo: string): string {
-  const take = db.transaction(() => {
-    const row = db.prepare('SELECT stamp, seq FROM center_msgid WHERE id = 1').get() as MsgIdState | undefined;
-    const next = nextMsgIdState(row ?? { stamp: '', seq: 0 }, clock.now(), terminalNo);
-    db.prepare('INSERT INTO center_msgid (id, stamp, seq) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq').run(next.stamp, next.seq);
-    return next;
-  });
-  return formatMsgId(institutionCode, take.immediate());
+  return formatMsgId(institutionCode, msgIdTaker(db)(clock.now(), terminalNo));
 }
 
 export class CenterClient {
