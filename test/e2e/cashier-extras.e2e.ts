@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpPrinter, type TcpPrinterServer } from '../../native/emulators/tcp-printer-server';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { addItem, insertDemoCard } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -48,23 +49,6 @@ const waitText = (testId: string, re: RegExp, timeout?: number) =>
       throw new Error(await failWith(`${testId} never matched ${re}: "${await page.getByTestId(testId).first().textContent().catch(() => '(absent)')}"`));
     });
 
-async function insertDemoCard(index: number, expectName: RegExp) {
-  await page.keyboard.press('F2');
-  await page.keyboard.press(String(index + 1));
-  await waitText('patient-name', expectName);
-}
-
-async function addItem(query: string, price: string, quantity: string) {
-  await page.keyboard.press('F4');
-  await page.keyboard.type(query);
-  await page.getByTestId('catalog-hits').locator('div.active').waitFor();
-  await page.keyboard.press('Enter');
-  await page.keyboard.type(price);
-  await page.keyboard.press('Enter');
-  await page.keyboard.type(quantity);
-  await page.keyboard.press('Enter');
-}
-
 describe('cashier extras', () => {
   it('logs in and opens the shift', async () => {
     await page.goto(mode.url);
@@ -84,8 +68,8 @@ describe('cashier extras', () => {
 
   it('printer out of paper: the settlement is kept, the screen says the receipt did not print', async () => {
     setPaperOut(true);
-    await insertDemoCard(0, /张伟/);
-    await addItem('amxljn', '25.00', '2');
+    await insertDemoCard(page, 0, /张伟/);
+    await addItem(page, 'amxljn', '25.00', '2');
     await waitText('split-total', /50\.00/);
     await page.keyboard.press('F9');
     await page.getByTestId('settled-panel').waitFor();
@@ -127,9 +111,9 @@ describe('cashier extras', () => {
   it('center offline: Ctrl+U lists the queued upload with its deadline, state and attempts', async () => {
     await page.getByTestId('sandbox-offline').click();
     await page.getByTestId('offline-banner').waitFor();
-    await insertDemoCard(0, /张伟/);
+    await insertDemoCard(page, 0, /张伟/);
     await waitText('patient-source', /离线缓存/);
-    await addItem('amxljn', '25.00', '1');
+    await addItem(page, 'amxljn', '25.00', '1');
     await waitText('split-total', /25\.00/);
     await page.keyboard.press('F9');
     await page.getByTestId('settled-panel').waitFor();

@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { addItem, insertDemoCard } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -25,30 +26,6 @@ afterAll(async () => {
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 const failWith = async (what: string) => `${what}\n--- page errors:\n${await page.locator('.error-line').allTextContents()}\n--- server:\n${mode.output().slice(-3000)}`;
-
-/** Put demo card `index` on the emulated reader by keyboard: F2 focuses the tray, a digit picks the card. */
-async function insertDemoCard(index: number, expectName: RegExp) {
-  await page.keyboard.press('F2');
-  await page.keyboard.press(String(index + 1));
-  await page.waitForFunction(
-    (re) => new RegExp(re).test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''),
-    expectName.source,
-  );
-}
-
-/** F4, type the query, Enter on the first hit; then price (if asked) and quantity by keyboard. */
-async function addItem(query: string, price: string | null, quantity: string) {
-  await page.keyboard.press('F4');
-  await page.keyboard.type(query);
-  await page.getByTestId('catalog-hits').locator('div.active').waitFor();
-  await page.keyboard.press('Enter');
-  if (price) {
-    await page.keyboard.type(price);
-    await page.keyboard.press('Enter');
-  }
-  await page.keyboard.type(quantity);
-  await page.keyboard.press('Enter');
-}
 
 /** Wait until the live split shows this total (the preview follows the bill a moment later). */
 async function waitForSplitTotal(total: string) {
@@ -80,7 +57,7 @@ describe('the cashier story', () => {
   });
 
   it('reads a demo card through the emulated reader and shows the live patient', async () => {
-    await insertDemoCard(0, /张伟/);
+    await insertDemoCard(page, 0, /张伟/);
     expect(await text('patient-source')).toBe('中心实时');
     expect(await text('patient-insurance')).toBe('职工医保');
     expect(await text('patient-balance')).toBe('2,345.67');
@@ -88,8 +65,8 @@ describe('the cashier story', () => {
   });
 
   it('finds items by pinyin initials and shows the live split with its explanation', async () => {
-    await addItem('amxljn', '25.00', '2');
-    await addItem('dyxajf', null, '1'); // 对乙酰氨基酚片: the price comes from its cap (3.50)
+    await addItem(page, 'amxljn', '25.00', '2');
+    await addItem(page, 'dyxajf', null, '1'); // 对乙酰氨基酚片: the price comes from its cap (3.50)
     await waitForSplitTotal('53.50');
     expect(await page.getByTestId('bill-line-0').textContent()).toContain('阿莫西林胶囊');
     expect(await page.getByTestId('bill-line-0').textContent()).toContain('甲类');
@@ -124,16 +101,16 @@ describe('the cashier story', () => {
 
   it('takes the center offline, settles provisionally from the cache, brings it back: confirmed and adjusted', async () => {
     // 黄强 has visits elsewhere the clinic does not know of: the center will adjust his offline settlement.
-    await insertDemoCard(7, /黄强/);
+    await insertDemoCard(page, 7, /黄强/);
     await page.getByTestId('sandbox-offline').click();
     await page.getByTestId('offline-banner').waitFor();
     await page.waitForFunction(() => /离线/.test(document.querySelector('[data-testid="status-center"]')?.textContent ?? ''));
-    await insertDemoCard(7, /黄强/);
+    await insertDemoCard(page, 7, /黄强/);
     // The same patient again, now answered from the offline cache.
     await page.waitForFunction(() => /离线缓存/.test(document.querySelector('[data-testid="patient-source"]')?.textContent ?? '')).catch(async () => {
       throw new Error(await failWith('offline lookup did not come from the cache'));
     });
-    await addItem('amxljn', '25.00', '1');
+    await addItem(page, 'amxljn', '25.00', '1');
     await waitForSplitTotal('25.00');
     await screenshot(page, 'story-06-offline-bill');
     await page.keyboard.press('F9');
@@ -145,9 +122,9 @@ describe('the cashier story', () => {
 
     // A second offline settlement, for a patient the center has nothing more about: it will be confirmed.
     await page.keyboard.press('Escape');
-    await insertDemoCard(0, /张伟/);
+    await insertDemoCard(page, 0, /张伟/);
     await page.waitForFunction(() => /离线缓存/.test(document.querySelector('[data-testid="patient-source"]')?.textContent ?? ''));
-    await addItem('amxljn', '25.00', '1');
+    await addItem(page, 'amxljn', '25.00', '1');
     await waitForSplitTotal('25.00');
     await page.keyboard.press('F9');
     await page.getByTestId('settled-panel').waitFor();

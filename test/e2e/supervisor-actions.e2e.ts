@@ -14,6 +14,7 @@ import { ManualClock } from '../../electron/app/clock';
 import { newSession } from '../../electron/api/session';
 import { ITEMS, openClient, prepareClient, SETTLEABLE } from '../integration/settlement/fixtures';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { addItem, login } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -58,25 +59,6 @@ const yuan = (fen: number) => {
   return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
 };
 
-async function login(id: string, pin: string) {
-  await page.getByTestId('login-id').fill(id);
-  await page.getByTestId('login-pin').fill(pin);
-  await page.keyboard.press('Enter');
-}
-
-async function addItem(query: string, price: string | null, quantity: string) {
-  await page.keyboard.press('F4');
-  await page.keyboard.type(query);
-  await page.getByTestId('catalog-hits').locator('div.active').waitFor();
-  await page.keyboard.press('Enter');
-  if (price) {
-    await page.keyboard.type(price);
-    await page.keyboard.press('Enter');
-  }
-  await page.keyboard.type(quantity);
-  await page.keyboard.press('Enter');
-}
-
 /** China hour now ("00".."23"): the figures' hours are the clinic's. */
 const chinaHour = () => String((new Date().getUTCHours() + 8) % 24).padStart(2, '0');
 /** The China hours at the first and after the last settlement. */
@@ -89,7 +71,7 @@ async function settleDemoCard(index: number, name: RegExp, items: [string, strin
   await page.keyboard.press('F2');
   await page.keyboard.press(String(index + 1));
   await until('patient-name', name);
-  for (const [q, price, qty] of items) await addItem(q, price, qty);
+  for (const [q, price, qty] of items) await addItem(page, q, price, qty);
   await until('split-total', new RegExp(total.replace('.', '\\.')));
   await page.keyboard.press('F9');
   await page.getByTestId('settled-panel').waitFor();
@@ -104,7 +86,7 @@ async function settleDemoCard(index: number, name: RegExp, items: [string, strin
 describe('supervisor actions: cash in/out, charts, discrepancies', () => {
   it('a cashier opens a shift and settles three patients', async () => {
     await page.goto(mode.url);
-    await login('1001', '1234');
+    await login(page, '1001', '1234');
     await page.getByTestId('shift-count-10000').fill('2');
     await page.keyboard.press('Enter');
     await page.getByTestId('card-panel').waitFor();
@@ -208,7 +190,7 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
   });
 
   it('the supervisor sees the day’s charts: the three settlements, the cash in and out', async () => {
-    await login('2001', '2468');
+    await login(page, '2001', '2468');
     await page.getByTestId('shift-form').waitFor();
     await page.keyboard.press('F7');
     await page.getByTestId('supervisor-screen').waitFor();

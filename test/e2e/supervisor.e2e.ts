@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { login } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -35,16 +36,10 @@ const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
       throw new Error(`${String(e)}\npage errors: ${errors.join(' | ')}\nserver:\n${mode.output().slice(-2000)}`);
     });
 
-async function login(id: string, pin: string) {
-  await page.getByTestId('login-id').fill(id);
-  await page.getByTestId('login-pin').fill(pin);
-  await page.keyboard.press('Enter');
-}
-
 describe('shift close and supervisor work', () => {
   it('a cashier settles offline; the center adjusts it once back online', async () => {
     await page.goto(mode.url);
-    await login('1001', '1234');
+    await login(page, '1001', '1234');
     await page.getByTestId('shift-count-10000').fill('2');
     await page.keyboard.press('Enter');
     await page.getByTestId('card-panel').waitFor();
@@ -92,7 +87,7 @@ describe('shift close and supervisor work', () => {
   });
 
   it('a supervisor accepts the adjustment, reconciles today and sees receivables', async () => {
-    await login('2001', '2468');
+    await login(page, '2001', '2468');
     await page.getByTestId('shift-form').waitFor();
     await page.keyboard.press('F7');
     await page.getByTestId('worklist-adjustment').waitFor();

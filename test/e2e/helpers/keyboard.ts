@@ -1,0 +1,34 @@
+// What a cashier does by keyboard, shared by the end-to-end stories: log in, put a demo card on
+// the emulated reader, add a bill line from the catalog search.
+import type { Page } from 'playwright-core';
+
+/** Operator id and PIN, Enter. */
+export async function login(page: Page, id: string, pin: string): Promise<void> {
+  await page.getByTestId('login-id').fill(id);
+  await page.getByTestId('login-pin').fill(pin);
+  await page.keyboard.press('Enter');
+}
+
+/** F2 focuses the demo card tray, a digit picks card `index`; waits for the patient's name. */
+export async function insertDemoCard(page: Page, index: number, expectName: RegExp): Promise<void> {
+  await page.keyboard.press('F2');
+  await page.keyboard.press(String(index + 1));
+  await page.waitForFunction(
+    (re) => new RegExp(re).test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''),
+    expectName.source,
+  );
+}
+
+/** F4, type the query, Enter on the first hit; then price (if asked) and quantity by keyboard. */
+export async function addItem(page: Page, query: string, price: string | null, quantity: string): Promise<void> {
+  await page.keyboard.press('F4');
+  await page.keyboard.type(query);
+  await page.getByTestId('catalog-hits').locator('div.active').waitFor();
+  await page.keyboard.press('Enter');
+  if (price) {
+    await page.keyboard.type(price);
+    await page.keyboard.press('Enter');
+  }
+  await page.keyboard.type(quantity);
+  await page.keyboard.press('Enter');
+}
