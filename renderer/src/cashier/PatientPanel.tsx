@@ -3,7 +3,7 @@
 import { hasKey, type MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
-import { ageInYears, agoSince, localDate } from '../lib/time';
+import { ageInYears, agoSince, chinaDate } from '../lib/time';
 import { useCashier } from '../state/cashier';
 import { useApp } from '../state/store';
 import { ErrorLine } from '../components/common';
@@ -32,7 +32,7 @@ export function PatientPanel() {
             <dd>{label('patient.gender', person.gender)}</dd>
             <dt>{t('patient.age')}</dt>
             <dd>{(() => {
-              const a = ageInYears(person.birthDate, localDate(nowMs));
+              const a = ageInYears(person.birthDate, chinaDate(nowMs));
               return a === null ? '—' : t('patient.ageValue', { n: a });
             })()}</dd>
             <dt>{t('patient.insurance')}</dt>

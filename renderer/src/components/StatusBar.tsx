@@ -7,7 +7,7 @@ import type { StatusSnapshot } from '../../../electron/api/contract/system';
 import { lockScreen, useAccount } from '../account/account-state';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { agoSince, localTime } from '../lib/time';
+import { agoSince, chinaTime } from '../lib/time';
 import { countDeadlines, queueTone } from '../outbox/deadline';
 import { refreshDeadlines, useOutboxDeadlines } from '../outbox/outbox-state';
 import { useApp } from '../state/store';
@@ -91,7 +91,7 @@ export function StatusBar() {
       {operator ? (
         <span className="status-operator" data-testid="status-operator">
           {t('status.operator')}：{operator.name}（{operator.id}）
-          {shift ? <span className="hint-light">{t('status.shift', { time: localTime(shift.openedAt) })}</span> : null}
+          {shift ? <span className="hint-light">{t('status.shift', { time: chinaTime(shift.openedAt) })}</span> : null}
           <OperatorKeys />
         </span>
       ) : null}

@@ -32,18 +32,18 @@ export function ageInYears(birthDate: string, today: string): number | null {
   return age >= 0 ? age : null;
 }
 
-/** Local calendar date YYYY-MM-DD (the visit date). */
-export function localDate(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+// The clinic's clock is China time (UTC+8, no daylight saving) whatever zone the machine is set
+// to: the main process files shifts, settlements and visit dates under China days, so every date
+// and time on screen uses the same zone.
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** The clinic's calendar day YYYY-MM-DD (China time) — the day shifts and settlements are filed under. */
+export function chinaDate(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** HH:MM:SS local, for lists. */
-export function localTime(iso: string): string {
+/** HH:MM:SS in China time (an unreadable time is shown as given). */
+export function chinaTime(iso: string): string {
   const at = Date.parse(iso);
-  if (Number.isNaN(at)) return iso;
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return Number.isNaN(at) ? iso : new Date(at + CHINA_OFFSET_MS).toISOString().slice(11, 19);
 }

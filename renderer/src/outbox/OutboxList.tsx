@@ -11,7 +11,7 @@ import { ErrorLine, MissingCall } from '../components/common';
 import { hasKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
-import { localTime } from '../lib/time';
+import { chinaTime } from '../lib/time';
 import { useApp } from '../state/store';
 import { countDeadlines, deadlineLeft } from './deadline';
 
@@ -117,7 +117,7 @@ export function OutboxList() {
                   const stateKey = `outbox.state.${it.state}`;
                   return (
                     <tr key={it.outboxId} className={`${i === selected ? 'selected' : ''} deadline-${tone || 'ok'}`} data-testid="outbox-row">
-                      <td>{localTime(it.createdAt)}</td>
+                      <td>{chinaTime(it.createdAt)}</td>
                       <td>{it.psnName}</td>
                       <td className="num">{formatFen(it.total)}</td>
                       <td>{t(`outbox.kind.${it.kind}`)}</td>

@@ -12,7 +12,7 @@ import { SupervisorPin } from '../components/SupervisorPin';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
 import { fieldLabel } from '../lib/money-fields';
-import { localTime } from '../lib/time';
+import { chinaTime } from '../lib/time';
 import { useApp } from '../state/store';
 
 /** What the center answered differently: each adjusted field, local → center; or the rejection reason. */
@@ -127,7 +127,7 @@ export function Today() {
               <tbody>
                 {rows.map((r, i) => (
                   <tr key={r.id} className={i === selected ? 'selected' : ''} data-testid={`today-row-${i}`} onClick={() => setSelected(i)}>
-                    <td>{localTime(r.createdAt)}</td>
+                    <td>{chinaTime(r.createdAt)}</td>
                     <td>
                       {r.psnName}
                       {r.refundOf ? <span className="hint">（{t('today.refundOf', { id: r.refundOf })}）</span> : null}

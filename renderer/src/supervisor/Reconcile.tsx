@@ -9,7 +9,7 @@ import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
 import { useApp } from '../state/store';
-import { chinaDate } from './chart-data';
+import { chinaDate } from '../lib/time';
 import { DiscrepancyList } from './Discrepancies';
 
 /** The two insurance types every run asks about; any other code is shown as it is. */

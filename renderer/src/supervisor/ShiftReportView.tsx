@@ -4,7 +4,7 @@
 import type { CashMovementView, ShiftReport } from '../../../electron/api/contract/shift';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
-import { chinaTime } from './chart-data';
+import { chinaTime } from '../lib/time';
 import { ChannelSplitChart } from './ChannelSplitChart';
 import { HourlyChart } from './HourlyChart';
 

@@ -10,7 +10,7 @@ import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
 import { fieldLabel } from '../lib/money-fields';
-import { chinaTime } from './chart-data';
+import { chinaTime } from '../lib/time';
 
 type List = WorkItem['list'];
 type Action = 'accept' | 'correct_reupload' | 'refund' | 'write_off';

@@ -111,14 +111,3 @@ export function sumShiftFigures(figures: readonly Pick<ShiftFigures, 'all' | 'ho
 }
 
 export const dayOf = (reports: readonly ShiftReport[]): DayFigures => sumShiftFigures(reports.map((r) => r.figures));
-
-/** The clinic's calendar day (China time, UTC+8) — the day shifts and settlements are filed under. */
-export function chinaDate(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** HH:MM:SS in China time, like the hours of the chart beside it (the machine's zone may differ). */
-export function chinaTime(iso: string): string {
-  const at = Date.parse(iso);
-  return Number.isNaN(at) ? iso : new Date(at + 8 * 3600_000).toISOString().slice(11, 19);
-}

@@ -6,7 +6,8 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Figure, ShiftFigures } from '../../../electron/api/contract/shift';
-import { channelSplit, chinaDate, continuousHours, formatPermille, sumShiftFigures } from '../../../renderer/src/supervisor/chart-data';
+import { channelSplit, continuousHours, formatPermille, sumShiftFigures } from '../../../renderer/src/supervisor/chart-data';
+import { chinaDate } from '../../../renderer/src/lib/time';
 import { ChannelSplitChart } from '../../../renderer/src/supervisor/ChannelSplitChart';
 import { HourlyChart } from '../../../renderer/src/supervisor/HourlyChart';
 
