@@ -88,18 +88,18 @@ describe('background WAL checkpointer', () => {
     expect(await checkpointer!.ready).toBe(true);
     db.exec('CREATE TABLE blobs (n INTEGER PRIMARY KEY, b BLOB NOT NULL)');
     const ins = db.prepare('INSERT INTO blobs (n, b) VALUES (?, randomblob(3900))');
-    // 3,500 commits of 4 pages, each followed only by a turn of the event loop, as a busy
-    // window's settles would be: > 14,000 frames, past the 10,000-frame bound whatever the
+    // 5,000 commits of 4 pages, each followed only by a turn of the event loop, as a busy
+    // window's settles would be: > 20,000 frames, past the 10,000-frame bound whatever the
     // worker's speed. A checkpointer that only races the writer lets the WAL hold them all.
-    for (let c = 0; c < 3500; c++) {
+    for (let c = 0; c < 5000; c++) {
       db.transaction(() => {
         for (let k = 0; k < 4; k++) ins.run(c * 4 + k);
       })();
       await new Promise((res) => setImmediate(res));
     }
-    const written = 3500 * 4 * PAGE;
+    const written = 5000 * 4 * PAGE;
     expect(statSync(`${file}-wal`).size).toBeLessThan(written / 2);
-    expect(db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 14_000 });
+    expect(db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 20_000 });
   }, 120_000);
 
   it('checkpoints on its own timer, and every row is there after close and reopen', async () => {
