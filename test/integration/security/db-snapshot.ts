@@ -3,8 +3,11 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../../electron/db/open';
 
 export function snapshotTables(db: Db): Record<string, string> {
+  // Virtual tables are left out: their content lives in their shadow tables (e.g. an FTS5
+  // index's _data and _idx), which are read like any other; a contentless FTS5 table itself
+  // cannot be scanned.
   const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")
     .all() as Array<{ name: string }>;
   const out: Record<string, string> = {};
   for (const { name } of tables) {
