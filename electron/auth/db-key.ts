@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { applyKey, KEY_PRAGMAS } from '../db/cipher';
 import { AppError } from '../api/result';
 
 export const KEY_FILE = 'db.key';
@@ -156,9 +157,7 @@ function writeKeyFile(file: string, key: string): void {
 function openWith(file: string, key: string): Database.Database | null {
   const db = new Database(file, { fileMustExist: true });
   try {
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-    db.key(Buffer.from(key, 'utf8'));
+    applyKey(db, key);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db;
   } catch {
@@ -205,17 +204,13 @@ export function isPlainSqliteFile(file: string): boolean {
   }
 }
 
-/**
- * Encrypt a plain database file in place (rekey needs the rollback journal, not WAL). The cipher
- * settings must match applyKey in electron/db/open.ts.
- */
+/** Encrypt a plain database file in place (rekey needs the rollback journal, not WAL). */
 export function encryptPlainDatabase(file: string, key: string): boolean {
   if (!isPlainSqliteFile(file)) return false;
   const db = new Database(file);
   try {
     db.pragma('journal_mode = DELETE');
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
+    for (const p of KEY_PRAGMAS) db.pragma(p);
     db.rekey(Buffer.from(key, 'utf8'));
   } finally {
     db.close();
