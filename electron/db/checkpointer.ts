@@ -89,6 +89,9 @@ if (workerData.key !== undefined) {
 }
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
+// A checkpoint streams WAL frames into the file; it gains nothing from a page cache, and the
+// process's memory (a 300k-entry import peaks near its limit) should not pay for one.
+db.pragma('cache_size = -256');
 // Reading the schema proves the key before the main thread turns its auto-checkpoint off.
 db.prepare('SELECT count(*) FROM sqlite_master').get();
 const checkpoint = (mode) => {
@@ -168,6 +171,8 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
     // Not the parent's flags: `--input-type=module` (node -e scripts) would run this CommonJS
     // source as ESM, without require; loaders such as tsx's are of no use to plain JS.
     execArgv: [],
+    // A few statements a second need little heap: small limits keep the thread's memory small.
+    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 2 },
   });
   running++;
   // A forgotten close() must not keep a CLI run or a test process alive, so the thread holds
