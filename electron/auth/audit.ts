@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
+import { stmt } from '../db/statements';
 
 export interface AuditEntry {
   action: string;
@@ -38,7 +39,8 @@ export class AuditLog {
 
   /** Append one entry. Call inside the transaction of the change it records. */
   append(e: AuditEntry): number {
-    const last = this.db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+    // Prepared once (stmt): an entry is appended in every settlement's transaction.
+    const last = stmt(this.db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
       | { id: number; hash: string }
       | undefined;
     const row = {
@@ -50,10 +52,7 @@ export class AuditLog {
       detail: JSON.stringify(e.detail ?? {}),
     };
     const prev = last?.hash ?? GENESIS;
-    this.db
-      .prepare(
-        'INSERT INTO audit_log (id, at, operator_id, action, subject, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)',
-      )
+    stmt(this.db, 'INSERT INTO audit_log (id, at, operator_id, action, subject, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)')
       .run(row.id, row.at, row.operator_id, row.action, row.subject, row.detail, prev, entryHash(prev, row));
     return row.id;
   }

@@ -7,6 +7,7 @@ import type { Db } from '../db/open';
 import type { CenterOutcome, SendOptions } from './client';
 import type { CertType } from './wire/codes';
 import { personFromOutput, personOutputSchema, type PersonCore } from './wire/person';
+import { stmt } from '../db/statements';
 
 export interface PersonCredential {
   certType: CertType;
@@ -28,7 +29,7 @@ interface CacheRow {
 }
 
 export function readCachedPerson(db: Db, certType: CertType, certNo: string, cardSn?: string): PersonView | null {
-  const row = db.prepare('SELECT view, cached_at, card_sn FROM center_person_cache WHERE cert_type = ? AND cert_no = ?').get(certType, certNo) as CacheRow | undefined;
+  const row = stmt(db, 'SELECT view, cached_at, card_sn FROM center_person_cache WHERE cert_type = ? AND cert_no = ?').get(certType, certNo) as CacheRow | undefined;
   if (!row) return null;
   // A card whose serial differs from the one the center confirmed may be a lost or replaced
   // card: without the center it is not trusted.
@@ -37,7 +38,8 @@ export function readCachedPerson(db: Db, certType: CertType, certNo: string, car
 }
 
 function writeCache(db: Db, cred: PersonCredential, core: PersonCore, at: string): void {
-  const put = db.prepare(
+  const put = stmt(
+    db,
     `INSERT INTO center_person_cache (cert_type, cert_no, card_sn, psn_no, view, cached_at) VALUES (?,?,?,?,?,?)
      ON CONFLICT(cert_type, cert_no) DO UPDATE SET card_sn = excluded.card_sn, psn_no = excluded.psn_no, view = excluded.view, cached_at = excluded.cached_at`,
   );

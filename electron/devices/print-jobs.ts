@@ -5,6 +5,7 @@ import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
 import type { PrintJobState, PrintJobView } from '../api/contract/device';
 import type { ReceiptData } from '../../native/escpos/receipt';
+import { stmt } from '../db/statements';
 
 interface PrintJobRow {
   id: number;
@@ -74,12 +75,12 @@ export class PrintJobStore {
   enqueue(j: NewPrintJob): number {
     const now = this.clock.now().toISOString();
     const state = j.state ?? 'queued';
-    const r = this.db
-      .prepare(
-        `INSERT INTO print_jobs (settlement_id, copy, state, attempts, next_attempt_at, printer, profile, receipt_json, bytes, created_at, printed_at)
-         VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    // Prepared once (stmt): a receipt job is written in every settlement's transaction.
+    const r = stmt(
+      this.db,
+      `INSERT INTO print_jobs (settlement_id, copy, state, attempts, next_attempt_at, printer, profile, receipt_json, bytes, created_at, printed_at)
+       VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
         j.settlementId,
         j.copy ? 1 : 0,
         state,

@@ -3,7 +3,7 @@
 // refund meanwhile) changes nothing.
 import type { CoreApp } from '../app/core';
 import { diffAgainstCenter, MONEY_FIELDS, moneyFromRow, type MoneyColumn } from '../settlement/mapping';
-import { stmt } from '../settlement/statements';
+import { stmt } from '../db/statements';
 import type { CenterOutcome } from '../settlement/ports';
 import type { OutboxRow, OutboxState } from './store';
 

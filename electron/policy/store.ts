@@ -10,6 +10,7 @@ import { parsePolicyDelta, parsePolicyTable } from './schema';
 import type { CatalogEntry, PolicyDelta, PolicyTable, Scheme } from './split/types';
 
 import type { PolicyStatus } from '../api/contract/policy';
+import { stmt } from '../db/statements';
 
 export type { PolicyStatus };
 
@@ -239,12 +240,11 @@ export class PolicyStore {
    * split engine reports them as UNKNOWN_ITEM.
    */
   tableFor(date: string, codes: string[]): { seq: number; table: PolicyTable } {
-    const t = this.db
-      .prepare<[string, string], TableRow>(
-        `SELECT * FROM policy_tables WHERE effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
-         ORDER BY seq DESC LIMIT 1`,
-      )
-      .get(date, date);
+    const t = stmt(
+      this.db,
+      `SELECT * FROM policy_tables WHERE effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
+       ORDER BY seq DESC LIMIT 1`,
+    ).get(date, date) as TableRow | undefined;
     if (!t) {
       const any = this.currentSeq() > 0;
       throw new AppError(

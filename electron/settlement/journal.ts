@@ -24,7 +24,7 @@ import { moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './m
 import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, ShiftPort } from './ports';
 import { receiptFor } from './receipt';
 import { SettlementReader } from './reader';
-import { stmt } from './statements';
+import { stmt } from '../db/statements';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
 export type PreviewRequest = Pick<SettleRequest, 'person' | 'visit' | 'items' | 'useAccount'>;

@@ -17,7 +17,7 @@ import type { CoreApp } from '../app/core';
 import type { OutboxRow } from '../outbox/store';
 import { moneyFromRow, type MoneyColumn } from './mapping';
 import type { PendingBill } from './bills';
-import { stmt } from './statements';
+import { stmt } from '../db/statements';
 
 export type SettlementRow = Record<MoneyColumn, number> & {
   id: string;

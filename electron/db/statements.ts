@@ -2,7 +2,7 @@
 // prepare(); on the settle path (a dozen statements per settlement) that compiling was a
 // large share of the CPU time, so hot paths prepare once and reuse.
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { Db } from '../db/open';
+import type { Db } from './open';
 
 const byDb = new WeakMap<Db, Map<string, Database.Statement>>();
 
