@@ -226,7 +226,7 @@ const settleBench: Bench = {
         median: (floorBefore.median + floorAfter.median) / 2,
         p99: Math.max(floorBefore.p99, floorAfter.p99),
         unit: 'ms',
-        note: `before: median ${floorBefore.median.toFixed(2)} p99 ${floorBefore.p99.toFixed(2)}; after: median ${floorAfter.median.toFixed(2)} p99 ${floorAfter.p99.toFixed(2)} (a settle makes 2: settlement + receipt job)`,
+        note: `before: median ${floorBefore.median.toFixed(2)} p99 ${floorBefore.p99.toFixed(2)}; after: median ${floorAfter.median.toFixed(2)} p99 ${floorAfter.p99.toFixed(2)} (a settle makes 1: settlement with its receipt job)`,
       });
 
       if (process.env.SETTLE_BENCH_DRAIN === '0') return figures;
