@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpPrinter, type TcpPrinterServer } from '../../native/emulators/tcp-printer-server';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
-import { addItem, insertDemoCard } from './helpers/keyboard';
+import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -52,13 +52,8 @@ const waitText = (testId: string, re: RegExp, timeout?: number) =>
 describe('cashier extras', () => {
   it('logs in and opens the shift', async () => {
     await page.goto(mode.url);
-    await page.getByTestId('login-id').fill('1001');
-    await page.getByTestId('login-pin').fill('1234');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('shift-count-10000').waitFor();
-    await page.getByTestId('shift-count-10000').fill('5');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('card-panel').waitFor();
+    await login(page, '1001', '1234');
+    await openShift(page, 5);
     await waitText('status-center', /在线/, 60_000);
     await waitText('status-policy', /第 \d+ 版/);
     // The operator's own keys are on every screen, in the status bar.

@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { login, openShift } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -31,11 +32,8 @@ const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
 describe('offline limit', () => {
   it('needs a supervisor for an offline settlement above the limit', async () => {
     await page.goto(mode.url);
-    await page.getByTestId('login-id').fill('1001');
-    await page.getByTestId('login-pin').fill('1234');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('shift-count-10000').fill('1');
-    await page.keyboard.press('Enter');
+    await login(page, '1001', '1234');
+    await openShift(page, 1);
     await until('status-center', /在线/, 60_000);
     await page.keyboard.press('F2');
     await page.keyboard.press('1');

@@ -14,7 +14,7 @@ import { ManualClock } from '../../electron/app/clock';
 import { newSession } from '../../electron/api/session';
 import { ITEMS, openClient, prepareClient, SETTLEABLE } from '../integration/settlement/fixtures';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
-import { addItem, login } from './helpers/keyboard';
+import { addItem, login, openShift } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -87,9 +87,7 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
   it('a cashier opens a shift and settles three patients', async () => {
     await page.goto(mode.url);
     await login(page, '1001', '1234');
-    await page.getByTestId('shift-count-10000').fill('2');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('card-panel').waitFor();
+    await openShift(page, 2);
     await until('status-center', /在线/, 60_000);
     settlingHours.push(chinaHour());
     await settleDemoCard(0, /张伟/, [['amxljn', '25.00', '2']], '50.00');

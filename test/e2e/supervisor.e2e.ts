@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
-import { login } from './helpers/keyboard';
+import { login, openShift } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -40,9 +40,7 @@ describe('shift close and supervisor work', () => {
   it('a cashier settles offline; the center adjusts it once back online', async () => {
     await page.goto(mode.url);
     await login(page, '1001', '1234');
-    await page.getByTestId('shift-count-10000').fill('2');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('card-panel').waitFor();
+    await openShift(page, 2);
     await until('status-center', /在线/, 60_000);
     // 黄强 once online (so he is cached), then offline.
     await page.keyboard.press('F2');

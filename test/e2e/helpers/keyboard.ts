@@ -32,3 +32,12 @@ export async function addItem(page: Page, query: string, price: string | null, q
   await page.keyboard.type(quantity);
   await page.keyboard.press('Enter');
 }
+
+/** After login: count `hundreds` 100-yuan notes as the opening float, Enter, wait for the main screen. */
+export async function openShift(page: Page, hundreds: number): Promise<void> {
+  const notes = page.getByTestId('shift-count-10000');
+  await notes.waitFor();
+  await notes.fill(String(hundreds));
+  await page.keyboard.press('Enter');
+  await page.getByTestId('card-panel').waitFor();
+}
