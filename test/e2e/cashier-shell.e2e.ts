@@ -3,6 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { login, openShift } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -63,5 +64,38 @@ describe('cashier window shell', () => {
     // A new WebSocket is a new session: back at the login screen, status bar still filled.
     await page.getByTestId('login-form').waitFor();
     await page.waitForFunction(() => !document.querySelector('[data-testid="status-center"] .status-value')?.textContent?.includes('—'));
+  });
+
+  it('a card digit typed right after F2, before the card list has arrived, still reads that card', async () => {
+    // A second window whose WebSocket holds back the answer to device.demoCards for 1.5 s (a
+    // slow first call on a busy machine): the cashier's F2 + digit must not be lost meanwhile.
+    const slow = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    let held = 0;
+    await slow.routeWebSocket(/\/api/, (ws) => {
+      const server = ws.connectToServer();
+      const cardCalls = new Set<unknown>();
+      ws.onMessage((m) => {
+        const msg = JSON.parse(String(m)) as { id?: unknown; call?: string };
+        if (msg.call === 'device.demoCards') cardCalls.add(msg.id);
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        const msg = JSON.parse(String(m)) as { id?: unknown };
+        if (msg.id !== undefined && cardCalls.has(msg.id)) {
+          held += 1;
+          setTimeout(() => ws.send(m), 1_500);
+        } else ws.send(m);
+      });
+    });
+    await slow.goto(mode.url);
+    await login(slow, '1001', '1234');
+    await openShift(slow, 1);
+    await slow.keyboard.press('F2');
+    await slow.keyboard.press('8');
+    // The list had not arrived when the digit was typed.
+    expect(await slow.getByTestId('demo-card-7').count()).toBe(0);
+    await slow.waitForFunction(() => /黄强/.test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''));
+    expect(held).toBeGreaterThan(0);
+    await slow.close();
   });
 });

@@ -32,8 +32,14 @@ const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
       { timeout },
     )
     .catch(async (e: unknown) => {
+      // What the cashier would have seen, so a failure on a CI machine explains itself.
       const errors = await page.locator('.error-line').allTextContents();
-      throw new Error(`${String(e)}\npage errors: ${errors.join(' | ')}\nserver:\n${mode.output().slice(-2000)}`);
+      const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? '');
+      const screen = (await page.locator('main').first().textContent())?.slice(0, 1500) ?? '';
+      await screenshot(page, `supervisor-failed-${testId}`).catch(() => undefined);
+      throw new Error(
+        `${String(e)}\npage errors: ${errors.join(' | ')}\nfocused: ${focused}\nscreen: ${screen}\nserver:\n${mode.output().slice(-2000)}`,
+      );
     });
 
 describe('shift close and supervisor work', () => {

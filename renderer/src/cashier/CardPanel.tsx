@@ -17,8 +17,17 @@ export function DemoTray(props: { focusSignal: number }) {
   const t = useT();
   const [cards, setCards] = useState<DemoCardView[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
+  const tray = useRef<HTMLDivElement>(null);
   const first = useRef<HTMLButtonElement>(null);
+  // A digit typed right after F2, before the card list has arrived (a slow first call), is kept
+  // and applied when it does: a fast cashier's key must not vanish.
+  const pendingDigit = useRef<number | null>(null);
   const available = hasCall(DEMO_CARDS) && hasCall(DEMO_INSERT);
+
+  const insert = async (index: number) => {
+    const r = await api.call(DEMO_INSERT, { index });
+    setError(r.ok ? null : r.error);
+  };
 
   useEffect(() => {
     if (!available) return;
@@ -29,13 +38,16 @@ export function DemoTray(props: { focusSignal: number }) {
   }, [available]);
 
   useEffect(() => {
-    if (props.focusSignal > 0) first.current?.focus();
-  }, [props.focusSignal]);
+    const n = pendingDigit.current;
+    if (n === null || cards.length === 0) return;
+    pendingDigit.current = null;
+    if (n <= cards.length) void insert(cards[n - 1]!.index);
+  }, [cards]);
 
-  const insert = async (index: number) => {
-    const r = await api.call(DEMO_INSERT, { index });
-    setError(r.ok ? null : r.error);
-  };
+  useEffect(() => {
+    // The first card when the list is there, else the tray itself so the next digit still lands here.
+    if (props.focusSignal > 0) (first.current ?? tray.current)?.focus();
+  }, [props.focusSignal]);
 
   return (
     <div className="stack" data-testid="demo-tray">
@@ -44,14 +56,16 @@ export function DemoTray(props: { focusSignal: number }) {
         <MissingCall call={hasCall(DEMO_CARDS) ? DEMO_INSERT : DEMO_CARDS} messageKey="card.tray.missing" />
       ) : (
         <div
+          ref={tray}
+          tabIndex={-1}
           className="tray"
           onKeyDown={(e) => {
             // Digits 1–9 put that card on the reader while the tray has the focus (F2).
             const n = Number(e.key);
-            if (Number.isInteger(n) && n >= 1 && n <= cards.length) {
-              e.preventDefault();
-              void insert(cards[n - 1]!.index);
-            }
+            if (!Number.isInteger(n) || n < 1 || n > 9) return;
+            e.preventDefault();
+            if (cards.length === 0) pendingDigit.current = n;
+            else if (n <= cards.length) void insert(cards[n - 1]!.index);
           }}
         >
           {cards.map((c, i) => (
