@@ -12,7 +12,8 @@ import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { readYear, writeYear } from '../../../electron/center/sandbox/store';
 import { tempDir } from '../../helpers/temp-app';
-import { compact } from '../../../electron/settlement/accumulators';
+import { combine, compact } from '../../../electron/settlement/accumulators';
+import type { Accumulators } from '../../../electron/policy/split/types';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
 
 let dir: string;
@@ -140,6 +141,16 @@ async function offlineDay() {
     const rowB = app.settlement.reader.row(b.id)!;
     // The second offline settlement starts from the first one's result, not from the stale cache.
     expect(compact(JSON.parse(rowB.accumulators_before))).toEqual(compact(JSON.parse(rowA.accumulators_after)));
+    // The base of the next one (summed in SQL): the cached year plus both deltas, key by key,
+    // and the cached balance less both personal-account payments.
+    const cached = await app.center.lookupPerson({ certType: '02', certNo: byName(p).certno });
+    expect(cached.source).toBe('cache');
+    const base = app.settlement.journal.baseFor(cached, rowA.visit_date.slice(0, 4));
+    const deltas = [rowA, rowB].map((r) => JSON.parse(r.accumulators_delta) as Accumulators);
+    expect(compact(base.accumulators)).toEqual(compact(deltas.reduce<Accumulators>((acc, d) => combine(acc, d), cached.accumulators ?? {})));
+    expect(Object.keys(compact(deltas[0]!)).length).toBeGreaterThan(0);
+    expect(base.accountBalance).toBe(Math.max(0, cached.accountBalance - rowA.account_pay - rowB.account_pay));
+    expect(rowA.account_pay + rowB.account_pay).toBeGreaterThan(0);
     expect(app.status.get().offlineProvisional).toBe(true);
 
     // Per-settlement limit 200.00 yuan: above it a supervisor must approve.
