@@ -15,18 +15,39 @@ export function centerPortOf(center: unknown): CenterPort | null {
   return client && typeof client.send === 'function' && typeof client.newMsgId === 'function' ? (client as CenterPort) : null;
 }
 
+/**
+ * How long to wait before asking again after a -9 "busy" answer. These queries (3201, 3202,
+ * 3301) change nothing at the center, so asking again is always safe; reconciliation asks for
+ * range halves side by side, which a loaded center may answer busy.
+ */
+export const BUSY_RETRY_DELAYS_MS: readonly number[] = [300, 800, 2_000];
+
 /** The output of a successful exchange, or an AppError saying what the center answered. */
-export async function sendOrThrow(port: CenterPort | null, infno: string, input: object, timeoutMs = 30_000): Promise<unknown> {
+export async function sendOrThrow(
+  port: CenterPort | null,
+  infno: string,
+  input: object,
+  timeoutMs = 30_000,
+  busyDelaysMs: readonly number[] = BUSY_RETRY_DELAYS_MS,
+): Promise<unknown> {
   if (!port) throw new AppError('CENTER_UNAVAILABLE', '医保中心接口未配置，无法对账。');
-  const r = await port.send(infno, input, { timeoutMs, maxResponseBytes: 16 * 1024 * 1024 });
-  switch (r.kind) {
-    case 'success':
-      return r.output;
-    case 'rejected':
-      throw new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${r.message}`, { infno, code: r.code });
-    case 'busy':
-      throw new AppError('CENTER_BUSY', `中心繁忙（${infno}）：请稍后重试。`, { infno });
-    case 'unknown':
-      throw new AppError('CENTER_UNREACHABLE', `无法连接医保中心（${infno}）：${r.reason}。请检查网络后重试。`, { infno });
+  for (let attempt = 0; ; attempt++) {
+    const r = await port.send(infno, input, { timeoutMs, maxResponseBytes: 16 * 1024 * 1024 });
+    switch (r.kind) {
+      case 'success':
+        return r.output;
+      case 'rejected':
+        throw new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${r.message}`, { infno, code: r.code });
+      case 'busy': {
+        const delay = busyDelaysMs[attempt];
+        if (delay === undefined) {
+          throw new AppError('CENTER_BUSY', `中心繁忙（${infno}，已重试 ${attempt} 次）：请稍后重试。`, { infno, attempts: attempt + 1 });
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
+      }
+      case 'unknown':
+        throw new AppError('CENTER_UNREACHABLE', `无法连接医保中心（${infno}）：${r.reason}。请检查网络后重试。`, { infno });
+    }
   }
 }

@@ -190,6 +190,27 @@ describe('reconciliation with the sandbox center', () => {
     await center.setOffline(false);
     expect(app.db.prepare("SELECT count(*) FROM reconciliation_runs WHERE result = 'failed'").pluck().get()).toBe(1);
   });
+
+  it('a center answering busy is asked again; one busy all along fails the run with CENTER_BUSY', async () => {
+    const sup = await supervisor();
+    const calm = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
+    // Two busy answers to the totals query: asked again, the run comes out as without them.
+    await center.setFaults({ busy: { count: 2, infno: '3201' } });
+    const res = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
+    expect(center.faults.busy?.count).toBe(0);
+    expect(res.groups).toEqual(calm.groups);
+    expect(res.result).toBe(calm.result);
+    // Busy on every try: the run fails with the code and a Chinese message, and is recorded.
+    await center.setFaults({ busy: { count: -1, infno: '3201' } });
+    try {
+      const r = await app.call(sup, 'reconcile.run', { from: DAY, to: DAY });
+      expect(r).toMatchObject({ ok: false, error: { code: 'CENTER_BUSY', details: { attempts: 4 } } });
+      expect(!r.ok && r.error.message).toMatch(/中心繁忙/);
+    } finally {
+      await center.setFaults({ busy: null });
+    }
+    expect(app.db.prepare("SELECT count(*) FROM reconciliation_runs WHERE result = 'failed'").pluck().get()).toBe(2);
+  });
 });
 
 describe('work lists', () => {
