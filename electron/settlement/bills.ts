@@ -113,6 +113,14 @@ export class BillStore {
     return rows.map(rowToBill);
   }
 
+  /** Settled bills of one person that came from one source (a file name, an inbox file's hash). */
+  settledFrom(sourceRef: string, certNo: string): PendingBill[] {
+    const rows = this.core.db
+      .prepare("SELECT * FROM bills WHERE state = 'settled' AND source_ref = ? AND cert_no = ? ORDER BY received_at, rowid")
+      .all(sourceRef, certNo) as BillRow[];
+    return rows.map(rowToBill);
+  }
+
   /** Inside the settle transaction. */
   markSettled(id: string, settlementId: string): void {
     const r = this.core.db.prepare("UPDATE bills SET state = 'settled', settlement_id = ? WHERE id = ? AND state = 'pending'").run(settlementId, id);

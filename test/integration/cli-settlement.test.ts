@@ -193,6 +193,25 @@ describe('settle --bill', { timeout: CLI_TEST_MS }, () => {
     expect(again.stderr).toContain('BILL_DUPLICATE');
     expect([count('settlements'), count('bills'), count('outbox')]).toEqual(before);
   });
+
+  it('a bill without a bill number, run twice from the same file, is settled once; --again settles it again', () => {
+    const file = billFile('no-number.json', 'unused', LI, '1', { billId: undefined });
+    const first = cli(['settle', '--bill', file]);
+    expect(first.code, first.stderr).toBe(0);
+    const id = /结算号 (S\w+)/.exec(first.stdout)?.[1];
+    const before = [count('settlements'), count('bills'), count('outbox')];
+    const twice = cli(['settle', '--bill', file]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('BILL_ALREADY_SETTLED');
+    expect(twice.stderr).toContain(id);
+    expect(twice.stderr).toContain('--again');
+    expect([count('settlements'), count('bills'), count('outbox')]).toEqual(before);
+    // The cashier says it is a new charge: a second settlement of its own.
+    const meant = cli(['settle', '--bill', file, '--again']);
+    expect(meant.code, meant.stderr).toBe(0);
+    expect(/结算号 (S\w+)/.exec(meant.stdout)?.[1]).not.toBe(id);
+    expect(count('settlements')).toBe(before[0]! + 1);
+  });
 });
 
 describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS }, () => {
@@ -211,7 +230,7 @@ describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS },
     expect(human.stdout).toMatch(/^待上传 1（最早 \d{4}-\d\d-\d\dT/);
     expect(human.stdout).toContain('queued 1');
     const s = json<OutboxStatus>(cli(['--json', 'outbox', 'status']));
-    expect(s).toMatchObject({ depth: 1, byState: { queued: 1, confirmed: 2 } });
+    expect(s).toMatchObject({ depth: 1, byState: { queued: 1, confirmed: 4 } });
     expect(s.oldestQueuedAt).not.toBeNull();
   });
 
@@ -229,7 +248,7 @@ describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS },
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/确认 1，.*队列剩余 0/);
     expect(withDb((db) => db.prepare('SELECT state FROM settlements WHERE id = ?').get(provisional))).toEqual({ state: 'confirmed' });
-    expect(json<OutboxStatus>(cli(['--json', 'outbox', 'status']))).toMatchObject({ depth: 0, byState: { queued: 0, confirmed: 3 } });
+    expect(json<OutboxStatus>(cli(['--json', 'outbox', 'status']))).toMatchObject({ depth: 0, byState: { queued: 0, confirmed: 5 } });
     expect(await atCenter(provisional)).toHaveLength(1);
     // Nothing left to do: a plain drain attempts nothing.
     expect(json<{ attempted: number; remaining: number }>(cli(['--json', 'outbox', 'drain']))).toMatchObject({ attempted: 0, remaining: 0 });

@@ -75,8 +75,20 @@ function sameBill(stored: PendingBill, b: Bill): boolean {
  * settle refused, say, over the offline limit) is reused — only while its content is unchanged,
  * so an edited file is never settled with the stale lines; otherwise the file is imported now.
  */
-function pendingBillFor(app: App, file: string, inFile: Bill): PendingBill {
+function pendingBillFor(app: App, file: string, inFile: Bill, again: boolean): PendingBill {
   const store = app.settlement.bills;
+  if (!inFile.billId && !again) {
+    // Without a bill number nothing else tells a second run of the same file from a new bill:
+    // the same content from the same file, already settled, is taken as the same bill.
+    const done = store.settledFrom(basename(file), inFile.credential.certNo).find((b) => sameBill(b, inFile));
+    if (done) {
+      throw new AppError(
+        'BILL_ALREADY_SETTLED',
+        `文件 ${basename(file)} 中的这张账单（无账单号）已于 ${done.receivedAt} 导入并结算（结算号 ${done.settlementId}）；未再次结算。确是新的一次收费，请加 --again。`,
+        { settlementId: done.settlementId, file: basename(file) },
+      );
+    }
+  }
   const earlier = store
     .pending(inFile.credential.certNo)
     .find((b) => (inFile.billId ? b.billId === inFile.billId : b.sourceRef === basename(file) && sameBill(b, inFile)));
@@ -152,8 +164,9 @@ export const settlementVerbs: Verb[] = [
   },
   {
     name: 'settle',
-    usage: 'settle --bill <file> [--bill-id ID] [--operator ID --pin PIN] [--supervisor ID --supervisor-pin PIN] [--wait s]',
-    summary: '按账单文件结算：打印结算号、分割金额和状态',
+    usage: 'settle --bill <file> [--bill-id ID] [--again] [--operator ID --pin PIN] [--supervisor ID --supervisor-pin PIN] [--wait s]',
+    summary: '按账单文件结算：打印结算号、分割金额和状态（无账单号的同一账单已结算过则拒绝，除非 --again）',
+    booleans: ['again'],
     async run(cli) {
       const file = requireOption(cli, 'bill');
       const wait = secondsOption(cli, 'wait', 15_000)!;
@@ -168,7 +181,7 @@ export const settlementVerbs: Verb[] = [
       // The window's app knows from its background probe whether the center answers; a CLI
       // process asks once, so online work is not recorded as offline.
       await app.center.probeNow();
-      const bill = pendingBillFor(app, file, inFile);
+      const bill = pendingBillFor(app, file, inFile, cli.options['again'] === true);
       const supervisorId = opt(cli, 'supervisor', 'CASHIER_SUPERVISOR');
       const supervisorPin = opt(cli, 'supervisor-pin', 'CASHIER_SUPERVISOR_PIN');
       const v = await call(app, session, 'settlement.settle', {
