@@ -377,32 +377,21 @@ export class SettlementJournal {
    * offline settlement builds on the ones made before it, and nothing is counted twice.
    */
   baseFor(person: PersonView, year: string): { accumulators: Accumulators; accountBalance: number } {
-    // Summed in SQL, key by key (json_each): a person with many queued settlements (a long
-    // offline stretch) cost a JSON.parse and a merge per row here before.
     const rows = stmt(
       this.core.db,
-      `WITH pending AS (
-         SELECT s.accumulators_delta AS delta, s.account_pay AS account_pay FROM settlements s
-           JOIN outbox o ON o.settlement_id = s.id AND o.kind IN ('upload', 'cancel')
-           WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ?
-             AND o.state NOT IN ('rejected', 'reversed')
-             AND (o.resolved_at IS NULL OR o.resolved_at > ?))
-       SELECT j.key AS key, j.type = 'object' AS pair,
-              sum(CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.eligible') ELSE j.value END) AS a,
-              sum(CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.fundPaid') END) AS b
-         FROM pending, json_each(pending.delta) j GROUP BY j.key, pair
-       UNION ALL
-       SELECT NULL, 0, sum(account_pay), NULL FROM pending`,
-    ).all(person.psnNo, year, person.cachedAt) as { key: string | null; pair: number; a: number | null; b: number | null }[];
-    const pending: Accumulators = {};
-    let accountPay = 0;
+      `SELECT s.accumulators_delta AS delta, s.account_pay AS accountPay FROM settlements s
+         JOIN outbox o ON o.settlement_id = s.id AND o.kind IN ('upload', 'cancel')
+         WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ?
+           AND o.state NOT IN ('rejected', 'reversed')
+           AND (o.resolved_at IS NULL OR o.resolved_at > ?)`,
+    ).all(person.psnNo, year, person.cachedAt) as { delta: string; accountPay: number }[];
+    let acc: Accumulators = person.accumulators ?? {};
+    let balance = person.accountBalance;
     for (const r of rows) {
-      if (r.key === null) accountPay = r.a ?? 0;
-      else if (r.pair) pending[r.key] = { eligible: r.a ?? 0, fundPaid: r.b ?? 0 };
-      else pending[r.key] = r.a ?? 0;
+      acc = combine(acc, JSON.parse(r.delta) as Accumulators);
+      balance -= r.accountPay;
     }
-    const accumulators = combine(person.accumulators ?? {}, pending);
-    return { accumulators, accountBalance: Math.max(0, person.accountBalance - accountPay) };
+    return { accumulators: acc, accountBalance: Math.max(0, balance) };
   }
 
   /**
