@@ -36,6 +36,9 @@ function dataDirFromArgs(argv: string[]): string {
 
 // Before ready: Chromium's own files (cache, local storage) go into the same data folder.
 electronApp.setPath('userData', dataDirFromArgs(process.argv));
+// The window's own controls (date pickers: 年/月/日, spelling, context menus) in Chinese even on a
+// clinic PC whose Windows is English; the app's texts follow its own language switch.
+electronApp.commandLine.appendSwitch('lang', 'zh-CN');
 
 async function main(): Promise<void> {
   await electronApp.whenReady();
