@@ -10,4 +10,5 @@ export const deviceHandlers: HandlersFor<typeof deviceCalls> = {
   'device.reprint': (input, { app, session }) => app.devices.reprint(input.settlementId, session.operator?.id ?? null),
   'device.printJobs': (input, { app }) => (input.settlementId ? app.devices.jobs.listFor(input.settlementId) : app.devices.jobs.unfinished()),
   'device.retryPrints': (_in, { app }) => app.devices.retryPrints(),
+  'device.demoPaper': (input, { app }) => app.devices.setDemoPaperOut(input.paperOut),
 };

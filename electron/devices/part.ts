@@ -28,6 +28,7 @@ export interface DevicesOptions {
 }
 
 const PRINTER_ID = 'receipt-printer';
+const DEMO_PAPER_OUT = '演示打印机缺纸（演示开关）；点“装纸”后按 F5 重打';
 
 export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
   const store = new PrintJobStore(core.db, core.clock);
@@ -42,6 +43,14 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
   } catch (e) {
     printerState = { ...printerState, state: 'error', detail: (e as Error).message };
   }
+
+  // Demo mode's preview printer can be told it ran out of paper (the demo's paper switch), so a
+  // new user sees what the window does when a receipt does not print: the job waits, the alert
+  // shows, and F5 prints it once paper is "loaded". Otherwise the preview printer never fails.
+  let previewPaperOut = false;
+  const isPreview = () => printerSpec?.kind === 'preview';
+  /** A preview job is done the moment it is written, unless the demo printer is out of paper. */
+  const printsAtOnce = () => isPreview() && !previewPaperOut;
 
   const lastErrors = new Map<string, string>();
   let readers: ManagedReader[] = [];
@@ -104,6 +113,7 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
     now: () => core.clock.now(),
     async print(job: PrintJob) {
       if (!printerSpec) throw new AppError('PRINTER_SPEC_INVALID', `打印机设置无效：${core.settings.printer}`);
+      if (isPreview() && previewPaperOut) throw new AppError('PRINTER_OUT_OF_PAPER', DEMO_PAPER_OUT);
       const outcome = await send(printerSpec, job.bytes);
       return { printer: printerSpecText(printerSpec), paperNearEnd: outcome.status?.paperNearEnd ?? false };
     },
@@ -140,11 +150,10 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
     return printerState;
   }
 
-  /** Queue a receipt; preview printers "print" at once (the screen shows the text). */
   /** The durable job row only: safe inside the caller's transaction (nothing is sent yet). */
-  function insertReceiptJob(settlementId: string, data: ReceiptData, copy: boolean): { jobId: number; preview: boolean } {
+  function insertReceiptJob(settlementId: string, data: ReceiptData, copy: boolean): { jobId: number; done: boolean } {
     const receipt: ReceiptData = { ...data, copy };
-    const preview = printerSpec?.kind === 'preview';
+    const done = printsAtOnce();
     const jobId = store.enqueue({
       settlementId,
       receipt,
@@ -152,20 +161,20 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
       copy,
       printer: printerState.name,
       profile: profile.id,
-      state: preview ? 'done' : 'queued',
+      state: done ? 'done' : 'queued',
     });
-    return { jobId, preview };
+    return { jobId, done };
   }
 
   /** After the job's row is committed: tell the screens and wake the worker. */
-  function announceJob(jobId: number, preview: boolean): void {
-    core.events.emit('print.changed', { jobId, state: preview ? 'done' : 'queued' });
-    if (started && !preview) void worker.runDue();
+  function announceJob(jobId: number, done: boolean): void {
+    core.events.emit('print.changed', { jobId, state: done ? 'done' : 'queued' });
+    if (started && !done) void worker.runDue();
   }
 
   function enqueue(settlementId: string, data: ReceiptData, copy: boolean): number {
-    const { jobId, preview } = insertReceiptJob(settlementId, data, copy);
-    announceJob(jobId, preview);
+    const { jobId, done } = insertReceiptJob(settlementId, data, copy);
+    announceJob(jobId, done);
     return jobId;
   }
 
@@ -218,8 +227,8 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
      * `announce()` is called after the commit; a job rolled back with its settlement never prints.
      */
     queueReceipt(settlementId: string, data: ReceiptData, o: { copy: boolean }): { jobId: number; announce: () => void } {
-      const { jobId, preview } = insertReceiptJob(settlementId, data, o.copy);
-      return { jobId, announce: () => announceJob(jobId, preview) };
+      const { jobId, done } = insertReceiptJob(settlementId, data, o.copy);
+      return { jobId, announce: () => announceJob(jobId, done) };
     },
 
     /**
@@ -227,7 +236,7 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
      * (e.g. "shift-report:<id>"). The preview printer keeps it as done, as with receipts.
      */
     printLines(lines: string[], o: { title: string; name?: string }): { jobId: number } {
-      const preview = printerSpec?.kind === 'preview';
+      const done = printsAtOnce();
       const jobId = store.enqueueDocument({
         name: o.name ?? `document:${o.title}`,
         title: o.title,
@@ -235,10 +244,10 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
         bytes: buildTextDocument(o.title, lines, profile),
         printer: printerState.name,
         profile: profile.id,
-        state: preview ? 'done' : 'queued',
+        state: done ? 'done' : 'queued',
       });
-      core.events.emit('print.changed', { jobId, state: preview ? 'done' : 'queued' });
-      if (started && !preview) void worker.runDue();
+      core.events.emit('print.changed', { jobId, state: done ? 'done' : 'queued' });
+      if (started && !done) void worker.runDue();
       return { jobId };
     },
 
@@ -279,6 +288,17 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
     },
 
     probePrinter: probePrinterNow,
+
+    /** Demo only: the preview printer runs out of paper / gets paper again (the demo's switch). */
+    setDemoPaperOut(out: boolean): { paperOut: boolean } {
+      if (!core.demo || !isPreview()) {
+        throw new AppError('NOT_DEMO', '只有演示模式的预览打印机才能模拟缺纸；真实打印机请直接取出或装入纸卷。');
+      }
+      previewPaperOut = out;
+      if (out) setPrinter('paper-out', DEMO_PAPER_OUT);
+      else setPrinter('ready');
+      return { paperOut: out };
+    },
 
     async retryPrints(): Promise<{ attempted: number }> {
       store.makeWaitingDue();

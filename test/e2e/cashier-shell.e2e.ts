@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
-import { login, openShift } from './helpers/keyboard';
+import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -97,5 +97,38 @@ describe('cashier window shell', () => {
     await slow.waitForFunction(() => /黄强/.test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''));
     expect(held).toBeGreaterThan(0);
     await slow.close();
+  });
+
+  it('the demo printer runs out of paper: the receipt waits, the alert shows, paper and F5 print it', async () => {
+    const demo = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const textOf = (id: string) => demo.getByTestId(id).textContent().then((t) => t ?? '');
+    const until = (id: string, re: RegExp) =>
+      demo.waitForFunction(([i, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${i}"]`)?.textContent ?? ''), [id, re.source]);
+    await demo.goto(mode.url);
+    await login(demo, '1001', '1234');
+    // The shift may already be open (an earlier test of this file opened it in another window).
+    await demo.getByTestId('shift-count-10000').or(demo.getByTestId('card-panel')).first().waitFor();
+    if (await demo.getByTestId('shift-count-10000').count()) await openShift(demo, 1);
+    await demo.getByTestId('card-panel').waitFor();
+
+    await demo.getByTestId('demo-paper-out').click();
+    await until('status-devices', /缺纸/);
+    await insertDemoCard(demo, 0, /张伟/);
+    await addItem(demo, 'amxljn', '25.00', '1');
+    await until('split-total', /25\.00/);
+    await demo.keyboard.press('F9');
+    await demo.getByTestId('settled-panel').waitFor();
+    // Settled and kept; the receipt did not print and the window says so.
+    await demo.getByTestId('print-state').and(demo.locator('[data-state="failed"]')).waitFor();
+    expect(await textOf('print-state')).toMatch(/缺纸/);
+    await screenshot(demo, 'shell-05-demo-paper-out');
+
+    await demo.getByTestId('demo-paper-in').click();
+    await until('status-devices', /就绪/);
+    await demo.keyboard.press('F5');
+    await demo.getByTestId('print-state').and(demo.locator('[data-state="done"]')).waitFor();
+    expect(await textOf('print-state')).toContain('小票已打印');
+    await screenshot(demo, 'shell-06-demo-paper-loaded');
+    await demo.close();
   });
 });

@@ -79,4 +79,10 @@ export const deviceCalls = {
   'device.reprint': call({ input: z.object({ settlementId }).strict(), role: 'cashier', summary: '补打小票（标记为副本，记审计）' }).returns<{ jobId: number }>(),
   'device.printJobs': call({ input: z.object({ settlementId: settlementId.optional() }).strict(), role: 'cashier', summary: '打印任务：某结算的全部，或未完成的全部' }).returns<PrintJobView[]>(),
   'device.retryPrints': call({ input: z.object({}).strict(), role: 'cashier', summary: '立即重试等待中的打印任务（如装纸之后）' }).returns<{ attempted: number }>(),
+  'device.demoPaper': call({
+    input: z.object({ paperOut: z.boolean() }).strict(),
+    role: 'cashier',
+    summary: '演示：让预览打印机缺纸 / 装纸（仅演示模式）',
+    audit: true,
+  }).returns<{ paperOut: boolean }>(),
 };

@@ -144,30 +144,3 @@ export function ManualEntry(props: { onClose: () => void }) {
     </div>
   );
 }
-
-/**
- * Demo switch: take the sandbox center offline and back. Two buttons rather than a toggle: the
- * status bar shows the center's state, and a window reloaded mid-demo cannot get them backwards.
- */
-export function SandboxSwitch() {
-  const t = useT();
-  const [error, setError] = useState<ApiError | null>(null);
-  if (!hasCall('center.sandboxOffline')) return <MissingCall call="center.sandboxOffline" messageKey="demo.missing" />;
-  const set = async (offline: boolean) => {
-    const r = await api.call('center.sandboxOffline', { offline });
-    setError(r.ok ? null : r.error);
-  };
-  return (
-    <div className="stack">
-      <div className="row">
-        <button type="button" className="secondary" data-testid="sandbox-offline" onClick={() => void set(true)}>
-          {t('demo.centerOffline')}
-        </button>
-        <button type="button" className="secondary" data-testid="sandbox-online" onClick={() => void set(false)}>
-          {t('demo.centerOnline')}
-        </button>
-      </div>
-      <ErrorLine error={error} testId="sandbox-error" />
-    </div>
-  );
-}

@@ -295,6 +295,8 @@ export const en: Record<MessageKey, string> = {
   'demo.title': 'Demo',
   'demo.centerOffline': 'Take sandbox center offline',
   'demo.centerOnline': 'Bring sandbox center back',
+  'demo.paperOut': 'Run the demo printer out of paper',
+  'demo.paperIn': 'Load paper',
   'demo.missing': 'Demo switch unavailable (call {call} missing).',
 
   'missing.call': 'Not available yet (call {call} missing).',

@@ -294,6 +294,8 @@ export const zhCN = {
   'demo.title': '演示',
   'demo.centerOffline': '让沙箱中心离线',
   'demo.centerOnline': '恢复沙箱中心',
+  'demo.paperOut': '让演示打印机缺纸',
+  'demo.paperIn': '装纸',
   'demo.missing': '演示开关不可用（调用 {call} 不存在）。',
 
   'missing.call': '此功能尚未提供（调用 {call} 不存在）。',

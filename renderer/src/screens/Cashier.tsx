@@ -5,7 +5,8 @@ import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { newPatient, refreshPreview, settle } from '../cashier/actions';
 import { BillPanel, type BillPanelHandle } from '../cashier/BillPanel';
-import { DemoTray, ManualEntry, SandboxSwitch } from '../cashier/CardPanel';
+import { DemoTray, ManualEntry } from '../cashier/CardPanel';
+import { DemoSwitches } from '../cashier/DemoSwitches';
 import { PatientPanel } from '../cashier/PatientPanel';
 import { PrintTrouble } from '../cashier/PrintStatus';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
@@ -165,7 +166,7 @@ export function Cashier() {
             <section className="panel" data-testid="demo-panel">
               <h2>{t('demo.title')}</h2>
               <DemoTray focusSignal={trayFocus} />
-              <SandboxSwitch />
+              <DemoSwitches />
             </section>
           ) : null}
         </div>

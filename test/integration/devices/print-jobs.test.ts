@@ -75,6 +75,34 @@ describe('print jobs', () => {
     expect(srv.receipts).toHaveLength(1);
   });
 
+  it('the demo paper switch: demo mode\'s preview printer only; a receipt waits while it is out and prints after paper and a retry', async () => {
+    // A real printer is never "switched" out of paper: refused, nothing changes.
+    const { t: real } = await printerAndApp();
+    const r = await real.call(await real.login(), 'device.demoPaper', { paperOut: true });
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_DEMO' } });
+    expect(printerState(real)).toMatchObject({ state: 'ready' });
+
+    const t = await startTempApp({ clock: new ManualClock() });
+    cleanups.push(() => t.close());
+    expect([t.app.demo, printerState(t)?.name]).toEqual([true, 'preview']);
+    // In paper: a preview receipt is done the moment it is written.
+    expect(t.app.devices.jobs.get(t.app.devices.printReceipt('S-DEMO-0', ORDINARY, { copy: false }).jobId)).toMatchObject({ state: 'done' });
+    const s = await t.login();
+    expect(await t.call(s, 'device.demoPaper', { paperOut: true })).toEqual({ ok: true, value: { paperOut: true } });
+    expect(printerState(t)).toMatchObject({ state: 'paper-out' });
+    const { jobId } = t.app.devices.printReceipt('S-DEMO-1', ORDINARY, { copy: false });
+    expect(t.app.devices.jobs.get(jobId)).toMatchObject({ state: 'queued' });
+    await t.app.devices.worker.runDue();
+    expect(t.app.devices.jobs.get(jobId)).toMatchObject({ state: 'failed-waiting', attempts: 1 });
+    expect(t.app.devices.jobs.get(jobId)!.lastError).toMatch(/^PRINTER_OUT_OF_PAPER: 演示打印机缺纸/);
+    // Paper in, F5: printed.
+    await t.call(s, 'device.demoPaper', { paperOut: false });
+    expect(printerState(t)).toMatchObject({ state: 'ready' });
+    expect(await t.call(s, 'device.retryPrints', {})).toEqual({ ok: true, value: { attempted: 1 } });
+    expect(t.app.devices.jobs.get(jobId)).toMatchObject({ state: 'done', attempts: 2, lastError: null });
+    expect(t.app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'device.demoPaper'").pluck().get()).toBe(2);
+  });
+
   it('printer unreachable: offline in the status bar; retryPrints makes waiting jobs due at once', async () => {
     const srv0 = await startTcpPrinter();
     const port = srv0.port;

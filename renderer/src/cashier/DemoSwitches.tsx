@@ -1,0 +1,41 @@
+// Demo mode's switches: take the sandbox center offline and back, and run the preview printer
+// out of paper and load it again — so a new user sees the offline and the unprinted-receipt
+// stories without pulling a cable. Pairs of buttons rather than toggles: the status bar shows
+// the real state, and a window reloaded mid-demo cannot get them backwards.
+import { useState } from 'react';
+import type { ApiError } from '../../../electron/api/result';
+import { api } from '../api/client';
+import { hasCall } from '../api/capabilities';
+import { ErrorLine, MissingCall } from '../components/common';
+import { useT } from '../i18n/use-t';
+
+export function DemoSwitches() {
+  const t = useT();
+  const [error, setError] = useState<ApiError | null>(null);
+  if (!hasCall('center.sandboxOffline')) return <MissingCall call="center.sandboxOffline" messageKey="demo.missing" />;
+  if (!hasCall('device.demoPaper')) return <MissingCall call="device.demoPaper" messageKey="demo.missing" />;
+  const show = (r: { ok: true } | { ok: false; error: ApiError }) => setError(r.ok ? null : r.error);
+  const center = async (offline: boolean) => show(await api.call('center.sandboxOffline', { offline }));
+  const paper = async (paperOut: boolean) => show(await api.call('device.demoPaper', { paperOut }));
+  return (
+    <div className="stack">
+      <div className="row">
+        <button type="button" className="secondary" data-testid="sandbox-offline" onClick={() => void center(true)}>
+          {t('demo.centerOffline')}
+        </button>
+        <button type="button" className="secondary" data-testid="sandbox-online" onClick={() => void center(false)}>
+          {t('demo.centerOnline')}
+        </button>
+      </div>
+      <div className="row">
+        <button type="button" className="secondary" data-testid="demo-paper-out" onClick={() => void paper(true)}>
+          {t('demo.paperOut')}
+        </button>
+        <button type="button" className="secondary" data-testid="demo-paper-in" onClick={() => void paper(false)}>
+          {t('demo.paperIn')}
+        </button>
+      </div>
+      <ErrorLine error={error} testId="sandbox-error" />
+    </div>
+  );
+}
