@@ -23,13 +23,7 @@ export function centerPortOf(center: unknown): CenterPort | null {
 export const BUSY_RETRY_DELAYS_MS: readonly number[] = [300, 800, 2_000];
 
 /** The output of a successful exchange, or an AppError saying what the center answered. */
-export async function sendOrThrow(
-  port: CenterPort | null,
-  infno: string,
-  input: object,
-  timeoutMs = 30_000,
-  busyDelaysMs: readonly number[] = BUSY_RETRY_DELAYS_MS,
-): Promise<unknown> {
+export async function sendOrThrow(port: CenterPort | null, infno: string, input: object, timeoutMs = 30_000): Promise<unknown> {
   if (!port) throw new AppError('CENTER_UNAVAILABLE', '医保中心接口未配置，无法对账。');
   for (let attempt = 0; ; attempt++) {
     const r = await port.send(infno, input, { timeoutMs, maxResponseBytes: 16 * 1024 * 1024 });
@@ -39,7 +33,7 @@ export async function sendOrThrow(
       case 'rejected':
         throw new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${r.message}`, { infno, code: r.code });
       case 'busy': {
-        const delay = busyDelaysMs[attempt];
+        const delay = BUSY_RETRY_DELAYS_MS[attempt];
         if (delay === undefined) {
           throw new AppError('CENTER_BUSY', `中心繁忙（${infno}，已重试 ${attempt} 次）：请稍后重试。`, { infno, attempts: attempt + 1 });
         }
