@@ -25,7 +25,7 @@ let otherDir: string | undefined;
 beforeAll(async () => {
   mode = await startBrowserMode();
   browser = await launchChromium();
-  // A Chinese locale, as at a clinic window: date fields then read 2026/11/24, not 11/24/2026.
+  // A Chinese locale, as at a clinic window (number and date formatting by Intl follow it).
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
   page.setDefaultTimeout(20_000);
 });
@@ -193,6 +193,16 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
     await page.keyboard.press('F7');
     await page.getByTestId('supervisor-screen').waitFor();
     await page.keyboard.press('4');
+    await until('day-count', /^3（/);
+    // The day is typed, YYYY-MM-DD in any browser language: today's, the focus in it; ↓ is the
+    // day before (no shifts), ↑ back again.
+    const today = await page.getByTestId('reports-day').inputValue();
+    expect(today).toMatch(/^\d{4}-\d\d-\d\d$/);
+    await page.keyboard.press('ArrowDown');
+    await until('day-reports', /这一天没有班次/);
+    expect(await page.getByTestId('reports-day').inputValue()).not.toBe(today);
+    await page.keyboard.press('ArrowUp');
+    expect(await page.getByTestId('reports-day').inputValue()).toBe(today);
     await until('day-count', /^3（/);
     expect(await text('day-total')).toBe(yuan(paid.total));
     for (const c of ['fund', 'critical', 'account', 'cash'] as const) expect(await text(`channel-${c}-amount`)).toBe(yuan(paid[c]));

@@ -292,6 +292,7 @@ export const en: Record<MessageKey, string> = {
   'sup.work.adjustmentHint': 'The center’s result differed from ours. Write a note, then: accept, correct and re-upload, refunded (refund it in today’s list first) or write off.',
   'sup.work.rejectionHint': 'The center refused these uploads. Write a note, then: correct and re-upload, refunded (refund it in today’s list first) or write off.',
 
+  'date.hint': 'Date: year-month-day (or 8 digits, e.g. 20261124); ↑ / ↓ for a day later / earlier',
   'demo.title': 'Demo',
   'demo.centerOffline': 'Take sandbox center offline',
   'demo.centerOnline': 'Bring sandbox center back',

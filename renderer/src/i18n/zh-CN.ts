@@ -291,6 +291,7 @@ export const zhCN = {
   'sup.work.adjustmentHint': '中心结算结果与本地不同。写明处理说明后选择：接受、更正重传、已退费（须先在当日结算中退费）或核销。',
   'sup.work.rejectionHint': '中心拒绝了这些上传。写明处理说明后选择：更正重传、已退费（须先在当日结算中退费）或核销。',
 
+  'date.hint': '日期：年-月-日（可直接输入 8 位数字，如 20261124）；↑ / ↓ 加减一天',
   'demo.title': '演示',
   'demo.centerOffline': '让沙箱中心离线',
   'demo.centerOnline': '恢复沙箱中心',

@@ -47,3 +47,24 @@ export function chinaTime(iso: string): string {
   const at = Date.parse(iso);
   return Number.isNaN(at) ? iso : new Date(at + CHINA_OFFSET_MS).toISOString().slice(11, 19);
 }
+
+/**
+ * A typed date as YYYY-MM-DD, or null: "2026-11-24", "2026/11/24", "2026.11.24", "2026-1-5" or
+ * eight digits "20261124" — a real calendar day only (no 02-30).
+ */
+export function parseDateInput(text: string): string | null {
+  const m = /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|(\d{2})(\d{2}))$/.exec(text.trim());
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2] ?? m[4]);
+  const d = Number(m[3] ?? m[5]);
+  const at = new Date(Date.UTC(y, mo - 1, d));
+  if (at.getUTCFullYear() !== y || at.getUTCMonth() !== mo - 1 || at.getUTCDate() !== d) return null;
+  return at.toISOString().slice(0, 10);
+}
+
+/** The calendar day `n` days after YYYY-MM-DD (n may be negative). */
+export function addDays(isoDay: string, n: number): string {
+  const [y, m, d] = isoDay.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}

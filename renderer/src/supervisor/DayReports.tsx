@@ -6,6 +6,7 @@ import type { ShiftReport, ShiftView } from '../../../electron/api/contract/shif
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
+import { DateField } from '../components/DateField';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
 import { useApp } from '../state/store';
@@ -79,7 +80,7 @@ export function DayReports() {
       <div className="row">
         <label className="row">
           {t('sup.reports.day')}
-          <input type="date" autoFocus data-testid="reports-day" value={day} onChange={(e) => setDay(e.target.value)} />
+          <DateField testId="reports-day" autoFocus value={day} onChange={setDay} />
         </label>
         <label className="row">
           {t('sup.reports.view')}

@@ -5,6 +5,7 @@ import type { ReconcileResult } from '../../../electron/api/contract/shift';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
+import { DateField } from '../components/DateField';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../lib/money';
@@ -40,11 +41,11 @@ export function Reconcile() {
       <form className="row" onSubmit={run}>
         <label className="row">
           {t('sup.reconcile.from')}
-          <input type="date" data-testid="reconcile-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <DateField testId="reconcile-from" value={from} onChange={setFrom} />
         </label>
         <label className="row">
           {t('sup.reconcile.to')}
-          <input type="date" data-testid="reconcile-to" value={to} onChange={(e) => setTo(e.target.value)} />
+          <DateField testId="reconcile-to" value={to} onChange={setTo} />
         </label>
         <button type="submit" className="primary" autoFocus disabled={busy} data-testid="reconcile-run">
           {t('sup.reconcile.run')}

@@ -4,7 +4,7 @@ import { en } from '../../../renderer/src/i18n/en';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import { shortcutOf } from '../../../renderer/src/lib/keys';
 import { displayPrice, fenToYuanString, formatFen, isQuantity, lineAmountFen, parseYuanInput } from '../../../renderer/src/lib/money';
-import { ageInYears, agoSince, formatAgo } from '../../../renderer/src/lib/time';
+import { addDays, ageInYears, agoSince, formatAgo, parseDateInput } from '../../../renderer/src/lib/time';
 
 describe('money in the UI', () => {
   it('formats fen with thousands separators and two places, never via floats', () => {
@@ -62,6 +62,17 @@ describe('ages and dates', () => {
     expect(ageInYears('1960-05-20', '2026-05-20')).toBe(66);
     expect(ageInYears('19600520', '2026-12-01')).toBe(66);
     expect(ageInYears('bad', '2026-12-01')).toBeNull();
+  });
+
+  it('reads a typed date in the clinic\'s ways, real days only, and steps days across months and years', () => {
+    for (const typed of ['2026-11-24', '2026/11/24', '2026.11.24', ' 20261124 ']) expect(parseDateInput(typed)).toBe('2026-11-24');
+    expect(parseDateInput('2026-1-5')).toBe('2026-01-05');
+    expect(parseDateInput('2024-02-29')).toBe('2024-02-29');
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-11-31', '11/24/2026', '2026-11', '202611245', '', 'today']) expect(parseDateInput(bad)).toBeNull();
+    expect(addDays('2026-11-30', 1)).toBe('2026-12-01');
+    expect(addDays('2027-01-01', -1)).toBe('2026-12-31');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 });
 
