@@ -41,6 +41,22 @@ export function decodeBillBytes(buf: Buffer): string {
   return utf8.includes('\uFFFD') ? iconv.decode(buf, 'gbk') : utf8;
 }
 
+/** JSON with sorted keys: the same bill gives the same text whatever order its keys came in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Whether two bills charge the same: same credential, visit, lines and account choice. */
+export function sameBillContent(a: Bill, b: Bill): boolean {
+  const what = (x: Bill) => canonical({ credential: x.credential, visit: x.visit, items: x.items, useAccount: x.useAccount });
+  return what(a) === what(b);
+}
+
 function rowToBill(r: BillRow): PendingBill {
   return {
     id: r.id,
@@ -61,7 +77,12 @@ function rowToBill(r: BillRow): PendingBill {
 export class BillStore {
   constructor(private readonly core: CoreApp) {}
 
-  /** Store every bill or none; a bill number seen before refuses the whole batch. */
+  /**
+   * Store every bill or none; a bill number seen before refuses the whole batch. A bill without a
+   * number that is the twin of one still pending (same content: an HIS posting again after a
+   * timeout, the same export dropped twice under another name) is that bill, not a second one:
+   * its id is returned and nothing is stored, so the patient is not offered it twice.
+   */
   add(bills: Bill[], source: BillSource, sourceRef: string): PendingBill[] {
     const db = this.core.db;
     const insert = db.prepare(
@@ -72,9 +93,16 @@ export class BillStore {
     const at = this.core.clock.now().toISOString();
     return db.transaction(() => {
       const ids: string[] = [];
+      let twins = 0;
       for (const b of bills) {
         if (b.billId && exists.get(b.billId)) {
           throw new AppError('BILL_DUPLICATE', `账单 ${b.billId} 已导入过，本文件未导入任何账单`, { billId: b.billId });
+        }
+        const twin = b.billId ? undefined : this.pending(b.credential.certNo).find((p) => !p.billId && sameBillContent(p, b));
+        if (twin) {
+          ids.push(twin.id);
+          twins += 1;
+          continue;
         }
         const id = randomUUID();
         insert.run(
@@ -83,7 +111,7 @@ export class BillStore {
         );
         ids.push(id);
       }
-      this.core.audit.append({ action: 'bill.import', subject: sourceRef, detail: { source, count: bills.length, billIds: bills.map((b) => b.billId ?? null) } });
+      this.core.audit.append({ action: 'bill.import', subject: sourceRef, detail: { source, count: bills.length, twinsOfPending: twins, billIds: bills.map((b) => b.billId ?? null) } });
       return ids.map((id) => this.get(id)!);
     })();
   }

@@ -9,7 +9,7 @@ import { newSession, type Session } from '../../api/session';
 import type { App } from '../../app/create-app';
 import { fenToYuan } from '../../center/wire/money';
 import { parseBillFile, type Bill } from '../../settlement/bill-format';
-import { decodeBillBytes, type PendingBill } from '../../settlement/bills';
+import { decodeBillBytes, sameBillContent, type PendingBill } from '../../settlement/bills';
 import { requireOption, UsageError, type CliContext, type Verb } from '../verb';
 
 function unwrap<T>(r: ApiResult<T>): T {
@@ -54,22 +54,6 @@ function readBillFile(file: string): Bill[] {
   return parseBillFile(file, decodeBillBytes(bytes));
 }
 
-/** JSON with sorted keys: the same bill gives the same text whatever order its keys came in. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/** Whether a stored pending bill is what the file says now (what gets settled is the stored one). */
-function sameBill(stored: PendingBill, b: Bill): boolean {
-  const what = (x: Bill) => canonical({ credential: x.credential, visit: x.visit, items: x.items, useAccount: x.useAccount });
-  return what(stored) === what(b);
-}
-
 /**
  * The pending bill to settle for the file's bill: one imported earlier and not yet settled (a
  * settle refused, say, over the offline limit) is reused — only while its content is unchanged,
@@ -80,7 +64,7 @@ function pendingBillFor(app: App, file: string, inFile: Bill, again: boolean): P
   if (!inFile.billId && !again) {
     // Without a bill number nothing else tells a second run of the same file from a new bill:
     // the same content from the same file, already settled, is taken as the same bill.
-    const done = store.settledFrom(basename(file), inFile.credential.certNo).find((b) => sameBill(b, inFile));
+    const done = store.settledFrom(basename(file), inFile.credential.certNo).find((b) => sameBillContent(b, inFile));
     if (done) {
       throw new AppError(
         'BILL_ALREADY_SETTLED',
@@ -91,9 +75,9 @@ function pendingBillFor(app: App, file: string, inFile: Bill, again: boolean): P
   }
   const earlier = store
     .pending(inFile.credential.certNo)
-    .find((b) => (inFile.billId ? b.billId === inFile.billId : b.sourceRef === basename(file) && sameBill(b, inFile)));
+    .find((b) => (inFile.billId ? b.billId === inFile.billId : b.sourceRef === basename(file) && sameBillContent(b, inFile)));
   if (earlier) {
-    if (!sameBill(earlier, inFile)) {
+    if (!sameBillContent(earlier, inFile)) {
       throw new AppError(
         'BILL_CHANGED',
         `账单 ${inFile.billId} 已于 ${earlier.receivedAt} 导入、尚未结算，但文件内容与导入时不同；未结算。请在收费窗口核对该账单，或给更正后的账单换一个账单号。`,
@@ -103,7 +87,7 @@ function pendingBillFor(app: App, file: string, inFile: Bill, again: boolean): P
     return earlier;
   }
   const imported = store.importFile(file, 'file');
-  return imported.find((b) => (inFile.billId ? b.billId === inFile.billId : sameBill(b, inFile)))!;
+  return imported.find((b) => (inFile.billId ? b.billId === inFile.billId : sameBillContent(b, inFile)))!;
 }
 
 export function settlementText(v: SettlementView): string {

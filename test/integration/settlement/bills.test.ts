@@ -122,4 +122,28 @@ describe('HIS endpoint', () => {
     // The token persists per data dir.
     expect(readFileSync(join(t.dir, 'his-token'), 'utf8').trim()).toBe(his.token);
   });
+
+  it('a bill without a number posted again while the first is pending is the same bill, not a second one', async () => {
+    his = new HisEndpoint(t.app, t.app.settlement.bills);
+    const url = `${await his.start()}/bills`;
+    const post = async (body: object) =>
+      (await (await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${his.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { ids: string[] };
+    const { billId: _none, ...unnumbered } = bill('unused', 'TWIN-1');
+    const first = await post(unnumbered);
+    // The HIS timed out and posts again; keys in another order change nothing.
+    const again = await post({ items: unnumbered.items, visit: unnumbered.visit, credential: unnumbered.credential });
+    expect(again.ids).toEqual(first.ids);
+    expect(t.app.settlement.bills.pending('TWIN-1')).toHaveLength(1);
+    // A different bill for the same person is a bill of its own.
+    const other = await post({ ...unnumbered, items: [{ code: 'X1', unitPrice: '12.50', quantity: '3' }] });
+    expect(other.ids).not.toEqual(first.ids);
+    expect(t.app.settlement.bills.pending('TWIN-1')).toHaveLength(2);
+    // Once the first is settled (or discarded) the same content again is a new charge.
+    t.app.db.prepare("UPDATE bills SET state = 'settled' WHERE id = ?").run(first.ids[0]);
+    const later = await post(unnumbered);
+    expect(later.ids).not.toEqual(first.ids);
+    expect(t.app.settlement.bills.pending('TWIN-1')).toHaveLength(2);
+    const audit = t.app.db.prepare("SELECT detail FROM audit_log WHERE action = 'bill.import' ORDER BY rowid").pluck().all() as string[];
+    expect(audit.map((d) => (JSON.parse(d) as { twinsOfPending: number }).twinsOfPending)).toEqual([0, 1, 0, 0]);
+  });
 });
