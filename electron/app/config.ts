@@ -2,6 +2,7 @@
 // dir's database; the first found wins in that order, then the embedded default.
 import { z } from 'zod';
 import { AppError } from '../api/result';
+import { parseFaults } from '../center/sandbox/faults';
 
 /** Every setting: its flag (--kebab-case), its environment variable, its schema and default. */
 export const SETTINGS = {
@@ -21,6 +22,21 @@ export const SETTINGS = {
   uploadDeadlineHours: { env: 'CASHIER_UPLOAD_DEADLINE_HOURS', schema: z.coerce.number().int().positive(), default: 24, doc: '上传时限（小时）' },
   backupDir: { env: 'CASHIER_BACKUP_DIR', schema: z.string(), default: '', doc: '定时备份目录；空 = 数据目录下 backups/' },
   billInboxDir: { env: 'CASHIER_BILL_INBOX', schema: z.string(), default: '', doc: 'HIS 账单投放目录；空 = 数据目录下 inbox/' },
+  // Demo mode only: what the embedded sandbox center should do wrong, in `center serve --faults`
+  // syntax (e.g. reject-item=CODE:reason), so a rejection or a busy center can be shown without
+  // a second program.
+  sandboxFaults: {
+    env: 'CASHIER_SANDBOX_FAULTS',
+    schema: z.string().superRefine((spec, ctx) => {
+      try {
+        parseFaults(spec);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+    default: '',
+    doc: '演示模式：内置沙箱中心的故障注入（同 center serve --faults，如 reject-item=编码:原因）',
+  },
   hisPort: { env: 'CASHIER_HIS_PORT', schema: z.coerce.number().int().min(0).max(65535), default: 0, doc: 'HIS 账单接口端口（仅 127.0.0.1）；0 = 每次启动随机端口，地址见 his-endpoint.json' },
 } as const;
 

@@ -11,7 +11,7 @@ import { lookupPerson, type PersonCredential } from './person-lookup';
 import { resolveTerminalNo, type TerminalNo } from './terminal';
 import { asPolicySink, syncPolicy, type SyncProgress } from './policy-sync';
 import { SyncProgressPublisher } from './sync-progress';
-import type { FaultSettings } from './sandbox/faults';
+import { parseFaults, type FaultSettings } from './sandbox/faults';
 import { startSandboxCenter, type SandboxCenter } from './sandbox/server';
 
 export type { CenterOutcome } from './client';
@@ -67,6 +67,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
         secret: settings.institutionSecret,
         clock,
         log,
+        faults: parseFaults(settings.sandboxFaults),
       }).then(
         (s) => {
           sandboxRunning = s;

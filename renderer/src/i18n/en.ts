@@ -181,6 +181,8 @@ export const en: Record<MessageKey, string> = {
   'today.col.total': 'Total',
   'today.col.cash': 'Cash',
   'today.col.state': 'State',
+  'today.centerRejected': 'The center rejected this settlement',
+  'today.centerRejected.next': 'The fund and personal-account shares will not be paid. The settlement is kept; do not charge again. Tell the supervisor, who handles it under Supervisor → 8 Rejections (correct and re-upload, refund, or write off).',
   'today.centerAnswer': "The center's answer differs",
   'today.reprint': 'Reprint (F10)',
   'today.refund': 'Refund (R)',

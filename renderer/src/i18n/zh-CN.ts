@@ -180,6 +180,8 @@ export const zhCN = {
   'today.col.total': '总额',
   'today.col.cash': '现金',
   'today.col.state': '状态',
+  'today.centerRejected': '中心拒绝了这笔结算',
+  'today.centerRejected.next': '基金和个人账户部分不会到账。结算已保存，不要重新收费；请告知主管在“主管 → 8 中心拒绝”中处理（更正重传、退费或核销）。',
   'today.centerAnswer': "中心的结算结果与本地不同",
   'today.reprint': '补打（F10）',
   'today.refund': '退费（R）',

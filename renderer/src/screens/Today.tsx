@@ -26,7 +26,8 @@ function CenterAnswer(props: { settlementId: string }) {
   const rejected = view.uploads.filter((u) => u.state === 'rejected');
   return (
     <section className="panel" data-testid="settlement-adjustments">
-      <h2>{t('today.centerAnswer')}</h2>
+      <h2>{t(rejected.length ? 'today.centerRejected' : 'today.centerAnswer')}</h2>
+      {rejected.length ? <p className="hint">{t('today.centerRejected.next')}</p> : null}
       {view.adjustments.map((a) => (
         <div key={a.id} className="split-row">
           <span>{fieldLabel(a.field, t)}</span>

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_PERSONS, DEMO_YEAR_START, findDemoPerson, residentIdNumber } from '../../../electron/center/sandbox/demo-persons';
 import demoPolicy from '../../../electron/center/sandbox/demo-policy.json';
 import { parseFaults } from '../../../electron/center/sandbox/faults';
+import { resolveSettings } from '../../../electron/app/config';
 import { computeSplit } from '../../../electron/policy/split';
 import type { BillItem, Patient, PolicyTable, Visit } from '../../../electron/policy/split/types';
 
@@ -83,5 +84,10 @@ describe('--faults syntax', () => {
   });
   it('refuses nonsense', () => {
     for (const bad of ['explode', 'latency=-1', 'busy=x', 'malformed=weird', 'reject-item=']) expect(() => parseFaults(bad), bad).toThrow();
+  });
+  it('is the syntax of the sandboxFaults setting, checked when settings are read', () => {
+    expect(resolveSettings({ env: { CASHIER_SANDBOX_FAULTS: 'reject-item=C1:超量' } }).sandboxFaults).toBe('reject-item=C1:超量');
+    expect(resolveSettings({}).sandboxFaults).toBe('');
+    expect(() => resolveSettings({ flags: { sandboxFaults: 'explode' } })).toThrow(expect.objectContaining({ code: 'SETTING_INVALID', details: expect.objectContaining({ key: 'sandboxFaults' }) }));
   });
 });

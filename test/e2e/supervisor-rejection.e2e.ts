@@ -1,0 +1,80 @@
+// A rejection made visible, from the cashier's window to the supervisor's work list, in headless
+// Chromium against real browser mode. The embedded sandbox center is told (the sandboxFaults
+// setting) to refuse one drug; the cashier settles it online, the upload is rejected, and the
+// today list says so with the center's reason; the supervisor finds it under 中心拒绝 and writes
+// it off with a note. Screenshots: test-artifacts/rejection-*.png.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+
+const ATORVASTATIN = 'XC10AAA050A001010104321'; // 阿托伐他汀钙片, class B
+const REASON = '该药品超出医保限定支付范围（演示）';
+
+let mode: BrowserMode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mode = await startBrowserMode({ env: { CASHIER_SANDBOX_FAULTS: `reject-item=${ATORVASTATIN}:${REASON}` } });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+});
+
+const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
+/** Wait until the element's text matches; on failure say what the screen and the server showed. */
+const until = (testId: string, pattern: RegExp) =>
+  page
+    .waitForFunction(([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, pattern.source])
+    .catch(async (e: unknown) => {
+      const screen = (await page.locator('main').first().textContent())?.slice(0, 1500) ?? '';
+      throw new Error(`${testId} never matched ${pattern}: ${String(e)}\nscreen: ${screen}\nserver:\n${mode.output().slice(-2000)}`);
+    });
+
+describe('a rejection, seen by the cashier and worked by the supervisor', () => {
+  it('the cashier settles a drug the center refuses: the today list shows the rejection and the reason', async () => {
+    await page.goto(mode.url);
+    await login(page, '1001', '1234');
+    await openShift(page, 1);
+    await until('status-center', /在线/);
+    await insertDemoCard(page, 0, /张伟/);
+    await addItem(page, 'atfttgp', '45.30', '1');
+    await until('split-total', /45\.30/);
+    await page.keyboard.press('F9');
+    await page.getByTestId('settled-panel').waitFor();
+    await page.keyboard.press('F6');
+    await until('today-state-0', /中心拒绝/);
+    expect(await text('today-row-0')).toContain('张伟');
+    await until('settlement-adjustments', new RegExp(REASON.slice(0, 8)));
+    // Says what happened and what to do next: keep it, do not charge again, tell the supervisor.
+    expect(await text('settlement-adjustments')).toMatch(/中心拒绝了这笔结算[\s\S]*不要重新收费[\s\S]*8 中心拒绝/);
+    await screenshot(page, 'rejection-01-today');
+  });
+
+  it('the supervisor finds it under 中心拒绝 with the reason, and writes it off with a note', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F12');
+    await page.getByTestId('login-form').waitFor();
+    await login(page, '2001', '2468');
+    await page.getByTestId('shift-form').waitFor();
+    await page.keyboard.press('F7');
+    await page.getByTestId('supervisor-screen').waitFor();
+    await page.keyboard.press('8');
+    await until('worklist-rejection', /张伟/);
+    expect(await text('worklist-rejection')).toContain(REASON.slice(0, 8));
+    const item = page.getByTestId('worklist-rejection').locator('li.sup-item').first();
+    // A rejection cannot be "accepted": correct and re-upload, refunded, or written off.
+    expect(await item.getByRole('button').allTextContents()).toEqual(['更正重传', '已退费', '核销']);
+    await screenshot(page, 'rejection-02-worklist');
+    await item.locator('input').fill('药品不予支付，已向患者说明，差额由医院承担');
+    await item.getByRole('button', { name: '核销' }).click();
+    await until('worklist-rejection', /没有需要处理的项目/);
+    await screenshot(page, 'rejection-03-written-off');
+  });
+});
