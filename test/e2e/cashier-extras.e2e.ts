@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpPrinter, type TcpPrinterServer } from '../../native/emulators/tcp-printer-server';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { untilText, whatWasOnScreen } from './helpers/wait';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -41,13 +42,8 @@ function setPaperOut(out: boolean) {
 }
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-const failWith = async (what: string) => `${what}\n--- page errors:\n${await page.locator('.error-line').allTextContents()}\n--- server:\n${mode.output().slice(-3000)}`;
-const waitText = (testId: string, re: RegExp, timeout?: number) =>
-  page
-    .waitForFunction(([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, re.source], timeout ? { timeout } : undefined)
-    .catch(async () => {
-      throw new Error(await failWith(`${testId} never matched ${re}: "${await page.getByTestId(testId).first().textContent().catch(() => '(absent)')}"`));
-    });
+const failWith = async (what: string) => `${what}\n${await whatWasOnScreen(page, mode, 'extras-failed')}`;
+const waitText = (testId: string, re: RegExp, timeout?: number) => untilText(page, mode, testId, re, timeout);
 
 describe('cashier extras', () => {
   it('logs in and opens the shift', async () => {

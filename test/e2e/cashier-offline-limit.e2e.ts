@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { login, openShift } from './helpers/keyboard';
+import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -22,12 +23,7 @@ afterAll(async () => {
   await mode?.stop();
 });
 
-const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
-  page
-    .waitForFunction(([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, pattern.source], { timeout })
-    .catch(async (e: unknown) => {
-      throw new Error(`${String(e)}\npage errors: ${(await page.locator('.error-line').allTextContents()).join(' | ')}\nserver:\n${mode.output().slice(-2000)}`);
-    });
+const until = (testId: string, pattern: RegExp, timeout?: number) => untilText(page, mode, testId, pattern, timeout);
 
 describe('offline limit', () => {
   it('needs a supervisor for an offline settlement above the limit', async () => {

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -43,12 +44,7 @@ async function publicCall(call: string, input: unknown): Promise<unknown> {
   }
 }
 
-const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
-  page
-    .waitForFunction(([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, pattern.source], { timeout })
-    .catch(async (e: unknown) => {
-      throw new Error(`${String(e)}\npage errors: ${(await page.locator('.error-line').allTextContents()).join(' | ')}\nserver:\n${mode.output().slice(-2000)}`);
-    });
+const until = (testId: string, pattern: RegExp, timeout?: number) => untilText(page, mode, testId, pattern, timeout);
 
 describe('pending bills from the HIS', () => {
   it('offers the patient’s pending bill first, imports it with Enter and settles it', async () => {

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -94,7 +95,7 @@ describe('cashier window shell', () => {
     await slow.keyboard.press('8');
     // The list had not arrived when the digit was typed.
     expect(await slow.getByTestId('demo-card-7').count()).toBe(0);
-    await slow.waitForFunction(() => /黄强/.test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''));
+    await untilText(slow, mode, 'patient-name', /黄强/);
     expect(held).toBeGreaterThan(0);
     await slow.close();
   });
@@ -102,8 +103,7 @@ describe('cashier window shell', () => {
   it('the demo printer runs out of paper: the receipt waits, the alert shows, paper and F5 print it', async () => {
     const demo = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const textOf = (id: string) => demo.getByTestId(id).textContent().then((t) => t ?? '');
-    const until = (id: string, re: RegExp) =>
-      demo.waitForFunction(([i, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${i}"]`)?.textContent ?? ''), [id, re.source]);
+    const until = (id: string, re: RegExp) => untilText(demo, mode, id, re);
     await demo.goto(mode.url);
     await login(demo, '1001', '1234');
     // The shift may already be open (an earlier test of this file opened it in another window).

@@ -15,6 +15,7 @@ import { newSession } from '../../electron/api/session';
 import { ITEMS, openClient, prepareClient, SETTLEABLE } from '../integration/settlement/fixtures';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { addItem, login, openShift } from './helpers/keyboard';
+import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -38,15 +39,7 @@ afterAll(async () => {
 });
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-const failWith = async (what: string) =>
-  `${what}\n--- page errors: ${(await page.locator('.error-line').allTextContents()).join(' | ')}\n--- server:\n${mode.output().slice(-3000)}`;
-/** Wait until the element's text matches (a function, not a string: the page's CSP forbids eval). */
-const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
-  page
-    .waitForFunction(([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, pattern.source], { timeout })
-    .catch(async (e: unknown) => {
-      throw new Error(await failWith(`${testId} never matched ${pattern}: ${String(e)}`));
-    });
+const until = (testId: string, pattern: RegExp, timeout?: number) => untilText(page, mode, testId, pattern, timeout);
 
 /** "1,234.56" → 123456: the test's own parse, so the sums below do not reuse the app's money code. */
 const fenOf = (s: string) => {

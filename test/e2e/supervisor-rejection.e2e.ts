@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { untilText } from './helpers/wait';
 
 const ATORVASTATIN = 'XC10AAA050A001010104321'; // 阿托伐他汀钙片, class B
 const REASON = '该药品超出医保限定支付范围（演示）';
@@ -28,14 +29,7 @@ afterAll(async () => {
 });
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-/** Wait until the element's text matches; on failure say what the screen and the server showed. */
-const until = (testId: string, pattern: RegExp) =>
-  page
-    .waitForFunction(([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, pattern.source])
-    .catch(async (e: unknown) => {
-      const screen = (await page.locator('main').first().textContent())?.slice(0, 1500) ?? '';
-      throw new Error(`${testId} never matched ${pattern}: ${String(e)}\nscreen: ${screen}\nserver:\n${mode.output().slice(-2000)}`);
-    });
+const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
 
 describe('a rejection, seen by the cashier and worked by the supervisor', () => {
   it('the cashier settles a drug the center refuses: the today list shows the rejection and the reason', async () => {

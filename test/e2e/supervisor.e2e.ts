@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
 import { login, openShift } from './helpers/keyboard';
+import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
 let browser: Browser;
@@ -23,24 +24,7 @@ afterAll(async () => {
 });
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-/** Wait until the element's text matches (a function, not a string: the page's CSP forbids eval). */
-const until = (testId: string, pattern: RegExp, timeout = 20_000) =>
-  page
-    .waitForFunction(
-      ([id, src]) => new RegExp(src!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-      [testId, pattern.source],
-      { timeout },
-    )
-    .catch(async (e: unknown) => {
-      // What the cashier would have seen, so a failure on a CI machine explains itself.
-      const errors = await page.locator('.error-line').allTextContents();
-      const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? '');
-      const screen = (await page.locator('main').first().textContent())?.slice(0, 1500) ?? '';
-      await screenshot(page, `supervisor-failed-${testId}`).catch(() => undefined);
-      throw new Error(
-        `${String(e)}\npage errors: ${errors.join(' | ')}\nfocused: ${focused}\nscreen: ${screen}\nserver:\n${mode.output().slice(-2000)}`,
-      );
-    });
+const until = (testId: string, pattern: RegExp, timeout?: number) => untilText(page, mode, testId, pattern, timeout);
 
 describe('shift close and supervisor work', () => {
   it('a cashier settles offline; the center adjusts it once back online', async () => {

@@ -1,6 +1,7 @@
 // What a cashier does by keyboard, shared by the end-to-end stories: log in, put a demo card on
 // the emulated reader, add a bill line from the catalog search.
 import type { Page } from 'playwright-core';
+import { untilText } from './wait';
 
 /** Operator id and PIN, Enter. */
 export async function login(page: Page, id: string, pin: string): Promise<void> {
@@ -13,10 +14,7 @@ export async function login(page: Page, id: string, pin: string): Promise<void> 
 export async function insertDemoCard(page: Page, index: number, expectName: RegExp): Promise<void> {
   await page.keyboard.press('F2');
   await page.keyboard.press(String(index + 1));
-  await page.waitForFunction(
-    (re) => new RegExp(re).test(document.querySelector('[data-testid="patient-name"]')?.textContent ?? ''),
-    expectName.source,
-  );
+  await untilText(page, null, 'patient-name', expectName);
 }
 
 /** F4, type the query, Enter on the first hit; then price (if asked) and quantity by keyboard. */
