@@ -143,7 +143,14 @@ describe('HIS endpoint', () => {
     const later = await post(unnumbered);
     expect(later.ids).not.toEqual(first.ids);
     expect(t.app.settlement.bills.pending('TWIN-1')).toHaveLength(2);
+    // Two identical unnumbered bills in one file count once.
+    const f = join(t.dir, 'twice-in-one.json');
+    const twin = { ...unnumbered, credential: { certType: '03', certNo: 'TWIN-2' } };
+    writeFileSync(f, JSON.stringify([twin, twin]));
+    const got = t.app.settlement.bills.importFile(f);
+    expect(got.map((b) => b.id)).toEqual([got[0]!.id, got[0]!.id]);
+    expect(t.app.settlement.bills.pending('TWIN-2')).toHaveLength(1);
     const audit = t.app.db.prepare("SELECT detail FROM audit_log WHERE action = 'bill.import' ORDER BY rowid").pluck().all() as string[];
-    expect(audit.map((d) => (JSON.parse(d) as { twinsOfPending: number }).twinsOfPending)).toEqual([0, 1, 0, 0]);
+    expect(audit.map((d) => (JSON.parse(d) as { twinsOfPending: number }).twinsOfPending)).toEqual([0, 1, 0, 0, 1]);
   });
 });
