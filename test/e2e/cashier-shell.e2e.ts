@@ -68,7 +68,7 @@ describe('cashier window shell', () => {
   });
 
   it('a card digit typed right after F2, before the card list has arrived, still reads that card', async () => {
-    // A second window whose WebSocket holds back the answer to device.demoCards for 1.5 s (a
+    // A second window whose WebSocket holds back the answer to device.demoCards for 3 s (a
     // slow first call on a busy machine): the cashier's F2 + digit must not be lost meanwhile.
     const slow = await browser.newPage({ viewport: { width: 1366, height: 800 } });
     let held = 0;
@@ -84,7 +84,7 @@ describe('cashier window shell', () => {
         const msg = JSON.parse(String(m)) as { id?: unknown };
         if (msg.id !== undefined && cardCalls.has(msg.id)) {
           held += 1;
-          setTimeout(() => ws.send(m), 1_500);
+          setTimeout(() => ws.send(m), 3_000);
         } else ws.send(m);
       });
     });
