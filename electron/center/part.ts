@@ -188,14 +188,9 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
   }
 
   let running = false;
+  /** Logged by syncPolicy itself, once per sync however many callers joined it. */
   async function backgroundSync(): Promise<void> {
-    try {
-      const r = await part.syncPolicy();
-      syncedThisRun = true;
-      log.info('policy sync', { ...r });
-    } catch (e) {
-      log.warn('policy sync failed', { code: e instanceof AppError ? e.code : 'INTERNAL', error: e instanceof Error ? e.message : String(e) });
-    }
+    await part.syncPolicy().catch(() => undefined);
   }
 
   const sandbox: DemoSandbox | undefined = demo
@@ -262,9 +257,11 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
             const r = await syncPolicy({ sink: asPolicySink(deps.policy), send, onProgress });
             syncedThisRun = true;
             publishPolicyStatus();
+            log.info('policy sync', { ...r });
             return r;
           } catch (e) {
             windows.failed(e instanceof Error ? e.message : String(e));
+            log.warn('policy sync failed', { code: e instanceof AppError ? e.code : 'INTERNAL', error: e instanceof Error ? e.message : String(e) });
             throw e;
           }
         })().finally(() => (syncing = null));
