@@ -7,16 +7,16 @@
 // - Ctrl+P changes the operator's own PIN; Ctrl+L locks the screen without closing the shift, and
 //   the new PIN unlocks it.
 // Screenshots of every step go to test-artifacts/extras-*.png.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpPrinter, type TcpPrinterServer } from '../../native/emulators/tcp-printer-server';
-import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { untilText, whatWasOnScreen } from './helpers/wait';
 
 let mode: BrowserMode;
-let browser: Browser;
 let page: Page;
+let story: Story | undefined;
 let printer: TcpPrinterServer;
 let paperOut = false;
 
@@ -24,15 +24,12 @@ beforeAll(async () => {
   printer = await startTcpPrinter();
   // Every job opens a new connection: each new emulator gets the paper state of the moment.
   printer.configure((p) => p.setPaperOut(paperOut));
-  mode = await startBrowserMode({ env: { CASHIER_PRINTER: `tcp:127.0.0.1:${printer.port}` } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(20_000);
+  story = await startStory({ env: { CASHIER_PRINTER: `tcp:127.0.0.1:${printer.port}` } });
+  ({ mode, page } = story);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
+  await story?.stop();
   await printer?.close();
 });
 

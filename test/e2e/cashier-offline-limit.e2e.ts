@@ -1,27 +1,22 @@
 // An offline settlement above the offline limit asks for a supervisor at the window: the
 // cashier's own PIN is refused, a supervisor's id + PIN lets it through (still provisional).
 // Browser mode runs with a 20-yuan per-settlement offline limit so a small bill crosses it.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
-let browser: Browser;
 let page: Page;
+let story: Story | undefined;
 
 beforeAll(async () => {
-  mode = await startBrowserMode({ env: { CASHIER_OFFLINE_LIMIT_PER_SETTLEMENT: '2000' } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(20_000);
+  story = await startStory({ env: { CASHIER_OFFLINE_LIMIT_PER_SETTLEMENT: '2000' } });
+  ({ mode, page } = story);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-});
+afterAll(() => story?.stop());
 
 const until = (testId: string, pattern: RegExp, timeout?: number) => untilText(page, mode, testId, pattern, timeout);
 

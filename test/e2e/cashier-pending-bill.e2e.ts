@@ -2,27 +2,22 @@
 // patient's card is read; Enter imports it, F9 settles it, and it is no longer pending.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
-let browser: Browser;
 let page: Page;
+let story: Story | undefined;
 
 beforeAll(async () => {
-  mode = await startBrowserMode();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(20_000);
+  story = await startStory();
+  ({ mode, page } = story);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-});
+afterAll(() => story?.stop());
 
 /** One public call over browser mode's own WebSocket (as any window would make it). */
 async function publicCall(call: string, input: unknown): Promise<unknown> {

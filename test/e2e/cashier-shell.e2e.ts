@@ -2,24 +2,21 @@
 // accepted), English switch. Real browser mode on a temp data dir, real headless Chromium.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
 let browser: Browser;
 let page: Page;
+let story: Story | undefined;
 
 beforeAll(async () => {
-  mode = await startBrowserMode();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+  story = await startStory({ viewport: { width: 1366, height: 800 } });
+  ({ mode, browser, page } = story);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-});
+afterAll(() => story?.stop());
 
 describe('cashier window shell', () => {
   it('shows the status bar and the login form in Chinese, and hides the token from the address bar', async () => {

@@ -3,26 +3,21 @@
 // through the emulated reader, find an item by pinyin initials, settle, see the receipt; take
 // the center offline, settle provisionally, bring it back, see it confirmed and one adjusted;
 // refund with a supervisor's PIN. Screenshots of every step go to test-artifacts/.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { addItem, insertDemoCard } from './helpers/keyboard';
 
 let mode: BrowserMode;
-let browser: Browser;
 let page: Page;
+let story: Story | undefined;
 
 beforeAll(async () => {
-  mode = await startBrowserMode();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(20_000);
+  story = await startStory();
+  ({ mode, page } = story);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-});
+afterAll(() => story?.stop());
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 const failWith = async (what: string) => `${what}\n--- page errors:\n${await page.locator('.error-line').allTextContents()}\n--- server:\n${mode.output().slice(-3000)}`;

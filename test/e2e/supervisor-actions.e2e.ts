@@ -7,35 +7,32 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../electron/app/create-app';
 import { ManualClock } from '../../electron/app/clock';
 import { newSession } from '../../electron/api/session';
 import { ITEMS, openClient, prepareClient, SETTLEABLE } from '../integration/settlement/fixtures';
-import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { addItem, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
-let browser: Browser;
 let page: Page;
+let story: Story | undefined;
 let other: App | undefined;
 let otherDir: string | undefined;
 
 beforeAll(async () => {
-  mode = await startBrowserMode();
-  browser = await launchChromium();
   // A Chinese locale, as at a clinic window (number and date formatting by Intl follow it).
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page.setDefaultTimeout(20_000);
+  story = await startStory({ locale: 'zh-CN' });
+  ({ mode, page } = story);
 });
 
 afterAll(async () => {
   await other?.close();
   if (otherDir) rmSync(otherDir, { recursive: true, force: true });
-  await browser?.close();
-  await mode?.stop();
+  await story?.stop();
 });
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';

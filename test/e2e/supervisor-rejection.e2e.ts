@@ -3,9 +3,9 @@
 // setting) to refuse one drug; the cashier settles it online, the upload is rejected, and the
 // today list says so with the center's reason; the supervisor finds it under 中心拒绝 and writes
 // it off with a note. Screenshots: test-artifacts/rejection-*.png.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startBrowserMode, type BrowserMode } from './helpers/browser-mode';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
@@ -13,20 +13,15 @@ const ATORVASTATIN = 'XC10AAA050A001010104321'; // 阿托伐他汀钙片, class 
 const REASON = '该药品超出医保限定支付范围（演示）';
 
 let mode: BrowserMode;
-let browser: Browser;
 let page: Page;
+let story: Story | undefined;
 
 beforeAll(async () => {
-  mode = await startBrowserMode({ env: { CASHIER_SANDBOX_FAULTS: `reject-item=${ATORVASTATIN}:${REASON}` } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(20_000);
+  story = await startStory({ env: { CASHIER_SANDBOX_FAULTS: `reject-item=${ATORVASTATIN}:${REASON}` } });
+  ({ mode, page } = story);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-});
+afterAll(() => story?.stop());
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);

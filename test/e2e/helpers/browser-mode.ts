@@ -81,3 +81,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** What every story starts with: browser mode, headless Chromium and one page (20 s waits). */
+export interface Story {
+  mode: BrowserMode;
+  browser: Browser;
+  page: Page;
+  stop(): Promise<void>;
+}
+
+export async function startStory(
+  opts: Parameters<typeof startBrowserMode>[0] & { viewport?: { width: number; height: number }; locale?: string } = {},
+): Promise<Story> {
+  const mode = await startBrowserMode(opts);
+  const browser = await launchChromium().catch(async (e: unknown) => {
+    await mode.stop();
+    throw e;
+  });
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1440, height: 900 }, ...(opts.locale ? { locale: opts.locale } : {}) });
+  page.setDefaultTimeout(20_000);
+  return {
+    mode,
+    browser,
+    page,
+    async stop() {
+      await browser.close();
+      await mode.stop();
+    },
+  };
+}
