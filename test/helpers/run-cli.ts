@@ -1,5 +1,5 @@
 // Runs the real CLI in a child process, as an operator would.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 
 export interface CliRun {
   code: number;
@@ -15,4 +15,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: stri
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Stop a long-running CLI child (`center serve`) and wait until it has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }

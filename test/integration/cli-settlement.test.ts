@@ -13,7 +13,7 @@ import type { OutboxStatus, SettlementView } from '../../electron/api/contract/s
 import { createApp } from '../../electron/app/create-app';
 import { resolveDbKey } from '../../electron/auth/db-key';
 import { openDatabase, type Db } from '../../electron/db/open';
-import { runCli, type CliRun } from '../helpers/run-cli';
+import { runCli, stopChild, type CliRun } from '../helpers/run-cli';
 import { tempDir } from '../helpers/temp-app';
 import { INSTITUTION, prepareClient } from './settlement/fixtures';
 
@@ -54,11 +54,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(child);
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/run-cli';
+import { runCli, stopChild } from '../../helpers/run-cli';
 import { tempDir } from '../../helpers/temp-app';
 
 let child: ChildProcess;
@@ -25,11 +25,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(child);
   rmSync(serveDir, { recursive: true, force: true });
   rmSync(appDir, { recursive: true, force: true });
 });

@@ -3,8 +3,9 @@
 // the queue cell's colour, "剩 … / 已超 …"), the operator's Ctrl keys, and print errors split into
 // the Chinese message and its code. The status bar is rendered by React into jsdom.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mount, unmountAll } from './mount';
 import type { StatusSnapshot } from '../../../electron/api/contract/system';
 import { operatorKeyOf } from '../../../renderer/src/account/GlobalKeys';
 import { isUnprinted, printErrorParts, printReason } from '../../../renderer/src/cashier/PrintStatus';
@@ -13,8 +14,6 @@ import { translator } from '../../../renderer/src/i18n';
 import { countDeadlines, deadlineLeft, formatDuration, queueTone } from '../../../renderer/src/outbox/deadline';
 import { useOutboxDeadlines } from '../../../renderer/src/outbox/outbox-state';
 import { useApp } from '../../../renderer/src/state/store';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const zh = translator('zh-CN');
 const en = translator('en');
@@ -90,14 +89,11 @@ describe('status bar queue cell with deadlines', () => {
     offlineProvisional: true,
   };
   beforeEach(() => {
-    host = document.createElement('div');
-    document.body.appendChild(host);
-    root = createRoot(host);
+    ({ host, root } = mount());
     useApp.setState({ lang: 'zh-CN', nowMs: NOW, status: snapshot, policy: null, operator: null, shift: null, conn: 'open' });
   });
   afterEach(() => {
-    act(() => root.unmount());
-    host.remove();
+    unmountAll();
     useOutboxDeadlines.setState({ deadlines: null });
   });
   const queue = () => host.querySelector('[data-testid="status-queue"]')!;

@@ -2,28 +2,22 @@
 // The date field of the supervisor's screens, rendered by React into jsdom: what the parent hears
 // as the supervisor types (a valid day, or '' while it is not one) and what ↑ / ↓ do.
 import { act, useState } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mount, unmountAll } from './mount';
 import { DateField } from '../../../renderer/src/components/DateField';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 let host: HTMLDivElement;
 let root: Root;
 let heard: string[];
 
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
+  ({ host, root } = mount());
   heard = [];
   act(() => root.render(<DateField testId="day" value="2026-11-24" onChange={(d) => heard.push(d)} />));
 });
 
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+afterEach(unmountAll);
 
 const field = () => host.querySelector('[data-testid="day"]') as HTMLInputElement;
 

@@ -2,16 +2,15 @@
 // The status bar's 目录 cell while a policy sync runs: fed by 'policy.sync' events from the
 // main process (here through an Electron-style bridge), back to the version when it ends.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mount, unmountAll } from './mount';
 import type { PolicySyncProgress } from '../../../electron/api/contract/events';
 import type { StatusSnapshot } from '../../../electron/api/contract/system';
 import type { EventHandler } from '../../../renderer/src/api/client';
 import { StatusBar } from '../../../renderer/src/components/StatusBar';
 import { policySyncText } from '../../../renderer/src/components/policy-sync-progress';
 import { useApp } from '../../../renderer/src/state/store';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const listeners = new Set<EventHandler>();
 window.cashier = {
@@ -34,16 +33,11 @@ const snapshot: StatusSnapshot = {
 let root: Root;
 let host: HTMLDivElement;
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
+  ({ host, root } = mount());
   useApp.setState({ lang: 'zh-CN', nowMs: Date.parse('2026-11-23T10:00:00Z'), status: snapshot, policy: null, operator: null, shift: null, conn: 'open' });
   act(() => root.render(<StatusBar />));
 });
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+afterEach(unmountAll);
 const policyCell = () => host.querySelector('[data-testid="status-policy"]')?.textContent ?? '';
 
 describe('policy sync in the status bar', () => {

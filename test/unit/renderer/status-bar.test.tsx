@@ -2,13 +2,12 @@
 // The status bar and offline banner as the cashier sees them, rendered by React into jsdom
 // from a status snapshot (the same shape system.status and 'status' events carry).
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mount, unmountAll } from './mount';
 import type { StatusSnapshot } from '../../../electron/api/contract/system';
 import { OfflineBanner, StatusBar } from '../../../renderer/src/components/StatusBar';
 import { useApp } from '../../../renderer/src/state/store';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const snapshot = (over: Partial<StatusSnapshot> = {}): StatusSnapshot => ({
@@ -27,16 +26,11 @@ let root: Root;
 let host: HTMLDivElement;
 
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
+  ({ host, root } = mount());
   useApp.setState({ lang: 'zh-CN', nowMs: NOW, status: null, policy: null, operator: null, shift: null, conn: 'open' });
 });
 
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+afterEach(unmountAll);
 
 const render = () =>
   act(() =>

@@ -3,15 +3,14 @@
 // add to 100 %, a day summed from its shifts) and the SVG React renders from them — each bar's
 // count and amount readable as text, a title and description for screen readers.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import type { Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mount, unmountAll } from './mount';
 import type { Figure, ShiftFigures } from '../../../electron/api/contract/shift';
 import { channelSplit, continuousHours, formatPermille, sumShiftFigures } from '../../../renderer/src/supervisor/chart-data';
 import { chinaDate } from '../../../renderer/src/lib/time';
 import { ChannelSplitChart } from '../../../renderer/src/supervisor/ChannelSplitChart';
 import { HourlyChart } from '../../../renderer/src/supervisor/HourlyChart';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const fig = (over: Partial<Figure>): Figure => ({ count: 0, refundCount: 0, gross: 0, refunded: 0, total: 0, fund: 0, critical: 0, account: 0, cash: 0, ...over });
 
@@ -61,14 +60,9 @@ describe('chart data', () => {
 let root: Root;
 let host: HTMLDivElement;
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
+  ({ host, root } = mount());
 });
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+afterEach(unmountAll);
 
 describe('chart components', () => {
   it('the hourly chart draws one bar per hour with its count and yuan amount as text', () => {
