@@ -3,7 +3,7 @@
 // decrypt + re-encrypt every page), ~40 ms inside a policy delta or a settlement commit. Here a
 // worker thread holds its own connection to the same file and runs PASSIVE checkpoints (they
 // never block the writer, and the writer never waits for them) every 250 ms, while the main
-// connection's auto-checkpoint is off. A checkpoint racing a busy writer never quite catches
+// connection's auto-checkpoint is raised from 1,000 to 10,000 frames. A checkpoint racing a busy writer never quite catches
 // up, and the WAL starts over only when all of it is copied, so once the WAL is past 4,000
 // frames the worker asks the main thread to copy the last few (a small PASSIVE checkpoint
 // between two of its transactions); the next commit then starts the WAL from the beginning.
@@ -13,6 +13,14 @@
 // synchronous=FULL too, so the database file is fsynced before the writer may reuse the WAL.
 // If the worker cannot start or dies, the main connection's auto-checkpoint is switched back on
 // (and logged), so the WAL never grows without bound unnoticed.
+//
+// The 10,000-frame bound is kept by SQLite itself, in the main connection's commits, not by the
+// worker: on a loaded machine the worker may not run for a while (a CI run with all cores busy
+// let the WAL pass 10,500 frames while the worker waited for the CPU to post 'tail').
+// The worker runs at the process's own priority. It once ran at nice 10 so that its copying
+// would yield to the commits, but a niced thread starved in the middle of a checkpoint holds
+// SQLite's checkpoint lock, and then no checkpoint, not even the main connection's, can run:
+// with four busy loops beside the test below the WAL reached 28,749 frames, never starting over.
 //
 // The worker is a small CommonJS string run with `eval: true`: no separate entry file that
 // tsx, vitest and the esbuild bundle would each have to find. It requires the SQLite module by
@@ -37,7 +45,7 @@ export interface CheckpointResult {
 export type CheckpointerState = 'starting' | 'running' | 'fallback' | 'closed';
 
 export interface Checkpointer {
-  /** Settles true once the worker runs and auto-checkpoint is off; false if it fell back. */
+  /** Settles true once the worker runs and auto-checkpoint is raised to the hard limit; false if it fell back. */
   readonly ready: Promise<boolean>;
   state(): CheckpointerState;
   /** Ask the worker for a checkpoint now (e.g. after a large commit); null when not running. */
@@ -67,8 +75,12 @@ const DEFAULT_INTERVAL_MS = 250;
 const RESTART_FRAMES = 4000;
 /** A tail small enough for the main thread to copy (~0.8 MiB; a few ms encrypted, far less plain). */
 const TAIL_FRAMES = 200;
-/** Past this (~40 MiB) the main thread copies whatever the worker could not: the WAL stays bounded. */
-const HARD_LIMIT_FRAMES = 10_000;
+/**
+ * Past this (~40 MiB) the main thread copies whatever the worker could not: the WAL stays
+ * bounded. It is the main connection's auto-checkpoint mark while the worker runs, so the
+ * commit that crosses it does the copy even when the worker gets no CPU.
+ */
+export const HARD_LIMIT_FRAMES = 10_000;
 /** SQLite's default auto-checkpoint, restored when the worker is gone. */
 const DEFAULT_AUTOCHECKPOINT = 1000;
 
@@ -76,11 +88,6 @@ const DEFAULT_AUTOCHECKPOINT = 1000;
 const WORKER_SOURCE = `
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-// On Linux a nice value is per thread (pid 0 = this thread): the copying yields the CPU to the
-// main thread's commits when the cores are busy. Elsewhere pid 0 would mean the whole process.
-if (process.platform === 'linux') {
-  try { require('node:os').setPriority(0, workerData.nice); } catch {}
-}
 const Database = require(workerData.modulePath);
 const db = new Database(workerData.file, { fileMustExist: true });
 if (workerData.key !== undefined) {
@@ -166,7 +173,6 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       restartFrames: RESTART_FRAMES,
       tailFrames: TAIL_FRAMES,
       hardLimitFrames: HARD_LIMIT_FRAMES,
-      nice: 10,
     },
     // Not the parent's flags: `--input-type=module` (node -e scripts) would run this CommonJS
     // source as ESM, without require; loaders such as tsx's are of no use to plain JS.
@@ -195,7 +201,7 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
     if (m.type === 'ready') {
       if (state !== 'starting') return;
       state = 'running';
-      db.pragma('wal_autocheckpoint = 0');
+      db.pragma(`wal_autocheckpoint = ${HARD_LIMIT_FRAMES}`);
       settleReady(true);
       holdWhileAwaited();
     } else if (m.type === 'tail') {

@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { settleInputSchema, type SettleInput } from '../../electron/api/contract/settlement';
 import { generatedPerson, registerGeneratedPersons } from '../../electron/center/sandbox/persons';
 import { openDatabase } from '../../electron/db/open';
+import { HARD_LIMIT_FRAMES } from '../../electron/db/checkpointer';
 import { createApp } from '../../electron/app/create-app';
 import { INSTITUTION, ITEMS, prepareClient, randomBill, rng, startCenter } from '../integration/settlement/fixtures';
 import { tempDir } from '../helpers/temp-app';
@@ -211,7 +212,7 @@ const settleBench: Bench = {
       const count = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
       const persons = (app.db.prepare("SELECT count(DISTINCT psn_no) AS n FROM outbox WHERE state = 'queued'").get() as { n: number }).n;
       // createApp checkpoints the WAL from a worker thread unless that failed (electron/db/checkpointer.ts).
-      const checkpoints = `${KEY ? 'encrypted' : 'plain'} file, ${app.db.pragma('wal_autocheckpoint', { simple: true }) === 0 ? 'WAL checkpoints in the worker thread' : 'WAL auto-checkpoint in the commits'}`;
+      const checkpoints = `${KEY ? 'encrypted' : 'plain'} file, ${app.db.pragma('wal_autocheckpoint', { simple: true }) === HARD_LIMIT_FRAMES ? 'WAL checkpoints in the worker thread' : 'WAL auto-checkpoint in the commits'}`;
       figures.push({
         name: `settle: durable commit (offline, ${PRIOR.toLocaleString('en')} prior rows, ${who})`,
         median: commit.median,

@@ -53,7 +53,9 @@ describe('sign-out on close', () => {
   it('a center gone since the last contact (connection refused): close() returns at once', async () => {
     expect(await t.app.center.probeNow()).toBe(true);
     await center.setOffline(true);
-    expect(await timedClose()).toBeLessThan(1_000);
+    // Not waiting out the sign-out deadline is the point; how fast the rest of close() is on a
+    // loaded machine is not.
+    expect(await timedClose()).toBeLessThan(SIGN_OUT_TIMEOUT_MS);
     expect(signIns()[0]).toMatchObject({ signed_out: 0 });
   });
 
@@ -62,7 +64,8 @@ describe('sign-out on close', () => {
     await center.setFaults({ latencyMs: 5_000 });
     const took = await timedClose();
     expect(took).toBeGreaterThanOrEqual(SIGN_OUT_TIMEOUT_MS - 100);
-    expect(took).toBeLessThan(SIGN_OUT_TIMEOUT_MS + 1_000);
+    // Well before the center's 5 s answer: it gave up, it did not wait.
+    expect(took).toBeLessThan(SIGN_OUT_TIMEOUT_MS + 2_500);
   });
 
   it('known offline: close() does not even try', async () => {
@@ -71,7 +74,7 @@ describe('sign-out on close', () => {
     expect(await t.app.center.probeNow()).toBe(false);
     // The center is back, but the app has not seen it yet: an attempt would reach it and show below.
     await center.setOffline(false);
-    expect(await timedClose()).toBeLessThan(500);
+    expect(await timedClose()).toBeLessThan(SIGN_OUT_TIMEOUT_MS);
     expect(nineThousandTwos()).toBe(0);
   });
 });
