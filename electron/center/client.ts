@@ -86,6 +86,14 @@ export function takeMsgId(db: Db, clock: Clock, institutionCode: string, termina
   return formatMsgId(institutionCode, msgIdTaker(db)(clock.now(), terminalNo));
 }
 
+/**
+ * Connections to the center at once. The upload worker keeps at most its concurrency in flight
+ * (4 by default); the rest are for the window's own calls, so a person lookup or a settlement
+ * never queues behind a week's backlog being drained (with 4, it did: a lookup waited for an
+ * upload's answer, or timed out).
+ */
+const MAX_SOCKETS = 16;
+
 export class CenterClient {
   private readonly agent: http.Agent;
   private readonly contactListeners = new Set<(r: ContactReport) => void>();
@@ -104,9 +112,9 @@ export class CenterClient {
     if (this.target.protocol === 'https:') {
       // rejectUnauthorized stays on: a pinned CA narrows trust, it never switches checks off.
       const ca = config.caFile ? readCa(config.caFile) : undefined;
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: true, ...(ca ? { ca } : {}) });
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, rejectUnauthorized: true, ...(ca ? { ca } : {}) });
     } else if (this.target.protocol === 'http:') {
-      this.agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+      this.agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
     } else {
       throw new AppError('CENTER_URL_INVALID', `医保中心地址必须以 http:// 或 https:// 开头：${config.url}`);
     }
