@@ -3,10 +3,11 @@
 // decrypt + re-encrypt every page), ~40 ms inside a policy delta or a settlement commit. Here a
 // worker thread holds its own connection to the same file and runs PASSIVE checkpoints (they
 // never block the writer, and the writer never waits for them) every 250 ms, while the main
-// connection's auto-checkpoint is raised from 1,000 to 10,000 frames. A checkpoint racing a busy writer never quite catches
-// up, and the WAL starts over only when all of it is copied, so once the WAL is past 4,000
-// frames the worker asks the main thread to copy the last few (a small PASSIVE checkpoint
-// between two of its transactions); the next commit then starts the WAL from the beginning.
+// connection's auto-checkpoint is raised from 1,000 to 10,000 frames. A checkpoint racing a
+// busy writer never quite catches up, and the WAL starts over only when all of it is copied,
+// so once the WAL is past 4,000 frames the worker asks the main thread to copy the last few (a
+// small PASSIVE checkpoint between two of its transactions); the next commit then starts the
+// WAL from the beginning.
 //
 // Safety: a checkpoint only copies pages that are already durable in the WAL (synchronous=FULL
 // fsyncs every commit), so it never touches durability; the worker's connection is
@@ -20,7 +21,10 @@
 // The worker runs at the process's own priority. It once ran at nice 10 so that its copying
 // would yield to the commits, but a niced thread starved in the middle of a checkpoint holds
 // SQLite's checkpoint lock, and then no checkpoint, not even the main connection's, can run:
-// with four busy loops beside the test below the WAL reached 28,749 frames, never starting over.
+// with four busy loops beside the checkpointer test the WAL reached 28,749 frames, never
+// starting over. Even at equal priority that holds for the length of one of the worker's
+// checkpoints, so on a machine with no CPU to spare the WAL can pass the bound for a while
+// (~21,000 frames at load ~10 on two cores; docs/PERFORMANCE.md); it still starts over.
 //
 // The worker is a small CommonJS string run with `eval: true`: no separate entry file that
 // tsx, vitest and the esbuild bundle would each have to find. It requires the SQLite module by
