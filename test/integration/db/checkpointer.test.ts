@@ -68,15 +68,21 @@ function walRestarts(file: string): number {
   }
 }
 
+/** The file opened as the app opens it, with its worker running (asserted); both closed after the test. */
+async function openWithWorker(file: string, backgroundCheckpoint: true | { intervalMs: number }, log: Logger = recordingLog()) {
+  const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint, log });
+  cleanups.push(() => db.open && db.close());
+  cleanups.push(() => checkpointer?.close());
+  expect(await checkpointer!.ready).toBe(true);
+  return { db, checkpointer: checkpointer! };
+}
+
 describe('background WAL checkpointer', () => {
   it('the worker, not the commits, copies > 1,000 pages back; the writer then restarts the WAL', async () => {
     const file = freshFile();
     // A long interval: only the checkpoint asked for below runs.
-    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: { intervalMs: 3_600_000 }, log: recordingLog() });
-    cleanups.push(() => db.open && db.close());
-    cleanups.push(() => checkpointer?.close());
-    expect(await checkpointer!.ready).toBe(true);
-    expect(checkpointer!.state()).toBe('running');
+    const { db, checkpointer } = await openWithWorker(file, { intervalMs: 3_600_000 });
+    expect(checkpointer.state()).toBe('running');
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(HARD_LIMIT_FRAMES);
 
     const sizeBefore = statSync(file).size;
@@ -85,7 +91,7 @@ describe('background WAL checkpointer', () => {
     expect(statSync(file).size).toBe(sizeBefore);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(1500 * PAGE);
 
-    const r = await checkpointer!.checkpoint();
+    const r = await checkpointer.checkpoint();
     expect(r).not.toBeNull();
     expect(r!.log).toBeGreaterThan(1500);
     expect(r!.checkpointed).toBe(r!.log);
@@ -98,10 +104,7 @@ describe('background WAL checkpointer', () => {
 
   it('while commits keep coming, the WAL keeps starting over (it does not grow with what is written)', async () => {
     const file = freshFile();
-    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: true, log: recordingLog() });
-    cleanups.push(() => db.open && db.close());
-    cleanups.push(() => checkpointer?.close());
-    expect(await checkpointer!.ready).toBe(true);
+    const { db } = await openWithWorker(file, true);
     db.exec('CREATE TABLE blobs (n INTEGER PRIMARY KEY, b BLOB NOT NULL)');
     const ins = db.prepare('INSERT INTO blobs (n, b) VALUES (?, randomblob(3900))');
     const startedAt = walRestarts(file);
@@ -129,10 +132,7 @@ describe('background WAL checkpointer', () => {
   it('a worker that never gets to run still leaves the WAL bounded: the commits keep the hard limit', async () => {
     const file = freshFile();
     // A worker that never ticks stands for one starved of CPU on a loaded machine.
-    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: { intervalMs: 3_600_000 }, log: recordingLog() });
-    cleanups.push(() => db.open && db.close());
-    cleanups.push(() => checkpointer?.close());
-    expect(await checkpointer!.ready).toBe(true);
+    const { db } = await openWithWorker(file, { intervalMs: 3_600_000 });
     writePages(db, 2.5 * HARD_LIMIT_FRAMES);
     // The main connection copied at the bound, and the next commit started the WAL over.
     expect(walFrames(file, KEY)).toBeLessThan(HARD_LIMIT_FRAMES);
@@ -142,9 +142,7 @@ describe('background WAL checkpointer', () => {
 
   it('checkpoints on its own timer, and every row is there after close and reopen', async () => {
     const file = freshFile();
-    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: { intervalMs: 50 }, log: recordingLog() });
-    cleanups.push(() => db.open && db.close());
-    expect(await checkpointer!.ready).toBe(true);
+    const { db, checkpointer } = await openWithWorker(file, { intervalMs: 50 });
     writePages(db, 1200);
     const want = db.prepare('SELECT count(*) AS n, sum(length(b)) AS bytes, total(n) AS ids FROM blobs').get();
     // Waits for the timer's checkpoint (not a speed check: the deadline only ends a broken run).
@@ -152,8 +150,8 @@ describe('background WAL checkpointer', () => {
     while (statSync(file).size < 1200 * PAGE && Date.now() < deadline) await new Promise((res) => setTimeout(res, 25));
     expect(statSync(file).size).toBeGreaterThan(1200 * PAGE);
 
-    await checkpointer!.close();
-    expect(checkpointer!.state()).toBe('closed');
+    await checkpointer.close();
+    expect(checkpointer.state()).toBe('closed');
     db.close();
     const again = openDatabase({ file, key: KEY });
     cleanups.push(() => again.db.close());
@@ -164,19 +162,16 @@ describe('background WAL checkpointer', () => {
   it('a killed worker hands checkpoints back to the main connection, and says so', async () => {
     const file = freshFile();
     const log = recordingLog();
-    const { db, checkpointer } = openDatabase({ file, key: KEY, backgroundCheckpoint: { intervalMs: 3_600_000 }, log });
-    cleanups.push(() => db.open && db.close());
-    cleanups.push(() => checkpointer?.close());
-    expect(await checkpointer!.ready).toBe(true);
+    const { db, checkpointer } = await openWithWorker(file, { intervalMs: 3_600_000 }, log);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(HARD_LIMIT_FRAMES);
 
-    await checkpointer!.worker.terminate();
+    await checkpointer.worker.terminate();
     // The exit event runs after terminate() settles; wait for it.
-    while (checkpointer!.state() === 'running') await new Promise((res) => setTimeout(res, 5));
-    expect(checkpointer!.state()).toBe('fallback');
+    while (checkpointer.state() === 'running') await new Promise((res) => setTimeout(res, 5));
+    expect(checkpointer.state()).toBe('fallback');
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(log.lines.join('\n')).toMatch(/意外退出/);
-    expect(await checkpointer!.checkpoint()).toBeNull();
+    expect(await checkpointer.checkpoint()).toBeNull();
 
     // The main connection's own commits checkpoint again: the WAL does not keep growing.
     writePages(db, 1500);
