@@ -13,6 +13,16 @@ import { identify } from './actions';
 const DEMO_CARDS = 'device.demoCards' as const;
 const DEMO_INSERT = 'device.demoInsert' as const;
 
+/**
+ * The card number typed so far on the demo tray. A digit completes it unless it could still be
+ * the start of a two-digit number (only "1" with ten or more cards); pure, for the unit test.
+ */
+export function demoCardNumber(typed: string, digit: string, cardCount: number): { done: true; value: number } | { done: false; typed: string } {
+  const next = typed + digit;
+  if (next.length === 1 && next === '1' && cardCount >= 10) return { done: false, typed: next };
+  return { done: true, value: Number(next) };
+}
+
 export function DemoTray(props: { focusSignal: number }) {
   const t = useT();
   const [cards, setCards] = useState<DemoCardView[]>([]);
@@ -28,6 +38,19 @@ export function DemoTray(props: { focusSignal: number }) {
     const r = await api.call(DEMO_INSERT, { index });
     setError(r.ok ? null : r.error);
   };
+  // A "1" typed with ten or more cards on the tray, waiting for its second digit.
+  const typed = useRef('');
+  const typedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const takeTyped = () => {
+    clearTimeout(typedTimer.current);
+    const n = Number(typed.current);
+    typed.current = '';
+    const card = cardsRef.current[n - 1];
+    if (card) void insert(card.index);
+  };
+  const cardsRef = useRef<DemoCardView[]>([]);
+  cardsRef.current = cards;
+  useEffect(() => () => clearTimeout(typedTimer.current), []);
 
   useEffect(() => {
     if (!available) return;
@@ -60,12 +83,29 @@ export function DemoTray(props: { focusSignal: number }) {
           tabIndex={-1}
           className="tray"
           onKeyDown={(e) => {
-            // Digits 1–9 put that card on the reader while the tray has the focus (F2).
-            const n = Number(e.key);
-            if (!Number.isInteger(n) || n < 1 || n > 9) return;
+            // The card's number puts it on the reader while the tray has the focus (F2): one digit
+            // for cards 1–9; with ten or more cards, "1" waits for a second digit (1 0 → card 10),
+            // Enter or a short pause takes card 1.
+            if (e.key === 'Enter' && typed.current) {
+              e.preventDefault();
+              takeTyped();
+              return;
+            }
+            if (!/^[0-9]$/.test(e.key)) return;
             e.preventDefault();
-            if (cards.length === 0) pendingDigit.current = n;
-            else if (n <= cards.length) void insert(cards[n - 1]!.index);
+            if (cards.length === 0) {
+              if (e.key !== '0') pendingDigit.current = Number(e.key);
+              return;
+            }
+            const number = demoCardNumber(typed.current, e.key, cards.length);
+            clearTimeout(typedTimer.current);
+            if (number.done) {
+              typed.current = '';
+              if (number.value >= 1 && number.value <= cards.length) void insert(cards[number.value - 1]!.index);
+            } else {
+              typed.current = number.typed;
+              typedTimer.current = setTimeout(takeTyped, 900);
+            }
           }}
         >
           {cards.map((c, i) => (

@@ -82,7 +82,7 @@ export const en: Record<MessageKey, string> = {
   'card.manual.reason.card-damaged': 'Card damaged',
   'card.manual.reason.no-card': 'Patient without card',
   'card.manual.submit': 'Look up',
-  'card.tray': 'Demo card tray (F2, then a digit or Enter inserts a card)',
+  'card.tray': 'Demo card tray (F2, then the card number: 1–9 at once, 10 and up two digits)',
   'card.tray.insert': 'Insert',
   'card.tray.missing': 'Demo card tray unavailable (call {call} missing).',
 

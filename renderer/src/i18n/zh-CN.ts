@@ -81,7 +81,7 @@ export const zhCN = {
   'card.manual.reason.card-damaged': '卡片损坏',
   'card.manual.reason.no-card': '患者未带卡',
   'card.manual.submit': '查询',
-  'card.tray': '演示卡盒（F2 后按数字键或 Enter 插卡）',
+  'card.tray': '演示卡盒（F2 后按卡号插卡：1–9 直接插，10 以上连按两位）',
   'card.tray.insert': '插卡',
   'card.tray.missing': '演示卡盒不可用（调用 {call} 不存在）。',
 

@@ -127,7 +127,7 @@ export function Cashier() {
   };
 
   return (
-    <main className="screen screen-cashier">
+    <main className="screen screen-cashier screen-fixed">
       {/* A receipt that did not print is everyone's business at the window: above the work, until printed. */}
       <PrintTrouble />
       <div className="cashier-grid">

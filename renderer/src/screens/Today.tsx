@@ -105,9 +105,9 @@ export function Today() {
   };
 
   return (
-    <main className="screen" onKeyDown={onKey} tabIndex={-1} ref={mainRef} data-testid="today-screen">
+    <main className="screen screen-fixed" onKeyDown={onKey} tabIndex={-1} ref={mainRef} data-testid="today-screen">
       <PrintTrouble />
-      <div className="cashier-grid" style={{ gridTemplateColumns: '2fr 1fr' }}>
+      <div className="cashier-grid today-grid">
         <section className="panel">
           <h2>{t('today.title')}</h2>
           <ErrorLine error={error} testId="today-error" />
