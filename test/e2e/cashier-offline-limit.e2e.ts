@@ -28,11 +28,13 @@ describe('offline limit', () => {
     await until('status-center', /在线/, 60_000);
     await page.keyboard.press('F2');
     await page.keyboard.press('1');
+    await page.keyboard.press('Enter'); // "1" alone waits for a second digit (cards 10–14); Enter takes card 1
     await until('patient-source', /中心实时/);
     await page.getByTestId('sandbox-offline').click();
     await page.getByTestId('offline-banner').waitFor();
     await page.keyboard.press('F2');
     await page.keyboard.press('1');
+    await page.keyboard.press('Enter'); // "1" alone waits for a second digit (cards 10–14); Enter takes card 1
     await until('patient-source', /离线缓存/);
     await page.keyboard.press('F4');
     await page.keyboard.type('amxljn');

@@ -77,6 +77,7 @@ describe('pending bills from the HIS', () => {
     for (let i = 0; i < 20; i++) {
       await page.keyboard.press('F2');
       await page.keyboard.press('1');
+      await page.keyboard.press('Enter');
       await until('patient-name', /张伟/);
       if (await page.getByTestId('pending-take-0').isVisible().catch(() => false)) break;
       await page.waitForTimeout(500);
@@ -101,6 +102,7 @@ describe('pending bills from the HIS', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F2');
     await page.keyboard.press('1');
+    await page.keyboard.press('Enter'); // "1" alone waits for a second digit (cards 10–14); Enter takes card 1
     await until('patient-name', /张伟/);
     await page.locator('[data-testid="bill-panel"][data-pending-loaded="true"]').waitFor();
     expect(await page.getByTestId('pending-bills').count()).toBe(0);

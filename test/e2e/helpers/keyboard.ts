@@ -10,10 +10,14 @@ export async function login(page: Page, id: string, pin: string): Promise<void> 
   await page.keyboard.press('Enter');
 }
 
-/** F2 focuses the demo card tray, a digit picks card `index`; waits for the patient's name. */
+/**
+ * F2 focuses the demo card tray, the card's number picks card `index` (its digits; "1" alone
+ * waits for a possible second digit, so Enter takes card 1 at once); waits for the patient's name.
+ */
 export async function insertDemoCard(page: Page, index: number, expectName: RegExp): Promise<void> {
   await page.keyboard.press('F2');
-  await page.keyboard.press(String(index + 1));
+  for (const digit of String(index + 1)) await page.keyboard.press(digit);
+  if (index === 0) await page.keyboard.press('Enter');
   await untilText(page, null, 'patient-name', expectName);
 }
 
