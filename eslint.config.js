@@ -9,10 +9,19 @@ const PURE = [
   'electron/api/contract/**',
   'electron/api/result.ts',
   'electron/api/roles.ts',
+  'electron/api/money.ts',
   'electron/policy/split/**',
   'electron/center/wire/**',
   'native/protocols/**',
   'native/escpos/**',
+];
+
+/** Fen ↔ yuan conversion has one home, electron/api/money.ts: a second formatter or parser is how
+ *  "12.5" and "12.50" or a float creep back in. These shapes are what every copy was made of. */
+const MONEY_OUTSIDE_ITS_MODULE = [
+  { selector: "BinaryExpression[operator='%'][right.value=100]", message: 'fen % 100 is money formatting: use fenToYuan/formatFen from electron/api/money.ts.' },
+  { selector: "CallExpression[callee.property.name='toFixed'][arguments.0.value=2]", message: 'toFixed(2) is float money: use fenToYuan/formatFen from electron/api/money.ts.' },
+  { selector: 'Literal[regex.pattern=/\\\\\\.\\(?\\\\d\\{(0,|1,)?2\\}/]', message: 'a yuan grammar (two decimal places) belongs in electron/api/money.ts (yuanToFen, parseYuanInput, parseYuan).' },
 ];
 
 export default tseslint.config(
@@ -30,12 +39,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { regex: '^(\\.\\./)+electron/(?!api/(contract|result|roles)(/|$))', message: 'renderer/ may import from electron/ only the API contract (electron/api/contract, result, roles).' },
+          { regex: '^(\\.\\./)+electron/(?!api/(contract|result|roles|money)(/|$))', message: 'renderer/ may import from electron/ only the API contract (electron/api/contract, result, roles) and the money module (electron/api/money).' },
           { regex: '^(\\.\\./)+native/', message: 'renderer/ must not import native/: devices are reached through the API.' },
           { regex: IO_MODULES, message: 'renderer/ runs sandboxed: no Node or device modules.' },
         ],
       }],
     },
+  },
+  {
+    files: ['electron/**/*.ts', 'renderer/**/*.{ts,tsx}', 'native/**/*.ts'],
+    ignores: ['electron/api/money.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...MONEY_OUTSIDE_ITS_MODULE] },
   },
   {
     files: PURE,

@@ -2,6 +2,7 @@
 // national-style codes and Chinese names), for tests, benchmarks and demo data. The same
 // seed gives the same table on every machine. Names repeat across specs and makers, as in
 // real catalogs; codes are unique.
+import { fenToYuan } from '../api/money';
 import type { CatalogEntry, PolicyDelta, PolicyTable, Scheme } from './split/types';
 
 /** mulberry32: small, fast, good enough for test data; never for anything secret. */
@@ -48,7 +49,8 @@ export const SAMPLE_SCHEMES: Scheme[] = [
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const digits = (n: number, width: number) => String(n).padStart(width, '0');
-const money = (r: () => number, maxYuan: number) => (Math.floor(r() * maxYuan * 100) / 100 + 0.5).toFixed(2);
+/** A price from 0.50 yuan up to maxYuan + 0.50, whole fen. */
+const money = (r: () => number, maxYuan: number) => fenToYuan(Math.floor(r() * maxYuan * 100) + 50);
 
 /** The i-th catalog entry of a generated table: kind by position, details from the seeded stream. */
 function entryAt(r: () => number, i: number): CatalogEntry {

@@ -14,7 +14,7 @@ import type { OperatorView } from '../api/contract/auth';
 import { AppError } from '../api/result';
 import { chinaDate, chinaDateTime } from '../app/clock';
 import type { CoreApp } from '../app/core';
-import { fenToYuan } from '../center/wire/money';
+import { fenToYuan } from '../api/money';
 import { computeSplit } from '../policy/split';
 import type { Accumulators, BillItem, Patient, SplitResult, Visit } from '../policy/split/types';
 import type { OutboxStore } from '../outbox/store';

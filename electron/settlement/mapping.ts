@@ -1,5 +1,5 @@
 // Between the split result, the settlements row, the 2207 upload and the center's answer. PURE.
-import { fenToYuan, tryYuanToFen } from '../center/wire/money';
+import { fenToYuan, tryYuanToFen } from '../api/money';
 import type { SplitResult } from '../policy/split/types';
 
 /** The money columns of a settlement: [column, SplitResult field, national wire field]. */

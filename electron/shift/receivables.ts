@@ -6,7 +6,7 @@ import type { ReceivableRow, ReceivablesSummary } from '../api/contract/shift';
 import { AppError } from '../api/result';
 import { chinaDate } from '../app/clock';
 import type { CoreApp } from '../app/core';
-import { tryYuanToFen } from '../center/wire/money';
+import { tryYuanToFen } from '../api/money';
 import { sendOrThrow, type CenterPort } from './center-port';
 
 const noticesAnswer = z.object({

@@ -11,7 +11,7 @@ import type { DiscrepancyView, ReconcileGroup, ReconcileResult } from '../api/co
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
-import { fenToYuan, tryYuanToFen } from '../center/wire/money';
+import { fenToYuan, tryYuanToFen } from '../api/money';
 import { sendOrThrow, type CenterPort } from './center-port';
 
 /**

@@ -2,7 +2,7 @@
 // amounts in yuan with two decimals, one row per figure.
 import type { Figure, ShiftReport } from '../api/contract/shift';
 import { insuranceLabel, stateLabel, visitLabel, type Label } from './labels';
-import { formatYuan } from './yuan';
+import { fenToYuan } from '../api/money';
 
 const HEADER = ['section', 'key', 'name', 'count', 'refund_count', 'gross', 'refunded', 'total', 'fund', 'critical_illness', 'account', 'cash'];
 
@@ -11,7 +11,7 @@ function cell(v: string): string {
 }
 
 function figureRow(section: string, key: string, name: string, f: Figure): string[] {
-  return [section, key, name, String(f.count), String(f.refundCount), ...[f.gross, f.refunded, f.total, f.fund, f.critical, f.account, f.cash].map(formatYuan)];
+  return [section, key, name, String(f.count), String(f.refundCount), ...[f.gross, f.refunded, f.total, f.fund, f.critical, f.account, f.cash].map(fenToYuan)];
 }
 
 export function shiftReportCsv(report: ShiftReport): string {
@@ -26,7 +26,7 @@ export function shiftReportCsv(report: ShiftReport): string {
   add('visit_type', f.byVisitType, visitLabel);
   add('state', f.byState, stateLabel);
   rows.push(figureRow('online', 'online', '在线', f.online), figureRow('online', 'offline', '离线', f.offline));
-  const money = (key: string, name: string, fen: number | null) => rows.push(['cash', key, name, '', '', '', '', fen === null ? '' : formatYuan(fen), '', '', '', '']);
+  const money = (key: string, name: string, fen: number | null) => rows.push(['cash', key, name, '', '', '', '', fen === null ? '' : fenToYuan(fen), '', '', '', '']);
   money('opening_float', '备用金', f.cash.openingFloat);
   money('cash_in', '存入', f.cash.cashIn);
   money('cash_out', '取出', f.cash.cashOut);

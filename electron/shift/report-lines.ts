@@ -4,7 +4,7 @@ import type { Figure, ShiftReport } from '../api/contract/shift';
 import { chinaDateTime } from '../app/clock';
 import { denominationLabel } from './denominations';
 import { CHANNELS, insuranceLabel, leftRight, stateLabel, visitLabel, type Label } from './labels';
-import { formatYuan } from './yuan';
+import { fenToYuan } from '../api/money';
 
 export function renderShiftReportLines(report: ShiftReport, columns = 32): string[] {
   const s = report.shift;
@@ -18,30 +18,30 @@ export function renderShiftReportLines(report: ShiftReport, columns = 32): strin
   lines.push(`开班 ${chinaDateTime(new Date(s.openedAt))}`);
   lines.push(report.kind === 'x' ? `截至 ${chinaDateTime(new Date(f.asOf))}` : `结班 ${chinaDateTime(new Date(s.closedAt ?? f.asOf))}`);
   lines.push(rule);
-  lines.push(lr(`结算 ${f.all.count} 笔`, formatYuan(f.all.gross)));
-  lines.push(lr(`退费 ${f.all.refundCount} 笔`, formatYuan(f.all.refunded)));
-  lines.push(lr('合计（净额）', formatYuan(f.all.total)));
-  for (const c of CHANNELS) lines.push(lr(`  ${c.label.zh}`, formatYuan(f.all[c.key])));
+  lines.push(lr(`结算 ${f.all.count} 笔`, fenToYuan(f.all.gross)));
+  lines.push(lr(`退费 ${f.all.refundCount} 笔`, fenToYuan(f.all.refunded)));
+  lines.push(lr('合计（净额）', fenToYuan(f.all.total)));
+  for (const c of CHANNELS) lines.push(lr(`  ${c.label.zh}`, fenToYuan(f.all[c.key])));
   const section = (title: string, map: Record<string, Figure>, label: (k: string) => Label) => {
     lines.push(rule, title);
-    for (const [k, v] of Object.entries(map).sort()) lines.push(lr(`  ${label(k).zh} ${v.count}笔/退${v.refundCount}`, formatYuan(v.total)));
+    for (const [k, v] of Object.entries(map).sort()) lines.push(lr(`  ${label(k).zh} ${v.count}笔/退${v.refundCount}`, fenToYuan(v.total)));
   };
   section('按险种', f.byInsuranceType, insuranceLabel);
   section('按就诊类型', f.byVisitType, visitLabel);
   section('按状态', f.byState, stateLabel);
   lines.push(rule, '现金');
-  lines.push(lr('  备用金', formatYuan(f.cash.openingFloat)));
-  lines.push(lr('  存入', formatYuan(f.cash.cashIn)));
-  lines.push(lr('  取出', formatYuan(-f.cash.cashOut)));
-  lines.push(lr('  结算现金（净）', formatYuan(f.cash.settlementCash)));
-  if (f.cash.expected !== null) lines.push(lr('  应有现金', formatYuan(f.cash.expected)));
+  lines.push(lr('  备用金', fenToYuan(f.cash.openingFloat)));
+  lines.push(lr('  存入', fenToYuan(f.cash.cashIn)));
+  lines.push(lr('  取出', fenToYuan(-f.cash.cashOut)));
+  lines.push(lr('  结算现金（净）', fenToYuan(f.cash.settlementCash)));
+  if (f.cash.expected !== null) lines.push(lr('  应有现金', fenToYuan(f.cash.expected)));
   if (report.kind === 'handover') {
-    lines.push(lr('  实点现金', formatYuan(s.countedCash ?? 0)));
-    lines.push(lr('  差额', formatYuan(s.variance ?? 0)));
-    for (const c of s.countedCounts ?? []) lines.push(lr(`    ${denominationLabel(c.denomination)} × ${c.count}`, formatYuan(c.denomination * c.count)));
+    lines.push(lr('  实点现金', fenToYuan(s.countedCash ?? 0)));
+    lines.push(lr('  差额', fenToYuan(s.variance ?? 0)));
+    for (const c of s.countedCounts ?? []) lines.push(lr(`    ${denominationLabel(c.denomination)} × ${c.count}`, fenToYuan(c.denomination * c.count)));
     if (s.closeNote) lines.push(`  说明：${s.closeNote}`);
-    for (const c of s.corrections) lines.push(lr(`  更正 ${c.operatorId}`, formatYuan(c.cashDelta)), `    ${c.note}`);
-    if (s.corrections.length) lines.push(lr('  更正后差额', formatYuan(s.correctedVariance ?? 0)));
+    for (const c of s.corrections) lines.push(lr(`  更正 ${c.operatorId}`, fenToYuan(c.cashDelta)), `    ${c.note}`);
+    if (s.corrections.length) lines.push(lr('  更正后差额', fenToYuan(s.correctedVariance ?? 0)));
     lines.push(rule);
     lines.push(s.signedBy ? `主管签核 ${s.signedBy} ${chinaDateTime(new Date(s.signedAt ?? ''))}` : '主管签核：__________');
     lines.push(`校验 ${(s.handoverHash ?? '').slice(0, 16)}`);

@@ -6,7 +6,7 @@ import PDFDocument from 'pdfkit';
 import type { Figure, ShiftReport } from '../api/contract/shift';
 import { chinaDateTime } from '../app/clock';
 import { CHANNELS, insuranceLabel, stateLabel, visitLabel, type Label } from './labels';
-import { formatYuan } from './yuan';
+import { fenToYuan } from '../api/money';
 
 /** Where the CJK font is looked for, first found wins. CASHIER_CJK_FONT overrides. */
 export const CJK_FONT_CANDIDATES = [
@@ -64,7 +64,7 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
   doc.moveDown(0.5);
 
   const cols = [zh ? '项目' : 'Item', zh ? '笔数' : 'Count', zh ? '退费' : 'Refunds', zh ? '合计' : 'Total', t(CHANNELS[0].label), t(CHANNELS[1].label), t(CHANNELS[2].label), t(CHANNELS[3].label)];
-  const row = (name: string, v: Figure) => [name, String(v.count), String(v.refundCount), formatYuan(v.total), formatYuan(v.fund), formatYuan(v.critical), formatYuan(v.account), formatYuan(v.cash)];
+  const row = (name: string, v: Figure) => [name, String(v.count), String(v.refundCount), fenToYuan(v.total), fenToYuan(v.fund), fenToYuan(v.critical), fenToYuan(v.account), fenToYuan(v.cash)];
   const keyed = (map: Record<string, Figure>, label: (k: string) => Label) => Object.entries(map).sort().map(([k, v]) => row(t(label(k)), v));
   table(doc, zh ? '合计' : 'Totals', cols, [row(zh ? '全部（净额）' : 'All (net)', f.all), row(zh ? '在线' : 'Online', f.online), row(zh ? '离线' : 'Offline', f.offline)]);
   table(doc, zh ? '按险种' : 'By insurance type', cols, keyed(f.byInsuranceType, insuranceLabel));
@@ -72,15 +72,15 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
   table(doc, zh ? '按状态（离线暂记/已确认/调整/拒付/退费）' : 'By state', cols, keyed(f.byState, stateLabel));
 
   const cashRows: string[][] = [
-    [zh ? '备用金' : 'Opening float', formatYuan(f.cash.openingFloat)],
-    [zh ? '存入' : 'Cash in', formatYuan(f.cash.cashIn)],
-    [zh ? '取出' : 'Cash out', formatYuan(f.cash.cashOut)],
-    [zh ? '结算现金（净）' : 'Settlement cash (net)', formatYuan(f.cash.settlementCash)],
-    [zh ? '应有现金' : 'Expected', f.cash.expected === null ? '—' : formatYuan(f.cash.expected)],
+    [zh ? '备用金' : 'Opening float', fenToYuan(f.cash.openingFloat)],
+    [zh ? '存入' : 'Cash in', fenToYuan(f.cash.cashIn)],
+    [zh ? '取出' : 'Cash out', fenToYuan(f.cash.cashOut)],
+    [zh ? '结算现金（净）' : 'Settlement cash (net)', fenToYuan(f.cash.settlementCash)],
+    [zh ? '应有现金' : 'Expected', f.cash.expected === null ? '—' : fenToYuan(f.cash.expected)],
   ];
   if (report.kind === 'handover') {
-    cashRows.push([zh ? '实点现金' : 'Counted', formatYuan(s.countedCash ?? 0)], [zh ? '差额' : 'Variance', formatYuan(s.variance ?? 0)]);
-    if (s.corrections.length) cashRows.push([zh ? '更正后差额' : 'Variance after corrections', formatYuan(s.correctedVariance ?? 0)]);
+    cashRows.push([zh ? '实点现金' : 'Counted', fenToYuan(s.countedCash ?? 0)], [zh ? '差额' : 'Variance', fenToYuan(s.variance ?? 0)]);
+    if (s.corrections.length) cashRows.push([zh ? '更正后差额' : 'Variance after corrections', fenToYuan(s.correctedVariance ?? 0)]);
   }
   table(doc, zh ? '现金' : 'Cash', [zh ? '项目' : 'Item', zh ? '金额（元）' : 'Amount (yuan)'], cashRows);
   if (s.closeNote) doc.fontSize(9).text(`${zh ? '差异说明' : 'Note'}: ${free(s.closeNote)}`);
@@ -171,7 +171,7 @@ function channelBar(doc: PDFKit.PDFDocument, title: string, all: Figure, t: (l: 
   let ly = top + 24;
   parts.forEach((p, i) => {
     doc.rect(x0, ly + 1, 8, 8).fill(CHANNEL_COLORS[i] ?? '#888888').fillColor('#000000');
-    doc.fontSize(8.5).text(`${p.label}  ${formatYuan(p.fen)}  (${((p.fen * 100) / sum).toFixed(1)}%)`, x0 + 12, ly, { lineBreak: false });
+    doc.fontSize(8.5).text(`${p.label}  ${fenToYuan(p.fen)}  (${((p.fen * 100) / sum).toFixed(1)}%)`, x0 + 12, ly, { lineBreak: false });
     ly += 12;
   });
   doc.x = x0;

@@ -14,7 +14,7 @@ import { chinaDate } from '../app/clock';
 import type { CoreApp } from '../app/core';
 import { countTotal, normalizeCounts } from './denominations';
 import { ShiftFiguresQuery } from './figures';
-import { formatYuan } from './yuan';
+import { fenToYuan } from '../api/money';
 
 interface ShiftRow {
   id: string;
@@ -92,7 +92,7 @@ export class ShiftService {
       if (direction === 'out') {
         const expected = this.computeFigures(this.row(id)).cash.expected ?? 0;
         if (amount > expected) {
-          throw new AppError('CASH_OUT_EXCEEDS_DRAWER', `取出金额 ${formatYuan(amount)} 元超过钱箱应有现金，请核对后再取。`);
+          throw new AppError('CASH_OUT_EXCEEDS_DRAWER', `取出金额 ${fenToYuan(amount)} 元超过钱箱应有现金，请核对后再取。`);
         }
       }
       const at = this.core.clock.now().toISOString();

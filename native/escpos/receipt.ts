@@ -1,7 +1,7 @@
 // The settlement receipt: one layout, two renderings — text lines for the on-screen preview
 // and ESC/POS bytes for the printer. Pure.
 import { EscPosBuilder, type Align } from './builder';
-import { fenText } from './money-text';
+import { fenToYuan } from '../../electron/api/money';
 import type { PrinterProfile } from './profiles';
 import { centerInWidth, displayWidth, leftRight, padStartToWidth, wrapToWidth } from './text-width';
 
@@ -109,7 +109,7 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   pair('项目/编码', '数量x单价       金额');
   for (const line of d.lines) {
     text(`${line.name}【${line.class}】`);
-    const right = `${line.quantity}x${line.unitPrice}  ${padStartToWidth(fenText(line.amount), 9)}`;
+    const right = `${line.quantity}x${line.unitPrice}  ${padStartToWidth(fenToYuan(line.amount), 9)}`;
     // The national item codes are long (20+ characters): on narrow paper they get a line of their own.
     if (displayWidth(`  ${line.code} ${right}`) <= w) pair(`  ${line.code}`, right);
     else {
@@ -121,7 +121,7 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   for (const [key, label] of SPLIT_LABELS) {
     const v = d.split[key];
     if (v === undefined) continue;
-    pair(label, fenText(v));
+    pair(label, fenToYuan(v));
   }
   if (d.explanation.length > 0) {
     b.push({ kind: 'rule' });

@@ -3,6 +3,7 @@
 // and the resident ID number. Importable by the device emulators and the UI's card tray.
 // No I/O; everything is fictitious (region 990100 does not exist).
 import type { DemoPerson } from '../../api/contract/center';
+import { fenToYuan } from '../../api/money';
 
 export type { DemoPerson } from '../../api/contract/center';
 
@@ -75,10 +76,6 @@ const SEEDS: Seed[] = [
   { name: '朱琳', gend: '2', brdy: '1990-03-03', insutype: '310', psnType: '1101', balance: 51000, cardExpiry: '20240101', note: '社保卡已过有效期：请改用电子凭证或身份证号' },
 ];
 
-function fenToYuanText(fen: number): string {
-  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-}
-
 function build(seed: Seed, i: number): { person: DemoPerson; year: DemoYearStart } {
   const n = i + 1;
   const certno = residentIdNumber('990101', seed.brdy, 10 + n * 2 + (seed.gend === '1' ? 1 : 0));
@@ -99,7 +96,7 @@ function build(seed: Seed, i: number): { person: DemoPerson; year: DemoYearStart
     psn_type: seed.psnType,
     psn_insu_stas: seed.stas ?? '1',
     insuplc_admdvs: seed.admdvs ?? '990100',
-    balc: fenToYuanText(seed.balance),
+    balc: fenToYuan(seed.balance),
     card_data: socialSecurityCardData({ region: seed.admdvs ?? '990100', ssn: certno, cardNo, cardSn, name: seed.name, issueDate: issue, expiryDate: expiry }),
     note: seed.note,
   };

@@ -3,6 +3,7 @@
 // benchmarks register that many so that per-person upload order does not reduce the drain to
 // the 14 demo persons' worth of parallelism. Registered persons are ordinary working insured
 // persons with an empty year; they live in the sandbox's own database.
+import { fenToYuan } from '../../api/money';
 import type { DemoPerson } from './demo-persons';
 import { DEMO_PERSONS, findDemoPerson, residentIdNumber, socialSecurityCardData } from './demo-persons';
 import { prepared, type SandboxDb } from './store';
@@ -56,7 +57,7 @@ export function generatedPerson(n: number): { person: DemoPerson; balance: numbe
       psn_type: '1101',
       psn_insu_stas: '1',
       insuplc_admdvs: '990100',
-      balc: `${Math.floor(balance / 100)}.${String(balance % 100).padStart(2, '0')}`,
+      balc: fenToYuan(balance),
       card_data: socialSecurityCardData({ region: '990100', ssn: certno, cardNo, cardSn, name, issueDate: '20200115', expiryDate: '20300115' }),
       note: '生成的参保人（基准测试）',
     },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { computeSplit } from '../../policy/split';
 import type { BillItem, PolicyDelta, PolicyTable } from '../../policy/split/types';
 import { medTypeToVisitType, insutypeToInsuranceType, insuStatusToStatus, psnTypeToPersonGroup } from '../wire/codes';
-import { fenToYuan, tryYuanToFen } from '../wire/money';
+import { fenToYuan, tryYuanToFen } from '../../api/money';
 import { msgStamp } from '../wire/msgid';
 import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type SettlementAmounts } from '../wire/settlement';
 import { DEMO_YEAR_START, type DemoPerson } from './demo-persons';

@@ -1,7 +1,7 @@
 // 1101 (person info): the answer's schema and its conversion to the app's view. PURE.
 import { z } from 'zod';
 import { insuStatusToStatus, insutypeToInsuranceType, psnTypeToPersonGroup } from './codes';
-import { tryYuanToFen } from './money';
+import { tryYuanToFen } from '../../api/money';
 
 const yuan = z.string().refine((s) => tryYuanToFen(s) !== null, '金额应为两位小数的元');
 const fenCount = z.number().int().nonnegative();

@@ -1,7 +1,7 @@
 // 2207/2208 amounts: the split result's fields ⇄ the national settlement fields (SPLIT-MODEL.md
 // "How these map"). PURE. Shared by the client (upload) and the sandbox (recompute, answer).
 import { z } from 'zod';
-import { fenToYuan, tryYuanToFen } from './money';
+import { fenToYuan, tryYuanToFen } from '../../api/money';
 
 export interface SettlementAmounts {
   total: number;

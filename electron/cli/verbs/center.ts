@@ -2,7 +2,7 @@
 // table (1399) and look a person up (1101).
 import { join } from 'node:path';
 import type { CertType } from '../../center/wire/codes';
-import { fenToYuan, yuanToFen } from '../../center/wire/money';
+import { fenToYuan, yuanToFen } from '../../api/money';
 import { DEMO_PERSONS } from '../../center/sandbox/demo-persons';
 import { parseFaults } from '../../center/sandbox/faults';
 import { startSandboxCenter } from '../../center/sandbox/server';

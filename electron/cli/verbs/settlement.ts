@@ -7,7 +7,7 @@ import type { SettlementView } from '../../api/contract/settlement';
 import { AppError, type ApiResult } from '../../api/result';
 import { newSession, type Session } from '../../api/session';
 import type { App } from '../../app/create-app';
-import { fenToYuan } from '../../center/wire/money';
+import { fenToYuan } from '../../api/money';
 import { parseBillFile, type Bill } from '../../settlement/bill-format';
 import { decodeBillBytes, sameBillContent, type PendingBill } from '../../settlement/bills';
 import { requireOption, UsageError, type CliContext, type Verb } from '../verb';

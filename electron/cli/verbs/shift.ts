@@ -7,7 +7,7 @@ import type { DenominationCount, ShiftReport, ShiftView } from '../../api/contra
 import { AppError, type ApiResult } from '../../api/result';
 import { newSession, type Session } from '../../api/session';
 import type { App } from '../../app/create-app';
-import { formatYuan, parseYuan } from '../../shift/yuan';
+import { fenToYuan, parseYuan } from '../../api/money';
 import { requireOption, UsageError, type CliContext, type Verb } from '../verb';
 
 async function call<N extends CallName>(app: App, s: Session, name: N, input: CallInput<N>): Promise<CallOutput<N>> {
@@ -44,12 +44,12 @@ export function parseCounts(text: string): DenominationCount[] {
 function shiftText(v: ShiftView): string {
   const lines = [
     `班次 ${v.id}  收费员 ${v.operatorName}（${v.operatorId}）  状态 ${v.state}`,
-    `开班 ${v.openedAt}  备用金 ${formatYuan(v.openingFloat)}`,
+    `开班 ${v.openedAt}  备用金 ${fenToYuan(v.openingFloat)}`,
   ];
-  if (v.closedAt) lines.push(`结班 ${v.closedAt}  实点 ${formatYuan(v.countedCash ?? 0)}  应有 ${formatYuan(v.expectedCash ?? 0)}  差额 ${formatYuan(v.variance ?? 0)}${v.closeNote ? `  说明：${v.closeNote}` : ''}`);
+  if (v.closedAt) lines.push(`结班 ${v.closedAt}  实点 ${fenToYuan(v.countedCash ?? 0)}  应有 ${fenToYuan(v.expectedCash ?? 0)}  差额 ${fenToYuan(v.variance ?? 0)}${v.closeNote ? `  说明：${v.closeNote}` : ''}`);
   if (v.signedBy) lines.push(`签核 ${v.signedBy} ${v.signedAt}`);
-  for (const c of v.corrections) lines.push(`更正 ${c.at} ${c.operatorId} ${formatYuan(c.cashDelta)} ${c.note}`);
-  if (v.corrections.length) lines.push(`更正后差额 ${formatYuan(v.correctedVariance ?? 0)}`);
+  for (const c of v.corrections) lines.push(`更正 ${c.at} ${c.operatorId} ${fenToYuan(c.cashDelta)} ${c.note}`);
+  if (v.corrections.length) lines.push(`更正后差额 ${fenToYuan(v.correctedVariance ?? 0)}`);
   return lines.join('\n');
 }
 
@@ -66,7 +66,7 @@ export const shiftVerbs: Verb[] = [
       const app = await cli.app();
       const s = await login(cli, app);
       const v = await call(app, s, 'shift.open', { counts: parseCounts(opt(cli, 'counts') ?? '') });
-      cli.print(v, `已开班 ${v.id}，备用金 ${formatYuan(v.openingFloat)} 元`);
+      cli.print(v, `已开班 ${v.id}，备用金 ${fenToYuan(v.openingFloat)} 元`);
       return 0;
     },
   },
@@ -82,7 +82,7 @@ export const shiftVerbs: Verb[] = [
       const app = await cli.app();
       const s = await login(cli, app);
       const m = await call(app, s, 'shift.cashio', { direction, amount, reason });
-      cli.print(m, `已登记${direction === 'in' ? '存入' : '取出'} ${formatYuan(m.amount)} 元：${m.reason}`);
+      cli.print(m, `已登记${direction === 'in' ? '存入' : '取出'} ${fenToYuan(m.amount)} 元：${m.reason}`);
       return 0;
     },
   },
@@ -193,7 +193,7 @@ export const shiftVerbs: Verb[] = [
         `对账 ${r.from} ~ ${r.to}：${r.result === 'match' ? '一致' : '不一致'}（第 ${r.runId} 次，明细 ${r.detailRows} 行）`,
         ...r.groups.map(
           (g) =>
-            `  险种 ${g.insutype}（${Object.entries(g.localByClrType).map(([c, n]) => `${c}:${n}`).join(" ") || "无"}）：本地 ${g.local.count} 笔 ${formatYuan(g.local.total)}，中心 ${g.center?.count ?? '-'} 笔 ${g.center ? formatYuan(g.center.total) : '-'} ${g.match ? '✓' : '✗'}`,
+            `  险种 ${g.insutype}（${Object.entries(g.localByClrType).map(([c, n]) => `${c}:${n}`).join(" ") || "无"}）：本地 ${g.local.count} 笔 ${fenToYuan(g.local.total)}，中心 ${g.center?.count ?? '-'} 笔 ${g.center ? fenToYuan(g.center.total) : '-'} ${g.match ? '✓' : '✗'}`,
         ),
         ...r.discrepancies.map((d) => `  差异#${d.id} ${d.kind} ${d.settlementId ?? d.centerSetlId ?? ''} ${d.day}：${d.advice}`),
       ].join('\n');
@@ -213,12 +213,12 @@ export const shiftVerbs: Verb[] = [
       const s = await login(cli, app);
       const r = await call(app, s, 'receivables.summary', { fetch: cli.options['no-fetch'] !== true, limit: limit === undefined ? 50 : Number(limit) });
       const text = [
-        `截至 ${r.asOf}：应收 ${formatYuan(r.totals.owed)}，已回款 ${formatYuan(r.totals.paid)}，扣款 ${formatYuan(r.totals.deducted)}，拒付 ${formatYuan(r.totals.rejected)}，未回款 ${formatYuan(r.totals.outstanding)}（${r.totals.count} 笔）`,
+        `截至 ${r.asOf}：应收 ${fenToYuan(r.totals.owed)}，已回款 ${fenToYuan(r.totals.paid)}，扣款 ${fenToYuan(r.totals.deducted)}，拒付 ${fenToYuan(r.totals.rejected)}，未回款 ${fenToYuan(r.totals.outstanding)}（${r.totals.count} 笔）`,
         ...(r.notices.error ? [`注意：未能取得中心通知（${r.notices.error}），以下为已保存数据`] : [`新通知 ${r.notices.fetched} 条`]),
         '按状态：',
-        ...Object.entries(r.byStatus).map(([k, v]) => `  ${k}: ${v.count} 笔，未回款 ${formatYuan(v.outstanding)}`),
+        ...Object.entries(r.byStatus).map(([k, v]) => `  ${k}: ${v.count} 笔，未回款 ${fenToYuan(v.outstanding)}`),
         '账龄（未回款）：',
-        ...r.aging.map((a) => `  ${a.bucket} 天: ${a.count} 笔 ${formatYuan(a.outstanding)}`),
+        ...r.aging.map((a) => `  ${a.bucket} 天: ${a.count} 笔 ${fenToYuan(a.outstanding)}`),
       ].join('\n');
       cli.print(r, text);
       return 0;

@@ -1,6 +1,6 @@
 // Step 1 of SPLIT-MODEL.md: the checks before anything is computed. Also guards the shape of
 // the inputs, because the engine never throws: a caller passing garbage gets INVALID_INPUT.
-import { parseScaled } from './decimal';
+import { parseScaled } from '../../api/money';
 import type { BillItem, CatalogEntry, Patient, PolicyTable, SplitError, Visit } from './types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -2,7 +2,7 @@
 // the patient's part to the rule that put it there. The lines whose rule is in PATIENT_RULES
 // add up to the patient's part before critical illness; the 'critical' line takes that
 // layer's payment off, so Σ(PATIENT_RULES) − critical = personalTotal (tested).
-import { percent, yuan } from './decimal';
+import { fenToYuan as yuan, percent } from '../../api/money';
 import type { CriticalOut, FundOut } from './layers';
 import type { LineOut } from './lines';
 import type { ExplanationLine, Restriction, SplitResult } from './types';

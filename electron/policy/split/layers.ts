@@ -1,7 +1,7 @@
 // Steps 6–8 of SPLIT-MODEL.md: the scheme, the deductible, the pooled fund's bands and cap,
 // and the critical-illness layer. Amounts are positions on an axis of in-policy fen; each
 // band's share is exact (fen × ratio scaled 10^4) and the sum is rounded once.
-import { parseScaled, roundHalfUp, SCALE } from './decimal';
+import { parseScaled, roundHalfUp, SCALE } from '../../api/money';
 import type { Accumulators, Patient, Scheme, SplitError, Visit } from './types';
 
 /** One band's part of this bill: the fen it covers and its ratio (scaled 10^4). */

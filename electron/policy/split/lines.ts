@@ -1,10 +1,7 @@
 // Steps 2–4 of SPLIT-MODEL.md: each bill line's amount, class and split.
 import type { ParsedItem } from './check';
-import { parseScaled, roundHalfUp, SCALE } from './decimal';
+import { parseScaled, roundHalfUp, SCALE, scaledLineFen } from '../../api/money';
 import type { CatalogClass, Patient, Restriction, SplitError, SplitLine, Visit } from './types';
-
-/** price (×10^4 yuan) × quantity (×10^4) = fen × 10^6. */
-const FEN_DIVISOR = 1_000_000n;
 
 /** A computed line with what the explanation needs. */
 export interface LineOut extends SplitLine {
@@ -29,7 +26,7 @@ export function failedRestriction(r: Restriction, patient: Patient, visit: Visit
 
 export function splitLine(p: ParsedItem, patient: Patient, visit: Visit): LineOut | SplitError {
   const { item, entry, price, quantity } = p;
-  const amount = Number(roundHalfUp(price * quantity, FEN_DIVISOR));
+  const amount = scaledLineFen(price, quantity);
   const name = entry?.name ?? item.code;
   const own = (cls: CatalogClass, reason?: SplitLine['reason'], failedCondition?: keyof Restriction): LineOut => {
     const line: LineOut = { code: item.code, class: cls, amount, fullOwnPay: amount, overLimitSelfPay: 0, preSelfPay: 0, eligible: 0, name };
@@ -52,7 +49,7 @@ export function splitLine(p: ParsedItem, patient: Patient, visit: Visit): LineOu
   if (entry.priceCap !== undefined) {
     const cap = parseScaled(entry.priceCap);
     if (cap === null) return { code: 'INVALID_INPUT', message: `目录项 ${entry.code} 的限价格式无效`, details: { field: 'catalog.priceCap', code: entry.code } };
-    if (price > cap) overLimitSelfPay = Number(roundHalfUp((price - cap) * quantity, FEN_DIVISOR));
+    if (price > cap) overLimitSelfPay = scaledLineFen(price - cap, quantity);
   }
   const base = amount - overLimitSelfPay;
   let preSelfPay = 0;

@@ -9,7 +9,7 @@ import { hasCall } from '../api/capabilities';
 import { MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { addLine, moveSelection, overPriceCap, removeSelected, setQuantity, setUnitPrice, type BillLine } from '../lib/bill';
-import { displayPrice, formatFen, lineAmountFen } from '../lib/money';
+import { displayPrice, formatFen, lineAmountFen } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { importPendingBill } from './actions';
 

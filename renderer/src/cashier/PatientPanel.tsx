@@ -2,7 +2,7 @@
 // from the center or from the offline cache (with their age).
 import { hasKey, type MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { ageInYears, agoSince, chinaDate } from '../lib/time';
 import { useCashier } from '../state/cashier';
 import { useApp } from '../state/store';

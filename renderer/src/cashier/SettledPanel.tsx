@@ -2,7 +2,7 @@
 // settlement is confirmed or provisional (offline).
 import { useState } from 'react';
 import { useT } from '../i18n/use-t';
-import { formatFen, parseYuanInput } from '../lib/money';
+import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { PrintState } from './PrintStatus';
 

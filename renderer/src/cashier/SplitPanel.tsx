@@ -2,7 +2,7 @@
 // explanation in plain words so the cashier can answer "why do I pay this much".
 import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { useApp } from '../state/store';
 import { useCashier } from '../state/cashier';
 

@@ -2,7 +2,7 @@
 // the total is shown as it is typed.
 import { DENOMINATIONS, type DenominationCount } from '../../../electron/api/contract/shift';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 
 export type Counts = Record<number, string>;
 

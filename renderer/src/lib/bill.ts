@@ -1,5 +1,5 @@
 // The bill being built at the window: pure operations on its lines (tested without a DOM).
-import { displayPrice, isQuantity, lineAmountFen } from './money';
+import { addQuantities, displayPrice, isQuantity, lineAmountFen } from '../../../electron/api/money';
 
 export interface BillLine {
   code: string;
@@ -26,7 +26,7 @@ export function addLine(bill: Bill, line: BillLine): Bill {
   const i = bill.lines.findIndex((l) => l.code === line.code && l.unitPrice === line.unitPrice && !!l.ownPay === !!line.ownPay);
   if (i >= 0) {
     const cur = bill.lines[i]!;
-    const q = addDecimals(cur.quantity, line.quantity);
+    const q = addQuantities(cur.quantity, line.quantity);
     const lines = bill.lines.slice();
     lines[i] = { ...cur, quantity: q ?? cur.quantity };
     return { lines, selected: i };
@@ -82,15 +82,4 @@ export function overPriceCap(line: BillLine): boolean {
   const p = lineAmountFen(line.unitPrice, '1');
   const c = lineAmountFen(line.priceCap, '1');
   return p !== null && c !== null && p > c;
-}
-
-function addDecimals(a: string, b: string): string | null {
-  const sa = lineAmountFen(a, '1');
-  const sb = lineAmountFen(b, '1');
-  // Quantities with more than 2 places are rare (powders by gram); fall back to no merge.
-  if (sa === null || sb === null || !/^\d+(\.\d{1,2})?$/.test(a) || !/^\d+(\.\d{1,2})?$/.test(b)) return null;
-  const sum = sa + sb;
-  const whole = Math.floor(sum / 100);
-  const frac = sum % 100;
-  return frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(2, '0').replace(/0$/, '')}`;
 }

@@ -10,7 +10,7 @@ import { hasCall } from '../api/capabilities';
 import { ErrorLine, MissingCall } from '../components/common';
 import { hasKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { chinaTime } from '../lib/time';
 import { useApp } from '../state/store';
 import { countDeadlines, deadlineLeft } from './deadline';

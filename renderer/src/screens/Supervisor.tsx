@@ -11,7 +11,7 @@ import { CashCount, countsOf, type Counts } from '../components/CashCount';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { useApp } from '../state/store';
 import { CashInOut } from '../supervisor/CashInOut';
 import { DayReports } from '../supervisor/DayReports';

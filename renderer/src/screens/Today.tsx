@@ -10,7 +10,7 @@ import { ReceiptPreview } from '../cashier/ReceiptPreview';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { fieldLabel } from '../lib/money-fields';
 import { chinaTime } from '../lib/time';
 import { useApp } from '../state/store';

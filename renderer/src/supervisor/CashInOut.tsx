@@ -7,7 +7,7 @@ import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
-import { formatFen, parseYuanInput } from '../lib/money';
+import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import { CashMovements } from './ShiftReportView';
 
 export function CashInOut() {

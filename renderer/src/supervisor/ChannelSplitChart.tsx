@@ -5,7 +5,7 @@ import { useId } from 'react';
 import type { Figure } from '../../../electron/api/contract/shift';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { channelSplit, formatPermille, type Channel } from './chart-data';
 
 /** The PDF report's colours, so screen and paper match. */

@@ -8,7 +8,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { DateField } from '../components/DateField';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { useApp } from '../state/store';
 import { chinaDate } from '../lib/time';
 import { dayOf } from './chart-data';

@@ -3,7 +3,7 @@
 // gets them from the title and description.
 import { useId } from 'react';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { continuousHours, type HourBar } from './chart-data';
 
 const SLOT = 68; // px per hour: wide enough for "12,345.67" at 11 px

@@ -3,7 +3,7 @@
 // expected cash (the close is blind), shown as "—".
 import type { CashMovementView, ShiftReport } from '../../../electron/api/contract/shift';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { chinaTime } from '../lib/time';
 import { ChannelSplitChart } from './ChannelSplitChart';
 import { HourlyChart } from './HourlyChart';

@@ -8,7 +8,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../lib/money';
+import { formatFen } from '../../../electron/api/money';
 import { fieldLabel } from '../lib/money-fields';
 import { chinaTime } from '../lib/time';
 

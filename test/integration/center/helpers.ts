@@ -12,7 +12,7 @@ import type { PersonView } from '../../../electron/api/contract/center';
 import { openDatabase, type Db } from '../../../electron/db/open';
 import { visitTypeToMedType, type VisitType } from '../../../electron/center/wire/codes';
 import { amountsToWire } from '../../../electron/center/wire/settlement';
-import { fenToYuan } from '../../../electron/center/wire/money';
+import { fenToYuan } from '../../../electron/api/money';
 import { tempDir } from '../../helpers/temp-app';
 
 export const INSTITUTION = 'H99010000001';

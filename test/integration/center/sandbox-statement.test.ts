@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noFaults } from '../../../electron/center/sandbox/faults';
 import { openSandboxDb, type SandboxDb } from '../../../electron/center/sandbox/store';
 import { TRANSACTIONS, type TxAnswer } from '../../../electron/center/sandbox/transactions';
-import { fenToYuan } from '../../../electron/center/wire/money';
+import { fenToYuan } from '../../../electron/api/money';
 import { tempDir } from '../../helpers/temp-app';
 import { rng } from '../settlement/fixtures';
 

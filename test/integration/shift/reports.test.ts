@@ -11,7 +11,7 @@ import { ManualClock } from '../../../electron/app/clock';
 import { newSession } from '../../../electron/api/session';
 import type { ShiftReport } from '../../../electron/api/contract/shift';
 import { shiftReportPdf } from '../../../electron/shift/report-pdf';
-import { formatYuan } from '../../../electron/shift/yuan';
+import { fenToYuan } from '../../../electron/api/money';
 import { runCli } from '../../helpers/run-cli';
 import { tempDir } from '../../helpers/temp-app';
 import { insertSettlement, type JournalRow } from './journal';
@@ -61,7 +61,7 @@ describe('shift report files', () => {
     const text = pdfText(out);
     for (const s of ['班次交接报表', report.shift.id, '按险种', '职工医保', '居民医保', '住院', '离线', '每小时结算笔数', '支付渠道构成', '差额']) expect(text).toContain(s);
     // Net total, each channel and the cash lines, as yuan strings.
-    for (const fen of [521145, 314000, 50000, 4800, 152345, 10000, 162345]) expect(text).toContain(formatYuan(fen));
+    for (const fen of [521145, 314000, 50000, 4800, 152345, 10000, 162345]) expect(text).toContain(fenToYuan(fen));
     expect(text).toContain(report.shift.handoverHash!);
   });
 
@@ -72,7 +72,7 @@ describe('shift report files', () => {
     const text = pdfText(file);
     expect(text).toContain('Shift handover report');
     expect(text).toContain('No CJK font found');
-    expect(text).toContain(formatYuan(521145));
+    expect(text).toContain(fenToYuan(521145));
   });
 
   it('CSV: parses back to the handover figures, yuan with two decimals', () => {
@@ -85,13 +85,13 @@ describe('shift report files', () => {
     const header = rows[0]!;
     const get = (section: string, key: string, col: string) => rows.find((x) => x[0] === section && x[1] === key)?.[header.indexOf(col)];
     const f = report.figures;
-    expect(get('all', 'all', 'total')).toBe(formatYuan(f.all.total));
+    expect(get('all', 'all', 'total')).toBe(fenToYuan(f.all.total));
     expect(get('all', 'all', 'count')).toBe('3');
-    expect(get('insurance_type', 'resident', 'critical_illness')).toBe(formatYuan(50000));
-    expect(get('visit_type', 'chronic', 'account')).toBe(formatYuan(2800));
-    expect(get('state', 'provisional', 'cash')).toBe(formatYuan(150000));
+    expect(get('insurance_type', 'resident', 'critical_illness')).toBe(fenToYuan(50000));
+    expect(get('visit_type', 'chronic', 'account')).toBe(fenToYuan(2800));
+    expect(get('state', 'provisional', 'cash')).toBe(fenToYuan(150000));
     expect(get('online', 'offline', 'count')).toBe('1');
-    expect(get('cash', 'expected', 'total')).toBe(formatYuan(162345));
+    expect(get('cash', 'expected', 'total')).toBe(fenToYuan(162345));
     expect(get('cash', 'variance', 'total')).toBe('0.00');
   });
 
@@ -107,9 +107,9 @@ describe('shift report files', () => {
       const p = await app.call(s, 'shift.printReport', { shiftId: report.shift.id });
       if (!p.ok) throw new Error(p.error.code);
       const lines = (p.value as { lines: string[] }).lines;
-      expect(lines.join('\n')).toContain(formatYuan(521145));
-      expect(lines.find((l) => l.includes('应有现金'))).toContain(formatYuan(162345));
-      expect(lines.find((l) => l.includes('实点现金'))).toContain(formatYuan(162345));
+      expect(lines.join('\n')).toContain(fenToYuan(521145));
+      expect(lines.find((l) => l.includes('应有现金'))).toContain(fenToYuan(162345));
+      expect(lines.find((l) => l.includes('实点现金'))).toContain(fenToYuan(162345));
     } finally {
       await app.close();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fenToYuan, yuanToFen } from '../../../electron/center/wire/money';
+import { fenToYuan, yuanToFen } from '../../../electron/api/money';
 import { formatMsgId, msgStamp, nextMsgIdState, type MsgIdState } from '../../../electron/center/wire/msgid';
 import { classifyResponse } from '../../../electron/center/wire/envelope';
 import { amountsFromWire, amountsToWire, type SettlementAmounts } from '../../../electron/center/wire/settlement';

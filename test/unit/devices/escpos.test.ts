@@ -8,7 +8,7 @@ import { EscPosDecoder, decodeEscPos, opsToLines, opsToTrace } from '../../../na
 import { PROFILES } from '../../../native/escpos/profiles';
 import { buildReceipt, maskName, renderReceiptText } from '../../../native/escpos/receipt';
 import { displayWidth, leftRight, truncateToWidth, wrapToWidth } from '../../../native/escpos/text-width';
-import { fenText } from '../../../native/escpos/money-text';
+import { fenToYuan } from '../../../electron/api/money';
 import { OFFLINE_COPY, ORDINARY } from '../../fixtures/receipts/sample-receipts';
 
 const GOLDEN = join(__dirname, '../../fixtures/receipts');
@@ -53,10 +53,10 @@ describe('names and money', () => {
   });
 
   it('prints fen as yuan with two places, negative for refunds', () => {
-    expect(fenText(2344246)).toBe('23442.46');
-    expect(fenText(5)).toBe('0.05');
-    expect(fenText(-150)).toBe('-1.50');
-    expect(() => fenText(1.5)).toThrow();
+    expect(fenToYuan(2344246)).toBe('23442.46');
+    expect(fenToYuan(5)).toBe('0.05');
+    expect(fenToYuan(-150)).toBe('-1.50');
+    expect(() => fenToYuan(1.5)).toThrow();
   });
 });
 

@@ -3,7 +3,7 @@ import { translator } from '../../../renderer/src/i18n';
 import { en } from '../../../renderer/src/i18n/en';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import { shortcutOf } from '../../../renderer/src/lib/keys';
-import { displayPrice, fenToYuanString, formatFen, isQuantity, lineAmountFen, parseYuanInput } from '../../../renderer/src/lib/money';
+import { displayPrice, fenToYuan, formatFen, isQuantity, lineAmountFen, parseYuanInput } from '../../../electron/api/money';
 import { addDays, ageInYears, agoSince, formatAgo, parseDateInput } from '../../../renderer/src/lib/time';
 
 describe('money in the UI', () => {
@@ -14,7 +14,7 @@ describe('money in the UI', () => {
     expect(formatFen(-50)).toBe('-0.50');
     expect(formatFen(2344246)).toBe('23,442.46');
     expect(formatFen(0.5)).toBe('—');
-    expect(fenToYuanString(123456)).toBe('1234.56');
+    expect(fenToYuan(123456)).toBe('1234.56');
   });
 
   it('parses what a cashier types as yuan and refuses anything else', () => {

@@ -5,7 +5,7 @@ import { DENOMINATIONS } from '../../../electron/api/contract/shift';
 import { countTotal, denominationLabel, normalizeCounts } from '../../../electron/shift/denominations';
 import { displayWidth, leftRight } from '../../../electron/shift/labels';
 import { daysBetween } from '../../../electron/shift/reconcile';
-import { formatYuan, parseYuan } from '../../../electron/shift/yuan';
+import { fenToYuan, parseYuan } from '../../../electron/api/money';
 import { parseCounts } from '../../../electron/cli/verbs/shift';
 
 describe('drawer counts', () => {
@@ -46,11 +46,11 @@ describe('drawer counts', () => {
 
 describe('yuan strings', () => {
   it('round-trips every fen amount exactly', () => {
-    fc.assert(fc.property(fc.integer({ min: -1e11, max: 1e11 }), (fen) => parseYuan(formatYuan(fen)) === fen));
+    fc.assert(fc.property(fc.integer({ min: -1e11, max: 1e11 }), (fen) => parseYuan(fenToYuan(fen)) === fen));
   });
   it('formats and parses the edges', () => {
-    expect(formatYuan(-5)).toBe('-0.05');
-    expect(formatYuan(123456)).toBe('1234.56');
+    expect(fenToYuan(-5)).toBe('-0.05');
+    expect(fenToYuan(123456)).toBe('1234.56');
     expect(parseYuan('12.5')).toBe(1250);
     expect(parseYuan('12')).toBe(1200);
     for (const bad of ['', '1.234', 'abc', '1,00', '1e3']) expect(() => parseYuan(bad)).toThrow(expect.objectContaining({ code: 'INVALID_AMOUNT' }));
