@@ -31,9 +31,20 @@ interface OperatorRow {
 /** A hash to check unknown operator numbers against (made on first use: scrypt is slow). */
 let dummyHash: string | null = null;
 
-/** A PIN that the operator number or a run of one digit would guess is refused. */
-export function checkPinStrength(pin: string, operatorId: string): void {
-  if (pin.length < 4 || pin.length > 64) throw new AppError('PIN_WEAK', '密码长度应为 4–64 位。');
+/**
+ * Shortest PIN per role. Supervisors and admins approve refunds and manage operators, and their
+ * numbers are easy to learn at a clinic, so their PINs are longer: the lockout bounds guesses
+ * per 15 minutes, the length bounds what those guesses can cover.
+ */
+export const MIN_PIN_LENGTH: Readonly<Record<Role, number>> = { cashier: 4, supervisor: 6, admin: 6 };
+export const MAX_PIN_LENGTH = 64;
+
+/** A PIN that the operator number or a run of one digit would guess is refused; so is one too short for the role. */
+export function checkPinStrength(pin: string, operatorId: string, role: Role): void {
+  const min = MIN_PIN_LENGTH[role];
+  if (pin.length < min || pin.length > MAX_PIN_LENGTH) {
+    throw new AppError('PIN_WEAK', `${roleName(role)}的密码长度应为 ${min}–${MAX_PIN_LENGTH} 位。`, { minLength: min });
+  }
   if (pin === operatorId) throw new AppError('PIN_WEAK', '密码不能与工号相同。');
   if (/^(.)\1+$/.test(pin)) throw new AppError('PIN_WEAK', '密码不能是同一个字符的重复（如 0000）。');
   if ('01234567890'.includes(pin) || '09876543210'.includes(pin)) throw new AppError('PIN_WEAK', '密码不能是连续数字（如 1234 / 4321）。');
@@ -164,7 +175,7 @@ export class AuthService {
     const id = session.operator.id;
     this.verify(id, oldPin, 'auth.change-pin');
     if (oldPin === newPin) throw new AppError('PIN_UNCHANGED', '新密码不能与原密码相同。');
-    checkPinStrength(newPin, id);
+    checkPinStrength(newPin, id, session.operator.role);
     this.db.transaction(() => {
       this.db.prepare('UPDATE operators SET pin_hash = ?, pin_changed_at = ? WHERE id = ?').run(hashPin(newPin), this.clock.now().toISOString(), id);
       this.audit.append({ action: 'auth.change-pin', operatorId: id, subject: id });

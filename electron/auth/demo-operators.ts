@@ -5,8 +5,8 @@ import type { AuthService } from './auth-service';
 export const DEMO_OPERATORS: ReadonlyArray<{ id: string; name: string; role: Role; pin: string }> = [
   { id: '1001', name: '李明', role: 'cashier', pin: '1234' },
   { id: '1002', name: '赵丽', role: 'cashier', pin: '1234' },
-  { id: '2001', name: '王芳', role: 'supervisor', pin: '2468' },
-  { id: '9001', name: '系统管理员', role: 'admin', pin: '9999' },
+  { id: '2001', name: '王芳', role: 'supervisor', pin: '246810' },
+  { id: '9001', name: '系统管理员', role: 'admin', pin: '990011' },
 ];
 
 export function seedDemoOperators(auth: AuthService): void {

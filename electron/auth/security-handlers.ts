@@ -23,7 +23,7 @@ export const securityHandlers: HandlersFor<typeof securityCalls> = {
   },
   'security.operators': (_in, { app }) => app.auth.listOperators(),
   'security.addOperator': ({ id, name, role, pin }, { app, session }) => {
-    checkPinStrength(pin, id);
+    checkPinStrength(pin, id, role);
     app.auth.addOperator(id, name, role, pin, session.operator?.id ?? null);
     return operatorRecord(app, id);
   },
@@ -37,7 +37,7 @@ export const securityHandlers: HandlersFor<typeof securityCalls> = {
     return operatorRecord(app, id);
   },
   'security.setOperatorPin': ({ id, pin }, { app, session }) => {
-    checkPinStrength(pin, id);
+    checkPinStrength(pin, id, operatorRecord(app, id).role);
     app.auth.setPin(id, pin, session.operator?.id ?? null);
     return operatorRecord(app, id);
   },

@@ -60,7 +60,7 @@ describe('offline limit', () => {
 
     await page.keyboard.press('F9');
     await page.getByTestId('sup-id').fill('2001');
-    await page.getByTestId('sup-pin').fill('2468');
+    await page.getByTestId('sup-pin').fill('246810');
     await page.keyboard.press('Enter');
     await page.getByTestId('settled-panel').waitFor();
     expect(await page.getByTestId('settled-state').textContent()).toBe('暂存');

@@ -165,7 +165,7 @@ describe('the cashier story', () => {
     expect(await text('today-error')).toMatch(/主管/);
     await page.keyboard.press('r');
     await page.getByTestId('sup-id').fill('2001');
-    await page.getByTestId('sup-pin').fill('2468');
+    await page.getByTestId('sup-pin').fill('246810');
     await page.getByTestId('sup-reason').fill('患者要求退药');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => /退费完成/.test(document.querySelector('[data-testid="today-note"]')?.textContent ?? ''));

@@ -178,7 +178,7 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
   });
 
   it('the supervisor sees the day’s charts: the three settlements, the cash in and out', async () => {
-    await login(page, '2001', '2468');
+    await login(page, '2001', '246810');
     await page.getByTestId('shift-form').waitFor();
     await page.keyboard.press('F7');
     await page.getByTestId('supervisor-screen').waitFor();

@@ -50,7 +50,7 @@ describe('a rejection, seen by the cashier and worked by the supervisor', () => 
     await page.keyboard.press('Escape');
     await page.keyboard.press('F12');
     await page.getByTestId('login-form').waitFor();
-    await login(page, '2001', '2468');
+    await login(page, '2001', '246810');
     await page.getByTestId('shift-form').waitFor();
     await page.keyboard.press('F7');
     await page.getByTestId('supervisor-screen').waitFor();

@@ -70,7 +70,7 @@ describe('shift close and supervisor work', () => {
   });
 
   it('a supervisor accepts the adjustment, reconciles today and sees receivables', async () => {
-    await login(page, '2001', '2468');
+    await login(page, '2001', '246810');
     await page.getByTestId('shift-form').waitFor();
     await page.keyboard.press('F7');
     await page.getByTestId('worklist-adjustment').waitFor();

@@ -20,7 +20,7 @@ export interface TempApp {
   close(): Promise<void>;
 }
 
-const DEMO_PINS: Record<string, string> = { '1001': '1234', '1002': '1234', '2001': '2468', '9001': '9999' };
+const DEMO_PINS: Record<string, string> = { '1001': '1234', '1002': '1234', '2001': '246810', '9001': '990011' };
 
 export async function startTempApp(opts: Partial<AppOptions> = {}): Promise<TempApp> {
   const dir = opts.dataDir ?? tempDir();

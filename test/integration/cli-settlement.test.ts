@@ -265,7 +265,7 @@ describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS },
     expect(count('settlements')).toBe(settlements);
     // The file as imported again, with a supervisor: the pending bill itself is settled.
     billFile('limit.json', 'CLI-LIMIT', LI);
-    const approved = json<SettlementView>(cli(['--json', 'settle', '--bill', file, '--supervisor', '2001', '--supervisor-pin', '2468'], limit));
+    const approved = json<SettlementView>(cli(['--json', 'settle', '--bill', file, '--supervisor', '2001', '--supervisor-pin', '246810'], limit));
     expect(approved).toMatchObject({ provisional: true, supervisorId: '2001', money: { total: 3500 } });
     expect(withDb((db) => db.prepare("SELECT count(*) AS n, min(state) AS state FROM bills WHERE external_id = 'CLI-LIMIT'").get())).toEqual({ n: 1, state: 'settled' });
     await setOffline(false);
@@ -274,7 +274,7 @@ describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS },
 });
 
 describe('refund --settlement', { timeout: CLI_TEST_MS }, () => {
-  const supervisor = ['--supervisor', '2001', '--supervisor-pin', '2468'];
+  const supervisor = ['--supervisor', '2001', '--supervisor-pin', '246810'];
   const settleOnline = (name: string, billId: string) => json<SettlementView>(cli(['--json', 'settle', '--bill', billFile(name, billId, ZHANG)]));
 
   it('needs supervisor credentials: none is a usage error, a cashier or a wrong PIN is refused; nothing changes', () => {

@@ -162,7 +162,7 @@ export const securityVerbs: Verb[] = [
         // First run of a real installation: nobody can log in yet, so the first admin is
         // created by whoever holds the data dir. Only an admin may be created this way.
         if (role !== 'admin') throw new AppError('NO_ADMIN_YET', '尚无管理员：请先添加一个管理员（--role admin）。');
-        checkPinStrength(pin, id);
+        checkPinStrength(pin, id, 'admin');
         app.auth.addOperator(id, name, role as Role, pin, null);
         const rec = app.auth.listOperators().find((o) => o.id === id)!;
         cli.print(rec, `已添加首个管理员：${describe(rec)}`);

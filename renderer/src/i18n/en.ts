@@ -43,7 +43,7 @@ export const en: Record<MessageKey, string> = {
   'login.pin': 'PIN',
   'login.submit': 'Log in',
   'login.hint': 'Enter logs in; Tab moves between fields',
-  'login.demoHint': 'Demo operators: cashier 1001 / 1234, supervisor 2001 / 2468',
+  'login.demoHint': 'Demo operators: cashier 1001 / 1234, supervisor 2001 / 246810',
 
   'shift.title': 'Open shift',
   'shift.openingFloat': 'Opening float: count of each note',
@@ -362,7 +362,7 @@ export const en: Record<MessageKey, string> = {
   'pin.old': 'Current PIN',
   'pin.new': 'New PIN',
   'pin.repeat': 'New PIN again',
-  'pin.rules': 'At least 4 characters; not your operator id, not 0000 or 1234 and the like.',
+  'pin.rules': 'At least 4 characters (6 for supervisors and admins); not your operator id, not 0000 or 1234 and the like.',
   'pin.submit': 'Change (Enter)',
   'pin.mismatch': 'The two new PINs differ: type the new PIN again.',
   'pin.done': 'PIN changed: use the new one next time you log in.',

@@ -42,7 +42,7 @@ export const zhCN = {
   'login.pin': '密码（PIN）',
   'login.submit': '登录',
   'login.hint': 'Enter 登录；Tab 切换输入框',
-  'login.demoHint': '演示操作员：收费员 1001 / 1234，主管 2001 / 2468',
+  'login.demoHint': '演示操作员：收费员 1001 / 1234，主管 2001 / 246810',
 
   'shift.title': '开班',
   'shift.openingFloat': '备用金：按面额填写张数',
@@ -361,7 +361,7 @@ export const zhCN = {
   'pin.old': '原密码',
   'pin.new': '新密码',
   'pin.repeat': '再输一次新密码',
-  'pin.rules': '4 位以上；不能与工号相同，不能是 0000、1234 这类。',
+  'pin.rules': '4 位以上（主管、管理员 6 位以上）；不能与工号相同，不能是 0000、1234 这类。',
   'pin.submit': '修改（Enter）',
   'pin.mismatch': '两次输入的新密码不一致：请重新输入新密码。',
   'pin.done': '密码已修改：下次登录请用新密码。',

@@ -187,7 +187,7 @@ describe('demo calls', () => {
   it('outside demo mode the sandbox calls are refused with NOT_DEMO', async () => {
     const real = await startTempApp({ flags: { centerUrl: 'http://127.0.0.1:9' }, log: silentLogger });
     try {
-      const s = await real.login('9001', '9999').catch(() => null);
+      const s = await real.login('9001', '990011').catch(() => null);
       expect(real.app.center.sandbox).toBeUndefined();
       await expect(real.app.center.setSandboxOffline(true)).rejects.toMatchObject({ code: 'NOT_DEMO' });
       if (s) expect(await real.call(s, 'center.demoPersons', {})).toMatchObject({ ok: false, error: { code: 'NOT_DEMO' } });

@@ -15,13 +15,16 @@ describe('operator verbs', () => {
     const notAdmin = cli(['operator', 'add', '1100', '--name', '收费员', '--role', 'cashier'], { CASHIER_NEW_PIN: '6631' });
     expect(notAdmin.code).toBe(1);
     expect(notAdmin.stderr).toContain('NO_ADMIN_YET');
-    const first = cli(['operator', 'add', '9100', '--name', '张管理', '--role', 'admin'], { CASHIER_NEW_PIN: '5827' });
+    const short = cli(['operator', 'add', '9100', '--name', '张管理', '--role', 'admin'], { CASHIER_NEW_PIN: '58271' });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('PIN_WEAK'); // an admin's PIN has at least 6 characters
+    const first = cli(['operator', 'add', '9100', '--name', '张管理', '--role', 'admin'], { CASHIER_NEW_PIN: '582716' });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('9100');
   }, 60_000);
 
   it('then needs the admin PIN, refuses a wrong one, and adds, lists, disables and resets', () => {
-    const admin = { CASHIER_ADMIN_PIN: '5827' };
+    const admin = { CASHIER_ADMIN_PIN: '582716' };
     const noAdmin = cli(['operator', 'add', '1100', '--name', '收费员', '--role', 'cashier'], { CASHIER_NEW_PIN: '6631' });
     expect(noAdmin.code).toBe(2); // usage: --admin is required now
     const wrong = cli(['operator', 'list', '--admin', '9100'], { CASHIER_ADMIN_PIN: '0000' });
@@ -38,7 +41,7 @@ describe('operator verbs', () => {
       ['1100', false],
       ['9100', true],
     ]);
-    expect(list.stdout).not.toMatch(/scrypt|5827|6631/);
+    expect(list.stdout).not.toMatch(/scrypt|582716|6631/);
     // The wrong admin PIN above was forgiven by the good logins after it; the audit chain is whole.
     expect(ops.find((o) => o.id === '9100')?.failedAttempts).toBe(0);
     expect(cli(['audit', 'verify']).code).toBe(0);

@@ -28,7 +28,7 @@ describe('idle lock', () => {
     let idleMs = 0;
     const auth = new AuthService(t.app.db, t.app.audit, clock, IDLE_LOCK_MINUTES * MIN, () => idleMs);
     const s = newSession('test');
-    auth.login(s, '2001', '2468');
+    auth.login(s, '2001', '246810');
     for (let i = 0; i < 3; i++) {
       idleMs += (IDLE_LOCK_MINUTES - 1) * MIN;
       expect(auth.checkSession(s, 'supervisor')).toBeNull();
@@ -106,8 +106,12 @@ describe('lockout and admin changes', () => {
     expect((await login('1003', '5827')).ok).toBe(true);
     const count = () => (t.app.db.prepare('SELECT count(*) n FROM operators').get() as { n: number }).n;
     const n = count();
-    expect(await t.call(admin, 'security.addOperator', { id: '1003', name: '重复', role: 'admin', pin: '5827' })).toMatchObject({ ok: false, error: { code: 'OPERATOR_EXISTS' } });
+    expect(await t.call(admin, 'security.addOperator', { id: '1003', name: '重复', role: 'admin', pin: '582716' })).toMatchObject({ ok: false, error: { code: 'OPERATOR_EXISTS' } });
     expect(await t.call(admin, 'security.addOperator', { id: '1004', name: '弱', role: 'cashier', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'PIN_WEAK' } });
+    // Supervisors and admins need at least 6 characters; a cashier's 4 are still enough.
+    for (const role of ['supervisor', 'admin'] as const) {
+      expect(await t.call(admin, 'security.addOperator', { id: '2009', name: '短', role, pin: '58271' })).toMatchObject({ ok: false, error: { code: 'PIN_WEAK', details: { minLength: 6 } } });
+    }
     expect(count()).toBe(n);
     const entry = t.app.db.prepare("SELECT operator_id, subject FROM audit_log WHERE action = 'operator.add' AND subject = '1003'").get();
     expect(entry).toEqual({ operator_id: '9001', subject: '1003' });
@@ -137,12 +141,13 @@ describe('lockout and admin changes', () => {
     const admin = await t.login('9001');
     expect(await t.call(admin, 'security.setOperatorPin', { id: '1001', pin: '6620' })).toMatchObject({ ok: true, value: { locked: false } });
     expect((await login('1001', '6620')).ok).toBe(true);
+    expect(await t.call(admin, 'security.setOperatorPin', { id: '2001', pin: '6620' })).toMatchObject({ ok: false, error: { code: 'PIN_WEAK' } });
     expect(await t.call(admin, 'security.setOperatorPin', { id: 'nobody', pin: '6620' })).toMatchObject({ ok: false, error: { code: 'OPERATOR_NOT_FOUND' } });
   });
 
   it('second-person authorization needs the right role and counts wrong PINs', async () => {
     await start();
-    expect(t.app.auth.authorize('2001', '2468', 'supervisor', 'settlement.refund')).toMatchObject({ id: '2001' });
+    expect(t.app.auth.authorize('2001', '246810', 'supervisor', 'settlement.refund')).toMatchObject({ id: '2001' });
     expect(() => t.app.auth.authorize('1001', '1234', 'supervisor', 'settlement.refund')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     expect(() => t.app.auth.authorize('2001', '0000', 'supervisor', 'settlement.refund')).toThrow(expect.objectContaining({ code: 'LOGIN_FAILED' }));
     expect(auditActions()).toEqual(expect.arrayContaining(['settlement.refund.forbidden', 'settlement.refund.failed']));

@@ -36,7 +36,7 @@ const SAMPLE_OVERRIDES: Partial<Record<string, unknown>> = {};
 const MALFORMED: unknown[] = [42, 'garbage', [], [{}], true];
 
 const RANK: Record<Role, number> = { cashier: 1, supervisor: 2, admin: 3 };
-const LOGINS: Record<Role, [string, string]> = { cashier: ['1001', '1234'], supervisor: ['2001', '2468'], admin: ['9001', '9999'] };
+const LOGINS: Record<Role, [string, string]> = { cashier: ['1001', '1234'], supervisor: ['2001', '246810'], admin: ['9001', '990011'] };
 
 function def(name: CallName): CallDef {
   return contract[name] as CallDef;

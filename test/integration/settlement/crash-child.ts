@@ -36,7 +36,7 @@ for (;;) {
       .prepare("SELECT id FROM settlements WHERE refund_of IS NULL AND state <> 'refunded' ORDER BY random() LIMIT 1")
       .get() as { id: string } | undefined;
     if (row) {
-      const res = await app.call(cashier, 'settlement.refund', { id: row.id, supervisorId: '2001', supervisorPin: '2468', reason: '测试退费' });
+      const res = await app.call(cashier, 'settlement.refund', { id: row.id, supervisorId: '2001', supervisorPin: '246810', reason: '测试退费' });
       process.stdout.write(res.ok ? `R ${(res.value as { id: string }).id} ${row.id}\n` : `E ${res.error.code}\n`);
     }
   } else {

@@ -59,7 +59,7 @@ beforeAll(async () => {
   cashier = newSession('test');
   supervisor = newSession('test');
   expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-  expect((await app.call(supervisor, 'auth.login', { operatorId: '2001', pin: '2468' })).ok).toBe(true);
+  expect((await app.call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -159,7 +159,7 @@ async function offlineDay() {
     expect(refused).toMatchObject({ ok: false, error: { code: 'OFFLINE_LIMIT', details: { needsSupervisor: true } } });
     const notSup = await call(cashier, 'settlement.settle', { ...big, supervisorId: '1002', supervisorPin: '1234' });
     expect(notSup).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
-    const approved = await settle({ ...big, supervisorId: '2001', supervisorPin: '2468' });
+    const approved = await settle({ ...big, supervisorId: '2001', supervisorPin: '246810' });
     expect(app.settlement.reader.row(approved.id)!.supervisor_id).toBe('2001');
     // Day limit 300.00 yuan: 50 + 75 + 250 already offline today.
     const dayRefused = await call(cashier, 'settlement.settle', bill(p, [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
@@ -192,7 +192,7 @@ describe('answers from the center', () => {
     await goOffline(true);
     let v: SettlementView;
     try {
-      v = await settle(bill('李秀英', [{ code: AMOX, unitPrice: '12.50', quantity: '4' }], { supervisorId: '2001', supervisorPin: '2468' }));
+      v = await settle(bill('李秀英', [{ code: AMOX, unitPrice: '12.50', quantity: '4' }], { supervisorId: '2001', supervisorPin: '246810' }));
       expect(v.money.fundPay).toBe(0); // all of it inside the deductible, as far as we know
     } finally {
       await goOffline(false);
@@ -253,7 +253,7 @@ describe('refund', () => {
     const cashierOnly = await call(cashier, 'settlement.refund', { id: v.id, supervisorId: '1001', supervisorPin: '1234', reason: '患者退药' });
     expect(cashierOnly).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
 
-    const r = await call<SettlementView>(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '2468', reason: '患者退药' });
+    const r = await call<SettlementView>(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
     if (!r.ok) throw new Error(r.error.message);
     const refund = r.value;
     expect(refund.refundOf).toBe(v.id);
@@ -271,8 +271,8 @@ describe('refund', () => {
     expect(row!.cancelled_by).toBeTruthy();
     expect(center.personYear(byName(p).psn_no)!.balance).toBe(yearBefore.balance + v.money.accountPay);
 
-    expect(await call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '2468', reason: 'again' })).toMatchObject({ ok: false, error: { code: 'ALREADY_REFUNDED' } });
-    expect(await call(cashier, 'settlement.refund', { id: refund.id, supervisorId: '2001', supervisorPin: '2468', reason: 'x' })).toMatchObject({ ok: false, error: { code: 'REFUND_OF_REFUND' } });
+    expect(await call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: 'again' })).toMatchObject({ ok: false, error: { code: 'ALREADY_REFUNDED' } });
+    expect(await call(cashier, 'settlement.refund', { id: refund.id, supervisorId: '2001', supervisorPin: '246810', reason: 'x' })).toMatchObject({ ok: false, error: { code: 'REFUND_OF_REFUND' } });
   });
 
   it('reverses (2601) an upload that was never answered, so the center ends with nothing', async () => {
@@ -284,7 +284,7 @@ describe('refund', () => {
     await center.clearFaults();
     expect(atCenter(v.id).filter((r) => r.state === 'active')).toHaveLength(1);
 
-    const r = await call<SettlementView>(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '2468', reason: '未获应答' });
+    const r = await call<SettlementView>(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '未获应答' });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.uploads[0]).toMatchObject({ kind: 'reversal', infno: '2601' });
     expect(app.settlement.get(v.id)!.uploads[0]!.state).toBe('reversed');
@@ -295,7 +295,7 @@ describe('refund', () => {
 });
 
 describe('outbox order', () => {
-  const sup = { supervisorId: '2001', supervisorPin: '2468' }; // past today's offline limit by now
+  const sup = { supervisorId: '2001', supervisorPin: '246810' }; // past today's offline limit by now
   it('keeps each person in commit order while a stuck item holds back only its own person', async () => {
     await goOffline(true);
     const a1 = await settle(bill('孙浩', [{ code: AMOX, unitPrice: '1.00', quantity: '1' }], sup));

@@ -30,7 +30,7 @@ describe('shift verbs', () => {
     expect(closed.code).toBe(0);
     expect((JSON.parse(closed.stdout) as { shift: { variance: number } }).shift.variance).toBe(20000 - 22250);
 
-    const signed = runCli(['--data-dir', dir, 'shift', 'signoff', '--shift', shift.id], as('2001', '2468'));
+    const signed = runCli(['--data-dir', dir, 'shift', 'signoff', '--shift', shift.id], as('2001', '246810'));
     expect(signed.code).toBe(0);
     expect(signed.stdout).toContain('签核 2001');
   });

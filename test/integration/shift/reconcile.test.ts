@@ -37,7 +37,7 @@ async function session(a: App, id: string, pin: string): Promise<Session> {
   return s;
 }
 const cashier = () => session(app, '1001', '1234');
-const supervisor = () => session(app, '2001', '2468');
+const supervisor = () => session(app, '2001', '246810');
 async function settle(a: App, input: SettleInput): Promise<SettlementView> {
   return call<SettlementView>(a, await session(a, '1001', '1234'), 'settlement.settle', input);
 }
@@ -71,7 +71,7 @@ beforeAll(async () => {
   await drain(app);
   // One refunded (2208 at the center).
   refunded = settled[3]!;
-  await call(app, await cashier(), 'settlement.refund', { id: refunded.id, supervisorId: '2001', supervisorPin: '2468', reason: '患者取消' });
+  await call(app, await cashier(), 'settlement.refund', { id: refunded.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者取消' });
   await drain(app);
 }, 120_000);
 

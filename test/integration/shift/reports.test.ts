@@ -54,7 +54,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('shift report files', () => {
   it('PDF: a real document whose text carries the figures, in Chinese with the embedded font', async () => {
     const out = join(dir, 'r.pdf');
-    const r = runCli(['--data-dir', dir, 'shift', 'report', '--shift', report.shift.id, '--format', 'pdf', '--out', out, '--operator', '2001', '--pin', '2468'], { CASHIER_CJK_FONT: '' });
+    const r = runCli(['--data-dir', dir, 'shift', 'report', '--shift', report.shift.id, '--format', 'pdf', '--out', out, '--operator', '2001', '--pin', '246810'], { CASHIER_CJK_FONT: '' });
     expect(r.stderr).not.toMatch(/错误/);
     expect(r.code).toBe(0);
     expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
@@ -77,7 +77,7 @@ describe('shift report files', () => {
 
   it('CSV: parses back to the handover figures, yuan with two decimals', () => {
     const out = join(dir, 'r.csv');
-    const r = runCli(['--data-dir', dir, 'shift', 'report', '--shift', report.shift.id, '--format', 'csv', '--out', out, '--operator', '2001', '--pin', '2468']);
+    const r = runCli(['--data-dir', dir, 'shift', 'report', '--shift', report.shift.id, '--format', 'csv', '--out', out, '--operator', '2001', '--pin', '246810']);
     expect(r.code).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
@@ -116,7 +116,7 @@ describe('shift report files', () => {
   });
 
   it('a cashier cannot export another operator’s report; a bad format is a usage error', () => {
-    const bad = runCli(['--data-dir', dir, 'shift', 'report', '--shift', report.shift.id, '--format', 'xls', '--out', join(dir, 'x'), '--operator', '2001', '--pin', '2468']);
+    const bad = runCli(['--data-dir', dir, 'shift', 'report', '--shift', report.shift.id, '--format', 'xls', '--out', join(dir, 'x'), '--operator', '2001', '--pin', '246810']);
     expect(bad.code).toBe(2);
     const cashier = runCli(['--data-dir', dir, 'shift', 'report', '--shift', report.shift.id, '--format', 'csv', '--out', join(dir, 'y'), '--operator', '1002', '--pin', '1234']);
     expect(cashier.code).toBe(1);
