@@ -8,6 +8,7 @@ import { settlementHandlers } from '../settlement/handlers';
 import { deviceHandlers } from '../devices/handlers';
 import { shiftHandlers } from '../shift/handlers';
 import { securityHandlers } from '../auth/security-handlers';
+import { clinicHandlers } from '../clinic/handlers';
 import type { contract } from './contract';
 import type { HandlersFor } from './handler-types';
 
@@ -20,4 +21,5 @@ export const handlers = {
   ...deviceHandlers,
   ...shiftHandlers,
   ...securityHandlers,
+  ...clinicHandlers,
 } satisfies HandlersFor<typeof contract>;

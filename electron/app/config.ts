@@ -37,6 +37,11 @@ export const SETTINGS = {
     default: '',
     doc: '演示模式：内置沙箱中心的故障注入（同 center serve --faults，如 reject-item=编码:原因）',
   },
+  // Many windows, one clinic (electron/clinic, docs/CLINIC.md): '' = this window alone.
+  clinicDatabaseUrl: { env: 'CASHIER_CLINIC_DATABASE_URL', schema: z.string().regex(/^(postgres|postgresql):\/\/\S+$/, 'postgresql://user:password@host:port/db').or(z.literal('')), default: '', doc: '诊所汇总 PostgreSQL 地址（本窗口的登录角色）；空 = 单窗口，不汇总' },
+  clinicDatabaseTls: { env: 'CASHIER_CLINIC_DATABASE_TLS', schema: z.enum(['auto', 'verify', 'disable']), default: 'auto', doc: '连接 PostgreSQL 的 TLS：auto = 本机回环不加密、其他主机校验证书；verify = 总是校验证书；disable = 不加密（仅限同一台机器）' },
+  clinicDatabaseCaFile: { env: 'CASHIER_CLINIC_DATABASE_CA_FILE', schema: z.string(), default: '', doc: 'PostgreSQL 服务器证书的 CA 文件（私有 CA，可选）' },
+  clinicKey: { env: 'CASHIER_CLINIC_KEY', schema: z.string().regex(/^([0-9a-fA-F]{64})?$/, '64 hex digits'), default: '', doc: '诊所患者身份加密密钥（64 位十六进制，各窗口相同）；空 = 由机构签名密钥派生' },
   hisPort: { env: 'CASHIER_HIS_PORT', schema: z.coerce.number().int().min(0).max(65535), default: 0, doc: 'HIS 账单接口端口（仅 127.0.0.1）；0 = 每次启动随机端口，地址见 his-endpoint.json' },
 } as const;
 

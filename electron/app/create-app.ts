@@ -20,6 +20,7 @@ import { createCenterPart, type CenterPart } from '../center/part';
 import { createDevicesPart, type DevicesPart } from '../devices/part';
 import { createSettlementPart, type SettlementPart } from '../settlement/part';
 import { createShiftPart, type ShiftPart } from '../shift/part';
+import { createClinicPart, type ClinicPart, type ClinicPartOptions } from '../clinic/part';
 import { readStoredSettings } from './stored-settings';
 import { startBackupSchedule, type BackupSchedule } from '../db/backup';
 
@@ -36,6 +37,8 @@ export interface AppOptions {
   background?: boolean;
   /** WAL checkpoints in a worker thread, not inside commits (electron/db/checkpointer.ts); on by default. */
   backgroundCheckpoint?: boolean;
+  /** Timing of the clinic stream and command polling (tests, bench). */
+  clinic?: ClinicPartOptions;
 }
 
 /** The core plus every part; what handlers and verbs receive. */
@@ -45,6 +48,7 @@ export interface App extends CoreApp {
   readonly devices: DevicesPart;
   readonly settlement: SettlementPart;
   readonly shift: ShiftPart;
+  readonly clinic: ClinicPart;
   call(session: Session, name: string, input: unknown): Promise<ApiResult<unknown>>;
   close(): Promise<void>;
 }
@@ -90,7 +94,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const devices = createDevicesPart(core);
   const shift = createShiftPart(core, { center });
   const settlement = createSettlementPart(core, { policy, center, devices, shift });
-  const parts = [policy, center, devices, shift, settlement];
+  const clinic = createClinicPart(core, { shift, center }, opts.clinic);
+  const parts = [policy, center, devices, shift, settlement, clinic];
 
   // Security: scheduled, rotated online backups while the app runs (electron/db/backup.ts).
   let backups: BackupSchedule | null = null;
@@ -103,6 +108,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     devices,
     settlement,
     shift,
+    clinic,
     call: (session, name, input) => dispatch(app, session, name, input),
     async close() {
       if (closed) return;

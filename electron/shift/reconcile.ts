@@ -32,19 +32,19 @@ interface Amounts {
  * confirmed, or any row that carries the center's setl_id. Offline rows still queued, uploads
  * it rejected and settlements voided by 2601 are not the center's.
  */
-const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.settlement_id = s.id
+export const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.settlement_id = s.id
    AND o.kind IN ('upload', 'cancel') AND o.state IN ('confirmed', 'adjusted')))`;
 /** The center's id of a row: a refund row's comes from the 2208 answer kept in the outbox. */
-const CENTER_ID = `coalesce(s.center_setl_id, (SELECT json_extract(o.response, '$.output.setlinfo.setl_id') FROM outbox o
+export const CENTER_ID = `coalesce(s.center_setl_id, (SELECT json_extract(o.response, '$.output.setlinfo.setl_id') FROM outbox o
    WHERE o.settlement_id = s.id AND o.kind = 'cancel' AND o.state = 'confirmed' ORDER BY o.id DESC LIMIT 1))`;
 /** The center's adjustments per settlement, as differences to add to the local split. */
-const ADJ_JOIN = `LEFT JOIN (
+export const ADJ_JOIN = `LEFT JOIN (
     SELECT settlement_id,
            sum(CASE WHEN field = 'total' THEN difference ELSE 0 END) AS dt,
            sum(CASE WHEN field IN ('fund_pay', 'critical_illness_pay') THEN difference ELSE 0 END) AS df,
            sum(CASE WHEN field = 'account_pay' THEN difference ELSE 0 END) AS da
     FROM adjustments GROUP BY settlement_id) adj ON adj.settlement_id = s.id`;
-const AMOUNTS = `s.total + coalesce(adj.dt, 0) AS total, s.fund_pay + s.critical_illness_pay + coalesce(adj.df, 0) AS fund,
+export const AMOUNTS = `s.total + coalesce(adj.dt, 0) AS total, s.fund_pay + s.critical_illness_pay + coalesce(adj.df, 0) AS fund,
                  s.account_pay + coalesce(adj.da, 0) AS account`;
 
 const yuan = z.string().refine((s) => tryYuanToFen(s) !== null, '金额应为两位小数的元');

@@ -10,6 +10,7 @@ import { settlementCalls } from './settlement';
 import { deviceCalls } from './device';
 import { shiftCalls } from './shift';
 import { securityCalls } from './security';
+import { clinicCalls } from './clinic';
 
 export const contract = {
   ...systemCalls,
@@ -20,6 +21,7 @@ export const contract = {
   ...deviceCalls,
   ...shiftCalls,
   ...securityCalls,
+  ...clinicCalls,
 } satisfies Record<string, CallDef>;
 
 export type Contract = typeof contract;

@@ -11,6 +11,20 @@ export interface DeviceState {
   detail?: string;
 }
 
+/** The stream of this window's records to the clinic's PostgreSQL (electron/clinic). */
+export interface ClinicStreamStatus {
+  /** ok: caught up or sending; down: PostgreSQL cannot be reached or refuses (see error). */
+  state: 'ok' | 'down';
+  windowId: string;
+  /** Changed records not yet in PostgreSQL, and when the oldest of them changed. */
+  pending: number;
+  oldestPendingAt: string | null;
+  lastSyncAt: string | null;
+  /** Error code and words when down. */
+  errorCode: string | null;
+  error: string | null;
+}
+
 export interface StatusSnapshot {
   center: {
     mode: 'online' | 'offline';
@@ -25,6 +39,8 @@ export interface StatusSnapshot {
   devices: DeviceState[];
   /** Settlements made now would be provisional (center unreachable). */
   offlineProvisional: boolean;
+  /** Absent when this window is alone (no clinicDatabaseUrl). */
+  clinic?: ClinicStreamStatus;
 }
 
 export interface AppInfo {

@@ -1,6 +1,7 @@
 // Every verb of `npm run cli`, gathered from the parts.
 import type { Verb } from '../verb';
 import { centerVerbs } from './center';
+import { clinicVerbs } from './clinic';
 import { deviceVerbs } from './device';
 import { policyVerbs } from './policy';
 import { securityVerbs } from './security';
@@ -16,4 +17,5 @@ export const verbs: Verb[] = [
   ...deviceVerbs,
   ...shiftVerbs,
   ...securityVerbs,
+  ...clinicVerbs,
 ];

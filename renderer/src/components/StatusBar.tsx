@@ -1,5 +1,6 @@
 // Always visible: center (online/offline/sandbox), upload queue (depth, oldest age, and amber /
 // red when an upload is near / past its deadline), policy version and age, each device's state,
+// the clinic database stream when this window is one of a clinic's (pending, oldest, down),
 // who is logged in with the keys that are theirs everywhere (Ctrl+P PIN, Ctrl+L lock), and the
 // language switch.
 import { useEffect } from 'react';
@@ -58,6 +59,13 @@ export function StatusBar() {
     ? t('status.policy.none')
     : t('status.policy.value', { version: pol.version ?? '?', seq: pol.seq, age: agoSince(pol.appliedAt, nowMs, t) ?? '—' });
 
+  // Only a window that is part of a clinic (clinicDatabaseUrl set) has the clinic slice.
+  const clinic = s?.clinic;
+  const clinicValue = !clinic
+    ? ''
+    : (clinic.state === 'down' ? `${t('status.clinic.down')} · ` : '') +
+      (clinic.pending === 0 ? t('status.clinic.synced') : t('status.clinic.pending', { n: clinic.pending, age: agoSince(clinic.oldestPendingAt, nowMs, t) ?? '—' }));
+
   return (
     <header className="status-bar" data-testid="status-bar">
       <Cell
@@ -73,6 +81,9 @@ export function StatusBar() {
         tone={!s ? 'plain' : queueTone(depth, dl)}
         onClick={loggedIn ? () => openQueue(true) : undefined}
       />
+      {clinic ? (
+        <Cell testId="status-clinic" label={t('status.clinic')} value={clinicValue} tone={clinic.state === 'down' ? 'bad' : clinic.pending > 0 ? 'warn' : 'ok'} />
+      ) : null}
       <Cell testId="status-policy" label={t('status.policy')} value={policySync ? policySyncText(policySync, lang) : policyValue} tone={policySync ? 'warn' : !pol ? 'bad' : 'ok'} />
       <div className="status-cell status-devices" data-testid="status-devices">
         <span className="status-label">{t('status.devices')}</span>

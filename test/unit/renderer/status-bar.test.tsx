@@ -56,6 +56,24 @@ describe('status bar', () => {
     expect(host.querySelector('[data-testid="offline-banner"]')).toBeNull();
   });
 
+  it('shows the clinic stream only for a window of a clinic: up to date, its lag, and down in red', () => {
+    useApp.setState({ status: snapshot() });
+    render();
+    expect(host.querySelector('[data-testid="status-clinic"]')).toBeNull();
+    const clinic = { state: 'ok' as const, windowId: '07', pending: 0, oldestPendingAt: null, lastSyncAt: '2026-11-23T09:59:59Z', errorCode: null, error: null };
+    useApp.setState({ status: snapshot({ clinic }) });
+    render();
+    expect(cell('status-clinic')).toBe('诊所汇总已同步');
+    expect(host.querySelector('[data-testid="status-clinic"]')!.className).toContain('tone-ok');
+    useApp.setState({ status: snapshot({ clinic: { ...clinic, state: 'down', pending: 12, oldestPendingAt: '2026-11-23T09:50:00Z', errorCode: 'CLINIC_DB_UNREACHABLE', error: 'x' } }) });
+    render();
+    expect(cell('status-clinic')).toBe('诊所汇总连不上 · 待传 12 条，最早 10 分钟前');
+    expect(host.querySelector('[data-testid="status-clinic"]')!.className).toContain('tone-bad');
+    useApp.setState({ lang: 'en' });
+    render();
+    expect(cell('status-clinic')).toBe('Clinic databaseunreachable · 12 to send, oldest 10 min ago');
+  });
+
   it('shows offline in red and the banner while settlements would be provisional', () => {
     useApp.setState({ status: snapshot({ center: { mode: 'offline', url: '', lastContactAt: null, lastError: 'ECONNREFUSED' }, offlineProvisional: true }) });
     render();

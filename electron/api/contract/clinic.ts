@@ -1,0 +1,102 @@
+// Many windows, one clinic (electron/clinic): the stream's state, the clinic-wide figures read
+// from PostgreSQL, and commands a supervisor sends to a settlement's own window. Money in fen.
+import { z } from 'zod';
+import { call } from './define';
+import type { ClinicStreamStatus } from './system';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd');
+
+export interface ClinicFigures {
+  /** Settlements (refund rows not counted here) and refunds; amounts net of refunds. */
+  count: number;
+  refunds: number;
+  total: number;
+  /** Fund + critical illness. */
+  fund: number;
+  account: number;
+  cash: number;
+}
+
+export interface ClinicSummary {
+  from: string;
+  to: string;
+  all: ClinicFigures;
+  windows: { windowId: string; figures: ClinicFigures; operators: { operatorId: string; figures: ClinicFigures }[] }[];
+}
+
+export interface ClinicTotals {
+  count: number;
+  total: number;
+  fund: number;
+  account: number;
+}
+
+export interface ClinicReconcileGroup {
+  insutype: string;
+  local: ClinicTotals;
+  center: ClinicTotals;
+  match: boolean;
+  mismatchedDays: string[];
+}
+
+export interface ClinicFinding {
+  day: string;
+  kind: 'only_center' | 'only_local' | 'amount_differs';
+  /** The window that made the settlement; null for a settlement only the center has. */
+  windowId: string | null;
+  settlementId: string | null;
+  centerSetlId: string | null;
+  localTotal: number | null;
+  centerTotal: number | null;
+}
+
+export interface ClinicReconcileResult {
+  from: string;
+  to: string;
+  result: 'match' | 'mismatch';
+  groups: ClinicReconcileGroup[];
+  findings: ClinicFinding[];
+}
+
+export interface ClinicReceivableFigures {
+  openCount: number;
+  owed: number;
+  paid: number;
+  deducted: number;
+  rejected: number;
+  outstanding: number;
+  aging: { d0_30: number; d31_60: number; d61_90: number; over90: number };
+}
+
+export interface ClinicReceivables {
+  today: string;
+  all: ClinicReceivableFigures;
+  windows: ({ windowId: string } & ClinicReceivableFigures)[];
+}
+
+export const clinicCalls = {
+  'clinic.status': call({ input: z.object({}).strict(), role: 'cashier', summary: '诊所汇总：本窗口上传到汇总库的状态' }).returns<ClinicStreamStatus | null>(),
+  'clinic.summary': call({
+    input: z.object({ from: day, to: day }).strict(),
+    role: 'supervisor',
+    summary: '诊所汇总：各窗口、各收费员的日/月结算汇总',
+  }).returns<ClinicSummary>(),
+  'clinic.reconcile': call({
+    input: z.object({ from: day, to: day }).strict(),
+    role: 'supervisor',
+    summary: '诊所汇总：按机构与中心对账（3201 汇总总额，3202 明细，差异定位到窗口和结算）',
+    audit: true,
+  }).returns<ClinicReconcileResult>(),
+  'clinic.receivables': call({ input: z.object({}).strict(), role: 'supervisor', summary: '诊所汇总：医保基金应收与账龄（各窗口）' }).returns<ClinicReceivables>(),
+  'clinic.command': call({
+    input: z.object({
+      windowId: z.string().regex(/^\d{2}$/),
+      settlementId: z.string().min(1).max(64),
+      action: z.enum(['reupload', 'write_off']),
+      note: z.string().trim().min(1).max(500),
+    }).strict(),
+    role: 'supervisor',
+    summary: '诊所汇总：把对某笔结算的处理（重新上传、核销）发给它所在的窗口执行',
+    audit: true,
+  }).returns<{ commandId: string }>(),
+};

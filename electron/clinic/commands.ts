@@ -1,0 +1,148 @@
+// Supervisors' actions on a settlement, from the clinic back to the settlement's own window.
+// The supervisor's window inserts a command row in PostgreSQL (`issue`); the settlement's
+// window picks it up, applies it to its own database through the shift part's own actions,
+// and acknowledges it (`applied` or `refused` with the error code). The local record of the
+// application (clinic_commands_applied, same transaction as the action) makes a command apply
+// once even when the window crashes before its acknowledgement reached PostgreSQL.
+import type pg from 'pg';
+import { AppError } from '../api/result';
+import type { CoreApp } from '../app/core';
+import type { ShiftPart } from '../shift/part';
+import { centerPortOf } from '../shift/center-port';
+import { requeueUpload } from '../shift/reconcile';
+import type { CenterPart } from '../center/part';
+
+export type CommandAction = 'reupload' | 'write_off';
+
+export interface CommandRow {
+  id: string;
+  window_id: string;
+  settlement_id: string;
+  action: CommandAction;
+  note: string;
+  issued_by: string;
+}
+
+interface AppliedRow {
+  command_id: number;
+  outcome: 'applied' | 'refused';
+  code: string | null;
+  message: string | null;
+}
+
+export class ClinicCommands {
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private busy: Promise<number> = Promise.resolve(0);
+
+  constructor(
+    private readonly core: CoreApp,
+    private readonly deps: { shift: ShiftPart; center: CenterPart },
+    private readonly pool: pg.Pool,
+    private readonly windowId: string,
+    private readonly pollMs = 2_000,
+  ) {}
+
+  start(): void {
+    this.schedule(this.pollMs);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.busy.catch(() => 0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      void this.pollOnce()
+        .catch(() => 0)
+        .then(() => this.schedule(this.pollMs));
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** Apply and acknowledge this window's new commands; resolves with how many were acknowledged. */
+  pollOnce(): Promise<number> {
+    const next = this.busy.catch(() => 0).then(() => this.round());
+    this.busy = next;
+    return next;
+  }
+
+  private async round(): Promise<number> {
+    const db = this.core.db;
+    const issued = await this.pool.query<CommandRow>(
+      "SELECT id::text, window_id, settlement_id, action, note, issued_by FROM commands WHERE window_id = $1 AND state = 'issued' ORDER BY id LIMIT 100",
+      [this.windowId],
+    );
+    let acked = 0;
+    for (const cmd of issued.rows) {
+      const done = this.applyOnce(cmd);
+      const r = await this.pool.query(
+        "UPDATE commands SET state = $2, result_code = $3, result_message = $4, acked_at = now() WHERE id = $1 AND state = 'issued'",
+        [cmd.id, done.outcome, done.code, done.message],
+      );
+      db.prepare('UPDATE clinic_commands_applied SET acked_at = ? WHERE command_id = ?').run(this.core.clock.now().toISOString(), Number(cmd.id));
+      acked += r.rowCount ?? 0;
+    }
+    return acked;
+  }
+
+  /** The command applied to this window's database, exactly once (a second call returns the first outcome). */
+  applyOnce(cmd: CommandRow): AppliedRow {
+    const db = this.core.db;
+    const id = Number(cmd.id);
+    return db.transaction((): AppliedRow => {
+      const prior = db.prepare('SELECT command_id, outcome, code, message FROM clinic_commands_applied WHERE command_id = ?').get(id) as AppliedRow | undefined;
+      if (prior) return prior;
+      let outcome: AppliedRow = { command_id: id, outcome: 'applied', code: null, message: null };
+      try {
+        // A savepoint: a refused action leaves nothing behind but its refusal.
+        db.transaction(() => this.apply(cmd))();
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        outcome = { command_id: id, outcome: 'refused', code: e.code, message: e.message };
+      }
+      db.prepare('INSERT INTO clinic_commands_applied (command_id, action, settlement_id, outcome, code, message, applied_at) VALUES (?,?,?,?,?,?,?)').run(
+        id,
+        cmd.action,
+        cmd.settlement_id,
+        outcome.outcome,
+        outcome.code,
+        outcome.message,
+        this.core.clock.now().toISOString(),
+      );
+      return outcome;
+    }).immediate();
+  }
+
+  private apply(cmd: CommandRow): void {
+    const db = this.core.db;
+    const exists = db.prepare('SELECT state FROM settlements WHERE id = ?').pluck().get(cmd.settlement_id) as string | undefined;
+    if (!exists) throw new AppError('SETTLEMENT_NOT_FOUND', `本窗口没有结算 ${cmd.settlement_id}。`);
+    const note = `${cmd.note}（诊所汇总指令 #${cmd.id}）`;
+    if (cmd.action === 'reupload') {
+      requeueUpload(this.core, centerPortOf(this.deps.center), cmd.settlement_id);
+      this.core.audit.append({ action: 'clinic.command.reupload', operatorId: cmd.issued_by, subject: cmd.settlement_id, detail: { command: cmd.id, note } });
+      return;
+    }
+    // Write-off is the work list's action: the settlement must be on the rejection or adjustment list.
+    const list = exists === 'rejected' ? 'rejection' : 'adjustment';
+    this.deps.shift.worklists.act(cmd.settlement_id, list, 'write_off', note, cmd.issued_by);
+  }
+}
+
+/** Issue a command (a supervisor's window, member of clinic_reader). */
+export async function issueCommand(
+  pool: pg.Pool,
+  c: { windowId: string; settlementId: string; action: CommandAction; note: string; issuedBy: string },
+): Promise<string> {
+  const known = await pool.query('SELECT 1 FROM settlements WHERE window_id = $1 AND id = $2', [c.windowId, c.settlementId]);
+  if (known.rowCount === 0) throw new AppError('SETTLEMENT_NOT_FOUND', `汇总库中没有窗口 ${c.windowId} 的结算 ${c.settlementId}。`);
+  const r = await pool.query<{ id: string }>(
+    'INSERT INTO commands (window_id, settlement_id, action, note, issued_by) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
+    [c.windowId, c.settlementId, c.action, c.note, c.issuedBy],
+  );
+  return r.rows[0]!.id;
+}
