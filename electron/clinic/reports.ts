@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { ClinicFigures, ClinicFinding, ClinicReconcileGroup, ClinicReconcileResult, ClinicReceivables, ClinicSummary } from '../api/contract/clinic';
 import { AppError } from '../api/result';
-import { fenToYuan, tryYuanToFen } from '../center/wire/money';
+import { fenToYuan, tryYuanToFen } from '../api/money';
 import { daysBetween, STANDARD_INSUTYPES } from '../shift/reconcile';
 import { sendOrThrow, type CenterPort } from '../shift/center-port';
 import type { IdentitySeal } from './identity';

@@ -46,7 +46,7 @@ async function settle(a: App, input: SettleInput): Promise<SettlementView> {
   return call<SettlementView>(a, await session(a, '1001', '1234'), 'settlement.settle', input);
 }
 async function refund(a: App, id: string): Promise<void> {
-  await call(a, await session(a, '1001', '1234'), 'settlement.refund', { id, supervisorId: '2001', supervisorPin: '2468', reason: '患者取消' });
+  await call(a, await session(a, '1001', '1234'), 'settlement.refund', { id, supervisorId: '2001', supervisorPin: '246810', reason: '患者取消' });
 }
 async function window(no: string, clinicUrl: string): Promise<App> {
   const a = await openClient({
@@ -208,7 +208,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
 
   it('a supervisor command goes to the settlement’s window, is applied there once and acknowledged', async () => {
     const target = localRows(w07).find((x) => x.state === 'confirmed')!;
-    const sup = await session(w08, '2001', '2468');
+    const sup = await session(w08, '2001', '246810');
     const { commandId } = await call<{ commandId: string }>(w08, sup, 'clinic.command', { windowId: '07', settlementId: target.id, action: 'reupload', note: '中心缺此笔' });
     const uploadsBefore = new OutboxStore(w07.db).forSettlement(target.id).length;
     expect(await w07.clinic.commands.pollOnce()).toBe(1);
@@ -231,7 +231,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
       await drainCenter(a);
       await a.clinic.stream.drain();
     }
-    const sup = await session(w08, '2001', '2468');
+    const sup = await session(w08, '2001', '246810');
     const summary = await call<{ all: { total: number; count: number }; windows: { windowId: string; figures: { total: number } }[] }>(w08, sup, 'clinic.summary', { from: DAY, to: DAY });
     const localTotal = (a: App) => a.db.prepare("SELECT coalesce(sum(total), 0) FROM settlements WHERE state <> 'rejected'").pluck().get() as number;
     expect(summary.windows.map((w) => [w.windowId, w.figures.total])).toEqual([['07', localTotal(w07)], ['08', localTotal(w08)]]);
