@@ -13,6 +13,7 @@ import { callNames } from './api/contract';
 import { newSession } from './api/session';
 import { createApp, type App } from './app/create-app';
 import { defaultDataDir, projectPath } from './app/paths';
+import { installProcessSafetyNet } from './app/server-safety';
 import { keyFileContent, resolveSafeStorageDbKey } from './auth/db-key';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, resolveAppUrl } from './security/app-protocol';
 import { EVENT_CHANNEL, registerApiHandlers } from './security/bridge';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   await electronApp.whenReady();
   const dataDir = electronApp.getPath('userData');
   const log = createRotatingFileLogger({ dir: join(dataDir, 'logs'), echo: !electronApp.isPackaged });
+  installProcessSafetyNet(log);
   const dbKey = resolveSafeStorageDbKey(dataDir, safeStorage, (m) => log.warn(m));
   if (process.argv.includes('--print-db-key')) {
     process.stdout.write(`${keyFileContent(dbKey)}\n`);

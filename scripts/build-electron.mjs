@@ -25,6 +25,8 @@ export const EXTERNAL = [
   'pdfkit',
   'bufferutil',
   'utf-8-validate',
+  // pg (the clinic database) requires this optional native binding inside a try; we never install it.
+  'pg-native',
 ];
 
 /** The contract's call names, read by bundling the (pure) contract and evaluating it. */

@@ -7,6 +7,7 @@ import { createApp } from '../app/create-app';
 import { SETTINGS, flagName, type SettingKey } from '../app/config';
 import { defaultDataDir, projectPath } from '../app/paths';
 import { resolveDbKey } from '../auth/db-key';
+import { installProcessSafetyNet } from '../app/server-safety';
 import { startWebServer } from './server';
 
 /** Open the URL in the system's browser when one exists; never fatal. */
@@ -30,12 +31,15 @@ async function main(): Promise<void> {
     const v = options[flagName(k).slice(2)];
     if (typeof v === 'string') flags[k] = v;
   }
-  const staticDir = projectPath('renderer', 'dist');
+  // --static-dir: another folder of built files (the probe suite serves a one-file page, so it
+  // does not depend on a renderer build).
+  const staticDir = typeof options['static-dir'] === 'string' ? options['static-dir'] : projectPath('renderer', 'dist');
   if (!existsSync(staticDir)) {
     process.stderr.write('未找到界面文件 renderer/dist：请先运行 npm run build:renderer（npm start / npm run web 会自动构建）。\n');
     process.exit(1);
   }
   const app = await createApp({ dataDir, runtime: 'browser', flags, background: true, dbKey: resolveDbKey(dataDir) });
+  installProcessSafetyNet(app.log);
   const port = typeof options.port === 'string' ? Number(options.port) : Number(process.env.CASHIER_WEB_PORT ?? 0);
   const server = await startWebServer({ app, staticDir, port, token: process.env.CASHIER_WEB_TOKEN || undefined });
 

@@ -24,7 +24,11 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     res.writeHead(405).end();
     return;
   }
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const pathname = requestPath(req.url);
+  if (pathname === null) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('bad request path');
+    return;
+  }
   const rel = normalize(pathname === '/' ? '/index.html' : pathname);
   const file = join(root, rel);
   if (!file.startsWith(normalize(root) + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -39,5 +43,24 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'cache-control': 'no-store',
   });
   if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  else {
+    // A file that vanishes or fails mid-read ends this answer only.
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  }
+}
+
+/**
+ * The decoded path of a request target, or null when it is not one: malformed percent-encoding
+ * (`/%`, any web page can send it with an <img>), an unparseable absolute URL (`http://[`),
+ * or a NUL byte. Decoding throws on those; a throw here used to end the whole process.
+ */
+export function requestPath(target: string | undefined): string | null {
+  try {
+    const decoded = decodeURIComponent(new URL(target ?? '/', 'http://x').pathname);
+    return decoded.includes('\0') ? null : decoded;
+  } catch {
+    return null;
+  }
 }

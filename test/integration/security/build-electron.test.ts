@@ -3,6 +3,7 @@
 // keeps electron and the native modules external.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callNames } from '../../../electron/api/contract';
@@ -34,7 +35,7 @@ describe('scripts/build-electron.mjs', () => {
   it('keeps electron and the native modules external in the main bundle', () => {
     const req = requires(main);
     expect(req).toEqual(expect.arrayContaining(['electron', 'better-sqlite3-multiple-ciphers']));
-    for (const r of req) expect(r.startsWith('node:') || /^[a-z_]+$/.test(r) || ['electron', 'better-sqlite3-multiple-ciphers', 'serialport', 'node-hid', 'pdfkit', 'bufferutil', 'utf-8-validate'].includes(r) || r.startsWith('@serialport/'), r).toBe(true);
+    for (const r of req) expect(isBuiltin(r) || ['electron', 'better-sqlite3-multiple-ciphers', 'serialport', 'node-hid', 'pdfkit', 'bufferutil', 'utf-8-validate', 'pg-native'].includes(r) || r.startsWith('@serialport/'), r).toBe(true);
     // Bundled sources: no relative requires left (everything of ours is inside).
     expect(req.filter((r) => r.startsWith('.'))).toEqual([]);
     expect(main).toContain('registerSchemesAsPrivileged');
