@@ -20,6 +20,8 @@ interface Config {
   win: { target: Target[] };
   linux: { target: Target[] };
   publish: unknown;
+  electronVersion: string;
+  electronFuses: Record<string, boolean>;
 }
 
 const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as Config;
@@ -40,8 +42,23 @@ describe('electron-builder.yml', () => {
 
   it('ships the bundles, the renderer and the migrations, with native modules unpacked', () => {
     expect(config.extraMetadata.main).toBe('dist-electron/main.cjs');
-    expect(config.files).toEqual(expect.arrayContaining(['dist-electron/**', 'renderer/dist/**', 'migrations/*.sql', 'package.json']));
+    expect(config.files).toEqual(expect.arrayContaining(['dist-electron/**', 'renderer/dist/**', 'migrations/*.sql', 'migrations-pg/*.sql', 'package.json']));
     expect(config.asarUnpack).toContain('**/*.node');
     expect(config.publish).toBeNull();
+  });
+
+  it('flips the fuses: no run-as-node, no NODE_OPTIONS, no inspect, app only from an integrity-checked asar', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('names the Electron version the lockfile installs (builds do not need the binary installed)', () => {
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version?: string }> };
+    expect(config.electronVersion).toBe(lock.packages['node_modules/electron']?.version);
   });
 });
