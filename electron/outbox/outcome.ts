@@ -5,7 +5,7 @@ import type { CoreApp } from '../app/core';
 import { diffAgainstCenter, MONEY_FIELDS, moneyFromRow, type MoneyColumn } from '../settlement/mapping';
 import { stmt } from '../db/statements';
 import type { CenterOutcome } from '../settlement/ports';
-import type { OutboxRow, OutboxState } from './store';
+import { OPEN_STATES, type OutboxRow, type OutboxState, type OutboxStore } from './store';
 
 export interface AppliedOutcome {
   outboxId: number;
@@ -24,32 +24,31 @@ function objectOr(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 }
 
-export function applyOutcome(core: CoreApp, row: OutboxRow, outcome: CenterOutcome, retryAt: Date): AppliedOutcome {
+export function applyOutcome(core: CoreApp, outbox: OutboxStore, row: OutboxRow, outcome: CenterOutcome, retryAt: Date): AppliedOutcome {
   const db = core.db;
-  const now = core.clock.now().toISOString();
+  const at = core.clock.now();
+  const now = at.toISOString();
   const base = { outboxId: row.id, settlementId: row.settlement_id };
   return db.transaction((): AppliedOutcome => {
-    const current = stmt(db, 'SELECT state FROM outbox WHERE id = ?').get(row.id) as { state: OutboxState } | undefined;
-    if (!current || !['queued', 'sent', 'unknown'].includes(current.state)) {
-      return { ...base, state: current?.state ?? 'reversed', final: true, applied: false };
+    const current = outbox.stateOf(row.id);
+    if (!current || !OPEN_STATES.includes(current)) {
+      return { ...base, state: current ?? 'reversed', final: true, applied: false };
     }
     if (outcome.kind === 'busy' || outcome.kind === 'unknown') {
       const state: OutboxState = outcome.kind === 'busy' ? 'queued' : 'unknown';
       const err = outcome.kind === 'busy' ? `中心繁忙(-9)：${outcome.message}` : `结果未知：${outcome.reason}`;
-      stmt(db, 'UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(state, err.slice(0, 500), retryAt.toISOString(), row.id);
+      outbox.retryLater(row.id, state, err, retryAt);
       return { ...base, state, final: false, applied: true };
     }
     if (outcome.kind === 'rejected') {
-      stmt(db, 
-        `UPDATE outbox SET state = 'rejected', resolved_at = ?, reject_code = ?, reject_reason = ?, last_error = ?, response = ? WHERE id = ?`,
-      ).run(now, outcome.code ?? null, outcome.message, `中心拒绝(-1)：${outcome.message}`.slice(0, 500), JSON.stringify(outcome.output ?? null), row.id);
+      outbox.reject(row.id, { code: outcome.code ?? null, reason: outcome.message, response: outcome.output }, at);
       stmt(db, "UPDATE settlements SET state = 'rejected', updated_at = ? WHERE id = ? AND state <> 'refunded'").run(now, row.settlement_id);
       core.audit.append({ action: 'outbox.rejected', subject: row.settlement_id, detail: { msgid: row.msgid, infno: row.infno, code: outcome.code ?? null, reason: outcome.message } });
       return { ...base, state: 'rejected', final: true, applied: true };
     }
     // success
     const output = objectOr(outcome.output);
-    let state: OutboxState = 'confirmed';
+    let state: 'confirmed' | 'adjusted' = 'confirmed';
     if (row.kind === 'upload') {
       const setlinfo = objectOr(output['setlinfo'] ?? output);
       const srow = stmt(db, MONEY_ROW_SQL).get(row.settlement_id) as Record<MoneyColumn, number>;
@@ -71,12 +70,7 @@ export function applyOutcome(core: CoreApp, row: OutboxRow, outcome: CenterOutco
       // 2208 cancel or 2601 reversal answered: the refund row is done.
       stmt(db, "UPDATE settlements SET state = 'confirmed', updated_at = ? WHERE id = ? AND state = 'provisional'").run(now, row.settlement_id);
     }
-    stmt(db, 'UPDATE outbox SET state = ?, resolved_at = ?, last_error = NULL, response = ? WHERE id = ?').run(
-      state,
-      now,
-      JSON.stringify({ refmsgid: outcome.refmsgid, output: outcome.output ?? null }),
-      row.id,
-    );
+    outbox.resolve(row.id, state, { refmsgid: outcome.refmsgid, output: outcome.output ?? null }, at);
     return { ...base, state, final: true, applied: true };
   })();
 }

@@ -1,9 +1,18 @@
-// The outbox table: durable messages to the center, one row per intended transaction.
+// The outbox table's one owner: durable messages to the center, one row per intended
+// transaction. Every write is a named transition below (enqueue, claim, retryLater, reject,
+// resolve, reverse, markRejectionReviewed, requeueUpload); every read other modules need is a
+// method here too. No SQL outside electron/outbox/ names the outbox tables (test/unit/outbox/
+// ownership.test.ts fails if one does). The states and their transitions are drawn in
+// docs/ARCHITECTURE.md ("The outbox").
 import type { Db } from '../db/open';
+import { stmt } from '../db/statements';
 
 export type OutboxKind = 'upload' | 'cancel' | 'reversal';
 export type OutboxState = 'queued' | 'sent' | 'unknown' | 'confirmed' | 'adjusted' | 'rejected' | 'reversed';
 export const OPEN_STATES: readonly OutboxState[] = ['queued', 'sent', 'unknown'];
+
+/** Open = not yet answered for good; the partial index outbox_open holds exactly these rows. */
+const OPEN_SQL = "state IN ('queued','sent','unknown')";
 
 export interface OutboxRow {
   id: number;
@@ -45,92 +54,234 @@ export interface Claim {
   retryAt: Date;
 }
 
-export class OutboxStore {
-  private readonly insertStmt;
-  private readonly dueStmt;
-  private readonly claimStmt;
-  private readonly getStmt;
-  private readonly nextAttemptStmt;
-  private readonly anyOpenStmt;
+/** The status bar's queue facts. */
+export interface QueueFacts {
+  depth: number;
+  oldestQueuedAt: string | null;
+  failing: number;
+}
 
-  constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO outbox (settlement_id, kind, infno, msgid, psn_no, payload, state, attempts, next_attempt_at, created_at, deadline_at)
-       VALUES (?,?,?,?,?,?,'queued',0,?,?,?)`,
-    );
-    // Due items are the per-person heads (each person's earliest open item, kept by triggers in
-    // migration 0009) whose time has come, in commit order. Reading the heads instead of testing
-    // every open item against its person's earlier ones keeps this at the cost of the rows
-    // returned, not of the queue's length; per-person order holds across restarts because the
-    // heads are rows in the same database, not memory.
-    this.dueStmt = db.prepare(
-      `SELECT o.* FROM outbox_heads h JOIN outbox o ON o.id = h.outbox_id
-       WHERE h.outbox_id > ? AND h.next_attempt_at <= ?
-       ORDER BY h.outbox_id LIMIT ?`,
-    );
-    this.claimStmt = db.prepare(
-      `UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = ?
-       WHERE id = ? AND state IN ('queued','sent','unknown')`,
-    );
-    this.getStmt = db.prepare('SELECT * FROM outbox WHERE id = ?');
-    // Only heads can be sent, so the earliest head is when the worker next has something to do.
-    this.nextAttemptStmt = db.prepare('SELECT min(next_attempt_at) AS t FROM outbox_heads');
-    this.anyOpenStmt = db.prepare('SELECT EXISTS (SELECT 1 FROM outbox_heads) AS open');
+export interface StateCounts {
+  byState: Record<OutboxState, number>;
+  oldestOpenAt: string | null;
+}
+
+const INSERT_SQL = `INSERT INTO outbox (settlement_id, kind, infno, msgid, psn_no, payload, state, attempts, next_attempt_at, created_at, deadline_at)
+   VALUES (?,?,?,?,?,?,'queued',0,?,?,?)`;
+const CLAIM_SQL = `UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = ? WHERE id = ? AND ${OPEN_SQL}`;
+
+const byDb = new WeakMap<Db, OutboxStore>();
+
+/** The store of `db`: one per connection, shared by every part that needs the outbox. */
+export function outboxStore(db: Db): OutboxStore {
+  let s = byDb.get(db);
+  if (!s) {
+    s = new OutboxStore(db);
+    byDb.set(db, s);
+  }
+  return s;
+}
+
+export class OutboxStore {
+  constructor(private readonly db: Db) {}
+
+  // ---- transitions ---------------------------------------------------------------------------
+
+  /** (none) → queued. Call inside the transaction that commits the settlement. */
+  enqueue(item: NewOutboxItem): number {
+    const deadline = new Date(item.now.getTime() + item.deadlineHours * 3600_000);
+    return this.insert(item.settlementId, item.kind, item.infno, item.msgid, item.psnNo, JSON.stringify(item.input), item.now, deadline);
   }
 
-  /** Call inside the transaction that commits the settlement. */
-  enqueue(item: NewOutboxItem): number {
-    const at = item.now.toISOString();
-    const deadline = new Date(item.now.getTime() + item.deadlineHours * 3600_000).toISOString();
-    const r = this.insertStmt.run(item.settlementId, item.kind, item.infno, item.msgid, item.psnNo, JSON.stringify(item.input), at, at, deadline);
+  /**
+   * (none) → queued: the settlement's latest upload again as a NEW 2207 message (new msgid: the
+   * center's stored answer for the old one must not be replayed), same payload, an upload window
+   * as long as the original's (at least an hour). Null when the settlement has no upload.
+   */
+  requeueUpload(settlementId: string, msgid: string, now: Date): number | null {
+    const last = this.latestUpload(settlementId);
+    if (!last) return null;
+    const windowMs = Math.max(3600_000, Date.parse(last.deadline_at) - Date.parse(last.created_at));
+    return this.insert(settlementId, 'upload', '2207', msgid, last.psn_no, last.payload, now, new Date(now.getTime() + windowMs));
+  }
+
+  private insert(settlementId: string, kind: OutboxKind, infno: string, msgid: string, psnNo: string, payload: string, now: Date, deadline: Date): number {
+    const at = now.toISOString();
+    const r = stmt(this.db, INSERT_SQL).run(settlementId, kind, infno, msgid, psnNo, payload, at, at, deadline.toISOString());
     return Number(r.lastInsertRowid);
   }
 
-  /** Per-person heads due at `now` with id > `afterId`, in commit order. */
-  due(now: Date, limit: number, afterId = 0): OutboxRow[] {
-    return this.dueStmt.all(afterId, now.toISOString(), limit) as OutboxRow[];
-  }
-
   /**
-   * Mark an item as being sent (durably, before the request leaves): after a crash it is
-   * found in state 'sent' and resent with the same msgid once `retryAt` has passed.
-   */
-  claim(id: number, now: Date, retryAt: Date): boolean {
-    return this.claimStmt.run(now.toISOString(), retryAt.toISOString(), id).changes === 1;
-  }
-
-  /**
-   * Claim several items in one transaction (one disk flush instead of one per item); returns
-   * the ids actually claimed (an item resolved meanwhile is not).
+   * open → sent, several items in one transaction (one disk flush instead of one per item),
+   * durably before the requests leave: after a crash an item is found in state 'sent' and resent
+   * with the same msgid once its `retryAt` has passed. Returns the ids actually claimed (an item
+   * resolved meanwhile is not).
    */
   claimMany(claims: readonly Claim[], now: Date): Set<number> {
     const at = now.toISOString();
+    const claim = stmt(this.db, CLAIM_SQL);
     return this.db.transaction(() => {
       const ok = new Set<number>();
-      for (const c of claims) if (this.claimStmt.run(at, c.retryAt.toISOString(), c.id).changes === 1) ok.add(c.id);
+      for (const c of claims) if (claim.run(at, c.retryAt.toISOString(), c.id).changes === 1) ok.add(c.id);
       return ok;
     })();
   }
 
+  /** open → queued (the center was busy) or unknown (no answer): sent again at `retryAt`. */
+  retryLater(id: number, state: 'queued' | 'unknown', error: string, retryAt: Date): void {
+    stmt(this.db, 'UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(state, error.slice(0, 500), retryAt.toISOString(), id);
+  }
+
+  /** open → rejected (final): the center refused the message; the supervisor's work list shows it. */
+  reject(id: number, r: { code: string | null; reason: string; response: unknown }, now: Date): void {
+    stmt(this.db, `UPDATE outbox SET state = 'rejected', resolved_at = ?, reject_code = ?, reject_reason = ?, last_error = ?, response = ? WHERE id = ?`).run(
+      now.toISOString(),
+      r.code,
+      r.reason,
+      `中心拒绝(-1)：${r.reason}`.slice(0, 500),
+      JSON.stringify(r.response ?? null),
+      id,
+    );
+  }
+
+  /** open → confirmed / adjusted (final): the center took the message; its answer is kept. */
+  resolve(id: number, state: 'confirmed' | 'adjusted', response: unknown, now: Date): void {
+    stmt(this.db, 'UPDATE outbox SET state = ?, resolved_at = ?, last_error = NULL, response = ? WHERE id = ?').run(state, now.toISOString(), JSON.stringify(response), id);
+  }
+
+  /** open → reversed (final): a refund undoes an upload never answered (its 2601 goes out instead). */
+  reverse(id: number, now: Date): void {
+    stmt(this.db, `UPDATE outbox SET state = 'reversed', resolved_at = ?, last_error = NULL WHERE id = ? AND ${OPEN_SQL}`).run(now.toISOString(), id);
+  }
+
+  /** rejected → rejected and reviewed: the supervisor handled the settlement's rejected uploads. */
+  markRejectionReviewed(settlementId: string, operatorId: string, now: Date): number {
+    return stmt(
+      this.db,
+      "UPDATE outbox SET reviewed_by = ?, reviewed_at = ? WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL",
+    ).run(operatorId, now.toISOString(), settlementId).changes;
+  }
+
+  // ---- reads for the upload worker ------------------------------------------------------------
+
+  /**
+   * Per-person heads due at `now` with id > `afterId`, in commit order. The heads are each
+   * person's earliest open item, kept by triggers in migration 0009: reading them instead of
+   * testing every open item against its person's earlier ones keeps this at the cost of the rows
+   * returned, not of the queue's length; per-person order holds across restarts because the
+   * heads are rows in the same database, not memory.
+   */
+  due(now: Date, limit: number, afterId = 0): OutboxRow[] {
+    return stmt(
+      this.db,
+      `SELECT o.* FROM outbox_heads h JOIN outbox o ON o.id = h.outbox_id
+       WHERE h.outbox_id > ? AND h.next_attempt_at <= ?
+       ORDER BY h.outbox_id LIMIT ?`,
+    ).all(afterId, now.toISOString(), limit) as OutboxRow[];
+  }
+
   get(id: number): OutboxRow | undefined {
-    return this.getStmt.get(id) as OutboxRow | undefined;
+    return stmt(this.db, 'SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
   }
 
-  forSettlement(settlementId: string): OutboxRow[] {
-    return this.db.prepare('SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id').all(settlementId) as OutboxRow[];
-  }
-
-  openCount(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM outbox INDEXED BY outbox_open WHERE state IN ('queued','sent','unknown')").get() as { n: number }).n;
+  stateOf(id: number): OutboxState | undefined {
+    return (stmt(this.db, 'SELECT state FROM outbox WHERE id = ?').get(id) as { state: OutboxState } | undefined)?.state;
   }
 
   /** Whether anything is open (a person with an open item has a head). */
   hasOpen(): boolean {
-    return (this.anyOpenStmt.get() as { open: number }).open === 1;
+    return (stmt(this.db, 'SELECT EXISTS (SELECT 1 FROM outbox_heads) AS open').get() as { open: number }).open === 1;
   }
 
-  /** Earliest next attempt among the items that may be sent, to know when to wake up. */
+  /** Earliest next attempt among the items that may be sent (only heads can), to know when to wake up. */
   nextAttemptAt(): string | null {
-    return (this.nextAttemptStmt.get() as { t: string | null }).t;
+    return (stmt(this.db, 'SELECT min(next_attempt_at) AS t FROM outbox_heads').get() as { t: string | null }).t;
+  }
+
+  // ---- reads for the journal, the screens and the supervisor ----------------------------------
+
+  forSettlement(settlementId: string): OutboxRow[] {
+    return stmt(this.db, 'SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id').all(settlementId) as OutboxRow[];
+  }
+
+  /** The settlement's latest 2207 upload (a re-upload is newer than the first). */
+  latestUpload(settlementId: string): OutboxRow | undefined {
+    return stmt(this.db, "SELECT * FROM outbox WHERE settlement_id = ? AND kind = 'upload' ORDER BY id DESC LIMIT 1").get(settlementId) as OutboxRow | undefined;
+  }
+
+  /** The state of each settlement's first message (its upload, or a refund row's 2208/2601). */
+  firstStates(settlementIds: readonly string[]): Map<string, OutboxState> {
+    const out = new Map<string, OutboxState>();
+    if (settlementIds.length === 0) return out;
+    const rows = stmt(
+      this.db,
+      `SELECT o.settlement_id, o.state FROM outbox o
+       WHERE o.id IN (SELECT min(id) FROM outbox WHERE settlement_id IN (SELECT value FROM json_each(?)) GROUP BY settlement_id)`,
+    ).all(JSON.stringify(settlementIds)) as { settlement_id: string; state: OutboxState }[];
+    for (const r of rows) out.set(r.settlement_id, r.state);
+    return out;
+  }
+
+  /** Open items (queued, sent, unknown) in commit order, through the partial index. */
+  openItems(limit: number): OutboxRow[] {
+    return stmt(this.db, `SELECT * FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL} ORDER BY id LIMIT ?`).all(limit) as OutboxRow[];
+  }
+
+  openCount(): number {
+    return (stmt(this.db, `SELECT count(*) AS n FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`).get() as { n: number }).n;
+  }
+
+  /** Open items whose deadline is at or before `until`, soonest first. */
+  openDueBy(until: Date, limit: number): OutboxRow[] {
+    return stmt(this.db, `SELECT * FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL} AND deadline_at <= ? ORDER BY deadline_at LIMIT ?`).all(
+      until.toISOString(),
+      limit,
+    ) as OutboxRow[];
+  }
+
+  /** How many items are in each state, and when the oldest open one was written. */
+  stateCounts(): StateCounts {
+    const byState: Record<OutboxState, number> = { queued: 0, sent: 0, unknown: 0, confirmed: 0, adjusted: 0, rejected: 0, reversed: 0 };
+    for (const r of stmt(this.db, 'SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as { state: OutboxState; n: number }[]) {
+      byState[r.state] = r.n;
+    }
+    const open = stmt(this.db, `SELECT min(created_at) AS oldest FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`).get() as { oldest: string | null };
+    return { byState, oldestOpenAt: open.oldest };
+  }
+
+  /** The status bar's queue facts: cheap (open rows only, via the partial index). */
+  queueFacts(): QueueFacts {
+    const r = stmt(
+      this.db,
+      `SELECT count(*) AS depth, min(created_at) AS oldest, sum(CASE WHEN last_error IS NOT NULL THEN 1 ELSE 0 END) AS failing
+       FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`,
+    ).get() as { depth: number; oldest: string | null; failing: number | null };
+    return { depth: r.depth, oldestQueuedAt: r.oldest, failing: r.failing ?? 0 };
+  }
+
+  /** Settlements with a rejected upload no supervisor has handled yet (the rejection work list). */
+  unreviewedRejections(limit: number): string[] {
+    return stmt(
+      this.db,
+      "SELECT DISTINCT settlement_id FROM outbox WHERE kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL ORDER BY settlement_id LIMIT ?",
+    )
+      .pluck()
+      .all(limit) as string[];
+  }
+
+  hasUnreviewedRejection(settlementId: string): boolean {
+    return (
+      stmt(this.db, "SELECT count(*) FROM outbox WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL")
+        .pluck()
+        .get(settlementId) as number
+    ) > 0;
+  }
+
+  /** The center's reason for the settlement's latest rejected upload. */
+  latestRejection(settlementId: string): { code: string | null; reason: string | null } | undefined {
+    const r = stmt(this.db, "SELECT reject_code, reject_reason FROM outbox WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' ORDER BY id DESC LIMIT 1").get(
+      settlementId,
+    ) as { reject_code: string | null; reject_reason: string | null } | undefined;
+    return r && { code: r.reject_code, reason: r.reject_reason };
   }
 }

@@ -324,7 +324,7 @@ export class OutboxWorker {
           const retryAt = new Date(this.core.clock.now().getTime() + backoffDelay(a.row.attempts + 1, this.opts.backoff));
           try {
             // Nested: a failure rolls back this answer's savepoint only.
-            results.push(applyOutcome(this.core, a.row, a.outcome, retryAt));
+            results.push(applyOutcome(this.core, this.store, a.row, a.outcome, retryAt));
           } catch (e) {
             this.core.log.warn('outbox: could not record an answer', { id: a.row.id, error: String(e) });
             results.push(null);

@@ -17,7 +17,8 @@ import type { CoreApp } from '../app/core';
 import { fenToYuan } from '../api/money';
 import { computeSplit } from '../policy/split';
 import type { Accumulators, BillItem, Patient, SplitResult, Visit } from '../policy/split/types';
-import type { OutboxStore } from '../outbox/store';
+import { notTakenAtSql } from '../outbox/predicates';
+import { OPEN_STATES, type OutboxStore } from '../outbox/store';
 import { combine, compact, difference, negate } from './accumulators';
 import type { BillStore } from './bills';
 import { moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
@@ -234,10 +235,10 @@ export class SettlementJournal {
       let message: { kind: 'cancel' | 'reversal'; infno: string; input: object } | null = null;
       if (upload && (upload.state === 'confirmed' || upload.state === 'adjusted')) {
         message = { kind: 'cancel', infno: '2208', input: { data: { setl_id: again.center_setl_id ?? '', psn_no: again.psn_no } } };
-      } else if (upload && ['queued', 'sent', 'unknown'].includes(upload.state)) {
+      } else if (upload && OPEN_STATES.includes(upload.state)) {
         // Never answered: undo that very message (2601); the center refuses it if it arrives later.
         message = { kind: 'reversal', infno: '2601', input: { data: { psn_no: again.psn_no, omsgid: upload.msgid, oinfno: '2207' } } };
-        db.prepare("UPDATE outbox SET state = 'reversed', resolved_at = ?, last_error = NULL WHERE id = ?").run(now.toISOString(), upload.id);
+        this.deps.outbox.reverse(upload.id, now);
       }
       const person = JSON.parse(again.person_snapshot) as PersonView;
       insertSettlement(this.core, {
@@ -380,10 +381,7 @@ export class SettlementJournal {
     const rows = stmt(
       this.core.db,
       `SELECT s.accumulators_delta AS delta, s.account_pay AS accountPay FROM settlements s
-         JOIN outbox o ON o.settlement_id = s.id AND o.kind IN ('upload', 'cancel')
-         WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ?
-           AND o.state NOT IN ('rejected', 'reversed')
-           AND (o.resolved_at IS NULL OR o.resolved_at > ?)`,
+         WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ? AND ${notTakenAtSql('s.id')}`,
     ).all(person.psnNo, year, person.cachedAt) as { delta: string; accountPay: number }[];
     let acc: Accumulators = person.accumulators ?? {};
     let balance = person.accountBalance;

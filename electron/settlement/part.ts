@@ -3,7 +3,7 @@
 import type { OperatorView } from '../api/contract/auth';
 import type { CoreApp } from '../app/core';
 import { chinaDate } from '../app/clock';
-import { OutboxStore } from '../outbox/store';
+import { outboxStore as outboxStoreOf } from '../outbox/store';
 import { OutboxWorker, type WorkerOptions } from '../outbox/worker';
 import { BillStore } from './bills';
 import { HisEndpoint } from './his-endpoint';
@@ -20,9 +20,9 @@ export interface SettlementDeps {
 }
 
 export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
-  const outboxStore = new OutboxStore(core.db);
+  const outboxStore = outboxStoreOf(core.db);
   const bills = new BillStore(core);
-  const reader = new SettlementReader(core);
+  const reader = new SettlementReader(core, outboxStore);
   const inbox = new BillInbox(core, bills);
   let his: HisEndpoint | null = null;
   let closed = false;
@@ -31,7 +31,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   let statusTimer: NodeJS.Timeout | null = null;
   const publishNow = () => {
     if (closed) return;
-    const q = reader.queueFacts();
+    const q = outboxStore.queueFacts();
     core.status.set('outbox', q);
     core.status.set('offlineProvisional', !deps.center.isOnline());
   };

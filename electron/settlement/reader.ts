@@ -1,20 +1,22 @@
 // Reading the journal back: views for the UI and CLI, the day's list, the supervisor's work
 // lists and the outbox status. Read-only.
-import type {
-  AdjustmentView,
-  OutboxStatus,
-  PendingBillView,
-  RejectionView,
-  SettlementLineView,
-  SettlementState,
-  SettlementSummary,
-  SettlementView,
-  UploadState,
-  UploadView,
+import {
+  deadlineStanding,
+  nearDeadlineHours,
+  type AdjustmentView,
+  type OutboxItemsView,
+  type OutboxStatus,
+  type PendingBillView,
+  type SettlementLineView,
+  type SettlementState,
+  type SettlementSummary,
+  type SettlementView,
+  type UploadState,
+  type UploadView,
 } from '../api/contract/settlement';
 import type { ExplanationLine } from '../policy/split/types';
 import type { CoreApp } from '../app/core';
-import type { OutboxRow } from '../outbox/store';
+import type { OutboxRow, OutboxStore } from '../outbox/store';
 import { moneyFromRow, type MoneyColumn } from './mapping';
 import type { PendingBill } from './bills';
 import { stmt } from '../db/statements';
@@ -99,7 +101,10 @@ const adjView = (a: AdjRow): AdjustmentView => ({
 });
 
 export class SettlementReader {
-  constructor(private readonly core: CoreApp) {}
+  constructor(
+    private readonly core: CoreApp,
+    private readonly outbox: OutboxStore,
+  ) {}
 
   row(id: string): SettlementRow | undefined {
     return stmt(this.core.db, 'SELECT * FROM settlements WHERE id = ?').get(id) as SettlementRow | undefined;
@@ -135,7 +140,7 @@ export class SettlementReader {
     const r = this.row(id);
     if (!r) return null;
     const db = this.core.db;
-    const uploads = (stmt(db, 'SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id').all(id) as OutboxRow[]).map(uploadView);
+    const uploads = this.outbox.forSettlement(id).map(uploadView);
     const lines = (
       stmt(db, 'SELECT * FROM settlement_lines WHERE settlement_id = ? ORDER BY line_no').all(id) as {
         line_no: number;
@@ -184,89 +189,64 @@ export class SettlementReader {
   }
 
   list(day: string): SettlementSummary[] {
-    const rows = this.core.db
-      .prepare(
-        `SELECT s.*, (SELECT o.state FROM outbox o WHERE o.settlement_id = s.id ORDER BY o.id LIMIT 1) AS upload_state
-         FROM settlements s WHERE s.created_day = ? ORDER BY s.created_at, s.rowid`,
-      )
-      .all(day) as (SettlementRow & { upload_state: UploadState | null })[];
-    return rows.map((r) => this.summary(r));
-  }
-
-  adjustments(includeReviewed: boolean): AdjustmentView[] {
-    const sql = `SELECT * FROM adjustments ${includeReviewed ? '' : 'WHERE reviewed_by IS NULL'} ORDER BY id LIMIT 1000`;
-    return (this.core.db.prepare(sql).all() as AdjRow[]).map(adjView);
-  }
-
-  rejections(includeReviewed: boolean): RejectionView[] {
-    const rows = this.core.db
-      .prepare(
-        `SELECT o.*, s.psn_name, s.total FROM outbox o JOIN settlements s ON s.id = o.settlement_id
-         WHERE o.state = 'rejected' ${includeReviewed ? '' : 'AND o.reviewed_by IS NULL'} ORDER BY o.id LIMIT 1000`,
-      )
-      .all() as (OutboxRow & { psn_name: string; total: number })[];
-    return rows.map((o) => ({
-      outboxId: o.id,
-      settlementId: o.settlement_id,
-      infno: o.infno,
-      msgid: o.msgid,
-      psnNo: o.psn_no,
-      psnName: o.psn_name,
-      total: o.total,
-      rejectCode: o.reject_code,
-      reason: o.reject_reason,
-      resolvedAt: o.resolved_at,
-      reviewedBy: o.reviewed_by,
-    }));
+    const rows = stmt(this.core.db, 'SELECT * FROM settlements WHERE created_day = ? ORDER BY created_at, rowid').all(day) as SettlementRow[];
+    const uploadStates = this.outbox.firstStates(rows.map((r) => r.id));
+    return rows.map((r) => this.summary({ ...r, upload_state: uploadStates.get(r.id) ?? null }));
   }
 
   outboxStatus(): OutboxStatus {
-    const db = this.core.db;
-    const byState: Record<UploadState, number> = { queued: 0, sent: 0, unknown: 0, confirmed: 0, adjusted: 0, rejected: 0, reversed: 0 };
-    for (const r of db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as { state: UploadState; n: number }[]) {
-      byState[r.state] = r.n;
-    }
-    const open = db
-      .prepare("SELECT min(created_at) AS oldest FROM outbox INDEXED BY outbox_open WHERE state IN ('queued','sent','unknown')")
-      .get() as { oldest: string | null };
+    const { byState, oldestOpenAt } = this.outbox.stateCounts();
     const now = this.core.clock.now().getTime();
-    // "Near" = the last quarter of the upload window.
-    const nearMs = (this.core.settings.uploadDeadlineHours * 3600_000) / 4;
-    const deadlines = (
-      db
-        .prepare(
-          `SELECT * FROM outbox INDEXED BY outbox_open WHERE state IN ('queued','sent','unknown') AND deadline_at <= ? ORDER BY deadline_at LIMIT 100`,
-        )
-        .all(new Date(now + nearMs).toISOString()) as OutboxRow[]
-    ).map((o) => ({
+    const hours = this.core.settings.uploadDeadlineHours;
+    const deadlines = this.outbox.openDueBy(new Date(now + nearDeadlineHours(hours) * 3600_000), 100).map((o) => ({
       outboxId: o.id,
       settlementId: o.settlement_id,
       deadlineAt: o.deadline_at,
-      past: new Date(o.deadline_at).getTime() <= now,
+      past: deadlineStanding(o.deadline_at, now, hours) === 'past',
       state: o.state,
       attempts: o.attempts,
       lastError: o.last_error,
     }));
-    return { depth: byState.queued + byState.sent + byState.unknown, byState, oldestQueuedAt: open.oldest, deadlines };
+    return { depth: byState.queued + byState.sent + byState.unknown, byState, oldestQueuedAt: oldestOpenAt, deadlines };
   }
 
-  /** The status bar's queue facts: cheap (open rows only, via the partial index). */
-  queueFacts(): { depth: number; oldestQueuedAt: string | null; failing: number } {
-    const r = this.core.db
-      .prepare(
-        `SELECT count(*) AS depth, min(created_at) AS oldest, sum(CASE WHEN last_error IS NOT NULL THEN 1 ELSE 0 END) AS failing
-         FROM outbox INDEXED BY outbox_open WHERE state IN ('queued','sent','unknown')`,
-      )
-      .get() as { depth: number; oldest: string | null; failing: number | null };
-    return { depth: r.depth, oldestQueuedAt: r.oldest, failing: r.failing ?? 0 };
+  /** The queue list (cashier and supervisor): open items oldest first, with whose they are. */
+  outboxItems(limit: number): OutboxItemsView {
+    const now = this.core.clock.now().getTime();
+    const deadlineHours = this.core.settings.uploadDeadlineHours;
+    const rows = this.outbox.openItems(limit);
+    const heads = this.heads(rows.map((r) => r.settlement_id));
+    const items = rows.map((r) => {
+      const standing = deadlineStanding(r.deadline_at, now, deadlineHours);
+      const head = heads.get(r.settlement_id);
+      return {
+        outboxId: r.id,
+        settlementId: r.settlement_id,
+        kind: r.kind,
+        infno: r.infno,
+        state: r.state,
+        attempts: r.attempts,
+        nextAttemptAt: r.next_attempt_at,
+        lastError: r.last_error,
+        createdAt: r.created_at,
+        deadlineAt: r.deadline_at,
+        near: standing !== 'ok',
+        past: standing === 'past',
+        psnName: head?.psn_name ?? '',
+        total: head?.total ?? 0,
+      };
+    });
+    return { items, total: this.outbox.openCount(), deadlineHours };
   }
 
-  failingCount(): number {
-    return (
-      this.core.db
-        .prepare("SELECT count(*) AS n FROM outbox INDEXED BY outbox_open WHERE state IN ('queued','sent','unknown') AND last_error IS NOT NULL")
-        .get() as { n: number }
-    ).n;
+  /** Name and total of each settlement, for lists that show whose an item is. */
+  private heads(ids: readonly string[]): Map<string, { psn_name: string; total: number }> {
+    const rows = stmt(this.core.db, 'SELECT id, psn_name, total FROM settlements WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as {
+      id: string;
+      psn_name: string;
+      total: number;
+    }[];
+    return new Map(rows.map((r) => [r.id, r]));
   }
 }
 

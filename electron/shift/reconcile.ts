@@ -12,6 +12,8 @@ import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
 import { fenToYuan, tryYuanToFen } from '../api/money';
+import { cancelSetlIdSql, centerTookSql } from '../outbox/predicates';
+import { outboxStore } from '../outbox/store';
 import { sendOrThrow, type CenterPort } from './center-port';
 
 /**
@@ -32,11 +34,9 @@ interface Amounts {
  * confirmed, or any row that carries the center's setl_id. Offline rows still queued, uploads
  * it rejected and settlements voided by 2601 are not the center's.
  */
-export const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.settlement_id = s.id
-   AND o.kind IN ('upload', 'cancel') AND o.state IN ('confirmed', 'adjusted')))`;
+export const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR ${centerTookSql('s.id')})`;
 /** The center's id of a row: a refund row's comes from the 2208 answer kept in the outbox. */
-export const CENTER_ID = `coalesce(s.center_setl_id, (SELECT json_extract(o.response, '$.output.setlinfo.setl_id') FROM outbox o
-   WHERE o.settlement_id = s.id AND o.kind = 'cancel' AND o.state = 'confirmed' ORDER BY o.id DESC LIMIT 1))`;
+export const CENTER_ID = `coalesce(s.center_setl_id, ${cancelSetlIdSql('s.id')})`;
 /** The center's adjustments per settlement, as differences to add to the local split. */
 export const ADJ_JOIN = `LEFT JOIN (
     SELECT settlement_id,
@@ -432,18 +432,8 @@ export class Reconciler {
  * it like any other; the settlement's row is not touched here.
  */
 export function requeueUpload(core: CoreApp, port: CenterPort | null, settlementId: string): number {
-  const last = core.db
-    .prepare("SELECT psn_no, payload, deadline_at, created_at FROM outbox WHERE settlement_id = ? AND kind = 'upload' ORDER BY id DESC LIMIT 1")
-    .get(settlementId) as { psn_no: string; payload: string; deadline_at: string; created_at: string } | undefined;
-  if (!last) throw new AppError('REUPLOAD_NOT_POSSIBLE', `结算 ${settlementId} 没有上传记录，无法重新上传。`);
+  const outbox = outboxStore(core.db);
+  if (!outbox.latestUpload(settlementId)) throw new AppError('REUPLOAD_NOT_POSSIBLE', `结算 ${settlementId} 没有上传记录，无法重新上传。`);
   if (!port) throw new AppError('CENTER_UNAVAILABLE', '医保中心接口未配置，无法重新上传。');
-  const now = core.clock.now();
-  const windowMs = Math.max(3600_000, Date.parse(last.deadline_at) - Date.parse(last.created_at));
-  const r = core.db
-    .prepare(
-      `INSERT INTO outbox (settlement_id, kind, infno, msgid, psn_no, payload, state, attempts, next_attempt_at, created_at, deadline_at)
-       VALUES (?, 'upload', '2207', ?, ?, ?, 'queued', 0, ?, ?, ?)`,
-    )
-    .run(settlementId, port.newMsgId(), last.psn_no, last.payload, now.toISOString(), now.toISOString(), new Date(now.getTime() + windowMs).toISOString());
-  return Number(r.lastInsertRowid);
+  return outbox.requeueUpload(settlementId, port.newMsgId(), core.clock.now())!;
 }

@@ -4,6 +4,7 @@
 import type { WorkItem } from '../api/contract/shift';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
+import { outboxStore, type OutboxStore } from '../outbox/store';
 import type { CenterPort } from './center-port';
 import { requeueUpload } from './reconcile';
 
@@ -24,20 +25,21 @@ interface HeadRow {
 }
 
 export class WorkLists {
+  private readonly outbox: OutboxStore;
+
   constructor(
     private readonly core: CoreApp,
     private readonly center: () => CenterPort | null,
-  ) {}
+  ) {
+    this.outbox = outboxStore(core.db);
+  }
 
   list(list: List): WorkItem[] {
     const db = this.core.db;
     const ids =
       list === 'adjustment'
         ? (db.prepare('SELECT DISTINCT settlement_id FROM adjustments WHERE reviewed_by IS NULL ORDER BY settlement_id LIMIT 2000').pluck().all() as string[])
-        : (db
-            .prepare("SELECT DISTINCT settlement_id FROM outbox WHERE kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL ORDER BY settlement_id LIMIT 2000")
-            .pluck()
-            .all() as string[]);
+        : this.outbox.unreviewedRejections(2000);
     return ids.map((id) => this.item(id, list));
   }
 
@@ -51,12 +53,7 @@ export class WorkLists {
             .prepare('SELECT field, local_amount AS local, center_amount AS center, difference FROM adjustments WHERE settlement_id = ? ORDER BY id')
             .all(settlementId) as WorkItem['differences'])
         : [];
-    const rej =
-      list === 'rejection'
-        ? (db.prepare("SELECT reject_code, reject_reason FROM outbox WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' ORDER BY id DESC LIMIT 1").get(settlementId) as
-            | { reject_code: string | null; reject_reason: string | null }
-            | undefined)
-        : undefined;
+    const rej = list === 'rejection' ? this.outbox.latestRejection(settlementId) : undefined;
     const last = db
       .prepare('SELECT action, note, operator_id AS operatorId, at FROM worklist_actions WHERE settlement_id = ? AND list = ? ORDER BY id DESC LIMIT 1')
       .get(settlementId, list) as WorkItem['lastAction'] | undefined;
@@ -68,8 +65,8 @@ export class WorkLists {
       insuranceType: head.insurance_type,
       total: head.total,
       differences,
-      rejectCode: rej?.reject_code ?? null,
-      rejectReason: rej?.reject_reason ?? null,
+      rejectCode: rej?.code ?? null,
+      rejectReason: rej?.reason ?? null,
       lastAction: last ?? null,
     };
   }
@@ -82,7 +79,7 @@ export class WorkLists {
       const open =
         list === 'adjustment'
           ? db.prepare('SELECT count(*) FROM adjustments WHERE settlement_id = ? AND reviewed_by IS NULL').pluck().get(settlementId)
-          : db.prepare("SELECT count(*) FROM outbox WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL").pluck().get(settlementId);
+          : this.outbox.hasUnreviewedRejection(settlementId);
       if (!open) throw new AppError('WORKITEM_NOT_OPEN', `结算 ${settlementId} 不在待处理的${list === 'adjustment' ? '调整' : '拒付'}清单中。`);
       if (action === 'refund') {
         // The refund itself is the settlement part's (it needs the supervisor's PIN and a 2208):
@@ -91,12 +88,13 @@ export class WorkLists {
         if (!refunded) throw new AppError('REFUND_FIRST', '请先在结算记录中为该笔办理退费（需主管密码），再在此标记为“已退费”。');
       }
       if (action === 'correct_reupload') requeueUpload(this.core, this.center(), settlementId);
-      const now = this.core.clock.now().toISOString();
+      const at = this.core.clock.now();
+      const now = at.toISOString();
       db.prepare('INSERT INTO worklist_actions (settlement_id, list, action, note, operator_id, at) VALUES (?,?,?,?,?,?)').run(settlementId, list, action, note.trim(), operatorId, now);
       if (list === 'adjustment') {
         db.prepare('UPDATE adjustments SET reviewed_by = ?, reviewed_at = ? WHERE settlement_id = ? AND reviewed_by IS NULL').run(operatorId, now, settlementId);
       } else {
-        db.prepare("UPDATE outbox SET reviewed_by = ?, reviewed_at = ? WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL").run(operatorId, now, settlementId);
+        this.outbox.markRejectionReviewed(settlementId, operatorId, at);
       }
       this.core.audit.append({ action: `worklist.${list}.${action}`, operatorId, subject: settlementId, detail: { note: note.trim() } });
     })();

@@ -181,18 +181,25 @@ export interface PendingBillView {
   items: { code: string; name?: string; unitPrice: string; quantity: string; ownPay?: boolean }[];
 }
 
-export interface RejectionView {
-  outboxId: number;
-  settlementId: string;
-  infno: string;
-  msgid: string;
-  psnNo: string;
-  psnName: string;
-  total: number;
-  rejectCode: string | null;
-  reason: string | null;
-  resolvedAt: string | null;
-  reviewedBy: string | null;
+/**
+ * The upload-deadline rule, one place for the main process and the window: an open upload is
+ * "past" from its deadline on and "near" in the last quarter of its window before that.
+ */
+export type DeadlineStanding = 'ok' | 'near' | 'past';
+
+/** How long before the deadline an upload counts as near: the last quarter of the window. */
+export function nearDeadlineHours(deadlineHours: number): number {
+  return deadlineHours / 4;
+}
+
+/** At or after the deadline (an unreadable time is never past). */
+export function isPastDeadline(deadlineAt: string, nowMs: number): boolean {
+  return Date.parse(deadlineAt) <= nowMs;
+}
+
+export function deadlineStanding(deadlineAt: string, nowMs: number, deadlineHours: number): DeadlineStanding {
+  if (isPastDeadline(deadlineAt, nowMs)) return 'past';
+  return Date.parse(deadlineAt) - nowMs <= nearDeadlineHours(deadlineHours) * 3600_000 ? 'near' : 'ok';
 }
 
 export interface OutboxStatus {
@@ -264,22 +271,6 @@ export const settlementCalls = {
     role: 'cashier',
     summary: '待结算账单（HIS 推送、文件导入）',
   }).returns<PendingBillView[]>(),
-  'settlement.adjustments': call({
-    input: z.object({ includeReviewed: z.boolean().default(false) }).strict(),
-    role: 'supervisor',
-    summary: '中心调整过金额的结算（逐字段差额）',
-  }).returns<AdjustmentView[]>(),
-  'settlement.rejections': call({
-    input: z.object({ includeReviewed: z.boolean().default(false) }).strict(),
-    role: 'supervisor',
-    summary: '中心拒绝的上传（待主管处理）',
-  }).returns<RejectionView[]>(),
-  'settlement.review': call({
-    input: z.object({ kind: z.enum(['adjustment', 'rejection']), id: z.number().int().positive() }).strict(),
-    role: 'supervisor',
-    summary: '主管确认已处理一条调整或拒绝',
-    audit: true,
-  }).returns<null>(),
   'outbox.status': call({ input: z.object({}).strict(), role: 'cashier', summary: '上传队列：深度、各状态数量、最早待传、临近/超过时限' }).returns<OutboxStatus>(),
   'outbox.items': call({
     input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),

@@ -3,7 +3,7 @@
 // attempts and last error. ↑↓ browse, Esc closes (GlobalKeys). Nothing here changes anything:
 // uploads resume by themselves; the list is for answering "has it gone yet, and until when?".
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { OutboxItemsView } from '../../../electron/api/contract/settlement';
+import { nearDeadlineHours, type OutboxItemsView } from '../../../electron/api/contract/settlement';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
@@ -13,7 +13,7 @@ import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
 import { chinaTime } from '../lib/time';
 import { useApp } from '../state/store';
-import { countDeadlines, deadlineLeft } from './deadline';
+import { countDeadlines, deadlineLeft, standingNow } from './deadline';
 
 const ITEMS_CALL = 'outbox.items' as const;
 const LIMIT = 200;
@@ -82,7 +82,7 @@ export function OutboxList() {
         <ErrorLine error={error} testId="outbox-error" />
         {view ? (
           <p className="hint" data-testid="outbox-summary">
-            {t('outbox.summary', { n: view.total, h: hours, q: hours / 4 })}
+            {t('outbox.summary', { n: view.total, h: hours, q: nearDeadlineHours(hours) })}
           </p>
         ) : null}
         {counts.past > 0 ? (
@@ -112,11 +112,10 @@ export function OutboxList() {
               </thead>
               <tbody>
                 {items.map((it, i) => {
-                  const past = Date.parse(it.deadlineAt) <= nowMs;
-                  const tone = past ? 'past' : it.near ? 'near' : '';
+                  const tone = standingNow(it, nowMs);
                   const stateKey = `outbox.state.${it.state}`;
                   return (
-                    <tr key={it.outboxId} className={`${i === selected ? 'selected' : ''} deadline-${tone || 'ok'}`} data-testid="outbox-row">
+                    <tr key={it.outboxId} className={`${i === selected ? 'selected' : ''} deadline-${tone}`} data-testid="outbox-row">
                       <td>{chinaTime(it.createdAt)}</td>
                       <td>{it.psnName}</td>
                       <td className="num">{formatFen(it.total)}</td>

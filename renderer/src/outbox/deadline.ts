@@ -1,6 +1,7 @@
 // Upload deadlines as the cashier sees them: how many open uploads are near or past their
 // deadline (the status bar's colour), and "3 h 20 min left" / "2 h over" for the queue list.
 // Pure: tested in test/unit/renderer without a window.
+import { isPastDeadline, type DeadlineStanding } from '../../../electron/api/contract/settlement';
 import type { Translate } from '../i18n';
 
 export interface DeadlineFacts {
@@ -15,16 +16,23 @@ export interface DeadlineCounts {
 }
 
 /**
- * Count items near (not yet past) and past their deadline now. "Past" is judged against the
- * window's own clock so an answer fetched a minute ago still turns red on time.
+ * Where an item stands now. "Past" is judged against the window's own clock (the contract's
+ * rule) so an answer fetched a minute ago still turns red on time; "near" is the main process's
+ * judgement by the same rule when it answered.
  */
+export function standingNow(i: DeadlineFacts, nowMs: number): DeadlineStanding {
+  if (isPastDeadline(i.deadlineAt, nowMs)) return 'past';
+  return i.near ? 'near' : 'ok';
+}
+
+/** Count items near (not yet past) and past their deadline now. */
 export function countDeadlines(items: readonly DeadlineFacts[], nowMs: number): DeadlineCounts {
   let near = 0;
   let past = 0;
   for (const i of items) {
-    const at = Date.parse(i.deadlineAt);
-    if (!Number.isNaN(at) && at <= nowMs) past++;
-    else if (i.near) near++;
+    const s = standingNow(i, nowMs);
+    if (s === 'past') past++;
+    else if (s === 'near') near++;
   }
   return { near, past };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
+import type { WorkItem } from '../../../electron/api/contract/shift';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
@@ -207,12 +208,14 @@ describe('answers from the center', () => {
       expect(adj.difference).toBe(adj.centerAmount - adj.localAmount);
       expect(adj.localAmount).toBe((v.money as unknown as Record<string, number>)[adj.field.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase())]);
     }
-    const list = await call<{ id: number; settlementId: string }[]>(supervisor, 'settlement.adjustments', {});
-    expect(list.ok && list.value.filter((x) => x.settlementId === v.id)).toHaveLength(after.adjustments.length);
-    expect(await call(cashier, 'settlement.adjustments', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const first = after.adjustments[0]!.id;
-    expect((await call(supervisor, 'settlement.review', { kind: 'adjustment', id: first })).ok).toBe(true);
-    expect(await call(supervisor, 'settlement.review', { kind: 'adjustment', id: first })).toMatchObject({ ok: false, error: { code: 'NOTHING_TO_REVIEW' } });
+    // The supervisor's adjustment work list shows each differing field; accepting it takes the
+    // item off the list, once.
+    const list = await call<WorkItem[]>(supervisor, 'worklist.list', { list: 'adjustment' });
+    expect(list.ok && list.value.find((x) => x.settlementId === v.id)?.differences).toHaveLength(after.adjustments.length);
+    expect(await call(cashier, 'worklist.list', { list: 'adjustment' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const accept = { settlementId: v.id, list: 'adjustment', action: 'accept', note: '已核对中心结算单' };
+    expect((await call(supervisor, 'worklist.act', accept)).ok).toBe(true);
+    expect(await call(supervisor, 'worklist.act', accept)).toMatchObject({ ok: false, error: { code: 'WORKITEM_NOT_OPEN' } });
   });
 
   it('a -1 rejection is final and goes to the supervisor with its reason', async () => {
@@ -223,8 +226,8 @@ describe('answers from the center', () => {
       const after = app.settlement.get(v.id)!;
       expect(after.state).toBe('rejected');
       expect(after.uploads[0]).toMatchObject({ state: 'rejected', attempts: 1 });
-      const list = await call<{ settlementId: string; reason: string }[]>(supervisor, 'settlement.rejections', {});
-      expect(list.ok && list.value.find((x) => x.settlementId === v.id)?.reason).toContain('不予支付');
+      const list = await call<WorkItem[]>(supervisor, 'worklist.list', { list: 'rejection' });
+      expect(list.ok && list.value.find((x) => x.settlementId === v.id)?.rejectReason).toContain('不予支付');
     } finally {
       await center.clearFaults();
     }
