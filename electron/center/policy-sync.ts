@@ -2,20 +2,12 @@
 // policy part's validation and atomic switch. A bad or truncated download changes nothing.
 import { AppError, isAppError } from '../api/result';
 import type { PolicySyncView } from '../api/contract/center';
+import type { PolicyPart } from '../policy/part';
 import type { CenterOutcome, SendOptions } from './client';
 import { policyOutputSchema } from './wire/policy';
 
-/** What the sync needs of the policy part (electron/policy/part.ts). */
-export interface PolicySink {
-  currentSeq(): number;
-  applyTable(raw: unknown): { seq: number; version: string };
-  applyDelta(raw: unknown): { seq: number; version: string };
-}
-
-export function asPolicySink(policy: object): PolicySink | null {
-  const p = policy as Partial<PolicySink>;
-  return typeof p.currentSeq === 'function' && typeof p.applyTable === 'function' && typeof p.applyDelta === 'function' ? (p as PolicySink) : null;
-}
+/** What the sync needs of the policy part. */
+export type PolicySink = Pick<PolicyPart, 'currentSeq' | 'applyTable' | 'applyDelta'>;
 
 export interface SyncProgress {
   phase: 'asking' | 'downloading' | 'applying' | 'done';
@@ -24,7 +16,7 @@ export interface SyncProgress {
 }
 
 export interface PolicySyncDeps {
-  sink: PolicySink | null;
+  sink: PolicySink;
   send(infno: string, input: object, opts?: SendOptions): Promise<CenterOutcome>;
   onProgress?: (p: SyncProgress) => void;
 }
@@ -54,7 +46,6 @@ async function ask(deps: PolicySyncDeps, seq: number) {
 
 export async function syncPolicy(deps: PolicySyncDeps): Promise<PolicySyncView> {
   const sink = deps.sink;
-  if (!sink) throw new AppError('POLICY_PART_MISSING', '目录模块尚未就绪，无法同步目录。');
   const held = sink.currentSeq();
   let answer = await ask(deps, held);
   if (answer.kind === 'current') {

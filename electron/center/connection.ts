@@ -1,0 +1,169 @@
+// The center part's link to the center: the wire client (made on first use, against the demo
+// sandbox or the configured URL), this window's terminal number, reachability with its probe,
+// the status bar's center slice, and the 9002 sign-out on an orderly close.
+import { AppError } from '../api/result';
+import type { CenterStatusView } from '../api/contract/center';
+import type { CoreApp } from '../app/core';
+import { CenterClient, takeMsgId, type CenterOutcome, type SendOptions } from './client';
+import { Connectivity, type ConnectivityState } from './connectivity';
+import type { DemoSandboxHost } from './demo-sandbox';
+import { resolveTerminalNo, type TerminalNo } from './terminal';
+
+/** Signing out is a courtesy to the center: shutdown never waits longer than this for it. */
+export const SIGN_OUT_TIMEOUT_MS = 1_500;
+
+export interface CenterConnectionOptions {
+  /** How long close() waits for the 9002 sign-out; default SIGN_OUT_TIMEOUT_MS. */
+  signOutTimeoutMs?: number;
+  /** Called after the listeners each time the center becomes reachable again. */
+  onBackOnline?: () => void;
+}
+
+export type ConnectivityListener = (online: boolean, status: CenterStatusView) => void;
+
+export class CenterConnection {
+  readonly connectivity: Connectivity;
+  private clientPromise: Promise<CenterClient> | null = null;
+  private closed = false;
+  private terminal: TerminalNo | null = null;
+  private wasOnline = false;
+  private readonly listeners = new Set<ConnectivityListener>();
+
+  constructor(
+    private readonly core: CoreApp,
+    /** Demo mode's sandbox (the center to talk to); null = settings.centerUrl. */
+    private readonly sandbox: DemoSandboxHost | null,
+    private readonly opts: CenterConnectionOptions = {},
+  ) {
+    this.connectivity = new Connectivity({ probe: () => this.probe() });
+    this.connectivity.onChange((s) => this.changed(s));
+    this.publishStatus();
+  }
+
+  /** This window's number in every message id; drawn and kept on first use when not configured. */
+  terminalNo(): string {
+    if (!this.terminal) {
+      const { db, settings, clock, log } = this.core;
+      this.terminal = resolveTerminalNo(db, settings.terminalNo, clock.now());
+      log.info('center terminal number', { ...this.terminal });
+    }
+    return this.terminal.terminalNo;
+  }
+
+  newMsgId(): string {
+    const { db, clock, settings } = this.core;
+    return takeMsgId(db, clock, settings.institutionCode, this.terminalNo());
+  }
+
+  /** One exchange; a client that cannot even be made is an unknown outcome, never a throw. */
+  readonly send = async (infno: string, input: object, sendOpts?: SendOptions): Promise<CenterOutcome> => {
+    let c: CenterClient;
+    try {
+      c = await this.client();
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.connectivity.report({ reached: false, at: this.core.clock.now().toISOString(), error: reason });
+      return { kind: 'unknown', msgid: sendOpts?.msgid ?? '', reason };
+    }
+    return c.send(infno, input, sendOpts);
+  };
+
+  status(): CenterStatusView {
+    const s: ConnectivityState = this.connectivity.get();
+    const { db, settings } = this.core;
+    const signedIn = (db.prepare("SELECT 1 FROM center_state WHERE key = 'sign_no'").get() as unknown) !== undefined;
+    return {
+      mode: s.online ? 'online' : 'offline',
+      sandbox: this.sandbox !== null,
+      url: this.sandbox ? this.sandbox.url : settings.centerUrl,
+      lastContactAt: s.lastContactAt,
+      lastError: s.lastError,
+      nextProbeInMs: s.nextProbeAt === null || s.online ? null : Math.max(0, s.nextProbeAt - Date.now()),
+      signedIn,
+    };
+  }
+
+  /** Called with (online, status) whenever reachability changes. Returns an unsubscribe. */
+  onConnectivity(fn: ConnectivityListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Stops probing and signs out (best effort, bounded); later sends are unknown outcomes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connectivity.stop();
+    this.listeners.clear();
+    const c = await this.clientPromise?.catch(() => null);
+    if (c) await this.signOut(c).catch((e: unknown) => this.core.log.warn('center sign-out failed', { error: e instanceof Error ? e.message : String(e) }));
+    c?.close();
+  }
+
+  private client(): Promise<CenterClient> {
+    if (this.closed) return Promise.reject(new AppError('CENTER_CLOSED', '程序正在关闭，无法连接医保中心。'));
+    if (!this.clientPromise) {
+      this.clientPromise = this.makeClient();
+      // A failed start is not cached: the next use tries again.
+      this.clientPromise.catch(() => (this.clientPromise = null));
+    }
+    return this.clientPromise;
+  }
+
+  private async makeClient(): Promise<CenterClient> {
+    const { db, clock, log, settings } = this.core;
+    const url = this.sandbox ? (await this.sandbox.start()).url : settings.centerUrl;
+    const c = new CenterClient(db, clock, log, {
+      url,
+      institutionCode: settings.institutionCode,
+      terminalNo: this.terminalNo(),
+      institutionName: settings.institutionName,
+      institutionSecret: settings.institutionSecret,
+      areaCode: settings.areaCode,
+      caFile: settings.centerCaFile,
+    });
+    c.onContact((r) => this.connectivity.report(r));
+    return c;
+  }
+
+  /** 9001 sign-in as the probe: any well-formed answer means reachable. */
+  private async probe(): Promise<void> {
+    const outcome = await this.send('9001', { signIn: { opter_no: 'system', mac: '', ip: '127.0.0.1' } }, { timeoutMs: 5_000 });
+    if (outcome.kind === 'success') {
+      const out = outcome.output as { signinoutb?: { sign_no?: unknown } } | null;
+      const signNo = out?.signinoutb?.sign_no;
+      if (typeof signNo === 'string' && this.clientPromise) (await this.clientPromise).setSignNo(signNo);
+    } else if (outcome.kind === 'rejected') {
+      // Reachable but refusing us (wrong secret or institution code): show why on the status bar.
+      this.connectivity.report({ reached: true, at: this.core.clock.now().toISOString(), error: `中心拒绝签到：${outcome.message}（请检查机构编码与签名密钥）` });
+    }
+  }
+
+  private publishStatus(): void {
+    const v = this.status();
+    this.core.status.set('center', { mode: v.mode, sandbox: v.sandbox, url: v.url, lastContactAt: v.lastContactAt, lastError: v.lastError });
+  }
+
+  private changed(s: ConnectivityState): void {
+    this.publishStatus();
+    if (s.online === this.wasOnline) return;
+    this.wasOnline = s.online;
+    this.core.log.info(s.online ? 'center reachable' : 'center unreachable', { error: s.lastError });
+    const v = this.status();
+    for (const fn of this.listeners) fn(s.online, v);
+    if (s.online) this.opts.onBackOnline?.();
+  }
+
+  /**
+   * 9002 on an orderly close, best effort: only when the center was reachable at the last
+   * exchange (known offline = nothing to wait for) and never longer than a short deadline.
+   * A final answer (signed out, or the center no longer knows the number) forgets the sign-in.
+   */
+  private async signOut(c: CenterClient): Promise<void> {
+    const signNo = c.signNo();
+    if (!signNo || !this.connectivity.get().online) return;
+    const outcome = await c.send('9002', { signOut: { sign_no: signNo, opter_no: 'system' } }, { timeoutMs: this.opts.signOutTimeoutMs ?? SIGN_OUT_TIMEOUT_MS });
+    if (outcome.kind === 'success' || outcome.kind === 'rejected') this.core.db.prepare("DELETE FROM center_state WHERE key = 'sign_no'").run();
+    this.core.log.info('center sign-out', { kind: outcome.kind });
+  }
+}
