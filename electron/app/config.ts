@@ -13,6 +13,9 @@ export const SETTINGS = {
   institutionName: { env: 'CASHIER_INSTITUTION_NAME', schema: z.string().min(1), default: '示范社区卫生服务中心', doc: '机构名称（小票抬头）' },
   institutionSecret: { env: 'CASHIER_INSTITUTION_SECRET', schema: z.string().min(8), default: 'sandbox-secret-0001', doc: '报文签名密钥 (HMAC)' },
   areaCode: { env: 'CASHIER_AREA_CODE', schema: z.string().regex(/^\d{6}$/), default: '990100', doc: '就医地医保区划' },
+  // Which wire the center speaks: our simplified protocol (CENTER-PROTOCOL.md) or the national platform's chain (NATIONAL-PLATFORM.md; docs/CENTER.md "Two adapters").
+  centerProtocol: { env: 'CASHIER_CENTER_PROTOCOL', schema: z.enum(['simple', 'national']), default: 'simple', doc: '医保中心接口：simple = 本项目简化接口，national = 国家医保信息平台接口' },
+  nationalVariant: { env: 'CASHIER_NATIONAL_VARIANT', schema: z.string(), default: '', doc: '国家平台接口的地区配置 JSON 文件（字段名、字典、接收方系统代码、超时）；空 = 国家默认' },
   centerCaFile: { env: 'CASHIER_CENTER_CA_FILE', schema: z.string(), default: '', doc: '私有网络的 CA 证书文件（可选，固定信任）' },
   readers: { env: 'CASHIER_READERS', schema: z.string(), default: 'emulated', doc: '读卡器：emulated 或 协议@端口[:波特率]，逗号分隔' },
   printer: { env: 'CASHIER_PRINTER', schema: z.string(), default: 'preview', doc: '小票打印机：preview、serial:PATH?baud=N、tcp:HOST:PORT、file:PATH' },
