@@ -2,9 +2,9 @@
 // `cnt` (16,4), prices `pric` (16,6), ratios such as `selfpay_prop` (5,4). PURE. We always send
 // decimal strings with exactly those places; answers come as strings or as JSON numbers
 // depending on the province, and are read exactly from their decimal text — never by float
-// arithmetic. Money is integer fen inside (the one conversion lives in ../money.ts).
+// arithmetic. Money is integer fen inside (the one conversion lives in electron/api/money.ts).
 import { AppError } from '../../../api/result';
-import { fenToYuan } from '../money';
+import { fenToYuan } from '../../../api/money';
 
 export { fenToYuan };
 
