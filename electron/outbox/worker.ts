@@ -263,11 +263,14 @@ export class OutboxWorker {
 
   private async sendOne(row: OutboxRow): Promise<void> {
     this.stats.attempted++;
-    let input: object;
-    try {
-      input = JSON.parse(row.payload) as object;
-    } catch {
-      input = {};
+    const input = parsePayload(row.payload);
+    if (input === null) {
+      // Never send something else under this msgid: the row stays open as 'unknown' with the
+      // reason, visible in the work list, and the log says which one.
+      const reason = '待上传报文已损坏（无法解析），未发送；请联系技术支持';
+      this.core.log.error('outbox payload unparseable', { id: row.id, msgid: row.msgid, infno: row.infno });
+      await this.record(row, { kind: 'unknown', msgid: row.msgid, reason });
+      return;
     }
     const outcome = await this.center.client
       .send(row.infno, input, { msgid: row.msgid, timeoutMs: this.opts.requestTimeoutMs })
@@ -367,4 +370,14 @@ export class OutboxWorker {
 
 function emptyStats(): DrainResult {
   return { attempted: 0, confirmed: 0, adjusted: 0, rejected: 0, retrying: 0, remaining: 0, timedOut: false };
+}
+
+/** The stored request body, or null when it is not a JSON object (a damaged row). */
+export function parsePayload(payload: string): object | null {
+  try {
+    const v: unknown = JSON.parse(payload);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,71 @@
+// A stored upload whose payload no longer parses (a damaged row) is never sent as something
+// else under its msgid: the worker leaves it open as 'unknown' with the reason and logs it,
+// and the center never hears of that msgid.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../electron/app/clock';
+import type { App } from '../../../electron/app/create-app';
+import type { SettleInput } from '../../../electron/api/contract/settlement';
+import { newSession, type Session } from '../../../electron/api/session';
+import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+import { parsePayload } from '../../../electron/outbox/worker';
+import { tempDir } from '../../helpers/temp-app';
+import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
+
+let dir: string;
+let center: SandboxCenter;
+let app: App;
+let cashier: Session;
+const clock = new ManualClock(new Date('2026-03-02T08:00:00+08:00'));
+
+const bill: SettleInput = {
+  person: { certType: '02', certNo: SETTLEABLE[0]!.certno },
+  visit: { visitType: 'outpatient' },
+  items: [{ code: 'XJ01CAA040A001010101445', unitPrice: '12.50', quantity: '2' }],
+  useAccount: false,
+};
+
+beforeAll(async () => {
+  dir = tempDir('outbox-damaged-');
+  center = await startCenter(join(dir, 'center'));
+  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, clock });
+  await prepareClient(app);
+  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
+  cashier = newSession('test');
+  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  await center.setOffline(true);
+  await app.center.probeNow();
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await center?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a damaged outbox payload', () => {
+  it('reads only JSON objects as payloads', () => {
+    expect(parsePayload('{"data":{}}')).toEqual({ data: {} });
+    for (const bad of ['', '{', 'null', '[1]', '"x"', '12']) expect(parsePayload(bad), bad).toBeNull();
+  });
+
+  it('is not sent; it stays open as unknown with the reason', async () => {
+    const r = await app.call(cashier, 'settlement.settle', bill);
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    // Damage the stored body behind the store's back, as a bad disk block would.
+    const [row] = app.db.prepare("SELECT id FROM outbox WHERE state = 'queued'").all() as { id: number }[];
+    expect(row).toBeDefined();
+    app.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?').run('{"data":', row!.id);
+
+    await center.setOffline(false);
+    await app.center.probeNow();
+    await app.settlement.drain({ timeoutMs: 5_000 });
+
+    const after = app.db.prepare('SELECT state, last_error, msgid FROM outbox WHERE id = ?').get(row!.id) as { state: string; last_error: string | null; msgid: string };
+    expect(after.state).toBe('unknown');
+    expect(after.last_error).toMatch(/损坏/);
+    const heard = center.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE msgid = ?').get(after.msgid) as { n: number };
+    expect(heard.n).toBe(0);
+  });
+});
