@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { call } from './define';
 import type { ClinicStreamStatus } from './system';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd');
+const day = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd');
 
 export interface ClinicFigures {
   /** Settlements (refund rows not counted here) and refunds; amounts net of refunds. */
@@ -90,7 +90,7 @@ export const clinicCalls = {
   'clinic.receivables': call({ input: z.object({}).strict(), role: 'supervisor', summary: '诊所汇总：医保基金应收与账龄（各窗口）' }).returns<ClinicReceivables>(),
   'clinic.command': call({
     input: z.object({
-      windowId: z.string().regex(/^\d{2}$/),
+      windowId: z.string().max(2).regex(/^\d{2}$/),
       settlementId: z.string().min(1).max(64),
       action: z.enum(['reupload', 'write_off']),
       note: z.string().trim().min(1).max(500),

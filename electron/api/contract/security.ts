@@ -42,7 +42,7 @@ export interface DbCheckReport {
   problems: string[];
 }
 
-const operatorId = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, '工号只能是字母、数字、-、_，最长 32 位');
+const operatorId = z.string().trim().max(32).regex(/^[A-Za-z0-9_-]{1,32}$/, '工号只能是字母、数字、-、_，最长 32 位');
 const pin = z.string().min(4).max(64);
 const empty = z.object({}).strict();
 
@@ -61,7 +61,7 @@ export const securityCalls = {
   'security.unlockOperator': call({ input: z.object({ id: operatorId }).strict(), role: 'supervisor', summary: '解除输错密码的锁定' }).returns<OperatorRecord>(),
   'security.setOperatorPin': call({ input: z.object({ id: operatorId, pin }).strict(), role: 'admin', summary: '重设操作员密码' }).returns<OperatorRecord>(),
   'security.auditVerify': call({
-    input: z.object({ anchor: z.object({ id: z.number().int().positive(), hash: z.string().regex(/^[0-9a-fA-F]{64}$/) }).strict().optional() }).strict(),
+    input: z.object({ anchor: z.object({ id: z.number().int().positive(), hash: z.string().max(64).regex(/^[0-9a-fA-F]{64}$/) }).strict().optional() }).strict(),
     role: 'admin',
     summary: '校验审计日志的哈希链（可带此前记下的锚点）',
     audit: true,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ExplanationLine, SplitResult } from '../../policy/split/types';
 import { call } from './define';
 
-const decimal = z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
+const decimal = z.string().max(14).regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
 
 export const personRefSchema = z
   .object({
@@ -18,7 +18,7 @@ export const settlementVisitSchema = z
   .object({
     visitType: z.enum(['outpatient', 'chronic', 'inpatient']),
     /** Defaults to today (China time). */
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    date: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     /** Defaults to 1 (community clinic). */
     hospitalLevel: z.number().int().min(1).max(3).optional(),
     diagnoses: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
@@ -248,7 +248,7 @@ export const settlementCalls = {
   }).returns<SettlementPreview>(),
   'settlement.settle': call({ input: settleInputSchema, role: 'cashier', summary: '结算：一次事务保存结算、上传报文与审计，然后打印小票', audit: true }).returns<SettlementView>(),
   'settlement.list': call({
-    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    input: z.object({ date: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
     role: 'cashier',
     summary: '当日（或指定日期）结算列表',
   }).returns<SettlementSummary[]>(),

@@ -193,7 +193,7 @@ export interface ReceivablesSummary {
 
 const shiftId = z.string().trim().min(1).max(64);
 const note = z.string().trim().min(1).max(500);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd');
+const day = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd');
 const counts = z
   .array(
     z.object({

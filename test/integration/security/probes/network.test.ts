@@ -203,6 +203,24 @@ describe('hostile WebSocket frames and messages', () => {
     await unharmed();
   });
 
+  it('strings over their contract maximum (but under the message limit) get INVALID_INPUT with Chinese words', async () => {
+    const s = await session();
+    const cases: Array<[string, unknown]> = [
+      ['shift.cashio', { direction: 'in', amount: 100, reason: '长'.repeat(10_000) }],
+      ['policy.search', { query: 'a'.repeat(5_000) }],
+      ['settlement.list', { date: '2026-01-01'.repeat(1_000) }],
+      ['auth.login', { operatorId: '1'.repeat(100_000), pin: '1234' }],
+    ];
+    for (const [call, input] of cases) {
+      const r = await s.call(call, input);
+      expect(r.ok, call).toBe(false);
+      expect(r.error?.code, call).toBe('INVALID_INPUT');
+      expect(r.error?.message, call).toMatch(/^输入不正确：/);
+    }
+    s.close();
+    await unharmed();
+  });
+
   it('a client that opens and drops many sockets mid-handshake leaves the server serving', async () => {
     const drops = Array.from({ length: 30 }, () =>
       rawExchange(target.port, [`GET /api?token=${target.token} HTTP/1.1\r\n${host()}Upgrade: websocket\r\n`, 'destroy']),
