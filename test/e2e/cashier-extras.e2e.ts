@@ -65,7 +65,10 @@ describe('cashier extras', () => {
       throw new Error(await failWith('the settled panel never said the receipt failed'));
     });
     expect(await text('print-state')).toContain('小票没有打印出来');
-    expect(await text('print-state')).toContain('PRINTER_OUT_OF_PAPER');
+    // The reason in words; the code only for support (data-code), never as raw text on screen.
+    expect(await text('print-state')).toContain('打印机缺纸');
+    expect(await text('print-state')).not.toContain('PRINTER_OUT_OF_PAPER');
+    expect(await page.getByTestId('print-state').locator('[data-code="PRINTER_OUT_OF_PAPER"]').count()).toBe(1);
     expect(await text('print-trouble')).toMatch(/1 张小票未打印：打印机缺纸/);
     expect(await text('print-trouble')).toContain('按 F5 重新打印');
     // Committed anyway: the center confirms it, and the status bar shows the printer's state.

@@ -118,7 +118,8 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
     await page.getByTestId('cashio-amount').fill('12.345');
     await page.getByTestId('cashio-reason').fill('试错');
     await page.keyboard.press('Enter');
-    await until('cashio-error', /INVALID_AMOUNT/);
+    await until('cashio-error', /金额格式不正确/);
+    expect(await page.getByTestId('cashio-error').getAttribute('data-code')).toBe('INVALID_AMOUNT');
     expect(await page.getByTestId('cashio-movements').locator('tbody tr').count()).toBe(2);
     await page.getByTestId('cashio-amount').fill('');
     await page.getByTestId('cashio-reason').fill('');

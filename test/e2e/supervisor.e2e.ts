@@ -81,7 +81,7 @@ describe('shift close and supervisor work', () => {
     const item = page.getByTestId('worklist-adjustment').locator('li.sup-item').first();
     expect(await item.getByRole('button').allTextContents()).toEqual(['接受', '更正重传', '已退费', '核销']);
     await item.getByRole('button', { name: '接受' }).click();
-    await until('worklist-adjustment', /NOTE_REQUIRED/); // no note, no action
+    await until('worklist-adjustment', /请先写明说明/); // no note, no action
     await item.locator('input').fill('已告知患者，按中心结果');
     await item.getByRole('button', { name: '接受' }).click();
     await until('worklist-adjustment', /accept|接受：|没有需要处理/);

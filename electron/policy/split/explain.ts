@@ -23,19 +23,30 @@ function itemLines(lines: LineOut[]): ExplanationLine[] {
   const byRule: Record<'fullOwnPay' | 'overLimit' | 'preSelfPay', ExplanationLine[]> = { fullOwnPay: [], overLimit: [], preSelfPay: [] };
   for (const l of lines) {
     if (l.fullOwnPay > 0) {
-      const why =
+      const amount = yuan(l.fullOwnPay);
+      const condition = l.failedCondition ?? 'diagnosisPrefixes';
+      const [key, why, params] =
         l.reason === 'ownPay'
-          ? '按自费结算'
+          ? ['fullOwnPay.ownPay', '按自费结算', { name: l.name, amount }]
           : l.reason === 'restriction'
-            ? `不符合${CONDITION_ZH[l.failedCondition ?? 'diagnosisPrefixes']}条件，全额自付`
-            : '丙类（医保范围外），全额自付';
-      byRule.fullOwnPay.push({ rule: 'fullOwnPay', text: `${l.name} ${why}: ${yuan(l.fullOwnPay)} 元`, amount: l.fullOwnPay });
+            ? ['fullOwnPay.restriction', `不符合${CONDITION_ZH[condition]}条件，全额自付`, { name: l.name, condition, amount }]
+            : ['fullOwnPay.classC', '丙类（医保范围外），全额自付', { name: l.name, amount }];
+      byRule.fullOwnPay.push({ rule: 'fullOwnPay', text: `${l.name} ${why}: ${amount} 元`, key, params, amount: l.fullOwnPay });
     }
     if (l.overLimitSelfPay > 0) {
-      byRule.overLimit.push({ rule: 'overLimit', text: `${l.name} 超出限价 ${yuan(l.overLimitSelfPay)} 元自付`, amount: l.overLimitSelfPay });
+      const amount = yuan(l.overLimitSelfPay);
+      byRule.overLimit.push({ rule: 'overLimit', text: `${l.name} 超出限价 ${amount} 元自付`, key: 'overLimit', params: { name: l.name, amount }, amount: l.overLimitSelfPay });
     }
     if (l.preSelfPay > 0 && l.ratio !== undefined) {
-      byRule.preSelfPay.push({ rule: 'preSelfPay', text: `${l.name} 乙类先行自付 ${percent(l.ratio)}: ${yuan(l.preSelfPay)} 元`, amount: l.preSelfPay });
+      // What the ratio is of: the line's amount within the price cap.
+      const params = { name: l.name, ratio: percent(l.ratio), base: yuan(l.amount - l.fullOwnPay - l.overLimitSelfPay), amount: yuan(l.preSelfPay) };
+      byRule.preSelfPay.push({
+        rule: 'preSelfPay',
+        text: `${l.name} 乙类先行自付 ${params.ratio} × ${params.base} = ${params.amount} 元`,
+        key: 'preSelfPay',
+        params,
+        amount: l.preSelfPay,
+      });
     }
   }
   const summary: Record<keyof typeof byRule, string> = { fullOwnPay: '全额自付', overLimit: '超出限价自付', preSelfPay: '乙类先行自付' };
@@ -45,15 +56,19 @@ function itemLines(lines: LineOut[]): ExplanationLine[] {
     if (ls.length <= MAX_ITEM_LINES_PER_RULE) out.push(...ls);
     else {
       const amount = ls.reduce((s, l) => s + (l.amount ?? 0), 0);
-      out.push({ rule, text: `${summary[rule]}（共 ${ls.length} 项）: ${yuan(amount)} 元`, amount });
+      out.push({ rule, text: `${summary[rule]}（共 ${ls.length} 项）: ${yuan(amount)} 元`, key: `summary.${rule}`, params: { count: String(ls.length), amount: yuan(amount) }, amount });
     }
   }
   return out;
 }
 
-function bandText(shares: FundOut['shares']): string {
-  return shares.map((s) => `${yuan(s.length)} 元 × ${percent(s.ratio)}`).join(' + ');
+/** "90% × 162.00" for one band (what the percentage is of), "100.00 × 90% + 62.00 × 95%" for several: no words, any language. */
+function ratioOf(shares: FundOut['shares']): string {
+  return shares.length === 1 ? `${percent(shares[0]!.ratio)} × ${yuan(shares[0]!.length)}` : shares.map((s) => `${yuan(s.length)} × ${percent(s.ratio)}`).join(' + ');
 }
+
+const line = (rule: string, text: string, key: string, params: Record<string, string>, amount?: number): ExplanationLine =>
+  amount === undefined ? { rule, text, key, params } : { rule, text, key, params, amount };
 
 export function explain(
   lines: LineOut[],
@@ -62,44 +77,46 @@ export function explain(
   r: Omit<SplitResult, 'explanation' | 'items' | 'accumulatorsAfter'>,
   useAccount: boolean,
 ): ExplanationLine[] {
-  const out: ExplanationLine[] = [{ rule: 'total', text: `医疗费总额: ${yuan(r.total)} 元`, amount: r.total }];
+  const out: ExplanationLine[] = [line('total', `医疗费总额: ${yuan(r.total)} 元`, 'total', { amount: yuan(r.total) }, r.total)];
   out.push(...itemLines(lines));
   if (fund.deductibleAmount > 0 && r.eligible > 0) {
-    out.push({
-      rule: 'deductible',
-      text:
-        fund.per === 'visit'
-          ? `本次起付线 ${yuan(fund.deductibleAmount)} 元，本次计入 ${yuan(fund.deductible)} 元`
-          : fund.deductibleRemaining > 0
-          ? `起付线剩余 ${yuan(fund.deductibleRemaining)} 元，本次计入 ${yuan(fund.deductible)} 元`
-          : `起付线 ${yuan(fund.deductibleAmount)} 元已付满，本次计入 0.00 元`,
-      amount: fund.deductible,
-    });
+    const applied = yuan(fund.deductible);
+    out.push(
+      fund.per === 'visit'
+        ? line('deductible', `本次起付线 ${yuan(fund.deductibleAmount)} 元，本次计入 ${applied} 元`, 'deductible.visit', { deductible: yuan(fund.deductibleAmount), applied }, fund.deductible)
+        : fund.deductibleRemaining > 0
+          ? line('deductible', `起付线剩余 ${yuan(fund.deductibleRemaining)} 元，本次计入 ${applied} 元`, 'deductible.remaining', { remaining: yuan(fund.deductibleRemaining), applied }, fund.deductible)
+          : line('deductible', `起付线 ${yuan(fund.deductibleAmount)} 元已付满，本次计入 0.00 元`, 'deductible.met', { deductible: yuan(fund.deductibleAmount) }, fund.deductible),
+    );
   }
   if (fund.fundRaw > 0) {
-    const single = fund.shares.length === 1 ? `统筹支付 ${percent(fund.shares[0]!.ratio)}` : `统筹支付（${bandText(fund.shares)}）`;
-    out.push({ rule: 'fund', text: `${single}: ${yuan(fund.fundPay)} 元`, amount: fund.fundPay });
+    // Each percentage with what it is of: "统筹支付 90% × 162.00 = 145.80 元".
+    const of = ratioOf(fund.shares);
+    const text = fund.shares.length === 1 ? `统筹支付 ${of} = ${yuan(fund.fundPay)} 元` : `统筹支付（${of}）= ${yuan(fund.fundPay)} 元`;
+    out.push(line('fund', text, 'fund', { of, amount: yuan(fund.fundPay) }, fund.fundPay));
   }
-  if (fund.coPay > 0) out.push({ rule: 'coPay', text: `统筹范围内个人按比例自付: ${yuan(fund.coPay)} 元`, amount: fund.coPay });
+  if (fund.coPay > 0) out.push(line('coPay', `统筹范围内个人按比例自付: ${yuan(fund.coPay)} 元`, 'coPay', { amount: yuan(fund.coPay) }, fund.coPay));
   if (fund.overCapSelfPay > 0) {
-    out.push({
-      rule: 'overCap',
-      text: `统筹年度最高支付限额仅剩 ${yuan(fund.capRemaining ?? 0)} 元，超出部分自付 ${yuan(fund.overCapSelfPay)} 元`,
-      amount: fund.overCapSelfPay,
-    });
+    const params = { remaining: yuan(fund.capRemaining ?? 0), amount: yuan(fund.overCapSelfPay) };
+    out.push(line('overCap', `统筹年度最高支付限额仅剩 ${params.remaining} 元，超出部分自付 ${params.amount} 元`, 'overCap', params, fund.overCapSelfPay));
   }
   if (critical && critical.pay > 0) {
-    const ratios = critical.shares.length === 1 ? percent(critical.shares[0]!.ratio) : bandText(critical.shares);
-    const capped = critical.pay < critical.raw ? `（已达大病保险年度限额，按剩余 ${yuan(critical.capRemaining ?? 0)} 元支付）` : '';
-    out.push({
-      rule: 'critical',
-      text: `大病保险支付 ${ratios}（个人负担累计超过 ${yuan(critical.threshold)} 元的部分）: ${yuan(critical.pay)} 元${capped}`,
-      amount: critical.pay,
-    });
+    const of = ratioOf(critical.shares);
+    const params = { of, threshold: yuan(critical.threshold), amount: yuan(critical.pay), remaining: yuan(critical.capRemaining ?? 0) };
+    const capped = critical.pay < critical.raw;
+    out.push(
+      line(
+        'critical',
+        `大病保险支付 ${of}（个人负担累计超过 ${params.threshold} 元的部分）: ${params.amount} 元${capped ? `（已达大病保险年度限额，按剩余 ${params.remaining} 元支付）` : ''}`,
+        capped ? 'critical.capped' : 'critical',
+        params,
+        critical.pay,
+      ),
+    );
   }
-  out.push({ rule: 'personal', text: `个人负担合计: ${yuan(r.personalTotal)} 元`, amount: r.personalTotal });
-  if (r.accountPay > 0) out.push({ rule: 'account', text: `个人账户支付: ${yuan(r.accountPay)} 元`, amount: r.accountPay });
-  else if (!useAccount) out.push({ rule: 'account', text: '本次不使用个人账户', amount: 0 });
-  out.push({ rule: 'cash', text: `现金支付: ${yuan(r.cashPay)} 元`, amount: r.cashPay });
+  out.push(line('personal', `个人负担合计: ${yuan(r.personalTotal)} 元`, 'personal', { amount: yuan(r.personalTotal) }, r.personalTotal));
+  if (r.accountPay > 0) out.push(line('account', `个人账户支付: ${yuan(r.accountPay)} 元`, 'account', { amount: yuan(r.accountPay) }, r.accountPay));
+  else if (!useAccount) out.push(line('account', '本次不使用个人账户', 'account.off', {}, 0));
+  out.push(line('cash', `现金支付: ${yuan(r.cashPay)} 元`, 'cash', { amount: yuan(r.cashPay) }, r.cashPay));
   return out;
 }

@@ -140,9 +140,14 @@ export interface SplitLine {
 export interface ExplanationLine {
   /** Which step of the model: 'fullOwnPay', 'overLimit', 'preSelfPay', 'deductible', 'fund', 'coPay', 'overCap', 'critical', 'account', 'cash', … */
   rule: string;
-  /** Chinese, for the cashier and the patient. */
+  /** Chinese, for the receipt, the CLI and the patient. */
   text: string;
-  textEn?: string;
+  /**
+   * The same line as a code with parameters (amounts as yuan strings, ratios as "90%"), so the
+   * window words it in the cashier's language: catalogue key `explain.<key>` (renderer/src/i18n).
+   */
+  key: string;
+  params: Record<string, string>;
   /** fen */
   amount?: number;
 }

@@ -8,6 +8,8 @@ import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
 import { MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
+import { wordError } from '../i18n/words';
+import { useApp } from '../state/store';
 import { addLine, moveSelection, overPriceCap, removeSelected, setQuantity, setUnitPrice, type BillLine } from '../lib/bill';
 import { displayPrice, formatFen, lineAmountFen } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
@@ -45,6 +47,7 @@ export interface BillPanelHandle {
 
 export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, ref) {
   const t = useT();
+  const lang = useApp((st) => st.lang);
   const { bill, setBill, preview, pendingBills, pendingLoaded, person, settled } = useCashier();
   const searchRef = useRef<HTMLInputElement>(null);
   const linesRef = useRef<HTMLDivElement>(null);
@@ -84,7 +87,7 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
         if (r.ok) {
           setHits(r.value.map(searchHit));
           setSearchError(null);
-        } else setSearchError(r.error.message);
+        } else setSearchError(wordError(r.error, t, lang));
         setActive(0);
       });
     }, 120);
@@ -146,7 +149,12 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
   const warningsFor = (line: BillLine, i: number): string[] => {
     const out: string[] = [];
     const fromPreview: LineWarning[] = preview?.warnings.filter((w) => w.lineNo === i + 1) ?? [];
-    for (const w of fromPreview) out.push(w.text);
+    // Worded here from the hint's kind and the split's own figures for the line (the main process's text is Chinese only).
+    const item = preview?.split.items[i];
+    for (const w of fromPreview) {
+      const fen = w.kind === 'overLimit' ? item?.overLimitSelfPay : w.kind === 'preSelfPay' ? item?.preSelfPay : undefined;
+      out.push(t(`linewarn.${w.kind}`, fen === undefined ? {} : { amount: formatFen(fen) }));
+    }
     if (fromPreview.length === 0) {
       if (overPriceCap(line)) out.push(t('bill.warn.priceCap', { cap: line.priceCap! }));
       if (line.ownPay) out.push(t('bill.warn.ownPay'));

@@ -6,8 +6,10 @@ import type { PrintJobView } from '../../../electron/api/contract/device';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
-import { hasKey, type MessageKey, type Translate } from '../i18n';
+import { hasKey, type Lang, type MessageKey, type Translate } from '../i18n';
 import { useT } from '../i18n/use-t';
+import { wordError } from '../i18n/words';
+import { useApp } from '../state/store';
 
 /** How long a "printed again" / "nothing waiting" note stays before it would mislead. */
 const NOTE_MS = 8_000;
@@ -28,10 +30,13 @@ export function printErrorParts(lastError: string | null): { code: string; messa
  * Why, in the cashier's language: our own short words for the printer codes we know (the
  * device's message can suggest other keys), else the message as the device part wrote it.
  */
-export function printReason(err: { code: string; message: string } | null, t: Translate): string {
+export function printReason(err: { code: string; message: string } | null, t: Translate, lang: Lang = 'zh-CN'): string {
   if (!err) return t('print.unknownReason');
   const key = `print.reason.${err.code}`;
-  return hasKey(key) ? t(key) : err.message;
+  if (hasKey(key)) return t(key);
+  // A code we have no short words for: its general words, the device's Chinese message only in a Chinese window.
+  if (hasKey(`err.${err.code}`) || lang !== 'zh-CN') return wordError(err, t, lang);
+  return err.message;
 }
 
 /** Print jobs (of one settlement, or every unfinished one), kept current by print.changed events. */
@@ -51,6 +56,7 @@ function usePrintJobs(settlementId: string | null): { jobs: PrintJobView[]; relo
 /** One settlement's receipt: printed, printing, or not printed (with why and what to do). */
 export function PrintState(props: { settlementId: string }) {
   const t = useT();
+  const lang = useApp((st) => st.lang);
   const { jobs } = usePrintJobs(props.settlementId);
   const latest = jobs.reduce<PrintJobView | null>((a, j) => (!a || j.id > a.id ? j : a), null);
   if (!latest) return null;
@@ -73,7 +79,7 @@ export function PrintState(props: { settlementId: string }) {
     <div className="print-state print-failed" role="alert" data-testid="print-state" data-state="failed">
       <strong>✗ {t('print.failed')}</strong>
       <span>
-        {printReason(err, t)} <span className="error-code">[{err.code}]</span>
+        <span data-code={err.code}>{printReason(err, t, lang)}</span>
       </span>
       <span>
         {t('print.saved')}
@@ -89,6 +95,7 @@ export function PrintState(props: { settlementId: string }) {
  */
 export function PrintTrouble() {
   const t = useT();
+  const lang = useApp((st) => st.lang);
   const { jobs, reload } = usePrintJobs(null);
   // A key, not a string: the note follows a language switch.
   const [note, setNote] = useState<MessageKey | null>(null);
@@ -116,7 +123,7 @@ export function PrintTrouble() {
     if (still.length > 0) {
       const err = printErrorParts(still[0]!.lastError);
       setNote(null);
-      setError({ code: err?.code ?? 'PRINTER_FAILED', message: t('print.stillFailing', { reason: printReason(err, t) }) });
+      setError({ code: err?.code ?? 'PRINTER_FAILED', message: t('print.stillFailing', { reason: printReason(err, t, lang) }) });
     } else setNote(hadWaiting || r.value.attempted > 0 ? 'print.retried' : 'print.nothingWaiting');
   }, [busy, reload, t]);
 
@@ -153,7 +160,7 @@ export function PrintTrouble() {
   return (
     <div className="print-trouble" role="alert" data-testid="print-trouble">
       <strong className="print-trouble-title">
-        ✗ {t('print.trouble', { n: waiting.length, reason: printReason(err, t) })}
+        ✗ {t('print.trouble', { n: waiting.length, reason: printReason(err, t, lang) })}
         {err ? <span className="error-code"> [{err.code}]</span> : null}
       </strong>
       <span>

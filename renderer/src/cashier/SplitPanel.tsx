@@ -3,6 +3,7 @@
 import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
+import { wordExplanation } from '../i18n/words';
 import { useApp } from '../state/store';
 import { useCashier } from '../state/cashier';
 
@@ -40,7 +41,7 @@ export function SplitPanel() {
             <summary>{t('split.explain')}</summary>
             <ul className="explain" data-testid="split-explanation">
               {s.explanation.map((e, i) => (
-                <li key={i}>{lang === 'en' && e.textEn ? e.textEn : e.text}</li>
+                <li key={i}>{wordExplanation(e, t, lang)}</li>
               ))}
             </ul>
           </details>

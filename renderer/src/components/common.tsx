@@ -3,15 +3,19 @@ import { useEffect, useRef } from 'react';
 import type { ApiError } from '../../../electron/api/result';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
+import { wordError } from '../i18n/words';
+import { useApp } from '../state/store';
 import { shortcutOf, type Shortcut } from '../lib/keys';
 
+/** An error in words (never a raw code on screen: the code is kept in data-code for support and tests). */
 export function ErrorLine(props: { error: ApiError | null; testId?: string }) {
   const t = useT();
+  const lang = useApp((s) => s.lang);
   if (!props.error) return null;
   return (
-    <div className="error-line" role="alert" data-testid={props.testId ?? 'error'}>
+    <div className="error-line" role="alert" data-testid={props.testId ?? 'error'} data-code={props.error.code}>
       {t('error.prefix')}
-      {props.error.message} <span className="error-code">[{props.error.code}]</span>
+      {wordError(props.error, t, lang)}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // English catalogue: the same keys as zh-CN.ts (the type makes a missing key a compile error).
-import type { MessageKey } from './zh-CN';
+import type { WindowKey } from './zh-CN';
 
-export const en: Record<MessageKey, string> = {
+export const en: Record<WindowKey, string> = {
   'app.title': 'Insurance cashier',
   'lang.switch': '中文',
   'conn.connecting': 'Connecting to the cashier service…',

@@ -375,4 +375,4 @@ export const zhCN = {
   'lock.detailNoShift': '{name}（{id}）离开了窗口。输入密码解锁；换人时用自己的工号登录。',
 } as const;
 
-export type MessageKey = keyof typeof zhCN;
+export type WindowKey = keyof typeof zhCN;

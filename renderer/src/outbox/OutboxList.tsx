@@ -27,6 +27,18 @@ function dayTime(iso: string): string {
   return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/**
+ * An upload's last error in words: the outbox keeps a Chinese sentence (with the transport's
+ * own text such as ECONNREFUSED); the window says which kind it is. The full text stays in the
+ * cell's tooltip for support.
+ */
+export function uploadErrorKey(lastError: string): 'uploaderr.busy' | 'uploaderr.unknown' | 'uploaderr.rejected' | 'uploaderr.network' {
+  if (lastError.startsWith('中心繁忙')) return 'uploaderr.busy';
+  if (lastError.startsWith('结果未知')) return 'uploaderr.unknown';
+  if (lastError.startsWith('中心拒绝')) return 'uploaderr.rejected';
+  return 'uploaderr.network';
+}
+
 export function OutboxList() {
   const t = useT();
   // The app's tick is 5 s coarse; the list keeps its own "now", taken with each answer.
@@ -126,7 +138,7 @@ export function OutboxList() {
                         {dayTime(it.deadlineAt)}
                         <span className="deadline-left"> · {deadlineLeft(it.deadlineAt, nowMs, t)}</span>
                       </td>
-                      <td className="error-cell">{it.lastError ?? '—'}</td>
+                      <td className="error-cell" title={it.lastError ?? ''}>{it.lastError ? t(uploadErrorKey(it.lastError)) : '—'}</td>
                     </tr>
                   );
                 })}

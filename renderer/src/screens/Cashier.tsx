@@ -15,12 +15,13 @@ import { SplitPanel } from '../cashier/SplitPanel';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
 import { useT } from '../i18n/use-t';
+import { wordError } from '../i18n/words';
 import { useCashier, type VisitType } from '../state/cashier';
 import { useApp } from '../state/store';
 
 export function Cashier() {
   const t = useT();
-  const { go, setOperator, info } = useApp();
+  const { go, setOperator, info, lang } = useApp();
   const c = useCashier();
   const billRef = useRef<BillPanelHandle>(null);
   const [manual, setManual] = useState(false);
@@ -182,7 +183,7 @@ export function Cashier() {
       {manual ? <ManualEntry onClose={() => setManual(false)} /> : null}
       {approval ? (
         <SupervisorPin
-          title={c.settleError?.message ?? ''}
+          title={c.settleError ? wordError(c.settleError, t, lang) : ''}
           submitLabel={t('settle.approve')}
           askReason={false}
           onCancel={() => setApproval(false)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translator } from '../../../renderer/src/i18n';
+import { catalogue, translator } from '../../../renderer/src/i18n';
 import { en } from '../../../renderer/src/i18n/en';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import { shortcutOf } from '../../../renderer/src/lib/keys';
@@ -85,10 +85,17 @@ describe('shortcuts and catalogues', () => {
     expect(shortcutOf({ key: 'a' })).toBeNull();
   });
 
-  it('has the same keys and placeholders in both languages', () => {
+  it('has the same keys and placeholders in both languages (window words and code words)', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
     const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
     for (const k of Object.keys(zhCN) as (keyof typeof zhCN)[]) expect([k, holes(en[k])]).toEqual([k, holes(zhCN[k])]);
+    const zhAll = catalogue('zh-CN');
+    const enAll = catalogue('en');
+    expect(Object.keys(enAll).sort()).toEqual(Object.keys(zhAll).sort());
+    for (const k of Object.keys(zhAll) as (keyof typeof zhAll)[]) expect([k, holes(enAll[k])]).toEqual([k, holes(zhAll[k])]);
+    // English words have no Chinese in them (the language switch's own label excepted).
+    const cjk = /[\u3400-\u9fff\uff00-\uffef]/;
+    expect(Object.entries(enAll).filter(([k, v]) => k !== 'lang.switch' && cjk.test(v))).toEqual([]);
   });
 
   it('fills placeholders and switches language', () => {

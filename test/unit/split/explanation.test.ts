@@ -1,4 +1,5 @@
-// The explanation traces every fen of the patient's part to its rule, in Chinese.
+// The explanation traces every fen of the patient's part to its rule, in Chinese, each
+// percentage with what it is of; each line also carries a key + params for the window's words.
 import { describe, expect, it } from 'vitest';
 import { computeSplit, PATIENT_RULES, type SplitResult } from '../../../electron/policy/split';
 import { loadVectors } from './vectors';
@@ -15,10 +16,17 @@ const texts = (r: SplitResult) => r.explanation.map((l) => l.text);
 describe('explanation', () => {
   it('traces B self-pay per line with its ratio and the C line (vector 02)', () => {
     const t = texts(resultOf('02'));
-    expect(t).toContain('头孢呋辛酯片 乙类先行自付 10%: 2.86 元');
-    expect(t).toContain('连花清瘟胶囊 乙类先行自付 15%: 4.74 元');
+    expect(t).toContain('头孢呋辛酯片 乙类先行自付 10% × 28.60 = 2.86 元');
+    expect(t).toContain('连花清瘟胶囊 乙类先行自付 15% × 31.60 = 4.74 元');
     expect(t).toContain('维生素C泡腾片 丙类（医保范围外），全额自付: 19.90 元');
     expect(t).toContain('起付线剩余 1800.00 元，本次计入 72.60 元');
+  });
+  it('carries the same facts as a key and parameters (vector 09: fund and critical illness bases)', () => {
+    const r = resultOf('09');
+    const fund = r.explanation.find((l) => l.rule === 'fund')!;
+    expect([fund.key, fund.params]).toEqual(['fund', { of: '75% × 68978.00', amount: '51733.50' }]);
+    expect(r.explanation.find((l) => l.rule === 'critical')!.params.of).toBe('60% × 15544.50');
+    for (const l of r.explanation) expect(l.key, l.text).toMatch(/^[a-zA-Z.]+$/);
   });
   it('shows the amount over the price cap (vector 03)', () => {
     const t = texts(resultOf('03'));
@@ -28,7 +36,7 @@ describe('explanation', () => {
   it('shows the deductible crossing, the fund ratio and the co-pay (vector 04)', () => {
     const t = texts(resultOf('04'));
     expect(t).toContain('起付线剩余 100.00 元，本次计入 100.00 元');
-    expect(t).toContain('统筹支付 90%: 145.80 元');
+    expect(t).toContain('统筹支付 90% × 162.00 = 145.80 元');
     expect(t).toContain('统筹范围内个人按比例自付: 16.20 元');
     expect(t).toContain('个人账户支付: 134.20 元');
   });
