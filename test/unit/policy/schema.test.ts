@@ -81,23 +81,57 @@ describe('policy-delta/1 validation', () => {
 });
 
 describe('the fast catalog-entry check', () => {
-  it('never accepts what the zod schema refuses', async () => {
+  // Entries near the valid set: each key absent, valid, or one of a few wrong values, so that
+  // both checks see many entries they accept and many they refuse.
+  async function entryProperty() {
     const fc = (await import('fast-check')).default;
-    const { catalogEntrySchema, plainEntryOk } = await import('../../../electron/policy/schema');
-    const value = fc.oneof(
-      fc.constantFrom('A', 'B', 'C', 'D', 'drug', 'service', 'food', '', '0.1', '1', '1.5', '0.12345', '12.3456', 'x'.repeat(70)),
-      fc.integer(),
-      fc.double(),
-      fc.constant(undefined),
-      fc.constant(null),
+    const wrong = fc.constantFrom<unknown>('', 'D', 'food', '1.5', '0.12345', 'x'.repeat(300), 12, 0.5, null, undefined);
+    const field = (valid: import('fast-check').Arbitrary<unknown>) => fc.oneof({ arbitrary: valid, weight: 10 }, { arbitrary: wrong, weight: 1 });
+    const entry = fc.record(
+      {
+        code: field(fc.constantFrom('X1', 'ZA01BAA0101')),
+        name: field(fc.constantFrom('药', 'Aspirin')),
+        kind: field(fc.constantFrom('drug', 'service', 'material')),
+        spec: field(fc.constantFrom('10mg', '')),
+        unit: field(fc.constantFrom('盒', '支')),
+        class: field(fc.constantFrom('A', 'B', 'C')),
+        selfPayRatio: field(fc.constantFrom('0.1', '1', '0')),
+        priceCap: field(fc.constantFrom('3.50', '12.3456', '0')),
+        colour: fc.constant('red'),
+      },
+      { requiredKeys: ['code', 'name', 'kind', 'class'] },
     );
-    const keys = ['code', 'name', 'kind', 'spec', 'unit', 'class', 'selfPayRatio', 'priceCap', 'colour'] as const;
+    return { fc, entry };
+  }
+
+  it('never accepts what the zod schema refuses, over many entries each accepts and refuses', async () => {
+    const { fc, entry } = await entryProperty();
+    const { catalogEntrySchema, plainEntryOk } = await import('../../../electron/policy/schema');
+    let accepted = 0;
+    let refusedByZod = 0;
     fc.assert(
-      fc.property(fc.record(Object.fromEntries(keys.map((k) => [k, value])) as Record<(typeof keys)[number], typeof value>, { requiredKeys: [] }), (e) => {
-        if (plainEntryOk(e)) expect(catalogEntrySchema.safeParse(e).success).toBe(true);
+      fc.property(entry, (e) => {
+        const zodOk = catalogEntrySchema.safeParse(e).success;
+        if (!zodOk) refusedByZod++;
+        if (plainEntryOk(e)) {
+          accepted++;
+          expect(zodOk).toBe(true);
+        }
       }),
       { numRuns: 3000 },
     );
+    // The expectation above must actually run, and against entries zod tells apart.
+    expect(accepted).toBeGreaterThan(100);
+    expect(refusedByZod).toBeGreaterThan(100);
     expect(plainEntryOk({ code: 'X1', name: '药', kind: 'drug', class: 'B', selfPayRatio: '0.1', priceCap: '3.50' })).toBe(true);
+  });
+
+  it('the same property catches a fast check that is too lenient', async () => {
+    const { fc, entry } = await entryProperty();
+    const { catalogEntrySchema, plainEntryOk } = await import('../../../electron/policy/schema');
+    // A checker that forgets the price cap's grammar: the property must find a counterexample.
+    const lenient = (e: Record<string, unknown>) => plainEntryOk({ ...e, priceCap: undefined }) || plainEntryOk(Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'priceCap')));
+    const r = fc.check(fc.property(entry, (e) => !lenient(e) || catalogEntrySchema.safeParse(e).success), { numRuns: 3000 });
+    expect(r.failed).toBe(true);
   });
 });
