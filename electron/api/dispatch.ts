@@ -6,6 +6,7 @@ import { contract, type CallName } from './contract';
 import type { CallDef } from './contract/define';
 import type { Handler } from './handler-types';
 import { handlers } from './handlers';
+import { databaseError } from '../db/errors';
 import { fail, isAppError, ok, type ApiResult } from './result';
 import { roleAllows } from './roles';
 import type { Session } from './session';
@@ -57,6 +58,11 @@ export async function dispatch(app: App, session: Session, name: string, rawInpu
     return ok(value);
   } catch (e) {
     if (isAppError(e)) return { ok: false, error: e.toApiError() };
+    const db = databaseError(e);
+    if (db) {
+      app.log.warn(`call ${callName} failed: database`, { code: db.code, error: e instanceof Error ? e.message : String(e) });
+      return { ok: false, error: db.toApiError() };
+    }
     app.log.error(`call ${callName} failed`, { error: e instanceof Error ? e.stack : String(e) });
     return fail('INTERNAL', '程序内部错误，操作未完成。请重试；如反复出现，请联系技术支持并提供日志。');
   }

@@ -2,7 +2,8 @@
 import { SETTINGS, flagName, type SettingKey } from '../app/config';
 import { createApp, type App } from '../app/create-app';
 import { defaultDataDir } from '../app/paths';
-import { isAppError } from '../api/result';
+import { AppError, isAppError } from '../api/result';
+import { databaseError } from '../db/errors';
 import { resolveDbKey } from '../auth/db-key';
 import { UsageError, type CliContext, type Verb } from './verb';
 import { verbs } from './verbs';
@@ -115,12 +116,14 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`${e.message}\n用法：npm run cli -- ${found.verb.usage}\n`);
       return 2;
     }
-    if (isAppError(e)) {
-      if (json) process.stdout.write(JSON.stringify({ error: e.toApiError() }) + '\n');
-      process.stderr.write(`错误 ${e.code}：${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    // Every failure is reported with a code (on stdout too under --json): a database one as
+    // DB_BUSY / DB_CORRUPT / ..., anything else as INTERNAL with its stack on stderr.
+    const known = isAppError(e) ? e : databaseError(e);
+    const err = known ?? new AppError('INTERNAL', '程序内部错误，操作未完成。请重试；如反复出现，请联系技术支持并提供以下信息。');
+    if (json) process.stdout.write(JSON.stringify({ error: err.toApiError() }) + '\n');
+    process.stderr.write(`错误 ${err.code}：${err.message}\n`);
+    if (!known) process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
   } finally {
     await (app as App | null)?.close();
   }

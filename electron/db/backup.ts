@@ -6,7 +6,7 @@
 // because it cannot key the target it opens. VACUUM INTO is just as online (one read
 // transaction; writers carry on under WAL), and SQLite3MultipleCiphers writes the copy
 // encrypted with the source's cipher and key, so a backup never holds patient data in clear.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../api/result';
@@ -14,6 +14,7 @@ import type { Clock } from '../app/clock';
 import type { Logger } from '../app/log';
 import type { Settings } from '../app/config';
 import { applyKey } from './cipher';
+import { holdExclusive } from './lock';
 import { loadMigrations } from './migrate';
 import type { Db } from './open';
 
@@ -142,9 +143,10 @@ export interface RestoreReport {
 }
 
 /**
- * Replace the data dir's database with a backup. The app must not be running. The backup is
- * checked first (opens with the key, passes the integrity check, is not newer than this
- * program); the current database is copied aside before it is replaced.
+ * Replace the data dir's database with a backup. Nobody may have it open (DB_IN_USE, by the
+ * folder's lock). The backup is checked first (opens with the key, passes the integrity
+ * check, is not newer than this program); the current database, sound or damaged, is moved
+ * aside as it is before it is replaced.
  */
 export function restoreDatabase(opts: { dataDir: string; from: string; key: string | undefined; clock: Clock }): RestoreReport {
   const from = resolve(opts.from);
@@ -172,27 +174,44 @@ export function restoreDatabase(opts: { dataDir: string; from: string; key: stri
   }
 
   const target = join(opts.dataDir, DB_FILE);
-  let previousSavedAs: string | null = null;
-  if (existsSync(target)) {
-    const current = openKeyed(target, opts.key, false);
-    try {
-      // A TRUNCATE checkpoint reports busy when another connection is reading or writing: the
-      // app (or a CLI) is still running on this database, and replacing it under them would
-      // lose their work.
-      const [cp] = current.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-      if (cp && cp.busy) throw new AppError('DB_IN_USE', '数据库正在被使用（收费程序仍在运行？）。请先退出程序再恢复。');
+  if (from === resolve(target)) throw new AppError('BACKUP_IS_CURRENT', '不能用数据库自身恢复自身：请指定备份目录中的一个备份文件。', { file: from });
+  // Nobody may have the database open while it is replaced: the running app would go on
+  // writing to the file that is moved aside and its later work would vanish (lock.ts).
+  const lock = holdExclusive(target);
+  try {
+    // The replaced database is kept byte for byte — its files renamed, not copied through
+    // SQLite — so a damaged one (the usual reason for a restore) is kept too, for the
+    // forensics or the salvage, and the restore never depends on reading it.
+    let previousSavedAs: string | null = null;
+    if (existsSync(target)) {
       previousSavedAs = join(opts.dataDir, `cashier.before-restore-${stamp(opts.clock.now())}.db`);
-      rmSync(previousSavedAs, { force: true });
-      current.prepare('VACUUM INTO ?').run(previousSavedAs);
-    } finally {
-      current.close();
+      for (let n = 2; existsSync(previousSavedAs); n++) previousSavedAs = join(opts.dataDir, `cashier.before-restore-${stamp(opts.clock.now())}-${n}.db`);
+      // Its WAL goes along under the matching name (SQLite finds `<file>-wal` when opening the
+      // kept copy); the -shm index is rebuilt from it.
+      if (existsSync(`${target}-wal`)) renameSync(`${target}-wal`, `${previousSavedAs}-wal`);
+      renameSync(target, previousSavedAs);
     }
+    rmSync(`${target}-wal`, { force: true });
+    rmSync(`${target}-shm`, { force: true });
+    const tmp = `${target}.restoring`;
+    copyFileSync(from, tmp);
+    if (process.platform !== 'win32') chmodSync(tmp, 0o600);
+    fsyncFile(tmp);
+    renameSync(tmp, target);
+    return { restoredFrom: from, previousSavedAs, schemaVersion };
+  } finally {
+    lock.release();
   }
-  const tmp = `${target}.restoring`;
-  copyFileSync(from, tmp);
-  for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true });
-  renameSync(tmp, target);
-  return { restoredFrom: from, previousSavedAs, schemaVersion };
+}
+
+/** Flush a file's bytes to the disk, so a power cut right after a rename finds them there. */
+function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface BackupSchedule {

@@ -49,11 +49,15 @@ export function migrate(db: Db, dir?: string): MigrationReport {
   const applied: string[] = [];
   for (const m of migrations.slice(from)) {
     // One transaction per migration: a failure leaves the database at the previous version.
-    db.transaction(() => {
+    // IMMEDIATE (open.ts), and the version read again inside: another process opening the
+    // same folder at the same moment may have applied it while this one waited for the lock.
+    const ran = db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return false;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
+      return true;
     })();
-    applied.push(`${String(m.version).padStart(4, '0')}_${m.name}`);
+    if (ran) applied.push(`${String(m.version).padStart(4, '0')}_${m.name}`);
   }
   return { from, to: latest, applied };
 }

@@ -4,9 +4,17 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { createConsoleLogger, type Logger } from '../app/log';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { applyKey } from './cipher';
+import { holdShared, type DbLock } from './lock';
 import { migrate, type MigrationReport } from './migrate';
 
 export type Db = Database.Database;
+
+/**
+ * How long a statement waits for another process's write lock before SQLITE_BUSY (reported as
+ * DB_BUSY). Two processes share one data folder (the CLI beside the app, two CLI verbs); every
+ * write transaction is short, except a full policy import, which may hold the lock for seconds.
+ */
+export const BUSY_TIMEOUT_MS = 15_000;
 
 export interface OpenOptions {
   /** Path of the database file, or ':memory:' in pure unit tests. */
@@ -32,16 +40,48 @@ export interface OpenedDatabase {
   checkpointer: Checkpointer | null;
 }
 
+/**
+ * Make `db.transaction(fn)()` begin IMMEDIATE: the write lock is taken up front, waiting under
+ * the busy timeout. A DEFERRED transaction that reads first and writes later cannot wait: when
+ * another process wrote in between, its upgrade fails at once with "database is locked"
+ * (SQLITE_BUSY_SNAPSHOT in WAL), whatever the busy timeout. `.deferred` stays available for
+ * read-only transactions that want it; nested calls are savepoints either way.
+ */
+export function immediateTransactions(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: Parameters<Db['transaction']>[0]) => transaction(fn).immediate) as Db['transaction'];
+}
+
 export function openDatabase(opts: OpenOptions): OpenedDatabase {
-  const db = new Database(opts.file, { readonly: opts.readonly ?? false });
+  // The folder's "in use" lock (lock.ts) before the file is touched: a restore in progress
+  // is waited for, and a restore cannot start while this connection is open.
+  const lock: DbLock | null = opts.file === ':memory:' ? null : holdShared(opts.file);
+  let db: Db;
   try {
+    db = new Database(opts.file, { readonly: opts.readonly ?? false });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  if (lock) {
+    const close = db.close.bind(db);
+    db.close = () => {
+      try {
+        return close();
+      } finally {
+        lock.release();
+      }
+    };
+  }
+  try {
+    if (!opts.readonly) immediateTransactions(db);
     if (opts.key) applyKey(db, opts.key);
     // WAL keeps readers off the writer's back; synchronous=FULL makes every commit survive a
     // power cut (NORMAL in WAL may lose the last commits), which is the product's promise.
     if (!opts.readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const migrations = opts.readonly ? { from: 0, to: 0, applied: [] } : migrate(db, opts.migrationsDir);
     // Started after the migrations, so the worker opens a file whose schema is final.
     const wanted = opts.backgroundCheckpoint ?? false;

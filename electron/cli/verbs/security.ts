@@ -11,6 +11,7 @@ import type { App } from '../../app/create-app';
 import { systemClock } from '../../app/clock';
 import { checkPinStrength } from '../../auth/auth-service';
 import { findDbKey, saveDbKeyFile } from '../../auth/db-key';
+import { holdShared } from '../../db/lock';
 import { backupDirOf, backupNow, checkDatabase, DB_FILE, DEFAULT_KEEP, openKeyed, restoreDatabase, rotateBackups } from '../../db/backup';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -120,10 +121,13 @@ export const securityVerbs: Verb[] = [
       const file = join(cli.dataDir, DB_FILE);
       if (!existsSync(file)) throw new AppError('DB_NOT_FOUND', `数据目录中没有数据库：${file}`);
       // Opened directly, not through createApp: a damaged database must still be checkable.
+      // It holds the folder's lock like every process that opens the database (db/lock.ts).
+      const lock = holdShared(file);
       let db;
       try {
         db = openKeyed(file, findDbKey(cli.dataDir), true);
       } catch (e) {
+        lock.release();
         const r = { ok: false, problems: [`cannot open: ${e instanceof Error ? e.message : String(e)}`] };
         cli.print(r, `数据库无法打开（损坏，或密钥不对）：${r.problems[0]}`);
         return 1;
@@ -134,6 +138,7 @@ export const securityVerbs: Verb[] = [
         return r.ok ? 0 : 1;
       } finally {
         db.close();
+        lock.release();
       }
     },
   },

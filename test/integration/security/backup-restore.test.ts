@@ -188,4 +188,44 @@ describe('restore and check (real CLI process)', () => {
     expect(r.code).toBe(1);
     expect((JSON.parse(r.stdout) as { ok: boolean; problems: string[] }).problems.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('db restore from another process while the app runs: DB_IN_USE, nothing replaced; after the app quits it restores', async () => {
+    const t = await encryptedApp();
+    const b = backupNow(t.app.db, { dir: join(t.dir, 'b'), clock: t.clock, kind: 'manual' });
+    marker(t, 'after-backup');
+    const r = runCli(['--data-dir', t.dir, '--json', 'db', 'restore', '--from', b.file]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'DB_IN_USE' } });
+    // The running app still writes to the same file, and its work is there.
+    marker(t, 'still-here');
+    expect(markers(join(t.dir, 'cashier.db'), t.key)).toEqual(['after-backup', 'still-here']);
+    await t.app.close();
+    const again = runCli(['--data-dir', t.dir, '--json', 'db', 'restore', '--from', b.file]);
+    expect(again.code).toBe(0);
+    expect(markers(join(t.dir, 'cashier.db'), t.key)).toEqual([]);
+  }, 120_000);
+
+  it('restores over a corrupted database (the case restore is for), keeping the damaged file as it was', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const key = resolveDbKey(dir, {});
+    const t = await startTempApp({ dataDir: dir, dbKey: key, log: silentLogger });
+    marker(t, 'in-backup');
+    const b = backupNow(t.app.db, { dir: join(dir, 'b'), clock: new ManualClock(), kind: 'manual' });
+    t.app.db.pragma('wal_checkpoint(TRUNCATE)');
+    await t.app.close();
+    // Garbage over the first pages: the file no longer opens at all.
+    const file = join(dir, 'cashier.db');
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(16384, 0x5a), 0, 16384, 0);
+    closeSync(fd);
+    const damaged = readFileSync(file);
+    const r = runCli(['--data-dir', dir, '--json', 'db', 'restore', '--from', b.file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { previousSavedAs: string };
+    expect(readFileSync(report.previousSavedAs).equals(damaged)).toBe(true);
+    expect(markers(file, key)).toEqual(['in-backup']);
+    expect(runCli(['--data-dir', dir, 'db', 'check']).code).toBe(0);
+  }, 120_000);
 });
