@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { useAccount } from './account-state';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function ChangePin() {
   const t = useT();
@@ -61,15 +62,15 @@ export function ChangePin() {
           <>
             <label>
               {t('pin.old')}
-              <input autoFocus type="password" data-testid="pin-old" value={oldPin} onChange={(e) => setOldPin(e.target.value)} autoComplete="current-password" />
+              <input autoFocus type="password" data-testid="pin-old" maxLength={TEXT_LIMITS.pin} value={oldPin} onChange={(e) => setOldPin(e.target.value)} autoComplete="current-password" />
             </label>
             <label>
               {t('pin.new')}
-              <input type="password" data-testid="pin-new" value={newPin} onChange={(e) => setNewPin(e.target.value)} autoComplete="new-password" />
+              <input type="password" data-testid="pin-new" maxLength={TEXT_LIMITS.pin} value={newPin} onChange={(e) => setNewPin(e.target.value)} autoComplete="new-password" />
             </label>
             <label>
               {t('pin.repeat')}
-              <input type="password" data-testid="pin-repeat" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" />
+              <input type="password" data-testid="pin-repeat" maxLength={TEXT_LIMITS.pin} value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" />
             </label>
             <p className="hint">{t('pin.rules')}</p>
             <button type="submit" className="primary" disabled={busy || !oldPin || !newPin || !repeat} data-testid="pin-submit">

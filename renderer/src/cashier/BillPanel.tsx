@@ -14,6 +14,7 @@ import { addLine, moveSelection, overPriceCap, removeSelected, setQuantity, setU
 import { displayPrice, formatFen, lineAmountFen } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { importPendingBill } from './actions';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 const SEARCH_CALL = 'policy.search' as const;
 
@@ -196,7 +197,7 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
         <div className="search-box">
           <input
             ref={searchRef}
-            data-testid="catalog-search"
+            data-testid="catalog-search" maxLength={TEXT_LIMITS.searchQuery}
             placeholder={t('bill.search')}
             value={query}
             disabled={!!settled}

@@ -9,6 +9,7 @@ import { ErrorLine, MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
 import type { CertType, ManualReason } from '../state/cashier';
 import { identify } from './actions';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 const DEMO_CARDS = 'device.demoCards' as const;
 const DEMO_INSERT = 'device.demoInsert' as const;
@@ -161,7 +162,7 @@ export function ManualEntry(props: { onClose: () => void }) {
         </label>
         <label>
           {t('card.manual.certNo')}
-          <input autoFocus data-testid="manual-cert-no" value={certNo} onChange={(e) => setCertNo(e.target.value)} />
+          <input autoFocus data-testid="manual-cert-no" maxLength={TEXT_LIMITS.certNo} value={certNo} onChange={(e) => setCertNo(e.target.value)} />
         </label>
         <label>
           {t('card.manual.reason')}

@@ -5,6 +5,7 @@ import { useT } from '../i18n/use-t';
 import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { PrintState } from './PrintStatus';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function SettledPanel() {
   const t = useT();
@@ -49,7 +50,7 @@ export function SettledPanel() {
         {t('settle.received')}
         <input
           autoFocus
-          data-testid="cash-received"
+          data-testid="cash-received" maxLength={TEXT_LIMITS.yuanText}
           inputMode="decimal"
           value={received}
           onChange={(e) => setReceived(e.target.value)}

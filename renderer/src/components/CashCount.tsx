@@ -3,6 +3,7 @@
 import { DENOMINATIONS, type DenominationCount } from '../../../electron/api/contract/shift';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export type Counts = Record<number, string>;
 
@@ -38,7 +39,7 @@ export function CashCount(props: { counts: Counts; onChange: (c: Counts) => void
             <span style={{ width: 56 }}>{label(d)}</span>
             <input
               autoFocus={props.autoFocus && i === 0}
-              data-testid={`${props.testId}-${d}`}
+              data-testid={`${props.testId}-${d}`} maxLength={TEXT_LIMITS.countText}
               inputMode="numeric"
               style={{ width: 90 }}
               value={props.counts[d] ?? ''}

@@ -2,6 +2,7 @@
 // and for offline settlements above the offline limits.
 import { useState, type FormEvent } from 'react';
 import { useT } from '../i18n/use-t';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export interface SupervisorAnswer {
   supervisorId: string;
@@ -26,16 +27,16 @@ export function SupervisorPin(props: { title: string; submitLabel: string; askRe
         {props.children}
         <label>
           {t('refund.supervisorId')}
-          <input autoFocus data-testid="sup-id" value={supervisorId} onChange={(e) => setId(e.target.value)} />
+          <input autoFocus data-testid="sup-id" maxLength={TEXT_LIMITS.operatorId} value={supervisorId} onChange={(e) => setId(e.target.value)} />
         </label>
         <label>
           {t('refund.supervisorPin')}
-          <input type="password" data-testid="sup-pin" value={supervisorPin} onChange={(e) => setPin(e.target.value)} />
+          <input type="password" data-testid="sup-pin" maxLength={TEXT_LIMITS.pin} value={supervisorPin} onChange={(e) => setPin(e.target.value)} />
         </label>
         {props.askReason ? (
           <label>
             {t('refund.reason')}
-            <input data-testid="sup-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input data-testid="sup-reason" maxLength={TEXT_LIMITS.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
         ) : null}
         <div className="row">

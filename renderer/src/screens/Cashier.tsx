@@ -18,6 +18,7 @@ import { useT } from '../i18n/use-t';
 import { wordError } from '../i18n/words';
 import { useCashier, type VisitType } from '../state/cashier';
 import { useApp } from '../state/store';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function Cashier() {
   const t = useT();
@@ -154,7 +155,7 @@ export function Cashier() {
                 <option value="inpatient">{t('visit.inpatient')}</option>
               </select>
               <input
-                data-testid="diagnoses"
+                data-testid="diagnoses" maxLength={TEXT_LIMITS.diagnosesText}
                 placeholder={t('visit.diagnoses')}
                 value={c.diagnoses}
                 disabled={!!c.settled}

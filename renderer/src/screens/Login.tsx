@@ -7,6 +7,7 @@ import { api } from '../api/client';
 import { ErrorLine, ShortcutBar } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/store';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function Login() {
   const t = useT();
@@ -47,11 +48,11 @@ export function Login() {
         ) : null}
         <label>
           {t('login.operatorId')}
-          <input autoFocus={!locked} name="operatorId" data-testid="login-id" value={operatorId} onChange={(e) => setOperatorId(e.target.value)} autoComplete="username" />
+          <input autoFocus={!locked} name="operatorId" data-testid="login-id" maxLength={TEXT_LIMITS.operatorId} value={operatorId} onChange={(e) => setOperatorId(e.target.value)} autoComplete="username" />
         </label>
         <label>
           {t('login.pin')}
-          <input autoFocus={!!locked} name="pin" type="password" data-testid="login-pin" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="current-password" />
+          <input autoFocus={!!locked} name="pin" type="password" data-testid="login-pin" maxLength={TEXT_LIMITS.pin} value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="current-password" />
         </label>
         <button type="submit" className="primary" disabled={busy} data-testid="login-submit">
           {t('login.submit')}

@@ -18,6 +18,7 @@ import { DayReports } from '../supervisor/DayReports';
 import { Reconcile } from '../supervisor/Reconcile';
 import { ShiftReportView } from '../supervisor/ShiftReportView';
 import { WorkList } from '../supervisor/WorkList';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff';
 const TABS: { tab: Tab; key: MessageKey }[] = [
@@ -63,7 +64,7 @@ function SignoffTab() {
         <>
           <label className="stack">
             {t('sup.close.note')}
-            <input data-testid="signoff-note" value={note} onChange={(e) => setNote(e.target.value)} />
+            <input data-testid="signoff-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
           <table className="grid">
             <thead>
@@ -126,7 +127,7 @@ function CloseTab() {
       <CashCount counts={counts} onChange={setCounts} autoFocus testId="close-count" />
       <label className="stack">
         {t('sup.close.note')}
-        <input data-testid="close-note" value={note} onChange={(e) => setNote(e.target.value)} />
+        <input data-testid="close-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       <button type="submit" className="primary" data-testid="close-submit">
         {t('sup.shiftClose')}

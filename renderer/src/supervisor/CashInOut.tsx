@@ -9,6 +9,7 @@ import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import { CashMovements } from './ShiftReportView';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function CashInOut() {
   const t = useT();
@@ -70,11 +71,11 @@ export function CashInOut() {
         </label>
         <label className="stack">
           {t('sup.cash.amountYuan')}
-          <input data-testid="cashio-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+          <input data-testid="cashio-amount" maxLength={TEXT_LIMITS.yuanText} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
         </label>
         <label className="stack sup-cash-reason">
           {t('sup.cash.reason')}
-          <input data-testid="cashio-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input data-testid="cashio-reason" maxLength={TEXT_LIMITS.note} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
         <button type="submit" className="primary" disabled={busy} data-testid="cashio-submit">
           {t('sup.cash.submit')}

@@ -9,6 +9,7 @@ import { ErrorLine } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 type StateFilter = 'open' | 'reupload_requested' | 'resolved' | 'all';
 const KIND: Record<DiscrepancyView['kind'], MessageKey> = {
@@ -69,7 +70,7 @@ function DiscrepancyItem(props: { d: DiscrepancyView; onDone: () => void }) {
       ) : null}
       {closed ? null : (
         <form className="row" onSubmit={submit}>
-          <input className="sup-note" aria-label={t('sup.work.note')} placeholder={t('sup.work.note')} data-testid={`disc-${d.id}-note-input`} value={note} onChange={(e) => setNote(e.target.value)} />
+          <input className="sup-note" aria-label={t('sup.work.note')} placeholder={t('sup.work.note')} data-testid={`disc-${d.id}-note-input`} maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
           {d.kind !== 'only_center' ? (
             <button type="button" className="secondary" data-testid={`disc-${d.id}-reupload`} onClick={() => void act('reupload')}>
               {t('sup.disc.reupload')}

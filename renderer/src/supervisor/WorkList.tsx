@@ -11,6 +11,7 @@ import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
 import { fieldLabel } from '../lib/money-fields';
 import { chinaTime } from '../lib/time';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 type List = WorkItem['list'];
 type Action = 'accept' | 'correct_reupload' | 'refund' | 'write_off';
@@ -59,7 +60,7 @@ function WorkItemRow(props: { item: WorkItem; onDone: () => void }) {
         </p>
       ) : null}
       <div className="row">
-        <input className="sup-note" aria-label={t('sup.work.note')} placeholder={t('sup.work.note')} data-testid={`work-${w.settlementId}-note`} value={note} onChange={(e) => setNote(e.target.value)} />
+        <input className="sup-note" aria-label={t('sup.work.note')} placeholder={t('sup.work.note')} data-testid={`work-${w.settlementId}-note`} maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
         {ACTIONS[w.list].map((a) => (
           <button key={a} type="button" className="secondary" data-testid={`work-${w.settlementId}-${a}`} onClick={() => void act(a)}>
             {t(ACTION_LABEL[a])}

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { contract } from '../../../electron/api/contract';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 interface Def {
   type: string;
@@ -86,5 +87,35 @@ describe('contract limits', () => {
       'probe.c: string without .max()',
       'probe.d: record (unbounded kind)',
     ]);
+  });
+
+  it("the window's field limits (TEXT_LIMITS) are the contract's maxima for the fields they feed", () => {
+    /** The schema at `path` under a call's input, unwrapping optional/default/pipe. */
+    const at = (name: string, path: string[]): z.ZodType => {
+      const unwrap = (s: z.ZodType): z.ZodType => {
+        const d = def(s);
+        if (d.type === 'pipe') return unwrap(d.in!);
+        return ['optional', 'nullable', 'default'].includes(d.type) ? unwrap(d.innerType!) : s;
+      };
+      let s = unwrap((contract as unknown as Record<string, { input: z.ZodType }>)[name]!.input);
+      for (const key of path) s = unwrap(def(s).shape![key]!);
+      return s;
+    };
+    const fed: Array<[string, string[], keyof typeof TEXT_LIMITS]> = [
+      ['auth.login', ['operatorId'], 'operatorId'],
+      ['auth.login', ['pin'], 'pin'],
+      ['security.changePin', ['newPin'], 'pin'],
+      ['center.lookupPerson', ['certNo'], 'certNo'],
+      ['policy.search', ['query'], 'searchQuery'],
+      ['shift.cashio', ['reason'], 'note'],
+      ['shift.close', ['note'], 'note'],
+      ['shift.signoff', ['note'], 'note'],
+      ['worklist.act', ['note'], 'note'],
+      ['reconcile.resolve', ['note'], 'note'],
+      ['settlement.refund', ['reason'], 'reason'],
+      ['settlement.refund', ['supervisorId'], 'operatorId'],
+      ['settlement.refund', ['supervisorPin'], 'pin'],
+    ];
+    for (const [name, path, key] of fed) expect(maxLength(at(name, path)), `${name}.${path.join('.')}`).toBe(TEXT_LIMITS[key]);
   });
 });
