@@ -89,6 +89,8 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
   const onReadError = (deviceId: string, err: ParseError) => {
     core.log.warn('card read failed', { deviceId, code: err.code });
     lastErrors.set(deviceId, `${err.code}: ${err.message}`);
+    // Every failed read is a card that was there and could not be used; a scanner unplugged is not.
+    if (err.code !== 'HID_DEVICE_ERROR') core.events.emit('card.failed', { deviceId, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     publishStatus();
   };
 

@@ -25,6 +25,7 @@ import { moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './m
 import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, ShiftPort } from './ports';
 import { receiptFor } from './receipt';
 import { SettlementReader } from './reader';
+import { assertLinesPayable } from './line-rules';
 import { stmt } from '../db/statements';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
@@ -98,6 +99,7 @@ export class SettlementJournal {
       const bill = this.deps.bills.get(req.billId);
       if (!bill || bill.state !== 'pending') throw new AppError('BILL_NOT_PENDING', `账单 ${req.billId} 不存在或已结算`, { billId: req.billId });
     }
+    assertLinesPayable(req.items);
     const c = await this.compute(req);
 
     let supervisorId: string | null = null;

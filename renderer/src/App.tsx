@@ -1,7 +1,7 @@
 // The window: status bar and offline banner always; one screen below them.
 import { useEffect } from 'react';
 import { api } from './api/client';
-import { credentialOf, identify } from './cashier/actions';
+import { cardFailed, cardFailureOf, credentialOf, identify } from './cashier/actions';
 import { rememberLock } from './account/account-state';
 import { GlobalKeys } from './account/GlobalKeys';
 import { OfflineBanner, StatusBar } from './components/StatusBar';
@@ -42,6 +42,14 @@ function useConnection() {
         if (cred && st().operator && (screen === 'cashier' || screen === 'today')) {
           st().go('cashier');
           void identify(cred, null);
+        }
+      } else if (name === 'card.failed') {
+        // A read that failed is still a new patient at the window: the one on screen is dropped.
+        const screen = st().screen;
+        const failure = cardFailureOf(payload);
+        if (failure && st().operator && (screen === 'cashier' || screen === 'today')) {
+          st().go('cashier');
+          cardFailed(failure);
         }
       }
     });

@@ -9,11 +9,24 @@ export interface PolicySyncProgress {
   error?: string;
 }
 
+/** A failed read: the reader's code (e.g. SSC_EXPIRED, IDCARD_CHECKSUM) and its Chinese message. */
+export interface CardFailed {
+  deviceId: string;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
 export interface AppEventMap {
   /** The status bar's facts changed (center, queue, policy, devices). */
   status: StatusSnapshot;
   /** A card or voucher was read by a configured reader. */
   'card.read': unknown;
+  /**
+   * A reader saw a card but could not use it (expired card, bad frame, timeout): the window drops
+   * the patient on screen at once, so nothing is charged to the previous one, and says why.
+   */
+  'card.failed': CardFailed;
   /** A settlement changed state (uploaded, confirmed, adjusted, rejected, refunded). */
   'settlement.changed': { settlementId: string; state: string };
   /** A print job changed state. */

@@ -11,7 +11,7 @@ import { useT } from '../i18n/use-t';
 import { wordError } from '../i18n/words';
 import { useApp } from '../state/store';
 import { addLine, moveSelection, overPriceCap, removeSelected, setQuantity, setUnitPrice, type BillLine } from '../lib/bill';
-import { displayPrice, formatFen, lineAmountFen } from '../../../electron/api/money';
+import { displayPrice, formatFen, isQuantity as isPositiveDecimal, lineAmountFen } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { importPendingBill } from './actions';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
@@ -49,7 +49,7 @@ export interface BillPanelHandle {
 export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, ref) {
   const t = useT();
   const lang = useApp((st) => st.lang);
-  const { bill, setBill, preview, pendingBills, pendingLoaded, person, settled } = useCashier();
+  const { bill, setBill, preview, pendingBills, pendingLoaded, person, settled, fixLine } = useCashier();
   const searchRef = useRef<HTMLInputElement>(null);
   const linesRef = useRef<HTMLDivElement>(null);
   const [query, setQuery] = useState('');
@@ -67,6 +67,16 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
     if (pendingBills.length > 0 && bill.lines.length === 0) firstPending.current?.focus();
     // Only when the list arrives, not on every line change.
   }, [pendingBills]);
+
+  // Settling was blocked by a line without a price or quantity: that line is selected, the
+  // cursor goes to it and the missing value is asked for (digits + Enter).
+  useEffect(() => {
+    if (!fixLine) return;
+    const cur = useCashier.getState().bill;
+    if (fixLine.index < cur.lines.length) setBill({ ...cur, selected: fixLine.index });
+    setTyping({ field: fixLine.field, text: '' });
+    linesRef.current?.focus();
+  }, [fixLine]);
 
   useImperativeHandle(ref, () => ({
     focusSearch: () => searchRef.current?.focus(),
@@ -117,10 +127,12 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
       const h = hits[active];
       if (h) take(h);
       e.preventDefault();
-    } else if (e.key === 'Escape') {
-      // Leave the search empty; the screen's Esc then puts the focus on the lines.
+    } else if (e.key === 'Escape' && query) {
+      // Esc with a query clears it (and only that); on an empty search Esc is the screen's.
       setQuery('');
       setHits([]);
+      e.preventDefault();
+      e.stopPropagation();
     }
   };
 
@@ -137,6 +149,10 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
       setTyping((tp) => (tp ? { ...tp, text: tp.text.slice(0, -1) } : tp));
     } else if (e.key === 'p' || e.key === 'P') {
       setTyping({ field: 'price', text: '' });
+    } else if (e.key === 'Escape' && typing) {
+      // Esc while typing a value cancels the value, not the patient.
+      setTyping(null);
+      e.stopPropagation();
     } else if (e.key === 'Enter') {
       if (typing && typing.text) {
         const r = typing.field === 'quantity' ? setQuantity(bill, typing.text) : setUnitPrice(bill, typing.text);
@@ -244,6 +260,8 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
                 const cls = classOf(l, i);
                 const editing = i === bill.selected ? typing : null;
                 const amount = lineAmountFen(l.unitPrice, l.quantity);
+                const priceOk = isPositiveDecimal(l.unitPrice);
+                const qtyOk = isPositiveDecimal(l.quantity);
                 return (
                   <tr key={`${l.code}-${i}`} className={i === bill.selected ? 'selected' : ''} data-testid={`bill-line-${i}`}>
                     <td>
@@ -251,9 +269,11 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
                       <div className="hint">{l.code}</div>
                     </td>
                     <td className={cls ? `class-${cls}` : ''}>{cls ? t(`bill.class.${cls}`) : '—'}</td>
-                    <td className="num">{editing?.field === 'price' ? <u>{editing.text || '_'}</u> : displayPrice(l.unitPrice)}</td>
-                    <td className="num big">{editing?.field === 'quantity' ? <u>{editing.text || '_'}</u> : l.quantity}</td>
-                    <td className="num big">{amount === null ? '—' : formatFen(amount)}</td>
+                    <td className={`num ${priceOk ? '' : 'invalid'}`} data-testid={`bill-price-${i}`}>
+                      {editing?.field === 'price' ? <u>{editing.text || '_'}</u> : priceOk ? displayPrice(l.unitPrice) : t('bill.price.missing')}
+                    </td>
+                    <td className={`num big ${qtyOk ? '' : 'invalid'}`}>{editing?.field === 'quantity' ? <u>{editing.text || '_'}</u> : l.quantity}</td>
+                    <td className="num big">{amount === null || !priceOk || !qtyOk ? '—' : formatFen(amount)}</td>
                     <td className="warn">{warningsFor(l, i).join('；')}</td>
                   </tr>
                 );

@@ -1,6 +1,10 @@
 // Who is at the window: name, gender, age, insurance, balance, and whether the facts are live
-// from the center or from the offline cache (with their age).
-import { hasKey, type MessageKey } from '../i18n';
+// from the center or from the offline cache (with their age). When there is nobody to settle —
+// a card that failed to read, a person the center does not know, benefits suspended — this is
+// where the cashier is looking, so it is said here, in red, with what to do next.
+import type { CardFailed } from '../../../electron/api/contract/events';
+import type { ApiError } from '../../../electron/api/result';
+import { hasKey, type MessageKey, type Translate } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
 import { ageInYears, agoSince, chinaDate } from '../lib/time';
@@ -8,25 +12,63 @@ import { useCashier } from '../state/cashier';
 import { useApp } from '../state/store';
 import { ErrorLine } from '../components/common';
 
+/** What to do after a failed read, by the reader's code. */
+export function cardFailureAdvice(f: CardFailed, t: Translate): string {
+  if (f.code === 'SSC_EXPIRED') {
+    const expiry = typeof f.details?.expiry === 'string' ? f.details.expiry : '';
+    return t('card.failed.expired', { expiry });
+  }
+  return t('card.failed.reread', { code: f.code });
+}
+
+/** The lookup errors the cashier can act on, worded here; others keep the main process's words. */
+const LOOKUP_ADVICE: Record<string, MessageKey> = {
+  PERSON_NOT_FOUND: 'patient.notFound',
+  PERSON_REJECTED: 'patient.notFound',
+  CENTER_OFFLINE_NOT_CACHED: 'patient.offlineNotCached',
+};
+
+function LookupFailure(props: { error: ApiError; t: Translate }) {
+  const key = LOOKUP_ADVICE[props.error.code];
+  if (!key) return <ErrorLine error={props.error} testId="lookup-error" />;
+  return (
+    <div className="error-line" role="alert" data-testid="lookup-error" data-code={props.error.code}>
+      {props.t(key)}
+    </div>
+  );
+}
+
 export function PatientPanel() {
   const t = useT();
   const nowMs = useApp((s) => s.nowMs);
-  const { person, lookingUp, lookupError, manualReason, credential } = useCashier();
+  const { person, lookingUp, lookupError, cardFailure, alerts, manualReason, credential } = useCashier();
   const label = (prefix: string, code: string) => {
     const k = `${prefix}.${code}`;
     return hasKey(k) ? t(k as MessageKey) : code;
   };
+  const suspended = person ? person.status !== 'active' : false;
   return (
-    <section className="panel" data-testid="patient-panel">
+    <section className={`panel ${cardFailure || lookupError || suspended ? 'alerting' : ''}`} data-testid="patient-panel" data-alerts={alerts}>
       <h2>{t('patient.title')}</h2>
       {lookingUp ? <p className="big">{t('card.reading')}</p> : null}
-      <ErrorLine error={lookupError} testId="lookup-error" />
-      {!person && !lookingUp && !lookupError ? <p className="hint">{t('patient.none')}</p> : null}
+      {cardFailure ? (
+        <div className="error-line" role="alert" data-testid="card-failure" data-code={cardFailure.code}>
+          <div className="big">{t('card.failed.title')}</div>
+          {cardFailureAdvice(cardFailure, t)}
+        </div>
+      ) : null}
+      {lookupError ? <LookupFailure error={lookupError} t={t} /> : null}
+      {!person && !lookingUp && !lookupError && !cardFailure ? <p className="hint">{t('patient.none')}</p> : null}
       {person ? (
         <>
           <div className="patient-name" data-testid="patient-name">
             {person.name}
           </div>
+          {suspended ? (
+            <div className="error-line" role="alert" data-testid="patient-suspended">
+              {t('patient.suspended')}
+            </div>
+          ) : null}
           <dl className="kv">
             <dt>{t('patient.gender')}</dt>
             <dd>{label('patient.gender', person.gender)}</dd>
@@ -42,7 +84,7 @@ export function PatientPanel() {
             <dt>{t('patient.balance')}</dt>
             <dd className="big" data-testid="patient-balance">{formatFen(person.accountBalance)}</dd>
           </dl>
-          <p data-testid="patient-source" className={person.source === 'live' ? 'source-live' : 'source-cache'}>
+          <p data-testid="patient-source" className={suspended ? 'source-bad' : person.source === 'live' ? 'source-live' : 'source-cache'}>
             {person.source === 'live' ? t('patient.source.live') : t('patient.source.cache', { age: agoSince(person.cachedAt, nowMs, t) ?? '—' })}
           </p>
           {manualReason ? <p className="warn">{t('patient.manual', { reason: t(`card.manual.reason.${manualReason}`) })}（{credential?.certNo}）</p> : null}

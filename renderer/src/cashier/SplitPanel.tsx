@@ -4,6 +4,7 @@ import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
 import { wordExplanation } from '../i18n/words';
+import { firstUnpayableLine } from '../lib/bill';
 import { useApp } from '../state/store';
 import { useCashier } from '../state/cashier';
 
@@ -20,7 +21,9 @@ export function SplitPanel() {
   const t = useT();
   const lang = useApp((s) => s.lang);
   const { preview, previewError, previewing, useAccount, bill, settleError, settling } = useCashier();
-  const s = preview?.split;
+  const unpayable = firstUnpayableLine(bill.lines);
+  // No figures while a line has no price or quantity: 0.00 would read as a real amount.
+  const s = unpayable ? undefined : preview?.split;
   return (
     <section className="panel" data-testid="split-panel">
       <h2>
@@ -45,9 +48,14 @@ export function SplitPanel() {
               ))}
             </ul>
           </details>
-          {preview.provisional ? <p className="warn">{t('settle.provisional')}</p> : null}
-          {preview.needsSupervisor ? <p className="warn" data-testid="needs-supervisor">{t('settle.needsSupervisor')}</p> : null}
+          {preview!.provisional ? <p className="warn">{t('settle.provisional')}</p> : null}
+          {preview!.needsSupervisor ? <p className="warn" data-testid="needs-supervisor">{t('settle.needsSupervisor')}</p> : null}
         </>
+      ) : null}
+      {unpayable ? (
+        <div className="error-line" role="alert" data-testid="settle-blocked">
+          {t(unpayable.field === 'price' ? 'settle.blocked.price' : 'settle.blocked.quantity', { line: unpayable.index + 1 })}
+        </div>
       ) : null}
       <ErrorLine error={settleError} testId="settle-error" />
       {settling ? <p className="big">{t('settle.running')}</p> : null}

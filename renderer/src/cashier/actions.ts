@@ -3,7 +3,9 @@
 import type { PendingBillView } from '../../../electron/api/contract/settlement';
 import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
-import { emptyBill, type BillLine } from '../lib/bill';
+import type { CardFailed } from '../../../electron/api/contract/events';
+import { emptyBill, firstUnpayableLine, type BillLine } from '../lib/bill';
+import { playAlert } from '../lib/alert-sound';
 import { useCashier, diagnosisList, type Credential, type ManualReason } from '../state/cashier';
 
 const st = useCashier.getState;
@@ -15,6 +17,31 @@ export function credentialOf(payload: unknown): Credential | null {
   return { certType: o.certType, certNo: o.certNo, ...(typeof o.cardSn === 'string' && o.cardSn ? { cardSn: o.cardSn } : {}) };
 }
 
+/** The alert sound, counted in the store. */
+function alert(): void {
+  playAlert();
+  st().patch({ alerts: st().alerts + 1 });
+}
+
+/** The fields of a card.failed event, or null when it is not one. */
+export function cardFailureOf(payload: unknown): CardFailed | null {
+  const o = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+  if (typeof o.code !== 'string' || typeof o.message !== 'string') return null;
+  const details = o.details && typeof o.details === 'object' ? (o.details as Record<string, unknown>) : undefined;
+  return { deviceId: typeof o.deviceId === 'string' ? o.deviceId : '', code: o.code, message: o.message, ...(details ? { details } : {}) };
+}
+
+/**
+ * A card was read and could not be used. The read attempt itself ends the previous patient:
+ * patient and bill are cleared at once (nothing can be settled for the wrong person), the
+ * failure is shown in the patient panel, and the alert sounds.
+ */
+export function cardFailed(failure: CardFailed): void {
+  st().reset();
+  st().patch({ cardFailure: failure });
+  alert();
+}
+
 /** A card read (reader event, demo tray) or a typed number: find the person, then their bills. */
 export async function identify(credential: Credential, manualReason: ManualReason | null): Promise<void> {
   st().reset();
@@ -24,6 +51,7 @@ export async function identify(credential: Credential, manualReason: ManualReaso
   if (st().credential !== credential) return;
   if (!r.ok) {
     st().patch({ lookingUp: false, lookupError: r.error });
+    alert();
     return;
   }
   st().patch({ lookingUp: false, person: r.value, lookupError: null });
@@ -95,10 +123,22 @@ export interface SupervisorApproval {
   supervisorPin: string;
 }
 
+/**
+ * Whether the bill can be settled as it is. A line without a positive price or quantity blocks
+ * it: the bill is told which line and field (it selects the line and asks for the value).
+ */
+export function checkLinesPayable(): boolean {
+  const bad = firstUnpayableLine(st().bill.lines);
+  if (!bad) return true;
+  st().patch({ fixLine: { ...bad, seq: (st().fixLine?.seq ?? 0) + 1 } });
+  return false;
+}
+
 export async function settle(approval?: SupervisorApproval): Promise<void> {
   const s = st();
   const input = settleInputBase();
   if (!input || input.items.length === 0 || s.settling || s.settled) return;
+  if (!checkLinesPayable()) return;
   st().patch({ settling: true, settleError: null });
   const reasonText: Record<ManualReason, string> = { 'reader-fault': '读卡器故障', 'card-damaged': '卡片损坏', 'no-card': '患者未带卡' };
   const r = await api.call('settlement.settle', {

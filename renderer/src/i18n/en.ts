@@ -177,6 +177,18 @@ export const en: Record<WindowKey, string> = {
   'settle.receipt': 'Receipt preview',
   'settle.receipt.none': 'No receipt preview',
   'settle.id': 'Settlement {id}',
+  // Issue 13 at the desk: failed reads, suspended persons, dropping a patient, unpayable lines.
+  'card.failed.title': 'Card read failed: no patient now',
+  'card.failed.expired': 'This social security card expired on {expiry} and cannot be used. Ask for the e-voucher (scan it), or press F3 and type the ID number.',
+  'card.failed.reread': 'The card did not read; the previous patient has been cleared. Swipe or place the card again; if it still fails, press F3 to type the number.',
+  'patient.notFound': 'The insurance center does not know this person: check the number and press F3 to type it again. Someone not insured pays as self-pay.',
+  'patient.offlineNotCached': 'The insurance center is offline and this PC has nothing on this person: no insurance settlement now. Read the card again when the center is back, or charge as self-pay.',
+  'patient.suspended': 'Benefits suspended: no insurance settlement. Charge as self-pay, or send the patient to the insurance office.',
+  'patient.dropped': 'Patient and bill cleared: read the next patient\'s card.',
+  'patient.dropConfirm': 'Press Esc again to clear {name} and the {n} bill line(s); any other key goes on charging.',
+  'bill.price.missing': 'enter',
+  'settle.blocked.price': 'Line {line} has no unit price and cannot be settled: type the price, then Enter.',
+  'settle.blocked.quantity': 'Line {line} has quantity 0 and cannot be settled: type the quantity, then Enter.',
 
   'today.title': "Today's settlements",
   'today.empty': 'No settlements today',

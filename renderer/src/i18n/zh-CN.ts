@@ -176,6 +176,18 @@ export const zhCN = {
   'settle.receipt': '收据预览',
   'settle.receipt.none': '暂无收据预览',
   'settle.id': '结算号 {id}',
+  // Issue 13 at the desk: failed reads, suspended persons, dropping a patient, unpayable lines.
+  'card.failed.title': '读卡失败：当前没有患者',
+  'card.failed.expired': '社保卡已于 {expiry} 过期，不能用这张卡结算。请患者扫医保电子凭证，或按 F3 手工录入身份证号。',
+  'card.failed.reread': '卡没有读好，上一位患者已清除。请重新刷卡或放卡；仍读不出，按 F3 手工录入。',
+  'patient.notFound': '医保中心没有找到此人：请核对号码，按 F3 重新录入。不是参保人的，按自费收费。',
+  'patient.offlineNotCached': '医保中心离线，本机也没有此人的信息：现在不能医保结算。等中心恢复后再读卡，或按自费收费。',
+  'patient.suspended': '参保暂停：不能医保结算。请按自费收费，或请患者到医保经办机构办理。',
+  'patient.dropped': '已清除患者和账单：请读下一位患者的卡。',
+  'patient.dropConfirm': '再按一次 Esc 清除 {name} 和账单的 {n} 行；按其他键继续收费。',
+  'bill.price.missing': '待输入',
+  'settle.blocked.price': '第 {line} 行没有单价，不能结算：输入单价后按 Enter。',
+  'settle.blocked.quantity': '第 {line} 行数量为 0，不能结算：输入数量后按 Enter。',
 
   'today.title': '今日结算',
   'today.empty': '今天还没有结算',

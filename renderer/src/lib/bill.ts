@@ -58,7 +58,8 @@ export function setQuantity(bill: Bill, quantity: string): { bill: Bill; ok: boo
 /** Set the selected line's unit price (yuan, up to 4 places). */
 export function setUnitPrice(bill: Bill, price: string): { bill: Bill; ok: boolean } {
   const p = price.trim();
-  if (bill.selected < 0 || lineAmountFen(p, '1') === null) return { bill, ok: false };
+  // A price of 0 is no price: refused as typed, as at settling (isQuantity = a positive decimal).
+  if (bill.selected < 0 || !isQuantity(p)) return { bill, ok: false };
   const lines = bill.lines.slice();
   // Kept as the receipt will print it: at least two places ("4" → "4.00").
   lines[bill.selected] = { ...lines[bill.selected]!, unitPrice: displayPrice(p) };
@@ -82,4 +83,18 @@ export function overPriceCap(line: BillLine): boolean {
   const p = lineAmountFen(line.unitPrice, '1');
   const c = lineAmountFen(line.priceCap, '1');
   return p !== null && c !== null && p > c;
+}
+
+/**
+ * The first line that cannot be settled as it is: no positive unit price (a catalog item without
+ * a price cap, added as 0 until the cashier types one) or no positive quantity. The main process
+ * refuses such a settle too (LINE_PRICE_NOT_POSITIVE / LINE_QUANTITY_NOT_POSITIVE).
+ */
+export function firstUnpayableLine(lines: BillLine[]): { index: number; field: 'price' | 'quantity' } | null {
+  for (let index = 0; index < lines.length; index++) {
+    const l = lines[index]!;
+    if (!isQuantity(l.unitPrice)) return { index, field: 'price' };
+    if (!isQuantity(l.quantity)) return { index, field: 'quantity' };
+  }
+  return null;
 }

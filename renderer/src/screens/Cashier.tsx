@@ -30,6 +30,22 @@ export function Cashier() {
   const [approval, setApproval] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
+  // A new card read (or typed number) ends whatever the note said about the last patient.
+  useEffect(() => {
+    if (c.credential || c.cardFailure) setNote(null);
+  }, [c.credential, c.cardFailure]);
+
+  /** The first Esc on a bill with lines asks; the second drops the patient. Any other key disarms. */
+  const [dropArmed, setDropArmed] = useState(false);
+
+  useEffect(() => {
+    if (!dropArmed) return;
+    const disarm = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') setDropArmed(false);
+    };
+    window.addEventListener('keydown', disarm);
+    return () => window.removeEventListener('keydown', disarm);
+  }, [dropArmed]);
 
   // A settlement's state changes (confirmed, adjusted) update the settled panel. (Card reads are
   // handled by the App, so a card read on another screen still brings the patient here.)
@@ -113,9 +129,20 @@ export function Cashier() {
         void logout();
         return true;
       case 'back':
-        if (c.settled) newPatient();
-        else billRef.current?.focusLines();
         setNote(null);
+        if (c.settled || (!c.person && !c.bill.lines.length)) {
+          newPatient();
+          return true;
+        }
+        // Drop the patient on screen (and the bill): at once when the bill is empty, on a second
+        // Esc when it has lines, so one stray key does not throw away a bill being built.
+        if (c.bill.lines.length > 0 && !dropArmed) {
+          setDropArmed(true);
+          return true;
+        }
+        newPatient();
+        setDropArmed(false);
+        setNote(t('patient.dropped'));
         return true;
     }
   });
@@ -143,6 +170,11 @@ export function Cashier() {
               </button>
             </div>
             {note ? <p className="warn" data-testid="cashier-note">{note}</p> : null}
+            {dropArmed ? (
+              <p className="error-line" data-testid="drop-confirm">
+                {t('patient.dropConfirm', { name: c.person?.name ?? '', n: c.bill.lines.length })}
+              </p>
+            ) : null}
             <ErrorLine error={actionError} testId="action-error" />
           </section>
           <PatientPanel />

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { PersonView } from '../../../electron/api/contract/center';
 import type { PendingBillView, SettlementPreview, SettlementView } from '../../../electron/api/contract/settlement';
+import type { CardFailed } from '../../../electron/api/contract/events';
 import type { ApiError } from '../../../electron/api/result';
 import { emptyBill, type Bill } from '../lib/bill';
 
@@ -23,6 +24,12 @@ export interface CashierState {
   person: PersonView | null;
   lookingUp: boolean;
   lookupError: ApiError | null;
+  /** The last card read failed (expired, bad frame…): shown in the patient panel until the next read. */
+  cardFailure: CardFailed | null;
+  /** Alert sounds played so far (the patient panel shows the count, so a test can see one was played). */
+  alerts: number;
+  /** A line that cannot be settled as it is (no positive price or quantity): the bill selects it and asks for the value. */
+  fixLine: { index: number; field: 'price' | 'quantity'; seq: number } | null;
   pendingBills: PendingBillView[];
   /** The pending-bill lookup for this patient has answered (even if with none). */
   pendingLoaded: boolean;
@@ -50,6 +57,8 @@ const initial = {
   person: null,
   lookingUp: false,
   lookupError: null,
+  cardFailure: null,
+  fixLine: null,
   pendingBills: [],
   pendingLoaded: false,
   billId: null,
@@ -67,6 +76,7 @@ const initial = {
 
 export const useCashier = create<CashierState>((set) => ({
   ...initial,
+  alerts: 0,
   patch: (p) => set(p),
   setBill: (bill) => set({ bill }),
   reset: () => set(initial),

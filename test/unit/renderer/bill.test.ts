@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addLine, billTotalFen, emptyBill, moveSelection, overPriceCap, removeSelected, setQuantity, setUnitPrice, type BillLine } from '../../../renderer/src/lib/bill';
+import { addLine, billTotalFen, emptyBill, firstUnpayableLine, moveSelection, overPriceCap, removeSelected, setQuantity, setUnitPrice, type BillLine } from '../../../renderer/src/lib/bill';
 
 const amox: BillLine = { code: 'X-A01', name: '阿莫西林胶囊', cls: 'A', unitPrice: '12.50', quantity: '1' };
 const test: BillLine = { code: 'S-001', name: '血常规', cls: 'A', unitPrice: '20', quantity: '1', priceCap: '18' };
@@ -67,5 +67,17 @@ describe('card reads', () => {
     expect(credentialOf({ certType: '04', certNo: 'x' })).toBeNull();
     expect(credentialOf({ certType: '02', certNo: '' })).toBeNull();
     expect(credentialOf(null)).toBeNull();
+  });
+
+  it('a line without a positive price or quantity is the first unpayable line; a typed 0 price is refused', () => {
+    expect(firstUnpayableLine([amox, test])).toBeNull();
+    expect(firstUnpayableLine([amox, { ...test, unitPrice: '0' }])).toEqual({ index: 1, field: 'price' });
+    expect(firstUnpayableLine([{ ...amox, unitPrice: '0.0000' }, { ...test, quantity: '0' }])).toEqual({ index: 0, field: 'price' });
+    expect(firstUnpayableLine([amox, { ...test, quantity: '0.00' }])).toEqual({ index: 1, field: 'quantity' });
+    expect(firstUnpayableLine([{ ...amox, unitPrice: '0.0001' }])).toBeNull();
+    const b = addLine(emptyBill, amox);
+    expect(setUnitPrice(b, '0').ok).toBe(false);
+    expect(setUnitPrice(b, '0.00').ok).toBe(false);
+    expect(setUnitPrice(b, '0.01').ok).toBe(true);
   });
 });

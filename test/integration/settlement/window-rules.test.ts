@@ -1,0 +1,66 @@
+// The rules of issue 13 that the main process enforces whatever the window does, on a real app,
+// a real SQLite file and the real sandbox center on 127.0.0.1: a line without a positive price
+// or quantity is refused with a code and changes nothing.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../electron/app/create-app';
+import type { SettleInput } from '../../../electron/api/contract/settlement';
+import { newSession, type Session } from '../../../electron/api/session';
+import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+import { tempDir } from '../../helpers/temp-app';
+import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+
+let dir: string;
+let center: SandboxCenter;
+let app: App;
+let cashier: Session;
+
+const AMOX = 'XJ01CAA040A001010101445';
+const PARA = 'XN02BEA010A001010105555';
+const zhang = SETTLEABLE.find((p) => p.psn_name === '张伟')!;
+const bill = (items: SettleInput['items'], extra: Partial<SettleInput> = {}): SettleInput => ({
+  person: { certType: '02', certNo: zhang.certno },
+  visit: { visitType: 'outpatient' },
+  items,
+  useAccount: true,
+  ...extra,
+});
+const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+beforeAll(async () => {
+  dir = tempDir('window-rules-');
+  center = await startCenter(join(dir, 'center'));
+  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url });
+  await prepareClient(app);
+  cashier = newSession('test');
+  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await center?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a line without a positive price or quantity', () => {
+  it.each([
+    ['price 0', { code: PARA, unitPrice: '0', quantity: '1' }, 'LINE_PRICE_NOT_POSITIVE', 'unitPrice'],
+    ['price 0.0000', { code: PARA, unitPrice: '0.0000', quantity: '2' }, 'LINE_PRICE_NOT_POSITIVE', 'unitPrice'],
+    ['quantity 0', { code: PARA, unitPrice: '3.50', quantity: '0' }, 'LINE_QUANTITY_NOT_POSITIVE', 'quantity'],
+    ['quantity 0.00', { code: PARA, unitPrice: '3.50', quantity: '0.00' }, 'LINE_QUANTITY_NOT_POSITIVE', 'quantity'],
+  ])('is refused at settle (%s): the code names line 2 and its field, nothing is written', async (_n, line, code, field) => {
+    const before = { s: count('settlements'), o: count('outbox'), p: count('print_jobs') };
+    const r = await app.call(cashier, 'settlement.settle', bill([{ code: AMOX, unitPrice: '12.50', quantity: '1' }, line]));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe(code);
+    expect(r.error.details).toMatchObject({ lineNo: 2, code: PARA, field });
+    expect({ s: count('settlements'), o: count('outbox'), p: count('print_jobs') }).toEqual(before);
+  });
+
+  it('a small positive price (0.0001) is a price: settled', async () => {
+    const r = await app.call(cashier, 'settlement.settle', bill([{ code: PARA, unitPrice: '0.0001', quantity: '100' }]));
+    expect(r.ok).toBe(true);
+  });
+});
