@@ -8,7 +8,6 @@ import type pg from 'pg';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import type { ShiftPart } from '../shift/part';
-import { centerPortOf } from '../shift/center-port';
 import { requeueUpload } from '../shift/reconcile';
 import type { CenterPart } from '../center/part';
 
@@ -123,7 +122,7 @@ export class ClinicCommands {
     if (!exists) throw new AppError('SETTLEMENT_NOT_FOUND', `本窗口没有结算 ${cmd.settlement_id}。`);
     const note = `${cmd.note}（诊所汇总指令 #${cmd.id}）`;
     if (cmd.action === 'reupload') {
-      requeueUpload(this.core, centerPortOf(this.deps.center), cmd.settlement_id);
+      requeueUpload(this.core, this.deps.center.client, cmd.settlement_id);
       this.core.audit.append({ action: 'clinic.command.reupload', operatorId: cmd.issued_by, subject: cmd.settlement_id, detail: { command: cmd.id, note } });
       return;
     }

@@ -2,14 +2,13 @@
 import type { clinicCalls } from '../api/contract/clinic';
 import type { HandlersFor } from '../api/handler-types';
 import { AppError } from '../api/result';
-import { centerPortOf } from '../shift/center-port';
 import { chinaDate } from '../app/clock';
 import { issueCommand } from './commands';
 
 export const clinicHandlers: HandlersFor<typeof clinicCalls> = {
   'clinic.status': (_i, { app }) => (app.clinic.enabled ? app.clinic.stream.status() : null),
   'clinic.summary': (i, { app }) => app.clinic.reports.summary(i.from, i.to),
-  'clinic.reconcile': (i, { app }) => app.clinic.reports.reconcile(centerPortOf(app.center), i.from, i.to),
+  'clinic.reconcile': (i, { app }) => app.clinic.reports.reconcile(app.center.client, i.from, i.to),
   'clinic.receivables': (_i, { app }) => app.clinic.reports.receivables(chinaDate(app.clock.now())),
   'clinic.command': async (i, { app, session }) => {
     if (!session.operator) throw new AppError('AUTH_REQUIRED', '请先登录。');

@@ -1,6 +1,7 @@
 // Bill files and posts: the documented formats (docs/SETTLEMENT.md), validated with zod.
 // PURE: text in, bills or a precise error out. A file is accepted whole or not at all.
 import { z } from 'zod';
+import { certTypeSchema } from '../api/contract/center';
 import { AppError } from '../api/result';
 
 const decimal = z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
@@ -18,7 +19,7 @@ export const billItemSchema = z
 
 export const credentialSchema = z
   .object({
-    certType: z.enum(['01', '02', '03']),
+    certType: certTypeSchema,
     certNo: z.string().trim().min(1).max(64),
     cardSn: z.string().trim().min(1).max(64).optional(),
   })

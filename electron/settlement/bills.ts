@@ -1,4 +1,5 @@
 // Pending bills from the HIS and files: stored whole in one transaction, or not at all.
+import type { CertType } from '../api/contract/center';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -24,7 +25,7 @@ interface BillRow {
   source_ref: string;
   external_id: string | null;
   received_at: string;
-  cert_type: '01' | '02' | '03';
+  cert_type: CertType;
   cert_no: string;
   card_sn: string | null;
   psn_name: string | null;

@@ -6,7 +6,7 @@ import type { Session } from '../api/session';
 import { pendingBillView } from './reader';
 
 function operatorOf(session: Session) {
-  if (!session.operator) throw new AppError('NOT_LOGGED_IN', '请先登录。');
+  if (!session.operator) throw new AppError('AUTH_REQUIRED', '请先登录。');
   return session.operator;
 }
 

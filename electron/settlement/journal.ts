@@ -21,7 +21,7 @@ import { notTakenAtSql } from '../outbox/predicates';
 import { OPEN_STATES, type OutboxStore } from '../outbox/store';
 import { combine, compact, difference, negate } from './accumulators';
 import type { BillStore } from './bills';
-import { moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
+import { moneyFromRow, moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
 import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, ShiftPort } from './ports';
 import { receiptFor } from './receipt';
 import { SettlementReader } from './reader';
@@ -232,7 +232,7 @@ export class SettlementJournal {
       const upload = this.deps.outbox.forSettlement(id).find((o) => o.kind === 'upload');
       const again = this.deps.reader.row(id);
       if (!again || again.state === 'refunded') throw new AppError('ALREADY_REFUNDED', `结算 ${id} 已退费，不能重复退费。`, { id });
-      const negMoney = negateMoney(moneyFromRowSafe(again));
+      const negMoney = negateMoney(moneyFromRow(again));
       const negDelta = negate(JSON.parse(again.accumulators_delta) as Accumulators);
       let message: { kind: 'cancel' | 'reversal'; infno: string; input: object } | null = null;
       if (upload && (upload.state === 'confirmed' || upload.state === 'adjusted')) {
@@ -467,13 +467,6 @@ function upsertLocalAccumulators(core: CoreApp, psnNo: string, year: string, acc
        ON CONFLICT (psn_no, year) DO UPDATE SET accumulators = excluded.accumulators, settlement_id = excluded.settlement_id, updated_at = excluded.updated_at`,
     )
     .run(psnNo, year, JSON.stringify(acc), settlementId, now.toISOString());
-}
-
-function moneyFromRowSafe(row: object): Money {
-  const r = row as Record<string, number>;
-  const out = {} as Money;
-  for (const [col, key] of MONEY_FIELDS) out[key] = r[col] ?? 0;
-  return out;
 }
 
 /** S + yyyyMMddHHmmss (China time) + 8 random base-32 chars: unique without coordination. */

@@ -1,5 +1,6 @@
 // Between the split result, the settlements row, the 2207 upload and the center's answer. PURE.
-import { fenToYuan, tryYuanToFen } from '../api/money';
+import { fenToYuan, isFen, tryYuanToFen } from '../api/money';
+import { AppError } from '../api/result';
 import type { SplitResult } from '../policy/split/types';
 
 /** The money columns of a settlement: [column, SplitResult field, national wire field]. */
@@ -35,9 +36,14 @@ export function negateMoney(m: Money): Money {
   return out;
 }
 
+/** A settlement row's money; a missing or non-integer amount is a damaged row, never 0. */
 export function moneyFromRow(row: Record<MoneyColumn, number>): Money {
   const out = {} as Money;
-  for (const [col, key] of MONEY_FIELDS) out[key] = row[col];
+  for (const [col, key] of MONEY_FIELDS) {
+    const v: unknown = row[col];
+    if (!isFen(v)) throw new AppError('SETTLEMENT_ROW_DAMAGED', `结算记录的金额字段 ${col} 缺失或不是整数分，已停止处理；请联系技术支持。`, { column: col });
+    out[key] = v;
+  }
   return out;
 }
 

@@ -35,15 +35,19 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     core.status.set('outbox', q);
     core.status.set('offlineProvisional', !deps.center.isOnline());
   };
+  /** From timers and listeners: a failure is logged, never thrown into the event loop. */
+  const publishSafely = () => {
+    try {
+      publishNow();
+    } catch (e) {
+      if (!closed) core.log.warn('settlement: queue status not published', { error: e instanceof Error ? e.message : String(e) });
+    }
+  };
   const publish = () => {
     if (statusTimer || closed) return;
     statusTimer = setTimeout(() => {
       statusTimer = null;
-      try {
-        publishNow();
-      } catch {
-        // closing
-      }
+      publishSafely();
     }, 250);
     statusTimer.unref?.();
   };
@@ -70,11 +74,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
 
   // Connectivity changes flip the offline banner and, when back online, wake the uploads.
   const unsubscribe = deps.center.onConnectivity?.((online) => {
-    try {
-      publishNow();
-    } catch {
-      // closing
-    }
+    publishSafely();
     if (online) worker.kick();
   });
 

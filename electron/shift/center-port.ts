@@ -1,19 +1,10 @@
 // What the shift part needs from the center part: send a transaction, make a message id.
 // Narrow on purpose, so reconciliation and receivables can be driven by the real client (and
 // the sandbox center over loopback) without knowing the rest of the center part.
-import type { CenterOutcome } from '../center/wire/envelope';
+import type { CenterPart } from '../center/part';
 import { AppError } from '../api/result';
 
-export interface CenterPort {
-  send(infno: string, input: object, opts?: { msgid?: string; timeoutMs?: number; maxResponseBytes?: number }): Promise<CenterOutcome>;
-  newMsgId(): string;
-}
-
-/** The center part's client, when it has one (the center part exposes `client`). */
-export function centerPortOf(center: unknown): CenterPort | null {
-  const client = (center as { client?: Partial<CenterPort> } | null)?.client;
-  return client && typeof client.send === 'function' && typeof client.newMsgId === 'function' ? (client as CenterPort) : null;
-}
+export type CenterPort = Pick<CenterPart['client'], 'send' | 'newMsgId'>;
 
 /**
  * How long to wait before asking again after a -9 "busy" answer. These queries (3201, 3202,
@@ -42,6 +33,11 @@ export async function sendOrThrow(port: CenterPort | null, infno: string, input:
       }
       case 'unknown':
         throw new AppError('CENTER_UNREACHABLE', `无法连接医保中心（${infno}）：${r.reason}。请检查网络后重试。`, { infno });
+      default: {
+        // A new outcome kind must be handled above, not retried forever.
+        const unhandled: never = r;
+        throw new AppError('INTERNAL', `未处理的中心应答类型：${JSON.stringify(unhandled).slice(0, 80)}`);
+      }
     }
   }
 }

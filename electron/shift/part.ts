@@ -3,7 +3,6 @@
 import type { CoreApp } from '../app/core';
 import type { CenterPart } from '../center/part';
 import type { ShiftReport } from '../api/contract/shift';
-import { centerPortOf } from './center-port';
 import { Reconciler } from './reconcile';
 import { Receivables } from './receivables';
 import { shiftReportCsv } from './report-csv';
@@ -17,7 +16,7 @@ export type ReportFormat = 'json' | 'csv' | 'pdf';
 export function createShiftPart(core: CoreApp, deps: { center: CenterPart }) {
   const shifts = new ShiftService(core);
   // Looked up at call time: the center part may (re)build its client after settings change.
-  const port = () => centerPortOf(deps.center);
+  const port = () => deps.center.client;
   const reconciler = new Reconciler(core, port);
   const worklists = new WorkLists(core, port);
   const receivables = new Receivables(core, port);

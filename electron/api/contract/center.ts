@@ -67,7 +67,9 @@ export interface DemoPerson {
   note: string;
 }
 
+/** mdtrt_cert_type: 01 e-voucher token, 02 resident ID number, 03 social security card number. The one definition. */
 export const certTypeSchema = z.enum(['01', '02', '03']);
+export type CertType = z.infer<typeof certTypeSchema>;
 
 export const centerCalls = {
   'center.status': call({ input: z.object({}).strict(), role: 'public', summary: '医保中心连接状态' }).returns<CenterStatusView>(),

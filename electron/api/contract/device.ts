@@ -1,5 +1,6 @@
 // Device calls: configured readers and printer, the demo card tray, receipts and reprints.
 import { z } from 'zod';
+import type { CertType } from './center';
 import type { DeviceState } from './system';
 import { call } from './define';
 
@@ -7,7 +8,7 @@ import { call } from './define';
 export interface CardRead {
   credential: 'ssc' | 'voucher' | 'idcard' | 'number';
   /** mdtrt_cert_type: 01 e-voucher token, 02 resident ID number, 03 social security card number. */
-  certType: '01' | '02' | '03';
+  certType: CertType;
   certNo: string;
   cardSn?: string;
   name?: string;

@@ -2,13 +2,14 @@
 // supervisor's work lists, and the upload outbox. PURE (zod and types only).
 import { z } from 'zod';
 import type { ExplanationLine, SplitResult } from '../../policy/split/types';
+import { certTypeSchema, type CertType } from './center';
 import { call } from './define';
 
 const decimal = z.string().max(14).regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
 
 export const personRefSchema = z
   .object({
-    certType: z.enum(['01', '02', '03']),
+    certType: certTypeSchema,
     certNo: z.string().trim().min(1).max(64),
     cardSn: z.string().trim().min(1).max(64).optional(),
   })
@@ -174,7 +175,7 @@ export interface PendingBillView {
   source: 'file' | 'inbox' | 'http' | 'window';
   sourceRef: string;
   receivedAt: string;
-  credential: { certType: '01' | '02' | '03'; certNo: string; cardSn?: string };
+  credential: { certType: CertType; certNo: string; cardSn?: string };
   patientName: string | null;
   visit: { visitType: 'outpatient' | 'chronic' | 'inpatient'; date: string; hospitalLevel?: number; diagnoses?: string[] };
   useAccount: boolean;

@@ -1,5 +1,6 @@
 // Code mapping between the national fields and the split model (CENTER-PROTOCOL.md,
 // "Default code mapping"). PURE. Kept here so a province's differences change one file.
+import type { CertType } from '../../api/contract/center';
 
 export function insutypeToInsuranceType(insutype: string): string {
   if (insutype === '310') return 'employee';
@@ -38,5 +39,5 @@ export function medTypeToVisitType(medType: string): VisitType | null {
   return null;
 }
 
-export type CertType = '01' | '02' | '03';
+export type { CertType };
 export const CERT_TYPE_LABEL: Record<CertType, string> = { '01': '电子凭证', '02': '身份证号', '03': '社保卡' };

@@ -8,7 +8,6 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.DISCONNECTED': 'The connection to the cashier service was lost; reconnecting. Try again in a moment.',
   'err.FORBIDDEN': 'This needs a supervisor.',
   'err.AUTH_REQUIRED': 'Please log in first.',
-  'err.NOT_LOGGED_IN': 'Please log in first.',
   'err.SESSION_LOCKED': 'Locked after a period without use. Enter your ID and PIN again.',
   'err.LOGIN_FAILED': 'Wrong operator ID or PIN.',
   'err.OPERATOR_LOCKED': 'Too many wrong PINs: the account is locked. Try later or ask a supervisor to unlock it.',

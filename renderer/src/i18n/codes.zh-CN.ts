@@ -8,7 +8,6 @@ export const codeWordsZh = {
   'err.DISCONNECTED': '与收费程序的连接已断开，正在重新连接。请稍候再试。',
   'err.FORBIDDEN': '此操作需要主管权限。',
   'err.AUTH_REQUIRED': '请先登录。',
-  'err.NOT_LOGGED_IN': '请先登录。',
   'err.SESSION_LOCKED': '长时间未操作，已锁定。请重新输入工号和密码。',
   'err.LOGIN_FAILED': '工号或密码不正确。',
   'err.OPERATOR_LOCKED': '连续输错密码，账号已锁定。请稍后再试或联系主管解锁。',

@@ -1,13 +1,13 @@
 // The patient at the window and the bill being built: one zustand store so card reads (events),
 // function keys and the panels all see the same state.
 import { create } from 'zustand';
-import type { PersonView } from '../../../electron/api/contract/center';
+import type { CertType, PersonView } from '../../../electron/api/contract/center';
 import type { PendingBillView, SettlementPreview, SettlementView } from '../../../electron/api/contract/settlement';
 import type { CardFailed } from '../../../electron/api/contract/events';
 import type { ApiError } from '../../../electron/api/result';
 import { emptyBill, type Bill } from '../lib/bill';
 
-export type CertType = '01' | '02' | '03';
+export type { CertType };
 export type ManualReason = 'reader-fault' | 'card-damaged' | 'no-card';
 export type VisitType = 'outpatient' | 'chronic' | 'inpatient';
 

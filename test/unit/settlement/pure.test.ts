@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backoffDelay } from '../../../electron/outbox/backoff';
 import { combine, compact, difference, negate } from '../../../electron/settlement/accumulators';
-import { diffAgainstCenter, negateMoney, uploadInput, type Money } from '../../../electron/settlement/mapping';
+import { diffAgainstCenter, moneyFromRow, MONEY_FIELDS, negateMoney, uploadInput, type Money } from '../../../electron/settlement/mapping';
 
 const money: Money = {
   total: 2344246, fullOwnPay: 100, overLimitSelfPay: 0, preSelfPay: 50, eligible: 2344096, deductible: 0,
@@ -62,5 +62,16 @@ describe('mapping', () => {
     const n = negateMoney(money);
     expect(n.total).toBe(-2344246);
     expect(Object.is(n.deductible, 0)).toBe(true);
+  });
+});
+
+describe('a settlement row read for its money', () => {
+  it('reads integer fen and refuses a missing or fractional amount instead of taking 0 (refunds negate it)', () => {
+    const row = Object.fromEntries(MONEY_FIELDS.map(([col], i) => [col, i * 100])) as Parameters<typeof moneyFromRow>[0];
+    expect(moneyFromRow(row).total).toBe(0);
+    expect(moneyFromRow(row).cashPay).toBe((MONEY_FIELDS.length - 1) * 100);
+    const { total: _gone, ...missing } = row;
+    expect(() => moneyFromRow(missing as typeof row)).toThrow(expect.objectContaining({ code: 'SETTLEMENT_ROW_DAMAGED' }));
+    expect(() => moneyFromRow({ ...row, cash_pay: 12.5 })).toThrow(expect.objectContaining({ code: 'SETTLEMENT_ROW_DAMAGED' }));
   });
 });
