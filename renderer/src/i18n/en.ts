@@ -218,6 +218,9 @@ export const en: Record<WindowKey, string> = {
   'refund.reason': 'Reason',
   'refund.submit': 'Refund',
   'refund.done': 'Refunded: return {cash} yuan cash',
+  'refund.returnsCash': 'Cash back to the patient',
+  'refund.returnsAccount': 'Back to the personal account',
+  'refund.returnsFund': 'Back to the fund (incl. critical illness)',
 
   'sup.title': 'Shift and supervisor',
   'sup.shiftClose': 'Close shift',

@@ -217,6 +217,9 @@ export const zhCN = {
   'refund.reason': '退费原因',
   'refund.submit': '确认退费',
   'refund.done': '退费完成：退还现金 {cash} 元',
+  'refund.returnsCash': '退还患者现金',
+  'refund.returnsAccount': '退回个人账户',
+  'refund.returnsFund': '退回统筹基金（含大病保险）',
 
   'sup.title': '交班与主管',
   'sup.shiftClose': '交班',

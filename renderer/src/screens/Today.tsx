@@ -54,18 +54,25 @@ export function Today() {
   const [error, setError] = useState<ApiError | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [refunding, setRefunding] = useState(false);
+  const [refundError, setRefundError] = useState<ApiError | null>(null);
+  /** The settlement being refunded, in full: what goes back to cash, the account and the fund. */
+  const [refundView, setRefundView] = useState<SettlementView | null>(null);
   const [receiptKey, setReceiptKey] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
   // Keys work at once; focused only on arrival so a re-render never steals the focus from a form.
   useEffect(() => mainRef.current?.focus(), []);
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (): Promise<SettlementSummary[]> => {
     const r = await api.call('settlement.list', {});
-    if (r.ok) {
-      // Newest first: the patient who just left is the likeliest to come back.
-      setRows([...r.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
-      setError(null);
-    } else setError(r.error);
+    if (!r.ok) {
+      setError(r.error);
+      return [];
+    }
+    // Newest first: the patient who just left is the likeliest to come back.
+    const sorted = [...r.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    setRows(sorted);
+    setError(null);
+    return sorted;
   }, []);
 
   useEffect(() => {
@@ -74,6 +81,11 @@ export function Today() {
   }, [load]);
 
   const current = rows[selected] ?? null;
+
+  useEffect(() => {
+    if (!refunding || !current) return;
+    void api.call('settlement.get', { id: current.id }).then((r) => r.ok && setRefundView(r.value));
+  }, [refunding, current?.id]);
 
   const reprint = async () => {
     if (!current) return;
@@ -159,22 +171,49 @@ export function Today() {
           askReason
           onCancel={() => {
             setRefunding(false);
+            setRefundError(null);
             mainRef.current?.focus();
           }}
           onSubmit={async (a) => {
+            // The dialog stays open (with what was typed) until the refund is made: a wrong PIN
+            // is said inside it, and only the PIN needs typing again.
+            const id = current.id;
+            const r = await api.call('settlement.refund', { id, supervisorId: a.supervisorId, supervisorPin: a.supervisorPin, reason: a.reason });
+            if (!r.ok) {
+              setRefundError(r.error);
+              return;
+            }
             setRefunding(false);
+            setRefundError(null);
             mainRef.current?.focus();
-            const r = await api.call('settlement.refund', { id: current.id, supervisorId: a.supervisorId, supervisorPin: a.supervisorPin, reason: a.reason });
-            if (r.ok) {
-              setNote(t('refund.done', { cash: formatFen(Math.abs(r.value.money.cashPay)) }));
-              setError(null);
-              await load();
-            } else setError(r.error);
+            setNote(t('refund.done', { cash: formatFen(Math.abs(r.value.money.cashPay)) }));
+            setError(null);
+            // The selection stays on the refunded settlement (the refund itself comes in above it).
+            const fresh = await load();
+            const at = fresh.findIndex((x) => x.id === id);
+            if (at >= 0) setSelected(at);
           }}
         >
           <p>
             {current.psnName} · {formatFen(current.total)}
           </p>
+          {refundView && refundView.id === current.id ? (
+            <div className="stack" data-testid="refund-returns">
+              <div className="split-row cash">
+                <span>{t('refund.returnsCash')}</span>
+                <span className="amount">{formatFen(refundView.money.cashPay)}</span>
+              </div>
+              <div className="split-row">
+                <span>{t('refund.returnsAccount')}</span>
+                <span className="amount">{formatFen(refundView.money.accountPay)}</span>
+              </div>
+              <div className="split-row">
+                <span>{t('refund.returnsFund')}</span>
+                <span className="amount">{formatFen(refundView.money.fundPay + refundView.money.criticalIllnessPay)}</span>
+              </div>
+            </div>
+          ) : null}
+          <ErrorLine error={refundError} testId="refund-error" />
         </SupervisorPin>
       ) : null}
       <ShortcutBar keys={['key.arrows', 'key.F5', 'key.F10', 'today.refund', 'key.Esc', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
