@@ -36,7 +36,6 @@ export async function dispatch(app: App, session: Session, name: string, rawInpu
   // Authorize before validating: a caller without the role learns nothing about the input's shape.
   const gate = app.auth.checkSession(session, def.role);
   if (gate) return { ok: false, error: gate };
-  session.lastActivityAt = Date.now();
 
   const parsed = def.input.safeParse(rawInput ?? {});
   if (!parsed.success) {

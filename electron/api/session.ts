@@ -6,10 +6,8 @@ export interface Session {
   readonly id: string;
   readonly transport: 'ipc' | 'ws' | 'cli' | 'test';
   operator: OperatorView | null;
-  /** ms since epoch of the last call; the idle lock compares against it. */
-  lastActivityAt: number;
 }
 
 export function newSession(transport: Session['transport'], operator: OperatorView | null = null): Session {
-  return { id: randomUUID(), transport, operator, lastActivityAt: Date.now() };
+  return { id: randomUUID(), transport, operator };
 }

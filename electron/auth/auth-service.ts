@@ -247,7 +247,6 @@ export class AuthService {
   login(session: Session, operatorId: string, pin: string): OperatorView {
     const op = this.verify(operatorId, pin, 'auth.login');
     session.operator = op;
-    session.lastActivityAt = Date.now();
     this.lastSeen.set(session, this.idleNow());
     this.audit.append({ action: 'auth.login', operatorId: op.id, subject: op.id });
     return op;

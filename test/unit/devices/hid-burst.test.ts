@@ -1,5 +1,4 @@
-// HID keyboard report decoder, the HID source with an injected device, and the window's
-// keystroke-burst detector.
+// HID keyboard report decoder and the HID source with an injected device.
 import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +6,6 @@ import { HidKeyboardDecoder, encodeKeyboardReports, usageToChar } from '../../..
 import { HidSource } from '../../../native/readers/hid-source';
 import type { CardRead } from '../../../native/protocols/card-read';
 import type { ParseError } from '../../../native/protocols/result';
-import { KeystrokeBurstDetector } from '../../../renderer/src/devices/keystroke-burst';
 import { FUZZ_RUNS, expectClearError } from './fuzz-helpers';
 
 function feed(d: HidKeyboardDecoder, reports: Uint8Array[], start = 0, step = 5) {
@@ -115,53 +113,5 @@ describe('HID source (injected device)', () => {
     expect(errors.at(-1)?.code).toBe('HID_DEVICE_ERROR');
     src.stop();
     expect(dev.closed).toBe(true);
-  });
-});
-
-describe('keystroke burst detector', () => {
-  const type = (d: KeystrokeBurstDetector, text: string, start: number, gap: number) =>
-    [...text, 'Enter'].map((k, i) => d.key(k, start + i * gap)).at(-1);
-
-  it('recognises a fast burst ended by Enter as a scan', () => {
-    expect(type(new KeystrokeBurstDetector(), 'EC9901000001T0801', 0, 8)).toEqual({ kind: 'scan', text: 'EC9901000001T0801' });
-  });
-
-  it('does not take a person typing for a scan', () => {
-    expect(type(new KeystrokeBurstDetector(), 'A99010001', 0, 150)).toEqual({ kind: 'none' });
-  });
-
-  it('a fast but too short burst is rejected, and Shift does not break a burst', () => {
-    const d = new KeystrokeBurstDetector();
-    expect(type(d, 'ab', 0, 5)).toEqual({ kind: 'rejected', reason: 'too-short' });
-    const keys = ['Shift', 'E', 'C', '1', '2', '3', '4', '5', 'Enter'];
-    expect(keys.map((k, i) => d.key(k, 1000 + i * 5)).at(-1)).toEqual({ kind: 'scan', text: 'EC12345' });
-  });
-
-  it('a slow start followed by a burst keeps only the burst', () => {
-    const d = new KeystrokeBurstDetector();
-    d.key('x', 0);
-    expect(type(d, 'ABCDEFGH', 500, 5)).toEqual({ kind: 'scan', text: 'ABCDEFGH' });
-  });
-
-  it('fuzz: any key sequence never throws and stays bounded', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 3 }), fc.constant('Enter')), fc.nat(200)), { maxLength: 300 }), (keys) => {
-        const d = new KeystrokeBurstDetector({ maxLength: 32 });
-        let at = 0;
-        for (const [k, gap] of keys) {
-          at += gap;
-          const r = d.key(k, at);
-          if (r.kind === 'scan') expect(r.text.length).toBeGreaterThanOrEqual(6);
-          expect(d.pending()).toBeLessThanOrEqual(32);
-        }
-      }),
-      { numRuns: FUZZ_RUNS },
-    );
-  });
-
-  it('bounds the burst', () => {
-    const d = new KeystrokeBurstDetector({ maxLength: 20 });
-    expect(type(d, 'x'.repeat(50), 0, 2)).toEqual({ kind: 'rejected', reason: 'too-long' });
-    expect(d.pending()).toBe(0);
   });
 });
