@@ -1,6 +1,9 @@
 // Bundles the Electron main process and preload with esbuild:
 //   electron/main.ts    → dist-electron/main.cjs     (Node, CommonJS)
 //   electron/preload.ts → dist-electron/preload.cjs  (sandboxed preload: one file, only `electron` required)
+//   electron/center/sandbox/load.ts → dist-electron/sandbox.cjs  (demo mode's sandbox center and
+//     its data generators: a tool, not the app. main.cjs reaches it only through demo-sandbox.ts's
+//     dynamic import, kept external here; electron-builder.yml leaves it out of the installers)
 // External (loaded from node_modules at run time): electron itself, the native modules (they
 // are rebuilt for Electron's ABI and cannot be bundled), pdfkit (reads its font files next to
 // its own sources) and ws's optional native helpers.
@@ -56,15 +59,37 @@ const common = {
   absWorkingDir: root,
 };
 
+/** The sandbox's one door (electron/center/sandbox/load.ts) becomes a require of sandbox.cjs. */
+const sandboxApart = {
+  name: 'sandbox-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/sandbox\/load(\.ts)?$/ }, () => ({ path: './sandbox.cjs', external: true }));
+  },
+};
+
+// import.meta.url (used by a few modules to find files) means the bundle's own URL.
+const bundleUrl = {
+  banner: { js: "const __bundle_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundle_import_meta_url' },
+};
+
 await build({
   ...common,
+  ...bundleUrl,
   entryPoints: { main: 'electron/main.ts' },
   outdir,
   outExtension: { '.js': '.cjs' },
   external: EXTERNAL,
-  // import.meta.url (used by a few modules to find files) means the bundle's own URL.
-  banner: { js: "const __bundle_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__bundle_import_meta_url' },
+  plugins: [sandboxApart],
+});
+
+await build({
+  ...common,
+  ...bundleUrl,
+  entryPoints: { sandbox: 'electron/center/sandbox/load.ts' },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  external: EXTERNAL,
 });
 
 await build({
@@ -77,4 +102,4 @@ await build({
   define: { __CASHIER_CALL_NAMES__: JSON.stringify(names) },
 });
 
-process.stdout.write(`built ${outdir}/main.cjs and preload.cjs (${names.length} API calls)\n`);
+process.stdout.write(`built ${outdir}/main.cjs, sandbox.cjs and preload.cjs (${names.length} API calls)\n`);

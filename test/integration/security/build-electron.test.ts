@@ -40,4 +40,15 @@ describe('scripts/build-electron.mjs', () => {
     expect(req.filter((r) => r.startsWith('.'))).toEqual([]);
     expect(main).toContain('registerSchemesAsPrivileged');
   });
+
+  it('keeps the sandbox center and the data generators out of the main bundle', () => {
+    const sandbox = readFileSync(join(out, 'sandbox.cjs'), 'utf8');
+    for (const tool of ['function startSandboxCenter', 'var SandboxCenter = class']) {
+      expect(sandbox, tool).toContain(tool);
+      expect(main, tool).not.toContain(tool);
+    }
+    expect(main).not.toContain('function generatePolicyTable');
+    // Demo mode reaches it by one dynamic import, next to main.cjs.
+    expect(main).toContain('import("./sandbox.cjs")');
+  });
 });
