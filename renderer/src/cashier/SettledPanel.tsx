@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useT } from '../i18n/use-t';
 import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
+import { fieldLabel } from '../lib/money-fields';
 import { PrintState } from './PrintStatus';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
@@ -15,10 +16,37 @@ export function SettledPanel() {
   const due = settled.money.cashPay;
   const got = parseYuanInput(received);
   const change = got !== null && got >= due ? got - due : null;
+  const rejected = settled.state === 'rejected';
+  const refusals = settled.uploads.filter((u) => u.state === 'rejected');
   return (
-    <section className={`panel settled ${!settled.online ? 'provisional' : ''}`} data-testid="settled-panel">
+    <section className={`panel settled ${!settled.online ? 'provisional' : ''} ${rejected ? 'alerting' : ''}`} data-testid="settled-panel">
+      {/* A rejection never reads as success: no "done" title, the reason and the next steps first. */}
+      {rejected ? (
+        <div className="error-line" role="alert" data-testid="settled-rejected">
+          <div className="big">{t('settle.rejected.title')}</div>
+          {refusals.map((u) => (
+            <p key={u.outboxId} data-testid="settled-reject-reason">
+              {u.rejectReason ?? ''}
+            </p>
+          ))}
+          <p>{t('settle.rejected.next')}</p>
+        </div>
+      ) : null}
+      {settled.state === 'adjusted' && settled.adjustments.length ? (
+        <div className="warn" data-testid="settled-adjusted">
+          <strong>{t('settle.adjusted.title')}</strong>
+          {settled.adjustments.map((a) => (
+            <div key={a.id} className="split-row">
+              <span>{fieldLabel(a.field, t)}</span>
+              <span>
+                {formatFen(a.localAmount)} → <strong>{formatFen(a.centerAmount)}</strong>
+              </span>
+            </div>
+          ))}
+        </div>
+      ) : null}
       <h2>
-        {t('settle.done')}
+        {rejected ? null : t('settle.done')}
         <span className={`badge ${settled.state}`} data-testid="settled-state">
           {settled.state === 'provisional' && settled.online ? t('state.uploading') : t(`state.${settled.state}`)}
         </span>
