@@ -1,5 +1,5 @@
 // Between the split result, the settlements row, the 2207 upload and the center's answer. PURE.
-import { fenToYuan, isFen, tryYuanToFen } from '../api/money';
+import { fenToYuan, isFen, parseScaled, SCALE, tryYuanToFen } from '../api/money';
 import { AppError } from '../api/result';
 import type { SplitResult } from '../policy/split/types';
 
@@ -81,6 +81,18 @@ export interface UploadFacts {
   lines: { lineNo: number; code: string; unitPrice: string; quantity: string; amount: number; ownPay: boolean }[];
 }
 
+/**
+ * A line's unit price as the wire carries it (CENTER-PROTOCOL.md: yuan strings with two places):
+ * "10" → "10.00", "10.5" → "10.50"; a price with 3 or 4 places keeps them exactly ("0.1234"),
+ * never rounded. Not the bill's own string, whatever form the HIS sent it in.
+ */
+export function wirePrice(unitPrice: string): string {
+  const scaled = parseScaled(unitPrice.trim());
+  if (scaled === null) throw new AppError('INVALID_INPUT', `单价格式不正确：${unitPrice}`, { unitPrice });
+  const places = String(scaled % SCALE).padStart(4, '0').replace(/0+$/, '').padEnd(2, '0');
+  return `${scaled / SCALE}.${places}`;
+}
+
 /** The 2207 `input` (CENTER-PROTOCOL.md), fixed at commit and resent unchanged. */
 export function uploadInput(f: UploadFacts): object {
   const m = f.money;
@@ -116,7 +128,7 @@ export function uploadInput(f: UploadFacts): object {
     feedetail: f.lines.map((l) => ({
       feedetl_sn: String(l.lineNo),
       med_list_codg: l.code,
-      pric: l.unitPrice,
+      pric: wirePrice(l.unitPrice),
       cnt: l.quantity,
       det_item_fee_sumamt: fenToYuan(l.amount),
       own_pay_flag: l.ownPay ? '1' : '0',

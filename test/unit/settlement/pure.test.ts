@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backoffDelay } from '../../../electron/outbox/backoff';
 import { combine, compact, difference, negate } from '../../../electron/settlement/accumulators';
-import { diffAgainstCenter, moneyFromRow, MONEY_FIELDS, negateMoney, uploadInput, type Money } from '../../../electron/settlement/mapping';
+import { diffAgainstCenter, moneyFromRow, MONEY_FIELDS, negateMoney, uploadInput, wirePrice, type Money } from '../../../electron/settlement/mapping';
 
 const money: Money = {
   total: 2344246, fullOwnPay: 100, overLimitSelfPay: 0, preSelfPay: 50, eligible: 2344096, deductible: 0,
@@ -46,7 +46,12 @@ describe('mapping', () => {
       lines: [{ lineNo: 1, code: 'X1', unitPrice: '12.5', quantity: '2', amount: 2500, ownPay: true }],
     }) as { setlinfo: Record<string, unknown>; feedetail: Record<string, unknown>[] };
     expect(input.setlinfo).toMatchObject({ medins_setl_id: 'S1', med_type: '14', hosp_lv: '2', acct_used_flag: '0', offline_flag: '1', policy_seq: 7, medfee_sumamt: '23442.46', psn_cash_pay: '3442.41', acct_pay: '0.05' });
-    expect(input.feedetail).toEqual([{ feedetl_sn: '1', med_list_codg: 'X1', pric: '12.5', cnt: '2', det_item_fee_sumamt: '25.00', own_pay_flag: '1' }]);
+    expect(input.feedetail).toEqual([{ feedetl_sn: '1', med_list_codg: 'X1', pric: '12.50', cnt: '2', det_item_fee_sumamt: '25.00', own_pay_flag: '1' }]);
+  });
+
+  it('sends a unit price in the wire format whatever form the bill had it in, exactly', () => {
+    expect(['10', '10.5', '10.50', '0.1234', '3.120', '0.0001', '007'].map(wirePrice)).toEqual(['10.00', '10.50', '10.50', '0.1234', '3.12', '0.0001', '7.00']);
+    expect(() => wirePrice('1e3')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
 
   it('finds each field the center changed, ignoring absent or malformed ones', () => {
