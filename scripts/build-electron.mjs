@@ -59,37 +59,25 @@ const common = {
   absWorkingDir: root,
 };
 
-/** The sandbox's one door (electron/center/sandbox/load.ts) becomes a require of sandbox.cjs. */
+/** The sandbox's one door (demo-sandbox.ts's dynamic import of sandbox/load) stays a runtime
+ *  import of the separate sandbox.cjs next to main.cjs. */
 const sandboxApart = {
   name: 'sandbox-apart',
   setup(b) {
-    b.onResolve({ filter: /\/sandbox\/load(\.ts)?$/ }, () => ({ path: './sandbox.cjs', external: true }));
+    b.onResolve({ filter: /\/sandbox\/load(\.ts)?$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './sandbox.cjs', external: true } : undefined));
   },
-};
-
-// import.meta.url (used by a few modules to find files) means the bundle's own URL.
-const bundleUrl = {
-  banner: { js: "const __bundle_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__bundle_import_meta_url' },
 };
 
 await build({
   ...common,
-  ...bundleUrl,
-  entryPoints: { main: 'electron/main.ts' },
+  entryPoints: { main: 'electron/main.ts', sandbox: 'electron/center/sandbox/load.ts' },
   outdir,
   outExtension: { '.js': '.cjs' },
   external: EXTERNAL,
   plugins: [sandboxApart],
-});
-
-await build({
-  ...common,
-  ...bundleUrl,
-  entryPoints: { sandbox: 'electron/center/sandbox/load.ts' },
-  outdir,
-  outExtension: { '.js': '.cjs' },
-  external: EXTERNAL,
+  // import.meta.url (used by a few modules to find files) means the bundle's own URL.
+  banner: { js: "const __bundle_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundle_import_meta_url' },
 });
 
 await build({

@@ -1,23 +1,20 @@
 // A stored upload whose payload no longer parses (a damaged row) is never sent as something
 // else under its msgid: the worker leaves it open as 'unknown' with the reason and logs it,
 // and the center never hears of that msgid.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { parsePayload } from '../../../electron/outbox/worker';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { openOfflineDesk, SETTLEABLE, type OfflineDesk } from '../settlement/fixtures';
 
-let dir: string;
-let center: SandboxCenter;
-let app: App;
-let cashier: Session;
 const clock = new ManualClock(new Date('2026-03-02T08:00:00+08:00'));
+let desk: OfflineDesk;
+let app: App;
+let center: SandboxCenter;
+let cashier: Session;
 
 const bill: SettleInput = {
   person: { certType: '02', certNo: SETTLEABLE[0]!.certno },
@@ -27,22 +24,11 @@ const bill: SettleInput = {
 };
 
 beforeAll(async () => {
-  dir = tempDir('outbox-damaged-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, clock });
-  await prepareClient(app);
-  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
-  cashier = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-  await center.setOffline(true);
-  await app.center.probeNow();
+  desk = await openOfflineDesk('outbox-damaged-', clock);
+  ({ app, center, cashier } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('a damaged outbox payload', () => {
   it('reads only JSON objects as payloads', () => {

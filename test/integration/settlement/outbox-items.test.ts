@@ -2,19 +2,16 @@
 // center taken offline, each open upload comes with its deadline (created + uploadDeadlineHours),
 // turns "near" in the last quarter of that window and "past" after it, and leaves the list once
 // the center has it.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
 import type { App } from '../../../electron/app/create-app';
 import type { OutboxItemsView, SettleInput } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { openOfflineDesk, SETTLEABLE, type OfflineDesk } from './fixtures';
 
-let dir: string;
+let desk: OfflineDesk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -34,22 +31,11 @@ async function items(limit?: number): Promise<OutboxItemsView> {
 }
 
 beforeAll(async () => {
-  dir = tempDir('outbox-items-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, clock, flags: { uploadDeadlineHours: '8' } });
-  await prepareClient(app);
-  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
-  cashier = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-  await center.setOffline(true);
-  await app.center.probeNow();
+  desk = await openOfflineDesk('outbox-items-', clock, { uploadDeadlineHours: '8' });
+  ({ app, center, cashier } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('outbox.items', () => {
   it('lists each open upload with its deadline, near and past as the clock moves, until the center has it', async () => {
