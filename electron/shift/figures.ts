@@ -20,6 +20,7 @@ interface GroupRow {
   critical: number;
   account: number;
   cash: number;
+  adjusted_n: number;
 }
 
 function addInto(f: Figure, r: GroupRow): void {
@@ -41,6 +42,19 @@ function addKeyed(map: Record<string, Figure>, key: string, r: GroupRow): void {
   addInto((map[key] ??= emptyFigure()), r);
 }
 
+/**
+ * The center's adjustments per settlement, as differences (center − local) to add: the reports
+ * show the fund, critical-illness and account amounts the center agreed (issue 13), while the
+ * cash stays what the window collected — that is what the drawer holds.
+ */
+const CENTER_ADJUSTMENTS = `LEFT JOIN (
+    SELECT settlement_id,
+           sum(CASE WHEN field = 'total' THEN difference ELSE 0 END) AS dt,
+           sum(CASE WHEN field = 'fund_pay' THEN difference ELSE 0 END) AS df,
+           sum(CASE WHEN field = 'critical_illness_pay' THEN difference ELSE 0 END) AS dc,
+           sum(CASE WHEN field = 'account_pay' THEN difference ELSE 0 END) AS da
+    FROM adjustments GROUP BY settlement_id) adj ON adj.settlement_id = s.id`;
+
 export interface ShiftHead {
   id: string;
   operator_id: string;
@@ -61,9 +75,11 @@ export class ShiftFiguresQuery {
     this.groups = db.prepare(`
       SELECT insurance_type, visit_type, state, online, (refund_of IS NOT NULL) AS is_refund,
              (CAST(substr(created_at, 12, 2) AS INTEGER) + 8) % 24 AS hour,
-             count(*) AS n, sum(total) AS total, sum(fund_pay) AS fund, sum(critical_illness_pay) AS critical,
-             sum(account_pay) AS account, sum(cash_pay) AS cash
-      FROM settlements WHERE shift_id = ?
+             count(*) AS n, sum(total + coalesce(adj.dt, 0)) AS total, sum(fund_pay + coalesce(adj.df, 0)) AS fund,
+             sum(critical_illness_pay + coalesce(adj.dc, 0)) AS critical, sum(account_pay + coalesce(adj.da, 0)) AS account,
+             sum(cash_pay) AS cash, count(adj.settlement_id) AS adjusted_n
+      FROM settlements s ${CENTER_ADJUSTMENTS}
+      WHERE shift_id = ?
       GROUP BY 1, 2, 3, 4, 5, 6`);
     this.movements = db.prepare('SELECT id, at, direction, amount, reason, operator_id AS operatorId FROM cash_movements WHERE shift_id = ? ORDER BY id');
   }
@@ -76,7 +92,9 @@ export class ShiftFiguresQuery {
     const byVisitType: Record<string, Figure> = {};
     const byState: Record<string, Figure> = {};
     const hours = new Map<number, { count: number; total: number }>();
+    let centerAdjusted = 0;
     for (const r of this.groups.all(shift.id) as GroupRow[]) {
+      centerAdjusted += r.adjusted_n;
       addInto(all, r);
       addInto(r.online ? online : offline, r);
       addKeyed(byInsuranceType, r.insurance_type, r);
@@ -112,6 +130,7 @@ export class ShiftFiguresQuery {
         expected: shift.opening_float + cashIn - cashOut + all.cash,
       },
       movements,
+      centerAdjusted,
     };
   }
 }

@@ -1,5 +1,6 @@
 // Handlers of the shift, reconciliation, work-list and receivables calls.
-import type { shiftCalls } from '../api/contract/shift';
+import type { ShiftReport, shiftCalls } from '../api/contract/shift';
+import type { App } from '../app/create-app';
 import type { HandlersFor } from '../api/handler-types';
 import { AppError } from '../api/result';
 import type { Session } from '../api/session';
@@ -9,6 +10,14 @@ function operator(session: Session): { id: string; role: 'cashier' | 'supervisor
   // The dispatch's role gate has already refused calls without an operator.
   if (!session.operator) throw new AppError('AUTH_REQUIRED', '请先登录。');
   return session.operator;
+}
+
+/** A shift's report for the one asking: a cashier only their own, and blind (no expected cash). */
+function reportFor(app: App, op: { id: string; role: string }, shiftId: string): ShiftReport {
+  const report = app.shift.shifts.report(shiftId);
+  if (op.role !== 'cashier') return report;
+  if (report.shift.operatorId !== op.id) throw new AppError('FORBIDDEN', '收费员只能查看、打印和导出自己的班次。');
+  return blindForCashier(report);
 }
 
 /** The devices part's generic text printing, when it offers one (see docs/SHIFT.md). */
@@ -32,16 +41,20 @@ export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
   'shift.list': (i, { app }) => app.shift.shifts.list(i),
   'shift.report': (i, { app }) => app.shift.shifts.report(i.shiftId),
   'shift.printReport': async (i, { app, session }) => {
-    const op = operator(session);
-    let report = app.shift.shifts.report(i.shiftId);
-    if (op.role === 'cashier') {
-      if (report.shift.operatorId !== op.id) throw new AppError('FORBIDDEN', '收费员只能打印自己的班次。');
-      report = blindForCashier(report);
-    }
+    const report = reportFor(app, operator(session), i.shiftId);
     const lines = app.shift.reportLines(report, app.settings.printerProfile === '80mm' ? 48 : 32);
     // A durable print job like a receipt: a printer that is off or out of paper prints it later.
     const { jobId } = app.devices.printLines(lines, { title: `班次报表 ${report.shift.id}`, name: `shift-report:${report.shift.id}` });
     return { lines, printed: true, jobId };
+  },
+  'shift.exportReport': async (i, { app, session }) => {
+    const report = reportFor(app, operator(session), i.shiftId);
+    const bytes = await app.shift.renderReport(report, i.format);
+    return {
+      fileName: `${report.shift.id}${report.kind === 'x' ? '-X' : ''}.${i.format}`,
+      mimeType: i.format === 'csv' ? 'text/csv' : 'application/pdf',
+      base64: bytes.toString('base64'),
+    };
   },
   'reconcile.run': (i, { app, session }) => app.shift.reconciler.run(i.from, i.to, operator(session).id),
   'reconcile.discrepancies': (i, { app }) => app.shift.reconciler.discrepancies(i.state),

@@ -44,6 +44,9 @@ export function shiftReportCsv(report: ShiftReport): string {
     ['# opened_at', s.openedAt],
     ['# as_of', f.asOf],
     ['# handover_hash', s.handoverHash ?? ''],
+    // Fund, critical illness and account (and total) are the center's for adjusted settlements; cash is what was collected.
+    ['# amounts', 'center_agreed'],
+    ['# center_adjusted', String(f.centerAdjusted ?? 0)],
   ];
   return '\uFEFF' + [...meta, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -6,6 +6,12 @@ import { denominationLabel } from './denominations';
 import { CHANNELS, insuranceLabel, leftRight, stateLabel, visitLabel, type Label } from './labels';
 import { fenToYuan } from '../api/money';
 
+/** A drawer's variance as the supervisor says it: "短款 4.60" (short), "长款 3.00" (over), "0.00". */
+export function varianceWords(fen: number): string {
+  if (fen === 0) return fenToYuan(0);
+  return `${fen < 0 ? '短款' : '长款'} ${fenToYuan(Math.abs(fen))}`;
+}
+
 export function renderShiftReportLines(report: ShiftReport, columns = 32): string[] {
   const s = report.shift;
   const f = report.figures;
@@ -22,6 +28,7 @@ export function renderShiftReportLines(report: ShiftReport, columns = 32): strin
   lines.push(lr(`退费 ${f.all.refundCount} 笔`, fenToYuan(f.all.refunded)));
   lines.push(lr('合计（净额）', fenToYuan(f.all.total)));
   for (const c of CHANNELS) lines.push(lr(`  ${c.label.zh}`, fenToYuan(f.all[c.key])));
+  if (f.centerAdjusted) lines.push(`含中心调整 ${f.centerAdjusted} 笔：统筹/大病/账户按中心结果，现金按实收`);
   const section = (title: string, map: Record<string, Figure>, label: (k: string) => Label) => {
     lines.push(rule, title);
     for (const [k, v] of Object.entries(map).sort()) lines.push(lr(`  ${label(k).zh} ${v.count}笔/退${v.refundCount}`, fenToYuan(v.total)));
@@ -37,7 +44,7 @@ export function renderShiftReportLines(report: ShiftReport, columns = 32): strin
   if (f.cash.expected !== null) lines.push(lr('  应有现金', fenToYuan(f.cash.expected)));
   if (report.kind === 'handover') {
     lines.push(lr('  实点现金', fenToYuan(s.countedCash ?? 0)));
-    lines.push(lr('  差额', fenToYuan(s.variance ?? 0)));
+    lines.push(lr('  差额', varianceWords(s.variance ?? 0)));
     for (const c of s.countedCounts ?? []) lines.push(lr(`    ${denominationLabel(c.denomination)} × ${c.count}`, fenToYuan(c.denomination * c.count)));
     if (s.closeNote) lines.push(`  说明：${s.closeNote}`);
     for (const c of s.corrections) lines.push(lr(`  更正 ${c.operatorId}`, fenToYuan(c.cashDelta)), `    ${c.note}`);

@@ -7,6 +7,7 @@ import type { Figure, ShiftReport } from '../api/contract/shift';
 import { chinaDateTime } from '../app/clock';
 import { CHANNELS, insuranceLabel, stateLabel, visitLabel, type Label } from './labels';
 import { fenToYuan } from '../api/money';
+import { varianceWords } from './report-lines';
 
 /** Where the CJK font is looked for, first found wins. CASHIER_CJK_FONT overrides. */
 export const CJK_FONT_CANDIDATES = [
@@ -31,6 +32,8 @@ export interface PdfOptions {
   /** Font name inside a .ttc collection. */
   cjkFontFamily?: string;
 }
+
+const CHARTS_AND_FOOTER = 330;
 
 const CHANNEL_COLORS = ['#2f6fb3', '#c0504d', '#9bbb59', '#f79646'];
 
@@ -61,6 +64,13 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
   doc.text(`${zh ? '班次' : 'Shift'} ${s.id}    ${zh ? '收费员' : 'Cashier'} ${free(s.operatorName)} (${s.operatorId})`);
   doc.text(`${zh ? '开班' : 'Opened'} ${chinaDateTime(new Date(s.openedAt))}    ${zh ? '截至' : 'As of'} ${chinaDateTime(new Date(f.asOf))}`);
   if (!zh) doc.text('(No CJK font found: labels are in English. Install a CJK font or set CASHIER_CJK_FONT.)');
+  if (f.centerAdjusted) {
+    doc.text(
+      zh
+        ? `含中心调整 ${f.centerAdjusted} 笔：统筹、大病、个人账户按中心结果，现金按实收。`
+        : `${f.centerAdjusted} settlement(s) adjusted by the center: fund, critical illness and account as the center agreed; cash as collected.`,
+    );
+  }
   doc.moveDown(0.5);
 
   const cols = [zh ? '项目' : 'Item', zh ? '笔数' : 'Count', zh ? '退费' : 'Refunds', zh ? '合计' : 'Total', t(CHANNELS[0].label), t(CHANNELS[1].label), t(CHANNELS[2].label), t(CHANNELS[3].label)];
@@ -79,13 +89,16 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
     [zh ? '应有现金' : 'Expected', f.cash.expected === null ? '—' : fenToYuan(f.cash.expected)],
   ];
   if (report.kind === 'handover') {
-    cashRows.push([zh ? '实点现金' : 'Counted', fenToYuan(s.countedCash ?? 0)], [zh ? '差额' : 'Variance', fenToYuan(s.variance ?? 0)]);
+    const v = s.variance ?? 0;
+    cashRows.push([zh ? '实点现金' : 'Counted', fenToYuan(s.countedCash ?? 0)], [zh ? '差额' : 'Variance', zh ? varianceWords(v) : v < 0 ? `short ${fenToYuan(-v)}` : v > 0 ? `over ${fenToYuan(v)}` : fenToYuan(0)]);
     if (s.corrections.length) cashRows.push([zh ? '更正后差额' : 'Variance after corrections', fenToYuan(s.correctedVariance ?? 0)]);
   }
   table(doc, zh ? '现金' : 'Cash', [zh ? '项目' : 'Item', zh ? '金额（元）' : 'Amount (yuan)'], cashRows);
   if (s.closeNote) doc.fontSize(9).text(`${zh ? '差异说明' : 'Note'}: ${free(s.closeNote)}`);
 
-  if (doc.y > 560) doc.addPage();
+  // The charts and the sign-off footer go on one page together (about 330 pt): never a last page
+  // holding only the footer, never a chart cut by the page end.
+  if (doc.y + CHARTS_AND_FOOTER > doc.page.height - doc.page.margins.bottom) doc.addPage();
   hourlyChart(doc, zh ? '每小时结算笔数' : 'Settlements per hour', f.hourly);
   channelBar(doc, zh ? '支付渠道构成' : 'Payment channel split', f.all, t);
 

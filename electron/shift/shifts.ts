@@ -145,6 +145,13 @@ export class ShiftService {
       if (row.state === 'open') throw new AppError('SHIFT_NOT_CLOSED', '该班次尚未结班，不能签核。');
       if (row.state === 'signed') throw new AppError('SHIFT_ALREADY_SIGNED', `该班次已由 ${row.signed_by} 签核，不能再改；如需更正请追加更正记录。`);
       if (row.operator_id === supervisorId) throw new AppError('SHIFT_SELF_SIGNOFF', '不能签核自己的班次，请由另一位主管签核。');
+      // A drawer that is short or over is signed off only with the supervisor's words on why (issue 13);
+      // the window asks too, but this is the rule, whatever the caller.
+      if (row.variance !== null && row.variance !== 0 && !note?.trim()) {
+        const amount = fenToYuan(Math.abs(row.variance));
+        const kind = row.variance < 0 ? 'short' : 'over';
+        throw new AppError('SIGNOFF_NOTE_REQUIRED', `现金${kind === 'short' ? '短款' : '长款'} ${amount} 元：签核必须写明说明。`, { kind, amount });
+      }
       db.prepare("UPDATE shifts SET state = 'signed', signed_by = ?, signed_at = ?, signoff_note = ? WHERE id = ?").run(
         supervisorId,
         this.core.clock.now().toISOString(),

@@ -1,6 +1,8 @@
 // Shift close and the supervisor's screens in headless Chromium against real browser mode:
 // a cashier settles offline (the center later adjusts it) and closes the shift with a blind
 // count; a supervisor then works the adjustment list, reconciles and looks at receivables.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
@@ -12,7 +14,7 @@ let page: Page;
 let story: Story | undefined;
 
 beforeAll(async () => {
-  story = await startStory();
+  story = await startStory({ viewport: { width: 1024, height: 768 } });
   ({ mode, page } = story);
 });
 
@@ -63,8 +65,31 @@ describe('shift close and supervisor work', () => {
     await screenshot(page, 'supervisor-01-blind-count');
     await page.getByTestId('close-submit').click();
     await page.getByTestId('shift-report').waitFor();
-    expect(await text('shift-variance')).toMatch(/\d+\.\d\d/);
+    expect(await text('shift-variance')).toMatch(/^长款 3\.00 元$/);
+    expect(await page.getByTestId('shift-variance').getAttribute('class')).toBe('variance-bad');
+    // The report names the center-adjusted settlement and uses the center's figures for it.
+    expect(await text('report-center-adjusted')).toMatch(/含中心调整 1 笔/);
     await screenshot(page, 'supervisor-02-shift-closed');
+  });
+
+  it('the closed shift is exported from the screen: CSV, PDF and the receipt printer', async () => {
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(csv.suggestedFilename()).toMatch(/^SH-.*\.csv$/);
+    const csvText = readFileSync((await csv.path())!, 'utf8');
+    expect(csvText.charCodeAt(0)).toBe(0xfeff);
+    expect(csvText).toContain('# amounts,center_agreed');
+    expect(csvText).toContain('# center_adjusted,1');
+    expect(csvText).toMatch(/cash,variance,差额,,,,,3\.00,/);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pdf').click()]);
+    expect(pdf.suggestedFilename()).toMatch(/^SH-.*\.pdf$/);
+    const pdfPath = (await pdf.path())!;
+    expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
+    const pdfText = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+    expect(pdfText).toContain('含中心调整 1 笔');
+    expect(pdfText).toContain('长款 3.00');
+    await page.getByTestId('export-print').click();
+    await until('export-note', /已送小票打印机/);
+    await screenshot(page, 'supervisor-02b-exported');
     await page.keyboard.press('F12');
     await page.getByTestId('login-form').waitFor();
   });
@@ -101,10 +126,24 @@ describe('shift close and supervisor work', () => {
   it('the supervisor signs off the closed shift', async () => {
     await page.getByTestId('sup-tab-signoff').click();
     await until('signoff-list', /李明/);
-    expect(await text('signoff-list')).toMatch(/3\.00/); // the variance of the blind count
+    expect(await text('signoff-list')).toMatch(/长款 3\.00 元/); // the variance of the blind count, in words
+    expect(await text('signoff-list')).not.toMatch(/-3\.00|\+3\.00/);
     await screenshot(page, 'supervisor-06-signoff');
+    // The cash differs: no sign-off without a note.
+    await page.getByTestId('signoff-list').getByRole('button', { name: '签核' }).first().click();
+    await until('signoff-error', /签核/);
+    expect(await page.getByTestId('signoff-confirm').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('signoff-note');
     await page.getByTestId('signoff-note').fill('长款 3 元已入账');
     await page.getByTestId('signoff-list').getByRole('button', { name: '签核' }).first().click();
+    // …and a confirmation: Esc goes back, Enter signs.
+    await page.getByTestId('signoff-confirm').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('signoff-confirm').waitFor({ state: 'detached' });
+    await page.getByTestId('signoff-list').getByRole('button', { name: '签核' }).first().click();
+    await page.getByTestId('signoff-confirm').waitFor();
+    await screenshot(page, 'supervisor-07-signoff-confirm');
+    await page.keyboard.press('Enter');
     await until('signoff-list', /没有需要处理/);
   });
 });

@@ -67,6 +67,12 @@ export interface ShiftFigures {
   hourly: { hour: string; count: number; total: number }[];
   cash: ShiftCash;
   movements: CashMovementView[];
+  /**
+   * Settlements whose fund / critical-illness / account amounts (and total) in these figures
+   * are the center's adjusted ones, not the window's; cash is always what was collected.
+   * Absent in handovers frozen before this was counted.
+   */
+  centerAdjusted?: number;
 }
 
 export interface ShiftCorrectionView {
@@ -103,6 +109,13 @@ export interface ShiftView {
 }
 
 /** X report (open shift, live) or the handover frozen at close. */
+/** A report file for the window to save: its bytes as base64 (the transports carry JSON). */
+export interface ReportFile {
+  fileName: string;
+  mimeType: 'text/csv' | 'application/pdf';
+  base64: string;
+}
+
 export interface ShiftReport {
   shift: ShiftView;
   figures: ShiftFigures;
@@ -251,6 +264,12 @@ export const shiftCalls = {
     summary: '在小票打印机上打印班次报表',
     audit: true,
   }).returns<{ lines: string[]; printed: boolean; jobId: number | null }>(),
+  'shift.exportReport': call({
+    input: z.object({ shiftId, format: z.enum(['csv', 'pdf']) }).strict(),
+    role: 'cashier',
+    summary: '导出班次报表文件（CSV 给财务系统 / PDF），由窗口保存',
+    audit: true,
+  }).returns<ReportFile>(),
   'reconcile.run': call({
     input: z.object({ from: day, to: day }).strict(),
     role: 'supervisor',

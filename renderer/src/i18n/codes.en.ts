@@ -38,7 +38,7 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.SHIFT_ALREADY_SIGNED': 'This shift is already signed off; add a correction instead.',
   'err.SHIFT_SELF_SIGNOFF': 'You cannot sign off your own shift; another supervisor must.',
   'err.SHIFT_NOTE_REQUIRED': 'The count differs from the expected cash: count again; if it is right, write a note explaining the difference.',
-  'err.SIGNOFF_NOTE_REQUIRED': 'The cash differs ({variance}): sign-off needs a note.',
+  'err.SIGNOFF_NOTE_REQUIRED': 'The cash differs by {amount} yuan: sign-off needs a note.',
   'err.CASH_OUT_EXCEEDS_DRAWER': 'Cash out is more than the drawer should hold; check and try again.',
   'err.INVALID_AMOUNT': 'Invalid amount: type yuan with at most two decimals, e.g. 12.50.',
   'err.MONEY_INVALID': 'Invalid amount: type yuan with at most two decimals, e.g. 12.50.',

@@ -38,7 +38,7 @@ export const codeWordsZh = {
   'err.SHIFT_ALREADY_SIGNED': '该班次已签核，不能再改；如需更正请追加更正记录。',
   'err.SHIFT_SELF_SIGNOFF': '不能签核自己的班次：请另一位主管签核。',
   'err.SHIFT_NOTE_REQUIRED': '点钞金额与应有现金不符：请重新点钞；如确认无误，请填写差异说明。',
-  'err.SIGNOFF_NOTE_REQUIRED': '现金有差异（{variance}），签核必须写明说明。',
+  'err.SIGNOFF_NOTE_REQUIRED': '现金有差异（{amount} 元），签核必须写明说明。',
   'err.CASH_OUT_EXCEEDS_DRAWER': '取出金额超过钱箱应有现金，请核对后再取。',
   'err.INVALID_AMOUNT': '金额格式不正确：请输入元，最多两位小数，如 12.50。',
   'err.MONEY_INVALID': '金额格式不正确：请输入元，最多两位小数，如 12.50。',

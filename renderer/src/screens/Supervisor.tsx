@@ -3,19 +3,21 @@
 // discrepancies, receivables, the adjustment / rejection work lists and sign-off. Keys 1–9 pick
 // a tab (when not typing), Esc goes back. Calls a cashier may not make come back FORBIDDEN and
 // say so. The tabs' bodies live in renderer/src/supervisor/.
-import { useEffect, useState, type FormEvent } from 'react';
-import type { ReceivablesSummary, ShiftReport, ShiftView } from '../../../electron/api/contract/shift';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ShiftReport, ShiftView } from '../../../electron/api/contract/shift';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { CashCount, countsOf, type Counts } from '../components/CashCount';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { formatFen } from '../../../electron/api/money';
+import { fenToYuan, formatFen } from '../../../electron/api/money';
 import { useApp } from '../state/store';
 import { CashInOut } from '../supervisor/CashInOut';
 import { DayReports } from '../supervisor/DayReports';
+import { Receivables } from '../supervisor/Receivables';
 import { Reconcile } from '../supervisor/Reconcile';
+import { Variance } from '../supervisor/Variance';
 import { ShiftReportView } from '../supervisor/ShiftReportView';
 import { WorkList } from '../supervisor/WorkList';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
@@ -33,12 +35,18 @@ const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'signoff', key: 'sup.signoff' },
 ];
 
-/** Closed shifts waiting for a supervisor's sign-off: the blind count against the expected cash. */
+/**
+ * Closed shifts waiting for a supervisor's sign-off: the blind count against the expected cash,
+ * the variance in words (短款 / 长款, red). A shift whose cash differs needs a note (the main
+ * process refuses it too: SIGNOFF_NOTE_REQUIRED), and every sign-off a confirmation — it is final.
+ */
 function SignoffTab() {
   const t = useT();
   const [shifts, setShifts] = useState<ShiftView[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [note, setNote] = useState('');
+  const [confirming, setConfirming] = useState<ShiftView | null>(null);
+  const noteRef = useRef<HTMLInputElement>(null);
   const load = async () => {
     const r = await api.call('shift.list', { state: 'closed' });
     if (r.ok) {
@@ -49,8 +57,18 @@ function SignoffTab() {
   useEffect(() => {
     void load();
   }, []);
-  const sign = async (id: string) => {
-    const r = await api.call('shift.signoff', { shiftId: id, ...(note.trim() ? { note: note.trim() } : {}) });
+  const ask = (sh: ShiftView) => {
+    if (sh.variance && !note.trim()) {
+      setError({ code: 'SIGNOFF_NOTE_REQUIRED', message: t('sup.signoff.noteRequired'), details: { amount: fenToYuan(Math.abs(sh.variance)) } });
+      noteRef.current?.focus();
+      return;
+    }
+    setError(null);
+    setConfirming(sh);
+  };
+  const sign = async (sh: ShiftView) => {
+    setConfirming(null);
+    const r = await api.call('shift.signoff', { shiftId: sh.id, ...(note.trim() ? { note: note.trim() } : {}) });
     if (r.ok) {
       setNote('');
       await load();
@@ -58,13 +76,13 @@ function SignoffTab() {
   };
   return (
     <div className="stack" data-testid="signoff-list">
-      <ErrorLine error={error} />
+      <ErrorLine error={error} testId="signoff-error" />
       {shifts && shifts.length === 0 ? <p className="hint">{t('sup.empty')}</p> : null}
       {shifts && shifts.length > 0 ? (
         <>
           <label className="stack">
             {t('sup.close.note')}
-            <input data-testid="signoff-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
+            <input ref={noteRef} data-testid="signoff-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
           <table className="grid">
             <thead>
@@ -87,9 +105,11 @@ function SignoffTab() {
                   <td className="num">{formatFen(sh.openingFloat)}</td>
                   <td className="num">{sh.countedCash === null ? '—' : formatFen(sh.countedCash)}</td>
                   <td className="num">{sh.expectedCash === null ? '—' : formatFen(sh.expectedCash)}</td>
-                  <td className="num big">{sh.variance === null ? '—' : formatFen(sh.variance)}</td>
+                  <td className="num big">
+                    <Variance fen={sh.variance} testId={`signoff-variance-${sh.id}`} />
+                  </td>
                   <td>
-                    <button type="button" className="secondary" data-testid={`signoff-${sh.id}`} onClick={() => void sign(sh.id)}>
+                    <button type="button" className="secondary" data-testid={`signoff-${sh.id}`} onClick={() => ask(sh)}>
                       {t('sup.signoff.sign')}
                     </button>
                   </td>
@@ -99,6 +119,44 @@ function SignoffTab() {
           </table>
         </>
       ) : null}
+      {confirming ? <ConfirmSignoff shift={confirming} onYes={() => void sign(confirming)} onNo={() => setConfirming(null)} /> : null}
+    </div>
+  );
+}
+
+/** The last step before a final sign-off: Enter signs, Esc goes back (the focus starts on "yes"). */
+function ConfirmSignoff(props: { shift: ShiftView; onYes: () => void; onNo: () => void }) {
+  const t = useT();
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    <div
+      className="modal"
+      data-testid="signoff-confirm"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          props.onNo();
+        }
+      }}
+    >
+      <div className="panel" role="dialog" aria-modal="true">
+        <p className="big-note">
+          {t('sup.signoff.confirm', { name: props.shift.operatorName })}
+        </p>
+        <p>
+          <Variance fen={props.shift.variance} />
+        </p>
+        <div className="row">
+          <button ref={yes} type="button" className="primary" data-testid="signoff-yes" onClick={props.onYes}>
+            {t('sup.signoff.yes')}
+          </button>
+          <button type="button" className="secondary" data-testid="signoff-no" onClick={props.onNo}>
+            {t('sup.signoff.no')}
+          </button>
+        </div>
+      </div>
     </div>
   );
 }
@@ -154,43 +212,6 @@ function XReportTab() {
   );
 }
 
-function ReceivablesTab() {
-  const t = useT();
-  const [sum, setSum] = useState<ReceivablesSummary | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    void api.call('receivables.summary', { fetch: false, limit: 200 }).then((r) => (r.ok ? setSum(r.value) : setError(r.error)));
-  }, []);
-  return (
-    <>
-      <ErrorLine error={error} />
-      {sum ? (
-        <div className="stack" data-testid="receivables">
-          <dl className="kv">
-            <dt>{t('sup.recv.owed')}</dt>
-            <dd className="big">{formatFen(sum.totals.owed)}</dd>
-            <dt>{t('sup.recv.paid')}</dt>
-            <dd>{formatFen(sum.totals.paid)}</dd>
-            <dt>{t('sup.recv.outstanding')}</dt>
-            <dd className="big">{formatFen(sum.totals.outstanding)}</dd>
-          </dl>
-          <table className="grid">
-            <tbody>
-              {sum.aging.map((a) => (
-                <tr key={a.bucket}>
-                  <td>{a.bucket} 天</td>
-                  <td className="num">{a.count}</td>
-                  <td className="num">{formatFen(a.outstanding)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </>
-  );
-}
-
 export function Supervisor() {
   const t = useT();
   const go = useApp((s) => s.go);
@@ -206,10 +227,17 @@ export function Supervisor() {
     // On the window, not the screen: after a tab's action the focus may sit on the page body.
     // Digits pick a tab only when not typing into a field or choosing in a list.
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.altKey || e.metaKey || e.defaultPrevented) return;
-      const tag = (e.target as HTMLElement | null)?.tagName ?? '';
-      if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
-      const picked = TABS[Number(e.key) - 1];
+      // Alt+1–9 picks a tab from anywhere, also from a field (no digit typed into it); a bare
+      // digit only when not typing into a field or choosing in a list. e.code, not e.key: Alt
+      // with a digit may give another character on some layouts.
+      if (e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+      const digit = /^Digit([1-9])$/.exec(e.code)?.[1] ?? (/^[1-9]$/.test(e.key) ? e.key : null);
+      if (!digit) return;
+      if (!e.altKey) {
+        const tag = (e.target as HTMLElement | null)?.tagName ?? '';
+        if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
+      }
+      const picked = TABS[Number(digit) - 1];
       if (picked) {
         setTab(picked.tab);
         e.preventDefault();
@@ -236,7 +264,7 @@ export function Supervisor() {
         {tab === 'cashio' ? <CashInOut /> : null}
         {tab === 'reports' ? <DayReports /> : null}
         {tab === 'reconcile' ? <Reconcile /> : null}
-        {tab === 'receivables' ? <ReceivablesTab /> : null}
+        {tab === 'receivables' ? <Receivables /> : null}
         {tab === 'adjustment' ? <WorkList list="adjustment" /> : null}
         {tab === 'rejection' ? <WorkList list="rejection" /> : null}
         {tab === 'signoff' ? <SignoffTab /> : null}

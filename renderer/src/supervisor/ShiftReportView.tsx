@@ -7,6 +7,8 @@ import { formatFen } from '../../../electron/api/money';
 import { chinaTime } from '../lib/time';
 import { ChannelSplitChart } from './ChannelSplitChart';
 import { HourlyChart } from './HourlyChart';
+import { ReportActions } from './ReportActions';
+import { Variance } from './Variance';
 
 export function CashMovements(props: { movements: readonly CashMovementView[]; testId?: string }) {
   const t = useT();
@@ -72,11 +74,15 @@ export function ShiftReportView(props: { report: ShiftReport }) {
           {shift.variance !== null ? (
             <>
               <dt>{t('sup.report.variance')}</dt>
-              <dd className="big" data-testid="shift-variance">{formatFen(shift.variance)}</dd>
+              <dd className="big">
+                <Variance fen={shift.variance} testId="shift-variance" />
+              </dd>
             </>
           ) : null}
         </dl>
       </div>
+      {f.centerAdjusted ? <p className="hint" data-testid="report-center-adjusted">{t('sup.report.centerAdjusted', { n: f.centerAdjusted })}</p> : null}
+      <ReportActions shiftId={shift.id} />
       <div className="sup-charts">
         <HourlyChart hourly={f.hourly} />
         <ChannelSplitChart all={f.all} />

@@ -30,10 +30,14 @@ describe('shift verbs', () => {
     expect(closed.code).toBe(0);
     expect((JSON.parse(closed.stdout) as { shift: { variance: number } }).shift.variance).toBe(20000 - 22250);
 
-    const signed = runCli(['--data-dir', dir, 'shift', 'signoff', '--shift', shift.id], as('2001', '246810'));
+    // Short by 22.50: the supervisor's sign-off needs a note too.
+    const bare = runCli(['--data-dir', dir, 'shift', 'signoff', '--shift', shift.id], as('2001', '246810'));
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain('SIGNOFF_NOTE_REQUIRED');
+    const signed = runCli(['--data-dir', dir, 'shift', 'signoff', '--shift', shift.id, '--note', '短款已由收费员补齐'], as('2001', '246810'));
     expect(signed.code).toBe(0);
     expect(signed.stdout).toContain('签核 2001');
-  });
+  }, 120_000); // seven CLI processes, each opening the app: slow on a loaded machine
 
   it('bad input is a usage error and changes nothing', () => {
     const bad = runCli(['--data-dir', dir, 'shift', 'open', '--counts', '100:2'], cashier);

@@ -42,6 +42,17 @@ beforeAll(async () => {
     { ...base, id: 'A3', createdAt: new Date(clock.now().getTime() + 7200_000), insutype: '310', insuranceType: 'employee', visitType: 'chronic', state: 'confirmed', total: 8800, fund: 6000, account: 2800, cash: 0 },
   ];
   for (const r of rows) insertSettlement(app.db, r);
+  // The center adjusted A3 after its upload: fund 60.00 → 65.00, account 28.00 → 23.00 (cash unchanged).
+  const at = clock.now().toISOString();
+  const outboxId = app.db
+    .prepare(
+      `INSERT INTO outbox (settlement_id, kind, infno, msgid, psn_no, payload, state, next_attempt_at, created_at, deadline_at)
+       VALUES ('A3', 'upload', '2207', 'M-A3', 'P1', '{}', 'adjusted', ?, ?, ?)`,
+    )
+    .run(at, at, at).lastInsertRowid;
+  const adjust = app.db.prepare('INSERT INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  adjust.run('A3', outboxId, 'fund_pay', 6000, 6500, 500, at);
+  adjust.run('A3', outboxId, 'account_pay', 2800, 2300, -500, at);
   clock.advance(3 * 3600_000);
   await call('auth.login', { operatorId: '1001', pin: '1234' }); // the idle lock runs on the app clock
   const cash = 10000 + 2345 + 150000;
@@ -59,9 +70,13 @@ describe('shift report files', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
     const text = pdfText(out);
-    for (const s of ['班次交接报表', report.shift.id, '按险种', '职工医保', '居民医保', '住院', '离线', '每小时结算笔数', '支付渠道构成', '差额']) expect(text).toContain(s);
+    for (const s of ['班次交接报表', report.shift.id, '按险种', '职工医保', '居民医保', '住院', '离线', '每小时结算笔数', '支付渠道构成', '差额', '含中心调整 1 笔']) expect(text).toContain(s);
+    // No orphan last page: the sign-off footer is on the page with the charts.
+    const pages = text.split('\f').filter((p) => p.trim());
+    expect(pages.at(-1)).toContain('支付渠道构成');
+    expect(pages.at(-1)).toContain('主管签核');
     // Net total, each channel and the cash lines, as yuan strings.
-    for (const fen of [521145, 314000, 50000, 4800, 152345, 10000, 162345]) expect(text).toContain(fenToYuan(fen));
+    for (const fen of [521145, 314500, 50000, 4300, 152345, 10000, 162345]) expect(text).toContain(fenToYuan(fen));
     expect(text).toContain(report.shift.handoverHash!);
   });
 
@@ -88,7 +103,11 @@ describe('shift report files', () => {
     expect(get('all', 'all', 'total')).toBe(fenToYuan(f.all.total));
     expect(get('all', 'all', 'count')).toBe('3');
     expect(get('insurance_type', 'resident', 'critical_illness')).toBe(fenToYuan(50000));
-    expect(get('visit_type', 'chronic', 'account')).toBe(fenToYuan(2800));
+    // The center's figures for the adjusted settlement, and the file says so; cash as collected.
+    expect(get('visit_type', 'chronic', 'account')).toBe(fenToYuan(2300));
+    expect(get('visit_type', 'chronic', 'fund')).toBe(fenToYuan(6500));
+    expect(get('visit_type', 'chronic', 'cash')).toBe(fenToYuan(0));
+    expect(text).toContain('# center_adjusted,1');
     expect(get('state', 'provisional', 'cash')).toBe(fenToYuan(150000));
     expect(get('online', 'offline', 'count')).toBe('1');
     expect(get('cash', 'expected', 'total')).toBe(fenToYuan(162345));
@@ -110,6 +129,7 @@ describe('shift report files', () => {
       expect(lines.join('\n')).toContain(fenToYuan(521145));
       expect(lines.find((l) => l.includes('应有现金'))).toContain(fenToYuan(162345));
       expect(lines.find((l) => l.includes('实点现金'))).toContain(fenToYuan(162345));
+      expect(lines.join('\n')).toContain('含中心调整 1 笔');
     } finally {
       await app.close();
     }

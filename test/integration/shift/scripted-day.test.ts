@@ -181,6 +181,9 @@ describe('a scripted day', () => {
     // Sign-off: not by the cashier, not twice; afterwards the row cannot change, only be corrected.
     const byCashier = await t.call(await cashier(), 'shift.signoff', { shiftId: shift.id });
     expect(byCashier.ok ? null : byCashier.error.code).toBe('FORBIDDEN');
+    // The count differs: no sign-off without the supervisor's note (main-process rule, not only the window's).
+    const bare = await t.call(await supervisor(), 'shift.signoff', { shiftId: shift.id });
+    expect(bare.ok ? null : bare.error).toMatchObject({ code: 'SIGNOFF_NOTE_REQUIRED', details: { kind: expect.stringMatching(/short|over/) } });
     const signed = await ok(t.call(await supervisor(), 'shift.signoff', { shiftId: shift.id, note: '差额已登记' }));
     expect(signed.state).toBe('signed');
     expect(signed.signedBy).toBe('2001');

@@ -1,0 +1,115 @@
+// What the fund owes the clinic: totals, the aging buckets with their column headers, and a
+// drill-down (↑↓ Enter or a click on a bucket) to the settlements in it, oldest first.
+import { useEffect, useState } from 'react';
+import type { ReceivableRow, ReceivablesSummary } from '../../../electron/api/contract/shift';
+import type { ApiError } from '../../../electron/api/result';
+import { formatFen } from '../../../electron/api/money';
+import { api } from '../api/client';
+import { ErrorLine } from '../components/common';
+import { hasKey } from '../i18n';
+import { useT } from '../i18n/use-t';
+
+type Bucket = ReceivablesSummary['aging'][number]['bucket'];
+
+/** Whether a receivable's age falls in a bucket ("0-30", "31-60", "61-90", "90+"). */
+export function inBucket(row: ReceivableRow, bucket: Bucket): boolean {
+  const d = row.ageDays;
+  if (bucket === '0-30') return d <= 30;
+  if (bucket === '31-60') return d >= 31 && d <= 60;
+  if (bucket === '61-90') return d >= 61 && d <= 90;
+  return d > 90;
+}
+
+export function Receivables() {
+  const t = useT();
+  const [sum, setSum] = useState<ReceivablesSummary | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [active, setActive] = useState(0);
+  const [open, setOpen] = useState<Bucket | null>(null);
+  useEffect(() => {
+    void api.call('receivables.summary', { fetch: false, limit: 200 }).then((r) => (r.ok ? setSum(r.value) : setError(r.error)));
+  }, []);
+  if (!sum) return <ErrorLine error={error} />;
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'ArrowDown') setActive((i) => Math.min(sum.aging.length - 1, i + 1));
+    else if (e.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
+    else if (e.key === 'Enter') setOpen(sum.aging[active]?.bucket ?? null);
+    else return;
+    e.preventDefault();
+  };
+  const rows = open ? sum.rows.filter((r) => inBucket(r, open)) : [];
+  const status = (s: string) => (hasKey(`sup.recv.status.${s}`) ? t(`sup.recv.status.${s}` as never) : s);
+  return (
+    <div className="stack" data-testid="receivables">
+      <ErrorLine error={error} />
+      <dl className="kv">
+        <dt>{t('sup.recv.owed')}</dt>
+        <dd className="big">{formatFen(sum.totals.owed)}</dd>
+        <dt>{t('sup.recv.paid')}</dt>
+        <dd>{formatFen(sum.totals.paid)}</dd>
+        <dt>{t('sup.recv.outstanding')}</dt>
+        <dd className="big">{formatFen(sum.totals.outstanding)}</dd>
+      </dl>
+      <table className="grid" data-testid="receivables-aging" tabIndex={0} onKeyDown={onKey}>
+        <thead>
+          <tr>
+            <th>{t('sup.recv.col.bucket')}</th>
+            <th className="num">{t('sup.recv.col.count')}</th>
+            <th className="num">{t('sup.recv.col.outstanding')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sum.aging.map((a, i) => (
+            <tr
+              key={a.bucket}
+              className={`clickable ${i === active ? 'selected' : ''}`}
+              data-testid={`aging-${a.bucket}`}
+              onClick={() => {
+                setActive(i);
+                setOpen(a.bucket);
+              }}
+            >
+              <td>{a.bucket}</td>
+              <td className="num">{a.count}</td>
+              <td className="num">{formatFen(a.outstanding)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">{t('sup.recv.drill')}</p>
+      {open ? (
+        rows.length === 0 ? (
+          <p className="hint" data-testid="receivables-rows">{t('sup.recv.none')}</p>
+        ) : (
+          <table className="grid" data-testid="receivables-rows">
+            <thead>
+              <tr>
+                <th>{t('sup.recv.col.day')}</th>
+                <th>{t('sup.recv.col.patient')}</th>
+                <th>{t('sup.recv.col.status')}</th>
+                <th className="num">{t('sup.recv.col.owed')}</th>
+                <th className="num">{t('sup.recv.col.paid')}</th>
+                <th className="num">{t('sup.recv.col.outstanding')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.settlementId} data-testid={`receivable-${r.settlementId}`}>
+                  <td>{r.day}</td>
+                  <td>
+                    {r.psnName}
+                    <div className="hint">{r.settlementId}</div>
+                  </td>
+                  <td>{status(r.status)}</td>
+                  <td className="num">{formatFen(r.owed)}</td>
+                  <td className="num">{formatFen(r.paid)}</td>
+                  <td className="num">{formatFen(r.outstanding)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      ) : null}
+    </div>
+  );
+}
