@@ -57,6 +57,8 @@ export class OutboxWorker {
     readonly store: OutboxStore,
     private readonly onApplied: (a: AppliedOutcome) => void,
     opts: Partial<WorkerOptions> = {},
+    /** Who committed the item's settlement: the envelope's opter/opter_name (else 'system'). */
+    private readonly operatorOf: (settlementId: string) => { id: string; name: string } | undefined = () => undefined,
   ) {
     this.opts = { ...DEFAULT_WORKER_OPTIONS, ...opts };
   }
@@ -261,6 +263,11 @@ export class OutboxWorker {
     });
   }
 
+  private senderOf(row: OutboxRow): { operator?: { id: string; name: string } } {
+    const operator = this.operatorOf(row.settlement_id);
+    return operator ? { operator } : {};
+  }
+
   private async sendOne(row: OutboxRow): Promise<void> {
     this.stats.attempted++;
     const input = parsePayload(row.payload);
@@ -273,7 +280,7 @@ export class OutboxWorker {
       return;
     }
     const outcome = await this.center.client
-      .send(row.infno, input, { msgid: row.msgid, timeoutMs: this.opts.requestTimeoutMs })
+      .send(row.infno, input, { msgid: row.msgid, timeoutMs: this.opts.requestTimeoutMs, ...this.senderOf(row) })
       .catch((e: unknown) => ({ kind: 'unknown' as const, msgid: row.msgid, reason: e instanceof Error ? e.message : String(e) }));
     if (this.closed && outcome.kind !== 'success' && outcome.kind !== 'rejected') return;
     await this.record(row, outcome);

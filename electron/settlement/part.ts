@@ -52,11 +52,25 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     statusTimer.unref?.();
   };
 
+  // The cashier who committed a settlement is the upload's opter, also when it goes out later
+  // (a drain, a retry); names are asked once per operator.
+  const operatorNames = new Map<string, string>();
+  const operatorOf = (settlementId: string) => {
+    const id = reader.operatorIdOf(settlementId);
+    if (!id) return undefined;
+    let name = operatorNames.get(id);
+    if (name === undefined) {
+      name = core.auth.listOperators().find((o) => o.id === id)?.name ?? id;
+      operatorNames.set(id, name);
+    }
+    return { id, name };
+  };
+
   const worker = new OutboxWorker(core, deps.center, outboxStore, (a) => {
     const state = reader.stateOf(a.settlementId) ?? a.state;
     core.events.emit('settlement.changed', { settlementId: a.settlementId, state });
     publish();
-  });
+  }, {}, operatorOf);
 
   const journal = new SettlementJournal(core, {
     ...deps,

@@ -110,6 +110,11 @@ export class SettlementReader {
     return stmt(this.core.db, 'SELECT * FROM settlements WHERE id = ?').get(id) as SettlementRow | undefined;
   }
 
+  /** Who committed the settlement (the upload's opter), without reading the whole row. */
+  operatorIdOf(id: string): string | undefined {
+    return (stmt(this.core.db, 'SELECT operator_id FROM settlements WHERE id = ?').get(id) as { operator_id: string } | undefined)?.operator_id;
+  }
+
   /** Only the state: read once per upload answer, where the whole row would be waste. */
   stateOf(id: string): SettlementState | undefined {
     return (stmt(this.core.db, 'SELECT state FROM settlements WHERE id = ?').get(id) as { state: SettlementState } | undefined)?.state;

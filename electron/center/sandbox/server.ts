@@ -200,6 +200,13 @@ export class SandboxCenter {
     })();
   }
 
+  /** Every request's sender fields (opter, opter_name, sign_no), oldest first. */
+  envelopes(): { msgid: string; infno: string; opter: string | null; opter_name: string | null; sign_no: string | null }[] {
+    return this.db.prepare('SELECT msgid, infno, opter, opter_name, sign_no FROM envelopes ORDER BY rowid').all() as {
+      msgid: string; infno: string; opter: string | null; opter_name: string | null; sign_no: string | null;
+    }[];
+  }
+
   settlements(): Array<Omit<SettlementRow, 'amounts' | 'accum_delta'> & { amounts: SettlementAmounts; stmt: string | null }> {
     const rows = this.db.prepare('SELECT * FROM settlements ORDER BY created_at, setl_id').all() as Array<SettlementRow & { stmt: string | null }>;
     return rows.map((r) => ({ ...r, amounts: JSON.parse(r.amounts) as SettlementAmounts }));
@@ -294,7 +301,7 @@ export class SandboxCenter {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { json: this.envelope(-1, 'signature invalid: x-signature 与报文不符', { reject_code: 'SIGNATURE_INVALID' }, '') };
     }
-    let env: { infno?: unknown; msgid?: unknown; fixmedins_code?: unknown; input?: unknown };
+    let env: { infno?: unknown; msgid?: unknown; fixmedins_code?: unknown; input?: unknown; opter?: unknown; opter_name?: unknown; sign_no?: unknown };
     try {
       env = JSON.parse(body.toString('utf8')) as typeof env;
     } catch {
@@ -307,6 +314,10 @@ export class SandboxCenter {
     const tx = TRANSACTIONS[infno];
     if (!tx) return { json: this.envelope(-1, `不支持的交易：${infno}`, { reject_code: 'INFNO_UNKNOWN' }, '') };
 
+    const str = (v: unknown) => (typeof v === 'string' ? v : null);
+    prepared(this.db, 'INSERT INTO envelopes (msgid, infno, opter, opter_name, sign_no, at) VALUES (?,?,?,?,?,?)').run(
+      msgid, infno, str(env.opter), str(env.opter_name), str(env.sign_no), this.clock.now().toISOString(),
+    );
     if (takeFault(this.faultState.busy, infno)) return { json: this.envelope(-9, '中心繁忙，请稍后重试', null, '') };
 
     const run = this.db.transaction((): Record<string, unknown> => {

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS person_year (
   psn_no TEXT PRIMARY KEY, balance INTEGER NOT NULL, accumulators TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
   msgid TEXT PRIMARY KEY, infno TEXT NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL);
+-- Who each request said it came from (every attempt), so tests can check opter and sign_no.
+CREATE TABLE IF NOT EXISTS envelopes (
+  msgid TEXT NOT NULL, infno TEXT NOT NULL, opter TEXT, opter_name TEXT, sign_no TEXT, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reversals (
   omsgid TEXT PRIMARY KEY, oinfno TEXT NOT NULL, psn_no TEXT, undid_existing INTEGER NOT NULL, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS settlements (

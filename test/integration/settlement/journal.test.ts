@@ -244,6 +244,24 @@ describe('answers from the center', () => {
   });
 });
 
+describe('who the center is told sent it', () => {
+  it('an upload sent later (offline, then a drain) names the cashier who settled, not "system"', async () => {
+    await goOffline(true);
+    let v: SettlementView;
+    try {
+      v = await settle(bill('王芳', [{ code: AMOX, unitPrice: '12.5', quantity: '1' }], { supervisorId: '2001', supervisorPin: '246810' })); // past the day's offline limit by now
+    } finally {
+      await goOffline(false);
+    }
+    await app.settlement.drain({ untilEmpty: true, timeoutMs: 10_000 });
+    const name = app.auth.listOperators().find((o) => o.id === '1001')!.name;
+    const sent = center.envelopes().filter((e) => e.msgid === v.uploads[0]!.msgid);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    for (const e of sent) expect(e).toMatchObject({ infno: '2207', opter: '1001', opter_name: name });
+    expect(name).not.toBe('系统');
+  });
+});
+
 describe('refund', () => {
   it('needs a supervisor, is the exact negation (accumulators included), cancels with 2208 and only once', async () => {
     const p = '李秀英';
