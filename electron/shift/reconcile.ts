@@ -14,6 +14,7 @@ import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
 import { fenToYuan, tryYuanToFen } from '../api/money';
 import { cancelSetlIdSql, centerTookSql } from '../outbox/predicates';
 import { outboxStore } from '../outbox/store';
+import { daysThatDiffer } from './bisect-days';
 import { sendOrThrow, type CenterPort } from './center-port';
 
 /**
@@ -214,28 +215,8 @@ export class Reconciler {
             }
             return sum;
           };
-          /**
-           * Days of days[lo..hi], a range known to differ, whose own totals differ. Only the left
-           * half is asked: the center's right half is its range total minus the left (totals over
-           * disjoint days add up), so each halving costs one exchange.
-           */
-          const pin = async (lo: number, hi: number, centerRange: Amounts & { count: number }): Promise<string[]> => {
-            if (lo === hi) return [days[lo]!];
-            const mid = (lo + hi) >> 1;
-            const left = await ask(days[lo]!, days[mid]!, insutype, localOf(lo, mid));
-            const rightLocal = localOf(mid + 1, hi);
-            const rightCenter = {
-              count: centerRange.count - left.center.count,
-              total: centerRange.total - left.center.total,
-              fund: centerRange.fund - left.center.fund,
-              account: centerRange.account - left.center.account,
-            };
-            const rightMatch = (['count', 'total', 'fund', 'account'] as const).every((k) => rightCenter[k] === rightLocal[k]);
-            const [inLeft, inRight] = await Promise.all([left.match ? [] : pin(lo, mid, left.center), rightMatch ? [] : pin(mid + 1, hi, rightCenter)]);
-            // A center whose range differs but neither half does: compare every day of the range.
-            return inLeft.length || inRight.length ? [...inLeft, ...inRight] : days.slice(lo, hi + 1);
-          };
-          group.mismatchedDays.push(...(await pin(0, days.length - 1, whole.center)));
+          const differ = await daysThatDiffer(days.length, whole.center, localOf, (lo, hi) => ask(days[lo]!, days[hi]!, insutype, localOf(lo, hi)));
+          group.mismatchedDays.push(...differ.map((i) => days[i]!));
           for (const d of group.mismatchedDays) mismatchedDays.add(d);
         }
         groupList.push(group);
