@@ -177,7 +177,7 @@ describe('the cashier story', () => {
     await page.getByTestId('card-panel').waitFor();
     await page.keyboard.press('F3');
     await page.getByTestId('manual-cert-no').waitFor();
-    await page.keyboard.type('110101199001011234');
+    await page.keyboard.type('110101199001011237');
     await page.getByTestId('manual-reason').selectOption('card-damaged');
     await page.getByTestId('manual-cert-no').focus();
     await page.keyboard.press('Enter');

@@ -73,7 +73,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const before = await alerts();
     await page.keyboard.press('F3');
     await page.getByTestId('manual-cert-no').waitFor();
-    await page.keyboard.type('110101199001011234');
+    await page.keyboard.type('110101199001011237');
     await page.keyboard.press('Enter');
     await until('lookup-error', /没有找到此人[\s\S]*F3[\s\S]*自费/);
     expect(await alerts()).toBe(before + 1);

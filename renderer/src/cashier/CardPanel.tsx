@@ -8,6 +8,7 @@ import { hasCall } from '../api/capabilities';
 import { ErrorLine, MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
 import type { CertType, ManualReason } from '../state/cashier';
+import { residentIdProblem } from '../lib/id-number';
 import { identify } from './actions';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
@@ -142,6 +143,12 @@ export function ManualEntry(props: { onClose: () => void }) {
     const no = certNo.trim();
     if (!no) {
       setError(t('card.manual.certNo'));
+      return;
+    }
+    // A resident ID number is checked here: length, digits and the GB 11643 check character.
+    const problem = certType === '02' ? residentIdProblem(no) : null;
+    if (problem) {
+      setError(t(`card.manual.id.${problem}`));
       return;
     }
     props.onClose();
