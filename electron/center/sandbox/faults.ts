@@ -27,10 +27,16 @@ export interface FaultSettings {
   rejectItems: Record<string, string>;
   /** psn_no, ID number, card number or voucher token → reason: 1101 and 2207 are rejected. */
   rejectPersons: Record<string, string>;
+  /** National protocol: the sign-in of the next matching request has expired (sign in again). */
+  signInExpired: FaultCounter | null;
+  /** National protocol: process and commit, then answer infcode 0 WITH an err_msg (neither success nor failure). */
+  errWithSuccess: FaultCounter | null;
+  /** National protocol: the gateway answers code 999 before the business system sees the request. */
+  gatewayError: FaultCounter | null;
 }
 
 export function noFaults(): FaultSettings {
-  return { refuse: false, latencyMs: 0, busy: null, dropAfterCommit: null, malformed: null, rejectItems: {}, rejectPersons: {} };
+  return { refuse: false, latencyMs: 0, busy: null, dropAfterCommit: null, malformed: null, rejectItems: {}, rejectPersons: {}, signInExpired: null, errWithSuccess: null, gatewayError: null };
 }
 
 /** Take one use of a counter if it applies to this infno; returns whether it fired. */
@@ -52,7 +58,9 @@ function counter(value: string | undefined): FaultCounter {
 /**
  * Parse the CLI's --faults: comma-separated
  * `refuse`, `latency=MS`, `busy[=N|always][@infno]`, `drop[=N][@infno]`,
- * `malformed=MODE[:N][@infno]`, `reject-item=CODE[:reason]`, `reject-person=ID[:reason]`.
+ * `malformed=MODE[:N][@infno]`, `reject-item=CODE[:reason]`, `reject-person=ID[:reason]`,
+ * and for the national protocol `sign-in-expired[=N][@infno]`, `err-with-success[=N][@infno]`,
+ * `gateway-error[=N][@infno]`.
  */
 export function parseFaults(spec: string): Partial<FaultSettings> {
   const out: Partial<FaultSettings> = {};
@@ -83,6 +91,15 @@ export function parseFaults(spec: string): Partial<FaultSettings> {
         out.malformed = { mode: mode as MalformedMode, ...counter(`${n ?? ''}${infno ? '@' + infno : ''}`) };
         break;
       }
+      case 'sign-in-expired':
+        out.signInExpired = counter(value);
+        break;
+      case 'err-with-success':
+        out.errWithSuccess = counter(value);
+        break;
+      case 'gateway-error':
+        out.gatewayError = counter(value);
+        break;
       case 'reject-item':
       case 'reject-person': {
         const [key, ...reason] = (value ?? '').split(':');
@@ -110,6 +127,9 @@ export const faultPatchSchema = z
     malformed: counterSchema.extend({ mode: z.enum(MALFORMED_MODES as [MalformedMode, ...MalformedMode[]]) }).strict().nullable(),
     rejectItems: z.record(z.string().min(1), z.string()),
     rejectPersons: z.record(z.string().min(1), z.string()),
+    signInExpired: counterSchema.nullable(),
+    errWithSuccess: counterSchema.nullable(),
+    gatewayError: counterSchema.nullable(),
   })
   .partial()
   .strict();

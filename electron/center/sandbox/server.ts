@@ -16,6 +16,9 @@ import { DEMO_PERSONS } from './demo-persons';
 import { faultPatchSchema, noFaults, takeFault, type FaultSettings, type MalformedMode } from './faults';
 import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, type PersonYear, type SandboxDb } from './store';
 import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
+import { NATIONAL_TRANSACTIONS, needsSignIn } from './national/chain';
+import { readNationalRequest, renameKeys } from '../wire/national/envelope';
+import { DEFAULT_VARIANT, type NationalVariant } from '../wire/national/variant';
 
 export interface SandboxOptions {
   /** Folder for the sandbox's own database (sandbox-center.db); ':memory:' keeps nothing. */
@@ -31,6 +34,10 @@ export interface SandboxOptions {
   log?: Logger;
   /** Request bodies above this are refused (413). */
   maxRequestBytes?: number;
+  /** The province variant the national endpoint speaks (its path, field names, codes). */
+  nationalVariant?: NationalVariant;
+  /** The institution's hospital level as the center has it on file (national 2204/2206/2207). */
+  hospitalLevel?: number;
 }
 
 export interface PolicyChange {
@@ -257,7 +264,10 @@ export class SandboxCenter {
 
   private async handleTx(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
-      if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/tx') {
+      // Both protocols on one port: ours at /tx, the national one at the variant's path.
+      const path = (req.url ?? '').split('?')[0];
+      const national = path === this.variant.path;
+      if (req.method !== 'POST' || (path !== '/tx' && !national)) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
@@ -268,7 +278,9 @@ export class SandboxCenter {
       }
       if (this.faultState.latencyMs > 0) await sleep(this.faultState.latencyMs);
       if (this.closed) return void res.destroy();
-      const answered = this.process(body, String(req.headers['x-signature'] ?? ''));
+      const answered = national
+        ? this.processNational(body, String(req.headers[this.variant.signatureHeader] ?? ''))
+        : this.process(body, String(req.headers['x-signature'] ?? ''));
       if (answered.drop) {
         // Committed, never answered: the client sees a reset and must resolve the outcome.
         res.socket?.destroy();
@@ -333,6 +345,89 @@ export class SandboxCenter {
     });
     const json = run.immediate();
     if (takeFault(this.faultState.dropAfterCommit, infno)) return { json, drop: true };
+    if (this.faultState.malformed && takeFault(this.faultState.malformed, infno)) return { json, malformed: this.faultState.malformed.mode };
+    return { json };
+  }
+
+  private get variant(): NationalVariant {
+    return this.opts.nationalVariant ?? DEFAULT_VARIANT;
+  }
+
+  /** A national answer under the variant's names: both error layers' business half (the gateway's is apart). */
+  private nationalEnvelope(infno: string, infcode: number, errMsg: string, output: unknown, refmsgid: string, warnMsg = ''): Record<string, unknown> {
+    const v = this.variant;
+    const now = this.clock.now();
+    const ours: Record<string, unknown> = {
+      infcode, inf_refmsgid: refmsgid, refmsg_time: msgStamp(now), respond_time: `${msgStamp(now)}${String(now.getUTCMilliseconds()).padStart(3, '0')}`,
+      err_msg: errMsg, warn_msg: warnMsg, output: renameKeys(output ?? null, invertNames(v.outputNames[infno])),
+    };
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(ours)) out[(v.responseNames as Record<string, string>)[k] ?? k] = val;
+    return out;
+  }
+
+  /**
+   * The national endpoint: the same checks, replay store, reversal rule and faults as `process`,
+   * plus the sign-in every transaction but 9001 needs and the national-only faults (a gateway
+   * refusal, an expired sign-in, infcode 0 with an err_msg after committing).
+   */
+  private processNational(body: Buffer, signature: string): { json: Record<string, unknown>; drop?: boolean; malformed?: MalformedMode } {
+    const v = this.variant;
+    const expected = createHmac('sha256', this.opts.secret).update(body).digest();
+    const given = /^[0-9a-f]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return { json: { [v.gateway.codeField]: 401, [v.gateway.messageField]: '报文签名校验失败' } };
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body.toString('utf8'));
+    } catch {
+      return { json: { [v.gateway.codeField]: 400, [v.gateway.messageField]: '报文不是有效的 JSON' } };
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { json: { [v.gateway.codeField]: 400, [v.gateway.messageField]: '报文不是 JSON 对象' } };
+    const env = readNationalRequest(v, raw as Record<string, unknown>);
+    const infno = typeof env.infno === 'string' ? env.infno : '';
+    const msgid = typeof env.msgid === 'string' ? env.msgid : '';
+    if (takeFault(this.faultState.gatewayError, infno)) return { json: { [v.gateway.codeField]: 999, [v.gateway.messageField]: '网关转发超时（沙箱故障注入）' } };
+    if (!MSGID_PATTERN.test(msgid)) return { json: this.nationalEnvelope(infno, -1, '报文号 msgid 格式不正确（应为 30 位）', null, '') };
+    if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.nationalEnvelope(infno, -1, `机构编码不符：${String(env.fixmedins_code).slice(0, 40)}`, null, '') };
+    const tx = NATIONAL_TRANSACTIONS[infno];
+    if (!tx) return { json: this.nationalEnvelope(infno, -1, `不支持的交易：${infno.slice(0, 10)}`, null, '') };
+
+    const str = (x: unknown) => (typeof x === 'string' ? x : null);
+    const signNo = str(env.sign_no) ?? '';
+    prepared(this.db, 'INSERT INTO envelopes (msgid, infno, opter, opter_name, sign_no, at) VALUES (?,?,?,?,?,?)').run(
+      msgid, infno, str(env.opter), str(env.opter_name), signNo || null, this.clock.now().toISOString(),
+    );
+    if (takeFault(this.faultState.busy, infno)) return { json: this.nationalEnvelope(infno, -9, '中心繁忙，请稍后重试', null, '') };
+    if (needsSignIn(infno)) {
+      // Refused before anything runs or is stored: a retry under the same msgid with a fresh sign_no is processed.
+      if (!signNo) return { json: this.nationalEnvelope(infno, -1, '签到编码为空，请先去签到', null, this.newRefMsgId()) };
+      const live = prepared(this.db, 'SELECT 1 FROM sign_ins WHERE sign_no = ? AND signed_out = 0').get(signNo);
+      if (!live || takeFault(this.faultState.signInExpired, infno)) {
+        if (live) prepared(this.db, 'UPDATE sign_ins SET signed_out = 1 WHERE sign_no = ?').run(signNo);
+        return { json: this.nationalEnvelope(infno, -1, '签到信息已过期，请重新签到', null, this.newRefMsgId()) };
+      }
+    }
+
+    const run = this.db.transaction((): Record<string, unknown> => {
+      if (prepared(this.db, 'SELECT 1 FROM reversals WHERE omsgid = ?').get(msgid)) {
+        return this.nationalEnvelope(infno, -1, '该报文已被冲正（2601），不再受理', null, this.newRefMsgId());
+      }
+      const stored = prepared(this.db, 'SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
+      if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
+      const input = (env.input ?? null) as unknown;
+      const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno, hospitalLevel: this.opts.hospitalLevel ?? 1 }, input);
+      const json = this.nationalEnvelope(infno, answer.infcode, answer.err_msg, answer.output, this.newRefMsgId());
+      prepared(this.db, 'INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
+      return json;
+    });
+    const json = run.immediate();
+    if (takeFault(this.faultState.dropAfterCommit, infno)) return { json, drop: true };
+    if (takeFault(this.faultState.errWithSuccess, infno)) {
+      const errField = (v.responseNames as Record<string, string>).err_msg ?? 'err_msg';
+      return { json: { ...json, [errField]: '交易处理异常，请核实（沙箱故障注入：infcode 0 带错误信息）' } };
+    }
     if (this.faultState.malformed && takeFault(this.faultState.malformed, infno)) return { json, malformed: this.faultState.malformed.mode };
     return { json };
   }
@@ -457,6 +552,10 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null
     req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function invertNames(names: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  return names ? Object.fromEntries(Object.entries(names).map(([a, b]) => [b, a])) : undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -62,6 +62,22 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 -- 2207's duplicate check looks a settlement up by the clinic's id: without this index every
 -- upload read every settlement the center holds.
 CREATE INDEX IF NOT EXISTS settlements_medins ON settlements (medins_setl_id);
+-- The national chain's state (national/chain.ts): visits (2201), fee lines (2204) and each
+-- settlement's visit, batch and clearing keys (3201 sums per insutype x clr_type x setl_optins).
+-- A fee line is settled while the settlement named by setl_id is active and not cancelled, so
+-- a 2208 or a 2601 frees its lines without touching them.
+CREATE TABLE IF NOT EXISTS nat_visits (
+  mdtrt_id TEXT PRIMARY KEY, msgid TEXT NOT NULL, psn_no TEXT NOT NULL, insutype TEXT NOT NULL, ipt_otp_no TEXT NOT NULL,
+  begntime TEXT NOT NULL, med_type TEXT, diagnoses TEXT NOT NULL DEFAULT '[]',
+  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'cancelled')), created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS nat_visits_msgid ON nat_visits (msgid);
+CREATE TABLE IF NOT EXISTS nat_fees (
+  mdtrt_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL, chrg_bchno TEXT NOT NULL, msgid TEXT NOT NULL, med_list_codg TEXT NOT NULL,
+  pric TEXT NOT NULL, cnt TEXT NOT NULL, own_pay INTEGER NOT NULL, amount INTEGER NOT NULL, setl_id TEXT,
+  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'cancelled')), PRIMARY KEY (mdtrt_id, feedetl_sn));
+CREATE INDEX IF NOT EXISTS nat_fees_msgid ON nat_fees (msgid);
+CREATE TABLE IF NOT EXISTS nat_settlements (
+  setl_id TEXT PRIMARY KEY, mdtrt_id TEXT NOT NULL, chrg_bchno TEXT NOT NULL, clr_type TEXT NOT NULL, setl_optins TEXT NOT NULL);
 -- Persons beyond the demo ones (persons.ts): a benchmark's week offline sees thousands.
 CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);
