@@ -37,8 +37,23 @@ export class AuditLog {
     private readonly clock: Clock,
   ) {}
 
-  /** Append one entry. Call inside the transaction of the change it records. */
+  /** The read of the last entry and the insert after it, as one write transaction (built once). */
+  private appendAtomically: ((e: AuditEntry) => number) | undefined;
+
+  /**
+   * Append one entry. Call inside the transaction of the change it records; called outside one
+   * (a login, a failed PIN, the dispatch's audit of a call) it is its own IMMEDIATE transaction.
+   * The last id and hash must be read under the write lock: read first and inserted later, two
+   * processes on one database (the app and a CLI verb) both took id N+1 and the second failed
+   * with "UNIQUE constraint failed: audit_log.id" (issue 14). Inside an outer transaction this is
+   * a savepoint, which the outer one's lock already covers.
+   */
   append(e: AuditEntry): number {
+    this.appendAtomically ??= this.db.transaction((entry: AuditEntry) => this.appendUnderLock(entry));
+    return this.appendAtomically(e);
+  }
+
+  private appendUnderLock(e: AuditEntry): number {
     // Prepared once (stmt): an entry is appended in every settlement's transaction.
     const last = stmt(this.db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
       | { id: number; hash: string }
