@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../../app/clock';
 import type { Logger } from '../../app/log';
 import { silentLogger } from '../../app/log';
+import { guardRequest, hardenHttpServer, SERVER_LIMITS } from '../../app/server-safety';
 import type { CatalogEntry, PolicyTable, Scheme } from '../../policy/split/types';
 import { msgStamp, MSGID_PATTERN, padInstitution } from '../wire/msgid';
 import type { SettlementAmounts } from '../wire/settlement';
@@ -130,7 +131,13 @@ export class SandboxCenter {
     if (!this.faultState.refuse) await this.listenTx(this.opts.port ?? 0);
     else this.txPort = this.opts.port || (await freePort());
     if (this.opts.controlPort !== null && this.opts.controlPort !== undefined) {
-      this.controlServer = http.createServer((req, res) => void this.handleControl(req, res));
+      // The same net as the app's own servers: an unparseable or slow request is answered and
+      // logged, a handler that throws answers 500; the process (the app itself in demo mode) lives.
+      this.controlServer = http.createServer(
+        { maxHeaderSize: SERVER_LIMITS.maxHeaderBytes },
+        guardRequest(this.log, 'sandbox center control', (req, res) => this.handleControl(req, res)),
+      );
+      hardenHttpServer(this.controlServer, this.log, 'sandbox center control');
       await new Promise<void>((resolve, reject) => {
         this.controlServer!.once('error', reject);
         this.controlServer!.listen(this.opts.controlPort ?? 0, HOST, () => resolve());
@@ -237,7 +244,8 @@ export class SandboxCenter {
   // ---- transaction server ----
 
   private makeTxServer(): http.Server {
-    const server = http.createServer((req, res) => void this.handleTx(req, res));
+    const server = http.createServer({ maxHeaderSize: SERVER_LIMITS.maxHeaderBytes }, guardRequest(this.log, 'sandbox center', (req, res) => this.handleTx(req, res)));
+    hardenHttpServer(server, this.log, 'sandbox center');
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
