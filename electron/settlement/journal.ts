@@ -26,6 +26,8 @@ import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, 
 import { receiptFor } from './receipt';
 import { SettlementReader } from './reader';
 import { assertLinesPayable } from './line-rules';
+import { tenderFor } from './cash-tender';
+import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
 import { stmt } from '../db/statements';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
@@ -54,6 +56,8 @@ interface Computed {
   policyVersion: string;
   catalogNames: Map<string, string>;
   before: Accumulators;
+  /** The personal account's balance the split started from, fen. */
+  accountBalance: number;
   split: SplitResult;
 }
 
@@ -89,6 +93,7 @@ export class SettlementJournal {
         source: c.person.source,
       },
       needsSupervisor: !c.online && this.offlineLimitExceeded(c.split.total) !== null,
+      accountBalanceBefore: c.accountBalance,
     };
   }
 
@@ -100,6 +105,7 @@ export class SettlementJournal {
       if (!bill || bill.state !== 'pending') throw new AppError('BILL_NOT_PENDING', `账单 ${req.billId} 不存在或已结算`, { billId: req.billId });
     }
     assertLinesPayable(req.items);
+    if (req.selfPay) return this.settleSelfPay(req, operator, shiftId);
     const c = await this.compute(req);
 
     let supervisorId: string | null = null;
@@ -121,6 +127,8 @@ export class SettlementJournal {
     let view = undefined as SettlementView | undefined; // assigned inside the transaction
     let receipt = null as QueuedReceipt | null;
     const money = moneyOf(c.split);
+    // The cash typed in the confirm step: short is refused here, before anything is written.
+    const tender = tenderFor(req.cashReceived, money.cashPay);
     const after = c.split.accumulatorsAfter;
     const delta = compact(difference(after, c.before));
     const lines = req.items.map((it, i) => {
@@ -171,6 +179,8 @@ export class SettlementJournal {
         before: c.before,
         after,
         delta,
+        tender,
+        accountBalanceBefore: c.accountBalance,
       });
       const ins = stmt(
         db,
@@ -198,7 +208,7 @@ export class SettlementJournal {
         action: 'settlement.settle',
         operatorId: operator.id,
         subject: id,
-        detail: { psnNo: c.person.psnNo, total: money.total, cashPay: money.cashPay, online: c.online, policySeq: c.policySeq, shiftId, supervisorId, billId: req.billId ?? null },
+        detail: { psnNo: c.person.psnNo, total: money.total, cashPay: money.cashPay, cashReceived: tender.cashReceived, online: c.online, policySeq: c.policySeq, shiftId, supervisorId, billId: req.billId ?? null },
       });
       // One read of the settlement as written serves the receipt and the answer.
       view = this.deps.reader.view(id)!;
@@ -273,6 +283,7 @@ export class SettlementJournal {
         before: {},
         after: {},
         delta: negDelta,
+        selfPay: again.self_pay === 1,
       });
       db.prepare(
         `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
@@ -311,6 +322,93 @@ export class SettlementJournal {
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'refunded' });
     this.deps.afterCommit(refundId);
     return { ...view!, printJobId };
+  }
+
+  /**
+   * Self-pay (自费): the whole bill in cash, one transaction like any settlement — the row (self_pay
+   * = 1, insurance type `self_pay`, the fund's share 0), its lines, the audit and the receipt's
+   * job — but no upload message: the center never hears of it, so it is final at once
+   * (`confirmed`, never provisional) and the offline limits do not apply. The person is not looked
+   * up: the center may not know them, or be offline; the window sends the name it shows.
+   */
+  private settleSelfPay(req: SettleRequest, operator: OperatorView, shiftId: string): SettlementView {
+    const now = this.core.clock.now();
+    const id = newSettlementId(now);
+    const lines = selfPayLines(req.items, (code) => {
+      const e = this.deps.policy.entry(code);
+      return e ? { name: e.name, class: e.class } : null;
+    });
+    const total = lines.reduce((sum, l) => sum + l.amount, 0);
+    const money = selfPayMoney(total);
+    const tender = tenderFor(req.cashReceived, money.cashPay);
+    const online = this.deps.center.isOnline();
+    const visit = {
+      visitType: req.visit.visitType,
+      hospitalLevel: req.visit.hospitalLevel ?? 1,
+      date: req.visit.date ?? chinaDate(now),
+      diagnoses: req.visit.diagnoses ?? [],
+      useAccount: false,
+    };
+    // What the receipt and a refund need of the person; no insurance facts (there are none to use).
+    const person = {
+      psnNo: '',
+      name: req.patientName ?? '',
+      insutype: '',
+      psnType: '',
+      insuranceType: SELF_PAY_INSURANCE_TYPE,
+      personGroup: '',
+    } as PersonView;
+    let view = undefined as SettlementView | undefined; // assigned inside the transaction
+    let receipt = null as QueuedReceipt | null;
+    const db = this.core.db;
+    db.transaction(() => {
+      insertSettlement(this.core, {
+        id,
+        now,
+        operatorId: operator.id,
+        shiftId,
+        person,
+        certType: req.person.certType,
+        certNo: req.person.certNo,
+        visit,
+        scheme: '',
+        policySeq: 0,
+        policyVersion: '',
+        online,
+        state: 'confirmed',
+        refundOf: null,
+        refundReason: null,
+        supervisorId: null,
+        manualEntryReason: req.manualEntryReason ?? null,
+        billId: req.billId ?? null,
+        money,
+        explanation: selfPayExplanation(fenToYuan(total), total),
+        before: {},
+        after: {},
+        delta: {},
+        selfPay: true,
+        tender,
+      });
+      const ins = stmt(
+        db,
+        `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
+         VALUES (?,?,?,?,?,?,?,1,'selfPay',?,?,0,0,0)`,
+      );
+      for (const l of lines) ins.run(id, l.lineNo, l.code, l.name, l.class, l.unitPrice, l.quantity, l.amount, l.amount);
+      if (req.billId) this.deps.bills.markSettled(req.billId, id);
+      this.core.audit.append({
+        action: 'settlement.selfPay',
+        operatorId: operator.id,
+        subject: id,
+        detail: { total, cashReceived: tender.cashReceived, online, shiftId, billId: req.billId ?? null },
+      });
+      view = this.deps.reader.view(id)!;
+      receipt = this.queueReceipt(id, operator, view);
+    })();
+    receipt?.announce();
+    this.core.events.emit('settlement.changed', { settlementId: id, state: 'confirmed' });
+    this.deps.afterCommit(id);
+    return { ...view!, printJobId: receipt?.jobId ?? null };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -370,6 +468,7 @@ export class SettlementJournal {
       policyVersion: table.version,
       catalogNames: new Map(table.catalog.map((e) => [e.code, e.name])),
       before,
+      accountBalance,
       split: out.result,
     };
   }
@@ -437,6 +536,9 @@ interface NewRow {
   before: Accumulators;
   after: Accumulators;
   delta: Accumulators;
+  selfPay?: boolean;
+  tender?: { cashReceived: number | null; change: number | null };
+  accountBalanceBefore?: number | null;
 }
 
 function insertSettlement(core: CoreApp, r: NewRow): void {
@@ -447,16 +549,18 @@ function insertSettlement(core: CoreApp, r: NewRow): void {
     `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type, cert_no,
         insutype, psn_type, insurance_type, person_group, visit_type, hospital_level, diagnoses, use_account, scheme, policy_seq,
         policy_version, online, provisional, state, refund_of, refund_reason, supervisor_id, manual_entry_reason, bill_id,
-        ${cols.join(', ')}, explanation, person_snapshot, accumulators_before, accumulators_after, accumulators_delta, updated_at)
-       VALUES (${new Array(29 + cols.length + 6).fill('?').join(',')})`,
+        ${cols.join(', ')}, explanation, person_snapshot, accumulators_before, accumulators_after, accumulators_delta, updated_at,
+        self_pay, cash_received, change_given, account_balance_before)
+       VALUES (${new Array(29 + cols.length + 6 + 4).fill('?').join(',')})`,
     )
     .run(
       r.id, at, chinaDate(r.now), r.visit.date, r.operatorId, r.shiftId, r.person.psnNo, r.person.name, r.certType, r.certNo,
       r.person.insutype, r.person.psnType ?? '', r.person.insuranceType, r.person.personGroup, r.visit.visitType, r.visit.hospitalLevel,
       JSON.stringify(r.visit.diagnoses), r.visit.useAccount ? 1 : 0, r.scheme, r.policySeq,
-      r.policyVersion, r.online ? 1 : 0, r.online || r.refundOf ? 0 : 1, r.state, r.refundOf, r.refundReason, r.supervisorId, r.manualEntryReason, r.billId,
+      r.policyVersion, r.online ? 1 : 0, r.online || r.refundOf || r.selfPay ? 0 : 1, r.state, r.refundOf, r.refundReason, r.supervisorId, r.manualEntryReason, r.billId,
       ...MONEY_FIELDS.map(([, k]) => r.money[k]),
       JSON.stringify(r.explanation), JSON.stringify(r.person), JSON.stringify(r.before), JSON.stringify(r.after), JSON.stringify(r.delta), at,
+      r.selfPay ? 1 : 0, r.tender?.cashReceived ?? null, r.tender?.change ?? null, r.accountBalanceBefore ?? null,
     );
 }
 

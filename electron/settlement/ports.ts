@@ -11,6 +11,6 @@ export type { CenterOutcome } from '../center/wire/envelope';
 export type { ReceiptData as ReceiptDataPort } from '../../native/escpos/receipt';
 
 export type CenterPort = Pick<CenterPart, 'client' | 'isOnline' | 'onConnectivity' | 'lookupPerson'>;
-export type PolicyPort = Pick<PolicyPart, 'tableFor'>;
+export type PolicyPort = Pick<PolicyPart, 'tableFor' | 'entry'>;
 export type DevicesPort = Pick<DevicesPart, 'printReceipt' | 'queueReceipt'>;
 export type ShiftPort = Pick<ShiftPart, 'currentShiftId'>;

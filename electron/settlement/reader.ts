@@ -59,6 +59,10 @@ export type SettlementRow = Record<MoneyColumn, number> & {
   center_setl_id: string | null;
   center_mdtrt_id: string | null;
   updated_at: string;
+  self_pay: number;
+  cash_received: number | null;
+  change_given: number | null;
+  account_balance_before: number | null;
 };
 
 function uploadView(o: OutboxRow): UploadView {
@@ -138,6 +142,7 @@ export class SettlementReader {
       total: r.total,
       cashPay: r.cash_pay,
       uploadState: r.upload_state ?? null,
+      selfPay: r.self_pay === 1,
     };
   }
 
@@ -189,6 +194,10 @@ export class SettlementReader {
       refundedBy,
       supervisorId: r.supervisor_id,
       manualEntryReason: r.manual_entry_reason,
+      cashReceived: r.cash_received,
+      change: r.change_given,
+      accountBalanceBefore: r.account_balance_before,
+      accountBalanceAfter: r.account_balance_before === null ? null : r.account_balance_before - r.account_pay,
       printJobId: null,
     };
   }

@@ -4,7 +4,7 @@ import type { CoreApp } from '../app/core';
 import type { ReceiptDataPort } from './ports';
 import type { SettlementView } from '../api/contract/settlement';
 
-const INSURANCE_LABEL: Record<string, string> = { employee: '职工医保', resident: '居民医保' };
+const INSURANCE_LABEL: Record<string, string> = { employee: '职工医保', resident: '居民医保', self_pay: '自费' };
 const VISIT_LABEL: Record<string, string> = { outpatient: '普通门诊', chronic: '门诊慢特病', inpatient: '住院' };
 
 /** `v`: the settlement as just read (null: not found). */
@@ -26,5 +26,10 @@ export function receiptFor(core: CoreApp, v: SettlementView | null, operatorName
     policySeq: v.policySeq,
     copy,
     ...(v.refundOf ? { refund: true } : {}),
+    ...(v.selfPay ? { selfPay: true } : {}),
+    cashReceived: v.cashReceived,
+    change: v.change,
+    accountBalanceBefore: v.accountBalanceBefore,
+    accountBalanceAfter: v.accountBalanceAfter,
   };
 }

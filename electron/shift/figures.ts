@@ -73,7 +73,10 @@ export class ShiftFiguresQuery {
   constructor(db: Db) {
     // China hour of created_at (ISO UTC): the clinic's day runs on UTC+8.
     this.groups = db.prepare(`
-      SELECT insurance_type, visit_type, state, online, (refund_of IS NOT NULL) AS is_refund,
+      SELECT insurance_type, visit_type,
+             -- A self-pay row is final at once and never the center's: its own state in the report.
+             CASE WHEN self_pay = 1 AND state = 'confirmed' THEN 'self_pay' ELSE state END AS state,
+             online, (refund_of IS NOT NULL) AS is_refund,
              (CAST(substr(created_at, 12, 2) AS INTEGER) + 8) % 24 AS hour,
              count(*) AS n, sum(total + coalesce(adj.dt, 0)) AS total, sum(fund_pay + coalesce(adj.df, 0)) AS fund,
              sum(critical_illness_pay + coalesce(adj.dc, 0)) AS critical, sum(account_pay + coalesce(adj.da, 0)) AS account,

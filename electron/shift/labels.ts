@@ -7,6 +7,7 @@ export interface Label {
 const INSURANCE: Record<string, Label> = {
   employee: { zh: '职工医保', en: 'Employee' },
   resident: { zh: '居民医保', en: 'Resident' },
+  self_pay: { zh: '自费', en: 'Self-pay' },
 };
 const VISIT: Record<string, Label> = {
   outpatient: { zh: '普通门诊', en: 'Outpatient' },
@@ -19,6 +20,7 @@ const STATE: Record<string, Label> = {
   adjusted: { zh: '中心调整', en: 'Adjusted' },
   rejected: { zh: '中心拒付', en: 'Rejected' },
   refunded: { zh: '已退费', en: 'Refunded' },
+  self_pay: { zh: '自费（不申报）', en: 'Self-pay (not uploaded)' },
 };
 
 export const CHANNELS = [

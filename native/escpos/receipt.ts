@@ -3,7 +3,7 @@
 import { EscPosBuilder, type Align } from './builder';
 import { fenToYuan } from '../../electron/api/money';
 import type { PrinterProfile } from './profiles';
-import { centerInWidth, displayWidth, leftRight, padStartToWidth, wrapToWidth } from './text-width';
+import { centerInWidth, displayWidth, leftRight, padStartToWidth, wrapKeepingWords } from './text-width';
 
 export interface ReceiptLine {
   name: string;
@@ -52,6 +52,14 @@ export interface ReceiptData {
   policySeq: number;
   copy: boolean;
   refund?: boolean;
+  /** Self-pay (自费): titled so, only the total and the cash — never a fund share. */
+  selfPay?: boolean;
+  /** Cash handed over and change given, fen (absent or null: not recorded). */
+  cashReceived?: number | null;
+  change?: number | null;
+  /** The personal account before and after, fen (absent or null: not printed). */
+  accountBalanceBefore?: number | null;
+  accountBalanceAfter?: number | null;
 }
 
 /** 张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明. */
@@ -89,13 +97,14 @@ const SPLIT_LABELS: [keyof ReceiptSplit, string][] = [
 export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptBlock[] {
   const w = profile.columns;
   const b: ReceiptBlock[] = [];
+  // Lines break between words, never inside a number, a code or an id (wrapKeepingWords).
   const text = (t: string, align: Align = 'left', extra: { bold?: boolean; tall?: boolean } = {}) => {
-    for (const l of wrapToWidth(t, w)) b.push({ kind: 'text', text: l, align, ...extra });
+    for (const l of wrapKeepingWords(t, w)) b.push({ kind: 'text', text: l, align, ...extra });
   };
   const pair = (l: string, r: string) => b.push({ kind: 'text', text: leftRight(l, r, w), align: 'left' });
 
   text(d.clinicName, 'center', { bold: true, tall: true });
-  text(d.refund ? '医保结算退费单' : '医保结算单', 'center', { bold: true });
+  text(titleOf(d), 'center', { bold: true });
   if (d.copy) text('【补打 副本 COPY】', 'center', { bold: true });
   if (d.provisional) text('【暂记（脱机）结算 待中心确认】', 'center', { bold: true });
   b.push({ kind: 'rule' });
@@ -103,7 +112,7 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   text(`时间：${d.time}`);
   text(`收费员：${d.operatorName}`);
   text(`患者：${maskName(d.patientName)}`);
-  text(`险种：${d.insuranceTypeLabel}`);
+  text(`险种：${d.selfPay ? '自费（医保不支付）' : d.insuranceTypeLabel}`);
   text(`类别：${d.visitTypeLabel}`);
   b.push({ kind: 'rule' });
   pair('项目/编码', '数量x单价       金额');
@@ -114,28 +123,49 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
     if (displayWidth(`  ${line.code} ${right}`) <= w) pair(`  ${line.code}`, right);
     else {
       text(`  ${line.code}`);
-      b.push({ kind: 'text', text: padStartToWidth(right, w), align: 'left' });
+      // A long quantity or price: quantity x price on one line and the amount on the next,
+      // rather than a line the printer would break inside a number.
+      if (displayWidth(right) <= w) b.push({ kind: 'text', text: padStartToWidth(right, w), align: 'left' });
+      else {
+        for (const l of wrapKeepingWords(`${line.quantity}x${line.unitPrice}`, w)) b.push({ kind: 'text', text: padStartToWidth(l, w), align: 'left' });
+        b.push({ kind: 'text', text: padStartToWidth(fenToYuan(line.amount), w), align: 'left' });
+      }
     }
   }
   b.push({ kind: 'rule' });
-  for (const [key, label] of SPLIT_LABELS) {
-    const v = d.split[key];
-    if (v === undefined) continue;
-    pair(label, fenToYuan(v));
+  if (d.selfPay) {
+    pair('医疗费总额', fenToYuan(d.split.total));
+    pair('现金支付（自费）', fenToYuan(d.split.cashPay));
+  } else {
+    for (const [key, label] of SPLIT_LABELS) {
+      const v = d.split[key];
+      if (v === undefined) continue;
+      pair(label, fenToYuan(v));
+    }
   }
+  if (typeof d.cashReceived === 'number') pair('实收现金', fenToYuan(d.cashReceived));
+  if (typeof d.change === 'number') pair('找零', fenToYuan(d.change));
+  if (!d.selfPay && typeof d.accountBalanceBefore === 'number') pair('账户余额 结算前', fenToYuan(d.accountBalanceBefore));
+  if (!d.selfPay && typeof d.accountBalanceAfter === 'number') pair('账户余额 结算后', fenToYuan(d.accountBalanceAfter));
   if (d.explanation.length > 0) {
     b.push({ kind: 'rule' });
     text('计算说明：');
     for (const e of d.explanation) text(`- ${e}`);
   }
   b.push({ kind: 'rule' });
-  text(`目录版本：${d.policyVersion}（#${d.policySeq}）`);
+  if (d.selfPay) text('自费结算：未向医保中心申报，不能报销。');
+  else text(`目录版本：${d.policyVersion}（#${d.policySeq}）`);
   if (d.provisional) text('本单为脱机暂记结算，以医保中心确认结果为准。');
   b.push({ kind: 'qr', data: d.settlementId });
   text(d.settlementId, 'center');
   if (d.copy) text('副本（补打）', 'center');
   b.push({ kind: 'feed', lines: 3 });
   return b;
+}
+
+function titleOf(d: ReceiptData): string {
+  if (d.selfPay) return d.refund ? '自费退费单' : '自费收费单';
+  return d.refund ? '医保结算退费单' : '医保结算单';
 }
 
 /** The receipt as text lines for the screen (same layout as the paper). */
@@ -151,7 +181,9 @@ export function renderReceiptText(d: ReceiptData, profile: PrinterProfile): stri
         out.push('-'.repeat(w));
         break;
       case 'qr':
-        out.push(centerInWidth(`[二维码：${blk.data}]`, w));
+        // A real settlement id (23 characters) does not fit beside the label on 58 mm paper: the
+        // id is printed whole on the next line, so the placeholder never cuts it.
+        out.push(centerInWidth(displayWidth(`[二维码：${blk.data}]`) <= w ? `[二维码：${blk.data}]` : '[二维码]', w));
         break;
       case 'feed':
         break;

@@ -52,6 +52,47 @@ export function wrapToWidth(s: string, width: number): string[] {
   return lines;
 }
 
+/** A run of printable ASCII without spaces (a number, a code, an id, "90%"), or one other character. */
+const WORD = /[!-~]+|[^!-~]/gu;
+
+/**
+ * Break into lines of at most `width` columns between words: a number, a code or an id is never
+ * split across two lines ("291.79" stays whole; Chinese text still breaks between characters,
+ * which is where it breaks). Only a word wider than the whole line is cut, by character. A
+ * space at the start of a continuation line is dropped.
+ */
+export function wrapKeepingWords(s: string, width: number): string[] {
+  if (width < 2) throw new RangeError('width must be at least 2 columns');
+  const lines: string[] = [];
+  let cur = '';
+  let w = 0;
+  for (const word of s.match(WORD) ?? []) {
+    const ww = displayWidth(word);
+    if (w + ww <= width) {
+      cur += word;
+      w += ww;
+      continue;
+    }
+    if (cur !== '') {
+      lines.push(cur.trimEnd());
+      cur = '';
+      w = 0;
+    }
+    if (word === ' ') continue;
+    if (ww <= width) {
+      cur = word;
+      w = ww;
+      continue;
+    }
+    const parts = wrapToWidth(word, width);
+    lines.push(...parts.slice(0, -1));
+    cur = parts[parts.length - 1]!;
+    w = displayWidth(cur);
+  }
+  if (cur !== '' || lines.length === 0) lines.push(cur);
+  return lines;
+}
+
 export function padEndToWidth(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
 }

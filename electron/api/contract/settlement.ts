@@ -5,6 +5,9 @@ import type { ExplanationLine, SplitResult } from '../../policy/split/types';
 import { certTypeSchema, type CertType } from './center';
 import { call } from './define';
 
+/** ¥1,000,000: no patient hands over more at a window; a typo with extra digits is refused. */
+export const MAX_CASH_RECEIVED_FEN = 100_000_000;
+
 const decimal = z.string().max(14).regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
 
 export const personRefSchema = z
@@ -49,6 +52,19 @@ export const settleInputSchema = z
     /** A supervisor's approval when an offline settlement is above the offline limits. */
     supervisorId: z.string().trim().min(1).max(32).optional(),
     supervisorPin: z.string().min(4).max(64).optional(),
+    /**
+     * Cash the patient handed over, fen, typed in the window's confirm step. Less than the cash
+     * due is refused (CASH_RECEIVED_SHORT) and nothing is committed; absent: not recorded (CLI, HIS).
+     */
+    cashReceived: z.number().int().min(0).max(MAX_CASH_RECEIVED_FEN).optional(),
+    /**
+     * Settle as self-pay (自费): the whole bill in cash, no split, nothing sent to the center.
+     * For a person the center does not cover (not insured, suspended, offline and not cached)
+     * or a patient who chooses it. The person is not looked up.
+     */
+    selfPay: z.boolean().optional(),
+    /** The patient's name for a self-pay receipt (the center may not know the person). */
+    patientName: z.string().trim().max(50).optional(),
   })
   .strict();
 
@@ -91,6 +107,8 @@ export interface SettlementPreview {
   person: { psnNo: string; name: string; insuranceType: string; personGroup: string; accountBalance: number; source: 'live' | 'cache' };
   /** Set when an offline settlement of this amount needs a supervisor (over the offline limits). */
   needsSupervisor: boolean;
+  /** The personal account's balance the split starts from (the center's, less local settlements it has not taken yet), fen. */
+  accountBalanceBefore: number;
 }
 
 export interface UploadView {
@@ -148,6 +166,8 @@ export interface SettlementSummary {
   total: number;
   cashPay: number;
   uploadState: UploadState | null;
+  /** Settled as self-pay (自费): all cash, never sent to the center. */
+  selfPay: boolean;
 }
 
 export interface SettlementView extends SettlementSummary {
@@ -165,6 +185,12 @@ export interface SettlementView extends SettlementSummary {
   refundedBy: string | null;
   supervisorId: string | null;
   manualEntryReason: string | null;
+  /** Cash the patient handed over and the change given, fen (null: not recorded, e.g. CLI, refund rows). */
+  cashReceived: number | null;
+  change: number | null;
+  /** The personal account before and after this settlement, fen (null for self-pay and older rows). */
+  accountBalanceBefore: number | null;
+  accountBalanceAfter: number | null;
   /** Receipt print job started right after the commit (null when printing could not start). */
   printJobId: number | null;
 }

@@ -110,6 +110,7 @@ export const en: Record<WindowKey, string> = {
   'patient.manual': 'Typed in: {reason}',
   'insurance.employee': 'Employee',
   'insurance.resident': 'Resident',
+  'insurance.self_pay': 'Self-pay',
   'group.active': 'Working',
   'group.retired': 'Retired',
   'group.adult': 'Adult',
@@ -211,6 +212,7 @@ export const en: Record<WindowKey, string> = {
   'state.adjusted': 'adjusted by center',
   'state.rejected': 'rejected by center',
   'state.refunded': 'refunded',
+  'state.self_pay': 'self-pay',
 
   'state.uploading': 'awaiting center',
   'today.refundOf': 'refund of {id}',

@@ -109,6 +109,7 @@ export const zhCN = {
   'patient.manual': '手工录入：{reason}',
   'insurance.employee': '职工医保',
   'insurance.resident': '居民医保',
+  'insurance.self_pay': '自费',
   'group.active': '在职',
   'group.retired': '退休',
   'group.adult': '成年',
@@ -210,6 +211,7 @@ export const zhCN = {
   'state.adjusted': '中心调整',
   'state.rejected': '中心拒绝',
   'state.refunded': '已退费',
+  'state.self_pay': '自费',
 
   'state.uploading': '待中心确认',
   'today.refundOf': '退费单，原结算 {id}',

@@ -7,9 +7,9 @@ import { EscPosBuilder, encodeGb18030 } from '../../../native/escpos/builder';
 import { EscPosDecoder, decodeEscPos, opsToLines, opsToTrace } from '../../../native/escpos/decoder';
 import { PROFILES } from '../../../native/escpos/profiles';
 import { buildReceipt, maskName, renderReceiptText } from '../../../native/escpos/receipt';
-import { displayWidth, leftRight, truncateToWidth, wrapToWidth } from '../../../native/escpos/text-width';
+import { displayWidth, leftRight, truncateToWidth, wrapKeepingWords, wrapToWidth } from '../../../native/escpos/text-width';
 import { fenToYuan } from '../../../electron/api/money';
-import { OFFLINE_COPY, ORDINARY } from '../../fixtures/receipts/sample-receipts';
+import { CASH_PAID, OFFLINE_COPY, ORDINARY, SELF_PAY } from '../../fixtures/receipts/sample-receipts';
 
 const GOLDEN = join(__dirname, '../../fixtures/receipts');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -94,12 +94,15 @@ describe('builder', () => {
 describe('receipt', () => {
   for (const profile of Object.values(PROFILES)) {
     it(`${profile.id}: every line fits the paper and the decoded bytes say what the preview says`, () => {
-      for (const data of [ORDINARY, OFFLINE_COPY]) {
+      for (const data of [ORDINARY, OFFLINE_COPY, CASH_PAID, SELF_PAY]) {
         const preview = renderReceiptText(data, profile);
         expect(preview.every((l) => displayWidth(l) <= profile.columns)).toBe(true);
         const printed = opsToLines(decodeEscPos(buildReceipt(data, profile)));
         // The printed text is the preview's text (the preview centres by spaces, the printer by ESC a).
-        expect(printed.map((l) => l.trim()).filter(Boolean)).toEqual(preview.map((l) => l.trim()).filter(Boolean));
+        // The QR code's placeholder names its data only where it fits the preview's width.
+        const qr = (l: string) => (l.startsWith('[二维码') ? '[二维码]' : l);
+        expect(printed.map((l) => qr(l.trim())).filter(Boolean)).toEqual(preview.map((l) => qr(l.trim())).filter(Boolean));
+        expect(preview.every((l) => !l.includes('[二维码：') || l.includes(`${data.settlementId}]`))).toBe(true);
       }
     });
 
@@ -117,7 +120,7 @@ describe('receipt', () => {
       expect(offline).toContain('欧**明');
     });
 
-    for (const [name, data] of [['ordinary', ORDINARY], ['offline-copy', OFFLINE_COPY]] as const) {
+    for (const [name, data] of [['ordinary', ORDINARY], ['offline-copy', OFFLINE_COPY], ['cash-paid', CASH_PAID], ['self-pay', SELF_PAY]] as const) {
       it(`${profile.id}: ${name} matches the golden bytes`, () => {
         const bytes = buildReceipt(data, profile);
         const file = join(GOLDEN, `${name}.${profile.id}.bin`);
@@ -150,6 +153,56 @@ describe('receipt', () => {
       if (o.op === 'line' && o.text.startsWith('结算号')) expect({ bold, tall }).toEqual({ bold: false, tall: false });
     }
   });
+});
+
+describe('receipt: numbers, cash and self-pay (issue 13)', () => {
+  /** Every run of digits (with . , % ×) printed: none may be cut at a line's end. */
+  const numbersOf = (text: string) => text.match(/\d[\d.,]*/g) ?? [];
+
+  it('wraps between words: a number, a code or an id is never split across lines', () => {
+    const s = '统筹支付 90% × 291.79 = 262.61 元（本年度起付线 1300.00 元已付满）';
+    for (const width of [12, 16, 20, 24, 32, 48]) {
+      const lines = wrapKeepingWords(s, width);
+      expect(lines.every((l) => displayWidth(l) <= width)).toBe(true);
+      const joined = lines.join('\n');
+      for (const n of ['90%', '291.79', '262.61', '1300.00']) expect(joined).toContain(n);
+      // Only a word wider than the line itself may be cut.
+      expect(wrapKeepingWords('S20261206093005K7M2Q9XA', 10).join('')).toBe('S20261206093005K7M2Q9XA');
+    }
+    // The old character wrap did cut numbers: the reason this function exists.
+    expect(wrapToWidth(s, 26).join('\n')).not.toContain('262.61');
+  });
+
+  for (const profile of Object.values(PROFILES)) {
+    it(`${profile.id}: every number of the split and the explanation is printed whole on one line`, () => {
+      for (const data of [CASH_PAID, SELF_PAY]) {
+        const lines = renderReceiptText(data, profile);
+        const onLines = lines.flatMap(numbersOf);
+        for (const e of data.explanation) for (const n of numbersOf(e)) expect(onLines).toContain(n);
+        const shown = data.selfPay ? [data.split.total, data.split.cashPay] : Object.values(data.split);
+        for (const fen of shown) expect(onLines).toContain(fenToYuan(fen));
+      }
+    });
+
+    it(`${profile.id}: shows the cash received, the change and the account balance before / after`, () => {
+      const text = renderReceiptText(CASH_PAID, profile).join('\n');
+      expect(text).toMatch(/实收现金 +20\.00/);
+      expect(text).toMatch(/找零 +9\.33/);
+      expect(text).toMatch(/账户余额 结算前 +2345\.67/);
+      expect(text).toMatch(/账户余额 结算后 +2327\.16/);
+      expect(renderReceiptText(ORDINARY, profile).join('\n')).not.toContain('实收现金');
+    });
+
+    it(`${profile.id}: a self-pay receipt is titled 自费 and never shows a fund share`, () => {
+      const text = renderReceiptText(SELF_PAY, profile).join('\n');
+      expect(text).toContain('自费收费单');
+      expect(text).toMatch(/现金支付（自费） +43\.36/);
+      expect(text).toMatch(/实收现金 +50\.00/);
+      expect(text).toMatch(/找零 +6\.64/);
+      for (const no of ['医保结算单', '统筹', '大病', '个人账户', '账户余额', '目录版本']) expect(text).not.toContain(no);
+      expect(renderReceiptText({ ...SELF_PAY, refund: true }, profile).join('\n')).toContain('自费退费单');
+    });
+  }
 });
 
 describe('decoder', () => {
