@@ -88,12 +88,27 @@ export function roundHalfUp(n: bigint, d: bigint): bigint {
   return (2n * n + d) / (2n * d);
 }
 
+/**
+ * The largest bill total (and line amount) the program computes: 99,999,999,999.99 yuan, the
+ * typed grammar's 11 whole-yuan digits. Far above any clinic's bill, and below 2^53 fen, so every
+ * sum of a bill's figures stays an exact integer. A bill above it (a price of 999999999 times a
+ * quantity of 999999999) is refused with AMOUNT_TOO_LARGE before anything is computed from it:
+ * as a float, such a product is no longer money.
+ */
+export const MAX_BILL_FEN = 9_999_999_999_999;
+
 /** price (×10^4 yuan) × quantity (×10^4) = fen × 10^6. */
 const FEN_DIVISOR = 1_000_000n;
 
-/** SPLIT-MODEL step 2: round(price × quantity × 100) half up, from scaled price and quantity. */
+/** SPLIT-MODEL step 2 exactly: round(price × quantity × 100) half up, as a bigint (any size). */
+export function scaledLineFenExact(price: bigint, quantity: bigint): bigint {
+  return roundHalfUp(price * quantity, FEN_DIVISOR);
+}
+
+/** SPLIT-MODEL step 2: round(price × quantity × 100) half up, from scaled price and quantity.
+ *  Callers check the bill against MAX_BILL_FEN first (scaledLineFenExact). */
 export function scaledLineFen(price: bigint, quantity: bigint): Fen {
-  return Number(roundHalfUp(price * quantity, FEN_DIVISOR));
+  return Number(scaledLineFenExact(price, quantity));
 }
 
 /** The same from the decimal strings a bill line carries; null on a malformed decimal. */
@@ -101,6 +116,33 @@ export function lineAmountFen(unitPrice: string, quantity: string): Fen | null {
   const p = parseScaled(unitPrice.trim());
   const q = parseScaled(quantity.trim());
   return p === null || q === null ? null : scaledLineFen(p, q);
+}
+
+/**
+ * The first line (or the running total) of a bill whose amount passes MAX_BILL_FEN, checked
+ * exactly (bigint), or null. The one check behind the split engine (preview and settle, from the
+ * window, the CLI and imported bills) and bill import (files, the HIS endpoint). Malformed
+ * decimals are left to the callers' own checks.
+ */
+export function billAmountTooLarge(items: readonly { unitPrice: unknown; quantity: unknown }[]): { code: 'AMOUNT_TOO_LARGE'; message: string; details: Record<string, unknown> } | null {
+  const limit = BigInt(MAX_BILL_FEN);
+  let total = 0n;
+  for (let i = 0; i < items.length; i++) {
+    const p = parseScaled(typeof items[i]!.unitPrice === 'string' ? (items[i]!.unitPrice as string).trim() : null);
+    const q = parseScaled(typeof items[i]!.quantity === 'string' ? (items[i]!.quantity as string).trim() : null);
+    if (p === null || q === null) continue;
+    const amount = scaledLineFenExact(p, q);
+    total += amount;
+    if (total > limit) {
+      const line = amount > limit;
+      return {
+        code: 'AMOUNT_TOO_LARGE',
+        message: `${line ? `第 ${i + 1} 行金额` : '账单总额'}超过 ${twoPlaces(MAX_BILL_FEN)} 元的上限：请核对单价和数量。`,
+        details: { lineNo: i + 1, limit: twoPlaces(MAX_BILL_FEN), field: line ? `items[${i}]` : 'items' },
+      };
+    }
+  }
+  return null;
 }
 
 /** A quantity a person typed: a positive decimal with at most 4 places. */

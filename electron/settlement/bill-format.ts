@@ -2,6 +2,7 @@
 // PURE: text in, bills or a precise error out. A file is accepted whole or not at all.
 import { z } from 'zod';
 import { certTypeSchema } from '../api/contract/center';
+import { calendarDateSchema } from '../api/dates';
 import { AppError } from '../api/result';
 
 const decimal = z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
@@ -28,7 +29,8 @@ export const credentialSchema = z
 export const visitSchema = z
   .object({
     visitType: z.enum(['outpatient', 'chronic', 'inpatient']),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+    /** A real calendar day; not after today is checked where the clock is (BillStore.add). */
+    date: calendarDateSchema,
     hospitalLevel: z.number().int().min(1).max(3).optional(),
     diagnoses: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
   })

@@ -7,6 +7,7 @@ import iconv from 'iconv-lite';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { parseBillFile, type Bill } from './bill-format';
+import { assertBillPlausible } from './plausible';
 
 export type BillSource = 'file' | 'inbox' | 'http' | 'window';
 
@@ -91,7 +92,20 @@ export class BillStore {
        VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     const exists = db.prepare('SELECT id FROM bills WHERE external_id = ?');
-    const at = this.core.clock.now().toISOString();
+    const now = this.core.clock.now();
+    const at = now.toISOString();
+    // A future visit date or an absurd total refuses the whole batch before anything is stored.
+    bills.forEach((b, i) => {
+      try {
+        assertBillPlausible(b.visit.date, b.items, now);
+      } catch (e) {
+        if (e instanceof AppError) {
+          const which = b.billId ? `账单 ${b.billId}` : `第 ${i + 1} 张账单`;
+          throw new AppError(e.code, `${which}：${e.message}未导入任何账单。`, { ...(e.details as object), billId: b.billId ?? null, billNo: i + 1 });
+        }
+        throw e;
+      }
+    });
     return db.transaction(() => {
       const ids: string[] = [];
       let twins = 0;

@@ -28,6 +28,7 @@ import { SettlementReader } from './reader';
 import { assertLinesPayable } from './line-rules';
 import { tenderFor } from './cash-tender';
 import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
+import { assertBillPlausible } from './plausible';
 import { stmt } from '../db/statements';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
@@ -105,6 +106,8 @@ export class SettlementJournal {
       if (!bill || bill.state !== 'pending') throw new AppError('BILL_NOT_PENDING', `账单 ${req.billId} 不存在或已结算`, { billId: req.billId });
     }
     assertLinesPayable(req.items);
+    // Self-pay too: a future visit date or an absurd total is refused whoever pays.
+    assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
     if (req.selfPay) return this.settleSelfPay(req, operator, shiftId);
     const c = await this.compute(req);
 
@@ -434,6 +437,9 @@ export class SettlementJournal {
   }
 
   private async compute(req: PreviewRequest): Promise<Computed> {
+    // Refused before the person is looked up (which refreshes the person cache): a refused
+    // preview or settle changes nothing.
+    assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
     const person = await this.deps.center.lookupPerson({ certType: req.person.certType, certNo: req.person.certNo, cardSn: req.person.cardSn });
     const online = this.deps.center.isOnline() && person.source === 'live';
     const now = this.core.clock.now();

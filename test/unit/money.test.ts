@@ -3,7 +3,7 @@
 import { ESLint } from 'eslint';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addQuantities, fenToYuan, formatFen, lineAmountFen, parseScaled, parseYuan, parseYuanInput, scaledLineFen, tryYuanToFen, yuanToFen } from '../../electron/api/money';
+import { addQuantities, billAmountTooLarge, fenToYuan, MAX_BILL_FEN, formatFen, lineAmountFen, parseScaled, parseYuan, parseYuanInput, scaledLineFen, tryYuanToFen, yuanToFen } from '../../electron/api/money';
 
 describe('money module', () => {
   it('formats for people and for the wire from the same digits', () => {
@@ -71,5 +71,17 @@ describe('lint: money stays in its module', () => {
   it('lets the renderer import the money module and nothing else of the main process', async () => {
     const [ok] = await eslint.lintText("import { formatFen } from '../../electron/api/money';\nexport const f = formatFen;\n", { filePath: 'renderer/src/Good.ts' });
     expect(ok?.messages.filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
+  });
+});
+
+describe('billAmountTooLarge (issue 14: absurd totals are an error, not a number)', () => {
+  it('refuses a line or a running total above MAX_BILL_FEN, exactly at the edge', () => {
+    const edge = fenToYuan(MAX_BILL_FEN); // '99999999999.99'
+    expect(billAmountTooLarge([{ unitPrice: edge, quantity: '1' }])).toBeNull();
+    expect(billAmountTooLarge([{ unitPrice: '99999999999.9951', quantity: '1' }])?.details).toMatchObject({ lineNo: 1, field: 'items[0]' });
+    expect(billAmountTooLarge([{ unitPrice: '999999999.9999', quantity: '999999999.9999' }])?.code).toBe('AMOUNT_TOO_LARGE');
+    const half = [{ unitPrice: '50000000000', quantity: '1' }];
+    expect(billAmountTooLarge([...half, ...half])?.details).toMatchObject({ lineNo: 2, field: 'items' });
+    expect(Number.isSafeInteger(MAX_BILL_FEN * 2)).toBe(true);
   });
 });

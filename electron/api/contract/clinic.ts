@@ -1,10 +1,12 @@
 // Many windows, one clinic (electron/clinic): the stream's state, the clinic-wide figures read
 // from PostgreSQL, and commands a supervisor sends to a settlement's own window. Money in fen.
 import { z } from 'zod';
+import { calendarDateSchema } from '../dates';
 import { call } from './define';
 import type { ClinicStreamStatus } from './system';
 
-const day = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd');
+/** Report days and ranges: real calendar days (2026-02-30 is refused). */
+const day = calendarDateSchema;
 
 export interface ClinicFigures {
   /** Settlements (refund rows not counted here) and refunds; amounts net of refunds. */

@@ -2,6 +2,7 @@
 // supervisor's work lists, and the upload outbox. PURE (zod and types only).
 import { z } from 'zod';
 import type { ExplanationLine, SplitResult } from '../../policy/split/types';
+import { calendarDateSchema } from '../dates';
 import { certTypeSchema, type CertType } from './center';
 import { call } from './define';
 
@@ -21,8 +22,8 @@ export const personRefSchema = z
 export const settlementVisitSchema = z
   .object({
     visitType: z.enum(['outpatient', 'chronic', 'inpatient']),
-    /** Defaults to today (China time). */
-    date: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    /** Defaults to today (China time). A real calendar day, not after today (docs/SETTLEMENT.md "Visit dates"). */
+    date: calendarDateSchema.optional(),
     /** Defaults to 1 (community clinic). */
     hospitalLevel: z.number().int().min(1).max(3).optional(),
     diagnoses: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
@@ -275,7 +276,7 @@ export const settlementCalls = {
   }).returns<SettlementPreview>(),
   'settlement.settle': call({ input: settleInputSchema, role: 'cashier', summary: '结算：一次事务保存结算、上传报文与审计，然后打印小票', audit: true }).returns<SettlementView>(),
   'settlement.list': call({
-    input: z.object({ date: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    input: z.object({ date: calendarDateSchema.optional() }).strict(),
     role: 'cashier',
     summary: '当日（或指定日期）结算列表',
   }).returns<SettlementSummary[]>(),

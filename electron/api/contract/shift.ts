@@ -2,6 +2,7 @@
 // reconciliation with the center, the adjustment/rejection work lists and what the fund owes.
 // Money is integer fen throughout; the UI formats it.
 import { z } from 'zod';
+import { calendarDateSchema } from '../dates';
 import { call } from './define';
 
 /** Cash denominations in fen, largest first: 100, 50, 20, 10, 5, 1 yuan; 5, 1 jiao; 5, 2, 1 fen. */
@@ -206,7 +207,8 @@ export interface ReceivablesSummary {
 
 const shiftId = z.string().trim().min(1).max(64);
 const note = z.string().trim().min(1).max(500);
-const day = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd');
+/** Report days and ranges: real calendar days (2026-02-30 is refused). */
+const day = calendarDateSchema;
 const counts = z
   .array(
     z.object({

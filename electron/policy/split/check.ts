@@ -1,9 +1,9 @@
 // Step 1 of SPLIT-MODEL.md: the checks before anything is computed. Also guards the shape of
 // the inputs, because the engine never throws: a caller passing garbage gets INVALID_INPUT.
-import { parseScaled } from '../../api/money';
+import { isCalendarDate } from '../../api/dates';
+import { billAmountTooLarge, parseScaled } from '../../api/money';
 import type { BillItem, CatalogEntry, Patient, PolicyTable, SplitError, Visit } from './types';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A bill line with its decimals parsed (scaled by 10^4) and its catalog entry, if any. */
 export interface ParsedItem {
@@ -52,7 +52,7 @@ function checkShape(table: PolicyTable, patient: Patient, visit: Visit, items: B
         : isObj(v) && isFen(v.eligible) && v.eligible >= 0 && isFen(v.fundPaid) && v.fundPaid >= 0;
     if (!okValue) return invalid(`年度累计 ${k} 格式不正确`, { field: `patient.accumulators.${k}` });
   }
-  if (!isObj(visit) || typeof visit.visitType !== 'string' || !DATE.test(String(visit.date))) {
+  if (!isObj(visit) || typeof visit.visitType !== 'string' || !isCalendarDate(visit.date)) {
     return invalid('就诊信息不完整（就诊类型、日期 YYYY-MM-DD）', { field: 'visit' });
   }
   if (!Number.isInteger(visit.hospitalLevel) || visit.hospitalLevel < 1) {
@@ -114,6 +114,9 @@ export function checkInputs(
     if (!entry && !item.ownPay) unknown.push(item.code);
     parsed.push({ item, price, quantity, entry });
   }
+  // A huge price times a huge quantity: beyond exact integers the split's figures are not money.
+  const tooLarge = billAmountTooLarge(items);
+  if (tooLarge) return { ok: false, error: tooLarge };
   if (unknown.length) {
     const codes = [...new Set(unknown)];
     return {
@@ -123,3 +126,4 @@ export function checkInputs(
   }
   return { ok: true, items: parsed };
 }
+

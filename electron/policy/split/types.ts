@@ -178,7 +178,8 @@ export type SplitErrorCode =
   | 'NOT_INSURED'
   | 'UNKNOWN_ITEM'
   | 'NO_SCHEME'
-  | 'NO_RATIO_FOR_LEVEL';
+  | 'NO_RATIO_FOR_LEVEL'
+  | 'AMOUNT_TOO_LARGE';
 
 export interface SplitError {
   code: SplitErrorCode;
