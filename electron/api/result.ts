@@ -1,6 +1,7 @@
 // The shape every API call returns. Nothing throws across a transport: a handler's
 // AppError becomes {ok:false,error}, anything else becomes INTERNAL with the cause logged.
 // Pure: imported by the renderer too.
+import { redactCredentials } from './redact';
 
 export interface ApiError {
   /** Stable machine code the UI and tests switch on, e.g. UNKNOWN_ITEM. */
@@ -20,7 +21,8 @@ export class AppError extends Error {
     message: string,
     readonly details?: unknown,
   ) {
-    super(message);
+    // A message never carries a connection URL's password, whoever built it (api/redact.ts).
+    super(redactCredentials(message));
     this.name = 'AppError';
   }
 

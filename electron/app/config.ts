@@ -1,6 +1,7 @@
 // Settings: each can be given by CLI flag, by environment variable, or stored in the data
 // dir's database; the first found wins in that order, then the embedded default.
 import { z } from 'zod';
+import { shownSetting } from '../api/redact';
 import { AppError } from '../api/result';
 import { parseFaults } from '../center/sandbox/faults';
 
@@ -69,7 +70,7 @@ export function resolveSettings(src: SettingSources): Settings {
     const raw = src.flags?.[key] ?? src.env?.[def.env] ?? src.stored?.[key] ?? def.default;
     const parsed = def.schema.safeParse(raw);
     if (!parsed.success) {
-      throw new AppError('SETTING_INVALID', `设置项 ${key}（${def.doc}）的值无效：${String(raw)}`, { key });
+      throw new AppError('SETTING_INVALID', `设置项 ${key}（${def.doc}）的值无效：${String(shownSetting(key, String(raw)))}`, { key });
     }
     out[key] = parsed.data;
   }

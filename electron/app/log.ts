@@ -1,4 +1,5 @@
 // A plain logger that masks identities before anything reaches a file or the console.
+import { redactCredentials } from '../api/redact';
 export interface Logger {
   info(msg: string, ctx?: Record<string, unknown>): void;
   warn(msg: string, ctx?: Record<string, unknown>): void;
@@ -46,7 +47,7 @@ export function maskContext(value: unknown, depth = 0): unknown {
 
 /** One log line, masked: what both the console and the file logger write. */
 export function formatLogLine(at: Date, level: string, msg: string, ctx?: Record<string, unknown>): string {
-  return maskIdentities(`${at.toISOString()} ${level} ${msg}${ctx ? ' ' + JSON.stringify(maskContext(ctx)) : ''}`);
+  return redactCredentials(maskIdentities(`${at.toISOString()} ${level} ${msg}${ctx ? ' ' + JSON.stringify(maskContext(ctx)) : ''}`));
 }
 
 export function createConsoleLogger(quiet = false): Logger {

@@ -3,6 +3,7 @@ import { SETTINGS, flagName, type SettingKey } from '../app/config';
 import { createApp, type App } from '../app/create-app';
 import { defaultDataDir } from '../app/paths';
 import { AppError, isAppError } from '../api/result';
+import { redactCredentials } from '../api/redact';
 import { databaseError } from '../db/errors';
 import { resolveDbKey } from '../auth/db-key';
 import { UsageError, type CliContext, type Verb } from './verb';
@@ -113,7 +114,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return await found.verb.run(cli);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n用法：npm run cli -- ${found.verb.usage}\n`);
+      process.stderr.write(`${redactCredentials(e.message)}\n用法：npm run cli -- ${found.verb.usage}\n`);
       return 2;
     }
     // Every failure is reported with a code (on stdout too under --json): a database one as
@@ -122,7 +123,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const err = known ?? new AppError('INTERNAL', '程序内部错误，操作未完成。请重试；如反复出现，请联系技术支持并提供以下信息。');
     if (json) process.stdout.write(JSON.stringify({ error: err.toApiError() }) + '\n');
     process.stderr.write(`错误 ${err.code}：${err.message}\n`);
-    if (!known) process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    if (!known) process.stderr.write(`${redactCredentials(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return 1;
   } finally {
     await (app as App | null)?.close();

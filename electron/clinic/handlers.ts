@@ -12,7 +12,7 @@ export const clinicHandlers: HandlersFor<typeof clinicCalls> = {
   'clinic.receivables': (_i, { app }) => app.clinic.reports.receivables(chinaDate(app.clock.now())),
   'clinic.command': async (i, { app, session }) => {
     if (!session.operator) throw new AppError('AUTH_REQUIRED', '请先登录。');
-    const commandId = await issueCommand(app.clinic.pool, { ...i, issuedBy: session.operator.id });
+    const commandId = await issueCommand(app.clinic.pool, app.center.client, { ...i, issuedBy: session.operator.id });
     return { commandId };
   },
 };

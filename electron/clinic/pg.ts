@@ -3,6 +3,7 @@
 // clinic_schema). Run by the clinic's administrator (`clinic migrate`); windows only check it.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { redactPasswordOf } from '../api/redact';
 import { AppError } from '../api/result';
 import { projectPath } from '../app/paths';
 import { loadMigrations, type MigrationReport } from '../db/migrate';
@@ -13,11 +14,20 @@ export interface ClinicDbSettings {
   clinicDatabaseCaFile: string;
 }
 
+/** The URL, or SETTING_INVALID naming it with its password hidden (URL's own error would quote it whole). */
+function parsedUrl(text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new AppError('SETTING_INVALID', `设置项 clinicDatabaseUrl 不是有效的地址：${redactPasswordOf(text, text)}（应为 postgresql://角色:密码@主机:端口/库名，密码中的特殊字符需 %XX 编码）`, { key: 'clinicDatabaseUrl' });
+  }
+}
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 /** TLS for the connection: off on loopback under 'auto', else always verifying the server's certificate. */
 export function tlsOptions(s: ClinicDbSettings): pg.ClientConfig['ssl'] {
-  const host = new URL(s.clinicDatabaseUrl).hostname;
+  const host = parsedUrl(s.clinicDatabaseUrl).hostname;
   const local = host === '' || LOOPBACK.has(host) || host.startsWith('/');
   if (s.clinicDatabaseTls === 'disable' || (s.clinicDatabaseTls === 'auto' && local)) return false;
   // Verification is never switched off: a private CA narrows trust, like centerCaFile.
@@ -26,7 +36,7 @@ export function tlsOptions(s: ClinicDbSettings): pg.ClientConfig['ssl'] {
 
 export function clinicPool(s: ClinicDbSettings, opts: { max?: number; applicationName?: string } = {}): pg.Pool {
   // sslmode in the URL would override our TLS choice: the settings decide, the URL only addresses.
-  const url = new URL(s.clinicDatabaseUrl);
+  const url = parsedUrl(s.clinicDatabaseUrl);
   url.searchParams.delete('sslmode');
   const pool = new pg.Pool({
     connectionString: url.toString(),

@@ -4,16 +4,20 @@
 // each finding traced to its window and settlement), and what the fund owes the clinic.
 // Every figure is a SUM in PostgreSQL over the consolidated settlements; money is fen.
 import type pg from 'pg';
-import type { ClinicFigures, ClinicFinding, ClinicReconcileGroup, ClinicReconcileResult, ClinicReceivables, ClinicSummary } from '../api/contract/clinic';
-import { AppError } from '../api/result';
-import { fenToYuan, tryYuanToFen } from '../api/money';
-import { daysBetween, STANDARD_INSUTYPES } from '../shift/reconcile';
-import { sendOrThrow, type CenterPort } from '../shift/center-port';
+import type { ClinicFigures, ClinicFinding, ClinicReconcileResult, ClinicReceivables, ClinicSummary } from '../api/contract/clinic';
+import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
+import type { CenterPort } from '../shift/center-port';
+import { compareWithCenter, type DayGroup, type DetailRow } from '../shift/reconcile-core';
 import type { IdentitySeal } from './identity';
 
 const FIGURES = `count(*) FILTER (WHERE refund_of IS NULL)::int AS count, count(*) FILTER (WHERE refund_of IS NOT NULL)::int AS refunds,
   coalesce(sum(total), 0)::bigint AS total, coalesce(sum(fund_pay + critical_illness_pay), 0)::bigint AS fund,
   coalesce(sum(account_pay), 0)::bigint AS account, coalesce(sum(cash_pay), 0)::bigint AS cash`;
+
+/** A consolidated row for 3202: the settlement and the window that made it. */
+interface ClinicDetailRow extends DetailRow {
+  window_id: string;
+}
 
 interface FigureRow {
   window_id: string | null;
@@ -59,90 +63,57 @@ export class ClinicReports {
     return out;
   }
 
-  /** 3201 totals of the institution per insurance type from the consolidated rows the center should have. */
-  async institutionTotals(from: string, to: string): Promise<Map<string, { count: number; total: number; fund: number; account: number }>> {
-    const r = await this.pool.query<{ insutype: string; count: number; total: string; fund: string; account: string }>(
-      `SELECT insutype, count(*)::int AS count, sum(agreed_total)::bigint AS total, sum(agreed_fund)::bigint AS fund, sum(agreed_account)::bigint AS account
-       FROM settlements WHERE created_day BETWEEN $1 AND $2 AND known_to_center GROUP BY insutype`,
+  /** 3201 figures of the institution per day and insurance type, from the consolidated rows the center should have. */
+  async dayGroups(from: string, to: string): Promise<DayGroup[]> {
+    const r = await this.pool.query<{ day: string; insutype: string; visit_type: string; count: number; total: string; fund: string; account: string }>(
+      `SELECT to_char(created_day, 'YYYY-MM-DD') AS day, insutype, visit_type, count(*)::int AS count,
+              sum(agreed_total)::bigint AS total, sum(agreed_fund)::bigint AS fund, sum(agreed_account)::bigint AS account
+       FROM settlements WHERE created_day BETWEEN $1 AND $2 AND known_to_center GROUP BY 1, 2, 3`,
       [from, to],
     );
-    return new Map(r.rows.map((x) => [x.insutype, { count: x.count, total: n(x.total), fund: n(x.fund), account: n(x.account) }]));
+    const groups = new Map<string, DayGroup>();
+    for (const x of r.rows) {
+      const key = `${x.day}/${x.insutype}`;
+      const g = groups.get(key) ?? { day: x.day, insutype: x.insutype, count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
+      g.count += x.count;
+      g.total += n(x.total);
+      g.fund += n(x.fund);
+      g.account += n(x.account);
+      const clr = visitTypeToMedType(x.visit_type as VisitType);
+      g.byClrType[clr] = (g.byClrType[clr] ?? 0) + x.count;
+      groups.set(key, g);
+    }
+    return [...groups.values()];
+  }
+
+  /** Every window's rows of one day the center should have (3202), with their window. */
+  async details(day: string): Promise<ClinicDetailRow[]> {
+    const r = await this.pool.query<{ window_id: string; id: string; center_setl_id: string | null; refund_of: string | null; total: string; fund: string; account: string }>(
+      `SELECT window_id, id, center_setl_id, refund_of, agreed_total AS total, agreed_fund AS fund, agreed_account AS account
+       FROM settlements WHERE created_day = $1 AND known_to_center ORDER BY window_id, id`,
+      [day],
+    );
+    return r.rows.map((x) => ({ ...x, total: n(x.total), fund: n(x.fund), account: n(x.account) }));
   }
 
   /**
-   * The institution's reconciliation with the center: 3201 per insurance type over the range
-   * from the clinic's consolidated figures; for a type that differs, 3201 per day pins the days,
-   * and 3202 with every window's rows of such a day names each difference, with its window.
+   * The institution's reconciliation with the center: the same comparison as one window's
+   * (shift/reconcile-core.ts) over the clinic's consolidated figures — 3201 per insurance
+   * type, the differing days pinned by halving, 3202 with every window's rows of such a day —
+   * and each finding names its window.
    */
   async reconcile(port: CenterPort | null, from: string, to: string): Promise<ClinicReconcileResult> {
-    if (from > to) throw new AppError('INVALID_RANGE', `对账起始日期 ${from} 晚于结束日期 ${to}。`);
-    const days = daysBetween(from, to);
-    if (days.length > 92) throw new AppError('INVALID_RANGE', '一次对账最多 92 天，请分段对账。');
-    const whole = await this.institutionTotals(from, to);
-    const insutypes = [...new Set([...STANDARD_INSUTYPES, ...whole.keys()])].sort();
-    const groups: ClinicReconcileGroup[] = [];
-    const badDays = new Set<string>();
-    for (const insutype of insutypes) {
-      const local = whole.get(insutype) ?? { count: 0, total: 0, fund: 0, account: 0 };
-      const center = await ask3201(port, from, to, insutype, local);
-      const match = sameTotals(local, center);
-      const group: ClinicReconcileGroup = { insutype, local, center, match, mismatchedDays: [] };
-      if (!match) {
-        for (const day of days) {
-          const l = (await this.institutionTotals(day, day)).get(insutype) ?? { count: 0, total: 0, fund: 0, account: 0 };
-          if (!sameTotals(l, await ask3201(port, day, day, insutype, l))) group.mismatchedDays.push(day);
-        }
-        group.mismatchedDays.forEach((d) => badDays.add(d));
-      }
-      groups.push(group);
-    }
-    const findings: ClinicFinding[] = [];
-    for (const day of [...badDays].sort()) findings.push(...(await this.details(port, day)));
-    return { from, to, result: badDays.size ? 'mismatch' : 'match', groups, findings };
-  }
-
-  private async details(port: CenterPort | null, day: string): Promise<ClinicFinding[]> {
-    const rows = (
-      await this.pool.query<{ window_id: string; id: string; center_setl_id: string | null; refund_of: string | null; total: string; fund: string; account: string }>(
-        `SELECT window_id, id, center_setl_id, refund_of, agreed_total AS total, agreed_fund AS fund, agreed_account AS account
-         FROM settlements WHERE created_day = $1 AND known_to_center ORDER BY window_id, id`,
-        [day],
-      )
-    ).rows.map((r) => ({ ...r, total: n(r.total), fund: n(r.fund), account: n(r.account) }));
-    const out = (await sendOrThrow(port, '3202', {
-      data: {
-        stmt_begndate: day,
-        stmt_enddate: day,
-        details: rows.map((d) => ({
-          setl_id: d.center_setl_id ?? '',
-          medins_setl_id: d.id,
-          medfee_sumamt: fenToYuan(d.total),
-          fund_pay_sumamt: fenToYuan(d.fund),
-          acct_pay: fenToYuan(d.account),
-          refd_setl_flag: d.refund_of ? '1' : '0',
-        })),
-      },
-    })) as { rows?: { stmt_rslt?: string; setl_id?: string | null; medins_setl_id?: string | null; center_medfee_sumamt?: string; medfee_sumamt?: string }[] };
-    if (!Array.isArray(out?.rows)) throw new AppError('CENTER_BAD_ANSWER', '中心 3202 的应答格式不正确，对账未完成。');
-    const byCenterId = new Map(rows.filter((r) => r.center_setl_id).map((r) => [r.center_setl_id!, r]));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const found: ClinicFinding[] = [];
-    for (const r of out.rows) {
-      if (r.stmt_rslt === '0') continue;
-      const kind = r.stmt_rslt === '1' ? 'only_center' : r.stmt_rslt === '2' ? 'only_local' : 'amount_differs';
-      const mine = (r.setl_id ? byCenterId.get(r.setl_id) : undefined) ?? (kind !== 'only_center' && r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined);
-      const centerTotal = tryYuanToFen(r.center_medfee_sumamt ?? r.medfee_sumamt ?? '');
-      found.push({
-        day,
-        kind,
-        windowId: mine?.window_id ?? null,
-        settlementId: mine?.id ?? r.medins_setl_id ?? null,
-        centerSetlId: r.setl_id || mine?.center_setl_id || null,
-        localTotal: mine?.total ?? null,
-        centerTotal: kind === 'only_local' ? null : centerTotal,
-      });
-    }
-    return found;
+    const cmp = await compareWithCenter(port, from, to, { dayGroups: (f, t) => this.dayGroups(f, t), details: (day) => this.details(day) });
+    const findings: ClinicFinding[] = cmp.findings.map((f) => ({
+      day: f.day,
+      kind: f.kind,
+      windowId: f.local?.window_id ?? null,
+      settlementId: f.settlementId,
+      centerSetlId: f.centerSetlId,
+      localTotal: f.local?.total ?? null,
+      centerTotal: f.center?.total ?? null,
+    }));
+    return { from, to, result: cmp.mismatchedDays.length ? 'mismatch' : 'match', groups: cmp.groups, findings };
   }
 
   /** What the fund owes the clinic, per window, with aging by the settlement's day. */
@@ -177,21 +148,4 @@ export class ClinicReports {
   openName(sealed: string): string {
     return this.seal.open(sealed);
   }
-}
-
-type Totals = { count: number; total: number; fund: number; account: number };
-
-function sameTotals(a: Totals, b: Totals): boolean {
-  return a.count === b.count && a.total === b.total && a.fund === b.fund && a.account === b.account;
-}
-
-async function ask3201(port: CenterPort | null, begin: string, end: string, insutype: string, l: Totals): Promise<Totals> {
-  const out = (await sendOrThrow(port, '3201', {
-    data: { stmt_begndate: begin, stmt_enddate: end, insutype, medfee_sumamt: fenToYuan(l.total), fund_pay_sumamt: fenToYuan(l.fund), acct_pay: fenToYuan(l.account), fixmedins_setl_cnt: l.count },
-  })) as { stmtinfo?: Record<string, unknown> };
-  const a = out?.stmtinfo ?? {};
-  const fen = (k: string) => (typeof a[k] === 'string' ? tryYuanToFen(a[k]) : null);
-  const c = { count: Number(a['center_setl_cnt']), total: fen('center_medfee_sumamt'), fund: fen('center_fund_pay_sumamt'), account: fen('center_acct_pay') };
-  if (!Number.isInteger(c.count) || c.total === null || c.fund === null || c.account === null) throw new AppError('CENTER_BAD_ANSWER', '中心 3201 的应答格式不正确，对账未完成。');
-  return { count: c.count, total: c.total, fund: c.fund, account: c.account };
 }

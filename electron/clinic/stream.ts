@@ -6,6 +6,7 @@
 // pile up, the status bar shows the lag, and the stream catches up when it is back.
 import type pg from 'pg';
 import type { ClinicStreamStatus } from '../api/contract/system';
+import { redactPasswordOf } from '../api/redact';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { backoffDelay } from '../outbox/backoff';
@@ -23,11 +24,13 @@ export interface ClinicStreamOptions {
 
 const RETRY = { baseMs: 1_000, capMs: 30_000 };
 
-function errorOf(e: unknown): { code: string; message: string } {
-  if (e instanceof AppError) return { code: e.code, message: e.message };
+/** The status bar's and the log's words for a failure; never the connection's password (`url`). */
+function errorOf(e: unknown, url: string): { code: string; message: string } {
+  if (e instanceof AppError) return { code: e.code, message: redactPasswordOf(url, e.message) };
   const err = e as { code?: string; message?: string };
   // pg errors carry the SQLSTATE (42501 = RLS / privilege), network errors ECONNREFUSED etc.
-  return { code: err.code === '42501' ? 'CLINIC_DB_REFUSED' : 'CLINIC_DB_UNREACHABLE', message: `汇总数据库：${err.code ?? ''} ${err.message ?? String(e)}`.trim().slice(0, 300) };
+  const message = redactPasswordOf(url, `汇总数据库：${err.code ?? ''} ${err.message ?? String(e)}`.trim());
+  return { code: err.code === '42501' ? 'CLINIC_DB_REFUSED' : 'CLINIC_DB_UNREACHABLE', message: message.slice(0, 300) };
 }
 
 export class ClinicStream {
@@ -134,7 +137,7 @@ export class ClinicStream {
     } catch (e) {
       this.failures++;
       this.checked = false;
-      const err = errorOf(e);
+      const err = errorOf(e, this.core.settings.clinicDatabaseUrl);
       if (this.lastError?.code !== err.code) this.core.log.warn('clinic stream: PostgreSQL not written', { code: err.code, message: err.message });
       this.lastError = err;
       throw e;

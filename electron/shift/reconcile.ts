@@ -6,29 +6,16 @@
 // rows still waiting in the outbox (state provisional) and uploads the center rejected. Amounts
 // are the center-agreed ones: the local split plus the center's adjustments (the settlements
 // row keeps what was printed at the window; the adjustments table holds the differences).
-import { z } from 'zod';
 import type { DiscrepancyView, ReconcileGroup, ReconcileResult } from '../api/contract/shift';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
-import { fenToYuan, tryYuanToFen } from '../api/money';
 import { cancelSetlIdSql, centerTookSql } from '../outbox/predicates';
 import { outboxStore } from '../outbox/store';
-import { daysThatDiffer } from './bisect-days';
-import { sendOrThrow, type CenterPort } from './center-port';
+import type { CenterPort } from './center-port';
+import { compareWithCenter, reconcileDays, type DayGroup, type DetailRow as SharedDetailRow } from './reconcile-core';
 
-/**
- * Insurance types always asked about, even with no local rows, so center-only totals show.
- * 3201 goes per insurance type: the sandbox center (and the provinces we know) total per
- * insutype and ignore clr_type, so asking per clearing type would compare a part with a whole.
- */
-export const STANDARD_INSUTYPES: readonly string[] = ['310', '390'];
-
-interface Amounts {
-  total: number;
-  fund: number;
-  account: number;
-}
+export { daysBetween, STANDARD_INSUTYPES } from './reconcile-core';
 
 /**
  * Rows the center should have: an upload it confirmed or adjusted, a refund (2208) it
@@ -48,54 +35,8 @@ export const ADJ_JOIN = `LEFT JOIN (
 export const AMOUNTS = `s.total + coalesce(adj.dt, 0) AS total, s.fund_pay + s.critical_illness_pay + coalesce(adj.df, 0) AS fund,
                  s.account_pay + coalesce(adj.da, 0) AS account`;
 
-const yuan = z.string().refine((s) => tryYuanToFen(s) !== null, '金额应为两位小数的元');
-const totalsAnswer = z.object({
-  stmtinfo: z.object({
-    stmt_rslt: z.enum(['0', '1']),
-    stmt_rslt_dscr: z.string().optional().default(''),
-    center_medfee_sumamt: yuan,
-    center_fund_pay_sumamt: yuan,
-    center_acct_pay: yuan,
-    center_setl_cnt: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
-  }),
-});
-const detailAnswer = z.object({
-  rows: z.array(
-    z.object({
-      setl_id: z.string().nullish(),
-      medins_setl_id: z.string().nullish(),
-      stmt_rslt: z.enum(['0', '1', '2', '3']),
-      medfee_sumamt: yuan.optional(),
-      fund_pay_sumamt: yuan.optional(),
-      acct_pay: yuan.optional(),
-      center_medfee_sumamt: yuan.optional(),
-      center_fund_pay_sumamt: yuan.optional(),
-      center_acct_pay: yuan.optional(),
-      setl_time: z.string().optional(),
-    }).loose(),
-  ),
-});
-
-function parseAnswer<T>(schema: z.ZodType<T>, output: unknown, infno: string): T {
-  const r = schema.safeParse(output);
-  if (!r.success) throw new AppError('CENTER_BAD_ANSWER', `中心 ${infno} 的应答格式不正确，对账未完成。`, { infno, issues: r.error.issues.slice(0, 3).map((i) => i.message) });
-  return r.data;
-}
-
-const fen = (s: string | undefined): number | null => (s === undefined ? null : tryYuanToFen(s));
-
-interface LocalGroup extends Amounts {
-  day: string;
-  insutype: string;
-  count: number;
-  byClrType: Record<string, number>;
-}
-
-interface DetailRow extends Amounts {
-  id: string;
+interface DetailRow extends SharedDetailRow {
   created_day: string;
-  center_setl_id: string | null;
-  refund_of: string | null;
 }
 
 interface DiscrepancyRow {
@@ -117,13 +58,6 @@ interface DiscrepancyRow {
   acted_at: string | null;
 }
 
-export function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}
-
 export class Reconciler {
   constructor(
     private readonly core: CoreApp,
@@ -131,7 +65,7 @@ export class Reconciler {
   ) {}
 
   /** Local 3201 figures per day and insurance type, with the clearing-type split for display. */
-  localGroups(from: string, to: string): Map<string, LocalGroup> {
+  localGroups(from: string, to: string): Map<string, DayGroup> {
     const rows = this.core.db
       .prepare(
         `SELECT s.created_day AS day, s.insutype, s.visit_type, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
@@ -140,7 +74,7 @@ export class Reconciler {
          GROUP BY 1, 2, 3`,
       )
       .all(from, to) as { day: string; insutype: string; visit_type: string; count: number; total: number; fund: number; account: number }[];
-    const groups = new Map<string, LocalGroup>();
+    const groups = new Map<string, DayGroup>();
     for (const r of rows) {
       const key = `${r.day}/${r.insutype}`;
       const g = groups.get(key) ?? { day: r.day, insutype: r.insutype, count: 0, total: 0, fund: 0, account: 0, byClrType: {} };
@@ -156,115 +90,29 @@ export class Reconciler {
   }
 
   async run(from: string, to: string, operatorId: string | null): Promise<ReconcileResult> {
-    if (from > to) throw new AppError('INVALID_RANGE', `对账起始日期 ${from} 晚于结束日期 ${to}。`);
-    const days = daysBetween(from, to);
-    if (days.length > 92) throw new AppError('INVALID_RANGE', '一次对账最多 92 天，请分段对账。');
+    reconcileDays(from, to);
     const port = this.center();
     try {
-      // 3201 per insurance type over the whole range (two exchanges when everything matches);
-      // for an insurance type that differs, the range is halved and only halves that differ are
-      // looked into further, down to single days (a day that differs in a month costs ~5
-      // exchanges instead of one per day of the month); 3202 (the heavy exchange) is asked only
-      // for those days.
-      const local = this.localGroups(from, to);
-      const insutypes = [...new Set([...STANDARD_INSUTYPES, ...[...local.values()].map((g) => g.insutype)])].sort();
-      const zero = (): LocalGroup => ({ day: '', insutype: '', count: 0, total: 0, fund: 0, account: 0, byClrType: {} });
-      const ask = async (begin: string, end: string, insutype: string, l: Amounts & { count: number }) => {
-        const out = await sendOrThrow(port, '3201', {
-          data: {
-            stmt_begndate: begin,
-            stmt_enddate: end,
-            insutype,
-            medfee_sumamt: fenToYuan(l.total),
-            fund_pay_sumamt: fenToYuan(l.fund),
-            acct_pay: fenToYuan(l.account),
-            fixmedins_setl_cnt: l.count,
-          },
-        });
-        const a = parseAnswer(totalsAnswer, out, '3201').stmtinfo;
-        const c = { count: Number(a.center_setl_cnt), total: fen(a.center_medfee_sumamt)!, fund: fen(a.center_fund_pay_sumamt)!, account: fen(a.center_acct_pay)! };
-        // Our own comparison too: a center that says "0" while the figures differ is not trusted.
-        const same = c.count === l.count && c.total === l.total && c.fund === l.fund && c.account === l.account;
-        return { center: c, match: a.stmt_rslt === '0' && same, description: a.stmt_rslt_dscr };
-      };
-      const groupList: ReconcileGroup[] = [];
-      const mismatchedDays = new Set<string>();
-      for (const insutype of insutypes) {
-        const l = zero();
-        for (const g of local.values()) {
-          if (g.insutype !== insutype) continue;
-          for (const k of ['count', 'total', 'fund', 'account'] as const) l[k] += g[k];
-          for (const [clr, n] of Object.entries(g.byClrType)) l.byClrType[clr] = (l.byClrType[clr] ?? 0) + n;
-        }
-        const whole = await ask(from, to, insutype, l);
-        const group: ReconcileGroup = {
-          insutype,
-          localByClrType: l.byClrType,
-          local: { count: l.count, total: l.total, fund: l.fund, account: l.account },
-          center: whole.center,
-          match: whole.match,
-          description: whole.description,
-          mismatchedDays: [],
-        };
-        if (!whole.match) {
-          const localOf = (lo: number, hi: number) => {
-            const sum = zero();
-            for (let i = lo; i <= hi; i++) {
-              const g = local.get(`${days[i]!}/${insutype}`);
-              if (g) for (const k of ['count', 'total', 'fund', 'account'] as const) sum[k] += g[k];
-            }
-            return sum;
-          };
-          const differ = await daysThatDiffer(days.length, whole.center, localOf, (lo, hi) => ask(days[lo]!, days[hi]!, insutype, localOf(lo, hi)));
-          group.mismatchedDays.push(...differ.map((i) => days[i]!));
-          for (const d of group.mismatchedDays) mismatchedDays.add(d);
-        }
-        groupList.push(group);
-      }
-      const mismatch = mismatchedDays.size > 0;
-      let detailRows = 0;
-      const found: Omit<DiscrepancyRow, 'id' | 'run_id' | 'state' | 'action_note' | 'acted_by' | 'acted_at'>[] = [];
-      for (const day of [...mismatchedDays].sort()) {
-        const details = this.localDetails(day, day);
-        const out = await sendOrThrow(port, '3202', {
-          data: {
-            stmt_begndate: day,
-            stmt_enddate: day,
-            details: details.map((d) => ({
-              setl_id: d.center_setl_id ?? '',
-              medins_setl_id: d.id,
-              medfee_sumamt: fenToYuan(d.total),
-              fund_pay_sumamt: fenToYuan(d.fund),
-              acct_pay: fenToYuan(d.account),
-              refd_setl_flag: d.refund_of ? '1' : '0',
-            })),
-          },
-        });
-        const rows = parseAnswer(detailAnswer, out, '3202').rows;
-        detailRows += Math.max(rows.length, details.length);
-        const byId = new Map(details.map((d) => [d.id, d]));
-        const byCenterId = new Map(details.filter((d) => d.center_setl_id).map((d) => [d.center_setl_id!, d]));
-        for (const r of rows) {
-          if (r.stmt_rslt === '0') continue;
-          const kind = r.stmt_rslt === '1' ? 'only_center' : r.stmt_rslt === '2' ? 'only_local' : 'amount_differs';
-          // Match on the center's id first: a refund's cancel row names the ORIGINAL medins_setl_id.
-          const localRow = (r.setl_id ? byCenterId.get(r.setl_id) : undefined) ?? (kind !== 'only_center' && r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined);
-          found.push({
-            kind,
-            settlement_id: localRow?.id ?? (r.medins_setl_id || null),
-            center_setl_id: r.setl_id || localRow?.center_setl_id || null,
-            day,
-            local_total: localRow?.total ?? null,
-            local_fund: localRow?.fund ?? null,
-            local_account: localRow?.account ?? null,
-            center_total: kind === 'only_local' ? null : fen(r.center_medfee_sumamt ?? r.medfee_sumamt),
-            center_fund: kind === 'only_local' ? null : fen(r.center_fund_pay_sumamt ?? r.fund_pay_sumamt),
-            center_account: kind === 'only_local' ? null : fen(r.center_acct_pay ?? r.acct_pay),
-          });
-        }
-      }
-      const runId = this.record(from, to, operatorId, mismatch ? 'mismatch' : 'match', groupList, detailRows, found, null);
-      return { runId, from, to, result: mismatch ? 'mismatch' : 'match', groups: groupList, detailRows, discrepancies: this.discrepancies('open').filter((d) => d.day >= from && d.day <= to) };
+      // The comparison is shared with the clinic's institution reconciliation (reconcile-core.ts).
+      const cmp = await compareWithCenter(port, from, to, {
+        dayGroups: (f, t) => [...this.localGroups(f, t).values()],
+        details: (day) => this.localDetails(day, day),
+      });
+      const found = cmp.findings.map((f) => ({
+        kind: f.kind,
+        settlement_id: f.settlementId,
+        center_setl_id: f.centerSetlId,
+        day: f.day,
+        local_total: f.local?.total ?? null,
+        local_fund: f.local?.fund ?? null,
+        local_account: f.local?.account ?? null,
+        center_total: f.center?.total ?? null,
+        center_fund: f.center?.fund ?? null,
+        center_account: f.center?.account ?? null,
+      }));
+      const result = cmp.mismatchedDays.length > 0 ? 'mismatch' : 'match';
+      const runId = this.record(from, to, operatorId, result, cmp.groups, cmp.detailRows, found, null);
+      return { runId, from, to, result, groups: cmp.groups, detailRows: cmp.detailRows, discrepancies: this.discrepancies('open').filter((d) => d.day >= from && d.day <= to) };
     } catch (e) {
       this.record(from, to, operatorId, 'failed', [], 0, [], e instanceof Error ? e.message : String(e));
       throw e;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { calendarDateSchema } from '../dates';
 import { call } from './define';
+import type { ReconcileGroup } from './shift';
 import type { ClinicStreamStatus } from './system';
 
 /** Report days and ranges: real calendar days (2026-02-30 is refused). */
@@ -26,20 +27,8 @@ export interface ClinicSummary {
   windows: { windowId: string; figures: ClinicFigures; operators: { operatorId: string; figures: ClinicFigures }[] }[];
 }
 
-export interface ClinicTotals {
-  count: number;
-  total: number;
-  fund: number;
-  account: number;
-}
-
-export interface ClinicReconcileGroup {
-  insutype: string;
-  local: ClinicTotals;
-  center: ClinicTotals;
-  match: boolean;
-  mismatchedDays: string[];
-}
+/** One insurance type's 3201 comparison: the same shape as one window's (shared code, shift/reconcile-core.ts). */
+export type ClinicReconcileGroup = ReconcileGroup;
 
 export interface ClinicFinding {
   day: string;

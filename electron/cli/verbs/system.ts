@@ -1,4 +1,5 @@
 // Verbs about the app itself: status, info, settings, database migration.
+import { shownSetting } from '../../api/redact';
 import { SETTINGS, type SettingKey } from '../../app/config';
 import { writeStoredSetting } from '../../app/stored-settings';
 import { newSession } from '../../api/session';
@@ -34,7 +35,7 @@ export const systemVerbs: Verb[] = [
     summary: '列出全部设置的生效值（密钥不显示）',
     async run(cli) {
       const app = await cli.app();
-      const shown = { ...app.settings, institutionSecret: '******' };
+      const shown = Object.fromEntries(Object.entries(app.settings).map(([k, v]) => [k, shownSetting(k, v)]));
       cli.print(shown, Object.entries(shown).map(([k, v]) => `${k} = ${String(v)}`).join('\n'));
       return 0;
     },
@@ -50,11 +51,11 @@ export const systemVerbs: Verb[] = [
       }
       const def = SETTINGS[key as SettingKey];
       const parsed = def.schema.safeParse(value);
-      if (!parsed.success) throw new UsageError(`设置项 ${key} 的值无效：${value}`);
+      if (!parsed.success) throw new UsageError(`设置项 ${key} 的值无效：${String(shownSetting(key, value))}`);
       const app = await cli.app();
       app.db.transaction(() => {
         writeStoredSetting(app.db, key as SettingKey, parsed.data, app.clock.now());
-        app.audit.append({ action: 'settings.set', subject: key, detail: { value: /secret/i.test(key) ? '******' : parsed.data } });
+        app.audit.append({ action: 'settings.set', subject: key, detail: { value: shownSetting(key, parsed.data) } });
       })();
       cli.print({ key, saved: true }, `已保存 ${key}`);
       return 0;

@@ -51,6 +51,7 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.WORKITEM_NOT_OPEN': 'This item was already dealt with.',
   'err.NOTHING_TO_REVIEW': 'Nothing to review here (it may have been dealt with).',
   'err.REFUND_FIRST': 'Refund it first in today\'s list (F6, R), then mark it refunded.',
+  'err.REUPLOAD_CENTER_HAS_IT': 'The center already has settlement {settlementId} (center id {centerSetlId}); it cannot be uploaded again.',
   'err.REUPLOAD_NOT_POSSIBLE': 'A record only the center has cannot be uploaded again.',
   'err.DISCREPANCY_NOT_FOUND': 'There is no such discrepancy.',
   'err.DISCREPANCY_CLOSED': 'This discrepancy is already closed.',

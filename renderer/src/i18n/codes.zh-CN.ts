@@ -51,6 +51,7 @@ export const codeWordsZh = {
   'err.WORKITEM_NOT_OPEN': '这条记录已经处理过了。',
   'err.NOTHING_TO_REVIEW': '没有这条待处理记录（可能已处理）。',
   'err.REFUND_FIRST': '请先在今日结算（F6）中退费，再标记为已退费。',
+  'err.REUPLOAD_CENTER_HAS_IT': '中心已有结算 {settlementId}（中心结算号 {centerSetlId}），不能重新上传。',
   'err.REUPLOAD_NOT_POSSIBLE': '只有中心有的记录不能重新上传。',
   'err.DISCREPANCY_NOT_FOUND': '没有这条对账差异。',
   'err.DISCREPANCY_CLOSED': '这条对账差异已经处理。',

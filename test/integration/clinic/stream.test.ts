@@ -207,8 +207,18 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
   }, 60_000);
 
   it('a supervisor command goes to the settlement’s window, is applied there once and acknowledged', async () => {
-    const target = localRows(w07).find((x) => x.state === 'confirmed')!;
     const sup = await session(w08, '2001', '246810');
+    // A settlement the center lost (reconciliation's only_local): made offline, then (injected)
+    // marked as accepted under a center id the center never issued. Confirmed locally, yet
+    // re-uploadable — the center is asked, not the window's own word.
+    await center.setOffline(true);
+    await w07.center.probeNow();
+    const lost = await settle(w07, randomBill(rng(77), 0));
+    w07.db.prepare("UPDATE outbox SET state = 'confirmed', resolved_at = ? WHERE settlement_id = ?").run(clock.now().toISOString(), lost.id);
+    w07.db.prepare("UPDATE settlements SET state = 'confirmed', center_setl_id = 'STLOST00000077' WHERE id = ?").run(lost.id);
+    await center.setOffline(false);
+    await w07.clinic.stream.drain();
+    const target = localRows(w07).find((x) => x.id === lost.id)!;
     const { commandId } = await call<{ commandId: string }>(w08, sup, 'clinic.command', { windowId: '07', settlementId: target.id, action: 'reupload', note: '中心缺此笔' });
     const uploadsBefore = new OutboxStore(w07.db).forSettlement(target.id).length;
     expect(await w07.clinic.commands.pollOnce()).toBe(1);
@@ -219,8 +229,20 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     expect(await w07.clinic.commands.pollOnce()).toBe(0);
     w07.clinic.commands.applyOnce({ id: commandId, window_id: '07', settlement_id: target.id, action: 'reupload', note: 'x', issued_by: '2001' });
     expect(new OutboxStore(w07.db).forSettlement(target.id).length).toBe(uploadsBefore + 1);
+    await drainCenter(w07);
+    expect(center.settlements().filter((x) => x.medins_setl_id === lost.id)).toHaveLength(1);
+
+    // A settlement the center already confirmed: a re-upload is refused with its code before
+    // anything is issued (it would be sent and refused by the center as a duplicate).
+    const confirmed = localRows(w07).find((x) => x.state === 'confirmed' && x.id !== lost.id)!;
+    const commandsBefore = Number((await clinic.admin.query('SELECT count(*) FROM commands')).rows[0].count);
+    const refused = (await w08.call(sup, 'clinic.command', { windowId: '07', settlementId: confirmed.id, action: 'reupload', note: '再传一次' })) as ApiResult<unknown>;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'REUPLOAD_CENTER_HAS_IT' } });
+    expect(Number((await clinic.admin.query('SELECT count(*) FROM commands')).rows[0].count)).toBe(commandsBefore);
+    expect(new OutboxStore(w07.db).forSettlement(confirmed.id).filter((o) => o.kind === 'upload')).toHaveLength(1);
+
     // A write-off of a settlement on no work list is refused, with its code, and nothing changes.
-    const { commandId: c2 } = await call<{ commandId: string }>(w08, sup, 'clinic.command', { windowId: '07', settlementId: target.id, action: 'write_off', note: '核销' });
+    const { commandId: c2 } = await call<{ commandId: string }>(w08, sup, 'clinic.command', { windowId: '07', settlementId: confirmed.id, action: 'write_off', note: '核销' });
     await w07.clinic.commands.pollOnce();
     expect((await clinic.admin.query('SELECT state, result_code FROM commands WHERE id = $1', [c2])).rows[0]).toEqual({ state: 'refused', result_code: 'WORKITEM_NOT_OPEN' });
     await drainCenter(w07);
