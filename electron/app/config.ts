@@ -24,6 +24,9 @@ export const SETTINGS = {
   offlineLimitPerSettlement: { env: 'CASHIER_OFFLINE_LIMIT_PER_SETTLEMENT', schema: z.coerce.number().int().nonnegative(), default: 500000, doc: '单笔脱机结算上限（分）' },
   offlineLimitPerDay: { env: 'CASHIER_OFFLINE_LIMIT_PER_DAY', schema: z.coerce.number().int().nonnegative(), default: 5000000, doc: '每日脱机结算累计上限（分）' },
   uploadDeadlineHours: { env: 'CASHIER_UPLOAD_DEADLINE_HOURS', schema: z.coerce.number().int().positive(), default: 24, doc: '上传时限（小时）' },
+  // Minutes without a call before a session locks (electron/auth/auth-service.ts); the window
+  // runs the same timer (system.info idleLockMs) so the lock screen shows at that time.
+  idleLockMinutes: { env: 'CASHIER_IDLE_LOCK_MINUTES', schema: z.coerce.number().positive().max(1440), default: 15, doc: '无操作自动锁屏（分钟）' },
   backupDir: { env: 'CASHIER_BACKUP_DIR', schema: z.string(), default: '', doc: '定时备份目录；空 = 数据目录下 backups/' },
   billInboxDir: { env: 'CASHIER_BILL_INBOX', schema: z.string(), default: '', doc: 'HIS 账单投放目录；空 = 数据目录下 inbox/' },
   // Demo mode only: what the embedded sandbox center should do wrong, in `center serve --faults`

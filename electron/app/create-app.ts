@@ -70,7 +70,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const events = new EventBus();
   const status = new StatusHub(events);
   const audit = new AuditLog(db, clock);
-  const auth = new AuthService(db, audit, clock);
+  const auth = new AuthService(db, audit, clock, settings.idleLockMinutes * 60_000);
   if (demo) seedDemoOperators(auth);
 
   const core: CoreApp = {

@@ -13,5 +13,6 @@ export const systemHandlers: HandlersFor<typeof systemCalls> = {
     institutionCode: app.settings.institutionCode,
     institutionName: app.settings.institutionName,
     dataDir: app.dataDir,
+    idleLockMs: app.auth.idleLockMs,
   }),
 };

@@ -55,7 +55,8 @@ export class AuthService {
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    private readonly idleLockMs = IDLE_LOCK_MINUTES * 60_000,
+    /** The idle lock's time (setting idleLockMinutes); the window is told it by system.info. */
+    readonly idleLockMs = IDLE_LOCK_MINUTES * 60_000,
     /**
      * Milliseconds of real elapsed time for the idle lock: monotonic, so changing the PC's clock
      * neither triggers nor dodges it, and tests that move the app clock through a simulated week

@@ -48,3 +48,14 @@ export function nameHeads(name: string): string {
   }
   return out.join(' ');
 }
+
+/**
+ * The initials' suffixes from the second letter on, two letters or more, as tokens:
+ * "amxljn" → "mxljn xljn ljn jn". A prefix query on them finds a run of initials anywhere in
+ * the name; the whole initials stay in catalog_initials (matched first).
+ */
+export function innerInitials(initials: string): string {
+  const out: string[] = [];
+  for (let k = 1; k <= initials.length - 2; k++) out.push(initials.slice(k));
+  return out.join(' ');
+}

@@ -1,5 +1,6 @@
 // Catalog search for the bill screen, over the table in force. Tiers, best first:
-// exact code > code prefix > pinyin initials (exact, then prefix) > name prefix > name substring.
+// exact code > code prefix > pinyin initials (exact, then prefix, then anywhere in the name) >
+// name prefix > name substring.
 // Each tier is one indexed query with a LIMIT, so typing stays fast on 300,000 entries.
 import type { Db } from '../db/open';
 import { HEAD_CHARS } from './pinyin';
@@ -17,6 +18,7 @@ export class CatalogSearch {
   private readonly byCode;
   private readonly byCodePrefix;
   private readonly byInitials;
+  private readonly byInnerInitials;
   private readonly byChars;
 
   constructor(
@@ -32,6 +34,10 @@ export class CatalogSearch {
     this.byInitials = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
       `SELECT e.* FROM catalog_initials f JOIN catalog_entries e ON e.id = f.rowid
        WHERE catalog_initials MATCH @match AND ${visible} LIMIT @limit`,
+    );
+    this.byInnerInitials = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
+      `SELECT e.* FROM catalog_initials_inner f JOIN catalog_entries e ON e.id = f.rowid
+       WHERE catalog_initials_inner MATCH @match AND ${visible} LIMIT @limit`,
     );
     this.byChars = db.prepare<{ match: string; base: number; limit: number }, EntryRow>(
       `SELECT e.* FROM catalog_fts f JOIN catalog_entries e ON e.id = f.rowid
@@ -61,6 +67,9 @@ export class CatalogSearch {
       // not the alphabetically first (FTS5 returns rowid order); a longer query narrows it.
       if (left() > 0) add(this.byInitials.all({ match: `"${initials}"`, base, limit: max + hits.size }).sort(byInitials));
       if (left() > 0) add(this.byInitials.all({ match: `"${initials}" *`, base, limit: max + hits.size }).sort(byInitials));
+      // Then initials anywhere inside the name ("xl" → 阿莫西林): two letters or more, a single
+      // letter inside a name would match most of the catalog.
+      if (left() > 0 && initials.length >= 2) add(this.byInnerInitials.all({ match: `"${initials}" *`, base, limit: max + hits.size }).sort(byInitials));
     }
     const chars = wordChars(q);
     if (chars.length) {

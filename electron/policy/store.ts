@@ -5,7 +5,7 @@
 import type { Clock } from '../app/clock';
 import { AppError } from '../api/result';
 import type { Db } from '../db/open';
-import { createInitials, nameChars, nameHeads } from './pinyin';
+import { createInitials, innerInitials, nameChars, nameHeads } from './pinyin';
 import { parsePolicyDelta, parsePolicyTable } from './schema';
 import type { CatalogEntry, PolicyDelta, PolicyTable, Scheme } from './split/types';
 
@@ -51,6 +51,14 @@ const DROP_INDEXES = 'DROP INDEX IF EXISTS catalog_entries_code;';
 const IMPORT_CACHE_KIB = 8192;
 const FTS_DDL = `CREATE VIRTUAL TABLE catalog_fts USING fts5 (chars, head, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`;
 const INITIALS_DDL = `CREATE VIRTUAL TABLE catalog_initials USING fts5 (initials, content = '', detail = 'none', columnsize = 0, prefix = '1 2 3', tokenize = 'ascii')`;
+/**
+ * Initials matched anywhere in the name ("xl" finds 阿莫西林, amxl): each row's initials from the
+ * second letter on, as suffix tokens ("mxl xl"), so an FTS5 prefix query finds a run of letters
+ * inside. Kept apart from catalog_initials so a whole-name match still ranks first. Created by
+ * the store itself (ensureInnerInitials) rather than a migration: it is an index, rebuilt from
+ * catalog_entries.pinyin whenever it is missing.
+ */
+const INNER_DDL = `CREATE VIRTUAL TABLE IF NOT EXISTS catalog_initials_inner USING fts5 (initials, content = '', detail = 'none', columnsize = 0, prefix = '2 3', tokenize = 'ascii')`;
 /** SQL condition: catalog row `e` has not been closed (it is live in its lineage). */
 export const NOT_CLOSED = 'NOT EXISTS (SELECT 1 FROM catalog_closed k WHERE k.id = e.id)';
 
@@ -109,6 +117,22 @@ export class PolicyStore {
     // Names repeat across specs and makers: each distinct name is split once per import.
     db.function('policy_name_chars', { deterministic: true }, (name: unknown) => this.tokens(String(name))[0]);
     db.function('policy_name_heads', { deterministic: true }, (name: unknown) => this.tokens(String(name))[1]);
+    db.function('policy_initials_inner', { deterministic: true }, (initials: unknown) => innerInitials(String(initials)));
+    this.ensureInnerInitials();
+  }
+
+  /** A database made before catalog_initials_inner existed gets it, filled for the lineage in force. */
+  private ensureInnerInitials(): void {
+    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'catalog_initials_inner'").get();
+    if (exists) return;
+    this.db.transaction(() => {
+      this.db.exec(INNER_DDL);
+      this.db.exec(
+        `INSERT INTO catalog_initials_inner (rowid, initials)
+         SELECT e.id, policy_initials_inner(e.pinyin) FROM catalog_entries e
+         WHERE e.from_seq >= (SELECT t.base_seq FROM policy_current c JOIN policy_tables t ON t.seq = c.seq WHERE c.id = 1) AND ${NOT_CLOSED}`,
+      );
+    })();
   }
 
   /** FTS text of a name: [chars, heads]. */
@@ -166,7 +190,7 @@ export class PolicyStore {
       this.db.exec(INDEX_DDL);
       // Only the lineage in force is searched: rebuild the index for it after the bulk insert
       // (one pass, faster than indexing row by row, and drops the old lineage's tokens).
-      this.db.exec(`DROP TABLE catalog_fts; ${FTS_DDL}; DROP TABLE catalog_initials; ${INITIALS_DDL}`);
+      this.db.exec(`DROP TABLE catalog_fts; ${FTS_DDL}; DROP TABLE catalog_initials; ${INITIALS_DDL}; DROP TABLE IF EXISTS catalog_initials_inner; ${INNER_DDL}`);
       this.indexNames(firstId);
       this.switchTo(t.seq);
     })();
@@ -285,6 +309,7 @@ export class PolicyStore {
   private indexNames(firstId: number): void {
     this.db.prepare('INSERT INTO catalog_fts (rowid, chars, head) SELECT id, policy_name_chars(name), policy_name_heads(name) FROM catalog_entries WHERE id >= ?').run(firstId);
     this.db.prepare('INSERT INTO catalog_initials (rowid, initials) SELECT id, pinyin FROM catalog_entries WHERE id >= ?').run(firstId);
+    this.db.prepare('INSERT INTO catalog_initials_inner (rowid, initials) SELECT id, policy_initials_inner(pinyin) FROM catalog_entries WHERE id >= ?').run(firstId);
   }
 
   private switchTo(seq: number): void {

@@ -2,7 +2,8 @@
 import { useEffect } from 'react';
 import { api } from './api/client';
 import { cardFailed, cardFailureOf, credentialOf, identify } from './cashier/actions';
-import { rememberLock } from './account/account-state';
+import { lockScreen, rememberLock } from './account/account-state';
+import { startIdleTimer } from './account/idle-lock';
 import { GlobalKeys } from './account/GlobalKeys';
 import { OfflineBanner, StatusBar } from './components/StatusBar';
 import { Cashier } from './screens/Cashier';
@@ -72,7 +73,7 @@ function useConnection() {
     const offLost = api.onSessionLost((code) => {
       if (!st().operator) return;
       // The idle lock shows the same lock screen as Ctrl+L: the shift is still open.
-      if (code === 'SESSION_LOCKED') rememberLock();
+      if (code === 'SESSION_LOCKED') rememberLock('idle');
       st().setOperator(null);
     });
     const timer = setInterval(() => {
@@ -93,8 +94,27 @@ function useConnection() {
   }, []);
 }
 
+/**
+ * The idle lock on screen at its time: while someone is logged in, a timer of the main
+ * process's length (system.info idleLockMs) restarted by every call it counts as activity.
+ */
+function useIdleLock() {
+  const loggedIn = useApp((s) => s.operator !== null);
+  const idleMs = useApp((s) => s.info?.idleLockMs ?? 0);
+  useEffect(() => {
+    if (!loggedIn || !(idleMs > 0)) return;
+    const timer = startIdleTimer(idleMs, () => void lockScreen('idle'));
+    const off = api.onActivity(() => timer.touch());
+    return () => {
+      off();
+      timer.stop();
+    };
+  }, [loggedIn, idleMs]);
+}
+
 export function App() {
   useConnection();
+  useIdleLock();
   const screen = useApp((s) => s.screen);
   return (
     <div className="app">

@@ -51,6 +51,8 @@ export interface AppInfo {
   institutionCode: string;
   institutionName: string;
   dataDir: string;
+  /** A session locks after this long without a call; the window shows the lock screen then too. */
+  idleLockMs: number;
 }
 
 export const systemCalls = {

@@ -4,7 +4,7 @@
 // - Browser mode: a WebSocket to ws(s)://<host>/api?token=…; client→server {id, call, input},
 //   server→client {id, result} and {event, payload}; reconnects when it closes.
 // Nothing here throws: every call resolves to an ApiResult.
-import type { CallInput, CallName, CallOutput } from '../../../electron/api/contract';
+import { contract, type CallInput, type CallName, type CallOutput } from '../../../electron/api/contract';
 import type { ApiResult } from '../../../electron/api/result';
 import { apiSocketUrl, takeToken } from './token';
 
@@ -194,6 +194,12 @@ export interface Api {
    * disabled): the window must return to the login screen, whatever screen made the call.
    */
   onSessionLost(cb: (code: string, message: string) => void): () => void;
+  /**
+   * Called after each answered call that the main process counts as activity for its idle lock
+   * (a call needing a login, not refused as logged out, not lost on the way): the window's own
+   * idle timer restarts then, so both lock at the same time (account/idle-lock.ts).
+   */
+  onActivity(cb: () => void): () => void;
 }
 
 /** Error codes meaning "log in again". */
@@ -201,11 +207,13 @@ const SESSION_LOST = new Set(['SESSION_LOCKED', 'AUTH_REQUIRED']);
 
 export function createApi(transport: Transport): Api {
   const lost = new Set<(code: string, message: string) => void>();
+  const activity = new Set<() => void>();
   return {
     transport,
     async call<N extends CallName>(name: N, input: CallInput<N>) {
       const r = (await transport.call(name, input)) as ApiResult<CallOutput<N>>;
       if (!r.ok && SESSION_LOST.has(r.error.code)) for (const cb of lost) cb(r.error.code, r.error.message);
+      else if (countsAsActivity(name, r)) for (const cb of activity) cb();
       return r;
     },
     onEvent: (cb) => transport.onEvent(cb),
@@ -214,7 +222,19 @@ export function createApi(transport: Transport): Api {
       lost.add(cb);
       return () => lost.delete(cb);
     },
+    onActivity(cb) {
+      activity.add(cb);
+      return () => activity.delete(cb);
+    },
   };
+}
+
+/** Whether the main process saw this call as the session's activity (it restarts its idle time). */
+function countsAsActivity(name: string, r: ApiResult<unknown>): boolean {
+  const def = (contract as Record<string, { role: string } | undefined>)[name];
+  if (!def || def.role === 'public') return false;
+  // Refused before the session was touched: never reached it, or the role gate said no.
+  return r.ok || (r.error.code !== 'DISCONNECTED' && r.error.code !== 'FORBIDDEN' && r.error.code !== 'UNKNOWN_CALL');
 }
 
 /** The transport for this window: the Electron bridge if present, else browser mode's socket. */
@@ -244,4 +264,5 @@ export const api: Api = {
   onEvent: (cb) => instance().onEvent(cb),
   onConnection: (cb) => instance().onConnection(cb),
   onSessionLost: (cb) => instance().onSessionLost(cb),
+  onActivity: (cb) => instance().onActivity(cb),
 };

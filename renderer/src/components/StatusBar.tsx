@@ -8,6 +8,7 @@ import type { StatusSnapshot } from '../../../electron/api/contract/system';
 import { lockScreen, useAccount } from '../account/account-state';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
+import { altLetterOf } from '../lib/keys';
 import { agoSince, chinaTime } from '../lib/time';
 import { countDeadlines, queueTone } from '../outbox/deadline';
 import { refreshDeadlines, useOutboxDeadlines } from '../outbox/outbox-state';
@@ -40,6 +41,17 @@ export function StatusBar() {
   useEffect(() => {
     if (loggedIn && s) void refreshDeadlines(depth);
   }, [loggedIn, depth, s?.outbox.oldestQueuedAt, refreshSlot]);
+  // Alt+L switches the language from any screen, the login screen too (the button shows the key).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (altLetterOf(e) !== 'l') return;
+      e.preventDefault();
+      const app = useApp.getState();
+      app.setLang(app.lang === 'zh-CN' ? 'en' : 'zh-CN');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const dl = countDeadlines(depth > 0 ? (deadlines ?? []) : [], nowMs);
 
   const centerValue = s
@@ -107,7 +119,7 @@ export function StatusBar() {
         </span>
       ) : null}
       <button type="button" className="lang-switch" data-testid="lang-switch" onClick={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}>
-        {t('lang.switch')}
+        {t('lang.switch')} <span className="key-hint">Alt+L</span>
       </button>
       {conn !== 'open' ? <span className="conn-lost">{t(conn === 'connecting' ? 'conn.connecting' : 'conn.lost')}</span> : null}
     </header>

@@ -1,6 +1,6 @@
 // A supervisor authorises at the window: id + PIN (and a reason when asked). Used for refunds
 // and for offline settlements above the offline limits.
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useT } from '../i18n/use-t';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
@@ -15,9 +15,21 @@ export function SupervisorPin(props: { title: string; submitLabel: string; askRe
   const [supervisorId, setId] = useState('');
   const [supervisorPin, setPin] = useState('');
   const [reason, setReason] = useState('');
+  const idRef = useRef<HTMLInputElement>(null);
+  const pinRef = useRef<HTMLInputElement>(null);
+  const reasonRef = useRef<HTMLInputElement>(null);
+  /** The first field still missing, in screen order (null when everything is there). */
+  const missing = (): HTMLInputElement | null =>
+    !supervisorId.trim() ? idRef.current : supervisorPin.length < 4 ? pinRef.current : props.askReason && !reason.trim() ? reasonRef.current : null;
+  // Enter never does nothing: it goes to the field still missing (id → PIN → reason), and
+  // submits once all are there.
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!supervisorId.trim() || supervisorPin.length < 4 || (props.askReason && !reason.trim())) return;
+    const gap = missing();
+    if (gap) {
+      gap.focus();
+      return;
+    }
     props.onSubmit({ supervisorId: supervisorId.trim(), supervisorPin, reason: reason.trim() });
   };
   return (
@@ -27,18 +39,19 @@ export function SupervisorPin(props: { title: string; submitLabel: string; askRe
         {props.children}
         <label>
           {t('refund.supervisorId')}
-          <input autoFocus data-testid="sup-id" maxLength={TEXT_LIMITS.operatorId} value={supervisorId} onChange={(e) => setId(e.target.value)} />
+          <input ref={idRef} autoFocus data-testid="sup-id" maxLength={TEXT_LIMITS.operatorId} value={supervisorId} onChange={(e) => setId(e.target.value)} />
         </label>
         <label>
           {t('refund.supervisorPin')}
-          <input type="password" data-testid="sup-pin" maxLength={TEXT_LIMITS.pin} value={supervisorPin} onChange={(e) => setPin(e.target.value)} />
+          <input ref={pinRef} type="password" data-testid="sup-pin" maxLength={TEXT_LIMITS.pin} value={supervisorPin} onChange={(e) => setPin(e.target.value)} />
         </label>
         {props.askReason ? (
           <label>
             {t('refund.reason')}
-            <input data-testid="sup-reason" maxLength={TEXT_LIMITS.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input ref={reasonRef} data-testid="sup-reason" maxLength={TEXT_LIMITS.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
         ) : null}
+        <p className="hint">{t('supPin.hint')}</p>
         <div className="row">
           <button type="submit" className="primary" data-testid="sup-submit">
             {props.submitLabel}

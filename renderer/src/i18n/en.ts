@@ -426,4 +426,8 @@ export const en: Record<WindowKey, string> = {
   'lock.title': 'Screen locked',
   'lock.detail': 'The shift of {name} ({id}) is still open. Type the PIN to unlock; another operator logs in with their own id.',
   'lock.detailNoShift': '{name} ({id}) stepped away. Type the PIN to unlock; another operator logs in with their own id.',
+  // --- Keyboard (issue 13): Enter always does something; the keys of each dialog and list. ---
+  'supPin.hint': 'Enter next field, Enter again to confirm once all are filled · Esc back',
+  'sup.work.keys': 'Write the note, Enter to choose an action (← → another one, Enter does it) · ↑↓ previous / next item · Alt+1–9 tabs',
+  'lock.idle': 'Locked after {min} minutes without activity.',
 };

@@ -425,6 +425,10 @@ export const zhCN = {
   'lock.title': '屏幕已锁定',
   'lock.detail': '{name}（{id}）的班次没有结束。输入密码解锁；换人时用自己的工号登录。',
   'lock.detailNoShift': '{name}（{id}）离开了窗口。输入密码解锁；换人时用自己的工号登录。',
+  // --- Keyboard (issue 13): Enter always does something; the keys of each dialog and list. ---
+  'supPin.hint': 'Enter 下一项，填齐后 Enter 确认 · Esc 返回',
+  'sup.work.keys': '写好说明后 Enter 选择处理（← → 换一个，Enter 执行）· ↑↓ 上一项 / 下一项 · Alt+1–9 切换',
+  'lock.idle': '{min} 分钟没有操作，已自动锁屏。',
 } as const;
 
 export type WindowKey = keyof typeof zhCN;

@@ -29,3 +29,16 @@ export function shortcutOf(e: { key: string; ctrlKey?: boolean; altKey?: boolean
   if (e.ctrlKey || e.altKey || e.metaKey) return null;
   return SHORTCUT_KEYS[e.key] ?? null;
 }
+
+/**
+ * The letter of an Alt+letter press (lower case), or null. By the physical key (e.code) first:
+ * Alt with a letter gives another character on some layouts (macOS: Alt+L is "¬").
+ * Alt keys of the window: Alt+L language; in demo mode Alt+O / Alt+N sandbox center off / on,
+ * Alt+P / Alt+I printer paper out / in. (Electron's default menu takes Alt+F/E/V/W/H.)
+ */
+export function altLetterOf(e: { key: string; code?: string; ctrlKey?: boolean; altKey?: boolean; metaKey?: boolean; shiftKey?: boolean }): string | null {
+  if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
+  const byCode = /^Key([A-Z])$/.exec(e.code ?? '')?.[1];
+  if (byCode) return byCode.toLowerCase();
+  return /^[a-zA-Z]$/.test(e.key) ? e.key.toLowerCase() : null;
+}

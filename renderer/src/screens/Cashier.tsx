@@ -35,6 +35,13 @@ export function Cashier() {
     if (c.credential || c.cardFailure) setNote(null);
   }, [c.credential, c.cardFailure]);
 
+  // Notes ("已补打", "已清除患者…") are about the moment: they go after 8 s, as F5's notes do.
+  useEffect(() => {
+    if (!note) return;
+    const timer = setTimeout(() => setNote(null), 8000);
+    return () => clearTimeout(timer);
+  }, [note]);
+
   /** The first Esc on a bill with lines asks; the second drops the patient. Any other key disarms. */
   const [dropArmed, setDropArmed] = useState(false);
 

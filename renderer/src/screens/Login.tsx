@@ -15,6 +15,7 @@ export function Login() {
   const setOperator = useApp((s) => s.setOperator);
   const go = useApp((s) => s.go);
   const locked = useAccount((a) => a.locked);
+  const idleMinutes = Math.round(((useApp((s) => s.info?.idleLockMs) ?? 0) / 60_000) * 10) / 10;
   const [operatorId, setOperatorId] = useState(locked?.operator.id ?? '');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -43,6 +44,7 @@ export function Login() {
         <h1>{locked ? t('lock.title') : t('login.title')}</h1>
         {locked ? (
           <p className="lock-note" data-testid="lock-note">
+            {locked.reason === 'idle' ? `${t('lock.idle', { min: idleMinutes })} ` : ''}
             {t(locked.shiftOpen ? 'lock.detail' : 'lock.detailNoShift', { name: locked.operator.name, id: locked.operator.id })}
           </p>
         ) : null}

@@ -82,7 +82,15 @@ function SignoffTab() {
         <>
           <label className="stack">
             {t('sup.close.note')}
-            <input ref={noteRef} data-testid="signoff-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
+            <input
+              ref={noteRef}
+              onKeyDown={(e) => {
+                // Enter in the note goes on to the first shift's sign-off button (never nothing).
+                if (e.key !== 'Enter') return;
+                e.preventDefault();
+                document.querySelector<HTMLButtonElement>('[data-testid="signoff-list"] tbody button')?.focus();
+              }}
+              data-testid="signoff-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
           <table className="grid">
             <thead>

@@ -46,6 +46,9 @@ function CenterAnswer(props: { settlementId: string }) {
   );
 }
 
+/** How long a note stays (ms); F5's notes use the same 8 s. */
+const NOTE_MS = 8000;
+
 export function Today() {
   const t = useT();
   const go = useApp((s) => s.go);
@@ -82,6 +85,14 @@ export function Today() {
 
   const current = rows[selected] ?? null;
 
+  // A note ("已补打", "退费完成…") is about the moment it was said: it goes after a while, and at
+  // once when the cashier moves to another settlement (it would seem to be about that one).
+  useEffect(() => {
+    if (!note) return;
+    const timer = setTimeout(() => setNote(null), NOTE_MS);
+    return () => clearTimeout(timer);
+  }, [note]);
+
   useEffect(() => {
     if (!refunding || !current) return;
     void api.call('settlement.get', { id: current.id }).then((r) => r.ok && setRefundView(r.value));
@@ -109,9 +120,11 @@ export function Today() {
 
   const onKey = (e: React.KeyboardEvent) => {
     if (refunding) return;
-    if (e.key === 'ArrowDown') setSelected((i) => Math.min(rows.length - 1, i + 1));
-    else if (e.key === 'ArrowUp') setSelected((i) => Math.max(0, i - 1));
-    else if (e.key === 'r' || e.key === 'R') setRefunding(true);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      setNote(null);
+      setSelected((i) => Math.max(0, Math.min(rows.length - 1, i + step)));
+    } else if (e.key === 'r' || e.key === 'R') setRefunding(true);
     else return;
     e.preventDefault();
   };

@@ -183,6 +183,36 @@ describe('catalog search', () => {
     expect(tou[0]!.name.startsWith('头孢')).toBe(true);
   });
 
+  it('finds pinyin initials anywhere in the name, after the names that start with them (issue 13)', () => {
+    // 阿莫西林胶囊 = amxljn: "xl" (西林) and "ljn" (林胶囊) are inside it, not at its start.
+    expect(codes('xl')).toContain('XJ01CAA040A001010101445');
+    expect(codes('ljn')).toEqual(['XJ01CAA040A001010101445']);
+    expect(codes('xljn')).toEqual(['XJ01CAA040A001010101445']);
+    // A name whose initials start with the letters comes before one that only holds them.
+    t.app.policy.applyDelta({
+      format: 'policy-delta/1',
+      fromSeq: 1,
+      toSeq: 2,
+      version: 'd',
+      catalogUpserts: [{ code: 'XNEW0009', name: '西林瓶', kind: 'material', class: 'A' }],
+      catalogDeletes: [],
+    });
+    const xl = codes('xl');
+    expect(xl.indexOf('XNEW0009')).toBeGreaterThanOrEqual(0);
+    expect(xl.indexOf('XNEW0009')).toBeLessThan(xl.indexOf('XJ01CAA040A001010101445'));
+    // Rows replaced by a delta are forgotten inside names too; the new name is found inside.
+    t.app.policy.applyDelta({
+      format: 'policy-delta/1',
+      fromSeq: 2,
+      toSeq: 3,
+      version: 'e',
+      catalogUpserts: [{ code: 'XJ01CAA040A001010101445', name: '羟氨苄青霉素胶囊', kind: 'drug', class: 'A' }],
+      catalogDeletes: [],
+    });
+    expect(codes('ljn')).toEqual([]);
+    expect(codes('msjn')).toEqual(['XJ01CAA040A001010101445']); // qabqmsjn: 霉素胶囊 inside
+  });
+
   it('puts initials typed in full before longer ones, and forgets the initials of replaced rows', () => {
     t.app.policy.applyDelta({
       format: 'policy-delta/1',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { catalogue, translator } from '../../../renderer/src/i18n';
 import { en } from '../../../renderer/src/i18n/en';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
-import { shortcutOf } from '../../../renderer/src/lib/keys';
+import { altLetterOf, shortcutOf } from '../../../renderer/src/lib/keys';
+import { innerInitials } from '../../../electron/policy/pinyin';
 import { displayPrice, fenToYuan, formatFen, isQuantity, lineAmountFen, parseYuanInput } from '../../../electron/api/money';
 import { addDays, ageInYears, agoSince, formatAgo, parseDateInput } from '../../../renderer/src/lib/time';
 
@@ -111,5 +112,21 @@ describe('money field names', () => {
     expect(t(moneyFieldKey('fund_pay')!)).toBe('统筹基金支付');
     expect(t(moneyFieldKey('accountPay')!)).toBe('个人账户支付');
     expect(moneyFieldKey('bogus')).toBeNull();
+  });
+});
+
+describe('window keys and initials inside names (issue 13)', () => {
+  it('reads Alt+letter by the physical key, and only Alt alone', () => {
+    expect(altLetterOf({ key: '¬', code: 'KeyL', altKey: true })).toBe('l');
+    expect(altLetterOf({ key: 'o', altKey: true })).toBe('o');
+    expect(altLetterOf({ key: 'l', code: 'KeyL', altKey: true, ctrlKey: true })).toBeNull();
+    expect(altLetterOf({ key: 'L', code: 'KeyL', altKey: true, shiftKey: true })).toBeNull();
+    expect(altLetterOf({ key: 'l', code: 'KeyL' })).toBeNull();
+    expect(altLetterOf({ key: '1', code: 'Digit1', altKey: true })).toBeNull();
+  });
+  it('indexes every run of two or more initials after the first letter', () => {
+    expect(innerInitials('amxljn')).toBe('mxljn xljn ljn jn');
+    expect(innerInitials('amx')).toBe('mx');
+    expect(innerInitials('am')).toBe('');
   });
 });
