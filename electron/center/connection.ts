@@ -12,6 +12,12 @@ import { resolveTerminalNo, type TerminalNo } from './terminal';
 /** Signing out is a courtesy to the center: shutdown never waits longer than this for it. */
 export const SIGN_OUT_TIMEOUT_MS = 1_500;
 
+/** The 9001 sign-in (also the reachability probe) is given this long. */
+const SIGN_IN_TIMEOUT_MS = 5_000;
+
+/** The exchanges that manage the sign-in number themselves. */
+const SIGN_IN_OUT = new Set(['9001', '9002']);
+
 export interface CenterConnectionOptions {
   /** How long close() waits for the 9002 sign-out; default SIGN_OUT_TIMEOUT_MS. */
   signOutTimeoutMs?: number;
@@ -55,7 +61,13 @@ export class CenterConnection {
     return takeMsgId(db, clock, settings.institutionCode, this.terminalNo());
   }
 
-  /** One exchange; a client that cannot even be made is an unknown outcome, never a throw. */
+  /**
+   * One exchange; a client that cannot even be made is an unknown outcome, never a throw.
+   * Every exchange but the sign-in/out itself carries a sign-in number: without one (a fresh
+   * data folder, a CLI verb after another process signed out with 9002, an `outbox drain`), a
+   * 9001 goes first. If that sign-in fails, the message is not sent at all and answered `busy`
+   * (not processed; the outbox retries it later with the same msgid).
+   */
   readonly send = async (infno: string, input: object, sendOpts?: SendOptions): Promise<CenterOutcome> => {
     let c: CenterClient;
     try {
@@ -65,8 +77,41 @@ export class CenterConnection {
       this.connectivity.report({ reached: false, at: this.core.clock.now().toISOString(), error: reason });
       return { kind: 'unknown', msgid: sendOpts?.msgid ?? '', reason };
     }
+    if (!SIGN_IN_OUT.has(infno) && !c.signNo()) {
+      const refused = await this.signIn(c);
+      if (refused !== null) return { kind: 'busy', msgid: sendOpts?.msgid ?? '', message: `未能签到，报文未发送：${refused}` };
+    }
     return c.send(infno, input, sendOpts);
   };
+
+  /** Concurrent senders without a sign-in number share one 9001. */
+  private signingIn: Promise<string | null> | null = null;
+
+  /** 9001 sign-in; keeps the number. Null when signed in, else why not. */
+  private signIn(c: CenterClient): Promise<string | null> {
+    this.signingIn ??= (async () => {
+      try {
+        const outcome = await c.send('9001', { signIn: { opter_no: 'system', mac: '', ip: '127.0.0.1' } }, { timeoutMs: SIGN_IN_TIMEOUT_MS });
+        if (outcome.kind === 'success') {
+          const signNo = (outcome.output as { signinoutb?: { sign_no?: unknown } } | null)?.signinoutb?.sign_no;
+          if (typeof signNo === 'string' && signNo !== '') {
+            c.setSignNo(signNo);
+            return null;
+          }
+          return '签到应答中没有签到编号 sign_no';
+        }
+        if (outcome.kind === 'rejected') {
+          // Reachable but refusing us (wrong secret or institution code): show why on the status bar.
+          this.connectivity.report({ reached: true, at: this.core.clock.now().toISOString(), error: `中心拒绝签到：${outcome.message}（请检查机构编码与签名密钥）` });
+          return `中心拒绝签到：${outcome.message}`;
+        }
+        return outcome.kind === 'busy' ? `中心忙：${outcome.message}` : outcome.reason;
+      } finally {
+        this.signingIn = null;
+      }
+    })();
+    return this.signingIn;
+  }
 
   status(): CenterStatusView {
     const s: ConnectivityState = this.connectivity.get();
@@ -128,15 +173,14 @@ export class CenterConnection {
 
   /** 9001 sign-in as the probe: any well-formed answer means reachable. */
   private async probe(): Promise<void> {
-    const outcome = await this.send('9001', { signIn: { opter_no: 'system', mac: '', ip: '127.0.0.1' } }, { timeoutMs: 5_000 });
-    if (outcome.kind === 'success') {
-      const out = outcome.output as { signinoutb?: { sign_no?: unknown } } | null;
-      const signNo = out?.signinoutb?.sign_no;
-      if (typeof signNo === 'string' && this.clientPromise) (await this.clientPromise).setSignNo(signNo);
-    } else if (outcome.kind === 'rejected') {
-      // Reachable but refusing us (wrong secret or institution code): show why on the status bar.
-      this.connectivity.report({ reached: true, at: this.core.clock.now().toISOString(), error: `中心拒绝签到：${outcome.message}（请检查机构编码与签名密钥）` });
+    let c: CenterClient;
+    try {
+      c = await this.client();
+    } catch (e) {
+      this.connectivity.report({ reached: false, at: this.core.clock.now().toISOString(), error: e instanceof Error ? e.message : String(e) });
+      return;
     }
+    await this.signIn(c);
   }
 
   private publishStatus(): void {

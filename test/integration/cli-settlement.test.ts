@@ -246,6 +246,12 @@ describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS },
     expect(withDb((db) => db.prepare('SELECT state FROM settlements WHERE id = ?').get(provisional))).toEqual({ state: 'confirmed' });
     expect(json<OutboxStatus>(cli(['--json', 'outbox', 'status']))).toMatchObject({ depth: 0, byState: { queued: 0, confirmed: 5 } });
     expect(await atCenter(provisional)).toHaveLength(1);
+    // The drain ran in a fresh process after the last one signed out (9002): it signed in first,
+    // so the upload carried a sign-in number (it went out with sign_no "" before, issue 14).
+    const msgid = withDb((db) => db.prepare("SELECT msgid FROM outbox WHERE settlement_id = ? AND kind = 'upload'").pluck().get(provisional)) as string;
+    const sent = ((await control('GET', 'envelopes')) as { msgid: string; infno: string; sign_no: string | null }[]).filter((e) => e.msgid === msgid);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    for (const e of sent) expect(e.sign_no).toMatch(/^SN\d+/);
     // Nothing left to do: a plain drain attempts nothing.
     expect(json<{ attempted: number; remaining: number }>(cli(['--json', 'outbox', 'drain']))).toMatchObject({ attempted: 0, remaining: 0 });
   });

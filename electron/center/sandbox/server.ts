@@ -522,6 +522,7 @@ export class SandboxCenter {
       }
       if (req.method === 'GET' && path === '/persons') return send(200, DEMO_PERSONS);
       if (req.method === 'GET' && path === '/settlements') return send(200, this.settlements());
+      if (req.method === 'GET' && path === '/envelopes') return send(200, this.envelopes());
       send(404, { error: 'unknown control path', paths: ['GET /faults', 'POST /faults', 'POST /faults/clear', 'POST /policy/publish', 'GET /policy', 'POST /notices', 'GET /persons', 'GET /settlements'] });
     } catch (e) {
       send(400, { error: e instanceof Error ? e.message : String(e) });
