@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callNames } from './api/contract';
+import { EVENT_AUDIENCE } from './api/contract/events';
 import { newSession } from './api/session';
 import { createApp, type App } from './app/create-app';
 import { defaultDataDir, projectPath } from './app/paths';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   });
   lockSession(electronSession.defaultSession, (m, c) => log.warn(m, c));
 
-  registerApiHandlers({
+  const { sessions } = registerApiHandlers({
     ipc: ipcMain,
     names: callNames,
     isTrustedUrl: isAppUrl,
@@ -74,8 +75,16 @@ async function main(): Promise<void> {
     call: (session, name, input) => app.call(session, name, input),
     log: (m, c) => log.warn(m, c),
   });
+  // Each event only to the windows whose session may see it (EVENT_AUDIENCE): a card read never
+  // reaches a window that is not logged in or is locked.
   const stopEvents = app.events.onAny((name, payload) => {
-    for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.webContents.send(EVENT_CHANNEL, name, payload);
+    const need = EVENT_AUDIENCE[name];
+    for (const w of BrowserWindow.getAllWindows()) {
+      if (w.isDestroyed()) continue;
+      // A window that has made no call yet has no session: it gets the public events only.
+      const session = sessions.get(w.webContents.id);
+      if (need === 'public' || (session && app.auth.mayReceive(session, need))) w.webContents.send(EVENT_CHANNEL, name, payload);
+    }
   });
 
   const createWindow = () => {

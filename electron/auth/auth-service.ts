@@ -99,6 +99,28 @@ export class AuthService {
     return null;
   }
 
+  /**
+   * Whether an event meant for `need` may be pushed to this session now: logged in, not idle past
+   * the lock, still active in a role that allows it. Side-effect free: an event is not activity
+   * (it does not keep a session awake), and the idle lock itself happens at the session's next
+   * call (checkSession). The transports ask this for every event and every window.
+   */
+  mayReceive(session: Session, need: RequiredRole): boolean {
+    if (need === 'public') return true;
+    const op = session.operator;
+    if (!op) return false;
+    const seen = this.lastSeen.get(session);
+    if (seen === undefined || this.idleNow() - seen > this.idleLockMs) return false;
+    const row = this.db.prepare('SELECT role, active FROM operators WHERE id = ?').get(op.id) as { role: Role; active: number } | undefined;
+    return Boolean(row && row.active && row.role === op.role && roleAllows(op.role, need));
+  }
+
+  /** Log out: the session has no operator any more (and receives no operator's events). */
+  logout(session: Session): void {
+    session.operator = null;
+    this.lastSeen.delete(session);
+  }
+
   /** Lock the window now (the cashier steps away); the operator must log in again. */
   lock(session: Session): void {
     if (session.operator) this.audit.append({ action: 'auth.lock', operatorId: session.operator.id, subject: session.operator.id });

@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../app/create-app';
 import { fail } from '../api/result';
-import { newSession } from '../api/session';
+import { EVENT_AUDIENCE } from '../api/contract/events';
+import { newSession, type Session } from '../api/session';
 import { describeError, guardRequest, guardUpgrade, hardenHttpServer, SERVER_LIMITS } from '../app/server-safety';
 import { requestPath, serveStatic } from './static-files';
 
@@ -99,13 +100,20 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         socket.destroy();
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => serveApi(opts.app, ws));
+      wss.handleUpgrade(req, socket, head, (ws) => sessions.set(ws, serveApi(opts.app, ws)));
     }),
   );
 
+  // Each event only to the connections whose session may see it (EVENT_AUDIENCE): a card read
+  // (name, ID number, birth date) never reaches a socket that is not logged in or is locked.
+  const sessions = new WeakMap<WebSocket, Session>();
   const stopEvents = opts.app.events.onAny((name, payload) => {
-    const msg = JSON.stringify({ event: name, payload });
-    for (const c of wss.clients) if (c.readyState === c.OPEN) c.send(msg);
+    let msg: string | null = null;
+    for (const c of wss.clients) {
+      const session = sessions.get(c);
+      if (c.readyState !== c.OPEN || !session || !opts.app.auth.mayReceive(session, EVENT_AUDIENCE[name])) continue;
+      c.send((msg ??= JSON.stringify({ event: name, payload })));
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -147,7 +155,7 @@ function idFromHead(data: Buffer): number | null {
  * breaks the WebSocket protocol (invalid UTF-8, RSV1, above MAX_FRAME_BYTES) — closes that one
  * connection with the protocol's code, logged. Nothing a client sends ends the process.
  */
-function serveApi(app: App, ws: WebSocket): void {
+function serveApi(app: App, ws: WebSocket): Session {
   const session = newSession('ws');
   const answer = (id: number | string | null, result: unknown) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }));
@@ -162,6 +170,8 @@ function serveApi(app: App, ws: WebSocket): void {
       answer(null, fail('INTERNAL', '内部错误：该请求未能处理，已记录日志。'));
     });
   });
+
+  return session;
 
   async function handleMessage(data: Buffer, isBinary: boolean): Promise<void> {
     if (data.length > MAX_MESSAGE_BYTES) {

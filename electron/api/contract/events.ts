@@ -1,4 +1,5 @@
 // Events pushed from the services to the windows. Pure: the renderer imports these types.
+import type { RequiredRole } from '../roles';
 import type { StatusSnapshot } from './system';
 
 export interface PolicySyncProgress {
@@ -34,3 +35,19 @@ export interface AppEventMap {
   /** Policy sync (1399) under way: bytes downloaded so far of the expected total (null = unknown); 'done' or 'failed' ends it. */
   'policy.sync': PolicySyncProgress;
 }
+
+/**
+ * Who may be sent each event: 'public' goes to every connected window (the login screen's status
+ * bar, the policy download's progress); any other role only to a session that is logged in, not
+ * idle past the lock, still active in a role that allows it (AuthService.mayReceive). Card reads
+ * carry a patient's name, ID number and birth date: a window that is not logged in or is locked
+ * must never receive them (issue 14). A new event must be added here (the type requires it).
+ */
+export const EVENT_AUDIENCE: { readonly [K in keyof AppEventMap]: RequiredRole } = {
+  status: 'public',
+  'policy.sync': 'public',
+  'card.read': 'cashier',
+  'card.failed': 'cashier',
+  'settlement.changed': 'cashier',
+  'print.changed': 'cashier',
+};

@@ -43,6 +43,31 @@ describe('idle lock', () => {
     expect(auditActions()).toContain('auth.idle-lock');
   });
 
+  it('an idle session past the limit, a locked or a disabled one is sent no card events; events do not keep a session awake', async () => {
+    await start();
+    let idleMs = 0;
+    const auth = new AuthService(t.app.db, t.app.audit, clock, IDLE_LOCK_MINUTES * MIN, () => idleMs);
+    const s = newSession('test');
+    expect(auth.mayReceive(s, 'cashier')).toBe(false);
+    expect(auth.mayReceive(s, 'public')).toBe(true);
+    auth.login(s, '1001', '1234');
+    expect(auth.mayReceive(s, 'cashier')).toBe(true);
+    expect(auth.mayReceive(s, 'supervisor')).toBe(false);
+    idleMs += (IDLE_LOCK_MINUTES - 1) * MIN;
+    expect(auth.mayReceive(s, 'cashier')).toBe(true);
+    // Being sent events is not activity: two more minutes and the session is past the lock.
+    idleMs += 2 * MIN;
+    expect(auth.mayReceive(s, 'cashier')).toBe(false);
+    const other = newSession('test');
+    auth.login(other, '1002', '1234');
+    t.app.db.prepare("UPDATE operators SET active = 0 WHERE id = '1002'").run();
+    expect(auth.mayReceive(other, 'cashier')).toBe(false);
+    const locked = newSession('test');
+    auth.login(locked, '1001', '1234');
+    auth.lock(locked);
+    expect(auth.mayReceive(locked, 'cashier')).toBe(false);
+  });
+
   it('moving the app clock does not lock a session (a simulated week stays logged in)', async () => {
     await start();
     const s = await t.login('2001');
