@@ -5,6 +5,12 @@ import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
 import { stmt } from '../db/statements';
 
+/** The clinic stream's queries over the audit log: ids for the backfill, one entry. */
+export const AUDIT_STREAM_SQL = {
+  ids: 'SELECT id FROM audit_log ORDER BY id',
+  entry: 'SELECT id, at, operator_id, action, subject, detail, hash FROM audit_log WHERE id = ?',
+} as const;
+
 export interface AuditEntry {
   action: string;
   operatorId?: string | null;

@@ -3,7 +3,7 @@ import type { clinicCalls } from '../api/contract/clinic';
 import type { HandlersFor } from '../api/handler-types';
 import { AppError } from '../api/result';
 import { chinaDate } from '../app/clock';
-import { issueCommand } from './commands';
+import { issueCommand } from './issue-command';
 
 export const clinicHandlers: HandlersFor<typeof clinicCalls> = {
   'clinic.status': (_i, { app }) => (app.clinic.enabled ? app.clinic.stream.status() : null),

@@ -5,7 +5,12 @@
 import type { Db } from '../db/open';
 import { stmt } from '../db/statements';
 import { OutboxStore } from '../outbox/store';
-import { ADJ_JOIN, AMOUNTS, CENTER_ID, KNOWN_TO_CENTER } from '../shift/reconcile';
+import { AUDIT_STREAM_SQL } from '../auth/audit';
+import { AGREED_AMOUNTS_SQL as AMOUNTS, SETTLEMENT_STREAM_SQL } from '../settlement/owner';
+import { CENTER_ID, KNOWN_TO_CENTER } from '../shift/reconcile';
+import { RECEIVABLE_STREAM_SQL } from '../shift/receivables';
+import { SHIFT_STREAM_SQL } from '../shift/shifts';
+import { WORKLIST_STREAM_SQL } from '../shift/worklist';
 import type { IdentitySeal } from './identity';
 import type { RecordKind } from './stream-store';
 
@@ -102,17 +107,15 @@ interface SettlementRow {
   updated_at: string;
 }
 
+/** One record of each kind, by id: the owners' queries. */
 const RECORD_SQL: Record<Exclude<RecordKind, 'settlement'>, string> = {
-  adjustment: 'SELECT * FROM adjustments WHERE id = ?',
-  notice: 'SELECT * FROM center_notices WHERE notice_id = ?',
-  // The frozen handover JSON stays at the window (its hash identifies it); the figures the
-  // clinic needs come from the settlements themselves.
-  shift: `SELECT id, operator_id, opened_at, opened_day, state, opening_float, closed_at, counted_cash, expected_cash, variance,
-                 close_note, handover_hash, signed_by, signed_at, signoff_note FROM shifts WHERE id = ?`,
-  cash_movement: 'SELECT * FROM cash_movements WHERE id = ?',
-  shift_correction: 'SELECT * FROM shift_corrections WHERE id = ?',
-  worklist_action: 'SELECT * FROM worklist_actions WHERE id = ?',
-  audit: 'SELECT id, at, operator_id, action, subject, detail, hash FROM audit_log WHERE id = ?',
+  adjustment: SETTLEMENT_STREAM_SQL.adjustment,
+  notice: RECEIVABLE_STREAM_SQL.notice,
+  shift: SHIFT_STREAM_SQL.shift,
+  cash_movement: SHIFT_STREAM_SQL.cashMovement,
+  shift_correction: SHIFT_STREAM_SQL.shiftCorrection,
+  worklist_action: WORKLIST_STREAM_SQL.action,
+  audit: AUDIT_STREAM_SQL.entry,
 };
 
 export class SnapshotReader {
@@ -130,8 +133,8 @@ export class SnapshotReader {
               s.insurance_type, s.visit_type, s.state, s.online, s.refund_of, s.total AS local_total, s.fund_pay, s.critical_illness_pay,
               s.account_pay, s.cash_pay, ${KNOWN_TO_CENTER} AS known, ${CENTER_ID} AS center_id, ${AMOUNTS},
               r.owed, r.paid, r.deducted, r.rejected, r.outstanding, r.status AS receivable_status,
-              EXISTS (SELECT 1 FROM worklist_actions w WHERE w.settlement_id = s.id AND w.action = 'write_off') AS written_off, s.updated_at
-       FROM settlements s ${ADJ_JOIN} LEFT JOIN receivables r ON r.settlement_id = s.id
+              ${WORKLIST_STREAM_SQL.writtenOff('s.id')} AS written_off, s.updated_at
+       FROM ${SETTLEMENT_STREAM_SQL.settlementFrom()} ${RECEIVABLE_STREAM_SQL.receivableJoin('r', 's.id')}
        WHERE s.id = ?`,
     );
   }

@@ -1,6 +1,11 @@
 // The window's side of the clinic stream: markers of changed records (migration 0013, kept by
 // triggers on the streamed tables). This module owns clinic_stream and clinic_stream_state.
+import { AUDIT_STREAM_SQL } from '../auth/audit';
 import type { Db } from '../db/open';
+import { SETTLEMENT_STREAM_SQL } from '../settlement/owner';
+import { RECEIVABLE_STREAM_SQL } from '../shift/receivables';
+import { SHIFT_STREAM_SQL } from '../shift/shifts';
+import { WORKLIST_STREAM_SQL } from '../shift/worklist';
 
 export type RecordKind = 'settlement' | 'adjustment' | 'notice' | 'shift' | 'cash_movement' | 'shift_correction' | 'worklist_action' | 'audit';
 
@@ -11,16 +16,19 @@ export interface Marker {
   at: string;
 }
 
-/** Every record that exists now, by kind (each query names its key `id`): what enabling the stream marks. */
+/**
+ * Every record that exists now, by kind (each query names its key `id`): what enabling the
+ * stream marks. The queries are the owners' (each table's SQL stays in its owning module).
+ */
 const BACKFILL: readonly [RecordKind, string][] = [
-  ['settlement', 'SELECT id FROM settlements ORDER BY created_at, id'],
-  ['adjustment', 'SELECT id FROM adjustments ORDER BY id'],
-  ['notice', 'SELECT notice_id AS id FROM center_notices ORDER BY received_at, notice_id'],
-  ['shift', 'SELECT id FROM shifts ORDER BY opened_at, id'],
-  ['cash_movement', 'SELECT id FROM cash_movements ORDER BY id'],
-  ['shift_correction', 'SELECT id FROM shift_corrections ORDER BY id'],
-  ['worklist_action', 'SELECT id FROM worklist_actions ORDER BY id'],
-  ['audit', 'SELECT id FROM audit_log ORDER BY id'],
+  ['settlement', SETTLEMENT_STREAM_SQL.settlementIds],
+  ['adjustment', SETTLEMENT_STREAM_SQL.adjustmentIds],
+  ['notice', RECEIVABLE_STREAM_SQL.noticeIds],
+  ['shift', SHIFT_STREAM_SQL.shiftIds],
+  ['cash_movement', SHIFT_STREAM_SQL.cashMovementIds],
+  ['shift_correction', SHIFT_STREAM_SQL.shiftCorrectionIds],
+  ['worklist_action', WORKLIST_STREAM_SQL.actionIds],
+  ['audit', AUDIT_STREAM_SQL.ids],
 ];
 
 export class ClinicStreamStore {

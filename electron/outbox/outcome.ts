@@ -2,8 +2,8 @@
 // per answer, guarded so that a late answer for an item already resolved (or reversed by a
 // refund meanwhile) changes nothing.
 import type { CoreApp } from '../app/core';
-import { diffAgainstCenter, MONEY_FIELDS, moneyFromRow, type MoneyColumn } from '../settlement/mapping';
-import { stmt } from '../db/statements';
+import { diffAgainstCenter } from '../settlement/mapping';
+import { confirmRefundRow, markSettlementRejected, recordCenterAgreement, settlementMoney } from '../settlement/owner';
 import type { CenterOutcome } from '../settlement/ports';
 import { OPEN_STATES, type OutboxRow, type OutboxState, type OutboxStore } from './store';
 
@@ -16,9 +16,6 @@ export interface AppliedOutcome {
   /** Whether the row was still open and took the answer. */
   applied: boolean;
 }
-
-// Only the money columns: the row's JSON columns (explanation, snapshots) are large and unused here.
-const MONEY_ROW_SQL = `SELECT ${MONEY_FIELDS.map(([c]) => c).join(', ')} FROM settlements WHERE id = ?`;
 
 function objectOr(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
@@ -42,7 +39,7 @@ export function applyOutcome(core: CoreApp, outbox: OutboxStore, row: OutboxRow,
     }
     if (outcome.kind === 'rejected') {
       outbox.reject(row.id, { code: outcome.code ?? null, reason: outcome.message, response: outcome.output }, at);
-      stmt(db, "UPDATE settlements SET state = 'rejected', updated_at = ? WHERE id = ? AND state <> 'refunded'").run(now, row.settlement_id);
+      markSettlementRejected(db, row.settlement_id, now);
       core.audit.append({ action: 'outbox.rejected', subject: row.settlement_id, detail: { msgid: row.msgid, infno: row.infno, code: outcome.code ?? null, reason: outcome.message } });
       return { ...base, state: 'rejected', final: true, applied: true };
     }
@@ -51,24 +48,25 @@ export function applyOutcome(core: CoreApp, outbox: OutboxStore, row: OutboxRow,
     let state: 'confirmed' | 'adjusted' = 'confirmed';
     if (row.kind === 'upload') {
       const setlinfo = objectOr(output['setlinfo'] ?? output);
-      const srow = stmt(db, MONEY_ROW_SQL).get(row.settlement_id) as Record<MoneyColumn, number>;
-      const diffs = diffAgainstCenter(moneyFromRow(srow), setlinfo);
+      const diffs = diffAgainstCenter(settlementMoney(db, row.settlement_id), setlinfo);
       const setlId = output['setl_id'] ?? setlinfo['setl_id'];
       const mdtrtId = output['mdtrt_id'] ?? setlinfo['mdtrt_id'];
       if (diffs.length || output['stmt'] === 'adjusted') state = 'adjusted';
-      const ins = stmt(db, 
-        'INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at) VALUES (?,?,?,?,?,?,?)',
-      );
-      for (const d of diffs) ins.run(row.settlement_id, row.id, d.field, d.local, d.center, d.center - d.local, now);
-      stmt(db, 
-        `UPDATE settlements SET state = CASE WHEN state = 'refunded' THEN state ELSE ? END, center_setl_id = ?, center_mdtrt_id = ?, updated_at = ? WHERE id = ?`,
-      ).run(state, typeof setlId === 'string' ? setlId : null, typeof mdtrtId === 'string' ? mdtrtId : null, now, row.settlement_id);
+      recordCenterAgreement(db, {
+        settlementId: row.settlement_id,
+        outboxId: row.id,
+        state,
+        diffs,
+        setlId: typeof setlId === 'string' ? setlId : null,
+        mdtrtId: typeof mdtrtId === 'string' ? mdtrtId : null,
+        now,
+      });
       if (state === 'adjusted') {
         core.audit.append({ action: 'outbox.adjusted', subject: row.settlement_id, detail: { msgid: row.msgid, fields: diffs } });
       }
     } else {
       // 2208 cancel or 2601 reversal answered: the refund row is done.
-      stmt(db, "UPDATE settlements SET state = 'confirmed', updated_at = ? WHERE id = ? AND state = 'provisional'").run(now, row.settlement_id);
+      confirmRefundRow(db, row.settlement_id, now);
     }
     outbox.resolve(row.id, state, { refmsgid: outcome.refmsgid, output: outcome.output ?? null }, at);
     return { ...base, state, final: true, applied: true };

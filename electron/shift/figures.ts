@@ -2,6 +2,7 @@
 // PDF and CSV reports all come from computeShiftFigures, so they cannot disagree.
 import type { CashMovementView, Figure, ShiftFigures } from '../api/contract/shift';
 import type { Db } from '../db/open';
+import { settlementsWithAdjustmentsSql } from '../settlement/owner';
 
 export function emptyFigure(): Figure {
   return { count: 0, refundCount: 0, gross: 0, refunded: 0, total: 0, fund: 0, critical: 0, account: 0, cash: 0 };
@@ -42,19 +43,6 @@ function addKeyed(map: Record<string, Figure>, key: string, r: GroupRow): void {
   addInto((map[key] ??= emptyFigure()), r);
 }
 
-/**
- * The center's adjustments per settlement, as differences (center − local) to add: the reports
- * show the fund, critical-illness and account amounts the center agreed (issue 13), while the
- * cash stays what the window collected — that is what the drawer holds.
- */
-const CENTER_ADJUSTMENTS = `LEFT JOIN (
-    SELECT settlement_id,
-           sum(CASE WHEN field = 'total' THEN difference ELSE 0 END) AS dt,
-           sum(CASE WHEN field = 'fund_pay' THEN difference ELSE 0 END) AS df,
-           sum(CASE WHEN field = 'critical_illness_pay' THEN difference ELSE 0 END) AS dc,
-           sum(CASE WHEN field = 'account_pay' THEN difference ELSE 0 END) AS da
-    FROM adjustments GROUP BY settlement_id) adj ON adj.settlement_id = s.id`;
-
 export interface ShiftHead {
   id: string;
   operator_id: string;
@@ -71,7 +59,9 @@ export class ShiftFiguresQuery {
   private readonly movements;
 
   constructor(db: Db) {
-    // China hour of created_at (ISO UTC): the clinic's day runs on UTC+8.
+    // The reports show the fund, critical-illness and account amounts the center agreed (issue 13:
+    // the center's adjustments added), while the cash stays what the window collected — that is
+    // what the drawer holds. China hour of created_at (ISO UTC): the clinic's day runs on UTC+8.
     this.groups = db.prepare(`
       SELECT insurance_type, visit_type,
              -- A self-pay row is final at once and never the center's: its own state in the report.
@@ -81,7 +71,7 @@ export class ShiftFiguresQuery {
              count(*) AS n, sum(total + coalesce(adj.dt, 0)) AS total, sum(fund_pay + coalesce(adj.df, 0)) AS fund,
              sum(critical_illness_pay + coalesce(adj.dc, 0)) AS critical, sum(account_pay + coalesce(adj.da, 0)) AS account,
              sum(cash_pay) AS cash, count(adj.settlement_id) AS adjusted_n
-      FROM settlements s ${CENTER_ADJUSTMENTS}
+      FROM ${settlementsWithAdjustmentsSql()}
       WHERE shift_id = ?
       GROUP BY 1, 2, 3, 4, 5, 6`);
     this.movements = db.prepare('SELECT id, at, direction, amount, reason, operator_id AS operatorId FROM cash_movements WHERE shift_id = ? ORDER BY id');

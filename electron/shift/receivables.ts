@@ -7,7 +7,16 @@ import { AppError } from '../api/result';
 import { chinaDate } from '../app/clock';
 import type { CoreApp } from '../app/core';
 import { tryYuanToFen } from '../api/money';
+import { joinSettlementSql, settlementIdForCenterId, settlementIdForCenterIdSql } from '../settlement/owner';
 import { sendOrThrow, type CenterPort } from './center-port';
+
+/** The clinic stream's queries over this module's tables: notice ids for the backfill, one notice, a settlement's receivable. */
+export const RECEIVABLE_STREAM_SQL = {
+  noticeIds: 'SELECT notice_id AS id FROM center_notices ORDER BY received_at, notice_id',
+  notice: 'SELECT * FROM center_notices WHERE notice_id = ?',
+  /** `LEFT JOIN receivables <alias> ON <alias>.settlement_id = <settlementId>`. */
+  receivableJoin: (alias: string, settlementId: string): string => `LEFT JOIN receivables ${alias} ON ${alias}.settlement_id = ${settlementId}`,
+} as const;
 
 const noticesAnswer = z.object({
   notices: z.array(
@@ -58,7 +67,7 @@ export class Receivables {
            VALUES (?,?,?,?,?,?,?,?,?)`,
         );
         for (const n of notices) {
-          const local = this.localIdFor(n.setl_id);
+          const local = settlementIdForCenterId(db, n.setl_id);
           fetched += insert.run(n.notice_id, n.type, n.setl_id, local, tryYuanToFen(n.amount), n.reason_code ?? null, n.reason ?? null, n.time, now).changes;
         }
         db.prepare('INSERT INTO center_notice_cursor (k, cursor, fetched_at) VALUES (1, ?, ?) ON CONFLICT (k) DO UPDATE SET cursor = excluded.cursor, fetched_at = excluded.fetched_at').run(next, now);
@@ -72,21 +81,11 @@ export class Receivables {
     return { fetched, cursor: cursor || null };
   }
 
-  private localIdFor(centerSetlId: string): string | null {
-    const db = this.core.db;
-    return ((db.prepare('SELECT id FROM settlements WHERE center_setl_id = ?').pluck().get(centerSetlId) as string | undefined) ??
-      (db.prepare('SELECT id FROM settlements WHERE id = ?').pluck().get(centerSetlId) as string | undefined) ??
-      null);
-  }
-
   summary(limit: number, notices: ReceivablesSummary['notices']): ReceivablesSummary {
     const db = this.core.db;
     // Notices that arrived before their settlement's center id was known are matched now.
     db.prepare(
-      `UPDATE center_notices SET settlement_id = coalesce(
-         (SELECT id FROM settlements WHERE center_setl_id = center_notices.center_setl_id),
-         (SELECT id FROM settlements WHERE id = center_notices.center_setl_id))
-       WHERE settlement_id IS NULL`,
+      `UPDATE center_notices SET settlement_id = ${settlementIdForCenterIdSql('center_notices.center_setl_id')} WHERE settlement_id IS NULL`,
     ).run();
     const asOf = this.core.clock.now();
     const today = chinaDate(asOf);
@@ -120,7 +119,7 @@ export class Receivables {
       .prepare(
         `SELECT r.settlement_id AS settlementId, r.day, s.psn_name AS psnName, s.insutype, r.status, r.owed, r.paid, r.deducted,
            r.rejected, r.outstanding, CAST(julianday(:today) - julianday(r.day) AS INTEGER) AS ageDays
-         FROM receivables r INDEXED BY receivables_listed JOIN settlements s ON s.id = r.settlement_id
+         FROM receivables r INDEXED BY receivables_listed ${joinSettlementSql('s', 'r.settlement_id')}
          WHERE r.outstanding <> 0 OR r.status = 'rejected'
          ORDER BY r.day, r.settlement_id LIMIT :limit`,
       )

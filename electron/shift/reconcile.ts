@@ -12,6 +12,7 @@ import type { CoreApp } from '../app/core';
 import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
 import { cancelSetlIdSql, centerTookSql } from '../outbox/predicates';
 import { outboxStore } from '../outbox/store';
+import { AGREED_AMOUNTS_SQL as AMOUNTS, settlementState, settlementsWithAdjustmentsSql } from '../settlement/owner';
 import type { CenterPort } from './center-port';
 import { compareWithCenter, reconcileDays, type DayGroup, type DetailRow as SharedDetailRow } from './reconcile-core';
 
@@ -25,15 +26,6 @@ export { daysBetween, STANDARD_INSUTYPES } from './reconcile-core';
 export const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR ${centerTookSql('s.id')})`;
 /** The center's id of a row: a refund row's comes from the 2208 answer kept in the outbox. */
 export const CENTER_ID = `coalesce(s.center_setl_id, ${cancelSetlIdSql('s.id')})`;
-/** The center's adjustments per settlement, as differences to add to the local split. */
-export const ADJ_JOIN = `LEFT JOIN (
-    SELECT settlement_id,
-           sum(CASE WHEN field = 'total' THEN difference ELSE 0 END) AS dt,
-           sum(CASE WHEN field IN ('fund_pay', 'critical_illness_pay') THEN difference ELSE 0 END) AS df,
-           sum(CASE WHEN field = 'account_pay' THEN difference ELSE 0 END) AS da
-    FROM adjustments GROUP BY settlement_id) adj ON adj.settlement_id = s.id`;
-export const AMOUNTS = `s.total + coalesce(adj.dt, 0) AS total, s.fund_pay + s.critical_illness_pay + coalesce(adj.df, 0) AS fund,
-                 s.account_pay + coalesce(adj.da, 0) AS account`;
 
 interface DetailRow extends SharedDetailRow {
   created_day: string;
@@ -69,7 +61,7 @@ export class Reconciler {
     const rows = this.core.db
       .prepare(
         `SELECT s.created_day AS day, s.insutype, s.visit_type, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
-         FROM (SELECT s.created_day, s.insutype, s.visit_type, ${AMOUNTS} FROM settlements s ${ADJ_JOIN}
+         FROM (SELECT s.created_day, s.insutype, s.visit_type, ${AMOUNTS} FROM ${settlementsWithAdjustmentsSql()}
                WHERE s.created_day BETWEEN ? AND ? AND ${KNOWN_TO_CENTER}) s
          GROUP BY 1, 2, 3`,
       )
@@ -124,7 +116,7 @@ export class Reconciler {
     // day's rows (~0.2 s per day asked over a million settlements).
     return this.core.db
       .prepare(
-        `SELECT s.id, s.created_day, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM settlements s INDEXED BY settlements_day ${ADJ_JOIN}
+        `SELECT s.id, s.created_day, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM ${settlementsWithAdjustmentsSql('settlements_day')}
          WHERE s.created_day BETWEEN ? AND ? AND ${KNOWN_TO_CENTER} ORDER BY s.id`,
       )
       .all(from, to) as DetailRow[];
@@ -246,9 +238,7 @@ export class Reconciler {
   private advice(r: DiscrepancyRow): string {
     if (r.kind === 'only_local') return '中心没有此结算：请“重新上传”；如确认已在中心撤销，写明说明后标为已处理。';
     if (r.kind === 'amount_differs') return '金额与中心不一致：核对中心结算单与调整记录，必要时更正后重新上传，或写明说明后标为已处理。';
-    const local = r.settlement_id
-      ? (this.core.db.prepare('SELECT state FROM settlements WHERE id = ?').pluck().get(r.settlement_id) as string | undefined)
-      : undefined;
+    const local = r.settlement_id ? settlementState(this.core.db, r.settlement_id) : undefined;
     if (local === 'provisional') return '本地为离线暂记/上传结果未知：上传队列会用原报文号重发，中心返回首次结果后即一致；长期未决请联系中心核实。';
     if (local === 'rejected') return '本地记为被拒付而中心有此结算：联系中心核实该笔状态，核实后写明说明标为已处理。';
     return '中心有、本地没有：核实是否为本机以外的结算或本地数据缺失，核实后写明说明标为已处理。';

@@ -12,9 +12,23 @@ import type {
 import { AppError } from '../api/result';
 import { chinaDate } from '../app/clock';
 import type { CoreApp } from '../app/core';
+import { operatorName } from '../auth/operator-names';
 import { countTotal, normalizeCounts } from './denominations';
 import { ShiftFiguresQuery } from './figures';
 import { fenToYuan } from '../api/money';
+
+/** The clinic stream's queries over this module's tables: ids for the backfill and one record per kind. */
+export const SHIFT_STREAM_SQL = {
+  shiftIds: 'SELECT id FROM shifts ORDER BY opened_at, id',
+  cashMovementIds: 'SELECT id FROM cash_movements ORDER BY id',
+  shiftCorrectionIds: 'SELECT id FROM shift_corrections ORDER BY id',
+  // The frozen handover JSON stays at the window (its hash identifies it); the figures the
+  // clinic needs come from the settlements themselves.
+  shift: `SELECT id, operator_id, opened_at, opened_day, state, opening_float, closed_at, counted_cash, expected_cash, variance,
+                 close_note, handover_hash, signed_by, signed_at, signoff_note FROM shifts WHERE id = ?`,
+  cashMovement: 'SELECT * FROM cash_movements WHERE id = ?',
+  shiftCorrection: 'SELECT * FROM shift_corrections WHERE id = ?',
+} as const;
 
 interface ShiftRow {
   id: string;
@@ -213,7 +227,7 @@ export class ShiftService {
       .prepare('SELECT id, at, operator_id AS operatorId, cash_delta AS cashDelta, note FROM shift_corrections WHERE shift_id = ? ORDER BY id')
       .all(row.id) as ShiftCorrectionView[];
     const delta = corrections.reduce((s, c) => s + c.cashDelta, 0);
-    const name = this.core.db.prepare('SELECT name FROM operators WHERE id = ?').pluck().get(row.operator_id) as string | undefined;
+    const name = operatorName(this.core.db, row.operator_id);
     return {
       id: row.id,
       operatorId: row.operator_id,

@@ -5,8 +5,23 @@ import type { WorkItem } from '../api/contract/shift';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { outboxStore, type OutboxStore } from '../outbox/store';
+import {
+  adjustmentDifferences,
+  hasUnreviewedAdjustments,
+  markAdjustmentsReviewed,
+  refundOf,
+  unreviewedAdjusted,
+  workHead,
+} from '../settlement/owner';
 import type { CenterPort } from './center-port';
 import { requeueUpload } from './reconcile';
+
+/** The clinic stream's queries over worklist_actions, and whether a settlement was written off (an SQL expression). */
+export const WORKLIST_STREAM_SQL = {
+  actionIds: 'SELECT id FROM worklist_actions ORDER BY id',
+  action: 'SELECT * FROM worklist_actions WHERE id = ?',
+  writtenOff: (settlementId: string): string => `EXISTS (SELECT 1 FROM worklist_actions w WHERE w.settlement_id = ${settlementId} AND w.action = 'write_off')`,
+} as const;
 
 type Action = 'accept' | 'correct_reupload' | 'refund' | 'write_off';
 type List = 'adjustment' | 'rejection';
@@ -15,14 +30,6 @@ const ALLOWED: Record<List, Action[]> = {
   adjustment: ['accept', 'correct_reupload', 'refund', 'write_off'],
   rejection: ['correct_reupload', 'refund', 'write_off'],
 };
-
-interface HeadRow {
-  id: string;
-  created_at: string;
-  psn_name: string;
-  insurance_type: string;
-  total: number;
-}
 
 export class WorkLists {
   private readonly outbox: OutboxStore;
@@ -38,20 +45,18 @@ export class WorkLists {
     const db = this.core.db;
     const ids =
       list === 'adjustment'
-        ? (db.prepare('SELECT DISTINCT settlement_id FROM adjustments WHERE reviewed_by IS NULL ORDER BY settlement_id LIMIT 2000').pluck().all() as string[])
+        ? unreviewedAdjusted(db, 2000)
         : this.outbox.unreviewedRejections(2000);
     return ids.map((id) => this.item(id, list));
   }
 
   item(settlementId: string, list: List): WorkItem {
     const db = this.core.db;
-    const head = db.prepare('SELECT id, created_at, psn_name, insurance_type, total FROM settlements WHERE id = ?').get(settlementId) as HeadRow | undefined;
+    const head = workHead(db, settlementId);
     if (!head) throw new AppError('SETTLEMENT_NOT_FOUND', `没有结算 ${settlementId}。`);
     const differences =
       list === 'adjustment'
-        ? (db
-            .prepare('SELECT field, local_amount AS local, center_amount AS center, difference FROM adjustments WHERE settlement_id = ? ORDER BY id')
-            .all(settlementId) as WorkItem['differences'])
+        ? adjustmentDifferences(db, settlementId)
         : [];
     const rej = list === 'rejection' ? this.outbox.latestRejection(settlementId) : undefined;
     const last = db
@@ -78,13 +83,13 @@ export class WorkLists {
     db.transaction(() => {
       const open =
         list === 'adjustment'
-          ? db.prepare('SELECT count(*) FROM adjustments WHERE settlement_id = ? AND reviewed_by IS NULL').pluck().get(settlementId)
+          ? hasUnreviewedAdjustments(db, settlementId)
           : this.outbox.hasUnreviewedRejection(settlementId);
       if (!open) throw new AppError('WORKITEM_NOT_OPEN', `结算 ${settlementId} 不在待处理的${list === 'adjustment' ? '调整' : '拒付'}清单中。`);
       if (action === 'refund') {
         // The refund itself is the settlement part's (it needs the supervisor's PIN and a 2208):
         // this action records the decision once the refund exists.
-        const refunded = db.prepare('SELECT id FROM settlements WHERE refund_of = ?').pluck().get(settlementId);
+        const refunded = refundOf(db, settlementId);
         if (!refunded) throw new AppError('REFUND_FIRST', '请先在结算记录中为该笔办理退费（需主管密码），再在此标记为“已退费”。');
       }
       if (action === 'correct_reupload') requeueUpload(this.core, this.center(), settlementId);
@@ -92,7 +97,7 @@ export class WorkLists {
       const now = at.toISOString();
       db.prepare('INSERT INTO worklist_actions (settlement_id, list, action, note, operator_id, at) VALUES (?,?,?,?,?,?)').run(settlementId, list, action, note.trim(), operatorId, now);
       if (list === 'adjustment') {
-        db.prepare('UPDATE adjustments SET reviewed_by = ?, reviewed_at = ? WHERE settlement_id = ? AND reviewed_by IS NULL').run(operatorId, now, settlementId);
+        markAdjustmentsReviewed(db, settlementId, operatorId, now);
       } else {
         this.outbox.markRejectionReviewed(settlementId, operatorId, at);
       }
