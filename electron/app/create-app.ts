@@ -1,6 +1,6 @@
 // Builds every main-process service on one database. Electron, browser mode, the CLI and
 // the tests all start the app through here, so they run the same code.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatch } from '../api/dispatch';
 import type { ApiResult } from '../api/result';
@@ -53,8 +53,21 @@ export interface App extends CoreApp {
   close(): Promise<void>;
 }
 
+/** chmod where the OS has modes; a folder this user does not own is left as it is. */
+function narrowToOwner(path: string, mode: number): void {
+  if (process.platform === 'win32') return;
+  try {
+    chmodSync(path, mode);
+  } catch {
+    // Not ours to change (a shared folder): the files inside are still 0600.
+  }
+}
+
 export async function createApp(opts: AppOptions): Promise<App> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  // The data folder holds the database, its key (browser mode / CLI), logs and backups: this
+  // OS user's alone (issue 14). Made 0700; an existing one is narrowed to 0700.
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  narrowToOwner(opts.dataDir, 0o700);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createConsoleLogger(opts.runtime === 'cli' || opts.runtime === 'test');
   const { db, migrations, checkpointer } = openDatabase({
@@ -64,6 +77,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log,
   });
   if (migrations.applied.length) log.info('database migrated', { ...migrations });
+  // SQLite creates the file 0644 (its WAL and index follow the file's mode): encrypted, but
+  // nobody else's to copy.
+  for (const f of ['cashier.db', 'cashier.db-wal', 'cashier.db-shm']) narrowToOwner(join(opts.dataDir, f), 0o600);
 
   const settings = resolveSettings({ flags: opts.flags, env: opts.env ?? process.env, stored: readStoredSettings(db) });
   const demo = settings.centerUrl === '';

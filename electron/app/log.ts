@@ -45,9 +45,58 @@ export function maskContext(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** One log line, masked: what both the console and the file logger write. */
+// Names in free text (issue 14): a message string, an error's text or a value under an unknown
+// key can carry a name too. Three nets, applied to the whole line:
+// 1. a value after a name key in any text (`"psnName":"张三"`, `patient_name=张三`, escaped JSON);
+// 2. Chinese words after a name marker and a separator (`姓名：张三`, `参保人 张三`);
+// 3. every name the app has handled (a person looked up, a bill's patient), wherever it appears:
+//    a center's message "参保人张三已停保" has no separator, but 张三 was looked up before.
+const NAME_KEY_VALUE = /\b(psn_?name|patient_?name|person_?name|holder_?name|insured_?name|name_?of_?patient)(\\?["']?\s*[:=]\s*\\?["']?)([^"',;}\]\n\\]{1,60})/gi;
+const NAME_AFTER_MARKER = /(姓名|参保人|患者|病人|持卡人|就诊人)([:：=]\s*|\s+)([\u3400-\u9fff·]{1,12})/g;
+const KNOWN_NAMES_MAX = 10_000;
+const knownNames = new Map<string, true>();
+let knownNamesPattern: RegExp | null = null;
+
+/**
+ * Names the logger masks wherever they appear from now on (a bounded, most-recent set, in memory
+ * only). Single characters are not taken: they are too common to mask in every line.
+ */
+export function rememberPersonNames(...names: (string | null | undefined)[]): void {
+  for (const raw of names) {
+    const name = raw?.trim();
+    if (!name || [...name].length < 2 || name.length > 50) continue;
+    if (knownNames.has(name)) {
+      knownNames.delete(name);
+      knownNames.set(name, true);
+      continue;
+    }
+    knownNames.set(name, true);
+    if (knownNames.size > KNOWN_NAMES_MAX) knownNames.delete(knownNames.keys().next().value!);
+    knownNamesPattern = null;
+  }
+}
+
+function knownNamesRegex(): RegExp | null {
+  if (knownNames.size === 0) return null;
+  // Longest first, so 欧阳淑珍 is masked whole before a shorter name inside it.
+  knownNamesPattern ??= new RegExp([...knownNames.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return knownNamesPattern;
+}
+
+/** Names in free text masked (张三 → 张*), by the three nets above. */
+export function maskNamesInText(text: string): string {
+  let out = text
+    .replace(NAME_KEY_VALUE, (_m, key: string, sep: string, value: string) => `${key}${sep}${maskName(value)}`)
+    .replace(NAME_AFTER_MARKER, (_m, marker: string, sep: string, value: string) => `${marker}${sep}${maskName(value)}`);
+  const known = knownNamesRegex();
+  if (known) out = out.replace(known, (n) => maskName(n));
+  return out;
+}
+
+/** One log line, masked: what both the console and the file logger write. Every part of it
+ * (the message, error texts, context values under any key) passes every mask. */
 export function formatLogLine(at: Date, level: string, msg: string, ctx?: Record<string, unknown>): string {
-  return redactCredentials(maskIdentities(`${at.toISOString()} ${level} ${msg}${ctx ? ' ' + JSON.stringify(maskContext(ctx)) : ''}`));
+  return redactCredentials(maskIdentities(maskNamesInText(`${at.toISOString()} ${level} ${msg}${ctx ? ' ' + JSON.stringify(maskContext(ctx)) : ''}`)));
 }
 
 export function createConsoleLogger(quiet = false): Logger {

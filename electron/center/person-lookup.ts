@@ -3,6 +3,7 @@
 import { AppError } from '../api/result';
 import type { PersonView } from '../api/contract/center';
 import type { Clock } from '../app/clock';
+import { rememberPersonNames } from '../app/log';
 import type { Db } from '../db/open';
 import type { CenterOutcome, SendOptions } from './client';
 import type { CertType } from './wire/codes';
@@ -34,7 +35,9 @@ export function readCachedPerson(db: Db, certType: CertType, certNo: string, car
   // A card whose serial differs from the one the center confirmed may be a lost or replaced
   // card: without the center it is not trusted.
   if (certType === '03' && cardSn && row.card_sn && row.card_sn !== cardSn) return null;
-  return { ...(JSON.parse(row.view) as PersonCore), source: 'cache', cachedAt: row.cached_at };
+  const core = JSON.parse(row.view) as PersonCore;
+  rememberPersonNames(core.name);
+  return { ...core, source: 'cache', cachedAt: row.cached_at };
 }
 
 function writeCache(db: Db, cred: PersonCredential, core: PersonCore, at: string): void {
@@ -74,6 +77,8 @@ export async function lookupPerson(deps: PersonLookupDeps, cred: PersonCredentia
         });
       }
       const core = personFromOutput(parsed.data);
+      // The log masks this name wherever it appears (a center's message quoting it, say).
+      rememberPersonNames(core.name);
       const at = deps.clock.now().toISOString();
       writeCache(deps.db, cred, core, at);
       return { ...core, source: 'live', cachedAt: at };

@@ -54,7 +54,7 @@ export function backupNow(db: Db, opts: { dir?: string; out?: string; clock: Clo
     if (existsSync(file)) throw new AppError('BACKUP_EXISTS', `目标文件已存在：${file}。请换一个文件名，备份不会覆盖已有文件。`, { file });
   } else {
     const dir = resolve(opts.dir ?? '.');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     file = join(dir, `cashier-${stamp(at)}.db`);
     for (let n = 2; existsSync(file); n++) file = join(dir, `cashier-${stamp(at)}-${n}.db`);
   }
@@ -62,6 +62,8 @@ export function backupNow(db: Db, opts: { dir?: string; out?: string; clock: Clo
   rmSync(tmp, { force: true });
   try {
     db.prepare('VACUUM INTO ?').run(tmp);
+    // Encrypted, but still nobody else's to copy: 0600 like every file the app writes.
+    if (process.platform !== 'win32') chmodSync(tmp, 0o600);
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });

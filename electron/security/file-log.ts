@@ -2,7 +2,7 @@
 // electron/app/log.ts's formatLogLine). cashier.log grows to maxBytes, then becomes
 // cashier.1.log (older ones shift to .2, .3 ...) and the oldest beyond `keep` is deleted, so
 // the logs of a PC that runs for years stay bounded.
-import { appendFileSync, chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../app/clock';
 import { systemClock } from '../app/clock';
@@ -21,12 +21,23 @@ export interface FileLogOptions {
   echo?: boolean;
 }
 
+/** Append one line: 0600 from creation, never through a symbolic link put in the file's place. */
+function appendPrivately(file: string, line: string, maybeNew: boolean): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    if (maybeNew && process.platform !== 'win32') fchmodSync(fd, 0o600);
+    writeSync(fd, line);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function createRotatingFileLogger(opts: FileLogOptions): Logger & { file: string } {
   const name = opts.name ?? 'cashier';
   const maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
   const keep = Math.max(1, opts.keep ?? 5);
   const clock = opts.clock ?? systemClock;
-  mkdirSync(opts.dir, { recursive: true });
+  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
   const file = join(opts.dir, `${name}.log`);
   const rotated = (n: number) => join(opts.dir, `${name}.${n}.log`);
   let size = existsSync(file) ? statSync(file).size : 0;
@@ -43,9 +54,7 @@ export function createRotatingFileLogger(opts: FileLogOptions): Logger & { file:
     const bytes = Buffer.byteLength(line);
     try {
       if (size > 0 && size + bytes > maxBytes) rotate();
-      const isNew = size === 0 && !existsSync(file);
-      appendFileSync(file, line, { mode: 0o600 });
-      if (isNew && process.platform !== 'win32') chmodSync(file, 0o600);
+      appendPrivately(file, line, size === 0);
       size += bytes;
     } catch {
       // A full or unplugged disk must not stop the cashier's window; stderr still gets it.

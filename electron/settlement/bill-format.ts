@@ -5,6 +5,11 @@ import { certTypeSchema } from '../api/contract/center';
 import { calendarDateSchema } from '../api/dates';
 import { AppError } from '../api/result';
 
+/** One limit for every bill file, JSON or CSV, from the CLI or the inbox (issue 14). */
+export const MAX_BILLS_PER_FILE = 1000;
+/** Bytes of one bill file (4 MiB: a day's export of 1,000 bills is well under 1 MiB). */
+export const BILL_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
 const decimal = z.string().regex(/^\d{1,9}(\.\d{1,4})?$/, '应为最多 4 位小数的十进制数字字符串');
 const positiveDecimal = decimal.refine((s) => /[1-9]/.test(s), '必须大于 0');
 
@@ -54,14 +59,33 @@ export type BillItemIn = z.output<typeof billItemSchema>;
 /** A JSON bill file: one bill object, or {format:"bill/1", bills:[...]}, or an array of bills. */
 export const billFileSchema = z.union([
   billSchema,
-  z.array(billSchema).min(1).max(1000),
-  z.object({ format: z.literal('bill/1'), bills: z.array(billSchema).min(1).max(1000) }).strict(),
+  z.array(billSchema).min(1).max(MAX_BILLS_PER_FILE),
+  z.object({ format: z.literal('bill/1'), bills: z.array(billSchema).min(1).max(MAX_BILLS_PER_FILE) }).strict(),
 ]);
 
+/** A key or column name from the file, quoted only when it looks like one (never a name or number). */
+function quotable(s: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(s) ? s : '(非字段名)';
+}
+
+/**
+ * The first problem, in words that never quote the file's content (issue 14: a refusal's
+ * message reaches the log and the note beside the inbox). Paths are made of key names and
+ * indexes; unknown keys are quoted only when they look like field names.
+ */
 function zodMessage(e: z.ZodError): { message: string; path: string } {
   const first = e.issues[0];
-  const path = first ? first.path.join('.') : '';
-  return { message: first ? `${path || '(根)'}：${first.message}` : '格式错误', path };
+  const path = first ? first.path.map((p) => (typeof p === 'number' ? String(p) : quotable(String(p)))).join('.') : '';
+  if (!first) return { message: '格式错误', path };
+  const text = first.code === 'unrecognized_keys' ? `有未知的键 ${first.keys.map(quotable).join('、')}` : first.message;
+  return { message: `${path || '(根)'}：${text}`, path };
+}
+
+/** Where JSON.parse stopped, without its quote of the text (V8 quotes the content around it). */
+function jsonErrorPlace(e: unknown): string {
+  const m = /at position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(e instanceof Error ? e.message : '');
+  if (!m) return '';
+  return m[2] ? `（第 ${m[2]} 行第 ${m[3]} 列）` : `（位置 ${m[1]}）`;
 }
 
 export function parseBillJson(text: string): Bill[] {
@@ -69,12 +93,16 @@ export function parseBillJson(text: string): Bill[] {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new AppError('BILL_INVALID', `账单文件不是有效的 JSON：${(e as Error).message}`, { path: '' });
+    throw new AppError('BILL_INVALID', `账单文件不是有效的 JSON${jsonErrorPlace(e)}`, { path: '' });
   }
   return parseBillValue(raw);
 }
 
 export function parseBillValue(raw: unknown): Bill[] {
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' && Array.isArray((raw as { bills?: unknown }).bills) ? (raw as { bills: unknown[] }).bills : null;
+  if (list && list.length > MAX_BILLS_PER_FILE) {
+    throw new AppError('BILL_TOO_MANY', `一个账单文件最多 ${MAX_BILLS_PER_FILE} 张账单（本文件 ${list.length} 张）；请分成多个文件`, { path: '', max: MAX_BILLS_PER_FILE });
+  }
   const parsed = billFileSchema.safeParse(raw);
   if (!parsed.success) {
     // Report the error of the single-bill reading when the input looks like one bill.
@@ -169,7 +197,7 @@ function flag(v: string, rowNo: number, col: string, dflt: boolean): boolean {
   if (t === '') return dflt;
   if (t === '1' || t.toLowerCase() === 'true' || t === '是') return true;
   if (t === '0' || t.toLowerCase() === 'false' || t === '否') return false;
-  throw new AppError('BILL_INVALID', `第 ${rowNo} 行 ${col} 应为 1 或 0：${t}`, { path: `row ${rowNo}.${col}` });
+  throw new AppError('BILL_INVALID', `第 ${rowNo} 行 ${col} 应为 1 或 0`, { path: `row ${rowNo}.${col}` });
 }
 
 export function parseBillCsv(text: string): Bill[] {
@@ -180,7 +208,7 @@ export function parseBillCsv(text: string): Bill[] {
     if (!header.includes(r)) throw new AppError('BILL_INVALID', `CSV 表头缺少列 ${r}`, { path: 'header', column: r });
   }
   for (const h of header) {
-    if (!(CSV_COLUMNS as readonly string[]).includes(h)) throw new AppError('BILL_INVALID', `CSV 表头有未知列 ${h}`, { path: 'header', column: h });
+    if (!(CSV_COLUMNS as readonly string[]).includes(h)) throw new AppError('BILL_INVALID', `CSV 表头有未知列 ${quotable(h)}`, { path: 'header', column: quotable(h) });
   }
   const byId = new Map<string, { first: Record<string, string>; firstRow: number; items: unknown[] }>();
   rows.slice(1).forEach((cells, idx) => {
@@ -194,6 +222,9 @@ export function parseBillCsv(text: string): Bill[] {
     if (!id) throw new AppError('BILL_INVALID', `第 ${rowNo} 行缺少 bill_id`, { path: `row ${rowNo}.bill_id` });
     let g = byId.get(id);
     if (!g) {
+      if (byId.size >= MAX_BILLS_PER_FILE) {
+        throw new AppError('BILL_TOO_MANY', `一个账单文件最多 ${MAX_BILLS_PER_FILE} 张账单（第 ${rowNo} 行起超出）；请分成多个文件`, { path: `row ${rowNo}`, max: MAX_BILLS_PER_FILE });
+      }
       g = { first: rec, firstRow: rowNo, items: [] };
       byId.set(id, g);
     } else {

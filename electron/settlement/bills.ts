@@ -1,12 +1,13 @@
 // Pending bills from the HIS and files: stored whole in one transaction, or not at all.
 import type { CertType } from '../api/contract/center';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import iconv from 'iconv-lite';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
-import { parseBillFile, type Bill } from './bill-format';
+import { rememberPersonNames } from '../app/log';
+import { readBoundedFile } from '../security/safe-files';
+import { BILL_FILE_MAX_BYTES, parseBillFile, type Bill } from './bill-format';
 import { assertBillPlausible } from './plausible';
 
 export type BillSource = 'file' | 'inbox' | 'http' | 'window';
@@ -37,6 +38,14 @@ interface BillRow {
   settlement_id: string | null;
 }
 
+/**
+ * A bill file's bytes, from the CLI or the inbox: a regular file (not a link, FIFO or device) of
+ * at most BILL_FILE_MAX_BYTES, else BILL_FILE_SYMLINK / _NOT_REGULAR / _TOO_LARGE / _UNREADABLE.
+ */
+export function readBillBytes(path: string): Buffer {
+  return readBoundedFile(path, { maxBytes: BILL_FILE_MAX_BYTES, codePrefix: 'BILL_FILE', what: '账单文件' });
+}
+
 /** File bytes → text: UTF-8 when valid, else GBK (what many HIS exports on Windows write). */
 export function decodeBillBytes(buf: Buffer): string {
   const utf8 = buf.toString('utf8');
@@ -60,6 +69,7 @@ export function sameBillContent(a: Bill, b: Bill): boolean {
 }
 
 function rowToBill(r: BillRow): PendingBill {
+  rememberPersonNames(r.psn_name);
   return {
     id: r.id,
     ...(r.external_id ? { billId: r.external_id } : {}),
@@ -106,6 +116,8 @@ export class BillStore {
         throw e;
       }
     });
+    // From now on the log masks these names in any text, not only under a name key.
+    rememberPersonNames(...bills.map((b) => b.patientName));
     return db.transaction(() => {
       const ids: string[] = [];
       let twins = 0;
@@ -132,13 +144,7 @@ export class BillStore {
   }
 
   importFile(path: string, source: BillSource = 'file'): PendingBill[] {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(path);
-    } catch (e) {
-      throw new AppError('BILL_FILE_UNREADABLE', `无法读取账单文件 ${path}：${(e as Error).message}`, { path });
-    }
-    const bills = parseBillFile(path, decodeBillBytes(buf));
+    const bills = parseBillFile(path, decodeBillBytes(readBillBytes(path)));
     return this.add(bills, source, basename(path));
   }
 

@@ -5,6 +5,7 @@
 // <dataDir>/his-token (readable by the installing user only).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../security/safe-files';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -97,7 +98,7 @@ export class HisEndpoint {
     }
     this.server = server;
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    writeFileSync(file, JSON.stringify({ url: `${this.url}/bills` }) + '\n');
+    writePrivateFile(file, JSON.stringify({ url: `${this.url}/bills` }) + '\n');
     return this.url;
   }
 

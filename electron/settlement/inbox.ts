@@ -1,14 +1,21 @@
-// The watched bill folder: an HIS drops .json/.csv files; each is imported whole (then moved to
-// imported/) or refused whole (moved to rejected/ with <name>.error.txt beside it). A file is
-// only picked up once it has stopped changing, and a file imported just before a crash is
-// recognised by its content hash on the next look instead of being imported twice.
+// The watched bill folder: an HIS drops .json/.csv files; each is imported whole or refused
+// whole, and either way REMOVED from the folder (issue 14: an HIS export holds names and ID
+// numbers; nothing readable may stay on disk). An imported file's bills are in the encrypted
+// database; a refused file's bytes are kept there too (refused_bill_files, `bill refused`) and
+// only a note without its content is left in rejected/<name>.error.txt (0600). A symbolic link,
+// anything that is not a regular file, and a file over the size limit are refused without being
+// read. A file is only picked up once it has stopped changing, and a file imported just before
+// a crash is recognised by its content hash on the next look instead of being imported twice.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync, watch, type FSWatcher, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { isAppError } from '../api/result';
+import { AppError, isAppError } from '../api/result';
 import type { CoreApp } from '../app/core';
+import { maskIdentities } from '../app/log';
+import { ensurePrivateDir, writePrivateFile } from '../security/safe-files';
 import { parseBillFile } from './bill-format';
-import { decodeBillBytes, type BillStore } from './bills';
+import { decodeBillBytes, readBillBytes, type BillStore } from './bills';
+import { RefusedBillFiles } from './refused-files';
 
 export interface InboxResult {
   file: string;
@@ -16,12 +23,18 @@ export interface InboxResult {
   bills?: number;
   code?: string;
   message?: string;
+  /** The refusal's row in refused_bill_files. */
+  refusedId?: number;
 }
+
+const BILL_NAME = /\.(json|csv)$/i;
+const NOTE_SUFFIX = '.error.txt';
 
 export class BillInbox {
   private timer: NodeJS.Timeout | null = null;
   private watcher: FSWatcher | null = null;
   readonly dir: string;
+  readonly refused: RefusedBillFiles;
 
   constructor(
     private readonly core: CoreApp,
@@ -31,10 +44,16 @@ export class BillInbox {
     private readonly settleMs = 500,
   ) {
     this.dir = dir || core.settings.billInboxDir || join(core.dataDir, 'inbox');
+    this.refused = new RefusedBillFiles(core);
   }
 
   start(pollMs = 1000): void {
-    mkdirSync(this.dir, { recursive: true });
+    ensurePrivateDir(this.dir);
+    try {
+      this.sweepLegacy();
+    } catch (e) {
+      this.core.log.warn('bill inbox: old imported/rejected folders not cleared', { dir: this.dir, error: String(e) });
+    }
     try {
       this.watcher = watch(this.dir, () => this.soon());
       this.watcher.on('error', () => undefined);
@@ -70,49 +89,116 @@ export class BillInbox {
     if (!existsSync(this.dir)) return [];
     const out: InboxResult[] = [];
     for (const name of readdirSync(this.dir).sort()) {
-      if (name.startsWith('.') || !/\.(json|csv)$/i.test(name)) continue;
+      if (name.startsWith('.') || !BILL_NAME.test(name)) continue;
       const path = join(this.dir, name);
-      let st;
+      let st: Stats;
       try {
-        st = statSync(path);
+        // lstat: a symbolic link is judged as the link, never as what it points to.
+        st = lstatSync(path);
       } catch {
         continue;
       }
-      if (!st.isFile() || nowMs - st.mtimeMs < this.settleMs) continue;
+      if (st.isDirectory()) continue;
+      if (st.isFile() && nowMs - st.mtimeMs < this.settleMs) continue;
       out.push(this.handle(name, path));
     }
     return out;
   }
 
   private handle(name: string, path: string): InboxResult {
-    const buf = readFileSync(path);
+    let buf: Buffer;
+    try {
+      // Refuses a link, a FIFO or device, and anything over the limit, without reading it.
+      buf = readBillBytes(path);
+    } catch (e) {
+      return this.refuse(name, path, e, null);
+    }
     const ref = `${name}#${createHash('sha256').update(buf).digest('hex').slice(0, 16)}`;
     const seen = this.core.db.prepare('SELECT count(*) AS n FROM bills WHERE source_ref = ?').get(ref) as { n: number };
     if (seen.n > 0) {
-      this.move(path, 'imported', name);
+      // Imported just before a crash: the bills are stored, only the removal was missing.
+      this.remove(path);
       return { file: name, ok: true, bills: seen.n };
     }
     try {
       const bills = parseBillFile(name, decodeBillBytes(buf));
       this.bills.add(bills, 'inbox', ref);
-      this.move(path, 'imported', name);
+      this.remove(path);
       return { file: name, ok: true, bills: bills.length };
     } catch (e) {
-      const code = isAppError(e) ? e.code : 'BILL_INVALID';
-      const message = e instanceof Error ? e.message : String(e);
-      const moved = this.move(path, 'rejected', name);
-      writeFileSync(`${moved}.error.txt`, `${code}\n${message}\n`, 'utf8');
-      this.core.log.warn('bill file refused', { file: name, code, message });
-      return { file: name, ok: false, code, message };
+      return this.refuse(name, path, e, buf);
     }
   }
 
-  private move(path: string, sub: 'imported' | 'rejected', name: string): string {
-    const dir = join(this.dir, sub);
-    mkdirSync(dir, { recursive: true });
-    let target = join(dir, name);
-    if (existsSync(target)) target = join(dir, `${Date.now()}-${name}`);
-    renameSync(path, target);
-    return target;
+  /**
+   * Keep the refusal (and the bytes, when read) in the database, leave a note without the
+   * content, remove the file. The messages of the bill formats never quote the file's content;
+   * the note and the log are masked all the same.
+   */
+  private refuse(name: string, path: string, e: unknown, content: Buffer | null): InboxResult {
+    const code = isAppError(e) ? e.code : 'BILL_INVALID';
+    const message = maskIdentities(isAppError(e) ? e.message : '账单文件无法处理');
+    if (!isAppError(e)) this.core.log.warn('bill inbox: unexpected failure', { file: name, error: e instanceof Error ? e.name : typeof e });
+    const refusedId = this.refused.record({ file: name, code, message, content });
+    const notes = join(this.dir, 'rejected');
+    ensurePrivateDir(notes);
+    writePrivateFile(
+      join(notes, `${name}${NOTE_SUFFIX}`),
+      `${code}\n${message}\n` +
+        `文件已从收件夹移除；${content ? '其内容保存在加密数据库中' : '未读取其内容'}（拒收记录 ${refusedId}）。` +
+        `主管可用 npm run cli -- bill refused --show ${refusedId} 查看。\n`,
+    );
+    this.remove(path);
+    this.core.log.warn('bill file refused', { file: name, code, refusedId });
+    return { file: name, ok: false, code, message, refusedId };
+  }
+
+  /** Unlink (a symbolic link is removed, never what it points to). */
+  private remove(path: string): void {
+    try {
+      unlinkSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+
+  /**
+   * Versions before issue 14 moved files to imported/ and rejected/ in plain text. Imported ones
+   * are in the database: removed. Rejected ones are refused again (kept in the database under
+   * their old code), their old notes (which could quote the content) removed.
+   */
+  private sweepLegacy(): void {
+    const imported = join(this.dir, 'imported');
+    if (existsSync(imported) && lstatSync(imported).isDirectory()) {
+      for (const name of readdirSync(imported)) {
+        if (BILL_NAME.test(name)) this.remove(join(imported, name));
+      }
+      if (readdirSync(imported).length === 0) rmdirSync(imported);
+    }
+    const rejected = join(this.dir, 'rejected');
+    if (existsSync(rejected) && lstatSync(rejected).isDirectory()) {
+      for (const name of readdirSync(rejected)) {
+        if (!BILL_NAME.test(name)) continue;
+        const path = join(rejected, name);
+        const notePath = `${path}${NOTE_SUFFIX}`;
+        let code = 'BILL_INVALID';
+        if (existsSync(notePath)) {
+          try {
+            const first = readBillBytes(notePath).toString('utf8').split('\n', 1)[0] ?? '';
+            if (/^[A-Z][A-Z0-9_]{2,40}$/.test(first)) code = first;
+          } catch {
+            // A note that is a link or too large: its code is not needed.
+          }
+          this.remove(notePath);
+        }
+        let content: Buffer | null = null;
+        try {
+          content = readBillBytes(path);
+        } catch {
+          // Kept as refused without content.
+        }
+        this.refuse(name, path, new AppError(code, '旧版本拒收的账单文件（原因见当时的代码）'), content);
+      }
+    }
   }
 }

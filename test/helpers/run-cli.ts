@@ -7,12 +7,12 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): CliRun {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string, timeoutMs = 120_000): CliRun {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/run.ts', ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     input,
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

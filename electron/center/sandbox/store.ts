@@ -1,7 +1,7 @@
 // The sandbox center's own SQLite state: the persons' years, stored message ids with their
 // first answer, reversals, settlements, the published policy tables, notices, sign-ins.
 // A separate file from the app's database: the center is another system.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { Accumulators, PolicyTable } from '../../policy/split/types';
@@ -97,8 +97,13 @@ export function prepared(db: SandboxDb, sql: string): Database.Statement {
 }
 
 export function openSandboxDb(file: string, now: Date): SandboxDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // The sandbox keeps what the app sent it (demo mode puts it inside the data folder): this OS
+  // user's only, like every file the app writes (issue 14).
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
+  if (file !== ':memory:' && process.platform !== 'win32') {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(SCHEMA);

@@ -1,21 +1,19 @@
 // Policy verbs of the CLI: the split of a vector file (no database needed), policy import /
 // status, catalog search, and the deterministic table generator.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError } from '../../api/result';
 import { generatePolicyTable } from '../../policy/generate';
+import { readBoundedFile, writePrivateFile } from '../../security/safe-files';
 import { computeSplit } from '../../policy/split';
 import type { BillItem, Patient, PolicyTable, Visit } from '../../policy/split/types';
 import { UsageError, type Verb } from '../verb';
 
+const POLICY_FILE_MAX_BYTES = 256 * 1024 * 1024;
+
 /** Read and parse a JSON file, or throw the one error that means "unreadable input". */
 function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AppError('FILE_UNREADABLE', `无法读取文件 ${path}：${(e as NodeJS.ErrnoException).code ?? String(e)}`, { path });
-  }
+  // A policy table of 300,000 entries is about 60 MB; nothing real comes near 256 MB.
+  const text = readBoundedFile(path, { maxBytes: POLICY_FILE_MAX_BYTES, codePrefix: 'FILE', what: '文件', allowSymlink: true }).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
@@ -114,7 +112,7 @@ export const policyVerbs: Verb[] = [
       const seed = Number(cli.options.seed ?? 1);
       const entries = Number(cli.options.entries ?? 300_000);
       if (!Number.isInteger(seed) || !Number.isInteger(entries) || entries < 1) throw new UsageError('--seed 与 --entries 必须是正整数');
-      writeFileSync(file, JSON.stringify(generatePolicyTable({ seed, entries })));
+      writePrivateFile(file, JSON.stringify(generatePolicyTable({ seed, entries })));
       cli.print({ file, seed, entries }, `已生成 ${file}（${entries} 条，种子 ${seed}）`);
       return 0;
     },

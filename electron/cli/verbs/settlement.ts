@@ -1,6 +1,5 @@
 // Settlement verbs of the CLI: settle a bill file, refund, the outbox, bill import.
 // Every verb goes through the same API calls as the window (roles, validation, audit).
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { CallInput, CallName, CallOutput } from '../../api/contract';
 import type { SettlementView } from '../../api/contract/settlement';
@@ -9,7 +8,7 @@ import { newSession, type Session } from '../../api/session';
 import type { App } from '../../app/create-app';
 import { fenToYuan } from '../../api/money';
 import { parseBillFile, type Bill } from '../../settlement/bill-format';
-import { decodeBillBytes, sameBillContent, type PendingBill } from '../../settlement/bills';
+import { decodeBillBytes, readBillBytes, sameBillContent, type PendingBill } from '../../settlement/bills';
 import { requireOption, UsageError, type CliContext, type Verb } from '../verb';
 
 function unwrap<T>(r: ApiResult<T>): T {
@@ -45,13 +44,7 @@ function secondsOption(cli: CliContext, name: string, dflt?: number): number | u
 }
 
 function readBillFile(file: string): Bill[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new AppError('BILL_FILE_UNREADABLE', `无法读取账单文件 ${file}：${(e as Error).message}`, { path: file });
-  }
-  return parseBillFile(file, decodeBillBytes(bytes));
+  return parseBillFile(file, decodeBillBytes(readBillBytes(file)));
 }
 
 /**
@@ -142,6 +135,33 @@ export const settlementVerbs: Verb[] = [
       cli.print(
         { imported: bills.map((b) => ({ id: b.id, billId: b.billId ?? null, certNo: b.credential.certNo, items: b.items.length })) },
         `已导入 ${bills.length} 张账单：\n` + bills.map((b) => `  ${b.id}  ${b.billId ?? ''}  ${b.credential.certNo}  ${b.items.length} 项`).join('\n'),
+      );
+      return 0;
+    },
+  },
+  {
+    name: 'bill refused',
+    usage: 'bill refused [--show ID]',
+    summary: '收件夹拒收的账单文件（原因、时间）；--show ID 输出该文件当时的内容（保存在加密数据库中）',
+    async run(cli) {
+      const app = await cli.app();
+      const refused = app.settlement.inbox.refused;
+      const show = cli.options['show'];
+      if (show !== undefined) {
+        if (typeof show !== 'string' || !/^\d{1,12}$/.test(show)) throw new UsageError('--show 应为拒收记录编号');
+        const found = refused.content(Number(show));
+        if (!found) throw new AppError('NOT_FOUND', `没有拒收记录 ${show}`, { id: Number(show) });
+        if (cli.json) cli.print({ ...found.refused, content: found.content ? decodeBillBytes(found.content) : null });
+        else if (found.content) process.stdout.write(decodeBillBytes(found.content));
+        else cli.print(found.refused, `拒收记录 ${show}（${found.refused.code}）没有保存内容：文件未被读取（${found.refused.message}）`);
+        return 0;
+      }
+      const list = refused.list();
+      cli.print(
+        { refused: list },
+        list.length
+          ? list.map((r) => `${String(r.id).padStart(5)}  ${r.refusedAt}  ${r.file}  ${r.code}  ${r.message}`).join('\n')
+          : '没有拒收的账单文件',
       );
       return 0;
     },

@@ -1,7 +1,6 @@
 // Shift verbs of the CLI: the drawer (open, cash in/out, X report, close, sign-off), reports as
 // files, reconciliation with the center and the receivables. Every verb goes through the same
 // API calls as the window (roles, validation, audit). Money on the command line is in yuan.
-import { writeFileSync } from 'node:fs';
 import type { CallInput, CallName, CallOutput } from '../../api/contract';
 import type { DenominationCount, ShiftReport, ShiftView } from '../../api/contract/shift';
 import { AppError, type ApiResult } from '../../api/result';
@@ -9,6 +8,7 @@ import { newSession, type Session } from '../../api/session';
 import type { App } from '../../app/create-app';
 import { fenToYuan, parseYuan } from '../../api/money';
 import { requireOption, UsageError, type CliContext, type Verb } from '../verb';
+import { writePrivateFile } from '../../security/safe-files';
 
 async function call<N extends CallName>(app: App, s: Session, name: N, input: CallInput<N>): Promise<CallOutput<N>> {
   const r = (await app.call(s, name, input)) as ApiResult<CallOutput<N>>;
@@ -161,7 +161,8 @@ export const shiftVerbs: Verb[] = [
       const shiftId = requireOption(cli, 'shift');
       const r = await call(app, s, 'shift.report', { shiftId });
       const bytes = await app.shift.renderReport(r, format);
-      writeFileSync(out, bytes);
+      // The report names patients: 0600, never through a symbolic link.
+      writePrivateFile(out, bytes);
       app.audit.append({ action: 'shift.report.export', operatorId: s.operator?.id ?? null, subject: shiftId, detail: { format, out, bytes: bytes.length } });
       cli.print({ shiftId, format, out, bytes: bytes.length }, `已导出 ${out}（${bytes.length} 字节）`);
       return 0;

@@ -52,22 +52,29 @@ describe('bill import', () => {
 });
 
 describe('watched inbox folder', () => {
-  it('imports good files, moves bad ones aside with their error, and never imports a file twice', () => {
+  it('imports good files, refuses bad ones whole, and removes both from the folder (the refused bytes kept in the database)', () => {
     const dir = join(t.dir, 'inbox');
     mkdirSync(dir);
     const inbox = new BillInbox(t.app, t.app.settlement.bills, dir, 0);
     writeFileSync(join(dir, 'good.json'), JSON.stringify(bill('G1')));
-    writeFileSync(join(dir, 'bad.csv'), `${header}\nB1,03,A1,,,outpatient,2026-03-15,,,1,X1,,1,1,\nB2,03,A1,,,outpatient,2026-03-15,,,1,X1,,abc,1,\n`);
+    const badCsv = `${header}\nB1,03,A1,,,outpatient,2026-03-15,,,1,X1,,1,1,\nB2,03,A1,,,outpatient,2026-03-15,,,1,X1,,abc,1,\n`;
+    writeFileSync(join(dir, 'bad.csv'), badCsv);
     writeFileSync(join(dir, 'notes.txt'), 'ignored');
     const results = inbox.scan(Date.now() + 10_000);
     expect(results).toEqual([
-      { file: 'bad.csv', ok: false, code: 'BILL_INVALID', message: expect.stringContaining('账单 B2') },
+      { file: 'bad.csv', ok: false, code: 'BILL_INVALID', message: expect.stringContaining('账单 B2'), refusedId: expect.any(Number) },
       { file: 'good.json', ok: true, bills: 1 },
     ]);
     // The bad file's first bill (B1 was valid) was not half-imported.
     expect(t.app.settlement.bills.pending().map((b) => b.billId)).toEqual(['G1']);
-    expect(existsSync(join(dir, 'imported', 'good.json'))).toBe(true);
-    expect(readFileSync(join(dir, 'rejected', 'bad.csv.error.txt'), 'utf8')).toMatch(/^BILL_INVALID\n.*unitPrice/);
+    // Neither file stays in the folder; no imported/ copy; the refusal's note has no content.
+    expect(existsSync(join(dir, 'good.json'))).toBe(false);
+    expect(existsSync(join(dir, 'bad.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'imported'))).toBe(false);
+    expect(readFileSync(join(dir, 'rejected', 'bad.csv.error.txt'), 'utf8')).toMatch(/^BILL_INVALID\n.*unitPrice.*\n.*拒收记录 1/);
+    expect(existsSync(join(dir, 'rejected', 'bad.csv'))).toBe(false);
+    const kept = inbox.refused.content(results[0]!.refusedId!);
+    expect(kept?.content?.toString('utf8')).toBe(badCsv);
     expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
   });
 
@@ -78,7 +85,7 @@ describe('watched inbox folder', () => {
     const body = JSON.stringify(bill('C1'));
     writeFileSync(join(dir, 'c.json'), body);
     inbox.scan(Date.now() + 10_000);
-    // As if the process died after the commit but before the move: the file is back.
+    // As if the process died after the commit but before the removal: the file is back.
     writeFileSync(join(dir, 'c.json'), body);
     expect(inbox.scan(Date.now() + 10_000)).toEqual([{ file: 'c.json', ok: true, bills: 1 }]);
     expect(count()).toBe(1);

@@ -48,6 +48,7 @@ const OWNERS: Record<string, string> = {
   clinic_stream: 'electron/clinic/stream-store.ts',
   clinic_stream_state: 'electron/clinic/stream-store.ts',
   clinic_commands_applied: 'electron/clinic/commands.ts',
+  refused_bill_files: 'electron/settlement/refused-files.ts',
 };
 
 /**

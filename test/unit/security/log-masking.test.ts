@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
-import { formatLogLine, maskContext, maskIdentities, maskName } from '../../../electron/app/log';
+import { formatLogLine, maskContext, maskIdentities, maskName, maskNamesInText, rememberPersonNames } from '../../../electron/app/log';
 import { createRotatingFileLogger } from '../../../electron/security/file-log';
 import { tempDir } from '../../helpers/temp-app';
 
@@ -68,5 +68,42 @@ describe('rotating file log', () => {
     createRotatingFileLogger({ dir }).warn('first run');
     createRotatingFileLogger({ dir }).error('second run');
     expect(readFileSync(`${dir}/cashier.log`, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+});
+
+describe('names in free text (issue 14)', () => {
+  it('masks a value after a name key in any text, words after a name marker, and every name the app has handled', () => {
+    expect(maskNamesInText('center said {"psn_name":"张三丰","age":3}')).toBe('center said {"psn_name":"张**","age":3}');
+    expect(maskNamesInText('body {\\"patientName\\":\\"李四\\"}')).toBe('body {\\"patientName\\":\\"李*\\"}');
+    expect(maskNamesInText('patient_name=Wang Fang; next')).toBe('patient_name=W***; next');
+    expect(maskNamesInText('姓名：王小明，性别 男')).toBe('姓名：王**，性别 男');
+    expect(maskNamesInText('参保人 赵六 已暂停参保')).toBe('参保人 赵* 已暂停参保');
+    // No separator: only a name the app has seen is caught (and words like 参保人不存在 are left alone).
+    expect(maskNamesInText('参保人不存在')).toBe('参保人不存在');
+    expect(maskNamesInText('参保人孙悟空已停保')).toBe('参保人孙悟空已停保');
+    rememberPersonNames('孙悟空', '孙', '', null);
+    expect(maskNamesInText('参保人孙悟空已停保')).toBe('参保人孙**已停保');
+    // A single character is never taken as a name to mask everywhere.
+    expect(maskNamesInText('孙')).toBe('孙');
+  });
+
+  it('a real log file holds no name, ID number or phone number, whatever carried it', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    rememberPersonNames('欧阳淑珍');
+    const log = createRotatingFileLogger({ dir, clock: new ManualClock() });
+    // Each of these reached the log somewhere: a message string, an error's text, a value under
+    // a key the masks do not know, a center's answer quoted whole.
+    log.warn('结算失败：参保人欧阳淑珍余额不足，身份证 110101195803074527，电话 13812345678');
+    log.error('center answered', { error: new Error('psn_name: 张三丰 not insured').message, raw: '{"psnName":"李四光","cert":"11010119580307452X"}' });
+    log.info('lookup', { who: '欧阳淑珍', note: '姓名：王小明' });
+    log.warn(`bill refused ${JSON.stringify({ patientName: '赵钱孙', credential: { certNo: '110105199912310023' } })}`);
+    const text = readFileSync(log.file, 'utf8');
+    expect(text.trim().split('\n')).toHaveLength(4);
+    for (const plain of ['欧阳淑珍', '张三丰', '李四光', '王小明', '赵钱孙', '110101195803074527', '11010119580307452X', '110105199912310023', '13812345678']) {
+      expect(text).not.toContain(plain);
+    }
+    expect(text).toContain('欧***');
+    expect(text).toContain('1101**********4527');
   });
 });

@@ -92,3 +92,34 @@ describe('CSV bills (HIS export)', () => {
     expect(parseBillFile('B.JSON', JSON.stringify(good))).toHaveLength(1);
   });
 });
+
+describe('refusals never quote the file content (issue 14: they reach the log and the inbox note)', () => {
+  const header = 'bill_id,cert_type,cert_no,card_sn,patient_name,visit_type,visit_date,hospital_level,diagnoses,use_account,code,name,unit_price,quantity,own_pay';
+  const name = '钱多多';
+  const id = '110101199003077710';
+  it.each([
+    ['JSON that does not parse (V8 quotes the text around the error)', 'b.json', `{"patientName": ${name}, "certNo": "${id}"}`],
+    ['JSON cut short', 'b.json', `{"patientName": "${name}", "certNo": "${id}"`],
+    ['an unknown key that is a name', 'b.json', JSON.stringify({ ...good, [name]: id })],
+    ['a flag column holding a name', 'b.csv', `${header}\nB1,02,${id},,,outpatient,2026-03-15,,,${name},X1,,1.00,1,`],
+    ['a header that is a data row', 'b.csv', `${header},${name}\nB1,02,${id},,,outpatient,2026-03-15,,,1,X1,,1.00,1,,x`],
+    ['a visit type holding a name', 'b.csv', `${header}\nB1,02,${id},,,${name},2026-03-15,,,1,X1,,1.00,1,`],
+  ])('%s', (_n, file, text) => {
+    const message = codeOf(() => parseBillFile(file, text));
+    expect(message).toMatch(/^BILL_INVALID: /);
+    expect(message).not.toContain(name);
+    expect(message).not.toContain(id);
+  });
+
+  it('says where JSON broke instead', () => {
+    expect(codeOf(() => parseBillJson('[1,2'))).toMatch(/位置 4|第 1 行第 5 列/);
+  });
+
+  it('one limit on the number of bills for JSON and CSV', () => {
+    const many = Array.from({ length: 1001 }, (_, i) => ({ ...good, billId: `B${i}` }));
+    expect(codeOf(() => parseBillJson(JSON.stringify(many)))).toMatch(/^BILL_TOO_MANY/);
+    const rows = Array.from({ length: 1001 }, (_, i) => `B${i},03,A1,,,outpatient,2026-03-15,,,1,X1,,1,1,`);
+    expect(codeOf(() => parseBillCsv(`${header}\n${rows.join('\n')}`))).toMatch(/^BILL_TOO_MANY/);
+    expect(parseBillCsv(`${header}\n${rows.slice(0, 1000).join('\n')}`)).toHaveLength(1000);
+  });
+});
