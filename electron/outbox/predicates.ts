@@ -19,11 +19,11 @@ export function cancelSetlIdSql(settlementId: string): string {
 }
 
 /**
- * The settlement's 2207/2208 had not been taken by the center at the moment bound to the one
- * `?` parameter this adds (an ISO time): still open, or resolved after that moment. Rejected
- * and reversed messages never count.
+ * The settlement's 2207/2208 had not been taken by the center at the moment `at` names (an ISO
+ * time: a parameter such as `:cachedAt`, or `?` by default): still open, or resolved after
+ * that moment. Rejected and reversed messages never count.
  */
-export function notTakenAtSql(settlementId: string): string {
+export function notTakenAtSql(settlementId: string, at = '?'): string {
   return `EXISTS (SELECT 1 FROM outbox o WHERE o.settlement_id = ${settlementId} AND o.kind IN ('upload', 'cancel')
-   AND o.state NOT IN ('rejected', 'reversed') AND (o.resolved_at IS NULL OR o.resolved_at > ?))`;
+   AND o.state NOT IN ('rejected', 'reversed') AND (o.resolved_at IS NULL OR o.resolved_at > ${at}))`;
 }

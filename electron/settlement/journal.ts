@@ -3,7 +3,7 @@
 // online/offline, the upload message with its msgid fixed now, local accumulators, audit, the
 // receipt's print job); only after that commit is the receipt printed and the upload attempted.
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type {
   LineWarning,
   SettlementPreview,
@@ -29,7 +29,7 @@ import { assertLinesPayable } from './line-rules';
 import { tenderFor } from './cash-tender';
 import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
 import { assertBillPlausible } from './plausible';
-import { stmt } from '../db/statements';
+import { fenColumn, insertInto, jsonColumn, many, run, value } from '../db/sql';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
 export type PreviewRequest = Pick<SettleRequest, 'person' | 'visit' | 'items' | 'useAccount'>;
@@ -48,6 +48,10 @@ interface Deps {
 
 /** A receipt job written in a settlement's transaction, started by `announce()` after commit. */
 type QueuedReceipt = ReturnType<DevicesPort['queueReceipt']>;
+
+/** Accumulators as stored: a JSON object of fen, or of {eligible, fundPaid} per category. */
+const accumulatorsJson = jsonColumn.pipe(z.record(z.string(), z.union([z.number(), z.object({ eligible: z.number(), fundPaid: z.number() }).loose()])));
+const BaseRow = z.object({ delta: accumulatorsJson, accountPay: fenColumn });
 
 interface Computed {
   person: PersonView;
@@ -185,14 +189,23 @@ export class SettlementJournal {
         tender,
         accountBalanceBefore: c.accountBalance,
       });
-      const ins = stmt(
-        db,
-        `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      );
       for (const l of lines) {
-        ins.run(id, l.lineNo, l.code, l.name, l.split.class, l.item.unitPrice, l.item.quantity, l.item.ownPay ? 1 : 0, l.split.reason ?? null,
-          l.split.amount, l.split.fullOwnPay, l.split.overLimitSelfPay, l.split.preSelfPay, l.split.eligible);
+        insertInto(db, 'settlement_lines', {
+          settlement_id: id,
+          line_no: l.lineNo,
+          code: l.code,
+          name: l.name,
+          class: l.split.class,
+          unit_price: l.item.unitPrice,
+          quantity: l.item.quantity,
+          own_pay: l.item.ownPay ? 1 : 0,
+          reason: l.split.reason ?? null,
+          amount: l.split.amount,
+          full_own_pay: l.split.fullOwnPay,
+          over_limit_self_pay: l.split.overLimitSelfPay,
+          pre_self_pay: l.split.preSelfPay,
+          eligible: l.split.eligible,
+        });
       }
       // The msgid is fixed here, in the settlement's own transaction; every retry resends it.
       this.deps.outbox.enqueue({
@@ -288,12 +301,14 @@ export class SettlementJournal {
         delta: negDelta,
         selfPay: again.self_pay === 1,
       });
-      db.prepare(
+      run(
+        db,
         `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
-         SELECT ?, line_no, code, name, class, unit_price, '-' || quantity, own_pay, reason, -amount, -full_own_pay, -over_limit_self_pay, -pre_self_pay, -eligible
-         FROM settlement_lines WHERE settlement_id = ?`,
-      ).run(refundId, id);
-      db.prepare("UPDATE settlements SET state = 'refunded', updated_at = ? WHERE id = ?").run(now.toISOString(), id);
+         SELECT :refundId, line_no, code, name, class, unit_price, '-' || quantity, own_pay, reason, -amount, -full_own_pay, -over_limit_self_pay, -pre_self_pay, -eligible
+         FROM settlement_lines WHERE settlement_id = :id`,
+        { refundId, id },
+      );
+      run(db, "UPDATE settlements SET state = 'refunded', updated_at = :now WHERE id = :id", { now: now.toISOString(), id });
       if (message) {
         this.deps.outbox.enqueue({
           settlementId: refundId,
@@ -307,10 +322,8 @@ export class SettlementJournal {
         });
       }
       const year = again.visit_date.slice(0, 4);
-      const local = db.prepare('SELECT accumulators FROM person_accumulators WHERE psn_no = ? AND year = ?').get(again.psn_no, year) as
-        | { accumulators: string }
-        | undefined;
-      if (local) upsertLocalAccumulators(this.core, again.psn_no, year, combine(JSON.parse(local.accumulators) as Accumulators, negDelta), refundId, now);
+      const local = value(db, 'SELECT accumulators FROM person_accumulators WHERE psn_no = :psnNo AND year = :year', { psnNo: again.psn_no, year }, accumulatorsJson);
+      if (local) upsertLocalAccumulators(this.core, again.psn_no, year, combine(local, negDelta), refundId, now);
       this.core.audit.append({
         action: 'settlement.refund',
         operatorId: operator.id,
@@ -392,12 +405,24 @@ export class SettlementJournal {
         selfPay: true,
         tender,
       });
-      const ins = stmt(
-        db,
-        `INSERT INTO settlement_lines (settlement_id, line_no, code, name, class, unit_price, quantity, own_pay, reason, amount, full_own_pay, over_limit_self_pay, pre_self_pay, eligible)
-         VALUES (?,?,?,?,?,?,?,1,'selfPay',?,?,0,0,0)`,
-      );
-      for (const l of lines) ins.run(id, l.lineNo, l.code, l.name, l.class, l.unitPrice, l.quantity, l.amount, l.amount);
+      for (const l of lines) {
+        insertInto(db, 'settlement_lines', {
+          settlement_id: id,
+          line_no: l.lineNo,
+          code: l.code,
+          name: l.name,
+          class: l.class,
+          unit_price: l.unitPrice,
+          quantity: l.quantity,
+          own_pay: 1,
+          reason: 'selfPay',
+          amount: l.amount,
+          full_own_pay: l.amount,
+          over_limit_self_pay: 0,
+          pre_self_pay: 0,
+          eligible: 0,
+        });
+      }
       if (req.billId) this.deps.bills.markSettled(req.billId, id);
       this.core.audit.append({
         action: 'settlement.selfPay',
@@ -431,8 +456,8 @@ export class SettlementJournal {
     const today = chinaDate(this.core.clock.now());
     // The running sum of the day's offline, non-refund settlements (kept by a trigger, migration
     // 0009): summing the rows here cost more with every settlement of a long offline day.
-    const r = stmt(this.core.db, 'SELECT total AS t FROM offline_day_totals WHERE day = ?').get(today) as { t: number } | undefined;
-    if ((r?.t ?? 0) + total > s.offlineLimitPerDay) return `今日脱机结算累计将超过每日上限（${yuan(s.offlineLimitPerDay)} 元）`;
+    const dayTotal = value(this.core.db, 'SELECT total FROM offline_day_totals WHERE day = :today', { today }, fenColumn) ?? 0;
+    if (dayTotal + total > s.offlineLimitPerDay) return `今日脱机结算累计将超过每日上限（${yuan(s.offlineLimitPerDay)} 元）`;
     return null;
   }
 
@@ -485,15 +510,17 @@ export class SettlementJournal {
    * offline settlement builds on the ones made before it, and nothing is counted twice.
    */
   baseFor(person: PersonView, year: string): { accumulators: Accumulators; accountBalance: number } {
-    const rows = stmt(
+    const rows = many(
       this.core.db,
       `SELECT s.accumulators_delta AS delta, s.account_pay AS accountPay FROM settlements s
-         WHERE s.psn_no = ? AND substr(s.visit_date, 1, 4) = ? AND ${notTakenAtSql('s.id')}`,
-    ).all(person.psnNo, year, person.cachedAt) as { delta: string; accountPay: number }[];
+         WHERE s.psn_no = :psnNo AND substr(s.visit_date, 1, 4) = :year AND ${notTakenAtSql('s.id', ':cachedAt')}`,
+      { psnNo: person.psnNo, year, cachedAt: person.cachedAt },
+      BaseRow,
+    );
     let acc: Accumulators = person.accumulators ?? {};
     let balance = person.accountBalance;
     for (const r of rows) {
-      acc = combine(acc, JSON.parse(r.delta) as Accumulators);
+      acc = combine(acc, r.delta);
       balance -= r.accountPay;
     }
     return { accumulators: acc, accountBalance: Math.max(0, balance) };
@@ -549,34 +576,57 @@ interface NewRow {
 
 function insertSettlement(core: CoreApp, r: NewRow): void {
   const at = r.now.toISOString();
-  const cols = MONEY_FIELDS.map(([c]) => c);
-  stmt(
-    core.db,
-    `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type, cert_no,
-        insutype, psn_type, insurance_type, person_group, visit_type, hospital_level, diagnoses, use_account, scheme, policy_seq,
-        policy_version, online, provisional, state, refund_of, refund_reason, supervisor_id, manual_entry_reason, bill_id,
-        ${cols.join(', ')}, explanation, person_snapshot, accumulators_before, accumulators_after, accumulators_delta, updated_at,
-        self_pay, cash_received, change_given, account_balance_before)
-       VALUES (${new Array(29 + cols.length + 6 + 4).fill('?').join(',')})`,
-    )
-    .run(
-      r.id, at, chinaDate(r.now), r.visit.date, r.operatorId, r.shiftId, r.person.psnNo, r.person.name, r.certType, r.certNo,
-      r.person.insutype, r.person.psnType ?? '', r.person.insuranceType, r.person.personGroup, r.visit.visitType, r.visit.hospitalLevel,
-      JSON.stringify(r.visit.diagnoses), r.visit.useAccount ? 1 : 0, r.scheme, r.policySeq,
-      r.policyVersion, r.online ? 1 : 0, r.online || r.refundOf || r.selfPay ? 0 : 1, r.state, r.refundOf, r.refundReason, r.supervisorId, r.manualEntryReason, r.billId,
-      ...MONEY_FIELDS.map(([, k]) => r.money[k]),
-      JSON.stringify(r.explanation), JSON.stringify(r.person), JSON.stringify(r.before), JSON.stringify(r.after), JSON.stringify(r.delta), at,
-      r.selfPay ? 1 : 0, r.tender?.cashReceived ?? null, r.tender?.change ?? null, r.accountBalanceBefore ?? null,
-    );
+  insertInto(core.db, 'settlements', {
+    id: r.id,
+    created_at: at,
+    created_day: chinaDate(r.now),
+    visit_date: r.visit.date,
+    operator_id: r.operatorId,
+    shift_id: r.shiftId,
+    psn_no: r.person.psnNo,
+    psn_name: r.person.name,
+    cert_type: r.certType,
+    cert_no: r.certNo,
+    insutype: r.person.insutype,
+    psn_type: r.person.psnType ?? '',
+    insurance_type: r.person.insuranceType,
+    person_group: r.person.personGroup,
+    visit_type: r.visit.visitType,
+    hospital_level: r.visit.hospitalLevel,
+    diagnoses: JSON.stringify(r.visit.diagnoses),
+    use_account: r.visit.useAccount ? 1 : 0,
+    scheme: r.scheme,
+    policy_seq: r.policySeq,
+    policy_version: r.policyVersion,
+    online: r.online ? 1 : 0,
+    provisional: r.online || r.refundOf || r.selfPay ? 0 : 1,
+    state: r.state,
+    refund_of: r.refundOf,
+    refund_reason: r.refundReason,
+    supervisor_id: r.supervisorId,
+    manual_entry_reason: r.manualEntryReason,
+    bill_id: r.billId,
+    ...Object.fromEntries(MONEY_FIELDS.map(([col, key]) => [col, r.money[key]])),
+    explanation: JSON.stringify(r.explanation),
+    person_snapshot: JSON.stringify(r.person),
+    accumulators_before: JSON.stringify(r.before),
+    accumulators_after: JSON.stringify(r.after),
+    accumulators_delta: JSON.stringify(r.delta),
+    updated_at: at,
+    self_pay: r.selfPay ? 1 : 0,
+    cash_received: r.tender?.cashReceived ?? null,
+    change_given: r.tender?.change ?? null,
+    account_balance_before: r.accountBalanceBefore ?? null,
+  });
 }
 
 function upsertLocalAccumulators(core: CoreApp, psnNo: string, year: string, acc: Accumulators, settlementId: string, now: Date): void {
-  stmt(
+  insertInto(
     core.db,
-    `INSERT INTO person_accumulators (psn_no, year, accumulators, settlement_id, updated_at) VALUES (?,?,?,?,?)
-       ON CONFLICT (psn_no, year) DO UPDATE SET accumulators = excluded.accumulators, settlement_id = excluded.settlement_id, updated_at = excluded.updated_at`,
-    )
-    .run(psnNo, year, JSON.stringify(acc), settlementId, now.toISOString());
+    'person_accumulators',
+    { psn_no: psnNo, year, accumulators: JSON.stringify(acc), settlement_id: settlementId, updated_at: now.toISOString() },
+    'ON CONFLICT (psn_no, year) DO UPDATE SET accumulators = excluded.accumulators, settlement_id = excluded.settlement_id, updated_at = excluded.updated_at',
+  );
 }
 
 /** S + yyyyMMddHHmmss (China time) + 8 random base-32 chars: unique without coordination. */

@@ -3,10 +3,13 @@
 // reconciliation, reports and the clinic stream read the journal. Their SQL lives here, beside
 // the owner (test/unit/architecture/table-owners.test.ts); where another part's query over its
 // own tables needs the journal, it composes the fragments below (as with outbox/predicates.ts).
+import { z } from 'zod';
 import type { Db } from '../db/open';
-import { stmt } from '../db/statements';
+import { fenColumn, many, one, run, value, values } from '../db/sql';
 import type { WorkItem } from '../api/contract/shift';
 import { MONEY_FIELDS, moneyFromRow, type Money, type MoneyColumn } from './mapping';
+
+const text = z.string();
 
 /**
  * The settlements (alias `s`) with the center's adjustments per settlement as differences
@@ -48,34 +51,37 @@ export const SETTLEMENT_STREAM_SQL = {
 } as const;
 
 export function settlementState(db: Db, id: string): string | undefined {
-  return stmt(db, 'SELECT state FROM settlements WHERE id = ?').pluck().get(id) as string | undefined;
+  return value(db, 'SELECT state FROM settlements WHERE id = :id', { id }, text);
 }
 
 /** The local id of the settlement the center knows as `centerSetlId` (or whose local id it is). */
 export function settlementIdForCenterId(db: Db, centerSetlId: string): string | null {
-  return ((stmt(db, 'SELECT id FROM settlements WHERE center_setl_id = ?').pluck().get(centerSetlId) as string | undefined) ??
-    (stmt(db, 'SELECT id FROM settlements WHERE id = ?').pluck().get(centerSetlId) as string | undefined) ??
+  return (value(db, 'SELECT id FROM settlements WHERE center_setl_id = :centerSetlId', { centerSetlId }, text) ??
+    value(db, 'SELECT id FROM settlements WHERE id = :centerSetlId', { centerSetlId }, text) ??
     null);
 }
 
 /** The id of a refund row of `settlementId`, if one exists. */
 export function refundOf(db: Db, settlementId: string): string | undefined {
-  return stmt(db, 'SELECT id FROM settlements WHERE refund_of = ?').pluck().get(settlementId) as string | undefined;
+  return value(db, 'SELECT id FROM settlements WHERE refund_of = :settlementId', { settlementId }, text);
 }
 
 // Only the money columns: the row's JSON columns (explanation, snapshots) are large and unused here.
-const MONEY_ROW_SQL = `SELECT ${MONEY_FIELDS.map(([c]) => c).join(', ')} FROM settlements WHERE id = ?`;
+const MONEY_ROW_SQL = `SELECT ${MONEY_FIELDS.map(([c]) => c).join(', ')} FROM settlements WHERE id = :id`;
+// Checked by moneyFromRow (SETTLEMENT_ROW_DAMAGED names the column), so only the shape here.
+const MoneyRow = z.record(z.string(), z.unknown());
 
 /** The local split of a settlement, as printed at the window. */
 export function settlementMoney(db: Db, id: string): Money {
-  return moneyFromRow(stmt(db, MONEY_ROW_SQL).get(id) as Record<MoneyColumn, number>);
+  // A missing row reads as all columns missing: damaged, never 0.
+  return moneyFromRow((one(db, MONEY_ROW_SQL, { id }, MoneyRow) ?? {}) as Record<MoneyColumn, number>);
 }
 
 // ---- The center's answers (the outbox worker, inside its transaction) ----
 
 /** The center rejected the upload: the settlement shows it (a refunded one stays refunded). */
 export function markSettlementRejected(db: Db, id: string, now: string): void {
-  stmt(db, "UPDATE settlements SET state = 'rejected', updated_at = ? WHERE id = ? AND state <> 'refunded'").run(now, id);
+  run(db, "UPDATE settlements SET state = 'rejected', updated_at = :now WHERE id = :id AND state <> 'refunded'", { now, id });
 }
 
 /** The center took the upload: its ids and, where its split differed, the adjustments. */
@@ -91,51 +97,51 @@ export function recordCenterAgreement(
     now: string;
   },
 ): void {
-  const ins = stmt(db, 'INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at) VALUES (?,?,?,?,?,?,?)');
-  for (const d of a.diffs) ins.run(a.settlementId, a.outboxId, d.field, d.local, d.center, d.center - d.local, a.now);
-  stmt(db, `UPDATE settlements SET state = CASE WHEN state = 'refunded' THEN state ELSE ? END, center_setl_id = ?, center_mdtrt_id = ?, updated_at = ? WHERE id = ?`).run(
-    a.state,
-    a.setlId,
-    a.mdtrtId,
-    a.now,
-    a.settlementId,
+  for (const d of a.diffs) {
+    run(
+      db,
+      `INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at)
+       VALUES (:settlementId, :outboxId, :field, :local, :center, :difference, :now)`,
+      { settlementId: a.settlementId, outboxId: a.outboxId, field: d.field, local: d.local, center: d.center, difference: d.center - d.local, now: a.now },
+    );
+  }
+  run(
+    db,
+    `UPDATE settlements SET state = CASE WHEN state = 'refunded' THEN state ELSE :state END, center_setl_id = :setlId, center_mdtrt_id = :mdtrtId,
+       updated_at = :now WHERE id = :settlementId`,
+    { state: a.state, setlId: a.setlId, mdtrtId: a.mdtrtId, now: a.now, settlementId: a.settlementId },
   );
 }
 
 /** A refund row's 2208 (or a 2601) was answered: the row is done. */
 export function confirmRefundRow(db: Db, id: string, now: string): void {
-  stmt(db, "UPDATE settlements SET state = 'confirmed', updated_at = ? WHERE id = ? AND state = 'provisional'").run(now, id);
+  run(db, "UPDATE settlements SET state = 'confirmed', updated_at = :now WHERE id = :id AND state = 'provisional'", { now, id });
 }
 
 // ---- The adjustment work list ----
 
-export interface WorkHead {
-  id: string;
-  created_at: string;
-  psn_name: string;
-  insurance_type: string;
-  total: number;
-}
+const WorkHead = z.object({ id: text, created_at: text, psn_name: text, insurance_type: text, total: fenColumn });
+export type WorkHead = z.infer<typeof WorkHead>;
 
 export function workHead(db: Db, id: string): WorkHead | undefined {
-  return stmt(db, 'SELECT id, created_at, psn_name, insurance_type, total FROM settlements WHERE id = ?').get(id) as WorkHead | undefined;
+  return one(db, 'SELECT id, created_at, psn_name, insurance_type, total FROM settlements WHERE id = :id', { id }, WorkHead);
 }
 
 /** Settlements with adjustments nobody reviewed yet, by id. */
 export function unreviewedAdjusted(db: Db, limit: number): string[] {
-  return stmt(db, 'SELECT DISTINCT settlement_id FROM adjustments WHERE reviewed_by IS NULL ORDER BY settlement_id LIMIT ?').pluck().all(limit) as string[];
+  return values(db, 'SELECT DISTINCT settlement_id FROM adjustments WHERE reviewed_by IS NULL ORDER BY settlement_id LIMIT :limit', { limit }, text);
 }
 
+const Difference = z.object({ field: text, local: fenColumn, center: fenColumn, difference: fenColumn }) satisfies z.ZodType<WorkItem['differences'][number]>;
+
 export function adjustmentDifferences(db: Db, settlementId: string): WorkItem['differences'] {
-  return stmt(db, 'SELECT field, local_amount AS local, center_amount AS center, difference FROM adjustments WHERE settlement_id = ? ORDER BY id').all(
-    settlementId,
-  ) as WorkItem['differences'];
+  return many(db, 'SELECT field, local_amount AS local, center_amount AS center, difference FROM adjustments WHERE settlement_id = :settlementId ORDER BY id', { settlementId }, Difference);
 }
 
 export function hasUnreviewedAdjustments(db: Db, settlementId: string): boolean {
-  return (stmt(db, 'SELECT count(*) FROM adjustments WHERE settlement_id = ? AND reviewed_by IS NULL').pluck().get(settlementId) as number) > 0;
+  return (value(db, 'SELECT count(*) FROM adjustments WHERE settlement_id = :settlementId AND reviewed_by IS NULL', { settlementId }, z.number()) ?? 0) > 0;
 }
 
 export function markAdjustmentsReviewed(db: Db, settlementId: string, operatorId: string, now: string): void {
-  stmt(db, 'UPDATE adjustments SET reviewed_by = ?, reviewed_at = ? WHERE settlement_id = ? AND reviewed_by IS NULL').run(operatorId, now, settlementId);
+  run(db, 'UPDATE adjustments SET reviewed_by = :operatorId, reviewed_at = :now WHERE settlement_id = :settlementId AND reviewed_by IS NULL', { operatorId, now, settlementId });
 }

@@ -1,6 +1,6 @@
 // Which tables the SQL in a source file names: every string and template literal (template
 // substitutions read as a placeholder) that names a table after FROM / JOIN / INTO / UPDATE /
-// TABLE / INDEXED BY. Comments and call names ('outbox.status') are not SQL and do not
+// TABLE / INDEXED BY, and the table an insertInto() call names. Comments and call names ('outbox.status') are not SQL and do not
 // count. Used by the table-ownership test.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,9 +10,13 @@ const TABLE_AFTER = /\b(?:FROM|JOIN|INTO|UPDATE|TABLE|INDEXED\s+BY)\s+"?([A-Za-z
 
 /** The texts of the string-like literals in `source`. */
 export function literalsOf(fileName: string, source: string): string[] {
-  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const out: string[] = [];
   const visit = (n: ts.Node): void => {
+    // electron/db/sql.ts insertInto(db, 'table', row) writes the INSERT from the table's name.
+    if (ts.isCallExpression(n) && /(^|\.)insertInto$/.test(n.expression.getText(sf)) && n.arguments[1] && ts.isStringLiteralLike(n.arguments[1])) {
+      out.push(`INSERT INTO ${n.arguments[1].text}`);
+    }
     if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) out.push(n.text);
     else if (ts.isTemplateExpression(n)) out.push([n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ? '));
     ts.forEachChild(n, visit);

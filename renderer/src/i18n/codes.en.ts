@@ -5,6 +5,7 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.INVALID_INPUT': 'Some input is not valid ({fields}); check it and try again.',
   'err.UNKNOWN_CALL': 'The cashier program versions do not match; restart the program.',
   'err.INTERNAL': 'Internal error: nothing was done. Try again; if it keeps happening, call support with the log.',
+  'err.DB_ROW_DAMAGED': 'A record in the database is damaged; nothing was done. Call support with the log.',
   'err.DISCONNECTED': 'The connection to the cashier service was lost; reconnecting. Try again in a moment.',
   'err.FORBIDDEN': 'This needs a supervisor.',
   'err.CASH_RECEIVED_SHORT': 'Cash received {received} yuan is less than the cash due {due} yuan: collect the full amount, then settle.',

@@ -5,6 +5,7 @@ export const codeWordsZh = {
   'err.INVALID_INPUT': '填写的内容不正确（{fields}），请检查后重试。',
   'err.UNKNOWN_CALL': '收费程序版本不一致，请重启程序。',
   'err.INTERNAL': '程序内部错误，操作未完成。请重试；如反复出现，请联系技术支持并提供日志。',
+  'err.DB_ROW_DAMAGED': '数据库中的记录已损坏，操作未完成。请联系技术支持并提供日志。',
   'err.DISCONNECTED': '与收费程序的连接已断开，正在重新连接。请稍候再试。',
   'err.FORBIDDEN': '此操作需要主管权限。',
   'err.CASH_RECEIVED_SHORT': '实收现金 {received} 元少于应收现金 {due} 元：请收足现金后再结算。',

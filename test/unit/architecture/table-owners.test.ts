@@ -81,8 +81,9 @@ describe('table ownership', () => {
       'const b = `UPDATE outbox_heads SET next_attempt_at = ${x} WHERE outbox_id = ?`;',
       "const c = call('outbox.status');",
       "const d = 'INSERT INTO worklist_actions (a) VALUES (?)';",
+      "insertInto(db, 'receivables', { a: 1 });",
     ].join('\n');
-    expect([...tablesNamedIn('x.ts', src)].sort()).toEqual(['outbox', 'outbox_heads', 'settlements', 'worklist_actions']);
+    expect([...tablesNamedIn('x.ts', src)].sort()).toEqual(['outbox', 'outbox_heads', 'receivables', 'settlements', 'worklist_actions']);
   });
 
   it('reads the production sources (a check over no files would pass for nothing)', () => {
