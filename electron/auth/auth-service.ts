@@ -1,4 +1,4 @@
-// Operators and sessions: login with PIN, lockout after repeated failures, idle lock,
+// Operators and sessions: login with PIN, growing delays after wrong PINs, idle lock,
 // and the role gate the dispatch asks before running any call.
 import type { OperatorView } from '../api/contract/auth';
 import type { OperatorRecord } from '../api/contract/security';
@@ -8,12 +8,11 @@ import type { Session } from '../api/session';
 import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
 import type { AuditLog } from './audit';
+import { LoginThrottle, operatorDelayAfter } from './login-throttle';
 import { hashPin, verifyPin } from './pin';
 
 export type { OperatorRecord };
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
 export const IDLE_LOCK_MINUTES = 15;
 
 interface OperatorRow {
@@ -64,6 +63,9 @@ export class AuthService {
      */
     private readonly idleNow: () => number = () => performance.now(),
   ) {}
+
+  /** Wrong-PIN delays per source and per unknown number (known numbers: their row). */
+  private readonly throttle = new LoginThrottle();
 
   /** When each logged-in session last made a gated call (idleNow time).*/
   private readonly lastSeen = new WeakMap<Session, number>();
@@ -238,37 +240,50 @@ export class AuthService {
   }
 
   /**
-   * Check an operator's PIN (login, or a supervisor authorizing a cashier's action).
-   * Failures count toward the lockout; every outcome is audited.
+   * Check an operator's PIN (login, a supervisor authorizing a cashier's action, a PIN change).
+   * An unknown or disabled number and a wrong PIN get the same answer (LOGIN_FAILED, no count of
+   * tries left), cost the same scrypt and are throttled alike, so nothing tells which numbers
+   * exist. Wrong tries slow down the source and the number (login-throttle.ts: growing delays,
+   * LOGIN_THROTTLED), never lock an operator out. Every failure is audited.
    */
-  verify(operatorId: string, pin: string, purpose: string): OperatorView {
+  verify(operatorId: string, pin: string, purpose: string, source?: Session): OperatorView {
     const row = this.db.prepare('SELECT * FROM operators WHERE id = ?').get(operatorId) as OperatorRow | undefined;
-    const now = this.clock.now();
-    if (!row || !row.active) {
-      // Pay the same scrypt cost as a real check, so timing does not tell which numbers exist.
-      verifyPin(pin, (dummyHash ??= hashPin('not-a-real-pin')));
-      this.audit.append({ action: `${purpose}.failed`, subject: operatorId, detail: { reason: 'unknown operator' } });
+    const known = row && row.active ? row : null;
+    const nowMs = this.clock.now().getTime();
+    const numberWait = !this.throttle.numberDelayApplies(source, operatorId)
+      ? 0
+      : known
+        ? Math.max(0, (known.locked_until ? Date.parse(known.locked_until) : 0) - nowMs)
+        : this.throttle.unknownWait(operatorId, nowMs);
+    const wait = Math.max(this.throttle.sourceWait(source, nowMs), numberWait);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new AppError('LOGIN_THROTTLED', `密码输错次数过多：请 ${seconds} 秒后再试。忘记密码请找主管或管理员。`, { retryAfterSeconds: seconds });
+    }
+    // One scrypt either way: an unknown number costs what a real check costs.
+    const good = verifyPin(pin, known ? known.pin_hash : (dummyHash ??= hashPin('not-a-real-pin')));
+    if (!known || !good) {
+      if (known) {
+        const failed = known.failed_attempts + 1;
+        const delay = operatorDelayAfter(failed);
+        this.db.transaction(() => {
+          this.db.prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?').run(failed, delay ? new Date(nowMs + delay).toISOString() : null, known.id);
+          this.audit.append({ action: `${purpose}.failed`, operatorId: known.id, subject: known.id, detail: { failed, delayedSeconds: Math.ceil(delay / 1000) } });
+        })();
+        this.throttle.failed(source, null, nowMs);
+      } else {
+        this.audit.append({ action: `${purpose}.failed`, subject: operatorId, detail: { reason: 'unknown operator' } });
+        this.throttle.failed(source, operatorId, nowMs);
+      }
       throw new AppError('LOGIN_FAILED', '工号或密码不正确。');
     }
-    if (row.locked_until && new Date(row.locked_until) > now) {
-      throw new AppError('OPERATOR_LOCKED', `连续输错密码，账号已锁定至 ${row.locked_until.slice(11, 16)}（UTC）。请联系主管解锁。`);
-    }
-    if (!verifyPin(pin, row.pin_hash)) {
-      const failed = row.failed_attempts + 1;
-      const lock = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-      this.db.transaction(() => {
-        this.db.prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?').run(lock ? 0 : failed, lock, row.id);
-        this.audit.append({ action: `${purpose}.failed`, operatorId: row.id, subject: row.id, detail: { failed, locked: Boolean(lock) } });
-      })();
-      if (lock) throw new AppError('OPERATOR_LOCKED', `连续 ${MAX_FAILED_LOGINS} 次输错密码，账号锁定 ${LOCKOUT_MINUTES} 分钟。`);
-      throw new AppError('LOGIN_FAILED', `工号或密码不正确（还可尝试 ${MAX_FAILED_LOGINS - failed} 次）。`);
-    }
-    this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(row.id);
-    return { id: row.id, name: row.name, role: row.role };
+    if (known.failed_attempts || known.locked_until) this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(known.id);
+    this.throttle.succeeded(source, known.id);
+    return { id: known.id, name: known.name, role: known.role };
   }
 
   login(session: Session, operatorId: string, pin: string): OperatorView {
-    const op = this.verify(operatorId, pin, 'auth.login');
+    const op = this.verify(operatorId, pin, 'auth.login', session);
     session.operator = op;
     this.lastSeen.set(session, this.idleNow());
     this.audit.append({ action: 'auth.login', operatorId: op.id, subject: op.id });

@@ -13,8 +13,11 @@ export interface OperatorRecord {
   name: string;
   role: Role;
   active: boolean;
+  /** A wrong-PIN delay is running (growing, at most 3 minutes; never a lock: login-throttle.ts). */
   locked: boolean;
+  /** When the delay ends. */
   lockedUntil: string | null;
+  /** Wrong PINs since the last correct one. */
   failedAttempts: number;
   createdAt: string;
   pinChangedAt: string | null;

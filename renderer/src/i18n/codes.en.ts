@@ -12,6 +12,7 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.AUTH_REQUIRED': 'Please log in first.',
   'err.SESSION_LOCKED': 'Locked after a period without use. Enter your ID and PIN again.',
   'err.LOGIN_FAILED': 'Wrong operator ID or PIN.',
+  'err.LOGIN_THROTTLED': 'Too many wrong PINs: try again in {retryAfterSeconds} s. Forgot the PIN? Ask a supervisor or admin.',
   'err.OPERATOR_LOCKED': 'Too many wrong PINs: the account is locked. Try later or ask a supervisor to unlock it.',
   'err.OPERATOR_NOT_FOUND': 'There is no operator with this ID.',
   'err.OPERATOR_EXISTS': 'This operator ID already exists.',

@@ -12,6 +12,7 @@ export const codeWordsZh = {
   'err.AUTH_REQUIRED': '请先登录。',
   'err.SESSION_LOCKED': '长时间未操作，已锁定。请重新输入工号和密码。',
   'err.LOGIN_FAILED': '工号或密码不正确。',
+  'err.LOGIN_THROTTLED': '密码输错次数过多：请 {retryAfterSeconds} 秒后再试。忘记密码请找主管或管理员。',
   'err.OPERATOR_LOCKED': '连续输错密码，账号已锁定。请稍后再试或联系主管解锁。',
   'err.OPERATOR_NOT_FOUND': '没有这个工号的操作员。',
   'err.OPERATOR_EXISTS': '这个工号已经存在。',

@@ -1,10 +1,11 @@
-// Operators for real: idle lock on the app's clock, PIN change, lockout and unlock, admin
+// Operators for real: idle lock on the app's clock, PIN change, wrong-PIN delays and unlock, admin
 // changes that take effect on open sessions, second-person authorization.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
 import { silentLogger } from '../../../electron/app/log';
 import { newSession } from '../../../electron/api/session';
-import { AuthService, IDLE_LOCK_MINUTES, MAX_FAILED_LOGINS } from '../../../electron/auth/auth-service';
+import { AuthService, IDLE_LOCK_MINUTES } from '../../../electron/auth/auth-service';
+import { OPERATOR_FREE_FAILURES, OPERATOR_MAX_DELAY_MS } from '../../../electron/auth/login-throttle';
 import { startTempApp, type TempApp } from '../../helpers/temp-app';
 
 let t: TempApp;
@@ -104,23 +105,54 @@ describe('PIN change', () => {
 });
 
 describe('lockout and admin changes', () => {
-  it(`locks after ${MAX_FAILED_LOGINS} wrong PINs; a supervisor unlocks; the lock also expires`, async () => {
+  it(`after ${OPERATOR_FREE_FAILURES} wrong PINs a number waits a growing delay, never a lock; known and unknown numbers alike; a supervisor lifts it`, async () => {
     await start();
-    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login('1002', '9876');
-    expect(await login('1002', '1234')).toMatchObject({ ok: false, error: { code: 'OPERATOR_LOCKED' } });
+    // A stranger opens a new connection (session) for every try: only the number's delay applies.
+    for (let i = 0; i < OPERATOR_FREE_FAILURES; i++) {
+      expect(await login('1002', '9876')).toEqual({ ok: false, error: { code: 'LOGIN_FAILED', message: '工号或密码不正确。' } });
+      expect(await login('1099', '9876')).toEqual({ ok: false, error: { code: 'LOGIN_FAILED', message: '工号或密码不正确。' } });
+    }
+    // The right PIN is not even looked at while the number waits: known and unknown answer alike.
+    const known = await login('1002', '1234');
+    const unknown = await login('1099', '1234');
+    expect(known).toMatchObject({ ok: false, error: { code: 'LOGIN_THROTTLED', details: { retryAfterSeconds: 5 } } });
+    expect(unknown).toEqual(known);
     const admin = await t.login('9001');
     const list = await t.call(admin, 'security.operators', {});
     expect(list.ok && list.value.find((o) => o.id === '1002')).toMatchObject({ locked: true, active: true });
     expect(JSON.stringify(list)).not.toMatch(/scrypt|pin_hash/);
 
+    // The delay passes by itself (5 s) ...
+    clock.advance(6_000);
+    expect((await login('1002', '1234')).ok).toBe(true);
+    // ... grows with each further wrong PIN, up to its cap ...
+    for (let i = 0; i < OPERATOR_FREE_FAILURES + 10; i++) {
+      await login('1002', '9876');
+      clock.advance(OPERATOR_MAX_DELAY_MS);
+    }
+    await login('1002', '9876');
+    expect(await login('1002', '1234')).toMatchObject({ ok: false, error: { code: 'LOGIN_THROTTLED', details: { retryAfterSeconds: OPERATOR_MAX_DELAY_MS / 1000 } } });
+    // ... and a supervisor lifts it at once.
     const sup = await t.login('2001');
     expect(await t.call(sup, 'security.unlockOperator', { id: '1002' })).toMatchObject({ ok: true, value: { locked: false, failedAttempts: 0 } });
     expect((await login('1002', '1234')).ok).toBe(true);
+  });
 
-    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login('1002', '9876');
-    expect((await login('1002', '1234')).ok).toBe(false);
-    clock.advance(16 * MIN);
-    expect((await login('1002', '1234')).ok).toBe(true);
+  it("a stranger's wrong PINs do not hold up the operator's own window; a source that keeps failing is slowed down", async () => {
+    await start();
+    const own = newSession('test');
+    expect((await t.call(own, 'auth.login', { operatorId: '9001', pin: '990011' })).ok).toBe(true);
+    expect((await t.call(own, 'security.lock', {})).ok).toBe(true);
+    for (let i = 0; i < OPERATOR_FREE_FAILURES + 3; i++) await login('9001', '000000');
+    expect(await login('9001', '990011')).toMatchObject({ ok: false, error: { code: 'LOGIN_THROTTLED' } });
+    // The admin's own (locked) window logs in again at once.
+    expect((await t.call(own, 'auth.login', { operatorId: '9001', pin: '990011' })).ok).toBe(true);
+    // One connection that keeps failing (at any numbers) waits 1 s, 2 s, ... between tries.
+    const s = newSession('test');
+    for (const id of ['1001', '1002', '7777']) expect(await t.call(s, 'auth.login', { operatorId: id, pin: '9876' })).toMatchObject({ error: { code: 'LOGIN_FAILED' } });
+    expect(await t.call(s, 'auth.login', { operatorId: '1001', pin: '1234' })).toMatchObject({ error: { code: 'LOGIN_THROTTLED', details: { retryAfterSeconds: 1 } } });
+    clock.advance(1_000);
+    expect((await t.call(s, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
   });
 
   it('an admin adds an operator who can then log in; duplicates and weak PINs change nothing', async () => {
@@ -160,9 +192,9 @@ describe('lockout and admin changes', () => {
     expect(() => t.app.auth.setActive('9001', false, null)).toThrow(expect.objectContaining({ code: 'LAST_ADMIN' }));
   });
 
-  it('an admin resets a forgotten PIN, which also lifts a lockout', async () => {
+  it('an admin resets a forgotten PIN, which also lifts a delay', async () => {
     await start();
-    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login('1001', '9876');
+    for (let i = 0; i < OPERATOR_FREE_FAILURES; i++) await login('1001', '9876');
     const admin = await t.login('9001');
     expect(await t.call(admin, 'security.setOperatorPin', { id: '1001', pin: '6620' })).toMatchObject({ ok: true, value: { locked: false } });
     expect((await login('1001', '6620')).ok).toBe(true);
