@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { applyKey, KEY_PRAGMAS } from '../db/cipher';
 import { AppError } from '../api/result';
+import { readBoundedFile } from '../security/safe-files';
 
 export const KEY_FILE = 'db.key';
 export const SAFE_KEY_FILE = 'db.key.safe';
@@ -135,7 +136,7 @@ function readKeyFile(file: string): string {
     // Someone widened the permissions: narrow them again rather than refuse to start.
     chmodSync(file, 0o600);
   }
-  const key = readFileSync(file, 'utf8').trim();
+  const key = readBoundedFile(file, { maxBytes: 4096, codePrefix: 'DB_KEY_FILE', what: '数据库密钥文件', allowSymlink: true }).toString('utf8').trim();
   // Our own keys are 64 hex digits; a key carried over from CASHIER_DB_KEY may be any printable text.
   if (!/^[\x21-\x7e]{16,256}$/.test(key)) {
     throw new AppError('DB_KEY_INVALID', `数据库密钥文件 ${file} 内容无效。请从备份恢复该文件，或按 docs/SECURITY.md「密钥丢失」处理。`);

@@ -2,7 +2,6 @@
 // verification, timeouts, size limits, and the classification of every outcome.
 // Nothing else in the app builds a request or reads a response body.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { AppError } from '../api/result';
@@ -11,6 +10,10 @@ import type { Logger } from '../app/log';
 import type { Db } from '../db/open';
 import { buildEnvelope, classifyResponse, type CenterOutcome } from './wire/envelope';
 import { formatMsgId, nextMsgIdState, TERMINAL_NO_PATTERN, type MsgIdState } from './wire/msgid';
+import { readBoundedFile } from '../security/safe-files';
+
+/** A CA bundle is a few hundred KB at most (the whole Mozilla set is ~220 KB). */
+const CA_FILE_MAX_BYTES = 4 * 1024 * 1024;
 
 export type { CenterOutcome } from './wire/envelope';
 
@@ -275,11 +278,8 @@ export class CenterClient {
 }
 
 function readCa(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new AppError('CENTER_CA_UNREADABLE', `无法读取医保中心 CA 证书文件 ${file}：${e instanceof Error ? e.message : String(e)}`, { file });
-  }
+  // A configured path (often a link under /etc/ssl): followed, but bounded and a regular file.
+  return readBoundedFile(file, { maxBytes: CA_FILE_MAX_BYTES, codePrefix: 'CENTER_CA', what: '医保中心 CA 证书文件', allowSymlink: true });
 }
 
 function describeNetworkError(e: NodeJS.ErrnoException): string {

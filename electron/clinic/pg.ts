@@ -1,7 +1,7 @@
 // Connecting to the clinic's PostgreSQL (the `pg` client and its pool), TLS, and the schema's
 // migrations (migrations-pg/NNNN_name.sql, forward-only, one transaction each, the version in
 // clinic_schema). Run by the clinic's administrator (`clinic migrate`); windows only check it.
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../security/safe-files';
 import pg from 'pg';
 import { redactPasswordOf } from '../api/redact';
 import { AppError } from '../api/result';
@@ -31,7 +31,7 @@ export function tlsOptions(s: ClinicDbSettings): pg.ClientConfig['ssl'] {
   const local = host === '' || LOOPBACK.has(host) || host.startsWith('/');
   if (s.clinicDatabaseTls === 'disable' || (s.clinicDatabaseTls === 'auto' && local)) return false;
   // Verification is never switched off: a private CA narrows trust, like centerCaFile.
-  return { rejectUnauthorized: true, ...(s.clinicDatabaseCaFile ? { ca: readFileSync(s.clinicDatabaseCaFile, 'utf8') } : {}) };
+  return { rejectUnauthorized: true, ...(s.clinicDatabaseCaFile ? { ca: readBoundedFile(s.clinicDatabaseCaFile, { maxBytes: 4 * 1024 * 1024, codePrefix: 'CLINIC_DB_CA', what: '诊所数据库 CA 证书文件', allowSymlink: true }).toString('utf8') } : {}) };
 }
 
 export function clinicPool(s: ClinicDbSettings, opts: { max?: number; applicationName?: string } = {}): pg.Pool {

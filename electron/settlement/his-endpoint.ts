@@ -4,8 +4,8 @@
 // written to <dataDir>/his-endpoint.json. The token is generated once per data dir and kept in
 // <dataDir>/his-token (readable by the installing user only).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { writePrivateFile } from '../security/safe-files';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { readBoundedFile, writePrivateFile } from '../security/safe-files';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ const aborted = (cause?: unknown) =>
 
 export function hisToken(dataDir: string): string {
   const file = join(dataDir, 'his-token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return readBoundedFile(file, { maxBytes: 4096, codePrefix: 'HIS_TOKEN', what: 'HIS 令牌文件' }).toString('utf8').trim();
   const token = randomBytes(24).toString('hex');
   writeFileSync(file, token + '\n', { mode: 0o600 });
   return token;
