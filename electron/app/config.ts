@@ -27,6 +27,9 @@ export const SETTINGS = {
   // Minutes without a call before a session locks (electron/auth/auth-service.ts); the window
   // runs the same timer (system.info idleLockMs) so the lock screen shows at that time.
   idleLockMinutes: { env: 'CASHIER_IDLE_LOCK_MINUTES', schema: z.coerce.number().positive().max(1440), default: 15, doc: '无操作自动锁屏（分钟）' },
+  // Online, the center's answer is part of settling (issue 13): the receipt waits this long for
+  // it, then prints the center's figures — or, when no answer came, a provisional (暂记) receipt.
+  centerAnswerWaitSeconds: { env: 'CASHIER_CENTER_ANSWER_WAIT_SECONDS', schema: z.coerce.number().min(0).max(30), default: 3, doc: '联网结算后等待中心答复的秒数（再打印小票）；0 = 不等待，直接打印暂记小票' },
   backupDir: { env: 'CASHIER_BACKUP_DIR', schema: z.string(), default: '', doc: '定时备份目录；空 = 数据目录下 backups/' },
   billInboxDir: { env: 'CASHIER_BILL_INBOX', schema: z.string(), default: '', doc: 'HIS 账单投放目录；空 = 数据目录下 inbox/' },
   // Demo mode only: what the embedded sandbox center should do wrong, in `center serve --faults`

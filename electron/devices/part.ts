@@ -153,9 +153,9 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
   }
 
   /** The durable job row only: safe inside the caller's transaction (nothing is sent yet). */
-  function insertReceiptJob(settlementId: string, data: ReceiptData, copy: boolean): { jobId: number; done: boolean } {
+  function insertReceiptJob(settlementId: string, data: ReceiptData, copy: boolean, holdUntil?: Date): { jobId: number; done: boolean } {
     const receipt: ReceiptData = { ...data, copy };
-    const done = printsAtOnce();
+    const done = !holdUntil && printsAtOnce();
     const jobId = store.enqueue({
       settlementId,
       receipt,
@@ -164,6 +164,7 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
       printer: printerState.name,
       profile: profile.id,
       state: done ? 'done' : 'queued',
+      ...(holdUntil ? { holdUntil } : {}),
     });
     return { jobId, done };
   }
@@ -228,9 +229,22 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
      * which a settlement exists without its receipt. Nothing reaches the printer until
      * `announce()` is called after the commit; a job rolled back with its settlement never prints.
      */
-    queueReceipt(settlementId: string, data: ReceiptData, o: { copy: boolean }): { jobId: number; announce: () => void } {
-      const { jobId, done } = insertReceiptJob(settlementId, data, o.copy);
+    queueReceipt(settlementId: string, data: ReceiptData, o: { copy: boolean; holdUntil?: Date }): { jobId: number; announce: () => void } {
+      const { jobId, done } = insertReceiptJob(settlementId, data, o.copy, o.holdUntil);
       return { jobId, announce: () => announceJob(jobId, done) };
+    },
+
+    /**
+     * A receipt held (queueReceipt with holdUntil) while the center's answer was awaited: write
+     * its final form and print it now. False when it had already gone to the printer (its hold
+     * ran out first); the caller then leaves it as printed.
+     */
+    releaseReceipt(jobId: number, data: ReceiptData): boolean {
+      const receipt: ReceiptData = { ...data, copy: false };
+      const done = printsAtOnce();
+      if (!store.release(jobId, receipt, buildReceipt(receipt, profile), done)) return false;
+      announceJob(jobId, done);
+      return true;
     },
 
     /**

@@ -37,6 +37,8 @@ export interface NewPrintJob {
   profile: '58mm' | '80mm';
   /** 'done' for jobs printed directly (CLI) or shown on screen only (preview printer). */
   state?: PrintJobState;
+  /** Held until then (waiting for the center's answer); a crash meanwhile prints it as written. */
+  holdUntil?: Date;
 }
 
 /** Wait before retry n (1-based): 5 s, 10 s, 20 s … capped at 5 minutes. */
@@ -84,7 +86,7 @@ export class PrintJobStore {
         j.settlementId,
         j.copy ? 1 : 0,
         state,
-        state === 'done' ? null : now,
+        state === 'done' ? null : (j.holdUntil?.toISOString() ?? now),
         j.printer,
         j.profile,
         JSON.stringify(j.receipt),
@@ -93,6 +95,22 @@ export class PrintJobStore {
         state === 'done' ? now : null,
       );
     return Number(r.lastInsertRowid);
+  }
+
+  /**
+   * Rewrite a held receipt (the center answered, or did not) and make it due now. Only a job
+   * not yet sent to the printer: false when it already printed or is printing.
+   */
+  release(id: number, receipt: ReceiptData, bytes: Uint8Array, printedAtOnce: boolean): boolean {
+    const now = this.clock.now().toISOString();
+    return (
+      this.db
+        .prepare(
+          `UPDATE print_jobs SET receipt_json = ?, bytes = ?, state = ?, next_attempt_at = ?, printed_at = ?
+           WHERE id = ? AND state = 'queued'`,
+        )
+        .run(JSON.stringify(receipt), Buffer.from(bytes), printedAtOnce ? 'done' : 'queued', printedAtOnce ? null : now, printedAtOnce ? now : null, id).changes === 1
+    );
   }
 
   get(id: number): PrintJob | null {

@@ -21,6 +21,7 @@ export const settlementHandlers: HandlersFor<typeof settlementCalls> = {
   },
   'settlement.refund': ({ id, supervisorId, supervisorPin, reason }, { app, session }) =>
     app.settlement.refund(id, { id: supervisorId, pin: supervisorPin }, reason, operatorOf(session)),
+  'settlement.printCorrected': ({ id }, { app, session }) => app.settlement.printCorrected(id, operatorOf(session)),
   'settlement.pendingBills': ({ certNo }, { app }) => app.settlement.bills.pending(certNo).map(pendingBillView),
   'outbox.status': (_in, { app }) => app.settlement.outboxStatus(),
   'outbox.items': ({ limit }, { app }) => app.settlement.reader.outboxItems(limit),

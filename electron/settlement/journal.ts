@@ -23,7 +23,7 @@ import { combine, compact, difference, negate } from './accumulators';
 import type { BillStore } from './bills';
 import { moneyFromRow, moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
 import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, ShiftPort } from './ports';
-import { receiptFor } from './receipt';
+import { receiptFor, type ReceiptForm } from './receipt';
 import { SettlementReader } from './reader';
 import { assertLinesPayable } from './line-rules';
 import { tenderFor } from './cash-tender';
@@ -66,6 +66,9 @@ interface Computed {
   split: SplitResult;
 }
 
+/** A held receipt prints by itself this long after the wait, should its release never come (a crash). */
+const RECEIPT_HOLD_MARGIN_MS = 30_000;
+
 const SPLIT_ERROR_HINT: Record<string, string> = {
   UNKNOWN_ITEM: '请核对项目编码或按自费处理',
   POLICY_NOT_EFFECTIVE: '请同步目录后重试',
@@ -74,7 +77,7 @@ const SPLIT_ERROR_HINT: Record<string, string> = {
 
 export class SettlementJournal {
   /** The receipt's savepoint inside the settlement's transaction, built once. */
-  private receiptSavepoint: ((settlementId: string, data: ReceiptDataPort) => QueuedReceipt) | undefined;
+  private receiptSavepoint: ((settlementId: string, data: ReceiptDataPort, holdUntil: Date | undefined) => QueuedReceipt) | undefined;
 
   constructor(
     private readonly core: CoreApp,
@@ -131,6 +134,7 @@ export class SettlementJournal {
 
     const now = this.core.clock.now();
     const id = newSettlementId(now);
+    const waitMs = Math.round(this.core.settings.centerAnswerWaitSeconds * 1000);
     let view = undefined as SettlementView | undefined; // assigned inside the transaction
     let receipt = null as QueuedReceipt | null;
     const money = moneyOf(c.split);
@@ -228,15 +232,57 @@ export class SettlementJournal {
       });
       // One read of the settlement as written serves the receipt and the answer.
       view = this.deps.reader.view(id)!;
-      receipt = this.queueReceipt(id, operator, view);
+      // Online the receipt is held for the center's answer; written as 暂记, which is what prints
+      // if the process stops before the answer is in.
+      receipt = this.queueReceipt(id, operator, view, c.online ? { form: 'awaiting', holdUntil: new Date(now.getTime() + waitMs + RECEIPT_HOLD_MARGIN_MS) } : undefined);
     })();
 
-    // Committed. Now (and only now) the receipt goes to the printer and the upload is tried.
-    receipt?.announce();
-    const printJobId = receipt?.jobId ?? null;
+    // Committed. Now (and only now) the upload is tried and the receipt goes to the printer:
+    // offline at once (暂记（脱机）); online once the center answered or the wait ran out.
+    const printJobId = (receipt as QueuedReceipt | null)?.jobId ?? null;
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'provisional' });
     this.deps.afterCommit(id);
-    return { ...view!, printJobId };
+    if (!c.online) {
+      (receipt as QueuedReceipt | null)?.announce();
+      return { ...view!, printJobId };
+    }
+    await this.awaitAnswer(id, waitMs);
+    const settled = this.deps.reader.view(id)!;
+    if (printJobId !== null) this.releaseReceipt(printJobId, settled, operator.name);
+    return { ...settled, printJobId };
+  }
+
+  /**
+   * Wait (at most `ms`) until the center has answered the settlement's upload: confirmed,
+   * adjusted or rejected. Returns at once when it already has; a busy center or a lost answer
+   * only runs the wait out.
+   */
+  private awaitAnswer(id: string, ms: number): Promise<void> {
+    const answered = () => {
+      const state = this.deps.reader.stateOf(id);
+      return state !== undefined && state !== 'provisional';
+    };
+    if (ms <= 0 || answered()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const off = this.core.events.on('settlement.changed', (p) => {
+        if (p.settlementId === id && answered()) done();
+      });
+    });
+  }
+
+  /** The held receipt in the form the answer calls for; a failure is logged, the cashier reprints. */
+  private releaseReceipt(jobId: number, settled: SettlementView, operatorName: string): void {
+    try {
+      this.deps.devices.releaseReceipt(jobId, receiptFor(this.core, settled, operatorName, false, 'answered'));
+    } catch (e) {
+      this.core.log.warn('held receipt could not be released', { settlementId: settled.id, error: String(e) });
+    }
   }
 
   async refund(id: string, supervisor: { id: string; pin: string }, reason: string, operator: OperatorView): Promise<SettlementView> {
@@ -439,6 +485,23 @@ export class SettlementJournal {
     return { ...view!, printJobId: receipt?.jobId ?? null };
   }
 
+  /**
+   * After an adjustment: a receipt with the center's figures, marked 更正 (issue 13). It becomes
+   * the settlement's latest receipt (the preview shows it); audited like a reprint.
+   */
+  printCorrected(id: string, operator: OperatorView): { jobId: number } {
+    const v = this.deps.reader.view(id);
+    if (!v) throw new AppError('SETTLEMENT_NOT_FOUND', `找不到结算 ${id}`, { id });
+    if (v.state !== 'adjusted') throw new AppError('NOT_ADJUSTED', `结算 ${id} 没有被医保中心调整，不需要更正小票。`, { id });
+    const settledBy = this.core.auth.listOperators().find((o) => o.id === v.operatorId)?.name ?? v.operatorId;
+    const data = receiptFor(this.core, v, settledBy, false, 'corrected');
+    return this.core.db.transaction(() => {
+      const r = this.deps.devices.printReceipt(id, data, { copy: false });
+      this.core.audit.append({ action: 'settlement.correctedReceipt', operatorId: operator.id, subject: id, detail: { jobId: r.jobId, fields: v.adjustments.map((a) => a.field) } });
+      return r;
+    })();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private verifySupervisor(supervisorId: string, pin: string, purpose: string): OperatorView {
@@ -531,11 +594,13 @@ export class SettlementJournal {
    * receipt that cannot be built or queued is logged and the settlement still commits (the
    * cashier can reprint); a disk that cannot write fails the whole settlement, as it should.
    */
-  private queueReceipt(id: string, operator: OperatorView, view: SettlementView): QueuedReceipt | null {
+  private queueReceipt(id: string, operator: OperatorView, view: SettlementView, held?: { form: ReceiptForm; holdUntil: Date }): QueuedReceipt | null {
     try {
-      const data = receiptFor(this.core, view, operator.name, false);
-      this.receiptSavepoint ??= this.core.db.transaction((sid: string, d: ReceiptDataPort) => this.deps.devices.queueReceipt(sid, d, { copy: false }));
-      return this.receiptSavepoint(id, data);
+      const data = receiptFor(this.core, view, operator.name, false, held?.form);
+      this.receiptSavepoint ??= this.core.db.transaction((sid: string, d: ReceiptDataPort, holdUntil: Date | undefined) =>
+        this.deps.devices.queueReceipt(sid, d, { copy: false, ...(holdUntil ? { holdUntil } : {}) }),
+      );
+      return this.receiptSavepoint(id, data, held?.holdUntil);
     } catch (e) {
       this.core.log.warn('receipt could not be queued', { settlementId: id, error: String(e) });
       return null;

@@ -104,6 +104,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     preview: (req: PreviewRequest) => journal.preview(req),
     settle: (req: SettleRequest, operator: OperatorView) => journal.settle(req, operator),
     refund: (id: string, supervisor: { id: string; pin: string }, reason: string, operator: OperatorView) => journal.refund(id, supervisor, reason, operator),
+    printCorrected: (id: string, operator: OperatorView) => journal.printCorrected(id, operator),
     get: (id: string) => reader.view(id),
     list: (date?: string) => reader.list(date ?? chinaDate(core.clock.now())),
     outboxStatus: () => reader.outboxStatus(),

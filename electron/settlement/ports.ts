@@ -12,5 +12,5 @@ export type { ReceiptData as ReceiptDataPort } from '../../native/escpos/receipt
 
 export type CenterPort = Pick<CenterPart, 'client' | 'isOnline' | 'onConnectivity' | 'lookupPerson'>;
 export type PolicyPort = Pick<PolicyPart, 'tableFor' | 'entry'>;
-export type DevicesPort = Pick<DevicesPart, 'printReceipt' | 'queueReceipt'>;
+export type DevicesPort = Pick<DevicesPart, 'printReceipt' | 'queueReceipt' | 'releaseReceipt'>;
 export type ShiftPort = Pick<ShiftPart, 'currentShiftId'>;

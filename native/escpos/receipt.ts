@@ -60,6 +60,18 @@ export interface ReceiptData {
   /** The personal account before and after, fen (absent or null: not printed). */
   accountBalanceBefore?: number | null;
   accountBalanceAfter?: number | null;
+  /**
+   * Why it is provisional: settled offline (default), or online and the center's answer did not
+   * come within the wait (centerAnswerWaitSeconds). Both print as 暂记.
+   */
+  provisionalReason?: 'offline' | 'noAnswer';
+  /** Reprinted with the center's figures after an adjustment: marked 更正. */
+  corrected?: boolean;
+  /**
+   * The center refused the settlement: a void slip — no fund, account or cash figures, the
+   * center's reason and what to do next; never a receipt that claims the fund paid.
+   */
+  voided?: { reason: string };
 }
 
 /** 张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明. */
@@ -106,7 +118,9 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   text(d.clinicName, 'center', { bold: true, tall: true });
   text(titleOf(d), 'center', { bold: true });
   if (d.copy) text('【补打 副本 COPY】', 'center', { bold: true });
-  if (d.provisional) text('【暂记（脱机）结算 待中心确认】', 'center', { bold: true });
+  if (d.voided) text('【中心拒绝 医保未支付 本单不是收费凭据】', 'center', { bold: true });
+  else if (d.corrected) text('【更正 按医保中心结算金额】', 'center', { bold: true });
+  else if (d.provisional) text(d.provisionalReason === 'noAnswer' ? '【暂记 中心未答复 待中心确认】' : '【暂记（脱机）结算 待中心确认】', 'center', { bold: true });
   b.push({ kind: 'rule' });
   text(`结算号：${d.settlementId}`);
   text(`时间：${d.time}`);
@@ -133,7 +147,12 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
     }
   }
   b.push({ kind: 'rule' });
-  if (d.selfPay) {
+  if (d.voided) {
+    // Only what was billed: no figure that could read as the fund (or the patient) having paid.
+    pair('医疗费总额', fenToYuan(d.split.total));
+    text(`拒绝原因：${d.voided.reason}`);
+    text('医保基金和个人账户没有支付。请移除被拒项目后重新结算，或按自费收费。');
+  } else if (d.selfPay) {
     pair('医疗费总额', fenToYuan(d.split.total));
     pair('现金支付（自费）', fenToYuan(d.split.cashPay));
   } else {
@@ -143,11 +162,11 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
       pair(label, fenToYuan(v));
     }
   }
-  if (typeof d.cashReceived === 'number') pair('实收现金', fenToYuan(d.cashReceived));
-  if (typeof d.change === 'number') pair('找零', fenToYuan(d.change));
-  if (!d.selfPay && typeof d.accountBalanceBefore === 'number') pair('账户余额 结算前', fenToYuan(d.accountBalanceBefore));
-  if (!d.selfPay && typeof d.accountBalanceAfter === 'number') pair('账户余额 结算后', fenToYuan(d.accountBalanceAfter));
-  if (d.explanation.length > 0) {
+  if (!d.voided && typeof d.cashReceived === 'number') pair('实收现金', fenToYuan(d.cashReceived));
+  if (!d.voided && typeof d.change === 'number') pair('找零', fenToYuan(d.change));
+  if (!d.selfPay && !d.voided && typeof d.accountBalanceBefore === 'number') pair('账户余额 结算前', fenToYuan(d.accountBalanceBefore));
+  if (!d.selfPay && !d.voided && typeof d.accountBalanceAfter === 'number') pair('账户余额 结算后', fenToYuan(d.accountBalanceAfter));
+  if (d.explanation.length > 0 && !d.voided) {
     b.push({ kind: 'rule' });
     text('计算说明：');
     for (const e of d.explanation) text(`- ${e}`);
@@ -155,7 +174,10 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   b.push({ kind: 'rule' });
   if (d.selfPay) text('自费结算：未向医保中心申报，不能报销。');
   else text(`目录版本：${d.policyVersion}（#${d.policySeq}）`);
-  if (d.provisional) text('本单为脱机暂记结算，以医保中心确认结果为准。');
+  if (d.corrected) text('医保中心调整了本笔结算的金额，本单按中心金额更正，原小票作废。');
+  else if (d.provisional && !d.voided) {
+    text(d.provisionalReason === 'noAnswer' ? '本单为暂记结算（医保中心未及时答复），以医保中心确认结果为准。' : '本单为脱机暂记结算，以医保中心确认结果为准。');
+  }
   b.push({ kind: 'qr', data: d.settlementId });
   text(d.settlementId, 'center');
   if (d.copy) text('副本（补打）', 'center');
@@ -164,6 +186,7 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
 }
 
 function titleOf(d: ReceiptData): string {
+  if (d.voided) return '医保结算作废单';
   if (d.selfPay) return d.refund ? '自费退费单' : '自费收费单';
   return d.refund ? '医保结算退费单' : '医保结算单';
 }

@@ -1,7 +1,8 @@
 // A rejection never looks like success (issue 13), at 1024×768 and 1366×768, by keyboard: the
 // embedded sandbox is told (sandboxFaults) to refuse one drug; the cashier settles it online and
 // the settled panel itself turns into the center's refusal — no "结算完成" title, the center's
-// reason and what to do next. Screenshots: test-artifacts/reject-<width>-*.png.
+// reason and what to do next — and the receipt, held for the answer, is a void slip (作废单) with
+// no fund, account or cash figure. Screenshots: test-artifacts/reject-<width>-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
@@ -39,6 +40,12 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     expect(await page.getByTestId('settled-panel').textContent()).not.toContain('结算完成');
     const box = await page.getByTestId('settled-rejected').boundingBox();
     expect(box && box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    // The receipt waited for the answer: a void slip stating the refusal, never one that claims
+    // the fund (or the account, or the cash) paid.
+    await until('receipt-preview', /医保结算作废单[\s\S]*中心拒绝 医保未支付/);
+    const receipt = (await page.getByTestId('receipt-preview').textContent()) ?? '';
+    expect(receipt).toContain(REASON.slice(0, 8));
+    for (const claim of ['统筹基金支付', '个人账户支付', '现金支付', '大病保险支付']) expect(receipt).not.toContain(claim);
     await screenshot(page, `reject-${viewport.width}-01-settled-panel`);
   });
 });

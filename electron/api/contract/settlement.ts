@@ -209,6 +209,30 @@ export interface PendingBillView {
   items: { code: string; name?: string; unitPrice: string; quantity: string; ownPay?: boolean }[];
 }
 
+/** snake_case column of the adjustments table → the SettlementMoney key it adjusts. */
+function moneyKeyOfField(field: string): keyof SettlementMoney | null {
+  const key = field.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return key in EMPTY_MONEY ? (key as keyof SettlementMoney) : null;
+}
+const EMPTY_MONEY: SettlementMoney = {
+  total: 0, fullOwnPay: 0, overLimitSelfPay: 0, preSelfPay: 0, eligible: 0, deductible: 0, fundPay: 0, coPay: 0,
+  overCapSelfPay: 0, criticalIllnessPay: 0, personalTotal: 0, accountPay: 0, cashPay: 0,
+};
+
+/**
+ * The center's figures of a settlement: the window's split with every field the center answered
+ * differently replaced (the window's own record is never overwritten). One rule for the
+ * receipt, the settled panel and the corrected receipt.
+ */
+export function centerFigures(v: Pick<SettlementView, 'money' | 'adjustments'>): SettlementMoney {
+  const out = { ...v.money };
+  for (const a of v.adjustments) {
+    const key = moneyKeyOfField(a.field);
+    if (key) out[key] = a.centerAmount;
+  }
+  return out;
+}
+
 /**
  * The upload-deadline rule, one place for the main process and the window: an open upload is
  * "past" from its deadline on and "near" in the last quarter of its window before that.
@@ -294,6 +318,12 @@ export const settlementCalls = {
     summary: '退费：整笔冲销（需主管授权）',
     audit: true,
   }).returns<SettlementView>(),
+  'settlement.printCorrected': call({
+    input: z.object({ id: z.string().min(1).max(64) }).strict(),
+    role: 'cashier',
+    summary: '更正小票：按医保中心调整后的金额打印（标记「更正」，记审计）',
+    audit: true,
+  }).returns<{ jobId: number }>(),
   'settlement.pendingBills': call({
     input: z.object({ certNo: z.string().trim().min(1).max(64).optional() }).strict(),
     role: 'cashier',

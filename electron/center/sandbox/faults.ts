@@ -33,10 +33,19 @@ export interface FaultSettings {
   errWithSuccess: FaultCounter | null;
   /** National protocol: the gateway answers code 999 before the business system sees the request. */
   gatewayError: FaultCounter | null;
+  /**
+   * psn_no, ID number, card number or voucher token → eligible fen: a claim from another
+   * hospital reaches the center just before that person's next 2207, so the center's split
+   * differs from the window's (an adjustment). Used once per person, then forgotten.
+   */
+  outsideClaims: Record<string, number>;
 }
 
 export function noFaults(): FaultSettings {
-  return { refuse: false, latencyMs: 0, busy: null, dropAfterCommit: null, malformed: null, rejectItems: {}, rejectPersons: {}, signInExpired: null, errWithSuccess: null, gatewayError: null };
+  return {
+    refuse: false, latencyMs: 0, busy: null, dropAfterCommit: null, malformed: null, rejectItems: {}, rejectPersons: {}, outsideClaims: {},
+    signInExpired: null, errWithSuccess: null, gatewayError: null,
+  };
 }
 
 /** Take one use of a counter if it applies to this infno; returns whether it fired. */
@@ -59,6 +68,7 @@ function counter(value: string | undefined): FaultCounter {
  * Parse the CLI's --faults: comma-separated
  * `refuse`, `latency=MS`, `busy[=N|always][@infno]`, `drop[=N][@infno]`,
  * `malformed=MODE[:N][@infno]`, `reject-item=CODE[:reason]`, `reject-person=ID[:reason]`,
+ * `outside-claim=ID:FEN` (an adjustment: eligible fen claimed elsewhere before the next 2207),
  * and for the national protocol `sign-in-expired[=N][@infno]`, `err-with-success[=N][@infno]`,
  * `gateway-error[=N][@infno]`.
  */
@@ -108,6 +118,13 @@ export function parseFaults(spec: string): Partial<FaultSettings> {
         target[key] = reason.join(':') || (name === 'reject-item' ? '该项目不予支付' : '该人员暂停结算');
         break;
       }
+      case 'outside-claim': {
+        const [key, fen] = (value ?? '').split(':');
+        const amount = Number(fen);
+        if (!key || !Number.isInteger(amount) || amount <= 0) throw new Error('outside-claim needs ID:FEN (a positive whole number of fen)');
+        (out.outsideClaims ??= {})[key] = amount;
+        break;
+      }
       default:
         throw new Error(`unknown fault: ${name}`);
     }
@@ -127,6 +144,7 @@ export const faultPatchSchema = z
     malformed: counterSchema.extend({ mode: z.enum(MALFORMED_MODES as [MalformedMode, ...MalformedMode[]]) }).strict().nullable(),
     rejectItems: z.record(z.string().min(1), z.string()),
     rejectPersons: z.record(z.string().min(1), z.string()),
+    outsideClaims: z.record(z.string().min(1), z.number().int().positive()),
     signInExpired: counterSchema.nullable(),
     errWithSuccess: counterSchema.nullable(),
     gatewayError: counterSchema.nullable(),

@@ -154,6 +154,7 @@ export class SandboxCenter {
       ...patch,
       rejectItems: { ...this.faultState.rejectItems, ...(patch.rejectItems ?? {}) },
       rejectPersons: { ...this.faultState.rejectPersons, ...(patch.rejectPersons ?? {}) },
+      outsideClaims: { ...this.faultState.outsideClaims, ...(patch.outsideClaims ?? {}) },
     };
     if (!wasRefusing && this.faultState.refuse) await this.stopTx();
     if (wasRefusing && !this.faultState.refuse && !this.closed) await this.listenTx(this.txPort);
@@ -161,9 +162,10 @@ export class SandboxCenter {
   }
 
   async clearFaults(): Promise<FaultSettings> {
-    await this.setFaults({ ...noFaults(), rejectItems: {}, rejectPersons: {} });
+    await this.setFaults({ ...noFaults(), rejectItems: {}, rejectPersons: {}, outsideClaims: {} });
     this.faultState.rejectItems = {};
     this.faultState.rejectPersons = {};
+    this.faultState.outsideClaims = {};
     return this.faultState;
   }
 

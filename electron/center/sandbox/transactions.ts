@@ -164,7 +164,7 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   const visitType = medTypeToVisitType(s.med_type);
   if (!visitType) return reject('INVALID_INPUT', `医疗类别不支持：${s.med_type}`);
 
-  const year = readYear(ctx.db, person.psn_no)!;
+  let year = readYear(ctx.db, person.psn_no)!;
   const items: BillItem[] = p.value.feedetail.map((f) => ({ code: f.med_list_codg, unitPrice: f.pric, quantity: f.cnt, ...(f.own_pay_flag === '1' ? { ownPay: true } : {}) }));
   const outcome = computeSplit(
     latestPolicy(ctx.db),
@@ -173,7 +173,25 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
     items,
   );
   if (!outcome.ok) return reject(outcome.error.code, outcome.error.message, { details: outcome.error.details ?? null });
-  const r = outcome.result;
+  let r = outcome.result;
+  // Fault: a claim from another hospital arrived first (once per person): the center's split,
+  // made on top of it, differs from the window's — the answer is an adjustment.
+  const claimKey = [person.psn_no, person.certno, person.card_no, person.ec_token].find((k) => ctx.faults.outsideClaims[k] !== undefined);
+  if (claimKey !== undefined) {
+    const eligible = ctx.faults.outsideClaims[claimKey]!;
+    delete ctx.faults.outsideClaims[claimKey];
+    const changed = Object.entries(accumulatorDelta(year.accumulators, r.accumulatorsAfter)).find(([, v]) => typeof v === 'object')?.[0];
+    if (changed) {
+      year = { ...year, accumulators: addAccumulators(year.accumulators, { [changed]: { eligible, fundPaid: 0 } }, 1) };
+      const again = computeSplit(
+        latestPolicy(ctx.db),
+        { insuranceType: insutypeToInsuranceType(person.insutype), personGroup: psnTypeToPersonGroup(person.psn_type), status: insuStatusToStatus(person.psn_insu_stas), accountBalance: year.balance, accumulators: year.accumulators },
+        { visitType, hospitalLevel: Number(s.hosp_lv), date: s.setl_time.slice(0, 10), diagnoses: s.dise_codg, useAccount: s.acct_used_flag === '1' },
+        items,
+      );
+      if (again.ok) r = again.result;
+    }
+  }
   const center: SettlementAmounts = {
     total: r.total, fullOwnPay: r.fullOwnPay, overLimitSelfPay: r.overLimitSelfPay, preSelfPay: r.preSelfPay, eligible: r.eligible, deductible: r.deductible,
     fundPay: r.fundPay, coPay: r.coPay, criticalIllnessPay: r.criticalIllnessPay, personalTotal: r.personalTotal, accountPay: r.accountPay, cashPay: r.cashPay,

@@ -6,6 +6,8 @@ import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { fieldLabel } from '../lib/money-fields';
 import { PrintState } from './PrintStatus';
+import { CenterAnswer } from './CenterAnswer';
+import { centerFigures } from '../../../electron/api/contract/settlement';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function SettledPanel() {
@@ -17,6 +19,8 @@ export function SettledPanel() {
   const got = parseYuanInput(received);
   const change = got !== null && got >= due ? got - due : null;
   const rejected = settled.state === 'rejected';
+  // Adjusted: the fund, critical-illness and account rows show what the center agreed.
+  const shown = settled.state === 'adjusted' ? centerFigures(settled) : settled.money;
   const refusals = settled.uploads.filter((u) => u.state === 'rejected');
   return (
     <section className={`panel settled ${!settled.online ? 'provisional' : ''} ${rejected ? 'alerting' : ''}`} data-testid="settled-panel">
@@ -45,6 +49,7 @@ export function SettledPanel() {
           ))}
         </div>
       ) : null}
+      <CenterAnswer settled={settled} />
       <h2>
         {rejected ? null : t('settle.done')}
         <span className={`badge ${settled.state}`} data-testid="settled-state">
@@ -60,15 +65,15 @@ export function SettledPanel() {
       </div>
       <div className="split-row">
         <span>{t('split.fund')}</span>
-        <span className="amount">{formatFen(settled.money.fundPay)}</span>
+        <span className="amount">{formatFen(shown.fundPay)}</span>
       </div>
       <div className="split-row">
         <span>{t('split.critical')}</span>
-        <span className="amount">{formatFen(settled.money.criticalIllnessPay)}</span>
+        <span className="amount">{formatFen(shown.criticalIllnessPay)}</span>
       </div>
       <div className="split-row">
         <span>{t('split.account')}</span>
-        <span className="amount">{formatFen(settled.money.accountPay)}</span>
+        <span className="amount">{formatFen(shown.accountPay)}</span>
       </div>
       <div>{t('settle.cashDue')}</div>
       <div className="huge" data-testid="cash-due">

@@ -60,6 +60,7 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.INVALID_RANGE': 'Invalid date range (start after end, or more than 92 days).',
   'err.SETTLEMENT_NOT_FOUND': 'This settlement was not found.',
   'err.ALREADY_REFUNDED': 'This settlement was already refunded.',
+  'err.NOT_ADJUSTED': 'The center did not adjust this settlement: no corrected receipt is needed.',
   'err.REFUND_OF_REFUND': 'This is a refund; it cannot be refunded.',
   'err.RECEIPT_NOT_FOUND': 'This settlement has no receipt to print.',
   'err.BILL_DUPLICATE': 'Bill {billId} was already imported.',

@@ -60,6 +60,7 @@ export const codeWordsZh = {
   'err.INVALID_RANGE': '日期范围不正确（起始不能晚于结束，一次最多 92 天）。',
   'err.SETTLEMENT_NOT_FOUND': '找不到这笔结算。',
   'err.ALREADY_REFUNDED': '这笔结算已经退费，不能重复退费。',
+  'err.NOT_ADJUSTED': '这笔结算没有被医保中心调整，不需要更正小票。',
   'err.REFUND_OF_REFUND': '这是一笔退费记录，不能再退。',
   'err.RECEIPT_NOT_FOUND': '这笔结算没有小票可打印。',
   'err.BILL_DUPLICATE': '这张账单（{billId}）已经导入过。',

@@ -169,7 +169,7 @@ export const en: Record<WindowKey, string> = {
   'split.notUseAccount': 'Not using personal account (F8 toggles)',
 
   'settle.confirm': 'Settle (F9)',
-  'settle.running': 'Settling…',
+  'settle.running': 'Settling, waiting for the center\'s answer…',
   'settle.done': 'Settled',
   'settle.provisional': 'Provisional (offline): uploaded when the center is back',
   'settle.approve': 'Authorise and settle',
@@ -226,6 +226,9 @@ export const en: Record<WindowKey, string> = {
   'settle.rejected.title': 'Rejected by the center: insurance paid nothing',
   'settle.rejected.next': 'Do not charge by the printed receipt: neither the fund nor the account paid. Next: Esc back to the desk, read the card again, remove the refused lines and settle again; or charge the whole bill as self-pay. The printed receipt is void: hand it to the supervisor (F7 → 8 rejections).',
   'settle.adjusted.title': 'The center changed the amounts (the center\'s count):',
+  'settle.corrected.key': 'Ctrl+G print a corrected receipt (the center\'s amounts)',
+  'settle.corrected.printed': 'Corrected receipt printed (marked as corrected): hand it to the patient; the first receipt is void.',
+  'settle.awaiting': 'The center did not answer in time: the receipt printed as provisional, the center\'s confirmation decides. This panel updates when the answer comes.',
   'refund.returnsCash': 'Cash back to the patient',
   'refund.returnsAccount': 'Back to the personal account',
   'refund.returnsFund': 'Back to the fund (incl. critical illness)',

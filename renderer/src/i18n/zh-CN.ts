@@ -168,7 +168,7 @@ export const zhCN = {
   'split.notUseAccount': '不使用个人账户（F8 切换）',
 
   'settle.confirm': '结算（F9）',
-  'settle.running': '正在结算…',
+  'settle.running': '正在结算，等待医保中心答复…',
   'settle.done': '结算完成',
   'settle.provisional': '暂存结算（离线）：中心恢复后自动上传',
   'settle.approve': '授权并结算',
@@ -225,6 +225,9 @@ export const zhCN = {
   'settle.rejected.title': '中心拒绝：医保没有支付这笔结算',
   'settle.rejected.next': '不要按已打印的小票收费，统筹基金和个人账户都没有支付。下一步：按 Esc 回到收费，重新读卡，删除被拒的项目后重新结算；或者整单按自费收费。已打印的小票作废，交给主管（F7 → 8 中心拒绝）。',
   'settle.adjusted.title': '中心调整了金额（以中心为准）：',
+  'settle.corrected.key': 'Ctrl+G 打印更正小票（按中心金额）',
+  'settle.corrected.printed': '更正小票已打印（标记「更正」），请换给患者，原小票作废。',
+  'settle.awaiting': '医保中心没有及时答复：小票按「暂记」打印，以中心确认为准。中心答复后这里会更新。',
   'refund.returnsCash': '退还患者现金',
   'refund.returnsAccount': '退回个人账户',
   'refund.returnsFund': '退回统筹基金（含大病保险）',

@@ -1,0 +1,60 @@
+// An adjustment at the window (issue 13), at 1024×768 and 1366×768, by keyboard: the embedded
+// sandbox is told (sandboxFaults outside-claim) that a claim from another hospital reaches the
+// center before 李秀英's upload, so the center's split differs from the window's. Online, the
+// receipt waits for the answer and prints the center's figures (not 暂记); the settled panel
+// lists the changed figures and offers the corrected receipt: Ctrl+G prints it, marked 更正.
+// Screenshots: test-artifacts/adjust-<width>-*.png.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PERSONS } from '../../electron/center/sandbox/demo-persons';
+import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
+import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { CASHIER, VIEWPORTS } from './helpers/operators';
+import { untilText } from './helpers/wait';
+
+const LI = DEMO_PERSONS.findIndex((p) => p.psn_name === '李秀英');
+
+describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
+  let mode: BrowserMode;
+  let page: Page;
+  let story: Story | undefined;
+  const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
+
+  beforeAll(async () => {
+    story = await startStory({ viewport, env: { CASHIER_SANDBOX_FAULTS: `outside-claim=${DEMO_PERSONS[LI]!.certno}:12000` } });
+    ({ mode, page } = story);
+    await page.goto(mode.url);
+    await login(page, CASHIER.id, CASHIER.pin);
+    await openShift(page, 1);
+    await until('status-center', /在线/);
+  });
+  afterAll(() => story?.stop());
+
+  it('prints the center figures after the answer, lists what changed, and Ctrl+G prints the corrected receipt', async () => {
+    await insertDemoCard(page, LI, /李秀英/);
+    await addItem(page, 'amxljn', '25.00', '2');
+    await until('split-total', /50\.00/);
+    await page.keyboard.press('F9');
+    await page.getByTestId('settled-panel').waitFor();
+    await until('settled-adjusted', /统筹/);
+    const adjusted = (await page.getByTestId('settled-adjusted').textContent()) ?? '';
+    // "统筹基金 0.00 → X": the center's fund figure, printed on the first receipt already.
+    const fund = /统筹[^\d]*0\.00 → ([\d,]+\.\d\d)/.exec(adjusted)?.[1];
+    expect(fund, adjusted).toBeDefined();
+    expect(fund).not.toBe('0.00');
+    await until('receipt-preview', new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
+    const first = (await page.getByTestId('receipt-preview').textContent()) ?? '';
+    expect(first).not.toContain('暂记');
+    expect(first).not.toContain('更正');
+    await page.getByTestId('corrected-receipt').waitFor();
+    const box = await page.getByTestId('corrected-receipt').boundingBox();
+    expect(box && box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    await screenshot(page, `adjust-${viewport.width}-01-settled-adjusted`);
+
+    await page.keyboard.press('Control+g');
+    await until('corrected-receipt-printed', /更正小票已打印/);
+    await until('receipt-preview', /【更正 按医保中心结算金额】/);
+    expect((await page.getByTestId('receipt-preview').textContent()) ?? '').toMatch(new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
+    await screenshot(page, `adjust-${viewport.width}-02-corrected-receipt`);
+  });
+});
