@@ -185,7 +185,8 @@ const settleBench: Bench = {
       dataDir: join(dir, 'client'),
       runtime: 'test',
       env: {},
-      flags: { centerUrl: center.url, institutionCode: INSTITUTION.code, institutionSecret: INSTITUTION.secret, offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '100000000000' },
+      // The commit path alone: settle does not wait for the center's answer (centerAnswerWaitSeconds 0).
+      flags: { centerUrl: center.url, institutionCode: INSTITUTION.code, institutionSecret: INSTITUTION.secret, offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '100000000000', centerAnswerWaitSeconds: '0' },
       backgroundCheckpoint: process.env.SETTLE_BENCH_CHECKPOINTER !== '0',
       ...(KEY ? { dbKey: KEY } : {}),
     });

@@ -11,7 +11,9 @@ if (!dataDir || !centerUrl || !seedArg || !mode) {
   process.exit(2);
 }
 
-const app = await openClient({ dataDir, centerUrl, flags: { offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '1000000000' } });
+const app = await openClient({ dataDir, centerUrl, flags: { offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '1000000000', centerAnswerWaitSeconds: '0.3' } });
+// A short wait for the center's answer: receipts are held (and killed while held) without the
+// busy / dropped answers of this run slowing every settle by the default 3 s.
 app.settlement.configureOutbox({ concurrency: 4, backoff: { baseMs: 20, capMs: 300 }, requestTimeoutMs: 1500, pollMs: 50 });
 await app.center.probeNow();
 
