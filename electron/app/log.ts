@@ -59,12 +59,15 @@ let knownNamesPattern: RegExp | null = null;
 
 /**
  * Names the logger masks wherever they appear from now on (a bounded, most-recent set, in memory
- * only). Single characters are not taken: they are too common to mask in every line.
+ * only). Single characters and short Latin words are not taken: too common to mask in every line.
  */
 export function rememberPersonNames(...names: (string | null | undefined)[]): void {
   for (const raw of names) {
     const name = raw?.trim();
     if (!name || [...name].length < 2 || name.length > 50) continue;
+    // A short Latin "name" (Li, Ma) would garble every word it is part of; Chinese names and
+    // longer Latin ones are taken.
+    if (!/[\u3400-\u9fff]/.test(name) && name.length < 5) continue;
     if (knownNames.has(name)) {
       knownNames.delete(name);
       knownNames.set(name, true);

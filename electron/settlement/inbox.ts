@@ -50,7 +50,7 @@ export class BillInbox {
   start(pollMs = 1000): void {
     ensurePrivateDir(this.dir);
     try {
-      this.sweepLegacy();
+      this.clearOldFolders();
     } catch (e) {
       this.core.log.warn('bill inbox: old imported/rejected folders not cleared', { dir: this.dir, error: String(e) });
     }
@@ -167,7 +167,7 @@ export class BillInbox {
    * are in the database: removed. Rejected ones are refused again (kept in the database under
    * their old code), their old notes (which could quote the content) removed.
    */
-  private sweepLegacy(): void {
+  clearOldFolders(): void {
     const imported = join(this.dir, 'imported');
     if (existsSync(imported) && lstatSync(imported).isDirectory()) {
       for (const name of readdirSync(imported)) {

@@ -91,6 +91,26 @@ describe('watched inbox folder', () => {
     expect(count()).toBe(1);
   });
 
+  it('clears the imported/ and rejected/ folders an older version left in plain text', () => {
+    const dir = join(t.dir, 'inbox4');
+    mkdirSync(join(dir, 'imported'), { recursive: true });
+    mkdirSync(join(dir, 'rejected'));
+    writeFileSync(join(dir, 'imported', 'old.json'), JSON.stringify({ ...bill('O1'), patientName: '钱多多' }));
+    writeFileSync(join(dir, 'rejected', 'bad.json'), '{"patientName": 钱多多}');
+    writeFileSync(join(dir, 'rejected', 'bad.json.error.txt'), 'BILL_INVALID\n账单文件不是有效的 JSON：Unexpected token \'钱\', "{"patientName": 钱多多}"\n');
+    const inbox = new BillInbox(t.app, t.app.settlement.bills, dir, 0);
+    inbox.clearOldFolders();
+    expect(existsSync(join(dir, 'imported'))).toBe(false);
+    expect(existsSync(join(dir, 'rejected', 'bad.json'))).toBe(false);
+    // The old note quoted the content; the new one does not, and the bytes are in the database.
+    const note = readFileSync(join(dir, 'rejected', 'bad.json.error.txt'), 'utf8');
+    expect(note).toMatch(/^BILL_INVALID\n/);
+    expect(note).not.toContain('钱多多');
+    const [kept] = inbox.refused.list();
+    expect(kept).toMatchObject({ file: 'bad.json', code: 'BILL_INVALID' });
+    expect(inbox.refused.content(kept!.id)?.content?.toString('utf8')).toBe('{"patientName": 钱多多}');
+  });
+
   it('leaves a file that is still being written', () => {
     const dir = join(t.dir, 'inbox3');
     mkdirSync(dir);

@@ -85,6 +85,8 @@ describe('names in free text (issue 14)', () => {
     expect(maskNamesInText('参保人孙悟空已停保')).toBe('参保人孙**已停保');
     // A single character is never taken as a name to mask everywhere.
     expect(maskNamesInText('孙')).toBe('孙');
+    rememberPersonNames('Li', 'Ma Wenjie');
+    expect(maskNamesInText('Linux said Ma Wenjie')).toBe('Linux said M***');
   });
 
   it('a real log file holds no name, ID number or phone number, whatever carried it', () => {
