@@ -1,7 +1,8 @@
 // Shift and supervisor work: close the shift (blind count), the X report, cash in/out, the
 // day's and each shift's reports with charts, reconciliation with the center and its
 // discrepancies, receivables, the adjustment / rejection work lists and sign-off. Keys 1–9 pick
-// a tab (when not typing), Esc goes back. Calls a cashier may not make come back FORBIDDEN and
+// a tab (when not typing), Esc goes back. Reports, reconciliation and receivables switch between
+// this window and the whole clinic when the window is part of one (ClinicScope.tsx). Calls a cashier may not make come back FORBIDDEN and
 // say so. The tabs' bodies live in renderer/src/supervisor/.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ShiftReport, ShiftView } from '../../../electron/api/contract/shift';
@@ -14,6 +15,7 @@ import { useT } from '../i18n/use-t';
 import { fenToYuan, formatFen } from '../../../electron/api/money';
 import { useApp } from '../state/store';
 import { CashInOut } from '../supervisor/CashInOut';
+import { ClinicDay, ClinicReceivablesView, ClinicReconcile, ScopeSwitch, useClinicAvailable, type Scope } from '../supervisor/ClinicScope';
 import { DayReports } from '../supervisor/DayReports';
 import { Receivables } from '../supervisor/Receivables';
 import { Reconcile } from '../supervisor/Reconcile';
@@ -34,6 +36,8 @@ const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'rejection', key: 'sup.rejections' },
   { tab: 'signoff', key: 'sup.signoff' },
 ];
+/** Tabs that can show this window or the whole clinic (issue 18, supervisor/ClinicScope.tsx). */
+const SCOPED: ReadonlySet<Tab> = new Set<Tab>(['reports', 'reconcile', 'receivables']);
 
 /**
  * Closed shifts waiting for a supervisor's sign-off: the blind count against the expected cash,
@@ -225,6 +229,9 @@ export function Supervisor() {
   const go = useApp((s) => s.go);
   const hasShift = useApp((s) => s.shift !== null);
   const [tab, setTab] = useState<Tab>(hasShift ? 'close' : 'adjustment');
+  const clinicAvailable = useClinicAvailable();
+  const [scope, setScope] = useState<Scope>('window');
+  const clinicScope = scope === 'clinic' && clinicAvailable === true;
   useShortcuts((s) => {
     if (s === 'back') go(useApp.getState().shift ? 'cashier' : 'shift');
     else if (s === 'logout') {
@@ -270,9 +277,10 @@ export function Supervisor() {
         {tab === 'close' ? <CloseTab /> : null}
         {tab === 'xreport' ? <XReportTab /> : null}
         {tab === 'cashio' ? <CashInOut /> : null}
-        {tab === 'reports' ? <DayReports /> : null}
-        {tab === 'reconcile' ? <Reconcile /> : null}
-        {tab === 'receivables' ? <Receivables /> : null}
+        {SCOPED.has(tab) ? <ScopeSwitch scope={scope} onChange={setScope} available={clinicAvailable} /> : null}
+        {tab === 'reports' ? clinicScope ? <ClinicDay /> : <DayReports /> : null}
+        {tab === 'reconcile' ? clinicScope ? <ClinicReconcile /> : <Reconcile /> : null}
+        {tab === 'receivables' ? clinicScope ? <ClinicReceivablesView /> : <Receivables /> : null}
         {tab === 'adjustment' ? <WorkList list="adjustment" /> : null}
         {tab === 'rejection' ? <WorkList list="rejection" /> : null}
         {tab === 'signoff' ? <SignoffTab /> : null}
