@@ -21,15 +21,15 @@ export const SETTINGS = {
   readers: { env: 'CASHIER_READERS', schema: z.string(), default: 'emulated', doc: '读卡器：emulated 或 协议@端口[:波特率]，逗号分隔' },
   printer: { env: 'CASHIER_PRINTER', schema: z.string(), default: 'preview', doc: '小票打印机：preview、serial:PATH?baud=N、tcp:HOST:PORT、file:PATH' },
   printerProfile: { env: 'CASHIER_PRINTER_PROFILE', schema: z.enum(['58mm', '80mm']), default: '80mm', doc: '纸宽' },
-  offlineLimitPerSettlement: { env: 'CASHIER_OFFLINE_LIMIT_PER_SETTLEMENT', schema: z.coerce.number().int().nonnegative(), default: 500000, doc: '单笔脱机结算上限（分）' },
-  offlineLimitPerDay: { env: 'CASHIER_OFFLINE_LIMIT_PER_DAY', schema: z.coerce.number().int().nonnegative(), default: 5000000, doc: '每日脱机结算累计上限（分）' },
+  offlineLimitPerSettlement: { env: 'CASHIER_OFFLINE_LIMIT_PER_SETTLEMENT', schema: z.coerce.number().int().nonnegative(), default: 500000, doc: '单笔离线结算上限（分）' },
+  offlineLimitPerDay: { env: 'CASHIER_OFFLINE_LIMIT_PER_DAY', schema: z.coerce.number().int().nonnegative(), default: 5000000, doc: '每日离线结算累计上限（分）' },
   uploadDeadlineHours: { env: 'CASHIER_UPLOAD_DEADLINE_HOURS', schema: z.coerce.number().int().positive(), default: 24, doc: '上传时限（小时）' },
   // Minutes without a call before a session locks (electron/auth/auth-service.ts); the window
   // runs the same timer (system.info idleLockMs) so the lock screen shows at that time.
   idleLockMinutes: { env: 'CASHIER_IDLE_LOCK_MINUTES', schema: z.coerce.number().positive().max(1440), default: 15, doc: '无操作自动锁屏（分钟）' },
   // Online, the center's answer is part of settling (issue 13): the receipt waits this long for
-  // it, then prints the center's figures — or, when no answer came, a provisional (暂记) receipt.
-  centerAnswerWaitSeconds: { env: 'CASHIER_CENTER_ANSWER_WAIT_SECONDS', schema: z.coerce.number().min(0).max(30), default: 3, doc: '联网结算后等待中心答复的秒数（再打印小票）；0 = 不等待，直接打印暂记小票' },
+  // it, then prints the center's figures — or, when no answer came, a provisional (暂存) receipt.
+  centerAnswerWaitSeconds: { env: 'CASHIER_CENTER_ANSWER_WAIT_SECONDS', schema: z.coerce.number().min(0).max(30), default: 3, doc: '联网结算后等待中心答复的秒数（再打印小票）；0 = 不等待，直接打印暂存小票' },
   backupDir: { env: 'CASHIER_BACKUP_DIR', schema: z.string(), default: '', doc: '定时备份目录；空 = 数据目录下 backups/' },
   billInboxDir: { env: 'CASHIER_BILL_INBOX', schema: z.string(), default: '', doc: 'HIS 账单投放目录；空 = 数据目录下 inbox/' },
   // Demo mode only: what the embedded sandbox center should do wrong, in `center serve --faults`

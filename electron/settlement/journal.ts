@@ -123,7 +123,7 @@ export class SettlementJournal {
       const over = this.offlineLimitExceeded(c.split.total);
       if (over) {
         if (!req.supervisorId || !req.supervisorPin) {
-          throw new AppError('OFFLINE_LIMIT', `${over}：脱机结算需要主管授权（输入主管工号和密码），或等待联网后结算。`, {
+          throw new AppError('OFFLINE_LIMIT', `${over}：离线结算需要主管授权（输入主管工号和密码），或等待联网后结算。`, {
             needsSupervisor: true,
             total: c.split.total,
           });
@@ -232,13 +232,13 @@ export class SettlementJournal {
       });
       // One read of the settlement as written serves the receipt and the answer.
       view = this.deps.reader.view(id)!;
-      // Online the receipt is held for the center's answer; written as 暂记, which is what prints
+      // Online the receipt is held for the center's answer; written as 暂存, which is what prints
       // if the process stops before the answer is in.
       receipt = this.queueReceipt(id, operator, view, c.online ? { form: 'awaiting', holdUntil: new Date(now.getTime() + waitMs + RECEIPT_HOLD_MARGIN_MS) } : undefined);
     })();
 
     // Committed. Now (and only now) the upload is tried and the receipt goes to the printer:
-    // offline at once (暂记（脱机）); online once the center answered or the wait ran out.
+    // offline at once (暂存); online once the center answered or the wait ran out.
     const printJobId = (receipt as QueuedReceipt | null)?.jobId ?? null;
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'provisional' });
     this.deps.afterCommit(id);
@@ -515,12 +515,12 @@ export class SettlementJournal {
   /** Null when within the limits, else the Chinese reason. */
   offlineLimitExceeded(total: number): string | null {
     const s = this.core.settings;
-    if (total > s.offlineLimitPerSettlement) return `本笔金额超过单笔脱机上限（${yuan(s.offlineLimitPerSettlement)} 元）`;
+    if (total > s.offlineLimitPerSettlement) return `本笔金额超过单笔离线结算上限（${yuan(s.offlineLimitPerSettlement)} 元）`;
     const today = chinaDate(this.core.clock.now());
     // The running sum of the day's offline, non-refund settlements (kept by a trigger, migration
     // 0009): summing the rows here cost more with every settlement of a long offline day.
     const dayTotal = value(this.core.db, 'SELECT total FROM offline_day_totals WHERE day = :today', { today }, fenColumn) ?? 0;
-    if (dayTotal + total > s.offlineLimitPerDay) return `今日脱机结算累计将超过每日上限（${yuan(s.offlineLimitPerDay)} 元）`;
+    if (dayTotal + total > s.offlineLimitPerDay) return `今日离线结算累计将超过每日上限（${yuan(s.offlineLimitPerDay)} 元）`;
     return null;
   }
 

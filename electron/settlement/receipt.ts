@@ -1,6 +1,6 @@
 // The receipt's data for a committed settlement (native/escpos/receipt.ts ReceiptData), in the
 // form the center's answer calls for (issue 13): the window's figures while no answer has come
-// (暂记), the center's figures once it answered (an adjustment's corrected receipt, 更正), or a
+// (暂存), the center's figures once it answered (an adjustment's corrected receipt, 更正), or a
 // void slip for a refusal — never a receipt that claims the fund paid when it did not.
 import { chinaDateTime } from '../app/clock';
 import type { CoreApp } from '../app/core';
@@ -12,8 +12,8 @@ const VISIT_LABEL: Record<string, string> = { outpatient: '普通门诊', chroni
 
 /**
  * What the receipt says about the center's answer:
- * - `asSettled`: the row as it stands (offline → 暂记（脱机）; online → the window's figures);
- * - `awaiting` / `noAnswer`: online, the answer has not come (yet) → 暂记 with the window's figures;
+ * - `asSettled`: the row as it stands (offline → 暂存; online → the window's figures);
+ * - `awaiting` / `noAnswer`: online, the answer has not come (yet) → 暂存 with the window's figures;
  * - `answered`: by the settlement's state — confirmed as settled, adjusted with the center's
  *   figures, rejected as a void slip;
  * - `corrected`: the center's figures, marked 更正 (printed on the cashier's key after an adjustment).

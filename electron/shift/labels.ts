@@ -15,10 +15,10 @@ const VISIT: Record<string, Label> = {
   inpatient: { zh: '住院', en: 'Inpatient' },
 };
 const STATE: Record<string, Label> = {
-  provisional: { zh: '离线暂记', en: 'Provisional' },
+  provisional: { zh: '暂存', en: 'Provisional' },
   confirmed: { zh: '已确认', en: 'Confirmed' },
   adjusted: { zh: '中心调整', en: 'Adjusted' },
-  rejected: { zh: '中心拒付', en: 'Rejected' },
+  rejected: { zh: '中心拒绝', en: 'Rejected' },
   refunded: { zh: '已退费', en: 'Refunded' },
   self_pay: { zh: '自费（不申报）', en: 'Self-pay (not uploaded)' },
 };

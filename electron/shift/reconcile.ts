@@ -239,8 +239,8 @@ export class Reconciler {
     if (r.kind === 'only_local') return '中心没有此结算：请“重新上传”；如确认已在中心撤销，写明说明后标为已处理。';
     if (r.kind === 'amount_differs') return '金额与中心不一致：核对中心结算单与调整记录，必要时更正后重新上传，或写明说明后标为已处理。';
     const local = r.settlement_id ? settlementState(this.core.db, r.settlement_id) : undefined;
-    if (local === 'provisional') return '本地为离线暂记/上传结果未知：上传队列会用原报文号重发，中心返回首次结果后即一致；长期未决请联系中心核实。';
-    if (local === 'rejected') return '本地记为被拒付而中心有此结算：联系中心核实该笔状态，核实后写明说明标为已处理。';
+    if (local === 'provisional') return '本地为暂存结算/上传结果未知：上传队列会用原报文号重发，中心返回首次结果后即一致；长期未决请联系中心核实。';
+    if (local === 'rejected') return '本地记为中心拒绝而中心有此结算：联系中心核实该笔状态，核实后写明说明标为已处理。';
     return '中心有、本地没有：核实是否为本机以外的结算或本地数据缺失，核实后写明说明标为已处理。';
   }
 }

@@ -79,7 +79,7 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
   table(doc, zh ? '合计' : 'Totals', cols, [row(zh ? '全部（净额）' : 'All (net)', f.all), row(zh ? '在线' : 'Online', f.online), row(zh ? '离线' : 'Offline', f.offline)]);
   table(doc, zh ? '按险种' : 'By insurance type', cols, keyed(f.byInsuranceType, insuranceLabel));
   table(doc, zh ? '按就诊类型' : 'By visit type', cols, keyed(f.byVisitType, visitLabel));
-  table(doc, zh ? '按状态（离线暂记/已确认/调整/拒付/退费）' : 'By state', cols, keyed(f.byState, stateLabel));
+  table(doc, zh ? '按状态（暂存/已确认/中心调整/中心拒绝/已退费）' : 'By state', cols, keyed(f.byState, stateLabel));
 
   const cashRows: string[][] = [
     [zh ? '备用金' : 'Opening float', fenToYuan(f.cash.openingFloat)],

@@ -77,15 +77,15 @@ export class WorkLists {
   }
 
   act(settlementId: string, list: List, action: Action, note: string, operatorId: string): WorkItem {
-    if (!note.trim()) throw new AppError('NOTE_REQUIRED', '处理调整/拒付必须写明说明。');
-    if (!ALLOWED[list].includes(action)) throw new AppError('ACTION_NOT_ALLOWED', `拒付单不能“接受”：请更正后重传、退费或核销。`);
+    if (!note.trim()) throw new AppError('NOTE_REQUIRED', '处理中心调整/中心拒绝必须写明说明。');
+    if (!ALLOWED[list].includes(action)) throw new AppError('ACTION_NOT_ALLOWED', `中心拒绝的结算不能“接受”：请更正后重传、退费或核销。`);
     const db = this.core.db;
     db.transaction(() => {
       const open =
         list === 'adjustment'
           ? hasUnreviewedAdjustments(db, settlementId)
           : this.outbox.hasUnreviewedRejection(settlementId);
-      if (!open) throw new AppError('WORKITEM_NOT_OPEN', `结算 ${settlementId} 不在待处理的${list === 'adjustment' ? '调整' : '拒付'}清单中。`);
+      if (!open) throw new AppError('WORKITEM_NOT_OPEN', `结算 ${settlementId} 不在待处理的${list === 'adjustment' ? '中心调整' : '中心拒绝'}清单中。`);
       if (action === 'refund') {
         // The refund itself is the settlement part's (it needs the supervisor's PIN and a 2208):
         // this action records the decision once the refund exists.

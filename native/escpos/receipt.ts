@@ -46,7 +46,7 @@ export interface ReceiptData {
   lines: ReceiptLine[];
   split: ReceiptSplit;
   explanation: string[];
-  /** Settled offline: printed as 暂记 (脱机) until the center confirms. */
+  /** Settled while the center was offline: printed as 暂存 (the screen's word) until the center confirms. */
   provisional: boolean;
   policyVersion: string;
   policySeq: number;
@@ -62,7 +62,7 @@ export interface ReceiptData {
   accountBalanceAfter?: number | null;
   /**
    * Why it is provisional: settled offline (default), or online and the center's answer did not
-   * come within the wait (centerAnswerWaitSeconds). Both print as 暂记.
+   * come within the wait (centerAnswerWaitSeconds). Both print as 暂存.
    */
   provisionalReason?: 'offline' | 'noAnswer';
   /** Reprinted with the center's figures after an adjustment: marked 更正. */
@@ -120,7 +120,7 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   if (d.copy) text('【补打 副本 COPY】', 'center', { bold: true });
   if (d.voided) text('【中心拒绝 医保未支付 本单不是收费凭据】', 'center', { bold: true });
   else if (d.corrected) text('【更正 按医保中心结算金额】', 'center', { bold: true });
-  else if (d.provisional) text(d.provisionalReason === 'noAnswer' ? '【暂记 中心未答复 待中心确认】' : '【暂记（脱机）结算 待中心确认】', 'center', { bold: true });
+  else if (d.provisional) text(d.provisionalReason === 'noAnswer' ? '【暂存 中心未答复 待中心确认】' : '【暂存结算 待中心确认】', 'center', { bold: true });
   b.push({ kind: 'rule' });
   text(`结算号：${d.settlementId}`);
   text(`时间：${d.time}`);
@@ -176,7 +176,7 @@ export function layoutReceipt(d: ReceiptData, profile: PrinterProfile): ReceiptB
   else text(`目录版本：${d.policyVersion}（#${d.policySeq}）`);
   if (d.corrected) text('医保中心调整了本笔结算的金额，本单按中心金额更正，原小票作废。');
   else if (d.provisional && !d.voided) {
-    text(d.provisionalReason === 'noAnswer' ? '本单为暂记结算（医保中心未及时答复），以医保中心确认结果为准。' : '本单为脱机暂记结算，以医保中心确认结果为准。');
+    text(d.provisionalReason === 'noAnswer' ? '暂存结算（医保中心未及时答复），以中心确认为准。' : '暂存结算以医保中心确认为准。');
   }
   b.push({ kind: 'qr', data: d.settlementId });
   text(d.settlementId, 'center');

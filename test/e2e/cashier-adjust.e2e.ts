@@ -1,7 +1,7 @@
 // An adjustment at the window (issue 13), at 1024×768 and 1366×768, by keyboard: the embedded
 // sandbox is told (sandboxFaults outside-claim) that a claim from another hospital reaches the
 // center before 李秀英's upload, so the center's split differs from the window's. Online, the
-// receipt waits for the answer and prints the center's figures (not 暂记); the settled panel
+// receipt waits for the answer and prints the center's figures (not 暂存); the settled panel
 // lists the changed figures and offers the corrected receipt: Ctrl+G prints it, marked 更正.
 // Screenshots: test-artifacts/adjust-<width>-*.png.
 import type { Page } from 'playwright-core';
@@ -44,7 +44,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     expect(fund).not.toBe('0.00');
     await until('receipt-preview', new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
     const first = (await page.getByTestId('receipt-preview').textContent()) ?? '';
-    expect(first).not.toContain('暂记');
+    expect(first).not.toContain('暂存');
     expect(first).not.toContain('更正');
     await page.getByTestId('corrected-receipt').waitFor();
     const box = await page.getByTestId('corrected-receipt').boundingBox();

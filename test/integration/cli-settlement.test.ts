@@ -218,7 +218,7 @@ describe('offline → outbox status → outbox drain', { timeout: CLI_TEST_MS },
     const r = cli(['settle', '--bill', billFile('offline.json', 'CLI-OFF-1', ZHANG)]);
     expect(r.code, r.stderr).toBe(0);
     provisional = /结算号 (S\w+)/.exec(r.stdout)![1]!;
-    expect(r.stdout).toContain('状态 provisional（脱机，暂定）；上传 2207 queued');
+    expect(r.stdout).toContain('状态 provisional（暂存，待中心确认）；上传 2207 queued');
     expect(withDb((db) => db.prepare('SELECT state, online, provisional FROM settlements WHERE id = ?').get(provisional))).toEqual({ state: 'provisional', online: 0, provisional: 1 });
 
     const human = cli(['outbox', 'status']);

@@ -103,7 +103,7 @@ export function settlementText(v: SettlementView): string {
   const upload = v.uploads[0];
   return [
     `结算号 ${v.id}${v.refundOf ? `（冲销 ${v.refundOf}）` : ''}`,
-    `状态 ${v.state}${v.provisional ? '（脱机，暂定）' : ''}；上传 ${upload ? `${upload.infno} ${upload.state}` : '无'}`,
+    `状态 ${v.state}${v.provisional ? '（暂存，待中心确认）' : ''}；上传 ${upload ? `${upload.infno} ${upload.state}` : '无'}`,
     `参保人 ${v.psnName}（${v.psnNo}）  目录版本 ${v.policyVersion} / seq ${v.policySeq}`,
     ...rows.map(([k, f]) => `  ${k.padEnd(8, '　')} ${fenToYuan(f).padStart(12)}`),
     ...(v.adjustments.length ? ['中心调整：', ...v.adjustments.map((a) => `  ${a.field}: ${fenToYuan(a.localAmount)} → ${fenToYuan(a.centerAmount)}`)] : []),

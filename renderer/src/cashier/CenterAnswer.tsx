@@ -1,5 +1,5 @@
 // What the center's answer means at the window, beside the settled panel (issue 13): an online
-// settlement the center did not answer in time printed as 暂记 and says so; an adjusted one
+// settlement the center did not answer in time printed as 暂存 and says so; an adjusted one
 // offers the corrected receipt (Ctrl+G: the center's figures, marked 更正).
 import { useEffect, useState } from 'react';
 import type { SettlementView } from '../../../electron/api/contract/settlement';

@@ -41,6 +41,8 @@ function LookupFailure(props: { error: ApiError; t: Translate }) {
 export function PatientPanel() {
   const t = useT();
   const nowMs = useApp((s) => s.nowMs);
+  // A person looked up live is no longer "live" once the center has gone offline: never green then.
+  const centerOffline = useApp((s) => s.status?.center.mode === 'offline');
   const { person, lookingUp, lookupError, cardFailure, alerts, manualReason, credential } = useCashier();
   const label = (prefix: string, code: string) => {
     const k = `${prefix}.${code}`;
@@ -84,8 +86,10 @@ export function PatientPanel() {
             <dt>{t('patient.balance')}</dt>
             <dd className="big" data-testid="patient-balance">{formatFen(person.accountBalance)}</dd>
           </dl>
-          <p data-testid="patient-source" className={suspended ? 'source-bad' : person.source === 'live' ? 'source-live' : 'source-cache'}>
-            {person.source === 'live' ? t('patient.source.live') : t('patient.source.cache', { age: agoSince(person.cachedAt, nowMs, t) ?? '—' })}
+          <p data-testid="patient-source" className={suspended ? 'source-bad' : person.source === 'live' && !centerOffline ? 'source-live' : 'source-cache'}>
+            {person.source === 'live'
+              ? t(centerOffline ? 'patient.source.liveNowOffline' : 'patient.source.live')
+              : t('patient.source.cache', { age: agoSince(person.cachedAt, nowMs, t) ?? '—' })}
           </p>
           {manualReason ? <p className="warn">{t('patient.manual', { reason: t(`card.manual.reason.${manualReason}`) })}（{credential?.certNo}）</p> : null}
         </>

@@ -62,7 +62,9 @@ export function StatusBar() {
     : s.outbox.depth === 0
       ? t('status.queue.empty')
       : t('status.queue.items', { n: s.outbox.depth, age: agoSince(s.outbox.oldestQueuedAt, nowMs, t) ?? '—' }) +
-        (s.outbox.failing > 0 ? ` · ${t('status.queue.failing', { n: s.outbox.failing })}` : '') +
+        // Items that met an error are "retrying" only while the center is online: offline, every
+        // queued item has one (the center cannot be reached), which is the normal offline state.
+        (s.outbox.failing > 0 && s.center.mode === 'online' ? ` · ${t('status.queue.failing', { n: s.outbox.failing })}` : '') +
         (dl.past > 0 ? ` · ${t('status.queue.past', { n: dl.past })}` : '') +
         (dl.near > 0 ? ` · ${t('status.queue.near', { n: dl.near })}` : '');
   // The snapshot's policy slice when filled; else what policy.status said (after login).

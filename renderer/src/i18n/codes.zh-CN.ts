@@ -33,7 +33,7 @@ export const codeWordsZh = {
   'err.CENTER_CLOSED': '程序正在关闭，无法连接医保中心。',
   'err.CENTER_URL_INVALID': '医保中心地址设置不正确。请联系管理员。',
   'err.CENTER_CA_UNREADABLE': '医保中心证书无法读取。请联系管理员。',
-  'err.OFFLINE_LIMIT': '超过脱机结算上限：需要主管授权（输入主管工号和密码），或等待联网后结算。',
+  'err.OFFLINE_LIMIT': '超过离线结算上限：需要主管授权（输入主管工号和密码），或等待联网后结算。',
   'err.SHIFT_NOT_OPEN': '还没有开班。请先开班再收费。',
   'err.SHIFT_ALREADY_OPEN': '您已有未结班次，请先结班再开新班。',
   'err.SHIFT_NOT_FOUND': '没有这个班次（{shiftId}）。',

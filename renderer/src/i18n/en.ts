@@ -14,7 +14,7 @@ export const en: Record<WindowKey, string> = {
   'status.queue': 'Upload queue',
   'status.queue.empty': 'empty',
   'status.queue.items': '{n}, oldest {age}',
-  'status.queue.failing': '{n} failing',
+  'status.queue.failing': '{n} retrying',
   'status.clinic': 'Clinic database',
   'status.clinic.synced': 'up to date',
   'status.clinic.pending': '{n} to send, oldest {age}',
@@ -432,6 +432,8 @@ export const en: Record<WindowKey, string> = {
   // --- Keyboard (issue 13): Enter always does something; the keys of each dialog and list. ---
   'supPin.hint': 'Enter next field, Enter again to confirm once all are filled · Esc back',
   'sup.work.keys': 'Write the note, Enter to choose an action (← → another one, Enter does it) · ↑↓ previous / next item · Alt+1–9 tabs',
+  'patient.source.liveNowOffline': 'looked up at the center when read; the center is offline now',
+  'center.says': 'The center says: ',
   'lock.idle': 'Locked after {min} minutes without activity.',
   // --- Clinic scope (issue 18): this window or the whole clinic (docs/CLINIC.md). ---
   'clinic.scope': 'Scope',

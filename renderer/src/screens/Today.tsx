@@ -38,8 +38,9 @@ function CenterAnswer(props: { settlementId: string }) {
         </div>
       ))}
       {rejected.map((u) => (
-        <p key={u.outboxId} className="warn">
-          {u.rejectCode ?? ''} {u.rejectReason ?? ''}
+        <p key={u.outboxId} className="warn" data-code={u.rejectCode ?? ''}>
+          {t('center.says')}
+          <span lang="zh-CN">{u.rejectReason ?? u.rejectCode ?? ''}</span>
         </p>
       ))}
     </section>

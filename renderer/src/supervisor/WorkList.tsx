@@ -85,7 +85,13 @@ function WorkItemRow(props: { item: WorkItem; onDone: () => void }) {
       {w.differences.length > 0 ? (
         <div>{w.differences.map((d) => `${fieldLabel(d.field, t)}: ${formatFen(d.local)} → ${formatFen(d.center)}`).join('；')}</div>
       ) : null}
-      {w.rejectReason ? <p className="warn">{`${w.rejectCode ?? ''} ${w.rejectReason}`}</p> : null}
+      {/* The center's own words (its language, lang="zh-CN"); its code stays in data-code for support. */}
+      {w.rejectReason ? (
+        <p className="warn" data-code={w.rejectCode ?? ''}>
+          {t('center.says')}
+          <span lang="zh-CN">{w.rejectReason}</span>
+        </p>
+      ) : null}
       {w.lastAction ? (
         <p className="hint">
           {last ? t(last) : w.lastAction.action}：{w.lastAction.note}

@@ -176,7 +176,7 @@ describe('print jobs', () => {
     expect(second.t.app.devices.jobs.get(b)).toMatchObject({ state: 'done', attempts: 2 });
     await second.srv.waitForReceipts(2);
     const lines = second.srv.receipts.map((r) => r.lines.join('\n'));
-    expect(lines.some((l) => l.includes('暂记（脱机）'))).toBe(true);
+    expect(lines.some((l) => l.includes('暂存结算'))).toBe(true);
   });
 });
 

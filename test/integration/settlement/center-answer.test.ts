@@ -1,6 +1,6 @@
 // Online, the center's answer is part of settling (issue 13): the receipt waits for it
 // (centerAnswerWaitSeconds) and prints the center's figures; only when no answer comes does
-// it print as 暂记. A refusal prints a void slip, never a receipt claiming the fund paid; an
+// it print as 暂存. A refusal prints a void slip, never a receipt claiming the fund paid; an
 // adjustment prints the center's figures, and a corrected receipt (更正) can be printed later.
 // Real app, real SQLite file, the real sandbox center on 127.0.0.1 with injected faults.
 import { rmSync } from 'node:fs';
@@ -59,7 +59,7 @@ beforeEach(async () => {
 });
 
 describe('online, the receipt waits for the center', () => {
-  it('a slow answer inside the wait: settle returns confirmed and the one receipt is final, not 暂记', async () => {
+  it('a slow answer inside the wait: settle returns confirmed and the one receipt is final, not 暂存', async () => {
     await center.setFaults({ latencyMs: 300 });
     const { view } = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '2' }]));
     expect(view.state).toBe('confirmed');
@@ -67,17 +67,17 @@ describe('online, the receipt waits for the center', () => {
     expect(jobs(view.id)[0]!.state).toBe('done');
     const text = receipt(view.id);
     expect(text).toContain('统筹基金支付');
-    expect(text).not.toContain('暂记');
+    expect(text).not.toContain('暂存');
   });
 
-  it('no answer within the wait: the receipt prints as 暂记 (中心未答复); the answer comes later', async () => {
+  it('no answer within the wait: the receipt prints as 暂存 (中心未答复); the answer comes later', async () => {
     // The center is busy (-9) for uploads: no answer within the wait.
     await center.setFaults({ busy: { count: -1, infno: '2207' } });
     const { view, ms } = await settle(bill('王芳', [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
     expect(ms).toBeGreaterThanOrEqual(1400);
     expect(view.state).toBe('provisional');
     expect(jobs(view.id)).toHaveLength(1);
-    expect(receipt(view.id)).toMatch(/【暂记 中心未答复 待中心确认】[\s\S]*医保中心未及时答复/);
+    expect(receipt(view.id)).toMatch(/【暂存 中心未答复 待中心确认】[\s\S]*医保中心未及时答复/);
     await center.clearFaults();
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 15_000 });
     expect(app.settlement.get(view.id)!.state).toBe('confirmed');
@@ -112,7 +112,7 @@ describe('online, the receipt waits for the center', () => {
     const first = receipt(view.id);
     expect(first).toMatch(new RegExp(`统筹基金支付\\s+${yuanOf(fund.centerAmount)}`));
     expect(first).toMatch(new RegExp(`个人账户支付\\s+${yuanOf(account.centerAmount)}`));
-    expect(first).not.toContain('暂记');
+    expect(first).not.toContain('暂存');
     expect(first).not.toContain('更正');
 
     const r = await app.call(cashier, 'settlement.printCorrected', { id: view.id });
@@ -125,13 +125,13 @@ describe('online, the receipt waits for the center', () => {
     expect(audit.n).toBe(1);
   });
 
-  it('offline: printed at once as 暂记（脱机）, no wait', async () => {
+  it('offline: printed at once as 暂存, no wait', async () => {
     await center.setOffline(true);
     await app.center.probeNow();
     try {
       const { view, ms } = await settle(bill('周杰', [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
       expect(ms).toBeLessThan(1400);
-      expect(receipt(view.id)).toContain('【暂记（脱机）结算 待中心确认】');
+      expect(receipt(view.id)).toContain('【暂存结算 待中心确认】');
     } finally {
       await center.setOffline(false);
       await app.center.probeNow();

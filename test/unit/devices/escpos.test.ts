@@ -112,10 +112,10 @@ describe('receipt', () => {
         expect(text).toContain(must);
       }
       expect(text).not.toContain('张小三');
-      expect(text).not.toContain('暂记');
+      expect(text).not.toContain('暂存');
       expect(text).not.toContain('副本');
       const offline = renderReceiptText(OFFLINE_COPY, profile).join('\n');
-      expect(offline).toContain('暂记（脱机）');
+      expect(offline).toContain('暂存结算');
       expect(offline).toContain('COPY');
       expect(offline).toContain('欧**明');
     });

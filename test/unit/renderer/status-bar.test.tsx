@@ -48,12 +48,19 @@ describe('status bar', () => {
     useApp.setState({ status: snapshot() });
     render();
     expect(cell('status-center')).toBe('医保中心在线 · 沙箱');
-    expect(cell('status-queue')).toBe('上传队列2 笔，最早 5 分钟前 · 1 笔失败');
+    expect(cell('status-queue')).toBe('上传队列2 笔，最早 5 分钟前 · 1 笔重试中');
     expect(cell('status-policy')).toBe('目录2026.01-demo（第 3 版，3 小时前）');
     expect(cell('status-devices')).toContain('读卡器：就绪');
     expect(cell('status-devices')).toContain('打印机：缺纸');
     expect(host.querySelector('[data-testid="status-center"]')!.className).toContain('tone-ok');
     expect(host.querySelector('[data-testid="offline-banner"]')).toBeNull();
+  });
+
+  it('a queued item that met an error is normal while the center is offline: no "retrying" then (issue 13)', () => {
+    useApp.setState({ status: snapshot({ center: { mode: 'offline', sandbox: true, url: 'http://127.0.0.1:1/', lastContactAt: null, lastError: 'ECONNREFUSED' } }) });
+    render();
+    expect(cell('status-queue')).toBe('上传队列2 笔，最早 5 分钟前');
+    expect(cell('status-queue')).not.toMatch(/失败|重试|ECONN/);
   });
 
   it('shows the clinic stream only for a window of a clinic: up to date, its lag, and down in red', () => {
@@ -95,7 +102,7 @@ describe('status bar', () => {
     render();
     act(() => (host.querySelector('[data-testid="lang-switch"]') as HTMLButtonElement).click());
     expect(cell('status-center')).toBe('Centeronline · sandbox');
-    expect(cell('status-queue')).toBe('Upload queue2, oldest 5 min ago · 1 failing');
+    expect(cell('status-queue')).toBe('Upload queue2, oldest 5 min ago · 1 retrying');
     expect(document.documentElement.lang).toBe('en');
   });
 });
