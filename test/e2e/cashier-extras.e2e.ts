@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpPrinter, type TcpPrinterServer } from '../../native/emulators/tcp-printer-server';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { untilText, whatWasOnScreen } from './helpers/wait';
 
 let mode: BrowserMode;
@@ -59,7 +59,7 @@ describe('cashier extras', () => {
     await insertDemoCard(page, 0, /张伟/);
     await addItem(page, 'amxljn', '25.00', '2');
     await waitText('split-total', /50\.00/);
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     await page.getByTestId('print-state').and(page.locator('[data-state="failed"]')).waitFor().catch(async () => {
       throw new Error(await failWith('the settled panel never said the receipt failed'));
@@ -106,7 +106,7 @@ describe('cashier extras', () => {
     await waitText('patient-source', /离线缓存/);
     await addItem(page, 'amxljn', '25.00', '1');
     await waitText('split-total', /25\.00/);
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     await waitText('status-queue', /1 笔/);
     expect(await page.getByTestId('status-queue').getAttribute('class')).toContain('tone-plain');

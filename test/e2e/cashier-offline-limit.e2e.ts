@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { login, openShift } from './helpers/keyboard';
+import { confirmStep, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
@@ -46,7 +46,7 @@ describe('offline limit', () => {
     // Said before F9: the preview knows the bill is over the offline limit.
     await page.getByTestId('needs-supervisor').waitFor();
 
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('supervisor-pin').waitFor();
     expect(await page.getByTestId('supervisor-pin').textContent()).toMatch(/主管授权/);
     expect(await page.getByTestId('sup-submit').textContent()).toBe('授权并结算');
@@ -58,7 +58,7 @@ describe('offline limit', () => {
     await until('settle-error', /主管/);
     expect(await page.getByTestId('settled-panel').count()).toBe(0);
 
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('sup-id').fill('2001');
     await page.getByTestId('sup-pin').fill('246810');
     await page.keyboard.press('Enter');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { untilText } from './helpers/wait';
+import { confirmStep } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let page: Page;
@@ -91,7 +92,7 @@ describe('pending bills from the HIS', () => {
     await page.keyboard.press('Enter');
     await until('split-total', /47\.20/);
     expect(await page.getByTestId('bill-line-1').textContent()).toContain('普通门诊诊查费');
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor().catch(async () => {
       await screenshot(page, 'pending-99-failed');
       throw new Error(`not settled: ${(await page.locator('.error-line').allTextContents()).join(' | ')}`);

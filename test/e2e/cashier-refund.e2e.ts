@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { CASHIER, SUPERVISOR, VIEWPORTS } from './helpers/operators';
 import { untilText } from './helpers/wait';
 
@@ -33,7 +33,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await until('split-total', /50\.00/);
     const cash = (await text('split-cash')).trim();
     const account = (await text('split-account')).replace(/[^\d.,]/g, '');
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     await until('settled-state', /已确认/);
     await page.keyboard.press('Escape');

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { CASHIER, VIEWPORTS } from './helpers/operators';
 import { untilText } from './helpers/wait';
 
@@ -33,7 +33,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await insertDemoCard(page, 0, /张伟/);
     await addItem(page, 'atfttgp', '45.30', '1');
     await until('split-total', /45\.30/);
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     await until('settled-rejected', /中心拒绝[\s\S]*自费/);
     await until('settled-reject-reason', new RegExp(REASON.slice(0, 8)));

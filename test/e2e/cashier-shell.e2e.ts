@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
@@ -113,7 +113,7 @@ describe('cashier window shell', () => {
     await insertDemoCard(demo, 0, /张伟/);
     await addItem(demo, 'amxljn', '25.00', '1');
     await until('split-total', /25\.00/);
-    await demo.keyboard.press('F9');
+    await confirmStep(demo);
     await demo.getByTestId('settled-panel').waitFor();
     // Settled and kept; the receipt did not print and the window says so.
     await demo.getByTestId('print-state').and(demo.locator('[data-state="failed"]')).waitFor();

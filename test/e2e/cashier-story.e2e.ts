@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let page: Page;
@@ -76,19 +76,35 @@ describe('the cashier story', () => {
     await screenshot(page, 'story-04-bill-split');
   });
 
-  it('settles with F9, shows the cash to collect, the change and the receipt', async () => {
+  it('settles with F9 through the confirm step: cash due, cash received, change; then the receipt', async () => {
     const cash = (await text('split-cash')).replace(/[^\d.,]/g, '');
+    const dueFen = Math.round(Number(cash.replace(/,/g, '')) * 100);
+    // F9 opens the confirm step; nothing is committed yet.
     await page.keyboard.press('F9');
+    await page.getByTestId('confirm-received').waitFor();
+    expect(await text('confirm-due')).toContain(cash);
+    expect(await page.getByTestId('settled-panel').count()).toBe(0);
+    await page.keyboard.type('100');
+    const change = ((10000 - dueFen) / 100).toFixed(2);
+    expect(await text('confirm-change')).toContain(change);
+    await screenshot(page, 'story-05a-confirm');
+    await page.keyboard.press('Enter');
     await page.getByTestId('settled-panel').waitFor().catch(async () => {
       throw new Error(await failWith('no settled panel'));
     });
     // Committed locally first, then the outbox uploads it and the center confirms.
     await page.waitForFunction(() => document.querySelector('[data-testid="settled-state"]')?.textContent === '已确认', undefined, { timeout: 30_000 });
     expect(await text('cash-due')).toContain(cash);
-    await page.getByTestId('cash-received').fill('100');
-    expect(await text('cash-change')).toMatch(/¥ [\d,]+\.\d\d/);
+    // What was handed over and given back is the settlement's record, also on the receipt.
+    expect(await text('cash-received')).toContain('100.00');
+    expect(await text('cash-change')).toContain(change);
     await page.getByTestId('receipt-preview').waitFor();
     expect(await text('receipt-preview')).toContain('阿莫西林');
+    expect(await text('receipt-preview')).toMatch(/实收现金 +100\.00/);
+    expect(await text('receipt-preview')).toMatch(new RegExp(`找零 +${change.replace('.', '\\.')}`));
+    expect(await text('receipt-preview')).toMatch(/账户余额 结算后/);
+    // The patient panel's balance is the balance after this payment.
+    expect(await text('patient-balance')).not.toBe('2,345.67');
     await screenshot(page, 'story-05-settled-receipt');
     await page.keyboard.press('Escape');
     await page.getByTestId('split-panel').waitFor();
@@ -108,7 +124,7 @@ describe('the cashier story', () => {
     await addItem(page, 'amxljn', '25.00', '1');
     await waitForSplitTotal('25.00');
     await screenshot(page, 'story-06-offline-bill');
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor().catch(async () => {
       throw new Error(await failWith('no settled panel offline'));
     });
@@ -121,7 +137,7 @@ describe('the cashier story', () => {
     await page.waitForFunction(() => /离线缓存/.test(document.querySelector('[data-testid="patient-source"]')?.textContent ?? ''));
     await addItem(page, 'amxljn', '25.00', '1');
     await waitForSplitTotal('25.00');
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     expect(await text('settled-state')).toBe('暂存');
 

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { inView, whatDoesNotFit } from './helpers/fit';
-import { addItem, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 for (const viewport of [
@@ -62,7 +62,7 @@ for (const viewport of [
     });
 
     it('after settling: the settled panel, cash due and change fit', async () => {
-      await page.keyboard.press('F9');
+      await confirmStep(page);
       await page.getByTestId('settled-panel').waitFor();
       await fits('settled');
       expect(await inView(page, 'cash-due')).toBe(true);

@@ -14,7 +14,7 @@ import { ManualClock } from '../../electron/app/clock';
 import { newSession } from '../../electron/api/session';
 import { ITEMS, openClient, prepareClient, SETTLEABLE } from '../integration/settlement/fixtures';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
@@ -63,7 +63,7 @@ async function settleDemoCard(index: number, name: RegExp, items: [string, strin
   await until('patient-name', name);
   for (const [q, price, qty] of items) await addItem(page, q, price, qty);
   await until('split-total', new RegExp(total.replace('.', '\\.')));
-  await page.keyboard.press('F9');
+  await confirmStep(page);
   await page.getByTestId('settled-panel').waitFor();
   // Rows of the settled panel in order: total, fund, critical illness, personal account.
   const [t, fund, critical, account] = (await page.getByTestId('settled-panel').locator('.split-row .amount').allTextContents()).map(fenOf);

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 const ATORVASTATIN = 'XC10AAA050A001010104321'; // 阿托伐他汀钙片, class B
@@ -35,7 +35,7 @@ describe('a rejection, seen by the cashier and worked by the supervisor', () => 
     await insertDemoCard(page, 0, /张伟/);
     await addItem(page, 'atfttgp', '45.30', '1');
     await until('split-total', /45\.30/);
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     await page.keyboard.press('F6');
     await until('today-state-0', /中心拒绝/);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { login, openShift } from './helpers/keyboard';
+import { confirmStep, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
@@ -45,7 +45,7 @@ describe('shift close and supervisor work', () => {
     await page.keyboard.type('40');
     await page.keyboard.press('Enter');
     await until('split-total', /40\.00/);
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('sandbox-online').click();

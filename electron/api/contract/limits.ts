@@ -16,6 +16,8 @@ export const TEXT_LIMITS = {
   diagnosesText: 20 * 21,
   /** An amount typed in yuan ("1000000.00"); the contract carries fen or decimal strings. */
   yuanText: 13,
+  /** A patient's name typed for a self-pay receipt. */
+  personName: 50,
   /** A count of notes or coins (at most 100,000). */
   countText: 6,
 } as const;

@@ -5,6 +5,7 @@ import type { ExplanationLine, SplitResult } from '../../policy/split/types';
 import { calendarDateSchema } from '../dates';
 import { certTypeSchema, type CertType } from './center';
 import { call } from './define';
+import { TEXT_LIMITS } from './limits';
 
 /** ¥1,000,000: no patient hands over more at a window; a typo with extra digits is refused. */
 export const MAX_CASH_RECEIVED_FEN = 100_000_000;
@@ -65,7 +66,7 @@ export const settleInputSchema = z
      */
     selfPay: z.boolean().optional(),
     /** The patient's name for a self-pay receipt (the center may not know the person). */
-    patientName: z.string().trim().max(50).optional(),
+    patientName: z.string().trim().max(TEXT_LIMITS.personName).optional(),
   })
   .strict();
 

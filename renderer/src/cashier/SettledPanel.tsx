@@ -1,29 +1,36 @@
-// After F9: what to collect, the change for what the patient hands over, and whether the
-// settlement is confirmed or provisional (offline).
-import { useState } from 'react';
+// After the confirm step: what was split, the cash taken and the change given (as recorded with
+// the settlement), and whether the settlement is confirmed or provisional (offline). Self-pay
+// shows only the total and the cash — never a fund share.
+import { useEffect, useRef } from 'react';
 import { useT } from '../i18n/use-t';
-import { formatFen, parseYuanInput } from '../../../electron/api/money';
+import { formatFen } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { fieldLabel } from '../lib/money-fields';
 import { PrintState } from './PrintStatus';
 import { CenterAnswer } from './CenterAnswer';
 import { centerFigures } from '../../../electron/api/contract/settlement';
-import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function SettledPanel() {
   const t = useT();
   const settled = useCashier((s) => s.settled);
-  const [received, setReceived] = useState('');
+  // The panel takes the focus, so Enter / Esc on it start the next patient.
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => ref.current?.focus(), [settled?.id]);
   if (!settled) return null;
   const due = settled.money.cashPay;
-  const got = parseYuanInput(received);
-  const change = got !== null && got >= due ? got - due : null;
+  const selfPay = settled.selfPay;
   const rejected = settled.state === 'rejected';
   // Adjusted: the fund, critical-illness and account rows show what the center agreed.
   const shown = settled.state === 'adjusted' ? centerFigures(settled) : settled.money;
   const refusals = settled.uploads.filter((u) => u.state === 'rejected');
   return (
-    <section className={`panel settled ${!settled.online ? 'provisional' : ''} ${rejected ? 'alerting' : ''}`} data-testid="settled-panel">
+    <section
+      ref={ref}
+      tabIndex={-1}
+      className={`panel settled ${!settled.online && !selfPay ? 'provisional' : ''} ${rejected ? 'alerting' : ''}`}
+      data-testid="settled-panel"
+      data-self-pay={selfPay ? '1' : '0'}
+    >
       {/* A rejection never reads as success: no "done" title, the reason and the next steps first. */}
       {rejected ? (
         <div className="error-line" role="alert" data-testid="settled-rejected">
@@ -51,48 +58,63 @@ export function SettledPanel() {
       ) : null}
       <CenterAnswer settled={settled} />
       <h2>
-        {rejected ? null : t('settle.done')}
-        <span className={`badge ${settled.state}`} data-testid="settled-state">
-          {settled.state === 'provisional' && settled.online ? t('state.uploading') : t(`state.${settled.state}`)}
+        {rejected ? null : selfPay ? t('settle.doneSelfPay') : t('settle.done')}
+        <span className={`badge ${selfPay ? 'self_pay' : settled.state}`} data-testid="settled-state">
+          {selfPay && settled.state === 'confirmed'
+            ? t('state.self_pay')
+            : settled.state === 'provisional' && settled.online
+              ? t('state.uploading')
+              : t(`state.${settled.state}`)}
         </span>
       </h2>
       <p className="hint">{t('settle.id', { id: settled.id })}</p>
       <PrintState settlementId={settled.id} />
-      {!settled.online ? <p className="warn">{t('settle.provisional')}</p> : null}
+      {selfPay ? <p className="hint" data-testid="settled-selfpay-note">{t('settle.selfPayNote')}</p> : null}
+      {!settled.online && !selfPay ? <p className="warn">{t('settle.provisional')}</p> : null}
       <div className="split-row">
         <span>{t('split.total')}</span>
         <span className="amount" data-testid="settled-total">{formatFen(settled.money.total)}</span>
       </div>
+      {selfPay ? null : (
+        <>
+          <div className="split-row">
+            <span>{t('split.fund')}</span>
+            <span className="amount">{formatFen(shown.fundPay)}</span>
+          </div>
+          <div className="split-row">
+            <span>{t('split.critical')}</span>
+            <span className="amount">{formatFen(shown.criticalIllnessPay)}</span>
+          </div>
+          <div className="split-row">
+            <span>{t('split.account')}</span>
+            <span className="amount">{formatFen(shown.accountPay)}</span>
+          </div>
+        </>
+      )}
+      {settled.accountBalanceBefore !== null && settled.accountBalanceAfter !== null && !selfPay ? (
+        <p className="hint" data-testid="settled-balance">
+          {t('settle.balanceAfter', { before: formatFen(settled.accountBalanceBefore), after: formatFen(settled.accountBalanceAfter) })}
+        </p>
+      ) : null}
+      <div className="split-row cash">
+        <span>{t('settle.cashDue')}</span>
+        <span className="huge amount" data-testid="cash-due">
+          ¥ {formatFen(due)}
+        </span>
+      </div>
+      {settled.cashReceived !== null ? (
+        <div className="split-row">
+          <span>{t('settle.received')}</span>
+          <span className="big amount" data-testid="cash-received">
+            ¥ {formatFen(settled.cashReceived)}
+          </span>
+        </div>
+      ) : null}
       <div className="split-row">
-        <span>{t('split.fund')}</span>
-        <span className="amount">{formatFen(shown.fundPay)}</span>
-      </div>
-      <div className="split-row">
-        <span>{t('split.critical')}</span>
-        <span className="amount">{formatFen(shown.criticalIllnessPay)}</span>
-      </div>
-      <div className="split-row">
-        <span>{t('split.account')}</span>
-        <span className="amount">{formatFen(shown.accountPay)}</span>
-      </div>
-      <div>{t('settle.cashDue')}</div>
-      <div className="huge" data-testid="cash-due">
-        ¥ {formatFen(due)}
-      </div>
-      <label className="stack">
-        {t('settle.received')}
-        <input
-          autoFocus
-          data-testid="cash-received" maxLength={TEXT_LIMITS.yuanText}
-          inputMode="decimal"
-          value={received}
-          onChange={(e) => setReceived(e.target.value)}
-          style={{ fontSize: 24 }}
-        />
-      </label>
-      <div>{t('settle.change')}</div>
-      <div className="huge" data-testid="cash-change">
-        {change === null ? '—' : `¥ ${formatFen(change)}`}
+        <span>{t('settle.change')}</span>
+        <span className="huge amount" data-testid="cash-change">
+          {settled.change === null ? '—' : `¥ ${formatFen(settled.change)}`}
+        </span>
       </div>
       <p className="hint">{t('settle.next')}</p>
     </section>

@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
 import type { CardFailed } from '../../../electron/api/contract/events';
 import { emptyBill, firstUnpayableLine, type BillLine } from '../lib/bill';
+import { lineAmountFen } from '../../../electron/api/money';
 import { playAlert } from '../lib/alert-sound';
 import { useCashier, diagnosisList, type Credential, type ManualReason } from '../state/cashier';
 
@@ -114,8 +115,8 @@ export async function refreshPreview(): Promise<void> {
   st().patch({ previewing: true });
   const r = await api.call('settlement.preview', input);
   if (seq !== previewSeq) return;
-  if (r.ok) st().patch({ preview: r.value, previewError: null, previewing: false });
-  else st().patch({ preview: null, previewError: r.error, previewing: false });
+  if (r.ok) st().patch({ preview: r.value, previewFor: JSON.stringify(input), previewError: null, previewing: false });
+  else st().patch({ preview: null, previewFor: null, previewError: r.error, previewing: false });
 }
 
 export interface SupervisorApproval {
@@ -134,21 +135,91 @@ export function checkLinesPayable(): boolean {
   return false;
 }
 
+/** The whole bill at the catalog / typed prices (self-pay: all of it in cash); null while a line has no amount. */
+export function billTotalFen(lines: readonly BillLine[]): number | null {
+  let total = 0;
+  for (const l of lines) {
+    const a = lineAmountFen(l.unitPrice, l.quantity);
+    if (a === null) return null;
+    total += a;
+  }
+  return total;
+}
+
+/**
+ * F9 (insured) or Shift+F9 (self-pay) opens the confirm step: nothing is committed until the
+ * cashier has seen what the patient pays and typed what was handed over. Insured needs a person
+ * and a current split; self-pay needs only a number read or typed (the center may not know it).
+ */
+export function openConfirm(kind: 'insured' | 'selfPay'): boolean {
+  const s = st();
+  if (s.settling || s.settled || s.confirming || !s.credential || s.bill.lines.length === 0) return false;
+  if (!checkLinesPayable()) return false;
+  // Insured: only on a split computed for the bill exactly as it is now (not one a moment old).
+  if (kind === 'insured' && (!s.person || !s.preview || s.previewing || s.previewError || s.previewFor !== JSON.stringify(settleInputBase()))) return false;
+  if (kind === 'selfPay' && billTotalFen(s.bill.lines) === null) return false;
+  st().patch({ confirming: kind, settleError: null });
+  return true;
+}
+
+export function closeConfirm(): void {
+  st().patch({ confirming: null, settleError: null });
+}
+
+/** Enter in the confirm step: commit with what was agreed. */
+export async function confirmAndSettle(tender: { cashReceived: number; patientName?: string }): Promise<void> {
+  const selfPay = st().confirming === 'selfPay';
+  st().patch({ tender: { ...tender, selfPay } });
+  await settle();
+}
+
+const reasonText: Record<ManualReason, string> = { 'reader-fault': '读卡器故障', 'card-damaged': '卡片损坏', 'no-card': '患者未带卡' };
+
+/** Commit the bill with the confirm step's tender (again with a supervisor's approval when the offline limit asks). */
 export async function settle(approval?: SupervisorApproval): Promise<void> {
   const s = st();
-  const input = settleInputBase();
-  if (!input || input.items.length === 0 || s.settling || s.settled) return;
+  const tender = s.tender;
+  if (!tender || !s.credential || s.bill.lines.length === 0 || s.settling || s.settled) return;
   if (!checkLinesPayable()) return;
+  const base = tender.selfPay ? selfPayInput(tender.patientName) : settleInputBase();
+  if (!base) return;
   st().patch({ settling: true, settleError: null });
-  const reasonText: Record<ManualReason, string> = { 'reader-fault': '读卡器故障', 'card-damaged': '卡片损坏', 'no-card': '患者未带卡' };
   const r = await api.call('settlement.settle', {
-    ...input,
+    ...base,
+    cashReceived: tender.cashReceived,
     ...(s.manualReason ? { manualEntryReason: reasonText[s.manualReason] } : {}),
     ...(s.billId ? { billId: s.billId } : {}),
     ...(approval ?? {}),
   });
-  if (r.ok) st().patch({ settling: false, settled: r.value });
-  else st().patch({ settling: false, settleError: r.error });
+  if (r.ok) {
+    const person = st().person;
+    const after = r.value.accountBalanceAfter;
+    // The patient panel shows the balance as it is now, after this payment.
+    st().patch({
+      settling: false,
+      confirming: null,
+      settled: r.value,
+      ...(person && after !== null ? { person: { ...person, accountBalance: after } } : {}),
+    });
+  } else {
+    // Over the offline limit the supervisor's dialog takes over; other refusals stay in the confirm step.
+    st().patch({ settling: false, settleError: r.error, ...(r.error.code === 'OFFLINE_LIMIT' ? { confirming: null } : {}) });
+  }
+}
+
+function selfPayInput(patientName: string | undefined) {
+  const s = st();
+  if (!s.credential) return null;
+  const diagnoses = diagnosisList(s.diagnoses);
+  const name = (patientName ?? s.person?.name ?? '').trim();
+  return {
+    person: s.credential,
+    visit: { visitType: s.visitType, ...(diagnoses.length ? { diagnoses } : {}) },
+    items: s.bill.lines.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity })),
+    useAccount: false,
+    selfPay: true,
+    ...(name ? { patientName: name } : {}),
+  };
 }
 
 export function newPatient(): void {

@@ -7,6 +7,7 @@ export type Shortcut =
   | 'supervisor'
   | 'toggleAccount'
   | 'settle'
+  | 'selfPay'
   | 'reprint'
   | 'logout'
   | 'back';
@@ -25,8 +26,11 @@ export const SHORTCUT_KEYS: Record<string, Shortcut> = {
 };
 
 /** The shortcut a key press means, or null (modifiers other than Shift make it not a shortcut). */
-export function shortcutOf(e: { key: string; ctrlKey?: boolean; altKey?: boolean; metaKey?: boolean }): Shortcut | null {
+export function shortcutOf(e: { key: string; ctrlKey?: boolean; altKey?: boolean; metaKey?: boolean; shiftKey?: boolean }): Shortcut | null {
   if (e.ctrlKey || e.altKey || e.metaKey) return null;
+  // Shift+F9: settle as self-pay (自费) — beside F9 (settle) because it is the other way to settle;
+  // F8 is the account switch, F1 the browser's help and F11 Electron's full screen.
+  if (e.key === 'F9' && e.shiftKey) return 'selfPay';
   return SHORTCUT_KEYS[e.key] ?? null;
 }
 

@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
-import { newPatient, refreshPreview, settle } from '../cashier/actions';
+import { closeConfirm, newPatient, openConfirm, refreshPreview, settle } from '../cashier/actions';
+import { ConfirmPanel } from '../cashier/ConfirmPanel';
 import { BillPanel, type BillPanelHandle } from '../cashier/BillPanel';
 import { DemoTray, ManualEntry } from '../cashier/CardPanel';
 import { DemoSwitches } from '../cashier/DemoSwitches';
@@ -98,10 +99,11 @@ export function Cashier() {
   };
 
   useShortcuts((s) => {
-    if (manual || approval) {
+    if (manual || approval || c.confirming) {
       if (s === 'back') {
         setManual(false);
         setApproval(false);
+        closeConfirm();
         return true;
       }
       return false;
@@ -127,7 +129,11 @@ export function Cashier() {
         if (!c.settled) c.patch({ useAccount: !c.useAccount });
         return true;
       case 'settle':
-        void settle();
+        // F9 opens the confirm step (cash received, change); Enter there commits.
+        openConfirm('insured');
+        return true;
+      case 'selfPay':
+        openConfirm('selfPay');
         return true;
       case 'reprint':
         void reprint();
@@ -221,6 +227,7 @@ export function Cashier() {
         </div>
       </div>
       {manual ? <ManualEntry onClose={() => setManual(false)} /> : null}
+      {c.confirming ? <ConfirmPanel /> : null}
       {approval ? (
         <SupervisorPin
           title={c.settleError ? wordError(c.settleError, t, lang) : ''}
@@ -233,7 +240,7 @@ export function Cashier() {
           }}
         />
       ) : null}
-      <ShortcutBar keys={['key.F2', 'key.F3', 'key.F4', 'key.F5', 'key.F6', 'key.F7', 'key.F8', 'key.F9', 'key.F10', 'key.F12', 'key.Esc', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
+      <ShortcutBar keys={['key.F2', 'key.F3', 'key.F4', 'key.F5', 'key.F6', 'key.F7', 'key.F8', 'key.F9', 'key.shiftF9', 'key.F10', 'key.F12', 'key.Esc', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
     </main>
   );
 }

@@ -17,6 +17,13 @@ export interface Credential {
   cardSn?: string;
 }
 
+/** What the confirm step agreed with the patient: sent with the settle (and again after a supervisor's approval). */
+export interface Tender {
+  cashReceived: number;
+  selfPay: boolean;
+  patientName?: string;
+}
+
 export interface CashierState {
   credential: Credential | null;
   /** Set when the number was typed in because a card would not read. */
@@ -40,10 +47,15 @@ export interface CashierState {
   diagnoses: string;
   useAccount: boolean;
   preview: SettlementPreview | null;
+  /** The bill the preview was computed for (its settle input as JSON): F9 confirms only a current preview. */
+  previewFor: string | null;
   previewError: ApiError | null;
   previewing: boolean;
   settling: boolean;
   settleError: ApiError | null;
+  /** The confirm step is open (F9: insured; Shift+F9: self-pay); nothing is committed until Enter. */
+  confirming: 'insured' | 'selfPay' | null;
+  tender: Tender | null;
   settled: SettlementView | null;
   patch(p: Partial<CashierState>): void;
   setBill(bill: Bill): void;
@@ -67,10 +79,13 @@ const initial = {
   diagnoses: '',
   useAccount: true,
   preview: null,
+  previewFor: null,
   previewError: null,
   previewing: false,
   settling: false,
   settleError: null,
+  confirming: null as CashierState['confirming'],
+  tender: null as Tender | null,
   settled: null,
 };
 

@@ -43,3 +43,26 @@ export async function openShift(page: Page, hundreds: number): Promise<void> {
   await page.keyboard.press('Enter');
   await page.getByTestId('card-panel').waitFor();
 }
+
+/**
+ * F9 opens the confirm step (issue 13): the cash received is typed (`received` in yuan; empty:
+ * Enter takes the exact amount) and Enter commits. F9 is pressed again while the split is still
+ * being computed for the bill as it is (the window confirms only a current split). `key` is
+ * 'Shift+F9' for self-pay. Does not wait for the outcome (a supervisor may be asked first).
+ */
+export async function confirmStep(page: Page, received = '', key: 'F9' | 'Shift+F9' = 'F9'): Promise<void> {
+  const panel = page.getByTestId('confirm-received');
+  for (let i = 0; i < 20 && (await panel.count()) === 0; i++) {
+    await page.keyboard.press(key);
+    await panel.waitFor({ timeout: 500 }).catch(() => undefined);
+  }
+  await panel.waitFor({ timeout: 2_000 });
+  if (received) await page.keyboard.type(received);
+  await page.keyboard.press('Enter');
+}
+
+/** The confirm step with the exact amount (or `received`), then the settled panel. */
+export async function settleByKeyboard(page: Page, received = ''): Promise<void> {
+  await confirmStep(page, received);
+  await page.getByTestId('settled-panel').waitFor();
+}
