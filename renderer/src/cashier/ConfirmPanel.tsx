@@ -118,6 +118,15 @@ export function ConfirmPanel() {
         ) : null}
         <ErrorLine error={settleError} testId="confirm-error" />
         {settling ? <p className="big">{t('settle.running')}</p> : null}
+        <div className="row">
+          {/* A submit button: with two fields (self-pay's name) Enter submits only when the form has one. */}
+          <button type="submit" className="primary" data-testid="confirm-submit" disabled={settling}>
+            {t('confirm.submit')}
+          </button>
+          <button type="button" className="secondary" onClick={closeConfirm}>
+            {t('common.back')}
+          </button>
+        </div>
         <p className="hint" data-testid="confirm-keys">{t('confirm.keys')}</p>
       </form>
     </div>

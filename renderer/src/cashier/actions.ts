@@ -116,7 +116,12 @@ export async function refreshPreview(): Promise<void> {
   const r = await api.call('settlement.preview', input);
   if (seq !== previewSeq) return;
   if (r.ok) st().patch({ preview: r.value, previewFor: JSON.stringify(input), previewError: null, previewing: false });
-  else st().patch({ preview: null, previewFor: null, previewError: r.error, previewing: false });
+  else st().patch({ preview: null, previewFor: null, previewError: r.error, previewing: false, confirmPending: false });
+  // F9 pressed a moment before this answer: the confirm step opens on it (never on an older split).
+  if (r.ok && st().confirmPending) {
+    st().patch({ confirmPending: false });
+    openConfirm('insured');
+  }
 }
 
 export interface SupervisorApproval {
@@ -155,15 +160,22 @@ export function openConfirm(kind: 'insured' | 'selfPay'): boolean {
   const s = st();
   if (s.settling || s.settled || s.confirming || !s.credential || s.bill.lines.length === 0) return false;
   if (!checkLinesPayable()) return false;
-  // Insured: only on a split computed for the bill exactly as it is now (not one a moment old).
-  if (kind === 'insured' && (!s.person || !s.preview || s.previewing || s.previewError || s.previewFor !== JSON.stringify(settleInputBase()))) return false;
+  if (kind === 'insured') {
+    if (!s.person || s.previewError) return false;
+    // Only on a split computed for the bill exactly as it is now (not one a moment old); while it
+    // is being computed, F9 is remembered and the step opens when the split arrives.
+    if (!s.preview || s.previewing || s.previewFor !== JSON.stringify(settleInputBase())) {
+      st().patch({ confirmPending: true });
+      return false;
+    }
+  }
   if (kind === 'selfPay' && billTotalFen(s.bill.lines) === null) return false;
   st().patch({ confirming: kind, settleError: null });
   return true;
 }
 
 export function closeConfirm(): void {
-  st().patch({ confirming: null, settleError: null });
+  st().patch({ confirming: null, confirmPending: false, settleError: null });
 }
 
 /** Enter in the confirm step: commit with what was agreed. */

@@ -55,6 +55,8 @@ export interface CashierState {
   settleError: ApiError | null;
   /** The confirm step is open (F9: insured; Shift+F9: self-pay); nothing is committed until Enter. */
   confirming: 'insured' | 'selfPay' | null;
+  /** F9 came while the split was still being computed for the bill as it is: open when it arrives. */
+  confirmPending: boolean;
   tender: Tender | null;
   settled: SettlementView | null;
   patch(p: Partial<CashierState>): void;
@@ -85,6 +87,7 @@ const initial = {
   settling: false,
   settleError: null,
   confirming: null as CashierState['confirming'],
+  confirmPending: false,
   tender: null as Tender | null,
   settled: null,
 };

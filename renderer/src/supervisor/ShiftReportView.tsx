@@ -59,6 +59,15 @@ export function ShiftReportView(props: { report: ShiftReport }) {
           <dd>{formatFen(f.all.account)}</dd>
           <dt>{t('split.cash')}</dt>
           <dd className="big">{formatFen(f.all.cash)}</dd>
+          {/* Self-pay is in every figure above; said apart because the center never sees it. */}
+          {f.byInsuranceType.self_pay ? (
+            <>
+              <dt>{t('sup.report.selfPay')}</dt>
+              <dd data-testid="report-selfpay">
+                {t('sup.report.selfPayValue', { n: f.byInsuranceType.self_pay.count - f.byInsuranceType.self_pay.refundCount, amount: formatFen(f.byInsuranceType.self_pay.cash) })}
+              </dd>
+            </>
+          ) : null}
         </dl>
         <dl className="kv" data-testid="report-cash">
           <dt>{t('sup.report.float')}</dt>
