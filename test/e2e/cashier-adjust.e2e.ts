@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PERSONS } from '../../electron/center/sandbox/demo-persons';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { CASHIER, VIEWPORTS } from './helpers/operators';
 import { untilText } from './helpers/wait';
 
@@ -34,7 +34,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await insertDemoCard(page, LI, /李秀英/);
     await addItem(page, 'amxljn', '25.00', '2');
     await until('split-total', /50\.00/);
-    await page.keyboard.press('F9');
+    await confirmStep(page);
     await page.getByTestId('settled-panel').waitFor();
     await until('settled-adjusted', /统筹/);
     const adjusted = (await page.getByTestId('settled-adjusted').textContent()) ?? '';
