@@ -21,6 +21,9 @@ export const settlementHandlers: HandlersFor<typeof settlementCalls> = {
   },
   'settlement.refund': ({ id, supervisorId, supervisorPin, reason }, { app, session }) =>
     app.settlement.refund(id, { id: supervisorId, pin: supervisorPin }, reason, operatorOf(session)),
+  'settlement.partialRefund': ({ id, lineNos, supervisorId, supervisorPin, reason }, { app, session }) =>
+    app.settlement.journal.partialRefund(id, lineNos, { id: supervisorId, pin: supervisorPin }, reason, operatorOf(session)),
+  'settlement.partialRefundPreview': ({ id, lineNos }, { app }) => app.settlement.journal.partialRefundPreview(id, lineNos),
   'settlement.printCorrected': ({ id }, { app, session }) => app.settlement.printCorrected(id, operatorOf(session)),
   'settlement.pendingBills': ({ certNo }, { app }) => app.settlement.bills.pending(certNo).map(pendingBillView),
   'outbox.status': (_in, { app }) => app.settlement.outboxStatus(),

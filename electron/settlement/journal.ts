@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type {
   LineWarning,
+  SettlementMoney,
   SettlementPreview,
   SettlementView,
   settleInputSchema,
@@ -24,7 +25,7 @@ import type { BillStore } from './bills';
 import { moneyFromRow, moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
 import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, ShiftPort } from './ports';
 import { receiptFor, type ReceiptForm } from './receipt';
-import { SettlementReader } from './reader';
+import { SettlementReader, type SettlementRow } from './reader';
 import { assertLinesPayable } from './line-rules';
 import { tenderFor } from './cash-tender';
 import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
@@ -66,6 +67,16 @@ interface Computed {
   split: SplitResult;
 }
 
+/** A partial refund riding on `settle`: the cancel written in the same transaction. */
+interface PartialRefundPart {
+  refund: { id: string; refundId: string; sup: OperatorView; reason: string };
+  returnedLines: number[];
+  /** The settlement being cancelled: not counted in the remaining lines' split. */
+  without: { delta: Accumulators; accountPay: number };
+  /** Set inside the transaction. */
+  written?: { view: SettlementView; receipt: QueuedReceipt | null };
+}
+
 /** A held receipt prints by itself this long after the wait, should its release never come (a crash). */
 const RECEIPT_HOLD_MARGIN_MS = 30_000;
 
@@ -105,7 +116,7 @@ export class SettlementJournal {
     };
   }
 
-  async settle(req: SettleRequest, operator: OperatorView): Promise<SettlementView> {
+  async settle(req: SettleRequest, operator: OperatorView, partial?: PartialRefundPart): Promise<SettlementView> {
     const shiftId = this.deps.shift.currentShiftId(operator.id);
     if (!shiftId) throw new AppError('SHIFT_NOT_OPEN', '当前操作员没有打开的班次：请先开班再结算。', { operatorId: operator.id });
     if (req.billId) {
@@ -116,10 +127,11 @@ export class SettlementJournal {
     // Self-pay too: a future visit date or an absurd total is refused whoever pays.
     assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
     if (req.selfPay) return this.settleSelfPay(req, operator, shiftId);
-    const c = await this.compute(req);
+    const c = await this.compute(req, partial?.without);
 
-    let supervisorId: string | null = null;
-    if (!c.online) {
+    // A partial refund's re-settlement is authorised by the refund's supervisor.
+    let supervisorId: string | null = partial?.refund.sup.id ?? null;
+    if (!c.online && !partial) {
       const over = this.offlineLimitExceeded(c.split.total);
       if (over) {
         if (!req.supervisorId || !req.supervisorPin) {
@@ -166,6 +178,8 @@ export class SettlementJournal {
 
     const db = this.core.db;
     db.transaction(() => {
+      // A partial refund: the cancel of the whole settlement first, in this same transaction.
+      if (partial) partial.written = this.writeRefund({ ...partial.refund, operator, shiftId, now });
       insertSettlement(this.core, {
         id,
         now,
@@ -230,6 +244,14 @@ export class SettlementJournal {
         subject: id,
         detail: { psnNo: c.person.psnNo, total: money.total, cashPay: money.cashPay, cashReceived: tender.cashReceived, online: c.online, policySeq: c.policySeq, shiftId, supervisorId, billId: req.billId ?? null },
       });
+      if (partial) {
+        this.core.audit.append({
+          action: 'settlement.partialRefund',
+          operatorId: operator.id,
+          subject: partial.refund.id,
+          detail: { refundId: partial.refund.refundId, resettledId: id, returnedLines: partial.returnedLines, supervisorId, reason: partial.refund.reason, total: money.total },
+        });
+      }
       // One read of the settlement as written serves the receipt and the answer.
       view = this.deps.reader.view(id)!;
       // Online the receipt is held for the center's answer; written as 暂存, which is what prints
@@ -240,6 +262,12 @@ export class SettlementJournal {
     // Committed. Now (and only now) the upload is tried and the receipt goes to the printer:
     // offline at once (暂存); online once the center answered or the wait ran out.
     const printJobId = (receipt as QueuedReceipt | null)?.jobId ?? null;
+    if (partial?.written) {
+      // The refund's receipt prints at once; its cancel goes before the new upload (same person, commit order).
+      partial.written.receipt?.announce();
+      this.core.events.emit('settlement.changed', { settlementId: partial.refund.id, state: 'refunded' });
+      this.deps.afterCommit(partial.refund.refundId);
+    }
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'provisional' });
     this.deps.afterCommit(id);
     if (!c.online) {
@@ -298,8 +326,28 @@ export class SettlementJournal {
     const refundId = newSettlementId(now);
     let view = undefined as SettlementView | undefined; // assigned inside the transaction
     let receipt = null as QueuedReceipt | null;
+    this.core.db.transaction(() => {
+      ({ view, receipt } = this.writeRefund({ id, refundId, sup, reason, operator, shiftId, now }));
+    })();
+    (receipt as QueuedReceipt | null)?.announce();
+    const printJobId = (receipt as QueuedReceipt | null)?.jobId ?? null;
+    this.core.events.emit('settlement.changed', { settlementId: id, state: 'refunded' });
+    this.deps.afterCommit(refundId);
+    return { ...view!, printJobId };
+  }
+
+  /**
+   * The refund's writes — the exact negation, its cancel (2208) or reversal (2601), the
+   * accumulators, the audit and its receipt job — inside the caller's transaction (a full refund,
+   * or the first half of a partial one).
+   */
+  private writeRefund(a: { id: string; refundId: string; sup: OperatorView; reason: string; operator: OperatorView; shiftId: string; now: Date }): {
+    view: SettlementView;
+    receipt: QueuedReceipt | null;
+  } {
+    const { id, refundId, sup, reason, operator, shiftId, now } = a;
     const db = this.core.db;
-    db.transaction(() => {
+    {
       // Re-read inside the transaction: the upload may have been answered meanwhile.
       const upload = this.deps.outbox.forSettlement(id).find((o) => o.kind === 'upload');
       const again = this.deps.reader.row(id);
@@ -376,14 +424,9 @@ export class SettlementJournal {
         subject: refundId,
         detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? null },
       });
-      view = this.deps.reader.view(refundId)!;
-      receipt = this.queueReceipt(refundId, operator, view);
-    })();
-    receipt?.announce();
-    const printJobId = receipt?.jobId ?? null;
-    this.core.events.emit('settlement.changed', { settlementId: id, state: 'refunded' });
-    this.deps.afterCommit(refundId);
-    return { ...view!, printJobId };
+      const view = this.deps.reader.view(refundId)!;
+      return { view, receipt: this.queueReceipt(refundId, operator, view) };
+    }
   }
 
   /**
@@ -486,6 +529,84 @@ export class SettlementJournal {
   }
 
   /**
+   * Partial refund (issue 13): the patient returns some lines. One audited action, one
+   * transaction: the whole settlement is cancelled (its exact negation, 2208 or 2601, as a full
+   * refund) and the remaining lines are settled again as a new settlement (2207), computed as if
+   * the cancelled one had never been. Both receipts print. Needs a supervisor, as a full refund.
+   */
+  async partialRefund(
+    id: string,
+    returnedLines: number[],
+    supervisor: { id: string; pin: string },
+    reason: string,
+    operator: OperatorView,
+  ): Promise<{ refund: SettlementView; resettled: SettlementView }> {
+    const sup = this.verifySupervisor(supervisor.id, supervisor.pin, 'settlement.partialRefund');
+    const { orig, remaining } = this.partialRefundPlan(id, returnedLines);
+    const now = this.core.clock.now();
+    const part: PartialRefundPart = {
+      refund: { id, refundId: newSettlementId(now), sup, reason },
+      returnedLines: [...new Set(returnedLines)].sort((a, b) => a - b),
+      without: { delta: JSON.parse(orig.accumulators_delta) as Accumulators, accountPay: orig.account_pay },
+    };
+    const resettled = await this.settle(this.resettleRequest(orig, remaining), operator, part);
+    const refund = this.deps.reader.view(part.refund.refundId)!;
+    return { refund: { ...refund, printJobId: part.written?.receipt?.jobId ?? null }, resettled };
+  }
+
+  /**
+   * What a partial refund would give back: the remaining lines' split, computed as the refund
+   * would, against the original. Writes nothing.
+   */
+  async partialRefundPreview(id: string, returnedLines: number[]): Promise<{ original: SettlementMoney; remaining: SettlementMoney; returns: { cash: number; account: number; fund: number } }> {
+    const { orig, remaining } = this.partialRefundPlan(id, returnedLines);
+    const c = await this.compute(this.resettleRequest(orig, remaining), { delta: JSON.parse(orig.accumulators_delta) as Accumulators, accountPay: orig.account_pay });
+    const original = moneyFromRow(orig);
+    const now = moneyOf(c.split);
+    return {
+      original,
+      remaining: now,
+      returns: {
+        cash: original.cashPay - now.cashPay,
+        account: original.accountPay - now.accountPay,
+        fund: original.fundPay + original.criticalIllnessPay - now.fundPay - now.criticalIllnessPay,
+      },
+    };
+  }
+
+  /** The checks of a partial refund, and the lines that stay. */
+  private partialRefundPlan(id: string, returnedLines: number[]) {
+    const orig = this.deps.reader.row(id);
+    if (!orig) throw new AppError('SETTLEMENT_NOT_FOUND', `找不到结算 ${id}`, { id });
+    if (orig.refund_of) throw new AppError('REFUND_OF_REFUND', '这是一笔退费记录，不能再退。', { id });
+    if (orig.state === 'refunded') throw new AppError('ALREADY_REFUNDED', `结算 ${id} 已退费，不能重复退费。`, { id });
+    if (orig.self_pay === 1) throw new AppError('PARTIAL_REFUND_SELF_PAY', '自费结算不能部分退费：请整单退费后重新按自费收费。', { id });
+    if (orig.state === 'rejected') throw new AppError('PARTIAL_REFUND_REJECTED', '中心已拒绝这笔结算：请整单退费（冲销）后重新结算。', { id });
+    const lines = this.deps.reader.view(id)!.lines;
+    const unknown = returnedLines.filter((n) => !lines.some((l) => l.lineNo === n));
+    if (unknown.length) throw new AppError('REFUND_LINE_UNKNOWN', `结算 ${id} 没有第 ${unknown.join('、')} 行`, { id, lineNo: unknown[0]! });
+    const remaining = lines.filter((l) => !returnedLines.includes(l.lineNo));
+    if (returnedLines.length === 0) throw new AppError('REFUND_LINES_NONE', '请选择要退的项目。', { id });
+    if (remaining.length === 0) throw new AppError('REFUND_ALL_LINES', '所有项目都要退：这是整单退费，请用整单退费。', { id });
+    return { orig, remaining };
+  }
+
+  /** The original's visit, person and account choice with the lines that stay. */
+  private resettleRequest(orig: SettlementRow, remaining: SettlementView['lines']): SettleRequest {
+    return {
+      person: { certType: orig.cert_type as SettleRequest['person']['certType'], certNo: orig.cert_no },
+      visit: {
+        visitType: orig.visit_type as SettleRequest['visit']['visitType'],
+        date: orig.visit_date,
+        hospitalLevel: orig.hospital_level,
+        diagnoses: JSON.parse(orig.diagnoses) as string[],
+      },
+      items: remaining.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity, ...(l.ownPay ? { ownPay: true } : {}) })),
+      useAccount: orig.use_account === 1,
+    } as SettleRequest;
+  }
+
+  /**
    * After an adjustment: a receipt with the center's figures, marked 更正 (issue 13). It becomes
    * the settlement's latest receipt (the preview shows it); audited like a reprint.
    */
@@ -524,7 +645,8 @@ export class SettlementJournal {
     return null;
   }
 
-  private async compute(req: PreviewRequest): Promise<Computed> {
+  /** `without`: a settlement being cancelled in the same action — its accumulators and account payment are not counted. */
+  private async compute(req: PreviewRequest, without?: { delta: Accumulators; accountPay: number }): Promise<Computed> {
     // Refused before the person is looked up (which refreshes the person cache): a refused
     // preview or settle changes nothing.
     assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
@@ -540,7 +662,9 @@ export class SettlementJournal {
     };
     const codes = [...new Set(req.items.map((i) => i.code))];
     const { seq, table } = this.deps.policy.tableFor(visit.date, codes);
-    const { accumulators: before, accountBalance } = this.baseFor(person, visit.date.slice(0, 4));
+    const base = this.baseFor(person, visit.date.slice(0, 4));
+    const before = without ? compact(combine(base.accumulators, negate(without.delta))) : base.accumulators;
+    const accountBalance = without ? base.accountBalance + without.accountPay : base.accountBalance;
     const patient: Patient = {
       insuranceType: person.insuranceType,
       personGroup: person.personGroup,

@@ -319,6 +319,26 @@ export const settlementCalls = {
     summary: '退费：整笔冲销（需主管授权）',
     audit: true,
   }).returns<SettlementView>(),
+  'settlement.partialRefund': call({
+    input: z
+      .object({
+        id: z.string().min(1).max(64),
+        /** The lines the patient returns (line numbers of the settlement); the others are settled again. */
+        lineNos: z.array(z.number().int().min(1).max(500)).min(1).max(500),
+        supervisorId: z.string().trim().min(1).max(32),
+        supervisorPin: z.string().min(4).max(64),
+        reason: z.string().trim().min(1).max(200),
+      })
+      .strict(),
+    role: 'cashier',
+    summary: '部分退费：整笔冲销并把其余项目重新结算，一次操作（需主管授权），打印两张小票',
+    audit: true,
+  }).returns<{ refund: SettlementView; resettled: SettlementView }>(),
+  'settlement.partialRefundPreview': call({
+    input: z.object({ id: z.string().min(1).max(64), lineNos: z.array(z.number().int().min(1).max(500)).min(1).max(500) }).strict(),
+    role: 'cashier',
+    summary: '部分退费试算：其余项目重新结算后的分割，以及退回现金、个人账户和基金的金额（不保存）',
+  }).returns<{ original: SettlementMoney; remaining: SettlementMoney; returns: { cash: number; account: number; fund: number } }>(),
   'settlement.printCorrected': call({
     input: z.object({ id: z.string().min(1).max(64) }).strict(),
     role: 'cashier',
