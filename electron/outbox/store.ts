@@ -154,6 +154,19 @@ export class OutboxStore {
     stmt(this.db, `UPDATE outbox SET state = 'reversed', resolved_at = ?, last_error = NULL WHERE id = ? AND ${OPEN_SQL}`).run(now.toISOString(), id);
   }
 
+  /**
+   * open → due now: the person's open items (not in the air here) may be sent at once instead of
+   * after their backoff. Resending an item with its own msgid is how the center is asked what
+   * became of it (it answers a message it committed from its store). Returns how many moved.
+   */
+  dueNowForPerson(psnNo: string, now: Date): number {
+    return stmt(this.db, `UPDATE outbox SET next_attempt_at = ? WHERE psn_no = ? AND ${OPEN_SQL} AND next_attempt_at > ?`).run(
+      now.toISOString(),
+      psnNo,
+      now.toISOString(),
+    ).changes;
+  }
+
   /** rejected → rejected and reviewed: the supervisor handled the settlement's rejected uploads. */
   markRejectionReviewed(settlementId: string, operatorId: string, now: Date): number {
     return stmt(
@@ -178,6 +191,11 @@ export class OutboxStore {
        WHERE h.outbox_id > ? AND h.next_attempt_at <= ?
        ORDER BY h.outbox_id LIMIT ?`,
     ).all(afterId, now.toISOString(), limit) as OutboxRow[];
+  }
+
+  /** The person's open items, in commit order. */
+  openForPerson(psnNo: string): OutboxRow[] {
+    return stmt(this.db, `SELECT * FROM outbox INDEXED BY outbox_open_person WHERE psn_no = ? AND ${OPEN_SQL} ORDER BY id`).all(psnNo) as OutboxRow[];
   }
 
   get(id: number): OutboxRow | undefined {

@@ -143,6 +143,39 @@ export class OutboxWorker {
     };
   }
 
+  /**
+   * Learn what became of one person's open items before a split is based on them (issue 14):
+   * each is sent now with its own msgid — the center answers one it already committed from its
+   * store, and processes one it never saw — in the person's commit order, for at most
+   * `timeoutMs` and `rounds` sends per item. Returns the items still open afterwards.
+   */
+  async resolvePerson(psnNo: string, opts: { timeoutMs: number; rounds?: number }): Promise<OutboxRow[]> {
+    const open = () => this.store.openForPerson(psnNo);
+    if (this.closed || open().length === 0) return open();
+    const deadline = Date.now() + opts.timeoutMs;
+    const tries = new Map<number, number>();
+    const rounds = opts.rounds ?? 2;
+    this.drains++; // answered items hand their slot to the person's next one (recordAnswers)
+    try {
+      for (;;) {
+        const left = open();
+        if (left.length === 0 || this.closed || Date.now() >= deadline) return left;
+        const head = left[0]!;
+        if (!this.personsInFlight.has(psnNo)) {
+          const n = tries.get(head.id) ?? 0;
+          if (n >= rounds) return left;
+          this.store.dueNowForPerson(psnNo, this.core.clock.now());
+          this.pump();
+          // Counted only when it left (the slots may all be taken by other persons' items).
+          if (this.personsInFlight.get(psnNo) === head.id) tries.set(head.id, n + 1);
+        }
+        await this.waitForProgress(Math.min(Math.max(1, deadline - Date.now()), 50));
+      }
+    } finally {
+      this.drains--;
+    }
+  }
+
   private active(): boolean {
     return !this.closed && (this.running || this.drains > 0);
   }

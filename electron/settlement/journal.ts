@@ -45,6 +45,11 @@ interface Deps {
   reader: SettlementReader;
   /** Called after a commit that queued a message: attempt the upload now. */
   afterCommit: (settlementId: string) => void;
+  /**
+   * Ask the center what became of a person's open messages (each resent with its own msgid) and
+   * resolve to the ones still open. Called online before a split is based on that person's year.
+   */
+  resolvePending: (psnNo: string) => Promise<unknown>;
 }
 
 /** A receipt job written in a settlement's transaction, started by `announce()` after commit. */
@@ -65,6 +70,7 @@ interface Computed {
   /** The personal account's balance the split started from, fen. */
   accountBalance: number;
   split: SplitResult;
+  basis: SplitBasis;
 }
 
 /** A partial refund riding on `settle`: the cancel written in the same transaction. */
@@ -102,7 +108,8 @@ export class SettlementJournal {
       warnings: warningsFor(c.split, req.items),
       policySeq: c.policySeq,
       policyVersion: c.policyVersion,
-      provisional: !c.online,
+      provisional: !c.online || c.basis.kind === 'local',
+      basis: c.basis,
       person: {
         psnNo: c.person.psnNo,
         name: c.person.name,
@@ -193,6 +200,7 @@ export class SettlementJournal {
         policySeq: c.policySeq,
         policyVersion: c.policyVersion,
         online: c.online,
+        localBasis: c.basis.kind === 'local',
         state: 'provisional',
         refundOf: null,
         refundReason: null,
@@ -650,7 +658,16 @@ export class SettlementJournal {
     // Refused before the person is looked up (which refreshes the person cache): a refused
     // preview or settle changes nothing.
     assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
-    const person = await this.deps.center.lookupPerson({ certType: req.person.certType, certNo: req.person.certNo, cardSn: req.person.cardSn });
+    const credential = { certType: req.person.certType, certNo: req.person.certNo, cardSn: req.person.cardSn };
+    let person = await this.deps.center.lookupPerson(credential);
+    // A message of this person's whose answer was lost may have been committed by the center or
+    // not: the year it just told us may or may not hold it. Online, ask first (resend it with its
+    // own msgid; the center answers a committed one from its store), then take the person's year
+    // again, now that nothing of theirs is in the air.
+    if (this.deps.center.isOnline() && person.source === 'live' && this.deps.outbox.openForPerson(person.psnNo).length > 0) {
+      await this.deps.resolvePending(person.psnNo);
+      person = await this.deps.center.lookupPerson(credential);
+    }
     const online = this.deps.center.isOnline() && person.source === 'live';
     const now = this.core.clock.now();
     const visit = {
@@ -663,6 +680,7 @@ export class SettlementJournal {
     const codes = [...new Set(req.items.map((i) => i.code))];
     const { seq, table } = this.deps.policy.tableFor(visit.date, codes);
     const base = this.baseFor(person, visit.date.slice(0, 4));
+    const basis = base.basis;
     const before = without ? compact(combine(base.accumulators, negate(without.delta))) : base.accumulators;
     const accountBalance = without ? base.accountBalance + without.accountPay : base.accountBalance;
     const patient: Patient = {
@@ -678,6 +696,8 @@ export class SettlementJournal {
       const hint = SPLIT_ERROR_HINT[out.error.code];
       throw new AppError(out.error.code, hint ? `${out.error.message}（${hint}）` : out.error.message, out.error.details);
     }
+    // Said where the cashier reads the split (preview, settlement view, stored explanation).
+    if (basis.kind === 'local') out.result.explanation.unshift({ rule: 'basis', text: basisText(basis), key: 'basis.local', params: { count: String(basis.unresolved) } });
     return {
       person,
       online,
@@ -688,6 +708,7 @@ export class SettlementJournal {
       before,
       accountBalance,
       split: out.result,
+      basis,
     };
   }
 
@@ -695,8 +716,16 @@ export class SettlementJournal {
    * The year so far as the center knew it when it answered (live or cached), plus every local
    * settlement of that person and year the center had not yet taken at that moment — so an
    * offline settlement builds on the ones made before it, and nothing is counted twice.
+   *
+   * Except while one of the person's messages has an unknown outcome (sent, no answer: it may be
+   * in the center's year or not). Then the base is the local view — the running totals this
+   * window keeps per person and year, which hold that message exactly once whichever way it
+   * went — and the split is provisional (`basis.kind` 'local'). Adding the message on top of the
+   * center's answer counted a committed 2207 twice and a committed 2208 cancel twice (a negative
+   * running total the split refuses). A running total is never negative: one below zero is
+   * raised to zero and logged.
    */
-  baseFor(person: PersonView, year: string): { accumulators: Accumulators; accountBalance: number } {
+  baseFor(person: PersonView, year: string): { accumulators: Accumulators; accountBalance: number; basis: SplitBasis } {
     const rows = many(
       this.core.db,
       `SELECT s.accumulators_delta AS delta, s.account_pay AS accountPay FROM settlements s
@@ -710,7 +739,18 @@ export class SettlementJournal {
       acc = combine(acc, r.delta);
       balance -= r.accountPay;
     }
-    return { accumulators: acc, accountBalance: Math.max(0, balance) };
+    const unknown = this.deps.outbox.openForPerson(person.psnNo).filter((o) => o.attempts > 0).length;
+    let basis: SplitBasis = { kind: 'center', unresolved: 0 };
+    if (unknown > 0) {
+      const local = value(this.core.db, 'SELECT accumulators FROM person_accumulators WHERE psn_no = :psnNo AND year = :year', { psnNo: person.psnNo, year }, accumulatorsJson);
+      if (local) acc = local;
+      basis = { kind: 'local', unresolved: unknown };
+    }
+    const { value: base, raised } = nonNegative(acc);
+    if (raised.length) this.core.log.warn('settlement base: negative running totals raised to zero', { psnNo: person.psnNo, year, keys: raised });
+    // The balance stays the lower of the two readings (an unknown account payment counted as
+    // made): an account is never overdrawn, the difference is paid in cash.
+    return { accumulators: base, accountBalance: Math.max(0, balance), basis };
   }
 
   /**
@@ -747,6 +787,8 @@ interface NewRow {
   policySeq: number;
   policyVersion: string;
   online: boolean;
+  /** Split on the local view while an earlier outcome is unknown: provisional even online. */
+  localBasis?: boolean;
   state: 'provisional' | 'confirmed';
   refundOf: string | null;
   refundReason: string | null;
@@ -788,7 +830,7 @@ function insertSettlement(core: CoreApp, r: NewRow): void {
     policy_seq: r.policySeq,
     policy_version: r.policyVersion,
     online: r.online ? 1 : 0,
-    provisional: r.online || r.refundOf || r.selfPay ? 0 : 1,
+    provisional: (r.online && !r.localBasis) || r.refundOf || r.selfPay ? 0 : 1,
     state: r.state,
     refund_of: r.refundOf,
     refund_reason: r.refundReason,
@@ -827,6 +869,33 @@ function newSettlementId(now: Date): string {
 }
 
 const yuan = fenToYuan;
+
+/** What a split was based on: the center's view of the year, or the local one (see baseFor). */
+export interface SplitBasis {
+  kind: 'center' | 'local';
+  /** The person's messages sent without an answer yet (unknown outcome). */
+  unresolved: number;
+}
+
+function basisText(b: SplitBasis): string {
+  return `该参保人有 ${b.unresolved} 笔上传中心尚未答复（结果未知）：本次按本机累计（已含该笔）计算，为暂定结算，中心答复后核对`;
+}
+
+/** Every running total at least zero; the keys that were below zero. */
+function nonNegative(a: Accumulators): { value: Accumulators; raised: string[] } {
+  const value: Accumulators = {};
+  const raised: string[] = [];
+  for (const [k, v] of Object.entries(a)) {
+    if (typeof v === 'number') {
+      if (v < 0) raised.push(k);
+      value[k] = Math.max(0, v);
+    } else if (v && typeof v === 'object') {
+      if (v.eligible < 0 || v.fundPaid < 0) raised.push(k);
+      value[k] = { eligible: Math.max(0, v.eligible), fundPaid: Math.max(0, v.fundPaid) };
+    } else value[k] = v;
+  }
+  return { value, raised };
+}
 
 export function warningsFor(split: SplitResult, items: { code: string; ownPay?: boolean | undefined }[]): LineWarning[] {
   const out: LineWarning[] = [];

@@ -12,6 +12,9 @@ import { SettlementJournal, type PreviewRequest, type SettleRequest } from './jo
 import type { CenterPort, DevicesPort, PolicyPort, ShiftPort } from './ports';
 import { SettlementReader } from './reader';
 
+/** How long a preview/settle waits for the center to answer about a person's open messages. */
+const RESOLVE_BEFORE_SPLIT_MS = 5_000;
+
 export interface SettlementDeps {
   policy: PolicyPort;
   center: CenterPort;
@@ -77,6 +80,8 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     outbox: outboxStore,
     bills,
     reader,
+    // Before a split is based on a person's year, what became of their unanswered messages.
+    resolvePending: (psnNo: string) => worker.resolvePerson(psnNo, { timeoutMs: RESOLVE_BEFORE_SPLIT_MS }),
     afterCommit: () => {
       // Coalesced: the queue facts count every open item, which at a long offline day's depth
       // cost more than the settlement's own commit when recomputed after each one.

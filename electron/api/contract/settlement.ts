@@ -104,8 +104,13 @@ export interface SettlementPreview {
   warnings: LineWarning[];
   policySeq: number;
   policyVersion: string;
-  /** True when settling now would be offline (provisional). */
+  /** True when settling now would be provisional: offline, or split on the local view (basis). */
   provisional: boolean;
+  /**
+   * What the split is based on: the center's view of the person's year, or — while one of the
+   * person's uploads has no answer (unknown outcome) — this window's running totals ('local').
+   */
+  basis: { kind: 'center' | 'local'; unresolved: number };
   person: { psnNo: string; name: string; insuranceType: string; personGroup: string; accountBalance: number; source: 'live' | 'cache' };
   /** Set when an offline settlement of this amount needs a supervisor (over the offline limits). */
   needsSupervisor: boolean;

@@ -48,7 +48,12 @@ export function SplitPanel() {
               ))}
             </ul>
           </details>
-          {preview!.provisional ? <p className="warn">{t('settle.provisional')}</p> : null}
+          {/* Provisional because an earlier upload of this person has no answer yet: said in its own words (not "offline"). */}
+          {preview!.basis?.kind === 'local' ? (
+            <p className="warn" data-testid="split-basis-local">{t('explain.basis.local', { count: String(preview!.basis.unresolved) })}</p>
+          ) : preview!.provisional ? (
+            <p className="warn">{t('settle.provisional')}</p>
+          ) : null}
           {preview!.needsSupervisor ? <p className="warn" data-testid="needs-supervisor">{t('settle.needsSupervisor')}</p> : null}
         </>
       ) : null}

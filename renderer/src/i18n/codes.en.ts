@@ -147,6 +147,7 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'explain.account.off': 'The personal account is not used this time',
   'explain.cash': 'Cash: {amount} yuan',
   'explain.selfPay': 'Self-pay: the insurance pays nothing, the patient pays all {total} yuan in cash',
+  'explain.basis.local': '{count} earlier upload(s) of this person not yet answered by the center (outcome unknown): split on this window\'s running totals (which include it), provisional until the center answers',
   'explain.condition.insuranceTypes': 'insurance type',
   'explain.condition.visitTypes': 'visit type',
   'explain.condition.minHospitalLevel': 'hospital level',

@@ -147,6 +147,7 @@ export const codeWordsZh = {
   'explain.account.off': '本次不使用个人账户',
   'explain.cash': '现金支付: {amount} 元',
   'explain.selfPay': '自费结算：医保不支付，{total} 元全部由患者现金支付',
+  'explain.basis.local': '该参保人有 {count} 笔上传中心尚未答复（结果未知）：本次按本机累计（已含该笔）计算，为暂定结算，中心答复后核对',
   'explain.condition.insuranceTypes': '限参保险种',
   'explain.condition.visitTypes': '限就诊类型',
   'explain.condition.minHospitalLevel': '限医院等级',
