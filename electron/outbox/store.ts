@@ -195,7 +195,12 @@ export class OutboxStore {
 
   /** The person's open items, in commit order. */
   openForPerson(psnNo: string): OutboxRow[] {
-    return stmt(this.db, `SELECT * FROM outbox INDEXED BY outbox_open_person WHERE psn_no = ? AND ${OPEN_SQL} ORDER BY id`).all(psnNo) as OutboxRow[];
+    return this.rows(`SELECT * FROM outbox INDEXED BY outbox_open_person WHERE psn_no = ? AND ${OPEN_SQL} ORDER BY id`, psnNo);
+  }
+
+  /** Whole outbox rows of one query (the table's own columns, written only by this store). */
+  private rows(sql: string, ...params: unknown[]): OutboxRow[] {
+    return stmt(this.db, sql).all(...params) as OutboxRow[];
   }
 
   get(id: number): OutboxRow | undefined {
@@ -219,7 +224,7 @@ export class OutboxStore {
   // ---- reads for the journal, the screens and the supervisor ----------------------------------
 
   forSettlement(settlementId: string): OutboxRow[] {
-    return stmt(this.db, 'SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id').all(settlementId) as OutboxRow[];
+    return this.rows('SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id', settlementId);
   }
 
   /** The settlement's latest 2207 upload (a re-upload is newer than the first). */
