@@ -10,6 +10,7 @@ const PURE = [
   'electron/api/result.ts',
   'electron/api/roles.ts',
   'electron/api/money.ts',
+  'electron/api/error-codes.ts',
   'electron/policy/split/**',
   'electron/center/wire/**',
   'native/protocols/**',
@@ -39,7 +40,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { regex: '^(\\.\\./)+electron/(?!api/(contract|result|roles|money)(/|$))', message: 'renderer/ may import from electron/ only the API contract (electron/api/contract, result, roles) and the money module (electron/api/money).' },
+          { regex: '^(\\.\\./)+electron/(?!api/(contract|result|roles|money|error-codes)(/|$))', message: 'renderer/ may import from electron/ only the API contract (electron/api/contract, result, roles) and the money module (electron/api/money).' },
           { regex: '^(\\.\\./)+native/', message: 'renderer/ must not import native/: devices are reached through the API.' },
           { regex: IO_MODULES, message: 'renderer/ runs sandboxed: no Node or device modules.' },
         ],

@@ -1,10 +1,60 @@
 // Words for codes from the main process: errors (err.<CODE>, parameters from the error's
 // `details`), field names (field.<name>) and the split explanation's lines (explain.<key>).
 // See docs/UI.md "Codes from the main process". Add a code here and in codes.en.ts.
+import type { ErrorCode } from '../../../electron/api/error-codes';
+
 export const codeWordsZh = {
   'err.INVALID_INPUT': '填写的内容不正确（{fields}），请检查后重试。',
   'err.UNKNOWN_CALL': '收费程序版本不一致，请重启程序。',
   'err.INTERNAL': '程序内部错误，操作未完成。请重试；如反复出现，请联系技术支持并提供日志。',
+  'err.NOT_INSURED': '此人未参保或当前不能享受医保待遇：请按自费收费。',
+  'err.UNKNOWN_ITEM': '账单中有目录里没有的项目编码。',
+  'err.NO_SCHEME': '政策表中没有适用于此人此次就诊的方案。',
+  'err.NO_RATIO_FOR_LEVEL': '政策表中没有此医院级别的报销比例。',
+  'err.BAD_MESSAGE': '消息格式不正确。',
+  'err.BILL_ALREADY_SETTLED': '这张账单已经结算过。',
+  'err.BILL_CHANGED': '账单在结算前已被修改：请重新打开账单。',
+  'err.CENTER_OFFLINE_NOT_CACHED': '医保中心连不上，且本机没有此人的缓存信息：不能脱机结算。请按自费收费或稍后再试。',
+  'err.CLINIC_WINDOW_MISMATCH': '汇总库中的窗口号与本窗口不一致。',
+  'err.DB_KEY_IN_OS_STORE': '数据库密钥保存在系统密钥库中，不能以文件导出。',
+  'err.FORBIDDEN_ORIGIN': '调用来源不是本程序的界面，已拒绝。',
+  'err.HIS_PORT_UNAVAILABLE': 'HIS 账单接收端口被占用或无法打开。',
+  'err.MESSAGE_TOO_LARGE': '消息过大：请缩短输入的内容后重试。',
+  'err.BACKUP_DAMAGED': '备份文件未通过完整性检查，未恢复。',
+  'err.BACKUP_EXISTS': '目标文件已存在，备份不会覆盖已有文件：请换一个文件名。',
+  'err.BACKUP_IS_CURRENT': '不能用数据库自身恢复自身：请指定备份目录中的一个备份文件。',
+  'err.BACKUP_NOT_FOUND': '找不到备份文件。',
+  'err.BACKUP_UNREADABLE': '无法打开备份文件：不是本程序的备份，或加密密钥不同。数据库未改动。',
+  'err.BILL_TOO_LARGE': '账单太大：请分批发送。',
+  'err.BILL_TOO_MANY': '一个账单文件中的账单太多：请分成多个文件。',
+  'err.CLINIC_DRAIN_TIMEOUT': '汇总未能在限定时间内传完，稍后会继续。',
+  'err.CLINIC_KEY_MISMATCH': '无法解密汇总库中的患者身份：本窗口的诊所密钥与写入窗口的不同。',
+  'err.CLINIC_NOT_CONFIGURED': '本窗口未接入诊所汇总数据库（设置 clinicDatabaseUrl）。',
+  'err.CLINIC_ROLE_INVALID': '角色名只能含小写字母、数字和下划线。',
+  'err.CLINIC_SCHEMA_OLD': '汇总数据库结构版本过旧：请管理员运行 clinic migrate。',
+  'err.CLINIC_SEAL_INVALID': '汇总库中的身份密文格式不正确。',
+  'err.CLINIC_WINDOW_INVALID': '窗口号应为两位数字。',
+  'err.DB_BUSY': '数据库正被另一个程序占用，操作未完成。请稍后重试。',
+  'err.DB_CORRUPT': '数据库文件已损坏，操作未完成。请运行 db check 并从备份恢复。',
+  'err.DB_IO_ERROR': '数据库读写失败，操作未完成。请检查磁盘与权限。',
+  'err.DB_KEY_INVALID': '数据库密钥文件内容无效。请从备份恢复该文件。',
+  'err.DB_KEY_MISSING': '数据库已加密，但找不到密钥。',
+  'err.DB_KEY_UNREADABLE': '无法用系统密钥库解开数据库密钥。',
+  'err.DB_LOCK_FAILED': '无法创建数据库锁文件：请检查数据目录是否可写。',
+  'err.DB_NEWER_THAN_APP': '备份的数据库版本比本程序新，不能用本程序恢复。',
+  'err.DB_NOT_FOUND': '数据目录中没有数据库。',
+  'err.DB_RESTORING': '数据库正在恢复中，暂时不能打开。请等恢复完成后再试。',
+  'err.DISK_FULL': '磁盘已满，操作未完成。请清理磁盘空间后重试。',
+  'err.FILE_NOT_JSON': '文件不是有效的 JSON。',
+  'err.FILE_NOT_VECTOR': '文件不是向量对象。',
+  'err.FILE_SYMLINK': '目标是符号链接，拒绝写入。',
+  'err.LINE_PRICE_NOT_POSITIVE': '有一行没有单价：请输入单价后再结算。',
+  'err.LINE_QUANTITY_NOT_POSITIVE': '有一行数量不正确：请输入数量后再结算。',
+  'err.NATIONAL_NUMBER_INVALID': '国家平台报文中的数值格式不正确。',
+  'err.NATIONAL_VARIANT_INVALID': '国家平台接口的地区配置不正确。',
+  'err.NOT_FOUND': '没有找到。',
+  'err.REQUEST_ABORTED': 'HIS 在发送完账单之前断开了连接，未保存任何内容。',
+  'err.SETTLEMENT_ROW_DAMAGED': '结算记录的金额已损坏，已停止处理；请联系技术支持。',
   'err.DB_ROW_DAMAGED': '数据库中的记录已损坏，操作未完成。请联系技术支持并提供日志。',
   'err.DISCONNECTED': '与收费程序的连接已断开，正在重新连接。请稍候再试。',
   'err.FORBIDDEN': '此操作需要主管权限。',
@@ -153,3 +203,7 @@ export const codeWordsZh = {
   'explain.condition.minHospitalLevel': '限医院等级',
   'explain.condition.diagnosisPrefixes': '限诊断',
 } as const;
+
+// Every code of the main process's list has words here (and, by codes.en.ts's type, in English):
+// a code added to electron/api/error-codes.ts without words is a compile error.
+export const everyCodeHasWords: Readonly<Record<`err.${ErrorCode}`, string>> = codeWordsZh;
