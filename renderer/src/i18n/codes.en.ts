@@ -27,7 +27,6 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.BILL_TOO_MANY': 'Too many bills in one file: split it into several files.',
   'err.CLINIC_DRAIN_TIMEOUT': 'The clinic stream did not finish in time; it carries on later.',
   'err.CLINIC_KEY_MISMATCH': "Patient identities in the clinic database cannot be opened: this window's clinic key differs.",
-  'err.CLINIC_NOT_CONFIGURED': 'This window is not connected to a clinic database (setting clinicDatabaseUrl).',
   'err.CLINIC_ROLE_INVALID': 'A role name may hold only lower-case letters, digits and underscores.',
   'err.CLINIC_SCHEMA_OLD': 'The clinic database schema is older than this program: an administrator runs clinic migrate.',
   'err.CLINIC_SEAL_INVALID': 'A sealed identity in the clinic database is malformed.',

@@ -29,7 +29,6 @@ export const codeWordsZh = {
   'err.BILL_TOO_MANY': '一个账单文件中的账单太多：请分成多个文件。',
   'err.CLINIC_DRAIN_TIMEOUT': '汇总未能在限定时间内传完，稍后会继续。',
   'err.CLINIC_KEY_MISMATCH': '无法解密汇总库中的患者身份：本窗口的诊所密钥与写入窗口的不同。',
-  'err.CLINIC_NOT_CONFIGURED': '本窗口未接入诊所汇总数据库（设置 clinicDatabaseUrl）。',
   'err.CLINIC_ROLE_INVALID': '角色名只能含小写字母、数字和下划线。',
   'err.CLINIC_SCHEMA_OLD': '汇总数据库结构版本过旧：请管理员运行 clinic migrate。',
   'err.CLINIC_SEAL_INVALID': '汇总库中的身份密文格式不正确。',
