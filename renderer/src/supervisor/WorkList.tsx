@@ -98,7 +98,15 @@ function WorkItemRow(props: { item: WorkItem; onDone: () => void }) {
         </p>
       ) : null}
       <div className="row" ref={actionsRef} onKeyDown={onActionKey}>
-        <input id={noteId(w.settlementId)} className="sup-note" onKeyDown={onNoteKey} aria-label={t('sup.work.note')} placeholder={t('sup.work.note')} data-testid={`work-${w.settlementId}-note`} maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
+        <input id={noteId(w.settlementId)} className="sup-note" onKeyDown={onNoteKey} aria-label={t('sup.work.note')} placeholder={t('sup.work.note')} data-testid={`work-${w.settlementId}-note`}
+          maxLength={TEXT_LIMITS.note}
+          value={note}
+          onChange={(e) => {
+            setNote(e.target.value);
+            // "Write a note first" is answered by writing one: it does not stay beside the note.
+            if (error?.code === 'NOTE_REQUIRED') setError(null);
+          }}
+        />
         {ACTIONS[w.list].map((a) => (
           <button key={a} type="button" className="secondary" data-testid={`work-${w.settlementId}-${a}`} onClick={() => void act(a)}>
             {t(ACTION_LABEL[a])}
