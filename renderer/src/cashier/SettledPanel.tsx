@@ -36,7 +36,7 @@ export function SettledPanel() {
         <div className="error-line" role="alert" data-testid="settled-rejected">
           <div className="big">{t('settle.rejected.title')}</div>
           {refusals.map((u) => (
-            <p key={u.outboxId} data-testid="settled-reject-reason">
+            <p key={u.outboxId} data-testid="settled-reject-reason" lang="zh-CN">
               {u.rejectReason ?? ''}
             </p>
           ))}

@@ -1,6 +1,7 @@
 // Counting the drawer by denomination (shift open and close): Tab moves down the notes,
 // the total is shown as it is typed.
 import { DENOMINATIONS, type DenominationCount } from '../../../electron/api/contract/shift';
+import type { Translate } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
@@ -24,8 +25,9 @@ export function countsTotal(list: DenominationCount[]): number {
   return list.reduce((s, c) => s + c.denomination * c.count, 0);
 }
 
-function label(fen: number): string {
-  return fen >= 100 ? `${fen / 100} 元` : fen >= 10 ? `${fen / 10} 角` : `${fen} 分`;
+/** A denomination in the window's language (100 元 / 5 角 / 1 分; ¥100 / 5 jiao / 1 fen). */
+function label(fen: number, t: Translate): string {
+  return fen >= 100 ? t('cash.yuan', { n: fen / 100 }) : fen >= 10 ? t('cash.jiao', { n: fen / 10 }) : t('cash.fen', { n: fen });
 }
 
 export function CashCount(props: { counts: Counts; onChange: (c: Counts) => void; autoFocus?: boolean; testId: string }) {
@@ -36,7 +38,7 @@ export function CashCount(props: { counts: Counts; onChange: (c: Counts) => void
       <div className="cash-count">
         {DENOMINATIONS.map((d, i) => (
           <label key={d} className="row">
-            <span style={{ width: 56 }}>{label(d)}</span>
+            <span style={{ width: 56 }}>{label(d, t)}</span>
             <input
               autoFocus={props.autoFocus && i === 0}
               data-testid={`${props.testId}-${d}`} maxLength={TEXT_LIMITS.countText}

@@ -106,7 +106,8 @@ export function StatusBar() {
         ) : (
           s.devices.map((d) => (
             <span key={d.id} className={`device tone-${d.state === 'ready' ? 'ok' : d.state === 'connecting' || d.state === 'paper-near-end' ? 'warn' : 'bad'}`} title={d.detail ?? ''}>
-              {d.name}：{t(`status.device.${d.state}` as MessageKey)}
+              {/* The device's configured name is a name, as a person's: not translated. */}
+              <span className="device-name">{d.name}</span>：{t(`status.device.${d.state}` as MessageKey)}
             </span>
           ))
         )}

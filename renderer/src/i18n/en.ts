@@ -449,6 +449,9 @@ export const en: Record<WindowKey, string> = {
   'sup.work.keys': 'Write the note, Enter to choose an action (← → another one, Enter does it) · ↑↓ previous / next item · Alt+1–9 tabs',
   'patient.source.liveNowOffline': 'looked up at the center when read; the center is offline now',
   'center.says': 'The center says: ',
+  'cash.yuan': '¥{n}',
+  'cash.jiao': '{n} jiao',
+  'cash.fen': '{n} fen',
   'lock.idle': 'Locked after {min} minutes without activity.',
   // --- Clinic scope (issue 18): this window or the whole clinic (docs/CLINIC.md). ---
   'clinic.scope': 'Scope',

@@ -448,6 +448,9 @@ export const zhCN = {
   'sup.work.keys': '写好说明后 Enter 选择处理（← → 换一个，Enter 执行）· ↑↓ 上一项 / 下一项 · Alt+1–9 切换',
   'patient.source.liveNowOffline': '读卡时中心查询；中心现已离线',
   'center.says': '中心说明：',
+  'cash.yuan': '{n} 元',
+  'cash.jiao': '{n} 角',
+  'cash.fen': '{n} 分',
   'lock.idle': '{min} 分钟没有操作，已自动锁屏。',
   // --- Clinic scope (issue 18): this window or the whole clinic (docs/CLINIC.md). ---
   'clinic.scope': '范围',

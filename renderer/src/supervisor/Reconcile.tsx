@@ -81,7 +81,9 @@ export function Reconcile() {
                   <td className="num">{g.center ? g.center.count : '—'}</td>
                   <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
                   <td className={g.match ? 'source-live' : 'source-cache'}>{g.match ? '✓' : '✗'}</td>
-                  <td className="hint">{g.description}</td>
+                  <td className="hint" lang="zh-CN">
+                    {g.description}
+                  </td>
                 </tr>
               ))}
             </tbody>
