@@ -1,5 +1,6 @@
 // Events pushed from the services to the windows. Pure: the renderer imports these types.
 import type { RequiredRole } from '../roles';
+import type { CardRead } from './device';
 import type { StatusSnapshot } from './system';
 
 export interface PolicySyncProgress {
@@ -21,8 +22,8 @@ export interface CardFailed {
 export interface AppEventMap {
   /** The status bar's facts changed (center, queue, policy, devices). */
   status: StatusSnapshot;
-  /** A card or voucher was read by a configured reader. */
-  'card.read': unknown;
+  /** A card or voucher was read by a configured reader (what it holds: the person's credential). */
+  'card.read': CardRead;
   /**
    * A reader saw a card but could not use it (expired card, bad frame, timeout): the window drops
    * the patient on screen at once, so nothing is charged to the previous one, and says why.
