@@ -7,6 +7,7 @@ import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { PrintState, PrintTrouble } from '../cashier/PrintStatus';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
+import { RefundLines } from '../cashier/RefundLines';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
 import { useT } from '../i18n/use-t';
@@ -61,6 +62,8 @@ export function Today() {
   const [refundError, setRefundError] = useState<ApiError | null>(null);
   /** The settlement being refunded, in full: what goes back to cash, the account and the fund. */
   const [refundView, setRefundView] = useState<SettlementView | null>(null);
+  /** The line numbers ticked to return (all = a full refund, fewer = a partial one). */
+  const [returned, setReturned] = useState<number[]>([]);
   const [receiptKey, setReceiptKey] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
   // Keys work at once; focused only on arrival so a re-render never steals the focus from a form.
@@ -96,7 +99,11 @@ export function Today() {
 
   useEffect(() => {
     if (!refunding || !current) return;
-    void api.call('settlement.get', { id: current.id }).then((r) => r.ok && setRefundView(r.value));
+    void api.call('settlement.get', { id: current.id }).then((r) => {
+      if (!r.ok) return;
+      setRefundView(r.value);
+      setReturned(r.value.lines.map((l) => l.lineNo));
+    });
   }, [refunding, current?.id]);
 
   const reprint = async () => {
@@ -192,15 +199,26 @@ export function Today() {
             // The dialog stays open (with what was typed) until the refund is made: a wrong PIN
             // is said inside it, and only the PIN needs typing again.
             const id = current.id;
-            const r = await api.call('settlement.refund', { id, supervisorId: a.supervisorId, supervisorPin: a.supervisorPin, reason: a.reason });
-            if (!r.ok) {
-              setRefundError(r.error);
-              return;
+            const partial = !!refundView && refundView.id === id && returned.length < refundView.lines.length;
+            if (partial) {
+              // Some lines kept: cancel and settle them again, one action (main process).
+              const p = await api.call('settlement.partialRefund', { id, lineNos: returned, supervisorId: a.supervisorId, supervisorPin: a.supervisorPin, reason: a.reason });
+              if (!p.ok) {
+                setRefundError(p.error);
+                return;
+              }
+              setNote(t('refund.partialDone', { cash: formatFen(Math.abs(p.value.refund.money.cashPay) - p.value.resettled.money.cashPay), id: p.value.resettled.id }));
+            } else {
+              const r = await api.call('settlement.refund', { id, supervisorId: a.supervisorId, supervisorPin: a.supervisorPin, reason: a.reason });
+              if (!r.ok) {
+                setRefundError(r.error);
+                return;
+              }
+              setNote(t('refund.done', { cash: formatFen(Math.abs(r.value.money.cashPay)) }));
             }
             setRefunding(false);
             setRefundError(null);
             mainRef.current?.focus();
-            setNote(t('refund.done', { cash: formatFen(Math.abs(r.value.money.cashPay)) }));
             setError(null);
             // The selection stays on the refunded settlement (the refund itself comes in above it).
             const fresh = await load();
@@ -211,7 +229,7 @@ export function Today() {
           <p>
             {current.psnName} · {formatFen(current.total)}
           </p>
-          {refundView && refundView.id === current.id ? (
+          {refundView && refundView.id === current.id && returned.length === refundView.lines.length ? (
             <div className="stack" data-testid="refund-returns">
               <div className="split-row cash">
                 <span>{t('refund.returnsCash')}</span>
@@ -227,6 +245,7 @@ export function Today() {
               </div>
             </div>
           ) : null}
+          {refundView && refundView.id === current.id ? <RefundLines view={refundView} returned={returned} onChange={setReturned} /> : null}
           <ErrorLine error={refundError} testId="refund-error" />
         </SupervisorPin>
       ) : null}
