@@ -9,6 +9,8 @@ import { chinaDateTime, type Clock } from '../app/clock';
 import type { Logger } from '../app/log';
 import type { Db } from '../db/open';
 import { buildEnvelope, classifyResponse, type CenterOutcome } from './wire/envelope';
+import { buildNationalRequest, classifyNationalResponse, type NationalOutcome } from './wire/national/envelope';
+import { DEFAULT_VARIANT, timeoutFor, type NationalVariant } from './wire/national/variant';
 import { formatMsgId, nextMsgIdState, TERMINAL_NO_PATTERN, type MsgIdState } from './wire/msgid';
 import { readBoundedFile } from '../security/safe-files';
 
@@ -31,6 +33,8 @@ export interface CenterClientConfig {
   defaultTimeoutMs?: number;
   /** Larger answers are cut off and classified unknown (protects memory). */
   maxResponseBytes?: number;
+  /** The province's variant of the national interface (sendNational); default the national one. */
+  nationalVariant?: NationalVariant;
 }
 
 export interface SendOptions {
@@ -44,6 +48,8 @@ export interface SendOptions {
   operator?: { id: string; name: string };
   /** Download progress of the answer body. */
   onProgress?: (receivedBytes: number, totalBytes: number | null) => void;
+  /** National: the person's insutype, where the province routes recer_sys_code by it. */
+  insutype?: string;
 }
 
 /** What one exchange told us about reachability: `reached` false = network-level failure. */
@@ -101,6 +107,7 @@ export class CenterClient {
   private readonly agent: http.Agent;
   private readonly contactListeners = new Set<(r: ContactReport) => void>();
   private readonly target: URL;
+  private readonly nationalTarget: URL;
 
   constructor(
     private readonly db: Db,
@@ -112,6 +119,7 @@ export class CenterClient {
       throw new AppError('SETTING_INVALID', `收费终端号 terminalNo 应为两位数字 00–99：${config.terminalNo}`, { key: 'terminalNo' });
     }
     this.target = new URL(config.url.replace(/\/+$/, '') + '/tx');
+    this.nationalTarget = new URL(config.url.replace(/\/+$/, '') + this.variant.path);
     if (this.target.protocol === 'https:') {
       // rejectUnauthorized stays on: a pinned CA narrows trust, it never switches checks off.
       const ca = config.caFile ? readCa(config.caFile) : undefined;
@@ -168,11 +176,7 @@ export class CenterClient {
       infTime: chinaDateTime(this.clock.now()),
     });
     const body = Buffer.from(JSON.stringify(envelope), 'utf8');
-    const signature = signBody(body, this.config.institutionSecret);
-    let r = await this.post(body, signature, opts);
-    // A kept-alive socket the server had already closed fails before the request left; the
-    // same body (same msgid) is safe to send again: the center answers a repeat from its store.
-    if (r.kind === 'network' && r.staleSocket) r = await this.post(body, signature, opts);
+    const r = await this.exchange(this.target, 'x-signature', body, opts);
     const at = this.clock.now().toISOString();
     let outcome: CenterOutcome;
     if (r.kind === 'network') {
@@ -188,6 +192,62 @@ export class CenterClient {
     // Bodies carry identities: the log gets the transaction, the id and the class only.
     if (outcome.kind !== 'success') this.log.warn('center exchange', { infno, msgid, kind: outcome.kind, detail: 'reason' in outcome ? outcome.reason : outcome.message });
     return outcome;
+  }
+
+  /** The national variant this client speaks (sendNational). */
+  get variant(): NationalVariant {
+    return this.config.nationalVariant ?? DEFAULT_VARIANT;
+  }
+
+  /**
+   * One national exchange (NATIONAL-PLATFORM.md §1) at the variant's path, under its field names,
+   * signed in its header, within its per-transaction deadline. Never throws: every outcome is
+   * classified through both error layers (wire/national/envelope.ts).
+   */
+  async sendNational(infno: string, input: object, opts: SendOptions = {}): Promise<NationalOutcome> {
+    let msgid: string;
+    try {
+      msgid = opts.msgid ?? this.newMsgId();
+    } catch (e) {
+      return { kind: 'unknown', msgid: opts.msgid ?? '', reason: `无法生成报文号：${e instanceof Error ? e.message : String(e)}` };
+    }
+    const v = this.variant;
+    const request = buildNationalRequest(v, infno, msgid, input, {
+      institutionCode: this.config.institutionCode,
+      institutionName: this.config.institutionName,
+      areaCode: this.config.areaCode,
+      ...(opts.insuplcAdmdvs ? { insuplcAdmdvs: opts.insuplcAdmdvs } : {}),
+      ...(opts.insutype ? { insutype: opts.insutype } : {}),
+      signNo: this.signNo(),
+      operatorId: opts.operator?.id ?? 'system',
+      operatorName: opts.operator?.name ?? '系统',
+      infTime: chinaDateTime(this.clock.now()),
+    });
+    const body = Buffer.from(JSON.stringify(request), 'utf8');
+    const r = await this.exchange(this.nationalTarget, v.signatureHeader, body, { ...opts, timeoutMs: opts.timeoutMs ?? timeoutFor(v, infno) });
+    const at = this.clock.now().toISOString();
+    let outcome: NationalOutcome;
+    if (r.kind === 'network') {
+      outcome = { kind: 'unknown', msgid, reason: r.reason };
+      this.report({ reached: false, at, error: r.reason });
+    } else if (r.status !== 200) {
+      outcome = { kind: 'unknown', msgid, reason: `中心返回 HTTP ${r.status}` };
+      this.report({ reached: true, at, error: outcome.reason });
+    } else {
+      outcome = classifyNationalResponse(v, infno, msgid, r.text);
+      this.report({ reached: true, at, error: outcome.kind === 'unknown' ? outcome.reason : null });
+    }
+    if (outcome.kind !== 'success') this.log.warn('center exchange', { infno, msgid, kind: outcome.kind, detail: 'reason' in outcome ? outcome.reason : outcome.message });
+    return outcome;
+  }
+
+  /** Post a signed body; a kept-alive socket the server had already closed is retried once. */
+  private async exchange(target: URL, signatureHeader: string, body: Buffer, opts: SendOptions): ReturnType<CenterClient['post']> {
+    const signature = signBody(body, this.config.institutionSecret);
+    const r = await this.post(target, signatureHeader, body, signature, opts);
+    // The stale socket failed before the request left; the same body (same msgid) is safe to
+    // send again: the center answers a repeat from its store.
+    return r.kind === 'network' && r.staleSocket ? this.post(target, signatureHeader, body, signature, opts) : r;
   }
 
   close(): void {
@@ -206,13 +266,15 @@ export class CenterClient {
   }
 
   private post(
+    target: URL,
+    signatureHeader: string,
     body: Buffer,
     signature: string,
     opts: SendOptions,
   ): Promise<{ kind: 'network'; reason: string; staleSocket?: boolean } | { kind: 'http'; status: number; text: string }> {
     const timeoutMs = opts.timeoutMs ?? this.config.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = opts.maxResponseBytes ?? this.config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const lib = this.target.protocol === 'https:' ? https : http;
+    const lib = target.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
       let settled = false;
       const finish = (v: { kind: 'network'; reason: string; staleSocket?: boolean } | { kind: 'http'; status: number; text: string }) => {
@@ -221,13 +283,13 @@ export class CenterClient {
         clearTimeout(timer);
         resolve(v);
       };
-      const req = lib.request(this.target, {
+      const req = lib.request(target, {
         method: 'POST',
         agent: this.agent,
         headers: {
           'content-type': 'application/json; charset=utf-8',
           'content-length': body.length,
-          'x-signature': signature,
+          [signatureHeader]: signature,
         },
       });
       // One deadline for the whole exchange (connect, send, wait, read), not per socket event.

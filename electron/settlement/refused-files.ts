@@ -3,7 +3,9 @@
 // on disk; the supervisor sees the reason and, when needed, the content (`bill refused`).
 // The one owner of the refused_bill_files table.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { CoreApp } from '../app/core';
+import { insertInto, many, one, value } from '../db/sql';
 
 export interface RefusedFile {
   id: number;
@@ -14,14 +16,16 @@ export interface RefusedFile {
   bytes: number | null;
 }
 
-interface Row {
-  id: number;
-  file: string;
-  refused_at: string;
-  code: string;
-  message: string;
-  bytes: number | null;
-}
+const rowSchema = z.object({
+  id: z.number().int(),
+  file: z.string(),
+  refused_at: z.string(),
+  code: z.string(),
+  message: z.string(),
+  bytes: z.number().int().nullable(),
+});
+type Row = z.output<typeof rowSchema>;
+const withContent = rowSchema.extend({ content: z.instanceof(Buffer).nullable() });
 
 const toView = (r: Row): RefusedFile => ({ id: r.id, file: r.file, refusedAt: r.refused_at, code: r.code, message: r.message, bytes: r.bytes });
 
@@ -37,13 +41,13 @@ export class RefusedBillFiles {
     const sha = r.content ? createHash('sha256').update(r.content).digest('hex') : null;
     return db.transaction(() => {
       if (sha) {
-        const seen = db.prepare('SELECT id FROM refused_bill_files WHERE file = ? AND sha256 = ?').get(r.file, sha) as { id: number } | undefined;
-        if (seen) return seen.id;
+        const seen = value(db, 'SELECT id FROM refused_bill_files WHERE file = :file AND sha256 = :sha', { file: r.file, sha }, z.number().int());
+        if (seen !== undefined) return seen;
       }
       const id = Number(
-        db
-          .prepare('INSERT INTO refused_bill_files (file, refused_at, code, message, sha256, bytes, content) VALUES (?,?,?,?,?,?,?)')
-          .run(r.file, this.core.clock.now().toISOString(), r.code, r.message, sha, r.content?.length ?? null, r.content).lastInsertRowid,
+        insertInto(db, 'refused_bill_files', {
+          file: r.file, refused_at: this.core.clock.now().toISOString(), code: r.code, message: r.message, sha256: sha, bytes: r.content?.length ?? null, content: r.content,
+        }).lastInsertRowid,
       );
       this.core.audit.append({ action: 'bill.refusedFile', subject: r.file, detail: { refusedId: id, code: r.code, bytes: r.content?.length ?? null } });
       return id;
@@ -52,15 +56,12 @@ export class RefusedBillFiles {
 
   /** Newest first. */
   list(limit = 200): RefusedFile[] {
-    const rows = this.core.db
-      .prepare('SELECT id, file, refused_at, code, message, bytes FROM refused_bill_files ORDER BY id DESC LIMIT ?')
-      .all(limit) as Row[];
-    return rows.map(toView);
+    return many(this.core.db, 'SELECT id, file, refused_at, code, message, bytes FROM refused_bill_files ORDER BY id DESC LIMIT :limit', { limit }, rowSchema).map(toView);
   }
 
   /** The refused file's bytes as they were (null when it was never read, or no such row). */
   content(id: number): { refused: RefusedFile; content: Buffer | null } | null {
-    const r = this.core.db.prepare('SELECT * FROM refused_bill_files WHERE id = ?').get(id) as (Row & { content: Buffer | null }) | undefined;
+    const r = one(this.core.db, 'SELECT id, file, refused_at, code, message, bytes, content FROM refused_bill_files WHERE id = :id', { id }, withContent);
     return r ? { refused: toView(r), content: r.content } : null;
   }
 }

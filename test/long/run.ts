@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { tempDir } from '../helpers/temp-app';
 import { crashRun } from '../integration/settlement/crash-run';
 import { weekRun } from '../integration/settlement/week-run';
+import { nationalCrashRun } from '../integration/center/national-crash-run';
 
 const KILLS = Number(process.env.LONG_KILLS ?? 200);
 const WEEK_SETTLEMENTS = Number(process.env.LONG_WEEK_SETTLEMENTS ?? 3000);
@@ -47,6 +48,19 @@ await check(`week offline: ${WEEK_SETTLEMENTS} settlements (WEEK_SEED=${weekSeed
     if (r.drain.remaining !== 0 || r.drain.timedOut) problems.push(`drain left ${r.drain.remaining} (timed out: ${r.drain.timedOut})`);
     if (uploaded !== WEEK_SETTLEMENTS || r.atCenter !== WEEK_SETTLEMENTS) problems.push(`uploaded ${uploaded}, at center ${r.atCenter}, expected ${WEEK_SETTLEMENTS}`);
     return problems;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const NATIONAL_KILLS = Number(process.env.LONG_NATIONAL_KILLS ?? 200);
+const nationalSeed = Number(process.env.NATIONAL_CRASH_SEED ?? Date.now() % 100000);
+await check(`national chain: ${NATIONAL_KILLS} random SIGKILLs (NATIONAL_CRASH_SEED=${nationalSeed})`, async () => {
+  const dir = tempDir('long-national-');
+  try {
+    const r = await nationalCrashRun(dir, NATIONAL_KILLS, nationalSeed, (s) => process.stderr.write(s + '\n'));
+    console.log(`  chains ${r.chains}: settled ${r.settled}, undone ${r.undone}, open ${r.open}`);
+    return r.kills < NATIONAL_KILLS ? [...r.problems, `only ${r.kills} kills happened`] : r.problems;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

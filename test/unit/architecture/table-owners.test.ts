@@ -49,6 +49,8 @@ const OWNERS: Record<string, string> = {
   clinic_stream_state: 'electron/clinic/stream-store.ts',
   clinic_commands_applied: 'electron/clinic/commands.ts',
   refused_bill_files: 'electron/settlement/refused-files.ts',
+  national_chains: 'electron/center/national/chain-store.ts',
+  national_steps: 'electron/center/national/chain-store.ts',
 };
 
 /**
