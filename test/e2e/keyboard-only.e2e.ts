@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { whatDoesNotFit } from './helpers/fit';
+import { settleByKeyboard } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 const ATORVASTATIN = 'XC10AAA050A001010104321'; // 阿托伐他汀钙片: the sandbox refuses it (a rejection to work)
@@ -70,14 +71,8 @@ for (const viewport of [
       await until('split-total', /\d\.\d\d/);
       await fits('main with a bill');
       await screenshot(page, `${tag}-01-main`);
-      await press('F9');
-      // A confirm step before committing (cash received, Enter = exact) may stand between F9 and
-      // the settled panel: Enter answers it.
-      const settled = page.getByTestId('settled-panel');
-      if (!(await settled.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
-        await press('Enter');
-        await settled.waitFor();
-      }
+      // F9, then the confirm step (Enter = the exact cash), then the settled panel.
+      await settleByKeyboard(page);
       await fits('settled');
       await screenshot(page, `${tag}-02-settled`);
       await press('Escape');
@@ -133,12 +128,8 @@ for (const viewport of [
       await type('1');
       await press('Enter');
       await until('split-total', /45\.30/);
-      await press('F9');
-      const settled = page.getByTestId('settled-panel');
-      if (!(await settled.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
-        await press('Enter');
-        await settled.waitFor();
-      }
+      // F9, then the confirm step (Enter = the exact cash), then the settled panel.
+      await settleByKeyboard(page);
       await press('Escape');
       // The supervisor, at the same window.
       await press('F12');
