@@ -6,7 +6,7 @@
 // rows still waiting in the outbox (state provisional) and uploads the center rejected. Amounts
 // are the center-agreed ones: the local split plus the center's adjustments (the settlements
 // row keeps what was printed at the window; the adjustments table holds the differences).
-import type { DiscrepancyView, ReconcileGroup, ReconcileResult } from '../api/contract/shift';
+import type { DiscrepancyAdvice, DiscrepancyView, ReconcileGroup, ReconcileResult } from '../api/contract/shift';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
@@ -228,22 +228,35 @@ export class Reconciler {
       local,
       center,
       state: r.state,
-      advice: this.advice(r),
+      ...this.advice(r),
       actionNote: r.action_note,
       actedBy: r.acted_by,
       actedAt: r.acted_at,
     };
   }
 
-  private advice(r: DiscrepancyRow): string {
-    if (r.kind === 'only_local') return '中心没有此结算：请“重新上传”；如确认已在中心撤销，写明说明后标为已处理。';
-    if (r.kind === 'amount_differs') return '金额与中心不一致：核对中心结算单与调整记录，必要时更正后重新上传，或写明说明后标为已处理。';
+  /** What to do, as words for the CLI and as a code the window words in its own language. */
+  private advice(r: DiscrepancyRow): { advice: string; adviceCode: DiscrepancyAdvice } {
+    const code = this.adviceCode(r);
+    return { advice: ADVICE[code], adviceCode: code };
+  }
+
+  private adviceCode(r: DiscrepancyRow): DiscrepancyAdvice {
+    if (r.kind === 'only_local' || r.kind === 'amount_differs') return r.kind;
     const local = r.settlement_id ? settlementState(this.core.db, r.settlement_id) : undefined;
-    if (local === 'provisional') return '本地为暂存结算/上传结果未知：上传队列会用原报文号重发，中心返回首次结果后即一致；长期未决请联系中心核实。';
-    if (local === 'rejected') return '本地记为中心拒绝而中心有此结算：联系中心核实该笔状态，核实后写明说明标为已处理。';
-    return '中心有、本地没有：核实是否为本机以外的结算或本地数据缺失，核实后写明说明标为已处理。';
+    if (local === 'provisional') return 'local_provisional';
+    if (local === 'rejected') return 'local_rejected';
+    return 'only_center';
   }
 }
+
+const ADVICE: Readonly<Record<DiscrepancyAdvice, string>> = {
+  only_local: '中心没有此结算：请“重新上传”；如确认已在中心撤销，写明说明后标为已处理。',
+  amount_differs: '金额与中心不一致：核对中心结算单与调整记录，必要时更正后重新上传，或写明说明后标为已处理。',
+  local_provisional: '本地为暂存结算/上传结果未知：上传队列会用原报文号重发，中心返回首次结果后即一致；长期未决请联系中心核实。',
+  local_rejected: '本地记为中心拒绝而中心有此结算：联系中心核实该笔状态，核实后写明说明标为已处理。',
+  only_center: '中心有、本地没有：核实是否为本机以外的结算或本地数据缺失，核实后写明说明标为已处理。',
+};
 
 /**
  * Upload a settlement again as a NEW 2207 message (new msgid: the center's stored answer for the

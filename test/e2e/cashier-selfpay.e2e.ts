@@ -140,6 +140,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     // Refund the self-pay of 陈静 from today's list: cash goes back, nothing to the account or fund.
     await page.keyboard.press('F6');
     await until('today-row-0', /陈静/);
+    await until('today-state-0', /自费/); // one word for the state: never 已确认 for a settlement the center never saw
     await page.keyboard.press('r');
     await until('refund-returns', /退还患者现金[\s\S]*25\.00/);
     await page.keyboard.type(SUPERVISOR.id);

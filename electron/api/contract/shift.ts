@@ -146,12 +146,17 @@ export interface DiscrepancyView {
   local: { total: number; fund: number; account: number } | null;
   center: { total: number; fund: number; account: number } | null;
   state: 'open' | 'reupload_requested' | 'resolved';
-  /** What to do about it, in Chinese. */
+  /** What to do about it, in Chinese (the CLI's words). */
   advice: string;
+  /** The same advice as a code, worded by the window in its language (sup.disc.advice.<code>). */
+  adviceCode: DiscrepancyAdvice;
   actionNote: string | null;
   actedBy: string | null;
   actedAt: string | null;
 }
+
+/** Which advice a discrepancy gets: its kind, and for one only at the center the local state. */
+export type DiscrepancyAdvice = 'only_local' | 'amount_differs' | 'local_provisional' | 'local_rejected' | 'only_center';
 
 export interface ReconcileResult {
   runId: number;

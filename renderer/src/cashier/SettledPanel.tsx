@@ -9,6 +9,7 @@ import { fieldLabel } from '../lib/money-fields';
 import { PrintState } from './PrintStatus';
 import { CenterAnswer } from './CenterAnswer';
 import { centerFigures } from '../../../electron/api/contract/settlement';
+import { settlementStateWord } from '../lib/state-word';
 
 export function SettledPanel() {
   const t = useT();
@@ -60,11 +61,7 @@ export function SettledPanel() {
       <h2>
         {rejected ? null : selfPay ? t('settle.doneSelfPay') : t('settle.done')}
         <span className={`badge ${selfPay ? 'self_pay' : settled.state}`} data-testid="settled-state">
-          {selfPay && settled.state === 'confirmed'
-            ? t('state.self_pay')
-            : settled.state === 'provisional' && settled.online
-              ? t('state.uploading')
-              : t(`state.${settled.state}`)}
+          {t(settlementStateWord({ state: settled.state, selfPay, online: settled.online }).key)}
         </span>
       </h2>
       <p className="hint">{t('settle.id', { id: settled.id })}</p>
@@ -75,7 +72,8 @@ export function SettledPanel() {
         <span>{t('split.total')}</span>
         <span className="amount" data-testid="settled-total">{formatFen(settled.money.total)}</span>
       </div>
-      {selfPay ? null : (
+      {/* Refused: the fund and the account paid nothing, so their figures are not shown at all. */}
+      {selfPay || rejected ? null : (
         <>
           <div className="split-row">
             <span>{t('split.fund')}</span>
@@ -91,7 +89,7 @@ export function SettledPanel() {
           </div>
         </>
       )}
-      {settled.accountBalanceBefore !== null && settled.accountBalanceAfter !== null && !selfPay ? (
+      {settled.accountBalanceBefore !== null && settled.accountBalanceAfter !== null && !selfPay && !rejected ? (
         <p className="hint" data-testid="settled-balance">
           {t('settle.balanceAfter', { before: formatFen(settled.accountBalanceBefore), after: formatFen(settled.accountBalanceAfter) })}
         </p>

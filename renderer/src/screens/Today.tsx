@@ -15,6 +15,7 @@ import { formatFen } from '../../../electron/api/money';
 import { fieldLabel } from '../lib/money-fields';
 import { chinaTime } from '../lib/time';
 import { useApp } from '../state/store';
+import { settlementStateWord } from '../lib/state-word';
 
 /** What the center answered differently: each adjusted field, local → center; or the rejection reason. */
 function CenterAnswer(props: { settlementId: string }) {
@@ -169,8 +170,8 @@ export function Today() {
                     <td className="num big">{formatFen(r.total)}</td>
                     <td className="num big">{formatFen(r.cashPay)}</td>
                     <td>
-                      <span className={`badge ${r.state}`} data-testid={`today-state-${i}`}>
-                        {r.state === 'provisional' && r.online ? t('state.uploading') : t(`state.${r.state}`)}
+                      <span className={`badge ${settlementStateWord(r).badge}`} data-testid={`today-state-${i}`}>
+                        {t(settlementStateWord(r).key)}
                       </span>
                     </td>
                   </tr>

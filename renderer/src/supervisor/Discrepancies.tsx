@@ -62,7 +62,7 @@ function DiscrepancyItem(props: { d: DiscrepancyView; onDone: () => void }) {
       </div>
       <Amounts label={t('sup.disc.local')} a={d.local} />
       <Amounts label={t('sup.disc.center')} a={d.center} />
-      <p className="warn">{d.advice}</p>
+      <p className="warn" data-testid={`disc-${d.id}-advice`}>{t(`sup.disc.advice.${d.adviceCode}`)}</p>
       {d.actionNote ? (
         <p className="hint" data-testid={`disc-${d.id}-note`}>
           {t('sup.disc.acted', { by: d.actedBy ?? '', note: d.actionNote })}

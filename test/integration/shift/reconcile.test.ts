@@ -143,6 +143,8 @@ describe('reconciliation with the sandbox center', () => {
     expect(only.centerSetlId).toBe(elsewhereCenterId);
     expect(only.settlementId).toBe(elsewhere.id); // the other window's id, unknown here
     for (const d of res.discrepancies) expect(d.advice.length).toBeGreaterThan(10);
+    // The window words the advice from its code, in its own language (the CLI keeps the words).
+    expect(res.discrepancies.map((d) => `${d.kind}:${d.adviceCode}`).sort()).toEqual(['amount_differs:amount_differs', 'only_center:only_center', 'only_local:only_local']);
 
     // Over a range, the difference is pinned to its day: 3202 is asked for that day only.
     const wide = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: '2026-03-12', to: DAY });
