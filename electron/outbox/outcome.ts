@@ -65,8 +65,12 @@ export function applyOutcome(core: CoreApp, outbox: OutboxStore, row: OutboxRow,
         core.audit.append({ action: 'outbox.adjusted', subject: row.settlement_id, detail: { msgid: row.msgid, fields: diffs } });
       }
     } else {
-      // 2208 cancel or 2601 reversal answered: the refund row is done.
-      confirmRefundRow(db, row.settlement_id, now);
+      // 2208 cancel or 2601 reversal answered: the refund row is done, at the center's figures
+      // (a 2208 answers the negated amounts the center holds; a 2601 has none).
+      const setlinfo = row.kind === 'cancel' ? objectOr(output['setlinfo']) : {};
+      const diffs = Object.keys(setlinfo).length ? diffAgainstCenter(settlementMoney(db, row.settlement_id), setlinfo) : [];
+      confirmRefundRow(db, { id: row.settlement_id, outboxId: row.id, diffs, now });
+      if (diffs.length) core.audit.append({ action: 'outbox.refundAdjusted', subject: row.settlement_id, detail: { msgid: row.msgid, fields: diffs } });
     }
     outbox.resolve(row.id, state, { refmsgid: outcome.refmsgid, output: outcome.output ?? null }, at);
     return { ...base, state, final: true, applied: true };

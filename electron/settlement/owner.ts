@@ -113,9 +113,22 @@ export function recordCenterAgreement(
   );
 }
 
-/** A refund row's 2208 (or a 2601) was answered: the row is done. */
-export function confirmRefundRow(db: Db, id: string, now: string): void {
-  run(db, "UPDATE settlements SET state = 'confirmed', updated_at = :now WHERE id = :id AND state = 'provisional'", { now, id });
+/**
+ * A refund row's 2208 (or a 2601) was answered: the row is done. A 2208 answer carries the
+ * center's negative figures: where they differ from the refund row's own (the original was
+ * adjusted by the center after the refund was made here), they are kept as the refund row's
+ * adjustments, so its agreed figures — reports, reconciliation, the clinic — are the center's.
+ */
+export function confirmRefundRow(db: Db, a: { id: string; outboxId: number; diffs: readonly { field: MoneyColumn; local: number; center: number }[]; now: string }): void {
+  for (const d of a.diffs) {
+    run(
+      db,
+      `INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at)
+       VALUES (:settlementId, :outboxId, :field, :local, :center, :difference, :now)`,
+      { settlementId: a.id, outboxId: a.outboxId, field: d.field, local: d.local, center: d.center, difference: d.center - d.local, now: a.now },
+    );
+  }
+  run(db, "UPDATE settlements SET state = 'confirmed', updated_at = :now WHERE id = :id AND state = 'provisional'", { now: a.now, id: a.id });
 }
 
 // ---- The adjustment work list ----

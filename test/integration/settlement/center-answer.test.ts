@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
-import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
+import { centerFigures, type SettleInput, type SettlementView } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
@@ -37,6 +37,7 @@ async function settle(input: SettleInput): Promise<{ view: SettlementView; ms: n
 const receipt = (id: string) => app.devices.receiptPreview(id).join('\n');
 const jobs = (id: string) => app.devices.jobs.listFor(id);
 const yuanOf = (fen: number) => (fen / 100).toFixed(2);
+const neg = (fen: number) => (fen === 0 ? 0 : -fen);
 
 beforeAll(async () => {
   dir = tempDir('center-answer-');
@@ -123,6 +124,33 @@ describe('online, the receipt waits for the center', () => {
     expect(corrected).toMatch(new RegExp(`统筹基金支付\\s+${yuanOf(fund.centerAmount)}`));
     const audit = app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'settlement.correctedReceipt' AND subject = ?").get(view.id) as { n: number };
     expect(audit.n).toBe(1);
+  });
+
+  it("a refund of an adjusted settlement ends at the center's figures: the 2208 answer is the refund row's agreement", async () => {
+    // A large claim elsewhere crosses 张伟's deductible at the center: his settlement comes back
+    // adjusted (the fund pays part). The refund is made here from the window's own split; the
+    // center's 2208 negates what the center holds, and that is what the refund row must agree to
+    // (the clinic fleet test found a refund whose fund and account differed from the center's).
+    const psn = byName('张伟');
+    await center.setFaults({ outsideClaims: { [psn.certno]: 500_000 } });
+    const { view } = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '4' }]));
+    expect(view.state).toBe('adjusted');
+    const r = await app.call(cashier, 'settlement.refund', { id: view.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+    const refundId = (r.value as { id: string }).id;
+    let refund: SettlementView | null = null;
+    for (let i = 0; i < 100; i++) {
+      const got = await app.call(cashier, 'settlement.get', { id: refundId });
+      refund = got.ok ? (got.value as SettlementView) : null;
+      if (refund?.state === 'confirmed') break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(refund?.state).toBe('confirmed');
+    const original = centerFigures(view);
+    const back = centerFigures(refund!);
+    expect({ total: back.total, fund: back.fundPay + back.criticalIllnessPay, account: back.accountPay, cash: back.cashPay }).toEqual({
+      total: neg(original.total), fund: neg(original.fundPay + original.criticalIllnessPay), account: neg(original.accountPay), cash: neg(original.cashPay),
+    });
   });
 
   it('offline: printed at once as 暂存, no wait', async () => {
