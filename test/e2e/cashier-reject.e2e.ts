@@ -38,6 +38,9 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await until('settled-rejected', /中心拒绝[\s\S]*自费/);
     await until('settled-reject-reason', new RegExp(REASON.slice(0, 8)));
     expect(await page.getByTestId('settled-panel').textContent()).not.toContain('结算完成');
+    // What printed is a void slip, and the panel says so: never a green "✓ 小票已打印".
+    await until('print-state', /作废单已打印/);
+    expect(await page.getByTestId('settled-panel').textContent()).not.toContain('小票已打印');
     // No fund or account figure on a refused settlement: they paid nothing.
     for (const row of ['统筹基金支付', '大病保险支付', '个人账户支付', '个人账户余额']) expect(await page.getByTestId('settled-panel').textContent()).not.toContain(row);
     const box = await page.getByTestId('settled-rejected').boundingBox();

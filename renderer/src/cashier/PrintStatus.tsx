@@ -53,13 +53,23 @@ function usePrintJobs(settlementId: string | null): { jobs: PrintJobView[]; relo
   return { jobs, reload };
 }
 
-/** One settlement's receipt: printed, printing, or not printed (with why and what to do). */
-export function PrintState(props: { settlementId: string }) {
+/**
+ * One settlement's receipt: printed, printing, or not printed (with why and what to do). For a
+ * settlement the center refused (`voided`), what printed is a void slip: said so, never a green ✓.
+ */
+export function PrintState(props: { settlementId: string; voided?: boolean }) {
   const t = useT();
   const lang = useApp((st) => st.lang);
   const { jobs } = usePrintJobs(props.settlementId);
   const latest = jobs.reduce<PrintJobView | null>((a, j) => (!a || j.id > a.id ? j : a), null);
   if (!latest) return null;
+  if (latest.state === 'done' && props.voided) {
+    return (
+      <p className="print-state warn" data-testid="print-state" data-state="done-void">
+        {t('print.voidDone')}
+      </p>
+    );
+  }
   if (latest.state === 'done') {
     return (
       <p className="print-state print-ok" data-testid="print-state" data-state="done">

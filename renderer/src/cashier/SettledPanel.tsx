@@ -65,7 +65,7 @@ export function SettledPanel() {
         </span>
       </h2>
       <p className="hint">{t('settle.id', { id: settled.id })}</p>
-      <PrintState settlementId={settled.id} />
+      <PrintState settlementId={settled.id} voided={rejected} />
       {selfPay ? <p className="hint" data-testid="settled-selfpay-note">{t('settle.selfPayNote')}</p> : null}
       {!settled.online && !selfPay ? <p className="warn">{t('settle.provisional')}</p> : null}
       <div className="split-row">

@@ -397,6 +397,7 @@ export const en: Record<WindowKey, string> = {
   'key.ctrlP': 'Ctrl+P Change PIN',
   'key.ctrlL': 'Ctrl+L Lock',
   'print.done': 'Receipt printed',
+  'print.voidDone': 'Void slip printed: not a receipt, insurance paid nothing',
   'print.pending': 'Printing the receipt…',
   'print.failed': 'The receipt did not print',
   'print.saved': 'The settlement is saved; do not settle again.',

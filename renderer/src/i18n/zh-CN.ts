@@ -396,6 +396,7 @@ export const zhCN = {
   'key.ctrlP': 'Ctrl+P 改密码',
   'key.ctrlL': 'Ctrl+L 锁屏',
   'print.done': '小票已打印',
+  'print.voidDone': '作废单已打印：不是收费凭据，医保没有支付',
   'print.pending': '正在打印小票…',
   'print.failed': '小票没有打印出来',
   'print.saved': '结算已保存，不用重新结算。',

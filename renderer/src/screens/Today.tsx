@@ -182,7 +182,7 @@ export function Today() {
         </section>
         <div className="stack">
           {current && (current.state === 'adjusted' || current.state === 'rejected') ? <CenterAnswer settlementId={current.id} /> : null}
-          {current ? <PrintState settlementId={current.id} /> : null}
+          {current ? <PrintState settlementId={current.id} voided={current.state === 'rejected'} /> : null}
           {current ? <ReceiptPreview settlementId={current.id} refreshKey={receiptKey} /> : null}
         </div>
       </div>
