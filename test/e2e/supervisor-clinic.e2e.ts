@@ -18,7 +18,7 @@ import { createClinicDb, type ClinicDb } from '../helpers/clinic-db';
 import { pgAvailable, startPgCluster, type PgCluster } from '../helpers/pg-cluster';
 import { openClient, prepareClient, randomBill, rng } from '../integration/settlement/fixtures';
 import { screenshot, startStory, type BrowserMode, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 const CLINIC_KEY = '5a'.repeat(32);
@@ -64,7 +64,7 @@ describe.skipIf(!pgAvailable())('supervisor screens: this window or the clinic',
     await insertDemoCard(page, 7, /黄强/);
     await addItem(page, 'amxljn', null, '40');
     await until('split-total', /\d/);
-    await page.keyboard.press('F9');
+    await confirmStep(page); // F9, then Enter in the confirm step (exact cash)
     await page.getByTestId('settled-panel').waitFor();
     await page.keyboard.press('Escape');
 
