@@ -31,9 +31,9 @@ export function DemoTray(props: { focusSignal: number }) {
   const [error, setError] = useState<ApiError | null>(null);
   const tray = useRef<HTMLDivElement>(null);
   const first = useRef<HTMLButtonElement>(null);
-  // A digit typed right after F2, before the card list has arrived (a slow first call), is kept
-  // and applied when it does: a fast cashier's key must not vanish.
-  const pendingDigit = useRef<number | null>(null);
+  // Digits typed right after F2, before the card list has arrived (a slow first call), are kept
+  // and applied when it does: a fast cashier's keys must not vanish, and "1 1" stays card 11.
+  const pendingDigits = useRef('');
   const available = hasCall(DEMO_CARDS) && hasCall(DEMO_INSERT);
 
   const insert = async (index: number) => {
@@ -52,6 +52,17 @@ export function DemoTray(props: { focusSignal: number }) {
   };
   const cardsRef = useRef<DemoCardView[]>([]);
   cardsRef.current = cards;
+  const typeDigit = (digit: string, list: DemoCardView[]) => {
+    const number = demoCardNumber(typed.current, digit, list.length);
+    clearTimeout(typedTimer.current);
+    if (number.done) {
+      typed.current = '';
+      if (number.value >= 1 && number.value <= list.length) void insert(list[number.value - 1]!.index);
+    } else {
+      typed.current = number.typed;
+      typedTimer.current = setTimeout(takeTyped, 900);
+    }
+  };
   useEffect(() => () => clearTimeout(typedTimer.current), []);
 
   useEffect(() => {
@@ -63,10 +74,10 @@ export function DemoTray(props: { focusSignal: number }) {
   }, [available]);
 
   useEffect(() => {
-    const n = pendingDigit.current;
-    if (n === null || cards.length === 0) return;
-    pendingDigit.current = null;
-    if (n <= cards.length) void insert(cards[n - 1]!.index);
+    const digits = pendingDigits.current;
+    if (!digits || cards.length === 0) return;
+    pendingDigits.current = '';
+    for (const digit of digits) typeDigit(digit, cards);
   }, [cards]);
 
   useEffect(() => {
@@ -96,18 +107,10 @@ export function DemoTray(props: { focusSignal: number }) {
             if (!/^[0-9]$/.test(e.key)) return;
             e.preventDefault();
             if (cards.length === 0) {
-              if (e.key !== '0') pendingDigit.current = Number(e.key);
+              if (pendingDigits.current.length < 2) pendingDigits.current += e.key;
               return;
             }
-            const number = demoCardNumber(typed.current, e.key, cards.length);
-            clearTimeout(typedTimer.current);
-            if (number.done) {
-              typed.current = '';
-              if (number.value >= 1 && number.value <= cards.length) void insert(cards[number.value - 1]!.index);
-            } else {
-              typed.current = number.typed;
-              typedTimer.current = setTimeout(takeTyped, 900);
-            }
+            typeDigit(e.key, cards);
           }}
         >
           {cards.map((c, i) => (
