@@ -267,9 +267,12 @@ export function createDevicesPart(core: CoreApp, opts: DevicesOptions = {}) {
       return { jobId };
     },
 
-    /** Reprint a settlement's receipt as a copy; audited (who, when, which receipt). */
+    /**
+     * Reprint a settlement's valid receipt (the corrected one after 更正, else the original) as a
+     * copy; audited (who, when, which receipt).
+     */
     reprint(settlementId: string, operatorId: string | null): { jobId: number } {
-      const original = store.originalFor(settlementId);
+      const original = store.validReceiptFor(settlementId);
       if (!original) throw new AppError('RECEIPT_NOT_FOUND', `结算 ${settlementId} 没有小票可补打`, { settlementId });
       return core.db.transaction(() => {
         const jobId = enqueue(settlementId, original.receipt, true);

@@ -140,9 +140,12 @@ export class PrintJobStore {
     return Number(r.lastInsertRowid);
   }
 
-  /** The first (original) job of a settlement: the data a reprint copies. */
-  originalFor(settlementId: string): PrintJob | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? AND kind = 'receipt' ORDER BY id ASC LIMIT 1`).get(settlementId) as
+  /**
+   * The receipt a reprint copies: the settlement's latest one that is not itself a copy — the
+   * corrected receipt (更正) once printed, which voids the first (issue 13), else the original.
+   */
+  validReceiptFor(settlementId: string): PrintJob | null {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? AND kind = 'receipt' AND copy = 0 ORDER BY id DESC LIMIT 1`).get(settlementId) as
       | PrintJobRow
       | undefined;
     return r ? toJob(r) : null;

@@ -2,7 +2,8 @@
 // sandbox is told (sandboxFaults outside-claim) that a claim from another hospital reaches the
 // center before 李秀英's upload, so the center's split differs from the window's. Online, the
 // receipt waits for the answer and prints the center's figures (not 暂存); the settled panel
-// lists the changed figures and offers the corrected receipt: Ctrl+G prints it, marked 更正.
+// lists the changed figures and offers the corrected receipt: Ctrl+G prints it, marked 更正;
+// F10 then reprints the corrected one (a copy). Today's list (F6) prints it too by Ctrl+G.
 // Screenshots: test-artifacts/adjust-<width>-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +57,46 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await until('receipt-preview', /【更正 按医保中心结算金额】/);
     expect((await page.getByTestId('receipt-preview').textContent()) ?? '').toMatch(new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
     await screenshot(page, `adjust-${viewport.width}-02-corrected-receipt`);
+
+    // F10 reprints the corrected receipt (the first one is void), marked as a copy.
+    await page.keyboard.press('F10');
+    await until('receipt-preview', /【补打 副本 COPY】/);
+    const copy = (await page.getByTestId('receipt-preview').textContent()) ?? '';
+    expect(copy).toContain('【更正 按医保中心结算金额】');
+    expect(copy).toMatch(new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
+  });
+
+  it("today's list: Ctrl+G prints the selected adjusted settlement's corrected receipt, shown in the key bar in both languages", async () => {
+    const fund = /统筹[^\d]*0\.00 → ([\d,]+\.\d\d)/.exec((await page.getByTestId('settled-adjusted').textContent()) ?? '')?.[1];
+    expect(fund).toBeDefined();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('card-panel').waitFor();
+    await page.keyboard.press('F6');
+    await until('today-state-0', /中心调整/);
+    expect(await page.getByTestId('today-row-0').getAttribute('class')).toContain('selected');
+    await until('shortcut-bar', /Ctrl\+G 更正小票/);
+    await page.getByTestId('today-corrected-print').waitFor();
+    // The latest receipt is still the copy printed on the settled panel.
+    await until('receipt-preview', /【补打 副本 COPY】/);
+    await page.keyboard.press('Control+g');
+    await until('today-note', /更正小票已打印/);
+    await page.waitForFunction(() => {
+      const t = document.querySelector('[data-testid="receipt-preview"]')?.textContent ?? '';
+      return t.includes('【更正 按医保中心结算金额】') && !t.includes('补打');
+    });
+    await screenshot(page, `adjust-${viewport.width}-03-today-corrected`);
+    await page.keyboard.press('F10');
+    await until('receipt-preview', /【补打 副本 COPY】/);
+    const copy = (await page.getByTestId('receipt-preview').textContent()) ?? '';
+    expect(copy).toContain('【更正 按医保中心结算金额】');
+    expect(copy).toMatch(new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
+
+    await page.keyboard.press('Alt+l');
+    await until('shortcut-bar', /Ctrl\+G Corrected receipt/);
+    await page.keyboard.press('Control+g');
+    await until('today-note', /Corrected receipt printed/);
+    await screenshot(page, `adjust-${viewport.width}-04-today-corrected-english`);
+    await page.keyboard.press('Alt+l');
+    await until('shortcut-bar', /Ctrl\+G 更正小票/);
   });
 });

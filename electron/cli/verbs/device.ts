@@ -125,7 +125,8 @@ export const deviceVerbs: Verb[] = [
       const spec = parsePrinterSpec(printerOption(cli));
       const app = await cli.app();
       const profile = profileOption(cli, app.settings.printerProfile);
-      const original = app.devices.jobs.originalFor(settlementId);
+      // The valid receipt: the corrected one (更正) once printed, else the original.
+      const original = app.devices.jobs.validReceiptFor(settlementId);
       if (!original) throw new AppError('RECEIPT_NOT_FOUND', `结算 ${settlementId} 没有小票数据（结算后才会生成）`, { settlementId });
       const copy = app.devices.jobs.listFor(settlementId).some((j) => j.state === 'done');
       const receipt = { ...original.receipt, copy };

@@ -1,7 +1,9 @@
 // Keys that belong to the operator on every logged-in screen — Ctrl+U upload queue, Ctrl+P
 // change PIN, Ctrl+L lock — and the dialogs they open. While a dialog is open it owns Esc and
-// the function keys, so F9 or Esc never act on the screen hidden behind it.
+// the function keys (and Ctrl+G, the corrected receipt), so F9 or Esc never act on the screen
+// hidden behind it.
 import { useEffect, useRef } from 'react';
+import { isCorrectedReceiptKey } from '../cashier/CenterAnswer';
 import { OutboxList } from '../outbox/OutboxList';
 import { useOutboxDeadlines } from '../outbox/outbox-state';
 import { useApp } from '../state/store';
@@ -48,7 +50,7 @@ export function GlobalKeys() {
         e.stopPropagation();
         acc.setPinOpen(false);
         queue.setListOpen(false);
-      } else if (/^F\d{1,2}$/.test(e.key)) {
+      } else if (/^F\d{1,2}$/.test(e.key) || isCorrectedReceiptKey(e)) {
         e.preventDefault();
         e.stopPropagation();
       }

@@ -1,7 +1,7 @@
 // What the center's answer means at the window, beside the settled panel (issue 13): an online
 // settlement the center did not answer in time printed as 暂存 and says so; an adjusted one
 // offers the corrected receipt (Ctrl+G: the center's figures, marked 更正).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SettlementView } from '../../../electron/api/contract/settlement';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
@@ -13,6 +13,26 @@ export function isCorrectedReceiptKey(e: { key: string; code?: string; ctrlKey?:
   if (!e.ctrlKey || e.altKey || e.metaKey || e.shiftKey) return false;
   const k = e.key.length === 1 ? e.key.toLowerCase() : (e.code ?? '').replace(/^Key/, '').toLowerCase();
   return k === 'g';
+}
+
+/**
+ * Ctrl+G while `enabled` calls `onPress` (the settled panel and today's list, issue 13). A window
+ * listener, as the function keys', so the key works wherever the focus is on that screen.
+ */
+export function useCorrectedReceiptKey(enabled: boolean, onPress: () => void): void {
+  const ref = useRef(onPress);
+  ref.current = onPress;
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!isCorrectedReceiptKey(e)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      ref.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
 }
 
 export function CenterAnswer({ settled }: { settled: SettlementView }) {
@@ -27,17 +47,7 @@ export function CenterAnswer({ settled }: { settled: SettlementView }) {
     setError(null);
   }, [id]);
 
-  useEffect(() => {
-    if (!adjusted) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (!isCorrectedReceiptKey(e)) return;
-      e.preventDefault();
-      e.stopPropagation();
-      void printCorrected();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+  useCorrectedReceiptKey(adjusted, () => void printCorrected());
 
   const printCorrected = async () => {
     const r = await api.call('settlement.printCorrected', { id });

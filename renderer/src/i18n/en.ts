@@ -396,6 +396,7 @@ export const en: Record<WindowKey, string> = {
   'key.ctrlU': 'Ctrl+U Upload queue',
   'key.ctrlP': 'Ctrl+P Change PIN',
   'key.ctrlL': 'Ctrl+L Lock',
+  'key.ctrlG': 'Ctrl+G Corrected receipt',
   'print.done': 'Receipt printed',
   'print.voidDone': 'Void slip printed: not a receipt, insurance paid nothing',
   'print.pending': 'Printing the receipt…',

@@ -395,6 +395,7 @@ export const zhCN = {
   'key.ctrlU': 'Ctrl+U 上传队列',
   'key.ctrlP': 'Ctrl+P 改密码',
   'key.ctrlL': 'Ctrl+L 锁屏',
+  'key.ctrlG': 'Ctrl+G 更正小票',
   'print.done': '小票已打印',
   'print.voidDone': '作废单已打印：不是收费凭据，医保没有支付',
   'print.pending': '正在打印小票…',

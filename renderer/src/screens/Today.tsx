@@ -1,10 +1,12 @@
 // Today's settlements: ↑↓ select, F10 reprint (marked as a copy), R refund with a supervisor's
-// PIN, F5 print again what the printer missed, Esc back to the window. The selected one's
+// PIN, Ctrl+G the corrected receipt (更正) of an adjusted one, F5 print again what the printer
+// missed, Esc back to the window. The selected one's
 // receipt (and whether it printed) is shown beside the list.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SettlementSummary, SettlementView } from '../../../electron/api/contract/settlement';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
+import { useCorrectedReceiptKey } from '../cashier/CenterAnswer';
 import { PrintState, PrintTrouble } from '../cashier/PrintStatus';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
 import { RefundLines } from '../cashier/RefundLines';
@@ -18,7 +20,7 @@ import { useApp } from '../state/store';
 import { settlementStateWord } from '../lib/state-word';
 
 /** What the center answered differently: each adjusted field, local → center; or the rejection reason. */
-function CenterAnswer(props: { settlementId: string }) {
+function CenterAnswer(props: { settlementId: string; onCorrected: () => void }) {
   const t = useT();
   const [view, setView] = useState<SettlementView | null>(null);
   useEffect(() => {
@@ -39,6 +41,11 @@ function CenterAnswer(props: { settlementId: string }) {
           </span>
         </div>
       ))}
+      {view.state === 'adjusted' ? (
+        <button type="button" className="secondary" data-testid="today-corrected-print" onClick={props.onCorrected}>
+          {t('settle.corrected.key')}
+        </button>
+      ) : null}
       {rejected.map((u) => (
         <p key={u.outboxId} className="warn" data-code={u.rejectCode ?? ''}>
           {t('center.says')}
@@ -117,6 +124,20 @@ export function Today() {
     } else setError(r.error);
   };
 
+  // The corrected receipt (更正) of the selected adjusted settlement, as on the settled panel:
+  // a patient who comes back after the center's answer gets it here. Another state is refused
+  // by the main process in words (NOT_ADJUSTED).
+  const printCorrected = async () => {
+    if (!current) return;
+    const r = await api.call('settlement.printCorrected', { id: current.id });
+    if (r.ok) {
+      setNote(t('settle.corrected.printed'));
+      setError(null);
+      setReceiptKey((k) => k + 1);
+    } else setError(r.error);
+  };
+  useCorrectedReceiptKey(!refunding && !!current, () => void printCorrected());
+
   useShortcuts((s) => {
     if (refunding) {
       if (s === 'back') setRefunding(false);
@@ -181,7 +202,7 @@ export function Today() {
           )}
         </section>
         <div className="stack">
-          {current && (current.state === 'adjusted' || current.state === 'rejected') ? <CenterAnswer settlementId={current.id} /> : null}
+          {current && (current.state === 'adjusted' || current.state === 'rejected') ? <CenterAnswer settlementId={current.id} onCorrected={() => void printCorrected()} /> : null}
           {current ? <PrintState settlementId={current.id} voided={current.state === 'rejected'} /> : null}
           {current ? <ReceiptPreview settlementId={current.id} refreshKey={receiptKey} /> : null}
         </div>
@@ -250,7 +271,19 @@ export function Today() {
           <ErrorLine error={refundError} testId="refund-error" />
         </SupervisorPin>
       ) : null}
-      <ShortcutBar keys={['key.arrows', 'key.F5', 'key.F10', 'today.refund', 'key.Esc', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
+      <ShortcutBar
+        keys={[
+          'key.arrows',
+          'key.F5',
+          'key.F10',
+          ...(current?.state === 'adjusted' ? (['key.ctrlG'] as const) : []),
+          'today.refund',
+          'key.Esc',
+          'key.ctrlU',
+          'key.ctrlP',
+          'key.ctrlL',
+        ]}
+      />
     </main>
   );
 }

@@ -124,6 +124,21 @@ describe('online, the receipt waits for the center', () => {
     expect(corrected).toMatch(new RegExp(`统筹基金支付\\s+${yuanOf(fund.centerAmount)}`));
     const audit = app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'settlement.correctedReceipt' AND subject = ?").get(view.id) as { n: number };
     expect(audit.n).toBe(1);
+
+    // F10 now reprints the corrected receipt (the first one is void), marked as a copy — twice
+    // in a row still the corrected one, never the copy of a copy or the voided first receipt.
+    for (let i = 0; i < 2; i++) {
+      const again = await app.call(cashier, 'device.reprint', { settlementId: view.id });
+      expect(again.ok).toBe(true);
+      const copy = receipt(view.id);
+      expect(copy).toContain('【补打 副本 COPY】');
+      expect(copy).toContain('【更正 按医保中心结算金额】');
+      expect(copy).toMatch(new RegExp(`统筹基金支付\\s+${yuanOf(fund.centerAmount)}`));
+      expect(copy).toMatch(new RegExp(`个人账户支付\\s+${yuanOf(account.centerAmount)}`));
+    }
+    const last = jobs(view.id).at(-1)!;
+    expect(last.copy).toBe(true);
+    expect(app.devices.jobs.get(last.id)!.receipt.corrected).toBe(true);
   });
 
   it("a refund of an adjusted settlement ends at the center's figures: the 2208 answer is the refund row's agreement", async () => {
