@@ -1,10 +1,11 @@
 // The shape every API call returns. Nothing throws across a transport: a handler's
 // AppError becomes {ok:false,error}, anything else becomes INTERNAL with the cause logged.
 // Pure: imported by the renderer too.
+import type { ErrorCode } from './error-codes';
 import { redactCredentials } from './redact';
 
-export interface ApiError {
-  /** Stable machine code the UI and tests switch on, e.g. UNKNOWN_ITEM. */
+/** An error a window shows: one of the main process's, or a window's own (a PIN typed twice differently). */
+export interface ShownError {
   code: string;
   /** What the cashier reads, in Chinese, including what to do next. */
   message: string;
@@ -12,12 +13,18 @@ export interface ApiError {
   details?: unknown;
 }
 
+/** An error the main process gives: its code is on the one list (error-codes.ts). */
+export interface ApiError extends ShownError {
+  /** Stable machine code the UI and tests switch on, e.g. UNKNOWN_ITEM. */
+  code: ErrorCode;
+}
+
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** An error with a code and a Chinese message; the only kind handlers are meant to throw. */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -34,7 +41,7 @@ export class AppError extends Error {
 }
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
-export const fail = (code: string, message: string, details?: unknown): ApiResult<never> => ({
+export const fail = (code: ErrorCode, message: string, details?: unknown): ApiResult<never> => ({
   ok: false,
   error: details === undefined ? { code, message } : { code, message, details },
 });

@@ -6,13 +6,18 @@
 // through a symbolic link, so an export or a note is readable by the OS user who runs the
 // cashier only.
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import type { ErrorCode } from '../api/error-codes';
 import { AppError } from '../api/result';
+
+type PrefixOf<Suffix extends string> = ErrorCode extends infer C ? (C extends `${infer P}_${Suffix}` ? P : never) : never;
+/** A prefix whose four codes (`_SYMLINK`, `_NOT_REGULAR`, `_TOO_LARGE`, `_UNREADABLE`) are all on the list. */
+export type FileCodePrefix = PrefixOf<'SYMLINK'> & PrefixOf<'NOT_REGULAR'> & PrefixOf<'TOO_LARGE'> & PrefixOf<'UNREADABLE'>;
 
 export interface BoundedReadOptions {
   /** Refuse the file past this many bytes. */
   maxBytes: number;
-  /** Code prefix: `${prefix}_SYMLINK`, `_NOT_REGULAR`, `_TOO_LARGE`, `_UNREADABLE`. */
-  codePrefix: string;
+  /** Code prefix: `${prefix}_SYMLINK`, `_NOT_REGULAR`, `_TOO_LARGE`, `_UNREADABLE` (all four on the list). */
+  codePrefix: FileCodePrefix;
   /** What the file is, in the error's words (账单文件, CA 证书文件 ...). */
   what: string;
   /** Follow a symbolic link (a file the administrator configured, not one dropped by others). */

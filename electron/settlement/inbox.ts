@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync, watch, type FSWatcher, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { isErrorCode, type ErrorCode } from '../api/error-codes';
 import { AppError, isAppError } from '../api/result';
 import type { CoreApp } from '../app/core';
 import { maskIdentities } from '../app/log';
@@ -181,11 +182,11 @@ export class BillInbox {
         if (!BILL_NAME.test(name)) continue;
         const path = join(rejected, name);
         const notePath = `${path}${NOTE_SUFFIX}`;
-        let code = 'BILL_INVALID';
+        let code: ErrorCode = 'BILL_INVALID';
         if (existsSync(notePath)) {
           try {
             const first = readBillBytes(notePath).toString('utf8').split('\n', 1)[0] ?? '';
-            if (/^[A-Z][A-Z0-9_]{2,40}$/.test(first)) code = first;
+            if (isErrorCode(first)) code = first;
           } catch {
             // A note that is a link or too large: its code is not needed.
           }

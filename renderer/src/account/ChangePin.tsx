@@ -1,7 +1,7 @@
 // Change my own PIN (security.changePin): old PIN, new PIN twice. Enter changes, Esc cancels
 // (Esc is taken by GlobalKeys so the screen behind does not act on it).
 import { useState, type FormEvent } from 'react';
-import type { ApiError } from '../../../electron/api/result';
+import type { ShownError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
@@ -14,7 +14,7 @@ export function ChangePin() {
   const [oldPin, setOldPin] = useState('');
   const [newPin, setNewPin] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
 

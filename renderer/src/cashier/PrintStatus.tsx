@@ -3,7 +3,7 @@
 // print, and F5 prints the waiting jobs again once the printer is back (device.retryPrints).
 import { useCallback, useEffect, useState } from 'react';
 import type { PrintJobView } from '../../../electron/api/contract/device';
-import type { ApiError } from '../../../electron/api/result';
+import type { ShownError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { hasKey, type Lang, type MessageKey, type Translate } from '../i18n';
@@ -109,7 +109,7 @@ export function PrintTrouble() {
   const { jobs, reload } = usePrintJobs(null);
   // A key, not a string: the note follows a language switch.
   const [note, setNote] = useState<MessageKey | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
   const waiting = jobs.filter(isUnprinted);
 

@@ -1,6 +1,6 @@
 // Small shared pieces: error line, shortcut bar, keyboard hook, "call missing" note.
 import { useEffect, useRef } from 'react';
-import type { ApiError } from '../../../electron/api/result';
+import type { ShownError } from '../../../electron/api/result';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { wordError } from '../i18n/words';
@@ -8,7 +8,7 @@ import { useApp } from '../state/store';
 import { shortcutOf, type Shortcut } from '../lib/keys';
 
 /** An error in words (never a raw code on screen: the code is kept in data-code for support and tests). */
-export function ErrorLine(props: { error: ApiError | null; testId?: string }) {
+export function ErrorLine(props: { error: ShownError | null; testId?: string }) {
   const t = useT();
   const lang = useApp((s) => s.lang);
   if (!props.error) return null;

@@ -5,7 +5,7 @@
 // and only in Chinese: an English window shows the generic "did not complete (CODE)" instead,
 // so no Chinese leaks into it. How to add a code: docs/UI.md "Codes from the main process".
 import type { SettlementView } from '../../../electron/api/contract/settlement';
-import type { ApiError } from '../../../electron/api/result';
+import type { ShownError } from '../../../electron/api/result';
 import { formatFen } from '../../../electron/api/money';
 import { hasKey, type Lang, type Translate } from './index';
 
@@ -14,7 +14,7 @@ type ExplanationLine = SettlementView['explanation'][number];
 type Params = Record<string, string | number>;
 
 /** An error's parameters: the plain fields of its details; INVALID_INPUT's fields named. */
-export function errorParams(error: ApiError, t: Translate): Params {
+export function errorParams(error: ShownError, t: Translate): Params {
   const out: Params = {};
   const d = error.details;
   if (d && typeof d === 'object' && !Array.isArray(d)) {
@@ -39,7 +39,7 @@ export function errorParams(error: ApiError, t: Translate): Params {
 const filled = (s: string): string => s.replace(/\{\w+\}/g, '—');
 
 /** What the cashier reads for an error, in the window's language. */
-export function wordError(error: ApiError, t: Translate, lang: Lang): string {
+export function wordError(error: ShownError, t: Translate, lang: Lang): string {
   const key = `err.${error.code}`;
   if (hasKey(key)) return filled(t(key, errorParams(error, t)));
   if (lang === 'zh-CN' && error.message) return error.message;

@@ -32,7 +32,7 @@ describe('redaction', () => {
     expect(redactCredentials('https://example.org/a:b@c')).toBe('https://example.org/a:b@c');
     // A bare password (percent-decoded too) in a driver's message is hidden when the URL is known.
     expect(redactPasswordOf('postgresql://w:p%40ss-word@h/d', 'auth failed for p@ss-word and p%40ss-word')).toBe('auth failed for ****** and ******');
-    expect(new AppError('X', `bad ${url}`).message).not.toContain(PASSWORD);
+    expect(new AppError('INTERNAL', `bad ${url}`).message).not.toContain(PASSWORD);
     expect(formatLogLine(new Date(0), 'WARN', 'x', { target: url })).not.toContain(PASSWORD);
     expect(shownSetting('clinicDatabaseUrl', url)).toBe('postgresql://clinic_w07:******@db.example:5432/clinic');
     expect(shownSetting('clinicKey', 'ab'.repeat(32))).toBe('******');

@@ -1,7 +1,8 @@
-// Error codes are one list (electron/api/error-codes.ts). Every code the sources throw as a
-// literal — AppError('X', …), fail('X', …), the split engine's codes — is on it, and every code
-// on it has words in both catalogues (renderer/src/i18n/codes.*.ts). Codes built at run time
-// (safe-files' `<prefix>_SYMLINK` …) are not literals and are not checked here.
+// Error codes are one list (electron/api/error-codes.ts). AppError, fail, ApiError and ParseError
+// take an ErrorCode, so the compiler holds most of this; the scan below holds it from the text
+// too: every code the sources give as a literal — AppError('X', …), fail('X', …), parseFail('X', …),
+// the split engine's codes — is on it, and every code on it has words in both catalogues
+// (renderer/src/i18n/codes.*.ts). safe-files' `<prefix>_SYMLINK` … are typed by FileCodePrefix.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../electron/api/error-codes';
@@ -10,7 +11,7 @@ import { codeWordsZh } from '../../../renderer/src/i18n/codes.zh-CN';
 import { sourceFiles } from '../../helpers/sql-tables';
 
 const ROOT = process.cwd();
-const THROWN = /(?:AppError|fail)\(\s*'([A-Z][A-Z0-9_]+)'/g;
+const THROWN = /(?:AppError|[fF]ail)\(\s*'([A-Z][A-Z0-9_]+)'/g;
 
 function thrownCodes(): Map<string, string> {
   const found = new Map<string, string>();

@@ -16,7 +16,7 @@ const fresh = () => {
   dirs.push(d);
   return d;
 };
-const opts = { maxBytes: 1000, codePrefix: 'BILL_FILE', what: '账单文件' };
+const opts = { maxBytes: 1000, codePrefix: 'BILL_FILE' as const, what: '账单文件' };
 const codeOf = (f: () => unknown): string => {
   try {
     f();
