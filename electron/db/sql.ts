@@ -7,7 +7,8 @@
 //
 // A row that does not fit its schema is a damaged database (or a query that no longer says
 // what its schema says): DB_ROW_DAMAGED with the query's first words, never a wrong number
-// carried on. Statements are compiled once per connection (statements.ts). The test
+// carried on. Statements are compiled once per connection (statements.ts); a cached statement is
+// shared, so each call sets the pluck mode it needs (value/values turn it on, one/many off). The test
 // test/unit/architecture/row-casts.test.ts keeps `as` off .get()/.all() results elsewhere.
 import { z } from 'zod';
 import type Database from 'better-sqlite3-multiple-ciphers';
@@ -61,13 +62,13 @@ function parseRow<R>(sql: string, schema: z.ZodType<R>, row: unknown): R {
 
 /** The first row, checked; undefined when there is none. */
 export function one<R>(db: Db, sql: string, params: Params, schema: z.ZodType<R>): R | undefined {
-  const row: unknown = prepared(db, sql).get(params);
+  const row: unknown = prepared(db, sql).pluck(false).get(params);
   return row === undefined ? undefined : parseRow(sql, schema, row);
 }
 
 /** Every row, each checked. */
 export function many<R>(db: Db, sql: string, params: Params, schema: z.ZodType<R>): R[] {
-  return (prepared(db, sql).all(params) as unknown[]).map((row) => parseRow(sql, schema, row));
+  return (prepared(db, sql).pluck(false).all(params) as unknown[]).map((row) => parseRow(sql, schema, row));
 }
 
 /** The first column of the first row, checked; undefined when there is no row. */

@@ -4,38 +4,49 @@
 // method here too. No SQL outside electron/outbox/ names the outbox tables (test/unit/outbox/
 // ownership.test.ts fails if one does). The states and their transitions are drawn in
 // docs/ARCHITECTURE.md ("The outbox").
+import { z } from 'zod';
 import type { Db } from '../db/open';
-import { stmt } from '../db/statements';
+import { insertInto, many, one, run, value, values } from '../db/sql';
 
-export type OutboxKind = 'upload' | 'cancel' | 'reversal';
-export type OutboxState = 'queued' | 'sent' | 'unknown' | 'confirmed' | 'adjusted' | 'rejected' | 'reversed';
+const KINDS = ['upload', 'cancel', 'reversal'] as const;
+const STATES = ['queued', 'sent', 'unknown', 'confirmed', 'adjusted', 'rejected', 'reversed'] as const;
+export type OutboxKind = (typeof KINDS)[number];
+export type OutboxState = (typeof STATES)[number];
 export const OPEN_STATES: readonly OutboxState[] = ['queued', 'sent', 'unknown'];
 
 /** Open = not yet answered for good; the partial index outbox_open holds exactly these rows. */
 const OPEN_SQL = "state IN ('queued','sent','unknown')";
 
-export interface OutboxRow {
-  id: number;
-  settlement_id: string;
-  kind: OutboxKind;
-  infno: string;
-  msgid: string;
-  psn_no: string;
-  payload: string;
-  state: OutboxState;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  deadline_at: string;
-  sent_at: string | null;
-  resolved_at: string | null;
-  response: string | null;
-  reject_code: string | null;
-  reject_reason: string | null;
-  reviewed_by: string | null;
-  reviewed_at: string | null;
-}
+const text = z.string();
+const maybeText = z.string().nullable();
+const count = z.number().int();
+const stateColumn = z.enum(STATES);
+
+/** A whole outbox row as this store writes it (`SELECT *`). */
+const OutboxRowSchema = z.object({
+  id: count,
+  settlement_id: text,
+  kind: z.enum(KINDS),
+  infno: text,
+  msgid: text,
+  psn_no: text,
+  payload: text,
+  state: stateColumn,
+  attempts: count,
+  next_attempt_at: text,
+  last_error: maybeText,
+  created_at: text,
+  deadline_at: text,
+  sent_at: maybeText,
+  resolved_at: maybeText,
+  response: maybeText,
+  reject_code: maybeText,
+  reject_reason: maybeText,
+  reviewed_by: maybeText,
+  reviewed_at: maybeText,
+});
+export type OutboxRow = z.output<typeof OutboxRowSchema>;
+const QueueFactsRow = z.object({ depth: count, oldest: maybeText, failing: count.nullable() });
 
 export interface NewOutboxItem {
   settlementId: string;
@@ -66,9 +77,7 @@ export interface StateCounts {
   oldestOpenAt: string | null;
 }
 
-const INSERT_SQL = `INSERT INTO outbox (settlement_id, kind, infno, msgid, psn_no, payload, state, attempts, next_attempt_at, created_at, deadline_at)
-   VALUES (?,?,?,?,?,?,'queued',0,?,?,?)`;
-const CLAIM_SQL = `UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = ? WHERE id = ? AND ${OPEN_SQL}`;
+const CLAIM_SQL = `UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = :at, next_attempt_at = :retryAt WHERE id = :id AND ${OPEN_SQL}`;
 
 const byDb = new WeakMap<Db, OutboxStore>();
 
@@ -107,7 +116,19 @@ export class OutboxStore {
 
   private insert(settlementId: string, kind: OutboxKind, infno: string, msgid: string, psnNo: string, payload: string, now: Date, deadline: Date): number {
     const at = now.toISOString();
-    const r = stmt(this.db, INSERT_SQL).run(settlementId, kind, infno, msgid, psnNo, payload, at, at, deadline.toISOString());
+    const r = insertInto(this.db, 'outbox', {
+      settlement_id: settlementId,
+      kind,
+      infno,
+      msgid,
+      psn_no: psnNo,
+      payload,
+      state: 'queued',
+      attempts: 0,
+      next_attempt_at: at,
+      created_at: at,
+      deadline_at: deadline.toISOString(),
+    });
     return Number(r.lastInsertRowid);
   }
 
@@ -119,39 +140,45 @@ export class OutboxStore {
    */
   claimMany(claims: readonly Claim[], now: Date): Set<number> {
     const at = now.toISOString();
-    const claim = stmt(this.db, CLAIM_SQL);
     return this.db.transaction(() => {
       const ok = new Set<number>();
-      for (const c of claims) if (claim.run(at, c.retryAt.toISOString(), c.id).changes === 1) ok.add(c.id);
+      for (const c of claims) if (run(this.db, CLAIM_SQL, { at, retryAt: c.retryAt.toISOString(), id: c.id }).changes === 1) ok.add(c.id);
       return ok;
     })();
   }
 
   /** open → queued (the center was busy) or unknown (no answer): sent again at `retryAt`. */
   retryLater(id: number, state: 'queued' | 'unknown', error: string, retryAt: Date): void {
-    stmt(this.db, 'UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(state, error.slice(0, 500), retryAt.toISOString(), id);
+    run(this.db, 'UPDATE outbox SET state = :state, last_error = :error, next_attempt_at = :retryAt WHERE id = :id', {
+      state,
+      error: error.slice(0, 500),
+      retryAt: retryAt.toISOString(),
+      id,
+    });
   }
 
   /** open → rejected (final): the center refused the message; the supervisor's work list shows it. */
   reject(id: number, r: { code: string | null; reason: string; response: unknown }, now: Date): void {
-    stmt(this.db, `UPDATE outbox SET state = 'rejected', resolved_at = ?, reject_code = ?, reject_reason = ?, last_error = ?, response = ? WHERE id = ?`).run(
-      now.toISOString(),
-      r.code,
-      r.reason,
-      `中心拒绝(-1)：${r.reason}`.slice(0, 500),
-      JSON.stringify(r.response ?? null),
-      id,
+    run(
+      this.db,
+      `UPDATE outbox SET state = 'rejected', resolved_at = :at, reject_code = :code, reject_reason = :reason, last_error = :error, response = :response WHERE id = :id`,
+      { at: now.toISOString(), code: r.code, reason: r.reason, error: `中心拒绝(-1)：${r.reason}`.slice(0, 500), response: JSON.stringify(r.response ?? null), id },
     );
   }
 
   /** open → confirmed / adjusted (final): the center took the message; its answer is kept. */
   resolve(id: number, state: 'confirmed' | 'adjusted', response: unknown, now: Date): void {
-    stmt(this.db, 'UPDATE outbox SET state = ?, resolved_at = ?, last_error = NULL, response = ? WHERE id = ?').run(state, now.toISOString(), JSON.stringify(response), id);
+    run(this.db, 'UPDATE outbox SET state = :state, resolved_at = :at, last_error = NULL, response = :response WHERE id = :id', {
+      state,
+      at: now.toISOString(),
+      response: JSON.stringify(response),
+      id,
+    });
   }
 
   /** open → reversed (final): a refund undoes an upload never answered (its 2601 goes out instead). */
   reverse(id: number, now: Date): void {
-    stmt(this.db, `UPDATE outbox SET state = 'reversed', resolved_at = ?, last_error = NULL WHERE id = ? AND ${OPEN_SQL}`).run(now.toISOString(), id);
+    run(this.db, `UPDATE outbox SET state = 'reversed', resolved_at = :at, last_error = NULL WHERE id = :id AND ${OPEN_SQL}`, { at: now.toISOString(), id });
   }
 
   /**
@@ -160,19 +187,19 @@ export class OutboxStore {
    * became of it (it answers a message it committed from its store). Returns how many moved.
    */
   dueNowForPerson(psnNo: string, now: Date): number {
-    return stmt(this.db, `UPDATE outbox SET next_attempt_at = ? WHERE psn_no = ? AND ${OPEN_SQL} AND next_attempt_at > ?`).run(
-      now.toISOString(),
+    return run(this.db, `UPDATE outbox SET next_attempt_at = :now WHERE psn_no = :psnNo AND ${OPEN_SQL} AND next_attempt_at > :now`, {
+      now: now.toISOString(),
       psnNo,
-      now.toISOString(),
-    ).changes;
+    }).changes;
   }
 
   /** rejected → rejected and reviewed: the supervisor handled the settlement's rejected uploads. */
   markRejectionReviewed(settlementId: string, operatorId: string, now: Date): number {
-    return stmt(
+    return run(
       this.db,
-      "UPDATE outbox SET reviewed_by = ?, reviewed_at = ? WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL",
-    ).run(operatorId, now.toISOString(), settlementId).changes;
+      "UPDATE outbox SET reviewed_by = :operatorId, reviewed_at = :at WHERE settlement_id = :settlementId AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL",
+      { operatorId, at: now.toISOString(), settlementId },
+    ).changes;
   }
 
   // ---- reads for the upload worker ------------------------------------------------------------
@@ -185,126 +212,134 @@ export class OutboxStore {
    * heads are rows in the same database, not memory.
    */
   due(now: Date, limit: number, afterId = 0): OutboxRow[] {
-    return stmt(
+    return many(
       this.db,
       `SELECT o.* FROM outbox_heads h JOIN outbox o ON o.id = h.outbox_id
-       WHERE h.outbox_id > ? AND h.next_attempt_at <= ?
-       ORDER BY h.outbox_id LIMIT ?`,
-    ).all(afterId, now.toISOString(), limit) as OutboxRow[];
+       WHERE h.outbox_id > :afterId AND h.next_attempt_at <= :now
+       ORDER BY h.outbox_id LIMIT :limit`,
+      { afterId, now: now.toISOString(), limit },
+      OutboxRowSchema,
+    );
   }
 
   /** The person's open items, in commit order. */
   openForPerson(psnNo: string): OutboxRow[] {
-    return this.rows(`SELECT * FROM outbox INDEXED BY outbox_open_person WHERE psn_no = ? AND ${OPEN_SQL} ORDER BY id`, psnNo);
-  }
-
-  /** Whole outbox rows of one query (the table's own columns, written only by this store). */
-  private rows(sql: string, ...params: unknown[]): OutboxRow[] {
-    return stmt(this.db, sql).all(...params) as OutboxRow[];
+    return many(this.db, `SELECT * FROM outbox INDEXED BY outbox_open_person WHERE psn_no = :psnNo AND ${OPEN_SQL} ORDER BY id`, { psnNo }, OutboxRowSchema);
   }
 
   get(id: number): OutboxRow | undefined {
-    return stmt(this.db, 'SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+    return one(this.db, 'SELECT * FROM outbox WHERE id = :id', { id }, OutboxRowSchema);
   }
 
   stateOf(id: number): OutboxState | undefined {
-    return (stmt(this.db, 'SELECT state FROM outbox WHERE id = ?').get(id) as { state: OutboxState } | undefined)?.state;
+    return value(this.db, 'SELECT state FROM outbox WHERE id = :id', { id }, stateColumn);
   }
 
   /** Whether anything is open (a person with an open item has a head). */
   hasOpen(): boolean {
-    return (stmt(this.db, 'SELECT EXISTS (SELECT 1 FROM outbox_heads) AS open').get() as { open: number }).open === 1;
+    return value(this.db, 'SELECT EXISTS (SELECT 1 FROM outbox_heads)', {}, count) === 1;
   }
 
   /** Earliest next attempt among the items that may be sent (only heads can), to know when to wake up. */
   nextAttemptAt(): string | null {
-    return (stmt(this.db, 'SELECT min(next_attempt_at) AS t FROM outbox_heads').get() as { t: string | null }).t;
+    return value(this.db, 'SELECT min(next_attempt_at) FROM outbox_heads', {}, maybeText) ?? null;
   }
 
   // ---- reads for the journal, the screens and the supervisor ----------------------------------
 
   forSettlement(settlementId: string): OutboxRow[] {
-    return this.rows('SELECT * FROM outbox WHERE settlement_id = ? ORDER BY id', settlementId);
+    return many(this.db, 'SELECT * FROM outbox WHERE settlement_id = :settlementId ORDER BY id', { settlementId }, OutboxRowSchema);
   }
 
   /** The settlement's latest 2207 upload (a re-upload is newer than the first). */
   latestUpload(settlementId: string): OutboxRow | undefined {
-    return stmt(this.db, "SELECT * FROM outbox WHERE settlement_id = ? AND kind = 'upload' ORDER BY id DESC LIMIT 1").get(settlementId) as OutboxRow | undefined;
+    return one(this.db, "SELECT * FROM outbox WHERE settlement_id = :settlementId AND kind = 'upload' ORDER BY id DESC LIMIT 1", { settlementId }, OutboxRowSchema);
   }
 
   /** The state of each settlement's first message (its upload, or a refund row's 2208/2601). */
   firstStates(settlementIds: readonly string[]): Map<string, OutboxState> {
     const out = new Map<string, OutboxState>();
     if (settlementIds.length === 0) return out;
-    const rows = stmt(
+    const rows = many(
       this.db,
       `SELECT o.settlement_id, o.state FROM outbox o
-       WHERE o.id IN (SELECT min(id) FROM outbox WHERE settlement_id IN (SELECT value FROM json_each(?)) GROUP BY settlement_id)`,
-    ).all(JSON.stringify(settlementIds)) as { settlement_id: string; state: OutboxState }[];
+       WHERE o.id IN (SELECT min(id) FROM outbox WHERE settlement_id IN (SELECT value FROM json_each(:ids)) GROUP BY settlement_id)`,
+      { ids: JSON.stringify(settlementIds) },
+      z.object({ settlement_id: text, state: stateColumn }),
+    );
     for (const r of rows) out.set(r.settlement_id, r.state);
     return out;
   }
 
   /** Open items (queued, sent, unknown) in commit order, through the partial index. */
   openItems(limit: number): OutboxRow[] {
-    return stmt(this.db, `SELECT * FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL} ORDER BY id LIMIT ?`).all(limit) as OutboxRow[];
+    return many(this.db, `SELECT * FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL} ORDER BY id LIMIT :limit`, { limit }, OutboxRowSchema);
   }
 
   openCount(): number {
-    return (stmt(this.db, `SELECT count(*) AS n FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`).get() as { n: number }).n;
+    return value(this.db, `SELECT count(*) FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`, {}, count) ?? 0;
   }
 
   /** Open items whose deadline is at or before `until`, soonest first. */
   openDueBy(until: Date, limit: number): OutboxRow[] {
-    return stmt(this.db, `SELECT * FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL} AND deadline_at <= ? ORDER BY deadline_at LIMIT ?`).all(
-      until.toISOString(),
-      limit,
-    ) as OutboxRow[];
+    return many(
+      this.db,
+      `SELECT * FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL} AND deadline_at <= :until ORDER BY deadline_at LIMIT :limit`,
+      { until: until.toISOString(), limit },
+      OutboxRowSchema,
+    );
   }
 
   /** How many items are in each state, and when the oldest open one was written. */
   stateCounts(): StateCounts {
     const byState: Record<OutboxState, number> = { queued: 0, sent: 0, unknown: 0, confirmed: 0, adjusted: 0, rejected: 0, reversed: 0 };
-    for (const r of stmt(this.db, 'SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as { state: OutboxState; n: number }[]) {
+    for (const r of many(this.db, 'SELECT state, count(*) AS n FROM outbox GROUP BY state', {}, z.object({ state: stateColumn, n: count }))) {
       byState[r.state] = r.n;
     }
-    const open = stmt(this.db, `SELECT min(created_at) AS oldest FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`).get() as { oldest: string | null };
-    return { byState, oldestOpenAt: open.oldest };
+    const oldest = value(this.db, `SELECT min(created_at) FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`, {}, maybeText) ?? null;
+    return { byState, oldestOpenAt: oldest };
   }
 
   /** The status bar's queue facts: cheap (open rows only, via the partial index). */
   queueFacts(): QueueFacts {
-    const r = stmt(
+    const r = one(
       this.db,
       `SELECT count(*) AS depth, min(created_at) AS oldest, sum(CASE WHEN last_error IS NOT NULL THEN 1 ELSE 0 END) AS failing
        FROM outbox INDEXED BY outbox_open WHERE ${OPEN_SQL}`,
-    ).get() as { depth: number; oldest: string | null; failing: number | null };
-    return { depth: r.depth, oldestQueuedAt: r.oldest, failing: r.failing ?? 0 };
+      {},
+      QueueFactsRow,
+    );
+    return { depth: r?.depth ?? 0, oldestQueuedAt: r?.oldest ?? null, failing: r?.failing ?? 0 };
   }
 
   /** Settlements with a rejected upload no supervisor has handled yet (the rejection work list). */
   unreviewedRejections(limit: number): string[] {
-    return stmt(
+    return values(
       this.db,
-      "SELECT DISTINCT settlement_id FROM outbox WHERE kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL ORDER BY settlement_id LIMIT ?",
-    )
-      .pluck()
-      .all(limit) as string[];
+      "SELECT DISTINCT settlement_id FROM outbox WHERE kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL ORDER BY settlement_id LIMIT :limit",
+      { limit },
+      text,
+    );
   }
 
   hasUnreviewedRejection(settlementId: string): boolean {
-    return (
-      stmt(this.db, "SELECT count(*) FROM outbox WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL")
-        .pluck()
-        .get(settlementId) as number
-    ) > 0;
+    const n = value(
+      this.db,
+      "SELECT count(*) FROM outbox WHERE settlement_id = :settlementId AND kind = 'upload' AND state = 'rejected' AND reviewed_by IS NULL",
+      { settlementId },
+      count,
+    );
+    return (n ?? 0) > 0;
   }
 
   /** The center's reason for the settlement's latest rejected upload. */
   latestRejection(settlementId: string): { code: string | null; reason: string | null } | undefined {
-    const r = stmt(this.db, "SELECT reject_code, reject_reason FROM outbox WHERE settlement_id = ? AND kind = 'upload' AND state = 'rejected' ORDER BY id DESC LIMIT 1").get(
-      settlementId,
-    ) as { reject_code: string | null; reject_reason: string | null } | undefined;
+    const r = one(
+      this.db,
+      "SELECT reject_code, reject_reason FROM outbox WHERE settlement_id = :settlementId AND kind = 'upload' AND state = 'rejected' ORDER BY id DESC LIMIT 1",
+      { settlementId },
+      z.object({ reject_code: maybeText, reject_reason: maybeText }),
+    );
     return r && { code: r.reject_code, reason: r.reject_reason };
   }
 }

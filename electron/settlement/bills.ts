@@ -1,5 +1,6 @@
 // Pending bills from the HIS and files: stored whole in one transaction, or not at all.
-import type { CertType } from '../api/contract/center';
+import { z } from 'zod';
+import { certTypeSchema } from '../api/contract/center';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import iconv from 'iconv-lite';
@@ -9,6 +10,7 @@ import { rememberPersonNames } from '../app/log';
 import { readBoundedFile } from '../security/safe-files';
 import { BILL_FILE_MAX_BYTES, parseBillFile, type Bill } from './bill-format';
 import { assertBillPlausible } from './plausible';
+import { insertInto, many, one, run, value } from '../db/sql';
 
 export type BillSource = 'file' | 'inbox' | 'http' | 'window';
 
@@ -21,22 +23,25 @@ export interface PendingBill extends Bill {
   settlementId: string | null;
 }
 
-interface BillRow {
-  id: string;
-  source: BillSource;
-  source_ref: string;
-  external_id: string | null;
-  received_at: string;
-  cert_type: CertType;
-  cert_no: string;
-  card_sn: string | null;
-  psn_name: string | null;
-  visit: string;
-  items: string;
-  use_account: number;
-  state: PendingBill['state'];
-  settlement_id: string | null;
-}
+const maybeText = z.string().nullable();
+/** A whole bills row (`SELECT *`); visit and items stay JSON text until a bill is built. */
+const BillRow = z.object({
+  id: z.string(),
+  source: z.enum(['file', 'inbox', 'http', 'window']),
+  source_ref: z.string(),
+  external_id: maybeText,
+  received_at: z.string(),
+  cert_type: certTypeSchema,
+  cert_no: z.string(),
+  card_sn: maybeText,
+  psn_name: maybeText,
+  visit: z.string(),
+  items: z.string(),
+  use_account: z.number().int(),
+  state: z.enum(['pending', 'settled', 'discarded']),
+  settlement_id: maybeText,
+});
+type BillRow = z.output<typeof BillRow>;
 
 /**
  * A bill file's bytes, from the CLI or the inbox: a regular file (not a link, FIFO or device) of
@@ -97,11 +102,6 @@ export class BillStore {
    */
   add(bills: Bill[], source: BillSource, sourceRef: string): PendingBill[] {
     const db = this.core.db;
-    const insert = db.prepare(
-      `INSERT INTO bills (id, source, source_ref, external_id, received_at, cert_type, cert_no, card_sn, psn_name, visit, items, use_account)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-    );
-    const exists = db.prepare('SELECT id FROM bills WHERE external_id = ?');
     const now = this.core.clock.now();
     const at = now.toISOString();
     // A future visit date or an absurd total refuses the whole batch before anything is stored.
@@ -122,7 +122,7 @@ export class BillStore {
       const ids: string[] = [];
       let twins = 0;
       for (const b of bills) {
-        if (b.billId && exists.get(b.billId)) {
+        if (b.billId && value(db, 'SELECT id FROM bills WHERE external_id = :billId', { billId: b.billId }, z.string()) !== undefined) {
           throw new AppError('BILL_DUPLICATE', `账单 ${b.billId} 已导入过，本文件未导入任何账单`, { billId: b.billId });
         }
         const twin = b.billId ? undefined : this.pending(b.credential.certNo).find((p) => !p.billId && sameBillContent(p, b));
@@ -132,10 +132,20 @@ export class BillStore {
           continue;
         }
         const id = randomUUID();
-        insert.run(
-          id, source, sourceRef, b.billId ?? null, at, b.credential.certType, b.credential.certNo, b.credential.cardSn ?? null,
-          b.patientName ?? null, JSON.stringify(b.visit), JSON.stringify(b.items), b.useAccount ? 1 : 0,
-        );
+        insertInto(db, 'bills', {
+          id,
+          source,
+          source_ref: sourceRef,
+          external_id: b.billId ?? null,
+          received_at: at,
+          cert_type: b.credential.certType,
+          cert_no: b.credential.certNo,
+          card_sn: b.credential.cardSn ?? null,
+          psn_name: b.patientName ?? null,
+          visit: JSON.stringify(b.visit),
+          items: JSON.stringify(b.items),
+          use_account: b.useAccount ? 1 : 0,
+        });
         ids.push(id);
       }
       this.core.audit.append({ action: 'bill.import', subject: sourceRef, detail: { source, count: bills.length, twinsOfPending: twins, billIds: bills.map((b) => b.billId ?? null) } });
@@ -149,30 +159,32 @@ export class BillStore {
   }
 
   get(id: string): PendingBill | null {
-    const r = this.core.db.prepare('SELECT * FROM bills WHERE id = ?').get(id) as BillRow | undefined;
+    const r = one(this.core.db, 'SELECT * FROM bills WHERE id = :id', { id }, BillRow);
     return r ? rowToBill(r) : null;
   }
 
   pending(certNo?: string): PendingBill[] {
-    const rows = (
-      certNo
-        ? this.core.db.prepare("SELECT * FROM bills WHERE state = 'pending' AND cert_no = ? ORDER BY received_at, rowid").all(certNo)
-        : this.core.db.prepare("SELECT * FROM bills WHERE state = 'pending' ORDER BY received_at, rowid LIMIT 500").all()
-    ) as BillRow[];
+    const db = this.core.db;
+    const rows = certNo
+      ? many(db, "SELECT * FROM bills WHERE state = 'pending' AND cert_no = :certNo ORDER BY received_at, rowid", { certNo }, BillRow)
+      : many(db, "SELECT * FROM bills WHERE state = 'pending' ORDER BY received_at, rowid LIMIT 500", {}, BillRow);
     return rows.map(rowToBill);
   }
 
   /** Settled bills of one person that came from one source (a file name, an inbox file's hash). */
   settledFrom(sourceRef: string, certNo: string): PendingBill[] {
-    const rows = this.core.db
-      .prepare("SELECT * FROM bills WHERE state = 'settled' AND source_ref = ? AND cert_no = ? ORDER BY received_at, rowid")
-      .all(sourceRef, certNo) as BillRow[];
+    const rows = many(
+      this.core.db,
+      "SELECT * FROM bills WHERE state = 'settled' AND source_ref = :sourceRef AND cert_no = :certNo ORDER BY received_at, rowid",
+      { sourceRef, certNo },
+      BillRow,
+    );
     return rows.map(rowToBill);
   }
 
   /** Inside the settle transaction. */
   markSettled(id: string, settlementId: string): void {
-    const r = this.core.db.prepare("UPDATE bills SET state = 'settled', settlement_id = ? WHERE id = ? AND state = 'pending'").run(settlementId, id);
+    const r = run(this.core.db, "UPDATE bills SET state = 'settled', settlement_id = :settlementId WHERE id = :id AND state = 'pending'", { settlementId, id });
     if (r.changes !== 1) throw new AppError('BILL_NOT_PENDING', `账单 ${id} 不存在或已结算`, { billId: id });
   }
 }

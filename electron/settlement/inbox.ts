@@ -7,6 +7,7 @@
 // read. A file is only picked up once it has stopped changing, and a file imported just before
 // a crash is recognised by its content hash on the next look instead of being imported twice.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync, watch, type FSWatcher, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isErrorCode, type ErrorCode } from '../api/error-codes';
@@ -17,6 +18,7 @@ import { ensurePrivateDir, writePrivateFile } from '../security/safe-files';
 import { parseBillFile } from './bill-format';
 import { decodeBillBytes, readBillBytes, type BillStore } from './bills';
 import { RefusedBillFiles } from './refused-files';
+import { value } from '../db/sql';
 
 export interface InboxResult {
   file: string;
@@ -115,11 +117,11 @@ export class BillInbox {
       return this.refuse(name, path, e, null);
     }
     const ref = `${name}#${createHash('sha256').update(buf).digest('hex').slice(0, 16)}`;
-    const seen = this.core.db.prepare('SELECT count(*) AS n FROM bills WHERE source_ref = ?').get(ref) as { n: number };
-    if (seen.n > 0) {
+    const seen = value(this.core.db, 'SELECT count(*) FROM bills WHERE source_ref = :ref', { ref }, z.number().int()) ?? 0;
+    if (seen > 0) {
       // Imported just before a crash: the bills are stored, only the removal was missing.
       this.remove(path);
-      return { file: name, ok: true, bills: seen.n };
+      return { file: name, ok: true, bills: seen };
     }
     try {
       const bills = parseBillFile(name, decodeBillBytes(buf));

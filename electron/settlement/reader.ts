@@ -1,5 +1,6 @@
 // Reading the journal back: views for the UI and CLI, the day's list, the supervisor's work
 // lists and the outbox status. Read-only.
+import { z } from 'zod';
 import {
   deadlineStanding,
   nearDeadlineHours,
@@ -17,53 +18,74 @@ import {
 import type { ExplanationLine } from '../policy/split/types';
 import type { CoreApp } from '../app/core';
 import type { OutboxRow, OutboxStore } from '../outbox/store';
-import { moneyFromRow, type MoneyColumn } from './mapping';
+import { MONEY_FIELDS, moneyFromRow, type MoneyColumn } from './mapping';
 import type { PendingBill } from './bills';
-import { stmt } from '../db/statements';
+import { fenColumn, many, one, value } from '../db/sql';
 
-export type SettlementRow = Record<MoneyColumn, number> & {
-  id: string;
-  created_at: string;
-  created_day: string;
-  visit_date: string;
-  operator_id: string;
-  shift_id: string;
-  psn_no: string;
-  psn_name: string;
-  cert_type: string;
-  cert_no: string;
-  insutype: string;
-  psn_type: string;
-  insurance_type: string;
-  person_group: string;
-  visit_type: string;
-  hospital_level: number;
-  diagnoses: string;
-  use_account: number;
-  scheme: string;
-  policy_seq: number;
-  policy_version: string;
-  online: number;
-  provisional: number;
-  state: SettlementState;
-  refund_of: string | null;
-  refund_reason: string | null;
-  supervisor_id: string | null;
-  manual_entry_reason: string | null;
-  bill_id: string | null;
-  explanation: string;
-  person_snapshot: string;
-  accumulators_before: string;
-  accumulators_after: string;
-  accumulators_delta: string;
-  center_setl_id: string | null;
-  center_mdtrt_id: string | null;
-  updated_at: string;
-  self_pay: number;
-  cash_received: number | null;
-  change_given: number | null;
-  account_balance_before: number | null;
-};
+const SETTLEMENT_STATES = ['provisional', 'confirmed', 'adjusted', 'rejected', 'refunded'] as const satisfies readonly SettlementState[];
+const text = z.string();
+const maybeText = z.string().nullable();
+const int = z.number().int();
+const moneyColumns = Object.fromEntries(MONEY_FIELDS.map(([c]) => [c, fenColumn])) as Record<MoneyColumn, typeof fenColumn>;
+
+/** A whole settlements row (`SELECT *`), checked where it is read. */
+const SettlementRowSchema = z.object({
+  ...moneyColumns,
+  id: text,
+  created_at: text,
+  created_day: text,
+  visit_date: text,
+  operator_id: text,
+  shift_id: text,
+  psn_no: text,
+  psn_name: text,
+  cert_type: text,
+  cert_no: text,
+  insutype: text,
+  psn_type: text,
+  insurance_type: text,
+  person_group: text,
+  visit_type: text,
+  hospital_level: int,
+  diagnoses: text,
+  use_account: int,
+  scheme: text,
+  policy_seq: int,
+  policy_version: text,
+  online: int,
+  provisional: int,
+  state: z.enum(SETTLEMENT_STATES),
+  refund_of: maybeText,
+  refund_reason: maybeText,
+  supervisor_id: maybeText,
+  manual_entry_reason: maybeText,
+  bill_id: maybeText,
+  explanation: text,
+  person_snapshot: text,
+  accumulators_before: text,
+  accumulators_after: text,
+  accumulators_delta: text,
+  center_setl_id: maybeText,
+  center_mdtrt_id: maybeText,
+  updated_at: text,
+  self_pay: int,
+  cash_received: fenColumn.nullable(),
+  change_given: fenColumn.nullable(),
+  account_balance_before: fenColumn.nullable(),
+});
+export type SettlementRow = z.output<typeof SettlementRowSchema>;
+
+const LineRow = z.object({
+  line_no: int,
+  code: text,
+  name: text,
+  class: text,
+  unit_price: text,
+  quantity: text,
+  own_pay: int,
+  reason: maybeText,
+  amount: fenColumn,
+});
 
 function uploadView(o: OutboxRow): UploadView {
   return {
@@ -82,16 +104,17 @@ function uploadView(o: OutboxRow): UploadView {
   };
 }
 
-interface AdjRow {
-  id: number;
-  settlement_id: string;
-  field: string;
-  local_amount: number;
-  center_amount: number;
-  difference: number;
-  created_at: string;
-  reviewed_by: string | null;
-}
+const AdjRow = z.object({
+  id: int,
+  settlement_id: text,
+  field: text,
+  local_amount: fenColumn,
+  center_amount: fenColumn,
+  difference: fenColumn,
+  created_at: text,
+  reviewed_by: maybeText,
+});
+type AdjRow = z.output<typeof AdjRow>;
 
 const adjView = (a: AdjRow): AdjustmentView => ({
   id: a.id,
@@ -111,17 +134,17 @@ export class SettlementReader {
   ) {}
 
   row(id: string): SettlementRow | undefined {
-    return stmt(this.core.db, 'SELECT * FROM settlements WHERE id = ?').get(id) as SettlementRow | undefined;
+    return one(this.core.db, 'SELECT * FROM settlements WHERE id = :id', { id }, SettlementRowSchema);
   }
 
   /** Who committed the settlement (the upload's opter), without reading the whole row. */
   operatorIdOf(id: string): string | undefined {
-    return (stmt(this.core.db, 'SELECT operator_id FROM settlements WHERE id = ?').get(id) as { operator_id: string } | undefined)?.operator_id;
+    return value(this.core.db, 'SELECT operator_id FROM settlements WHERE id = :id', { id }, text);
   }
 
   /** Only the state: read once per upload answer, where the whole row would be waste. */
   stateOf(id: string): SettlementState | undefined {
-    return (stmt(this.core.db, 'SELECT state FROM settlements WHERE id = ?').get(id) as { state: SettlementState } | undefined)?.state;
+    return value(this.core.db, 'SELECT state FROM settlements WHERE id = :id', { id }, z.enum(SETTLEMENT_STATES));
   }
 
   private summary(r: SettlementRow & { upload_state?: UploadState | null }): SettlementSummary {
@@ -151,19 +174,7 @@ export class SettlementReader {
     if (!r) return null;
     const db = this.core.db;
     const uploads = this.outbox.forSettlement(id).map(uploadView);
-    const lines = (
-      stmt(db, 'SELECT * FROM settlement_lines WHERE settlement_id = ? ORDER BY line_no').all(id) as {
-        line_no: number;
-        code: string;
-        name: string;
-        class: string;
-        unit_price: string;
-        quantity: string;
-        own_pay: number;
-        reason: string | null;
-        amount: number;
-      }[]
-    ).map(
+    const lines = many(db, 'SELECT * FROM settlement_lines WHERE settlement_id = :id ORDER BY line_no', { id }, LineRow).map(
       (l): SettlementLineView => ({
         lineNo: l.line_no,
         code: l.code,
@@ -176,8 +187,8 @@ export class SettlementReader {
         amount: l.amount,
       }),
     );
-    const adjustments = (stmt(db, 'SELECT * FROM adjustments WHERE settlement_id = ? ORDER BY id').all(id) as AdjRow[]).map(adjView);
-    const refundedBy = (stmt(db, 'SELECT id FROM settlements WHERE refund_of = ?').get(id) as { id: string } | undefined)?.id ?? null;
+    const adjustments = many(db, 'SELECT * FROM adjustments WHERE settlement_id = :id ORDER BY id', { id }, AdjRow).map(adjView);
+    const refundedBy = value(db, 'SELECT id FROM settlements WHERE refund_of = :id', { id }, text) ?? null;
     return {
       ...this.summary({ ...r, upload_state: uploads[0]?.state ?? null }),
       certType: r.cert_type,
@@ -203,7 +214,7 @@ export class SettlementReader {
   }
 
   list(day: string): SettlementSummary[] {
-    const rows = stmt(this.core.db, 'SELECT * FROM settlements WHERE created_day = ? ORDER BY created_at, rowid').all(day) as SettlementRow[];
+    const rows = many(this.core.db, 'SELECT * FROM settlements WHERE created_day = :day ORDER BY created_at, rowid', { day }, SettlementRowSchema);
     const uploadStates = this.outbox.firstStates(rows.map((r) => r.id));
     return rows.map((r) => this.summary({ ...r, upload_state: uploadStates.get(r.id) ?? null }));
   }
@@ -255,11 +266,12 @@ export class SettlementReader {
 
   /** Name and total of each settlement, for lists that show whose an item is. */
   private heads(ids: readonly string[]): Map<string, { psn_name: string; total: number }> {
-    const rows = stmt(this.core.db, 'SELECT id, psn_name, total FROM settlements WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as {
-      id: string;
-      psn_name: string;
-      total: number;
-    }[];
+    const rows = many(
+      this.core.db,
+      'SELECT id, psn_name, total FROM settlements WHERE id IN (SELECT value FROM json_each(:ids))',
+      { ids: JSON.stringify(ids) },
+      z.object({ id: text, psn_name: text, total: fenColumn }),
+    );
     return new Map(rows.map((r) => [r.id, r]));
   }
 }

@@ -38,6 +38,15 @@ describe('electron/db/sql.ts', () => {
     expect(value(db, 'SELECT amount FROM t WHERE id = :id', { id: 'b' }, fenColumn)).toBe(9);
   });
 
+  it('one statement, cached once, read as a value and then as a row gives each its shape', () => {
+    insertInto(db, 't', { id: 'a', amount: 1, note: null });
+    const sql = 'SELECT id, amount, note FROM t WHERE id = :id';
+    expect(value(db, sql, { id: 'a' }, z.string())).toBe('a');
+    expect(one(db, sql, { id: 'a' }, Row)).toEqual({ id: 'a', amount: 1, note: null });
+    expect(values(db, sql, { id: 'a' }, z.string())).toEqual(['a']);
+    expect(many(db, sql, { id: 'a' }, Row)).toEqual([{ id: 'a', amount: 1, note: null }]);
+  });
+
   it('refuses a counted `?` placeholder', () => {
     expect(() => one(db, 'SELECT id FROM t WHERE id = ?', {}, Row)).toThrow(/named parameters only/);
   });
