@@ -7,12 +7,16 @@
 import type pg from 'pg';
 import { AppError } from '../api/result';
 import type { CoreApp } from '../app/core';
+import { OPEN_STATES, outboxStore } from '../outbox/store';
 import { settlementState } from '../settlement/owner';
 import type { ShiftPart } from '../shift/part';
 import { requeueUpload } from '../shift/reconcile';
 import type { CenterPart } from '../center/part';
 import type { CommandAction } from './issue-command';
 
+const COMMAND_ACTIONS: readonly string[] = ['reupload', 'write_off'] satisfies CommandAction[];
+/** Settlement states a re-upload may start from: the center answered (and, per reconciliation, lost it). */
+const REUPLOADABLE: readonly string[] = ['confirmed', 'adjusted'];
 
 export interface CommandRow {
   id: string;
@@ -103,6 +107,8 @@ export class ClinicCommands {
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         outcome = { command_id: id, outcome: 'refused', code: e.code, message: e.message };
+        // A refusal is kept in the audit log (a forged or misaddressed command is worth knowing of).
+        this.core.audit.append({ action: 'clinic.command.refused', operatorId: cmd.issued_by, subject: cmd.settlement_id, detail: { command: cmd.id, action: cmd.action, addressedTo: cmd.window_id, code: e.code } });
       }
       db.prepare('INSERT INTO clinic_commands_applied (command_id, action, settlement_id, outcome, code, message, applied_at) VALUES (?,?,?,?,?,?,?)').run(
         id,
@@ -117,18 +123,45 @@ export class ClinicCommands {
     }).immediate();
   }
 
+  /**
+   * What this window checks before it touches anything, whoever wrote the command row (a
+   * supervisor's window checks too, but the row is only data in a database others can write):
+   * it is addressed to this window, names an action it knows, and a settlement of its own in a
+   * state where that action is allowed. A failed check throws; applyOnce records the refusal
+   * and the poller acknowledges it as refused with the code.
+   */
+  private check(cmd: CommandRow): string {
+    if (cmd.window_id !== this.windowId) {
+      throw new AppError('CLINIC_COMMAND_MISADDRESSED', `指令 #${cmd.id} 发给窗口 ${cmd.window_id}，不是本窗口 ${this.windowId}：未执行。`, { windowId: this.windowId, addressedTo: cmd.window_id });
+    }
+    if (!COMMAND_ACTIONS.includes(cmd.action)) throw new AppError('CLINIC_COMMAND_INVALID', `指令 #${cmd.id} 的操作“${String(cmd.action)}”本窗口不认识：未执行。`);
+    const state = settlementState(this.core.db, cmd.settlement_id);
+    if (!state) throw new AppError('SETTLEMENT_NOT_FOUND', `本窗口没有结算 ${cmd.settlement_id}。`);
+    if (cmd.action === 'reupload') {
+      // Only what the center answered (reconciliation's only_local: confirmed or adjusted here,
+      // missing there), and never while an upload of it is still open: that one is still being
+      // sent, and a second would reach the center twice.
+      const last = outboxStore(this.core.db).latestUpload(cmd.settlement_id);
+      const open = last !== undefined && OPEN_STATES.includes(last.state);
+      if (!REUPLOADABLE.includes(state) || open) {
+        const shown = open ? `${state}，上传未完成` : state;
+        throw new AppError('REUPLOAD_NOT_ALLOWED', `结算 ${cmd.settlement_id} 当前状态为 ${shown}，不能重新上传。`, { settlementId: cmd.settlement_id, state: shown });
+      }
+    }
+    return state;
+  }
+
   private apply(cmd: CommandRow): void {
-    const db = this.core.db;
-    const exists = settlementState(db, cmd.settlement_id);
-    if (!exists) throw new AppError('SETTLEMENT_NOT_FOUND', `本窗口没有结算 ${cmd.settlement_id}。`);
+    const state = this.check(cmd);
     const note = `${cmd.note}（诊所汇总指令 #${cmd.id}）`;
     if (cmd.action === 'reupload') {
       requeueUpload(this.core, this.deps.center.client, cmd.settlement_id);
       this.core.audit.append({ action: 'clinic.command.reupload', operatorId: cmd.issued_by, subject: cmd.settlement_id, detail: { command: cmd.id, note } });
       return;
     }
-    // Write-off is the work list's action: the settlement must be on the rejection or adjustment list.
-    const list = exists === 'rejected' ? 'rejection' : 'adjustment';
+    // Write-off is the work list's action: the settlement must be on the rejection or adjustment
+    // list (else WORKITEM_NOT_OPEN) — the work list decides, as it does at this window.
+    const list = state === 'rejected' ? 'rejection' : 'adjustment';
     this.deps.shift.worklists.act(cmd.settlement_id, list, 'write_off', note, cmd.issued_by);
   }
 }

@@ -248,6 +248,64 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     await drainCenter(w07);
   }, 60_000);
 
+  it('a forged or misaddressed command changes nothing at the window and is acknowledged as refused', async () => {
+    // Rows written straight into `commands` (as the database's owner: past the supervisor's
+    // checks and row-level security) — the window's own checks are what stands in the way.
+    await drainCenter(w07);
+    await center.setOffline(true);
+    await w07.center.probeNow();
+    const inFlight = await settle(w07, randomBill(rng(78), 1)); // provisional: its upload is still open
+    await center.setOffline(false);
+    const refunded = localRows(w07).find((x) => x.state === 'refunded')!;
+    const own = localRows(w07).find((x) => x.state === 'confirmed')!;
+    const other = localRows(w08)[0]!;
+    expect(localRows(w07).some((x) => x.id === other.id)).toBe(false);
+    const fingerprint = (a: App) =>
+      JSON.stringify([
+        a.db.prepare('SELECT * FROM settlements ORDER BY id').all(),
+        a.db.prepare('SELECT id, settlement_id, kind, msgid, state FROM outbox ORDER BY id').all(),
+        a.db.prepare('SELECT * FROM worklist_actions ORDER BY id').all(),
+        a.db.prepare('SELECT * FROM receivables ORDER BY 1').all(),
+      ]);
+    const before07 = fingerprint(w07);
+    const before08 = fingerprint(w08);
+    const refusals = () => w07.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'clinic.command.refused'").pluck().get() as number;
+    const refusedBefore = refusals();
+    const forge = async (windowId: string, settlementId: string, action: string) =>
+      (
+        await clinic.admin.query<{ id: string }>("INSERT INTO commands (window_id, settlement_id, action, note, issued_by) VALUES ($1, $2, $3, '伪造', '2001') RETURNING id::text", [
+          windowId,
+          settlementId,
+          action,
+        ])
+      ).rows[0]!.id;
+    const expected = new Map([
+      [await forge('07', other.id, 'reupload'), 'SETTLEMENT_NOT_FOUND'], // another window's settlement
+      [await forge('07', other.id, 'write_off'), 'SETTLEMENT_NOT_FOUND'],
+      [await forge('07', refunded.id, 'reupload'), 'REUPLOAD_NOT_ALLOWED'], // the center cancelled it
+      [await forge('07', inFlight.id, 'reupload'), 'REUPLOAD_NOT_ALLOWED'], // its upload is still open
+    ]);
+    const for08 = await forge('08', own.id, 'reupload'); // window 08 has no such settlement; 07 never sees it
+    expect(await w07.clinic.commands.pollOnce()).toBe(expected.size);
+    const acks = (await clinic.admin.query<{ id: string; state: string; result_code: string }>('SELECT id::text, state, result_code FROM commands WHERE id = ANY($1::bigint[])', [[...expected.keys(), for08]])).rows;
+    for (const [id, code] of expected) expect(acks.find((a) => a.id === id)).toMatchObject({ state: 'refused', result_code: code });
+    expect(acks.find((a) => a.id === for08)).toMatchObject({ state: 'issued', result_code: null });
+
+    // Handed to the window directly (a row read past RLS, or a damaged one): refused just the same.
+    const misaddressed = w07.clinic.commands.applyOnce({ id: '900001', window_id: '08', settlement_id: own.id, action: 'reupload', note: 'x', issued_by: '2001' });
+    expect(misaddressed).toMatchObject({ outcome: 'refused', code: 'CLINIC_COMMAND_MISADDRESSED' });
+    const unknown = w07.clinic.commands.applyOnce({ id: '900002', window_id: '07', settlement_id: own.id, action: 'delete' as never, note: 'x', issued_by: '2001' });
+    expect(unknown).toMatchObject({ outcome: 'refused', code: 'CLINIC_COMMAND_INVALID' });
+
+    expect(fingerprint(w07)).toBe(before07);
+    expect(fingerprint(w08)).toBe(before08);
+    expect(refusals() - refusedBefore).toBe(expected.size + 2);
+
+    await w08.clinic.commands.pollOnce(); // 08's own checks refuse the one addressed to it
+    expect((await clinic.admin.query('SELECT state, result_code FROM commands WHERE id = $1', [for08])).rows[0]).toEqual({ state: 'refused', result_code: 'SETTLEMENT_NOT_FOUND' });
+    await drainCenter(w07);
+  }, 60_000);
+
   it("the clinic's day, 3201 reconciliation and receivables come from the consolidated rows", async () => {
     for (const a of [w07, w08]) {
       await drainCenter(a);
