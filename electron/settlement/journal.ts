@@ -133,7 +133,7 @@ export class SettlementJournal {
     assertLinesPayable(req.items);
     // Self-pay too: a future visit date or an absurd total is refused whoever pays.
     assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
-    if (req.selfPay) return this.settleSelfPay(req, operator, shiftId);
+    if (req.selfPay) return this.settleSelfPay(req, operator, shiftId, partial);
     const c = await this.compute(req, partial?.without);
 
     // A partial refund's re-settlement is authorised by the refund's supervisor.
@@ -252,14 +252,7 @@ export class SettlementJournal {
         subject: id,
         detail: { psnNo: c.person.psnNo, total: money.total, cashPay: money.cashPay, cashReceived: tender.cashReceived, online: c.online, policySeq: c.policySeq, shiftId, supervisorId, billId: req.billId ?? null },
       });
-      if (partial) {
-        this.core.audit.append({
-          action: 'settlement.partialRefund',
-          operatorId: operator.id,
-          subject: partial.refund.id,
-          detail: { refundId: partial.refund.refundId, resettledId: id, returnedLines: partial.returnedLines, supervisorId, reason: partial.refund.reason, total: money.total },
-        });
-      }
+      if (partial) this.auditPartialRefund(partial, operator, id, money.total);
       // One read of the settlement as written serves the receipt and the answer.
       view = this.deps.reader.view(id)!;
       // Online the receipt is held for the center's answer; written as 暂存, which is what prints
@@ -270,12 +263,8 @@ export class SettlementJournal {
     // Committed. Now (and only now) the upload is tried and the receipt goes to the printer:
     // offline at once (暂存); online once the center answered or the wait ran out.
     const printJobId = (receipt as QueuedReceipt | null)?.jobId ?? null;
-    if (partial?.written) {
-      // The refund's receipt prints at once; its cancel goes before the new upload (same person, commit order).
-      partial.written.receipt?.announce();
-      this.core.events.emit('settlement.changed', { settlementId: partial.refund.id, state: 'refunded' });
-      this.deps.afterCommit(partial.refund.refundId);
-    }
+    // The refund's receipt prints at once; its cancel goes before the new upload (same person, commit order).
+    if (partial) this.announcePartialRefund(partial);
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'provisional' });
     this.deps.afterCommit(id);
     if (!c.online) {
@@ -444,7 +433,7 @@ export class SettlementJournal {
    * (`confirmed`, never provisional) and the offline limits do not apply. The person is not looked
    * up: the center may not know them, or be offline; the window sends the name it shows.
    */
-  private settleSelfPay(req: SettleRequest, operator: OperatorView, shiftId: string): SettlementView {
+  private settleSelfPay(req: SettleRequest, operator: OperatorView, shiftId: string, partial?: PartialRefundPart): SettlementView {
     const now = this.core.clock.now();
     const id = newSettlementId(now);
     const lines = selfPayLines(req.items, (code) => {
@@ -475,6 +464,9 @@ export class SettlementJournal {
     let receipt = null as QueuedReceipt | null;
     const db = this.core.db;
     db.transaction(() => {
+      // A partial refund of a self-pay settlement: its negation first (no center message: the
+      // center never heard of it), then the kept lines as a new self-pay settlement.
+      if (partial) partial.written = this.writeRefund({ ...partial.refund, operator, shiftId, now });
       insertSettlement(this.core, {
         id,
         now,
@@ -491,7 +483,7 @@ export class SettlementJournal {
         state: 'confirmed',
         refundOf: null,
         refundReason: null,
-        supervisorId: null,
+        supervisorId: partial?.refund.sup.id ?? null,
         manualEntryReason: req.manualEntryReason ?? null,
         billId: req.billId ?? null,
         money,
@@ -527,13 +519,40 @@ export class SettlementJournal {
         subject: id,
         detail: { total, cashReceived: tender.cashReceived, online, shiftId, billId: req.billId ?? null },
       });
+      if (partial) this.auditPartialRefund(partial, operator, id, total);
       view = this.deps.reader.view(id)!;
       receipt = this.queueReceipt(id, operator, view);
     })();
+    if (partial) this.announcePartialRefund(partial);
     receipt?.announce();
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'confirmed' });
     this.deps.afterCommit(id);
     return { ...view!, printJobId: receipt?.jobId ?? null };
+  }
+
+  /** Audit `settlement.partialRefund` on the original, inside the action's transaction. */
+  private auditPartialRefund(partial: PartialRefundPart, operator: OperatorView, resettledId: string, total: number): void {
+    this.core.audit.append({
+      action: 'settlement.partialRefund',
+      operatorId: operator.id,
+      subject: partial.refund.id,
+      detail: {
+        refundId: partial.refund.refundId,
+        resettledId,
+        returnedLines: partial.returnedLines,
+        supervisorId: partial.refund.sup.id,
+        reason: partial.refund.reason,
+        total,
+      },
+    });
+  }
+
+  /** After the commit: the refund's receipt prints, the screens hear of it, its message (if any) goes. */
+  private announcePartialRefund(partial: PartialRefundPart): void {
+    if (!partial.written) return;
+    partial.written.receipt?.announce();
+    this.core.events.emit('settlement.changed', { settlementId: partial.refund.id, state: 'refunded' });
+    this.deps.afterCommit(partial.refund.refundId);
   }
 
   /**
@@ -541,6 +560,8 @@ export class SettlementJournal {
    * transaction: the whole settlement is cancelled (its exact negation, 2208 or 2601, as a full
    * refund) and the remaining lines are settled again as a new settlement (2207), computed as if
    * the cancelled one had never been. Both receipts print. Needs a supervisor, as a full refund.
+   * A self-pay settlement the same way, without the center: its negation and the kept lines as
+   * a new self-pay settlement (cash only).
    */
   async partialRefund(
     id: string,
@@ -568,6 +589,11 @@ export class SettlementJournal {
    */
   async partialRefundPreview(id: string, returnedLines: number[]): Promise<{ original: SettlementMoney; remaining: SettlementMoney; returns: { cash: number; account: number; fund: number } }> {
     const { orig, remaining } = this.partialRefundPlan(id, returnedLines);
+    if (orig.self_pay === 1) {
+      // No center part: the kept lines' amounts, all cash; the returned lines' cash goes back.
+      const kept = selfPayLines(remaining, () => null).reduce((sum, l) => sum + l.amount, 0);
+      return { original: moneyFromRow(orig), remaining: selfPayMoney(kept), returns: { cash: orig.cash_pay - kept, account: 0, fund: 0 } };
+    }
     const c = await this.compute(this.resettleRequest(orig, remaining), { delta: JSON.parse(orig.accumulators_delta) as Accumulators, accountPay: orig.account_pay });
     const original = moneyFromRow(orig);
     const now = moneyOf(c.split);
@@ -588,7 +614,6 @@ export class SettlementJournal {
     if (!orig) throw new AppError('SETTLEMENT_NOT_FOUND', `找不到结算 ${id}`, { id });
     if (orig.refund_of) throw new AppError('REFUND_OF_REFUND', '这是一笔退费记录，不能再退。', { id });
     if (orig.state === 'refunded') throw new AppError('ALREADY_REFUNDED', `结算 ${id} 已退费，不能重复退费。`, { id });
-    if (orig.self_pay === 1) throw new AppError('PARTIAL_REFUND_SELF_PAY', '自费结算不能部分退费：请整单退费后重新按自费收费。', { id });
     if (orig.state === 'rejected') throw new AppError('PARTIAL_REFUND_REJECTED', '中心已拒绝这笔结算：请整单退费（冲销）后重新结算。', { id });
     const lines = this.deps.reader.view(id)!.lines;
     const unknown = returnedLines.filter((n) => !lines.some((l) => l.lineNo === n));
@@ -599,9 +624,10 @@ export class SettlementJournal {
     return { orig, remaining };
   }
 
-  /** The original's visit, person and account choice with the lines that stay. */
+  /** The original's visit, person and account choice with the lines that stay (self-pay: again self-pay, same name). */
   private resettleRequest(orig: SettlementRow, remaining: SettlementView['lines']): SettleRequest {
     return {
+      ...(orig.self_pay === 1 ? { selfPay: true, ...(orig.psn_name ? { patientName: orig.psn_name } : {}) } : {}),
       person: { certType: orig.cert_type as SettleRequest['person']['certType'], certNo: orig.cert_no },
       visit: {
         visitType: orig.visit_type as SettleRequest['visit']['visitType'],

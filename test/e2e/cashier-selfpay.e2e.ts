@@ -3,7 +3,8 @@
 // nothing committed, cash below the cash due is refused in words; a person the center does not
 // know and a suspended person are charged as self-pay with Shift+F9 (whole bill in cash, the
 // settled panel and the receipt titled 自费 with no fund share, the cash received and change);
-// the X report counts it; the refund gives the cash back. Screenshots:
+// the X report counts it; the refund gives the cash back, also of some lines only (partial
+// refund: the kept lines charged again as self-pay). Screenshots:
 // test-artifacts/selfpay-<width>-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +151,58 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await until('today-note', /退费完成/);
     await until('today-state-1', /已退费/);
     await shot('05-selfpay-refunded');
+    await page.keyboard.press('Escape');
+  });
+
+  it('a partial refund of a self-pay settlement: the returned line\'s cash goes back, the kept line is charged again as self-pay', async () => {
+    await page.getByTestId('card-panel').waitFor();
+    await insertDemoCard(page, SUSPENDED, /陈静/);
+    await addItem(page, 'amxljn', '25.00', '1');
+    await addItem(page, 'dyxajf', null, '2'); // 对乙酰氨基酚片 at its cap 3.50
+    await confirmStep(page, '', 'Shift+F9');
+    await page.getByTestId('settled-panel').waitFor();
+    await until('settled-state', /自费/);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F6');
+    await until('today-row-0', /陈静[\s\S]*32\.00/);
+    await page.keyboard.press('r');
+    await until('refund-lines', /对乙酰氨基酚/);
+    // The patient keeps line 1 and returns line 2 (7.00): Shift+Tab twice, Space unticks line 1.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Space');
+    await until('refund-partial', /部分退费：退 1 项，其余 1 项重新结算/);
+    await until('refund-partial-cash', /7\.00/);
+    expect(await text('refund-partial')).toMatch(/0\.00[\s\S]*0\.00/); // nothing to the account or the fund
+    await shot('06-partial-lines');
+    await page.getByTestId('sup-id').fill(SUPERVISOR.id);
+    await page.getByTestId('sup-pin').fill(SUPERVISOR.pin);
+    await page.getByTestId('sup-reason').fill('患者退回对乙酰氨基酚');
+    await page.getByTestId('sup-reason').press('Enter');
+    await until('today-note', /部分退费完成/);
+    expect(await text('today-note')).toContain('7.00');
+    // Newest first: the refund and the kept line's new settlement (one action), then the original
+    // (state 2 was already 已退费 before: the full refund of the earlier test sat there).
+    await until('today-list', /-32\.00/);
+    await until('today-state-2', /已退费/);
+    expect(await text('today-row-2')).toMatch(/陈静[\s\S]*32\.00/);
+    const rows = [await text('today-row-0'), await text('today-row-1')];
+    const refundRow = rows.findIndex((r) => r.includes('-32.00'));
+    expect(refundRow).toBeGreaterThanOrEqual(0);
+    const newRow = 1 - refundRow;
+    expect(rows[newRow]).toContain('25.00');
+    await until(`today-state-${newRow}`, /自费/);
+    await page.getByTestId(`today-row-${refundRow}`).click();
+    await until('receipt-preview', /自费退费单/);
+    await page.getByTestId(`today-row-${newRow}`).click();
+    await until('receipt-preview', /自费收费单[\s\S]*阿莫西林[\s\S]*25\.00/);
+    expect(await text('receipt-preview')).not.toMatch(/对乙酰氨基酚|统筹|个人账户/);
+    await shot('07-partial-done');
+    // The shift's cash counts it: 李四 32.00 and 陈静's kept 25.00 (her first settlement refunded).
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F7');
+    await page.keyboard.press('Alt+2');
+    await until('report-selfpay', /净 2 笔，现金 57\.00/);
     await page.keyboard.press('Escape');
   });
 });

@@ -113,7 +113,6 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'err.INVALID_RANGE': 'Invalid date range (start after end, or more than 92 days).',
   'err.SETTLEMENT_NOT_FOUND': 'This settlement was not found.',
   'err.ALREADY_REFUNDED': 'This settlement was already refunded.',
-  'err.PARTIAL_REFUND_SELF_PAY': 'A self-pay settlement cannot be refunded in part: refund it in full and charge again as self-pay.',
   'err.PARTIAL_REFUND_REJECTED': 'The center refused this settlement: refund (reverse) it in full and settle again.',
   'err.REFUND_LINE_UNKNOWN': 'This settlement has no line {lineNo}.',
   'err.REFUND_LINES_NONE': 'Choose the items to return.',

@@ -115,7 +115,6 @@ export const codeWordsZh = {
   'err.INVALID_RANGE': '日期范围不正确（起始不能晚于结束，一次最多 92 天）。',
   'err.SETTLEMENT_NOT_FOUND': '找不到这笔结算。',
   'err.ALREADY_REFUNDED': '这笔结算已经退费，不能重复退费。',
-  'err.PARTIAL_REFUND_SELF_PAY': '自费结算不能部分退费：请整单退费后重新按自费收费。',
   'err.PARTIAL_REFUND_REJECTED': '中心已拒绝这笔结算：请整单退费（冲销）后重新结算。',
   'err.REFUND_LINE_UNKNOWN': '这笔结算没有第 {lineNo} 行。',
   'err.REFUND_LINES_NONE': '请选择要退的项目。',

@@ -111,6 +111,54 @@ describe('partial refund', () => {
     expect(after.all.refundCount - before.all.refundCount).toBe(1);
   });
 
+  it('a self-pay settlement: the returned lines\' cash goes back, the rest is settled again as self-pay, nothing reaches the center', async () => {
+    const before = await xreport();
+    const envelopes = () => center.envelopes().filter((e) => ['2207', '2208', '2601'].includes(e.infno)).length;
+    const sent = envelopes();
+    const orig = await ok<SettlementView>('settlement.settle', {
+      person: { certType: '02', certNo: '110101199003070011' }, // not insured: the center does not know them
+      visit: { visitType: 'outpatient' },
+      items: [{ code: AMOX, unitPrice: '12.50', quantity: '2' }, { code: 'NOT-IN-CATALOG-1', name: '自购敷料', unitPrice: '3.33', quantity: '3' }],
+      useAccount: false,
+      selfPay: true,
+      patientName: '路人甲',
+      cashReceived: 5000,
+    });
+    expect(orig).toMatchObject({ selfPay: true, state: 'confirmed' });
+    expect(orig.money.total).toBe(3499);
+
+    const n = [count('settlements'), count('outbox'), count('print_jobs')];
+    const preview = await ok<{ remaining: { total: number; cashPay: number }; returns: { cash: number; account: number; fund: number } }>('settlement.partialRefundPreview', { id: orig.id, lineNos: [2] });
+    expect(preview.remaining).toMatchObject({ total: 2500, cashPay: 2500, fundPay: 0, accountPay: 0 });
+    expect(preview.returns).toEqual({ cash: 999, account: 0, fund: 0 });
+    expect([count('settlements'), count('outbox'), count('print_jobs')]).toEqual(n);
+
+    const r = await ok<{ refund: SettlementView; resettled: SettlementView }>('settlement.partialRefund', { id: orig.id, lineNos: [2], ...SUP, reason: '退回敷料' });
+    expect(r.refund).toMatchObject({ refundOf: orig.id, selfPay: true, state: 'confirmed', uploads: [] });
+    expect(r.refund.money).toMatchObject({ total: -3499, cashPay: -3499, fundPay: 0, accountPay: 0 });
+    expect(r.resettled).toMatchObject({ selfPay: true, state: 'confirmed', psnName: '路人甲', supervisorId: '2001', uploads: [] });
+    expect(r.resettled.lines.map((l) => [l.code, l.quantity])).toEqual([[AMOX, '2']]);
+    expect(r.resettled.money).toMatchObject({ total: 2500, cashPay: 2500, fundPay: 0, accountPay: 0 });
+    expect(app.settlement.get(orig.id)!.state).toBe('refunded');
+    // Two rows, two receipts, no message for the center.
+    expect([count('settlements'), count('outbox'), count('print_jobs')]).toEqual([n[0]! + 2, n[1]!, n[2]! + 2]);
+    expect(app.devices.receiptPreview(r.refund.id).join('\n')).toContain('自费退费单');
+    expect(app.devices.receiptPreview(r.resettled.id).join('\n')).toContain('自费收费单');
+    const audit = app.db.prepare("SELECT detail FROM audit_log WHERE action = 'settlement.partialRefund' AND subject = ?").all(orig.id) as { detail: string }[];
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ refundId: r.refund.id, resettledId: r.resettled.id, returnedLines: [2], supervisorId: '2001' });
+    await app.settlement.drain({ untilEmpty: true, timeoutMs: 5000 });
+    expect(envelopes()).toBe(sent);
+
+    // The shift's cash counts it: the patient paid 34.99, got 34.99 back and paid 25.00 again.
+    const after = await xreport();
+    expect(after.all.cash - before.all.cash).toBe(2500);
+    expect(after.all.total - before.all.total).toBe(2500);
+    expect(after.all.refundCount - before.all.refundCount).toBe(1);
+    expect(after.byInsuranceType.self_pay!.cash - (before.byInsuranceType.self_pay?.cash ?? 0)).toBe(2500); // net of the refund
+    expect(after.cash.settlementCash - before.cash.settlementCash).toBe(2500);
+  });
+
   it('refuses no lines, every line, an unknown line, a refund row and a settlement already refunded — changing nothing', async () => {
     const orig = await ok<SettlementView>('settlement.settle', bill('王芳', [
       { code: AMOX, unitPrice: '12.50', quantity: '1' },
