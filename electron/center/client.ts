@@ -140,16 +140,25 @@ export class CenterClient {
     return takeMsgId(this.db, this.clock, this.config.institutionCode, this.config.terminalNo);
   }
 
-  /** The sign-in number from the last 9001, '' before the first. */
-  signNo(): string {
-    const row = this.db.prepare("SELECT value FROM center_state WHERE key = 'sign_no'").get() as { value: string } | undefined;
+  /**
+   * The sign-in number from the last 9001, '' before the first. With an operator: that
+   * operator's own sign-in at this terminal (the national platform signs in each operator;
+   * center_state key `sign_no:<operator>`); without: the window's (the simple protocol's).
+   */
+  signNo(operatorId?: string): string {
+    const row = this.db.prepare('SELECT value FROM center_state WHERE key = ?').get(signNoKey(operatorId)) as { value: string } | undefined;
     return row?.value ?? '';
   }
 
-  setSignNo(signNo: string): void {
+  setSignNo(signNo: string, operatorId?: string): void {
     this.db
-      .prepare("INSERT INTO center_state (key, value, updated_at) VALUES ('sign_no', ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-      .run(signNo, this.clock.now().toISOString());
+      .prepare('INSERT INTO center_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .run(signNoKey(operatorId), signNo, this.clock.now().toISOString());
+  }
+
+  /** Forget a sign-in number (after 9002, or when the center no longer knows it). */
+  clearSignNo(operatorId?: string): void {
+    this.db.prepare('DELETE FROM center_state WHERE key = ?').run(signNoKey(operatorId));
   }
 
   onContact(fn: (r: ContactReport) => void): () => void {
@@ -218,7 +227,9 @@ export class CenterClient {
       areaCode: this.config.areaCode,
       ...(opts.insuplcAdmdvs ? { insuplcAdmdvs: opts.insuplcAdmdvs } : {}),
       ...(opts.insutype ? { insutype: opts.insutype } : {}),
-      signNo: this.signNo(),
+      // National: each operator's own sign-in at this terminal (an operator not signed in sends
+      // none and is asked to sign in); without an operator, the window's.
+      signNo: this.signNo(opts.operator?.id),
       operatorId: opts.operator?.id ?? 'system',
       operatorName: opts.operator?.name ?? '系统',
       infTime: chinaDateTime(this.clock.now()),
@@ -337,6 +348,11 @@ export class CenterClient {
       req.end(body);
     });
   }
+}
+
+/** center_state key of a sign-in number: the window's, or one operator's. */
+function signNoKey(operatorId?: string): string {
+  return operatorId ? `sign_no:${operatorId}` : 'sign_no';
 }
 
 function readCa(file: string): Buffer {

@@ -8,6 +8,8 @@ import { CenterClient, takeMsgId, type CenterOutcome, type SendOptions } from '.
 import { Connectivity, type ConnectivityState } from './connectivity';
 import type { DemoSandboxHost } from './demo-sandbox';
 import { resolveTerminalNo, type TerminalNo } from './terminal';
+import { readFileSync, statSync } from 'node:fs';
+import { DEFAULT_VARIANT, parseVariant, type NationalVariant } from './wire/national/variant';
 
 /** Signing out is a courtesy to the center: shutdown never waits longer than this for it. */
 export const SIGN_OUT_TIMEOUT_MS = 1_500;
@@ -145,6 +147,17 @@ export class CenterConnection {
     c?.close();
   }
 
+  /** The wire client (made on first use): the national session and chain speak through it. */
+  readonly wireClient = (): Promise<CenterClient> => this.client();
+
+  /** The province's variant of the national interface (setting nationalVariant), read once. */
+  variant(): NationalVariant {
+    this.variantCache ??= readVariantFile(this.core.settings.nationalVariant);
+    return this.variantCache;
+  }
+
+  private variantCache: NationalVariant | null = null;
+
   private client(): Promise<CenterClient> {
     if (this.closed) return Promise.reject(new AppError('CENTER_CLOSED', '程序正在关闭，无法连接医保中心。'));
     if (!this.clientPromise) {
@@ -166,6 +179,7 @@ export class CenterConnection {
       institutionSecret: settings.institutionSecret,
       areaCode: settings.areaCode,
       caFile: settings.centerCaFile,
+      nationalVariant: this.variant(),
     });
     c.onContact((r) => this.connectivity.report(r));
     return c;
@@ -210,4 +224,20 @@ export class CenterConnection {
     if (outcome.kind === 'success' || outcome.kind === 'rejected') this.core.db.prepare("DELETE FROM center_state WHERE key = 'sign_no'").run();
     this.core.log.info('center sign-out', { kind: outcome.kind });
   }
+}
+
+/** A variant file is a few KB; anything near this is not one. */
+const VARIANT_FILE_MAX_BYTES = 1024 * 1024;
+
+/** The variant JSON file named by the setting ('' = the national defaults). */
+export function readVariantFile(path: string): NationalVariant {
+  if (!path) return DEFAULT_VARIANT;
+  let text: string;
+  try {
+    if (statSync(path).size > VARIANT_FILE_MAX_BYTES) throw new Error('文件过大');
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new AppError('NATIONAL_VARIANT_INVALID', `无法读取国家平台接口的地区配置文件 ${path}：${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
+  }
+  return parseVariant(text);
 }

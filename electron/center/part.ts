@@ -7,7 +7,10 @@ import type { CoreApp } from '../app/core';
 import type { PolicyPart } from '../policy/part';
 import { CenterConnection, type ConnectivityListener } from './connection';
 import { DemoSandboxHost, type DemoSandbox } from './demo-sandbox';
-import { lookupPerson, type PersonCredential } from './person-lookup';
+import { lookupPerson, readCachedByPsnNo, type PersonCredential } from './person-lookup';
+import { lookupPersonNational } from './national/person';
+import { NationalSession, type NationalOperator } from './national/session';
+import type { ChronicFiling, ClinicBinding } from '../api/contract/center';
 import { PolicySyncSchedule } from './policy-schedule';
 import type { SyncProgress } from './policy-sync';
 
@@ -29,6 +32,8 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
     onBackOnline: () => schedule.catchUp(),
   });
   const { connectivity, send } = connection;
+  const session = new NationalSession({ client: connection.wireClient, terminalNo: () => connection.terminalNo(), log: core.log, signOutTimeoutMs: opts.signOutTimeoutMs });
+  const national = core.settings.centerProtocol === 'national';
   const schedule = new PolicySyncSchedule({ core, policy: deps.policy, send, isOnline: () => connectivity.get().online, intervalMs: opts.policySyncIntervalMs });
 
   const sandbox: DemoSandbox | undefined = host
@@ -70,7 +75,32 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
         const st = connectivity.get();
         return st.online || (st.lastContactAt === null && st.failures === 0);
       };
+      if (national) {
+        return lookupPersonNational(
+          { db: core.db, clock: core.clock, isOnline: worthAsking, send: (i, input, o) => session.send(i, input, o), institutionCode: core.settings.institutionCode, cumTypes: connection.variant().cumTypes },
+          cred,
+          operator,
+        );
+      }
       return lookupPerson({ db: core.db, clock: core.clock, isOnline: worthAsking, send }, cred, operator);
+    },
+
+    /**
+     * The national platform (centerProtocol national): each operator's sign-in (9001 at shift
+     * open, renewed when the center asks, 9002 at shift close), the signed-in exchange, and the
+     * person's filings as last answered (5301/5302, for issue 17's chronic-disease and binding rules).
+     */
+    national: {
+      enabled: national,
+      session,
+      send: (infno: string, input: object, o?: Parameters<NationalSession['send']>[2]) => session.send(infno, input, o),
+      signIn: (operator: NationalOperator) => session.signIn(operator),
+      signOut: (operator: NationalOperator) => session.signOut(operator),
+      newMsgId: (): string => connection.newMsgId(),
+      /** 5301 filings of a person from the last lookup (live or cached); null = not known. */
+      filings: (psnNo: string): ChronicFiling[] | null => readCachedByPsnNo(core.db, psnNo)?.national?.filings ?? null,
+      /** 5302 clinic bindings of a person from the last lookup; null = not known. */
+      bindings: (psnNo: string): ClinicBinding[] | null => readCachedByPsnNo(core.db, psnNo)?.national?.bindings ?? null,
     },
 
     /** Policy sync progress (asking, downloading bytes, applying, done). */

@@ -1,7 +1,7 @@
 // Person lookup (1101) with the local cache: a live answer is cached under the credential
 // used and under the ID number, so a known patient can be settled while the center is away.
 import { AppError } from '../api/result';
-import type { PersonView } from '../api/contract/center';
+import type { NationalPersonFacts, PersonView } from '../api/contract/center';
 import type { Clock } from '../app/clock';
 import { rememberPersonNames } from '../app/log';
 import type { Db } from '../db/open';
@@ -9,6 +9,8 @@ import type { CenterOutcome, SendOptions } from './client';
 import type { CertType } from './wire/codes';
 import { personFromOutput, personOutputSchema, type PersonCore } from './wire/person';
 import { stmt } from '../db/statements';
+import { one } from '../db/sql';
+import { z } from 'zod';
 
 export interface PersonCredential {
   certType: CertType;
@@ -23,6 +25,9 @@ export interface PersonLookupDeps {
   send(infno: string, input: object, opts?: SendOptions): Promise<CenterOutcome>;
 }
 
+/** What the cache keeps of a person: the 1101 core, and in the national protocol its other parts. */
+export type CachedPerson = PersonCore & { national?: NationalPersonFacts };
+
 interface CacheRow {
   view: string;
   cached_at: string;
@@ -35,12 +40,22 @@ export function readCachedPerson(db: Db, certType: CertType, certNo: string, car
   // A card whose serial differs from the one the center confirmed may be a lost or replaced
   // card: without the center it is not trusted.
   if (certType === '03' && cardSn && row.card_sn && row.card_sn !== cardSn) return null;
-  const core = JSON.parse(row.view) as PersonCore;
+  const core = JSON.parse(row.view) as CachedPerson;
   rememberPersonNames(core.name);
   return { ...core, source: 'cache', cachedAt: row.cached_at };
 }
 
-function writeCache(db: Db, cred: PersonCredential, core: PersonCore, at: string): void {
+/** The latest cached view of a person by psn_no (any credential), or null. */
+export function readCachedByPsnNo(db: Db, psnNo: string): PersonView | null {
+  const row = one(db, 'SELECT view, cached_at FROM center_person_cache WHERE psn_no = :psnNo ORDER BY cached_at DESC LIMIT 1', { psnNo }, z.object({ view: z.string(), cached_at: z.string() }));
+  if (!row) return null;
+  const core = JSON.parse(row.view) as CachedPerson;
+  rememberPersonNames(core.name);
+  return { ...core, source: 'cache', cachedAt: row.cached_at };
+}
+
+/** Keep a live answer under the credential used and under the ID number (one transaction). */
+export function writeCache(db: Db, cred: PersonCredential, core: CachedPerson, at: string): void {
   const put = stmt(
     db,
     `INSERT INTO center_person_cache (cert_type, cert_no, card_sn, psn_no, view, cached_at) VALUES (?,?,?,?,?,?)
@@ -53,7 +68,7 @@ function writeCache(db: Db, cred: PersonCredential, core: PersonCore, at: string
   })();
 }
 
-function fromCacheOr(db: Db, cred: PersonCredential, why: string): PersonView {
+export function fromCacheOr(db: Db, cred: PersonCredential, why: string): PersonView {
   const cached = readCachedPerson(db, cred.certType, cred.certNo, cred.cardSn);
   if (cached) return cached;
   throw new AppError(

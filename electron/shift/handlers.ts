@@ -20,10 +20,26 @@ function reportFor(app: App, op: { id: string; role: string }, shiftId: string):
   return blindForCashier(report);
 }
 
+/**
+ * National protocol: the operator signs in with the center (9001) when the shift opens and out
+ * (9002) when it closes. In the background: the shift never waits on the center (offline, the
+ * first message of the shift signs in; an unanswered 9002 leaves a number the center expires).
+ */
+function nationalSign(app: App, session: Session, direction: 'in' | 'out'): void {
+  if (!app.center.national.enabled || !session.operator) return;
+  const op = { id: session.operator.id, name: session.operator.name };
+  const p = direction === 'in' ? app.center.national.signIn(op) : app.center.national.signOut(op);
+  void p.catch((e: unknown) => app.log.warn(`national sign-${direction} failed`, { error: e instanceof Error ? e.message : String(e) }));
+}
+
 /** The devices part's generic text printing, when it offers one (see docs/SHIFT.md). */
 export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
   'shift.current': (_i, { app, session }) => app.shift.shifts.current(operator(session).id),
-  'shift.open': (i, { app, session }) => app.shift.shifts.open(operator(session).id, i.counts),
+  'shift.open': (i, { app, session }) => {
+    const shift = app.shift.shifts.open(operator(session).id, i.counts);
+    nationalSign(app, session, 'in');
+    return shift;
+  },
   'shift.cashio': (i, { app, session }) => app.shift.shifts.cashMovement(operator(session).id, i.direction, i.amount, i.reason),
   'shift.xreport': (i, { app, session }) => {
     const op = operator(session);
@@ -35,7 +51,11 @@ export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
     }
     return report;
   },
-  'shift.close': (i, { app, session }) => app.shift.shifts.close(operator(session).id, i.counts, i.note),
+  'shift.close': (i, { app, session }) => {
+    const report = app.shift.shifts.close(operator(session).id, i.counts, i.note);
+    nationalSign(app, session, 'out');
+    return report;
+  },
   'shift.signoff': (i, { app, session }) => app.shift.shifts.signoff(operator(session).id, i.shiftId, i.note),
   'shift.correct': (i, { app, session }) => app.shift.shifts.correct(operator(session).id, i.shiftId, i.cashDelta, i.note),
   'shift.list': (i, { app }) => app.shift.shifts.list(i),

@@ -27,6 +27,44 @@ export interface PersonView {
   source: 'live' | 'cache';
   /** ISO time of the center's answer this view comes from (its age when source = 'cache'). */
   cachedAt: string;
+  /** National protocol only: 2001, 5301 and 5302 beside 1101 and 5206. */
+  national?: NationalPersonFacts;
+}
+
+/** One chronic/special-disease filing (5301 门慢门特备案). */
+export interface ChronicFiling {
+  /** 门慢门特病种代码 as the center gives it (e.g. E11). */
+  code: string;
+  name: string;
+  /** yyyy-MM-dd; end null = open-ended. */
+  begin: string;
+  end: string | null;
+  /** In force on the day of the lookup. */
+  valid: boolean;
+}
+
+/** One clinic binding (5302 定点备案). */
+export interface ClinicBinding {
+  /** biz_appy_type: '01' 普通门诊统筹, '02' 门慢门特. */
+  bizType: string;
+  institutionCode: string;
+  institutionName: string;
+  begin: string;
+  end: string | null;
+  valid: boolean;
+  /** Bound to this clinic (the institution code in settings). */
+  here: boolean;
+}
+
+export interface NationalPersonFacts {
+  /** 2001 treatment check: may the person be settled (trt_enjymnt_flag), and why not. */
+  treatment: { entitled: boolean; reason: string | null; fundPayTypes: string[] };
+  /** 5301; null = not known (never answered and not cached). */
+  filings: ChronicFiling[] | null;
+  /** 5302; null = not known. */
+  bindings: ClinicBinding[] | null;
+  /** ISO time each part was answered by the center (older than cachedAt when a part came from the cache). */
+  partsAt: { treatment: string; accumulators: string; filings: string | null; bindings: string | null };
 }
 
 export interface CenterStatusView {

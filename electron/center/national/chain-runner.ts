@@ -213,7 +213,7 @@ export class NationalChainRunner {
     const o = await this.port.sendNational('9001', { signIn: { opter_no: spec.operator.id, mac: '', ip: '127.0.0.1' } }, { operator: spec.operator });
     const signNo = o.kind === 'success' ? (o.output as { signinoutb?: { sign_no?: unknown } } | null)?.signinoutb?.sign_no : undefined;
     if (typeof signNo !== 'string' || !signNo) return false;
-    this.port.setSignNo(signNo);
+    this.port.setSignNo(signNo, spec.operator.id);
     return true;
   }
 

@@ -223,6 +223,12 @@ export class SandboxCenter {
     }[];
   }
 
+  /** Every national sign-in (9001), oldest first: the operator and whether 9002 ended it. */
+  signIns(): { sign_no: string; opter_no: string | null; signed_out: number }[] {
+    const rows: unknown[] = this.db.prepare('SELECT sign_no, opter_no, signed_out FROM sign_ins ORDER BY rowid').all();
+    return z.array(z.object({ sign_no: z.string(), opter_no: z.string().nullable(), signed_out: z.number() })).parse(rows);
+  }
+
   settlements(): Array<Omit<SettlementRow, 'amounts' | 'accum_delta'> & { amounts: SettlementAmounts; stmt: string | null }> {
     const rows = this.db.prepare('SELECT * FROM settlements ORDER BY created_at, setl_id').all() as Array<SettlementRow & { stmt: string | null }>;
     return rows.map((r) => ({ ...r, amounts: JSON.parse(r.amounts) as SettlementAmounts }));
@@ -427,7 +433,7 @@ export class SandboxCenter {
       const stored = prepared(this.db, 'SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
       if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
       const input = (env.input ?? null) as unknown;
-      const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno, hospitalLevel: this.opts.hospitalLevel ?? 1 }, input);
+      const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno, hospitalLevel: this.opts.hospitalLevel ?? 1, institutionCode: this.opts.institutionCode, institutionName: str(env.fixmedins_name) ?? '' }, input);
       const json = this.nationalEnvelope(infno, answer.infcode, answer.err_msg, answer.output, this.newRefMsgId());
       prepared(this.db, 'INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
       return json;

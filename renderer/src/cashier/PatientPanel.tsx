@@ -4,6 +4,7 @@
 // where the cashier is looking, so it is said here, in red, with what to do next.
 import type { CardFailed } from '../../../electron/api/contract/events';
 import type { ApiError } from '../../../electron/api/result';
+import type { NationalPersonFacts } from '../../../electron/api/contract/center';
 import { hasKey, type MessageKey, type Translate } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
@@ -35,6 +36,56 @@ function LookupFailure(props: { error: ApiError; t: Translate }) {
     <div className="error-line" role="alert" data-testid="lookup-error" data-code={props.error.code}>
       {props.t(key)}
     </div>
+  );
+}
+
+/**
+ * National protocol only: the treatment check's refusal, the chronic-disease filings (5301) and
+ * the clinic binding (5302), each with its age when it is older than the rest of the view.
+ */
+function NationalFacts(props: { facts: NationalPersonFacts; cachedAt: string; nowMs: number; t: Translate }) {
+  const { facts, t, nowMs } = props;
+  const age = (at: string | null) => (at && at !== props.cachedAt ? t('patient.partAge', { age: agoSince(at, nowMs, t) ?? '—' }) : '');
+  return (
+    <>
+      {facts.treatment.entitled ? null : (
+        <div className="error-line" role="alert" data-testid="patient-treatment">
+          {t('patient.treatment.refused', { reason: facts.treatment.reason ?? '' })}
+        </div>
+      )}
+      <dl className="kv" data-testid="patient-national">
+        <dt>{t('patient.filings')}</dt>
+        <dd data-testid="patient-filings">
+          {facts.filings === null
+            ? t('patient.filings.unknown')
+            : facts.filings.length === 0
+              ? t('patient.filings.none')
+              : facts.filings.map((f) => (
+                  <div key={`${f.code}/${f.begin}`} className={f.valid ? '' : 'hint'} data-valid={f.valid}>
+                    {f.code} {f.name}
+                    {f.valid ? '' : ` · ${t('patient.filing.ended')}`}
+                  </div>
+                ))}
+          {age(facts.partsAt.filings)}
+        </dd>
+        <dt>{t('patient.binding')}</dt>
+        <dd data-testid="patient-binding">
+          {facts.bindings === null
+            ? t('patient.filings.unknown')
+            : facts.bindings.filter((b) => b.valid).length === 0
+              ? t('patient.binding.none')
+              : facts.bindings
+                  .filter((b) => b.valid)
+                  .map((b) => (
+                    <div key={`${b.bizType}/${b.institutionCode}`} className={b.here ? '' : 'warn'} data-here={b.here}>
+                      {b.bizType === '02' ? t('patient.binding.chronic') : ''}
+                      {b.here ? t('patient.binding.here') : t('patient.binding.elsewhere', { name: b.institutionName })}
+                    </div>
+                  ))}
+          {age(facts.partsAt.bindings)}
+        </dd>
+      </dl>
+    </>
   );
 }
 
@@ -86,6 +137,7 @@ export function PatientPanel() {
             <dt>{t('patient.balance')}</dt>
             <dd className="big" data-testid="patient-balance">{formatFen(person.accountBalance)}</dd>
           </dl>
+          {person.national ? <NationalFacts facts={person.national} cachedAt={person.cachedAt} nowMs={nowMs} t={t} /> : null}
           <p data-testid="patient-source" className={suspended ? 'source-bad' : person.source === 'live' && !centerOffline ? 'source-live' : 'source-cache'}>
             {person.source === 'live'
               ? t(centerOffline ? 'patient.source.liveNowOffline' : 'patient.source.live')

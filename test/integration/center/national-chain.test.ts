@@ -114,7 +114,7 @@ describe('national chain runner', () => {
     await rig.center.setFaults({ dropAfterCommit: { count: 2, infno: '2204' } });
     const port = {
       newMsgId: () => rig.client.newMsgId(),
-      setSignNo: (s: string) => rig.client.setSignNo(s),
+      setSignNo: (s: string, op?: string) => rig.client.setSignNo(s, op),
       sendNational: async (...a: Parameters<typeof rig.client.sendNational>) => {
         const o = await rig.client.sendNational(...a);
         if (a[0] === '2204' && o.kind === 'unknown') await rig.center.setOffline(true);
@@ -144,7 +144,7 @@ describe('national chain runner', () => {
     const msgid = rig.client.newMsgId();
     const body = { data: { psn_no: ZHANG.psn_no, mdtrt_cert_type: '02', mdtrt_cert_no: ZHANG.certno, med_type: '11', medfee_sumamt: (chainSpec(n).lines.reduce((s, l) => s + l.amount, 0) / 100).toFixed(2), psn_setlway: '01', mdtrt_id: store.get(id)!.mdtrt_id!, chrg_bchno: 'B001', acct_used_flag: '1', insutype: '310' } };
     store.beginStep({ chainId: id, infno: '2207', purpose: 'forward', msgid, body, now: rig.clock.now() });
-    expect((await rig.client.sendNational('2207', body, { msgid })).kind).toBe('success'); // the center committed
+    expect((await rig.client.sendNational('2207', body, { msgid, operator: chainSpec(n).operator })).kind).toBe('success'); // the center committed
     // "Restart": a new runner over the same database.
     const again = new NationalChainRunner(new ChainStore(rig.db), rig.client, rig.clock);
     const [r] = await again.resumeAll();
@@ -162,12 +162,12 @@ describe('national chain runner', () => {
     expect(checkAgreement(rig.db, rig.center).problems).toEqual([]);
     // The center settles a second time for a visit the journal does not know: reported.
     const other = chainSpec(999);
-    const reg = await rig.client.sendNational('2201', { data: { psn_no: other.psnNo, insutype: other.insutype, begntime: other.begntime, mdtrt_cert_type: '02', mdtrt_cert_no: other.certNo, ipt_otp_no: 'X1', atddr_no: 'D', dr_name: 'D', dept_code: 'A', dept_name: 'A', caty: 'A' } });
+    const reg = await rig.client.sendNational('2201', { data: { psn_no: other.psnNo, insutype: other.insutype, begntime: other.begntime, mdtrt_cert_type: '02', mdtrt_cert_no: other.certNo, ipt_otp_no: 'X1', atddr_no: 'D', dr_name: 'D', dept_code: 'A', dept_name: 'A', caty: 'A' } }, { operator: other.operator });
     expect(reg.kind).toBe('success');
     expect(checkAgreement(rig.db, rig.center).problems.join('\n')).toMatch(/no settled chain holds/);
     // And a settlement reversed behind the runner's back.
     const made = new ChainStore(rig.db).steps(id).find((s) => s.infno === '2207' && s.state === 'success')!;
-    expect((await rig.client.sendNational('2601', { data: { psn_no: ZHANG.psn_no, omsgid: made.msgid, oinfno: '2207' } })).kind).toBe('success');
+    expect((await rig.client.sendNational('2601', { data: { psn_no: ZHANG.psn_no, omsgid: made.msgid, oinfno: '2207' } }, { operator: other.operator })).kind).toBe('success');
     expect(checkAgreement(rig.db, rig.center).problems.join('\n')).toMatch(new RegExp(`${id}: settled as`));
   });
 

@@ -21,10 +21,14 @@ import { fenToYuan } from '../../wire/national/decimal';
 import { personByPsnNo } from '../persons';
 import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, STMT_SQL, writeYear } from '../store';
 import { TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
+import { binding, filings } from './person-records';
 
 export interface NationalTxContext extends TxContext {
   /** The institution's hospital level as the center has it on file (1–3). */
   hospitalLevel: number;
+  /** The institution asking (its code as the center has it; its name as the envelope gave it). */
+  institutionCode: string;
+  institutionName: string;
 }
 
 type Handler = (ctx: NationalTxContext, input: unknown) => TxAnswer;
@@ -432,6 +436,8 @@ export const NATIONAL_TRANSACTIONS: Readonly<Record<string, Handler>> = {
   '1101': person,
   '2001': treatment,
   '5206': accumulators,
+  '5301': filings,
+  '5302': binding,
   '2201': register,
   '2202': unregister,
   '2203': visitInfo,

@@ -114,6 +114,36 @@ export function accumulatorsTo5206(acc: Readonly<Record<string, { eligible: numb
   return rows;
 }
 
+// ---- 5301 chronic/special disease filings (门慢门特备案) / 5302 clinic binding (定点备案) ----
+export const filings5301Input = z.object({ data: z.object({ psn_no: id(30) }) });
+export const filings5301Output = z.object({
+  feedetail: z.array(
+    z.object({
+      opsp_dise_code: id(30),
+      opsp_dise_name: z.string().max(300),
+      begndate: z.string().max(19),
+      enddate: z.string().max(19).nullable().optional(),
+      hosp_appy_dept: optText(100),
+      memo: optText(500),
+    }),
+  ).max(200),
+});
+/** biz_appy_type: what the binding is for (01 = 普通门诊统筹 at a primary clinic, 02 = 门慢门特). */
+export const binding5302Input = z.object({ data: z.object({ psn_no: id(30), biz_appy_type: z.string().regex(/^\d{2}$/) }) });
+export const binding5302Output = z.object({
+  psnfixmedin: z.array(
+    z.object({
+      psn_no: z.string().max(30).optional(),
+      fix_srt_no: z.union([z.string().max(10), z.number()]).optional(),
+      fixmedins_code: id(30),
+      fixmedins_name: z.string().max(200),
+      begndate: z.string().max(19),
+      enddate: z.string().max(19).nullable().optional(),
+      memo: optText(500),
+    }),
+  ).max(50),
+});
+
 // ---- 2201 / 2202 ----
 export const register2201Input = z.object({
   data: z.object({

@@ -61,6 +61,8 @@ export const variantSchema = z
     busyInfcodes: z.array(z.string().regex(/^-?\d+$/)).default(['-9']),
     /** err_msg texts meaning "sign in again" (sign_no missing or expired). */
     signInRequired: z.array(pattern).default(['签到编码为空', '请先(去)?签到', '签到.{0,6}(过期|失效|无效|不存在)', 'sign_?no.{0,20}(missing|expired|invalid|unknown)']),
+    /** 5206 cum_type_code → our accumulator key (`<accumulator>.eligible|fundPaid` or a counter), for a province's codes (Q0000 …). */
+    cumTypes: z.record(z.string().min(1).max(40), z.string().min(1).max(60)).default({}),
     /** Header carrying the body's HMAC-SHA256 (the sandbox's scheme; a province's gateway may name it otherwise). */
     signatureHeader: z.string().regex(/^[a-z0-9-]{1,64}$/).default('x-signature'),
   })
