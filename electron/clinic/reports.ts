@@ -10,9 +10,13 @@ import type { CenterPort } from '../shift/center-port';
 import { compareWithCenter, type DayGroup, type DetailRow } from '../shift/reconcile-core';
 import type { IdentitySeal } from './identity';
 
+// Total, fund (with critical illness) and account are the center's for settlements it adjusted
+// (the agreed_* columns: the window's split plus the center's adjustments), as in a window's own
+// shift report (issue 13); cash is what the windows collected.
 const FIGURES = `count(*) FILTER (WHERE refund_of IS NULL)::int AS count, count(*) FILTER (WHERE refund_of IS NOT NULL)::int AS refunds,
-  coalesce(sum(total), 0)::bigint AS total, coalesce(sum(fund_pay + critical_illness_pay), 0)::bigint AS fund,
-  coalesce(sum(account_pay), 0)::bigint AS account, coalesce(sum(cash_pay), 0)::bigint AS cash`;
+  coalesce(sum(agreed_total), 0)::bigint AS total, coalesce(sum(agreed_fund), 0)::bigint AS fund,
+  coalesce(sum(agreed_account), 0)::bigint AS account, coalesce(sum(cash_pay), 0)::bigint AS cash,
+  count(*) FILTER (WHERE agreed_total <> total OR agreed_fund <> fund_pay + critical_illness_pay OR agreed_account <> account_pay)::int AS adjusted`;
 
 /** A consolidated row for 3202: the settlement and the window that made it. */
 interface ClinicDetailRow extends DetailRow {
@@ -28,13 +32,14 @@ interface FigureRow {
   fund: string;
   account: string;
   cash: string;
+  adjusted: number;
 }
 
 /** bigint sums arrive as strings; fen fit a JS integer far beyond any clinic's totals. */
 const n = (s: string | number | null): number => Number(s ?? 0);
 
 function figures(r: FigureRow): ClinicFigures {
-  return { count: r.count, refunds: r.refunds, total: n(r.total), fund: n(r.fund), account: n(r.account), cash: n(r.cash) };
+  return { count: r.count, refunds: r.refunds, total: n(r.total), fund: n(r.fund), account: n(r.account), cash: n(r.cash), centerAdjusted: r.adjusted };
 }
 
 export class ClinicReports {
@@ -54,7 +59,7 @@ export class ClinicReports {
        GROUP BY GROUPING SETS ((window_id, operator_id), (window_id), ()) ORDER BY window_id NULLS FIRST, operator_id NULLS FIRST`,
       [from, to],
     );
-    const out: ClinicSummary = { from, to, all: { count: 0, refunds: 0, total: 0, fund: 0, account: 0, cash: 0 }, windows: [] };
+    const out: ClinicSummary = { from, to, all: { count: 0, refunds: 0, total: 0, fund: 0, account: 0, cash: 0, centerAdjusted: 0 }, windows: [] };
     for (const row of r.rows) {
       if (row.window_id === null) out.all = figures(row);
       else if (row.operator_id === null) out.windows.push({ windowId: row.window_id, figures: figures(row), operators: [] });

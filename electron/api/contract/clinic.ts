@@ -18,6 +18,8 @@ export interface ClinicFigures {
   fund: number;
   account: number;
   cash: number;
+  /** Rows whose total, fund or account the center adjusted: those figures above are the center's. */
+  centerAdjusted: number;
 }
 
 export interface ClinicSummary {

@@ -183,6 +183,11 @@ export function ClinicDay() {
           </tbody>
         </table>
       ) : null}
+      {sum?.all.centerAdjusted ? (
+        <p className="hint" data-testid="clinic-day-center-adjusted">
+          {t('sup.report.centerAdjusted', { n: sum.all.centerAdjusted })}
+        </p>
+      ) : null}
       {sum && sum.windows.length === 0 ? <p className="hint">{t('clinic.none')}</p> : null}
     </div>
   );

@@ -16,6 +16,7 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { writeBatch } from '../../../electron/clinic/pg-sink';
 import { withClient } from '../../../electron/clinic/pg';
 import { OutboxStore } from '../../../electron/outbox/store';
+import { AGREED_AMOUNTS_SQL, settlementsWithAdjustmentsSql } from '../../../electron/settlement/owner';
 import { createClinicDb, type ClinicDb } from '../../helpers/clinic-db';
 import { pgAvailable, startPgCluster, type PgCluster } from '../../helpers/pg-cluster';
 import { tempDir } from '../../helpers/temp-app';
@@ -307,6 +308,14 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
   }, 60_000);
 
   it("the clinic's day, 3201 reconciliation and receivables come from the consolidated rows", async () => {
+    // A claim from another hospital reaches the center first: its split of this bill differs
+    // (adjusted). The clinic's day must show what the center paid, not the window's split.
+    const person = SETTLEABLE.at(-1)!;
+    await center.setFaults({ outsideClaims: { [person.certno]: 500_000 } });
+    const adjusted = await settle(w08, { person: { certType: '02', certNo: person.certno }, visit: { visitType: 'outpatient' }, items: [{ code: 'XJ01CAA040A001010101445', unitPrice: '12.50', quantity: '4' }], useAccount: true });
+    await drainCenter(w08);
+    await center.clearFaults();
+    expect(w08.settlement.get(adjusted.id)!.state).toBe('adjusted');
     for (const a of [w07, w08]) {
       await drainCenter(a);
       await a.clinic.stream.drain();
@@ -316,6 +325,18 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     const localTotal = (a: App) => a.db.prepare("SELECT coalesce(sum(total), 0) FROM settlements WHERE state <> 'rejected'").pluck().get() as number;
     expect(summary.windows.map((w) => [w.windowId, w.figures.total])).toEqual([['07', localTotal(w07)], ['08', localTotal(w08)]]);
     expect(summary.all.total).toBe(localTotal(w07) + localTotal(w08));
+    // Fund and account as the center agreed (a window's own shift report's rule), said so.
+    const agreed = (a: App) =>
+      a.db.prepare(`SELECT coalesce(sum(fund), 0) AS fund, coalesce(sum(account), 0) AS account, coalesce(sum(s.fund_pay + s.critical_illness_pay), 0) AS localFund
+                    FROM (SELECT s.*, ${AGREED_AMOUNTS_SQL} FROM ${settlementsWithAdjustmentsSql()} WHERE s.state <> 'rejected') s`).get() as { fund: number; account: number; localFund: number };
+    const a08 = agreed(w08);
+    expect(a08.fund).not.toBe(a08.localFund); // the adjusted settlement: the test could tell them apart
+    const byWindow = summary.windows as unknown as { windowId: string; figures: { fund: number; account: number; centerAdjusted: number } }[];
+    expect(byWindow.map((w) => [w.windowId, w.figures.fund, w.figures.account])).toEqual([
+      ['07', agreed(w07).fund, agreed(w07).account],
+      ['08', a08.fund, a08.account],
+    ]);
+    expect(byWindow.find((w) => w.windowId === '08')!.figures.centerAdjusted).toBeGreaterThanOrEqual(1);
 
     const rec = await call<{ result: string; groups: { insutype: string; local: { total: number }; center: { total: number } }[] }>(w08, sup, 'clinic.reconcile', { from: DAY, to: DAY });
     expect(rec.result).toBe('match');
