@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { shownSetting } from '../api/redact';
 import { AppError } from '../api/result';
 import { parseFaults } from '../center/sandbox/faults';
+import { parseTraceFormats } from '../settlement/trace-format';
+
+/** A yes/no setting: a JSON boolean when stored, text from a flag or the environment. */
+const flagSetting = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
 
 /** Every setting: its flag (--kebab-case), its environment variable, its schema and default. */
 export const SETTINGS = {
@@ -52,6 +56,23 @@ export const SETTINGS = {
   clinicDatabaseTls: { env: 'CASHIER_CLINIC_DATABASE_TLS', schema: z.enum(['auto', 'verify', 'disable']), default: 'auto', doc: '连接 PostgreSQL 的 TLS：auto = 本机回环不加密、其他主机校验证书；verify = 总是校验证书；disable = 不加密（仅限同一台机器）' },
   clinicDatabaseCaFile: { env: 'CASHIER_CLINIC_DATABASE_CA_FILE', schema: z.string(), default: '', doc: 'PostgreSQL 服务器证书的 CA 文件（私有 CA，可选）' },
   clinicKey: { env: 'CASHIER_CLINIC_KEY', schema: z.string().regex(/^([0-9a-fA-F]{64})?$/, '64 hex digits'), default: '', doc: '诊所患者身份加密密钥（64 位十六进制，各窗口相同）；空 = 由机构签名密钥派生' },
+  // Drug traceability codes (issue 17, docs/TRACEABILITY.md). Required by the fund since
+  // 2025-07-01 ("无码不结算"); off by default only because bills from an HIS or a file carry no
+  // codes yet: a deployment that scans at the window turns it on.
+  traceCodesRequired: { env: 'CASHIER_TRACE_CODES_REQUIRED', schema: flagSetting, default: false, doc: '药品追溯码必扫：开启后药品行须扫满每个包装的追溯码（或走无码登记）才能结算' },
+  traceCodeFormats: {
+    env: 'CASHIER_TRACE_CODE_FORMATS',
+    schema: z.string().superRefine((spec, ctx) => {
+      try {
+        parseTraceFormats(spec);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+    default: '',
+    doc: '除常用 20 位（8 开头）追溯码外接受的格式：JSON 数组 [{"name":"…","pattern":"^…$"}]；空 = 只接受常用格式',
+  },
+  traceNoCodeFundRefuses: { env: 'CASHIER_TRACE_NO_CODE_FUND_REFUSES', schema: flagSetting, default: false, doc: '本地医保不支付无码药品：开启后无码登记的药品行只能按自费结算' },
   hisPort: { env: 'CASHIER_HIS_PORT', schema: z.coerce.number().int().min(0).max(65535), default: 0, doc: 'HIS 账单接口端口（仅 127.0.0.1）；0 = 每次启动随机端口，地址见 his-endpoint.json' },
 } as const;
 

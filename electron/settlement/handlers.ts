@@ -26,6 +26,9 @@ export const settlementHandlers: HandlersFor<typeof settlementCalls> = {
   'settlement.partialRefundPreview': ({ id, lineNos }, { app }) => app.settlement.journal.partialRefundPreview(id, lineNos),
   'settlement.printCorrected': ({ id }, { app, session }) => app.settlement.printCorrected(id, operatorOf(session)),
   'settlement.pendingBills': ({ certNo }, { app }) => app.settlement.bills.pending(certNo).map(pendingBillView),
+  'trace.rules': (_in, { app }) => app.settlement.trace.rules(),
+  'trace.check': ({ code, inBill }, { app }) => app.settlement.trace.checkScan(code, inBill),
+  'trace.noCodeReport': ({ from, to }, { app }) => app.settlement.trace.noCodeReport(from, to),
   'outbox.status': (_in, { app }) => app.settlement.outboxStatus(),
   'outbox.items': ({ limit }, { app }) => app.settlement.reader.outboxItems(limit),
 };

@@ -30,6 +30,7 @@ import { assertLinesPayable } from './line-rules';
 import { tenderFor } from './cash-tender';
 import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
 import { assertBillPlausible } from './plausible';
+import type { TraceCodeStore, TraceLinePlan } from './trace-codes';
 import { fenColumn, insertInto, jsonColumn, many, run, value } from '../db/sql';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
@@ -43,6 +44,8 @@ interface Deps {
   outbox: OutboxStore;
   bills: BillStore;
   reader: SettlementReader;
+  /** Drug traceability codes: checked before the split, written in the settlement's transaction. */
+  trace: TraceCodeStore;
   /** Called after a commit that queued a message: attempt the upload now. */
   afterCommit: (settlementId: string) => void;
   /**
@@ -133,7 +136,10 @@ export class SettlementJournal {
     assertLinesPayable(req.items);
     // Self-pay too: a future visit date or an absurd total is refused whoever pays.
     assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
-    if (req.selfPay) return this.settleSelfPay(req, operator, shiftId, partial);
+    // Every drug line's codes (or its no-code reason), before the person is looked up: a code
+    // sold before, repeated or missing is refused with nothing written.
+    const traced = this.deps.trace.plan(req.items, (code) => this.deps.policy.entry(code)?.kind === 'drug', { selfPay: !!req.selfPay, except: partial?.refund.id });
+    if (req.selfPay) return this.settleSelfPay(req, operator, shiftId, traced, partial);
     const c = await this.compute(req, partial?.without);
 
     // A partial refund's re-settlement is authorised by the refund's supervisor.
@@ -180,7 +186,15 @@ export class SettlementJournal {
       policySeq: c.policySeq,
       offline: !c.online,
       money,
-      lines: lines.map((l) => ({ lineNo: l.lineNo, code: l.code, unitPrice: l.item.unitPrice, quantity: l.item.quantity, amount: l.split.amount, ownPay: !!l.item.ownPay })),
+      lines: lines.map((l) => ({
+        lineNo: l.lineNo,
+        code: l.code,
+        unitPrice: l.item.unitPrice,
+        quantity: l.item.quantity,
+        amount: l.split.amount,
+        ownPay: !!l.item.ownPay,
+        traceCodes: traced.find((t) => t.lineNo === l.lineNo)?.codes.map((x) => x.code) ?? [],
+      })),
     });
 
     const db = this.core.db;
@@ -233,6 +247,7 @@ export class SettlementJournal {
           eligible: l.split.eligible,
         });
       }
+      this.deps.trace.recordSale(id, traced, operator.id, now);
       // The msgid is fixed here, in the settlement's own transaction; every retry resends it.
       this.deps.outbox.enqueue({
         settlementId: id,
@@ -400,6 +415,8 @@ export class SettlementJournal {
         { refundId, id },
       );
       run(db, "UPDATE settlements SET state = 'refunded', updated_at = :now WHERE id = :id", { now: now.toISOString(), id });
+      // The packages come back: their codes may be sold again.
+      const traceCodesFreed = this.deps.trace.freeFor(id, refundId, now);
       if (message) {
         this.deps.outbox.enqueue({
           settlementId: refundId,
@@ -419,7 +436,7 @@ export class SettlementJournal {
         action: 'settlement.refund',
         operatorId: operator.id,
         subject: refundId,
-        detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? null },
+        detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? null, traceCodesFreed },
       });
       const view = this.deps.reader.view(refundId)!;
       return { view, receipt: this.queueReceipt(refundId, operator, view) };
@@ -433,7 +450,7 @@ export class SettlementJournal {
    * (`confirmed`, never provisional) and the offline limits do not apply. The person is not looked
    * up: the center may not know them, or be offline; the window sends the name it shows.
    */
-  private settleSelfPay(req: SettleRequest, operator: OperatorView, shiftId: string, partial?: PartialRefundPart): SettlementView {
+  private settleSelfPay(req: SettleRequest, operator: OperatorView, shiftId: string, traced: TraceLinePlan[], partial?: PartialRefundPart): SettlementView {
     const now = this.core.clock.now();
     const id = newSettlementId(now);
     const lines = selfPayLines(req.items, (code) => {
@@ -512,6 +529,7 @@ export class SettlementJournal {
           eligible: 0,
         });
       }
+      this.deps.trace.recordSale(id, traced, operator.id, now);
       if (req.billId) this.deps.bills.markSettled(req.billId, id);
       this.core.audit.append({
         action: 'settlement.selfPay',
@@ -635,7 +653,16 @@ export class SettlementJournal {
         hospitalLevel: orig.hospital_level,
         diagnoses: JSON.parse(orig.diagnoses) as string[],
       },
-      items: remaining.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity, ...(l.ownPay ? { ownPay: true } : {}) })),
+      // The lines that stay keep their codes (freed by the cancel, sold again by the new settlement).
+      items: remaining.map((l) => ({
+        code: l.code,
+        name: l.name,
+        unitPrice: l.unitPrice,
+        quantity: l.quantity,
+        ...(l.ownPay ? { ownPay: true } : {}),
+        ...(l.traceCodes.length ? { traceCodes: l.traceCodes } : {}),
+        ...(l.noCodeReason ? { noCodeReason: l.noCodeReason } : {}),
+      })),
       useAccount: orig.use_account === 1,
     } as SettleRequest;
   }

@@ -78,7 +78,7 @@ export interface UploadFacts {
   policySeq: number;
   offline: boolean;
   money: Money;
-  lines: { lineNo: number; code: string; unitPrice: string; quantity: string; amount: number; ownPay: boolean }[];
+  lines: { lineNo: number; code: string; unitPrice: string; quantity: string; amount: number; ownPay: boolean; traceCodes?: string[] }[];
 }
 
 /**
@@ -132,6 +132,9 @@ export function uploadInput(f: UploadFacts): object {
       cnt: l.quantity,
       det_item_fee_sumamt: fenToYuan(l.amount),
       own_pay_flag: l.ownPay ? '1' : '0',
+      // A drug line's traceability codes (issue 17; docs/CENTER.md "Traceability codes"): the
+      // sale reaches the center with its codes, exactly once, as part of this upload.
+      ...(l.traceCodes?.length ? { drugtracinfo: l.traceCodes.map((c) => ({ drug_trac_codg: c })) } : {}),
     })),
   };
 }

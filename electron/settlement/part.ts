@@ -11,6 +11,7 @@ import { BillInbox } from './inbox';
 import { SettlementJournal, type PreviewRequest, type SettleRequest } from './journal';
 import type { CenterPort, DevicesPort, PolicyPort, ShiftPort } from './ports';
 import { SettlementReader } from './reader';
+import { TraceCodeStore } from './trace-codes';
 
 /** How long a preview/settle waits for the center to answer about a person's open messages. */
 const RESOLVE_BEFORE_SPLIT_MS = 5_000;
@@ -25,7 +26,8 @@ export interface SettlementDeps {
 export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   const outboxStore = outboxStoreOf(core.db);
   const bills = new BillStore(core);
-  const reader = new SettlementReader(core, outboxStore);
+  const trace = new TraceCodeStore(core);
+  const reader = new SettlementReader(core, outboxStore, trace);
   const inbox = new BillInbox(core, bills);
   let his: HisEndpoint | null = null;
   let closed = false;
@@ -80,6 +82,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     outbox: outboxStore,
     bills,
     reader,
+    trace,
     // Before a split is based on a person's year, what became of their unanswered messages.
     resolvePending: (psnNo: string) => worker.resolvePerson(psnNo, { timeoutMs: RESOLVE_BEFORE_SPLIT_MS }),
     afterCommit: () => {
@@ -100,6 +103,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   return {
     journal,
     reader,
+    trace,
     bills,
     inbox,
     worker,

@@ -21,6 +21,7 @@ import type { OutboxRow, OutboxStore } from '../outbox/store';
 import { MONEY_FIELDS, moneyFromRow, type MoneyColumn } from './mapping';
 import type { PendingBill } from './bills';
 import { fenColumn, many, one, value } from '../db/sql';
+import type { TraceCodeStore } from './trace-codes';
 
 const SETTLEMENT_STATES = ['provisional', 'confirmed', 'adjusted', 'rejected', 'refunded'] as const satisfies readonly SettlementState[];
 const text = z.string();
@@ -131,6 +132,7 @@ export class SettlementReader {
   constructor(
     private readonly core: CoreApp,
     private readonly outbox: OutboxStore,
+    private readonly trace: TraceCodeStore,
   ) {}
 
   row(id: string): SettlementRow | undefined {
@@ -174,6 +176,8 @@ export class SettlementReader {
     if (!r) return null;
     const db = this.core.db;
     const uploads = this.outbox.forSettlement(id).map(uploadView);
+    const traced = this.trace.codesOf(id);
+    const noCode = this.trace.noCodeOf(id);
     const lines = many(db, 'SELECT * FROM settlement_lines WHERE settlement_id = :id ORDER BY line_no', { id }, LineRow).map(
       (l): SettlementLineView => ({
         lineNo: l.line_no,
@@ -185,6 +189,8 @@ export class SettlementReader {
         ownPay: l.own_pay === 1,
         reason: l.reason,
         amount: l.amount,
+        traceCodes: traced.get(l.line_no) ?? [],
+        noCodeReason: noCode.get(l.line_no) ?? null,
       }),
     );
     const adjustments = many(db, 'SELECT * FROM adjustments WHERE settlement_id = :id ORDER BY id', { id }, AdjRow).map(adjView);

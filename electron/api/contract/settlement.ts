@@ -38,6 +38,14 @@ export const settlementItemSchema = z
     unitPrice: decimal,
     quantity: decimal,
     ownPay: z.boolean().optional(),
+    /**
+     * A drug line's traceability codes (追溯码), one per package sold, as scanned (issue 17,
+     * docs/TRACEABILITY.md). Checked again in the main process; the window checks each scan
+     * with trace.check as it comes.
+     */
+    traceCodes: z.array(z.string().max(200)).max(100).optional(),
+    /** Old stock without codes (无码): why this drug line is sold without them (audited, reported). */
+    noCodeReason: z.string().trim().min(2).max(200).optional(),
   })
   .strict();
 
@@ -154,6 +162,10 @@ export interface SettlementLineView {
   ownPay: boolean;
   reason: string | null;
   amount: number;
+  /** The traceability codes this line sold (empty for a non-drug, a no-code line, an older row). */
+  traceCodes: string[];
+  /** Sold as old stock without codes (无码): the cashier's reason. */
+  noCodeReason: string | null;
 }
 
 export interface SettlementSummary {
@@ -289,6 +301,25 @@ export interface OutboxItemView {
   total: number;
 }
 
+/** What the window needs to know of the traceability-code rules (settings, docs/TRACEABILITY.md). */
+export interface TraceRules {
+  /** A drug line must have one code per package (or the no-code path) to be settled. */
+  required: boolean;
+  /** The fund refuses drugs without codes: a no-code line is sold only as own-pay. */
+  fundRefusesNoCode: boolean;
+  /** Names of the accepted schemes besides the common 20-digit one. */
+  formats: string[];
+}
+
+export interface NoCodeReport {
+  from: string;
+  to: string;
+  lines: { settlementId: string; lineNo: number; itemCode: string; packages: number; reason: string; operatorId: string; ownPay: boolean; at: string; refunded: boolean }[];
+  packages: number;
+  byOperator: { operatorId: string; lines: number; packages: number }[];
+  byItem: { itemCode: string; lines: number; packages: number }[];
+}
+
 export interface OutboxItemsView {
   /** Oldest first (commit order), at most `limit`. */
   items: OutboxItemView[];
@@ -355,6 +386,24 @@ export const settlementCalls = {
     role: 'cashier',
     summary: '待结算账单（HIS 推送、文件导入）',
   }).returns<PendingBillView[]>(),
+  'trace.rules': call({ input: z.object({}).strict(), role: 'cashier', summary: '药品追溯码规则：是否必扫、医保是否拒付无码药品、接受的其他格式' }).returns<TraceRules>(),
+  'trace.check': call({
+    input: z
+      .object({
+        /** What the scanner typed (or the serial scanner sent). */
+        code: z.string().max(200),
+        /** The codes already in this bill, so a package scanned twice is refused. */
+        inBill: z.array(z.string().max(200)).max(2000).default([]),
+      })
+      .strict(),
+    role: 'cashier',
+    summary: '扫码校验：追溯码格式、本单是否重复、是否已售出（何时、售给谁），不保存',
+  }).returns<{ code: string; format: string }>(),
+  'trace.noCodeReport': call({
+    input: z.object({ from: calendarDateSchema, to: calendarDateSchema }).strict(),
+    role: 'supervisor',
+    summary: '无码药品登记报表：按日期、收费员、药品统计无追溯码销售的包装数与原因',
+  }).returns<NoCodeReport>(),
   'outbox.status': call({ input: z.object({}).strict(), role: 'cashier', summary: '上传队列：深度、各状态数量、最早待传、临近/超过时限' }).returns<OutboxStatus>(),
   'outbox.items': call({
     input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),

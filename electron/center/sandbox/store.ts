@@ -78,6 +78,15 @@ CREATE TABLE IF NOT EXISTS nat_fees (
 CREATE INDEX IF NOT EXISTS nat_fees_msgid ON nat_fees (msgid);
 CREATE TABLE IF NOT EXISTS nat_settlements (
   setl_id TEXT PRIMARY KEY, mdtrt_id TEXT NOT NULL, chrg_bchno TEXT NOT NULL, clr_type TEXT NOT NULL, setl_optins TEXT NOT NULL);
+-- Drug traceability codes sold (issue 17): from a 2207's feedetail[].drugtracinfo (our protocol)
+-- or a 3505 sales report (national). A code is held while the sale holding it stands: a 2207's
+-- settlement active and not cancelled (a 2208 or a 2601 frees it without touching this row), a
+-- 3505 not returned by a 3506 nor reversed by a 2601.
+CREATE TABLE IF NOT EXISTS trace_sales (
+  code TEXT NOT NULL, msgid TEXT NOT NULL, infno TEXT NOT NULL, setl_id TEXT, psn_no TEXT NOT NULL, psn_name TEXT NOT NULL,
+  med_list_codg TEXT NOT NULL, sold_at TEXT NOT NULL, returned_by TEXT, state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'reversed')));
+CREATE INDEX IF NOT EXISTS trace_sales_code ON trace_sales (code);
+CREATE INDEX IF NOT EXISTS trace_sales_msgid ON trace_sales (msgid);
 -- Persons beyond the demo ones (persons.ts): a benchmark's week offline sees thousands.
 CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);

@@ -10,6 +10,7 @@ import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type S
 import { DEMO_YEAR_START, type DemoPerson } from './demo-persons';
 import { findPerson, personByPsnNo } from './persons';
 import type { FaultSettings } from './faults';
+import { drugTracInfoSchema, recordTraceSales, refuseSoldCodes, reverseTraceMessage } from './trace-sales';
 import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, prepared, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
 
 export interface TxAnswer {
@@ -137,7 +138,7 @@ const upload2207Schema = z.object({
     offline_flag: z.enum(['0', '1']).optional(),
     medfee_sumamt: yuan,
   }).passthrough(),
-  feedetail: z.array(z.object({ feedetl_sn: z.union([z.string(), z.number()]), med_list_codg: z.string().min(1), pric: decimal, cnt: decimal, det_item_fee_sumamt: yuan.optional(), own_pay_flag: z.enum(['0', '1']).optional() })).min(1),
+  feedetail: z.array(z.object({ feedetl_sn: z.union([z.string(), z.number()]), med_list_codg: z.string().min(1), pric: decimal, cnt: decimal, det_item_fee_sumamt: yuan.optional(), own_pay_flag: z.enum(['0', '1']).optional(), drugtracinfo: drugTracInfoSchema.optional() })).min(1),
 });
 
 function settle(ctx: TxContext, input: unknown): TxAnswer {
@@ -163,6 +164,10 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   if (dup) return reject('DUPLICATE_SETTLEMENT', `该机构结算号已结算（中心结算号 ${dup.setl_id}），不能重复上传`, { setl_id: dup.setl_id });
   const visitType = medTypeToVisitType(s.med_type);
   if (!visitType) return reject('INVALID_INPUT', `医疗类别不支持：${s.med_type}`);
+  // Drug traceability codes (issue 17): a package sold anywhere before, and not returned, is refused.
+  const traced = p.value.feedetail.flatMap((f) => (f.drugtracinfo ?? []).map((d) => ({ code: d.drug_trac_codg, medListCodg: f.med_list_codg })));
+  const soldBefore = refuseSoldCodes(ctx.db, traced.map((t) => t.code));
+  if (soldBefore) return soldBefore;
 
   let year = readYear(ctx.db, person.psn_no)!;
   const items: BillItem[] = p.value.feedetail.map((f) => ({ code: f.med_list_codg, unitPrice: f.pric, quantity: f.cnt, ...(f.own_pay_flag === '1' ? { ownPay: true } : {}) }));
@@ -207,6 +212,7 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   writeYear(ctx.db, person.psn_no, { balance, accumulators: r.accumulatorsAfter }, at);
   prepared(ctx.db, 'INSERT INTO settlements (setl_id, kind, msgid, medins_setl_id, psn_no, insutype, setl_date, amounts, accum_delta, stmt, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
     .run(setlId, 'settle', ctx.msgid, s.medins_setl_id, person.psn_no, person.insutype, s.setl_time.slice(0, 10), JSON.stringify(center), JSON.stringify(delta), stmt, at);
+  recordTraceSales(ctx, traced.map((t) => ({ ...t, psnNo: person.psn_no, psnName: person.psn_name, setlId })));
   return ok({
     setlinfo: { ...amountsToWire(center), setl_id: setlId, mdtrt_id: mdtrtId, psn_no: person.psn_no, medins_setl_id: s.medins_setl_id, setl_time: s.setl_time, policy_seq: latestPolicy(ctx.db).seq, balc: fenToYuan(balance) },
     setl_id: setlId,
@@ -285,8 +291,11 @@ function reversal(ctx: TxContext, input: unknown): TxAnswer {
     ctx.db.prepare("UPDATE settlements SET state = 'reversed' WHERE setl_id = ?").run(row.setl_id);
     if (row.kind === 'cancel' && row.cancels) ctx.db.prepare('UPDATE settlements SET cancelled_by = NULL WHERE setl_id = ?').run(row.cancels);
   }
-  ctx.db.prepare('INSERT INTO reversals (omsgid, oinfno, psn_no, undid_existing, at) VALUES (?,?,?,?,?)').run(omsgid, oinfno, psn_no, rows.length ? 1 : 0, ctx.now.toISOString());
-  return ok({ omsgid, reversed: true, undid_existing: rows.length > 0 });
+  // A 3505 sales report or a 3506 return reversed: its codes are sold (or held) as before it.
+  const tracedUndone = reverseTraceMessage(ctx.db, omsgid);
+  const undid = rows.length > 0 || tracedUndone;
+  ctx.db.prepare('INSERT INTO reversals (omsgid, oinfno, psn_no, undid_existing, at) VALUES (?,?,?,?,?)').run(omsgid, oinfno, psn_no, undid ? 1 : 0, ctx.now.toISOString());
+  return ok({ omsgid, reversed: true, undid_existing: undid });
 }
 
 // ---- 3201 / 3202 ----

@@ -256,4 +256,12 @@ export const codeWordsEn: Record<keyof typeof codeWordsZh, string> = {
   'explain.condition.visitTypes': 'visit type',
   'explain.condition.minHospitalLevel': 'hospital level',
   'explain.condition.diagnosisPrefixes': 'diagnosis',
+  'err.TRACE_CODE_INVALID': '"{code}" is not a valid drug traceability code: it should be 20 digits starting with 8, or one of the configured formats.',
+  'err.TRACE_CODE_NOT_DRUG': 'Line {lineNo} is not a drug: it takes no traceability code.',
+  'err.TRACE_CODE_REPEATED': 'Traceability code {code} was already scanned in this bill: each package is scanned once.',
+  'err.TRACE_CODE_SOLD': 'Traceability code {code} was sold on {soldAt} ({patient}, settlement {settlementId}): a package cannot be sold twice. For a returned package, refund the original settlement first.',
+  'err.TRACE_CODES_MISSING': 'Line {lineNo} needs {packages} traceability codes, {scanned} scanned: scan the rest, or record it as old stock without codes with a reason.',
+  'err.TRACE_CODES_TOO_MANY': 'Line {lineNo} sells {packages} packages but {scanned} codes were scanned: remove the extra codes.',
+  'err.TRACE_NO_CODE_FUND_REFUSES': 'Line {lineNo} is a drug without codes: the local fund does not pay for those. Scan the codes, or make the line self-pay.',
+  'err.TRACE_NO_CODE_WITH_CODES': 'Line {lineNo} already has codes scanned: it cannot also be recorded as without codes.',
 };

@@ -258,6 +258,14 @@ export const codeWordsZh = {
   'explain.condition.visitTypes': '限就诊类型',
   'explain.condition.minHospitalLevel': '限医院等级',
   'explain.condition.diagnosisPrefixes': '限诊断',
+  'err.TRACE_CODE_INVALID': '“{code}”不是有效的药品追溯码：应为 8 开头的 20 位数字，或已配置的其他格式。',
+  'err.TRACE_CODE_NOT_DRUG': '第 {lineNo} 行不是药品，不扫追溯码。',
+  'err.TRACE_CODE_REPEATED': '追溯码 {code} 在本单中已扫过：同一包装只能扫一次。',
+  'err.TRACE_CODE_SOLD': '追溯码 {code} 已于 {soldAt} 售出（{patient}，结算 {settlementId}）：同一包装不能再次销售；退回的药品请先为原结算退费。',
+  'err.TRACE_CODES_MISSING': '第 {lineNo} 行药品需扫 {packages} 个追溯码，已扫 {scanned} 个：请扫完，或按无码药品登记原因。',
+  'err.TRACE_CODES_TOO_MANY': '第 {lineNo} 行只售 {packages} 个包装，却扫了 {scanned} 个追溯码：请删去多扫的码。',
+  'err.TRACE_NO_CODE_FUND_REFUSES': '第 {lineNo} 行为无码药品：本地医保不支付无追溯码的药品，请扫码，或将该行改为自费。',
+  'err.TRACE_NO_CODE_WITH_CODES': '第 {lineNo} 行已扫追溯码，不能再登记为无码药品。',
 } as const;
 
 // Every code of the main process's list has words here (and, by codes.en.ts's type, in English):

@@ -51,6 +51,8 @@ const OWNERS: Record<string, string> = {
   refused_bill_files: 'electron/settlement/refused-files.ts',
   national_chains: 'electron/center/national/chain-store.ts',
   national_steps: 'electron/center/national/chain-store.ts',
+  trace_codes: 'electron/settlement/trace-codes.ts',
+  trace_no_code: 'electron/settlement/trace-codes.ts',
 };
 
 /**

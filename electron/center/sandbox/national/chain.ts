@@ -22,6 +22,7 @@ import { personByPsnNo } from '../persons';
 import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, STMT_SQL, writeYear } from '../store';
 import { TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
 import { binding, filings } from './person-records';
+import { return3506, sale3505 } from '../trace-sales';
 
 export interface NationalTxContext extends TxContext {
   /** The institution's hospital level as the center has it on file (1–3). */
@@ -448,6 +449,9 @@ export const NATIONAL_TRANSACTIONS: Readonly<Record<string, Handler>> = {
   '2208': cancel,
   '2601': reversal,
   '3201': totals,
+  // Drug traceability (issue 17): sales report and returns with drugtracinfo; 2601 reverses either.
+  '3505': sale3505,
+  '3506': return3506,
 };
 
 /** Transactions that need a live sign-in (everything but signing in). */
