@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
-import { stmt } from '../db/statements';
+import { z } from 'zod';
+import { each, insertInto, one, value } from '../db/sql';
 
 /** The clinic stream's queries over the audit log: ids for the backfill, one entry. */
 export const AUDIT_STREAM_SQL = {
@@ -18,16 +19,19 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-interface AuditRow {
-  id: number;
-  at: string;
-  operator_id: string | null;
-  action: string;
-  subject: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+const AuditRow = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  operator_id: z.string().nullable(),
+  action: z.string(),
+  subject: z.string().nullable(),
+  detail: z.string(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+type AuditRow = z.output<typeof AuditRow>;
+const LastRow = z.object({ id: z.number().int(), hash: z.string() });
+const LAST_SQL = 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1';
 
 const GENESIS = '0'.repeat(64);
 
@@ -60,10 +64,8 @@ export class AuditLog {
   }
 
   private appendUnderLock(e: AuditEntry): number {
-    // Prepared once (stmt): an entry is appended in every settlement's transaction.
-    const last = stmt(this.db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-      | { id: number; hash: string }
-      | undefined;
+    // Prepared once (sql.ts caches): an entry is appended in every settlement's transaction.
+    const last = one(this.db, LAST_SQL, {}, LastRow);
     const row = {
       id: (last?.id ?? 0) + 1,
       at: this.clock.now().toISOString(),
@@ -73,8 +75,7 @@ export class AuditLog {
       detail: JSON.stringify(e.detail ?? {}),
     };
     const prev = last?.hash ?? GENESIS;
-    stmt(this.db, 'INSERT INTO audit_log (id, at, operator_id, action, subject, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)')
-      .run(row.id, row.at, row.operator_id, row.action, row.subject, row.detail, prev, entryHash(prev, row));
+    insertInto(this.db, 'audit_log', { ...row, prev_hash: prev, hash: entryHash(prev, row) });
     return row.id;
   }
 
@@ -83,8 +84,8 @@ export class AuditLog {
    * rewrite of the whole tail cannot match (the chain alone has no secret).
    */
   head(): { entries: number; lastId: number; hash: string } {
-    const last = this.db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
-    const n = (this.db.prepare('SELECT count(*) n FROM audit_log').get() as { n: number }).n;
+    const last = one(this.db, LAST_SQL, {}, LastRow);
+    const n = value(this.db, 'SELECT count(*) FROM audit_log', {}, z.number().int()) ?? 0;
     return { entries: n, lastId: last?.id ?? 0, hash: last?.hash ?? GENESIS };
   }
 
@@ -92,9 +93,9 @@ export class AuditLog {
   verifyAnchored(anchor: { id: number; hash: string }): ReturnType<AuditLog['verify']> {
     const r = this.verify();
     if (!r.ok) return r;
-    const row = this.db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(anchor.id) as { hash: string } | undefined;
-    if (!row) return { ok: false, entries: r.entries, firstBrokenId: anchor.id, reason: `anchored entry ${anchor.id} is missing` };
-    if (row.hash !== anchor.hash.toLowerCase()) {
+    const hash = value(this.db, 'SELECT hash FROM audit_log WHERE id = :id', { id: anchor.id }, z.string());
+    if (hash === undefined) return { ok: false, entries: r.entries, firstBrokenId: anchor.id, reason: `anchored entry ${anchor.id} is missing` };
+    if (hash !== anchor.hash.toLowerCase()) {
       return { ok: false, entries: r.entries, firstBrokenId: anchor.id, reason: `entry ${anchor.id} no longer matches the recorded anchor (the log was rewritten)` };
     }
     return r;
@@ -105,7 +106,7 @@ export class AuditLog {
     let prev = GENESIS;
     let expectedId = 1;
     let count = 0;
-    for (const r of this.db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+    for (const r of each(this.db, 'SELECT * FROM audit_log ORDER BY id', {}, AuditRow)) {
       count++;
       if (r.id !== expectedId) return { ok: false, entries: count, firstBrokenId: r.id, reason: `missing entry before ${r.id}` };
       if (r.prev_hash !== prev) return { ok: false, entries: count, firstBrokenId: r.id, reason: 'link to previous entry broken' };

@@ -3,10 +3,12 @@
 import type { OperatorView } from '../api/contract/auth';
 import type { OperatorRecord } from '../api/contract/security';
 import { AppError, type ApiError } from '../api/result';
-import { roleAllows, type RequiredRole, type Role } from '../api/roles';
+import { z } from 'zod';
+import { ROLES, roleAllows, type RequiredRole, type Role } from '../api/roles';
 import type { Session } from '../api/session';
 import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
+import { insertInto, many, one, run, value } from '../db/sql';
 import type { AuditLog } from './audit';
 import { LoginThrottle, operatorDelayAfter } from './login-throttle';
 import { hashPin, verifyPin } from './pin';
@@ -15,17 +17,23 @@ export type { OperatorRecord };
 
 export const IDLE_LOCK_MINUTES = 15;
 
-interface OperatorRow {
-  id: string;
-  name: string;
-  role: Role;
-  pin_hash: string;
-  failed_attempts: number;
-  locked_until: string | null;
-  active: number;
-  created_at: string;
-  pin_changed_at: string | null;
-}
+const OperatorRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  pin_hash: z.string(),
+  failed_attempts: z.number().int(),
+  locked_until: z.string().nullable(),
+  active: z.number().int(),
+  created_at: z.string(),
+  pin_changed_at: z.string().nullable(),
+});
+type OperatorRow = z.output<typeof OperatorRow>;
+const RoleActive = z.object({ role: z.enum(ROLES), active: z.number().int() });
+const ROLE_ACTIVE_SQL = 'SELECT role, active FROM operators WHERE id = :id';
+const OPERATOR_SQL = 'SELECT * FROM operators WHERE id = :id';
+const count = z.number().int();
+const CLEAR_FAILURES_SQL = 'UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = :id';
 
 /** A hash to check unknown operator numbers against (made on first use: scrypt is slow). */
 let dummyHash: string | null = null;
@@ -86,9 +94,7 @@ export class AuthService {
       this.lastSeen.delete(session);
       return { code: 'SESSION_LOCKED', message: '长时间未操作，已锁定。请重新输入工号和密码。' };
     }
-    const row = this.db.prepare('SELECT role, active FROM operators WHERE id = ?').get(session.operator.id) as
-      | { role: Role; active: number }
-      | undefined;
+    const row = one(this.db, ROLE_ACTIVE_SQL, { id: session.operator.id }, RoleActive);
     if (!row || !row.active || row.role !== session.operator.role) {
       session.operator = null;
       this.lastSeen.delete(session);
@@ -113,7 +119,7 @@ export class AuthService {
     if (!op) return false;
     const seen = this.lastSeen.get(session);
     if (seen === undefined || this.idleNow() - seen > this.idleLockMs) return false;
-    const row = this.db.prepare('SELECT role, active FROM operators WHERE id = ?').get(op.id) as { role: Role; active: number } | undefined;
+    const row = one(this.db, ROLE_ACTIVE_SQL, { id: op.id }, RoleActive);
     return Boolean(row && row.active && row.role === op.role && roleAllows(op.role, need));
   }
 
@@ -136,20 +142,18 @@ export class AuthService {
    */
   addOperator(id: string, name: string, role: Role, pin: string, by: string | null = null): void {
     this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM operators WHERE id = ?').get(id)) {
+      if (value(this.db, 'SELECT 1 FROM operators WHERE id = :id', { id }, count) !== undefined) {
         throw new AppError('OPERATOR_EXISTS', `工号 ${id} 已存在。`, { id });
       }
       const at = this.clock.now().toISOString();
-      this.db
-        .prepare('INSERT INTO operators (id, name, role, pin_hash, created_at, pin_changed_at) VALUES (?,?,?,?,?,?)')
-        .run(id, name, role, hashPin(pin), at, at);
+      insertInto(this.db, 'operators', { id, name, role, pin_hash: hashPin(pin), created_at: at, pin_changed_at: at });
       this.audit.append({ action: 'operator.add', operatorId: by, subject: id, detail: { name, role } });
     })();
   }
 
   listOperators(): OperatorRecord[] {
     const now = this.clock.now();
-    return (this.db.prepare('SELECT * FROM operators ORDER BY id').all() as OperatorRow[]).map((r) => ({
+    return many(this.db, 'SELECT * FROM operators ORDER BY id', {}, OperatorRow).map((r) => ({
       id: r.id,
       name: r.name,
       role: r.role,
@@ -169,7 +173,7 @@ export class AuthService {
       if (!active && row.role === 'admin' && this.activeAdmins() <= 1 && row.active) {
         throw new AppError('LAST_ADMIN', '不能停用最后一个管理员账号。请先添加另一个管理员。');
       }
-      this.db.prepare('UPDATE operators SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
+      run(this.db, 'UPDATE operators SET active = :active WHERE id = :id', { active: active ? 1 : 0, id });
       this.audit.append({ action: active ? 'operator.enable' : 'operator.disable', operatorId: by, subject: id });
     })();
   }
@@ -178,7 +182,7 @@ export class AuthService {
   unlock(id: string, by: string | null): void {
     this.db.transaction(() => {
       this.requireOperator(id);
-      this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
+      run(this.db, CLEAR_FAILURES_SQL, { id });
       this.audit.append({ action: 'operator.unlock', operatorId: by, subject: id });
     })();
   }
@@ -187,9 +191,11 @@ export class AuthService {
   setPin(id: string, pin: string, by: string | null): void {
     this.db.transaction(() => {
       this.requireOperator(id);
-      this.db
-        .prepare('UPDATE operators SET pin_hash = ?, pin_changed_at = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?')
-        .run(hashPin(pin), this.clock.now().toISOString(), id);
+      run(this.db, 'UPDATE operators SET pin_hash = :pinHash, pin_changed_at = :at, failed_attempts = 0, locked_until = NULL WHERE id = :id', {
+        pinHash: hashPin(pin),
+        at: this.clock.now().toISOString(),
+        id,
+      });
       this.audit.append({ action: 'operator.set-pin', operatorId: by, subject: id });
     })();
   }
@@ -202,7 +208,7 @@ export class AuthService {
     if (oldPin === newPin) throw new AppError('PIN_UNCHANGED', '新密码不能与原密码相同。');
     checkPinStrength(newPin, id, session.operator.role);
     this.db.transaction(() => {
-      this.db.prepare('UPDATE operators SET pin_hash = ?, pin_changed_at = ? WHERE id = ?').run(hashPin(newPin), this.clock.now().toISOString(), id);
+      run(this.db, 'UPDATE operators SET pin_hash = :pinHash, pin_changed_at = :at WHERE id = :id', { pinHash: hashPin(newPin), at: this.clock.now().toISOString(), id });
       this.audit.append({ action: 'auth.change-pin', operatorId: id, subject: id });
     })();
   }
@@ -221,13 +227,13 @@ export class AuthService {
   }
 
   private requireOperator(id: string): OperatorRow {
-    const row = this.db.prepare('SELECT * FROM operators WHERE id = ?').get(id) as OperatorRow | undefined;
+    const row = one(this.db, OPERATOR_SQL, { id }, OperatorRow);
     if (!row) throw new AppError('OPERATOR_NOT_FOUND', `没有工号为 ${id} 的操作员。`, { id });
     return row;
   }
 
   private activeAdmins(): number {
-    return (this.db.prepare("SELECT count(*) n FROM operators WHERE role = 'admin' AND active = 1").get() as { n: number }).n;
+    return value(this.db, "SELECT count(*) FROM operators WHERE role = 'admin' AND active = 1", {}, count) ?? 0;
   }
 
   /** True when at least one active admin exists (the CLI's first-run bootstrap needs none). */
@@ -236,7 +242,7 @@ export class AuthService {
   }
 
   operatorCount(): number {
-    return (this.db.prepare('SELECT count(*) n FROM operators').get() as { n: number }).n;
+    return value(this.db, 'SELECT count(*) FROM operators', {}, count) ?? 0;
   }
 
   /**
@@ -247,7 +253,7 @@ export class AuthService {
    * LOGIN_THROTTLED), never lock an operator out. Every failure is audited.
    */
   verify(operatorId: string, pin: string, purpose: string, source?: Session): OperatorView {
-    const row = this.db.prepare('SELECT * FROM operators WHERE id = ?').get(operatorId) as OperatorRow | undefined;
+    const row = one(this.db, OPERATOR_SQL, { id: operatorId }, OperatorRow);
     const known = row && row.active ? row : null;
     const nowMs = this.clock.now().getTime();
     const numberWait = !this.throttle.numberDelayApplies(source, operatorId)
@@ -267,7 +273,11 @@ export class AuthService {
         const failed = known.failed_attempts + 1;
         const delay = operatorDelayAfter(failed);
         this.db.transaction(() => {
-          this.db.prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?').run(failed, delay ? new Date(nowMs + delay).toISOString() : null, known.id);
+          run(this.db, 'UPDATE operators SET failed_attempts = :failed, locked_until = :until WHERE id = :id', {
+            failed,
+            until: delay ? new Date(nowMs + delay).toISOString() : null,
+            id: known.id,
+          });
           this.audit.append({ action: `${purpose}.failed`, operatorId: known.id, subject: known.id, detail: { failed, delayedSeconds: Math.ceil(delay / 1000) } });
         })();
         this.throttle.failed(source, null, nowMs);
@@ -277,7 +287,7 @@ export class AuthService {
       }
       throw new AppError('LOGIN_FAILED', '工号或密码不正确。');
     }
-    if (known.failed_attempts || known.locked_until) this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(known.id);
+    if (known.failed_attempts || known.locked_until) run(this.db, CLEAR_FAILURES_SQL, { id: known.id });
     this.throttle.succeeded(source, known.id);
     return { id: known.id, name: known.name, role: known.role };
   }

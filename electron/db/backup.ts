@@ -17,6 +17,8 @@ import { applyKey } from './cipher';
 import { holdExclusive } from './lock';
 import { loadMigrations } from './migrate';
 import type { Db } from './open';
+import { z } from 'zod';
+import { insertInto, run, value } from './sql';
 
 export const DB_FILE = 'cashier.db';
 /** cashier-20260315-090000.db (UTC), so names sort by time. */
@@ -61,7 +63,7 @@ export function backupNow(db: Db, opts: { dir?: string; out?: string; clock: Clo
   const tmp = `${file}.partial`;
   rmSync(tmp, { force: true });
   try {
-    db.prepare('VACUUM INTO ?').run(tmp);
+    run(db, 'VACUUM INTO :tmp', { tmp });
     // Encrypted, but still nobody else's to copy: 0600 like every file the app writes.
     if (process.platform !== 'win32') chmodSync(tmp, 0o600);
     renameSync(tmp, file);
@@ -70,7 +72,7 @@ export function backupNow(db: Db, opts: { dir?: string; out?: string; clock: Clo
     throw new AppError('BACKUP_FAILED', `备份失败：${e instanceof Error ? e.message : String(e)}。请检查备份目录是否存在、可写、空间是否足够。`, { file });
   }
   const bytes = statSync(file).size;
-  db.prepare('INSERT INTO backups (at, file, bytes, kind) VALUES (?,?,?,?)').run(at.toISOString(), file, bytes, opts.kind);
+  insertInto(db, 'backups', { at: at.toISOString(), file, bytes, kind: opts.kind });
   return { file, at: at.toISOString(), bytes };
 }
 
@@ -94,7 +96,7 @@ export function rotateBackups(db: Db | null, dir: string, keep: number, clock: C
   const removed = listBackups(dir).slice(Math.max(1, keep)).map((b) => b.file);
   for (const f of removed) {
     rmSync(f, { force: true });
-    db?.prepare('UPDATE backups SET removed_at = ? WHERE file = ? AND removed_at IS NULL').run(clock.now().toISOString(), f);
+    if (db) run(db, 'UPDATE backups SET removed_at = :now WHERE file = :file AND removed_at IS NULL', { now: clock.now().toISOString(), file: f });
   }
   return removed;
 }
@@ -239,8 +241,8 @@ export function startBackupSchedule(core: {
   const dir = backupDirOf(core.dataDir, core.settings);
   const tick = (): BackupInfo | null => {
     try {
-      const last = core.db.prepare("SELECT max(at) at FROM backups WHERE kind = 'scheduled' AND removed_at IS NULL").get() as { at: string | null };
-      if (last.at && core.clock.now().getTime() - new Date(last.at).getTime() < intervalMs) return null;
+      const lastAt = value(core.db, "SELECT max(at) FROM backups WHERE kind = 'scheduled' AND removed_at IS NULL", {}, z.string().nullable());
+      if (lastAt && core.clock.now().getTime() - new Date(lastAt).getTime() < intervalMs) return null;
       const info = backupNow(core.db, { dir, clock: core.clock, kind: 'scheduled' });
       const removed = rotateBackups(core.db, dir, keep, core.clock);
       core.log.info('scheduled backup taken', { file: info.file, bytes: info.bytes, rotatedOut: removed.length });

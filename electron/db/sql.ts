@@ -71,6 +71,14 @@ export function many<R>(db: Db, sql: string, params: Params, schema: z.ZodType<R
   return (prepared(db, sql).pluck(false).all(params) as unknown[]).map((row) => parseRow(sql, schema, row));
 }
 
+/**
+ * Every row, each checked as it is stepped to: for walks over a whole table (the audit chain)
+ * that should not hold it all in memory. Do not write to the database while iterating.
+ */
+export function* each<R>(db: Db, sql: string, params: Params, schema: z.ZodType<R>): Generator<R> {
+  for (const row of prepared(db, sql).pluck(false).iterate(params) as Iterable<unknown>) yield parseRow(sql, schema, row);
+}
+
 /** The first column of the first row, checked; undefined when there is no row. */
 export function value<R>(db: Db, sql: string, params: Params, schema: z.ZodType<R>): R | undefined {
   const v: unknown = prepared(db, sql).pluck().get(params);

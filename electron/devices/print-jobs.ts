@@ -5,23 +5,26 @@ import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
 import type { PrintJobState, PrintJobView } from '../api/contract/device';
 import type { ReceiptData } from '../../native/escpos/receipt';
-import { stmt } from '../db/statements';
+import { z } from 'zod';
+import { insertInto, many, one, run, values } from '../db/sql';
 
-interface PrintJobRow {
-  id: number;
-  settlement_id: string;
-  copy: number;
-  state: PrintJobState;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  printer: string;
-  profile: '58mm' | '80mm';
-  receipt_json: string;
-  bytes: Buffer;
-  created_at: string;
-  printed_at: string | null;
-}
+const JOB_STATES = ['queued', 'printing', 'done', 'failed-waiting'] as const satisfies readonly PrintJobState[];
+const PrintJobRow = z.object({
+  id: z.number().int(),
+  settlement_id: z.string(),
+  copy: z.number().int(),
+  state: z.enum(JOB_STATES),
+  attempts: z.number().int(),
+  next_attempt_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  printer: z.string(),
+  profile: z.enum(['58mm', '80mm']),
+  receipt_json: z.string(),
+  bytes: z.instanceof(Buffer),
+  created_at: z.string(),
+  printed_at: z.string().nullable(),
+});
+type PrintJobRow = z.output<typeof PrintJobRow>;
 
 export interface PrintJob extends PrintJobView {
   receipt: ReceiptData;
@@ -77,23 +80,20 @@ export class PrintJobStore {
   enqueue(j: NewPrintJob): number {
     const now = this.clock.now().toISOString();
     const state = j.state ?? 'queued';
-    // Prepared once (stmt): a receipt job is written in every settlement's transaction.
-    const r = stmt(
-      this.db,
-      `INSERT INTO print_jobs (settlement_id, copy, state, attempts, next_attempt_at, printer, profile, receipt_json, bytes, created_at, printed_at)
-       VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-        j.settlementId,
-        j.copy ? 1 : 0,
-        state,
-        state === 'done' ? null : (j.holdUntil?.toISOString() ?? now),
-        j.printer,
-        j.profile,
-        JSON.stringify(j.receipt),
-        Buffer.from(j.bytes),
-        now,
-        state === 'done' ? now : null,
-      );
+    // Prepared once (sql.ts caches): a receipt job is written in every settlement's transaction.
+    const r = insertInto(this.db, 'print_jobs', {
+      settlement_id: j.settlementId,
+      copy: j.copy ? 1 : 0,
+      state,
+      attempts: 0,
+      next_attempt_at: state === 'done' ? null : (j.holdUntil?.toISOString() ?? now),
+      printer: j.printer,
+      profile: j.profile,
+      receipt_json: JSON.stringify(j.receipt),
+      bytes: Buffer.from(j.bytes),
+      created_at: now,
+      printed_at: state === 'done' ? now : null,
+    });
     return Number(r.lastInsertRowid);
   }
 
@@ -104,24 +104,29 @@ export class PrintJobStore {
   release(id: number, receipt: ReceiptData, bytes: Uint8Array, printedAtOnce: boolean): boolean {
     const now = this.clock.now().toISOString();
     return (
-      this.db
-        .prepare(
-          `UPDATE print_jobs SET receipt_json = ?, bytes = ?, state = ?, next_attempt_at = ?, printed_at = ?
-           WHERE id = ? AND state = 'queued'`,
-        )
-        .run(JSON.stringify(receipt), Buffer.from(bytes), printedAtOnce ? 'done' : 'queued', printedAtOnce ? null : now, printedAtOnce ? now : null, id).changes === 1
+      run(
+        this.db,
+        `UPDATE print_jobs SET receipt_json = :receipt, bytes = :bytes, state = :state, next_attempt_at = :nextAt, printed_at = :printedAt
+         WHERE id = :id AND state = 'queued'`,
+        {
+          receipt: JSON.stringify(receipt),
+          bytes: Buffer.from(bytes),
+          state: printedAtOnce ? 'done' : 'queued',
+          nextAt: printedAtOnce ? null : now,
+          printedAt: printedAtOnce ? now : null,
+          id,
+        },
+      ).changes === 1
     );
   }
 
   get(id: number): PrintJob | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE id = ?`).get(id) as PrintJobRow | undefined;
+    const r = one(this.db, `SELECT ${COLUMNS} FROM print_jobs WHERE id = :id`, { id }, PrintJobRow);
     return r ? toJob(r) : null;
   }
 
   latestFor(settlementId: string): PrintJob | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? AND kind = 'receipt' ORDER BY id DESC LIMIT 1`).get(settlementId) as
-      | PrintJobRow
-      | undefined;
+    const r = one(this.db, `SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = :settlementId AND kind = 'receipt' ORDER BY id DESC LIMIT 1`, { settlementId }, PrintJobRow);
     return r ? toJob(r) : null;
   }
 
@@ -131,12 +136,20 @@ export class PrintJobStore {
    */
   enqueueDocument(d: { name: string; title: string; lines: string[]; bytes: Uint8Array; printer: string; profile: '58mm' | '80mm'; state: PrintJobState }): number {
     const now = this.clock.now().toISOString();
-    const r = this.db
-      .prepare(
-        `INSERT INTO print_jobs (kind, settlement_id, copy, state, attempts, next_attempt_at, printer, profile, receipt_json, bytes, created_at, printed_at)
-         VALUES ('document', ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(d.name, d.state, d.state === 'done' ? null : now, d.printer, d.profile, JSON.stringify({ title: d.title, lines: d.lines }), Buffer.from(d.bytes), now, d.state === 'done' ? now : null);
+    const r = insertInto(this.db, 'print_jobs', {
+      kind: 'document',
+      settlement_id: d.name,
+      copy: 0,
+      state: d.state,
+      attempts: 0,
+      next_attempt_at: d.state === 'done' ? null : now,
+      printer: d.printer,
+      profile: d.profile,
+      receipt_json: JSON.stringify({ title: d.title, lines: d.lines }),
+      bytes: Buffer.from(d.bytes),
+      created_at: now,
+      printed_at: d.state === 'done' ? now : null,
+    });
     return Number(r.lastInsertRowid);
   }
 
@@ -145,64 +158,69 @@ export class PrintJobStore {
    * corrected receipt (更正) once printed, which voids the first (issue 13), else the original.
    */
   validReceiptFor(settlementId: string): PrintJob | null {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? AND kind = 'receipt' AND copy = 0 ORDER BY id DESC LIMIT 1`).get(settlementId) as
-      | PrintJobRow
-      | undefined;
+    const r = one(
+      this.db,
+      `SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = :settlementId AND kind = 'receipt' AND copy = 0 ORDER BY id DESC LIMIT 1`,
+      { settlementId },
+      PrintJobRow,
+    );
     return r ? toJob(r) : null;
   }
 
   listFor(settlementId: string): PrintJobView[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = ? ORDER BY id`).all(settlementId) as PrintJobRow[]).map(toView);
+    return many(this.db, `SELECT ${COLUMNS} FROM print_jobs WHERE settlement_id = :settlementId ORDER BY id`, { settlementId }, PrintJobRow).map(toView);
   }
 
   /** Jobs not done yet, oldest first. */
   unfinished(): PrintJobView[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE state != 'done' ORDER BY id`).all() as PrintJobRow[]).map(toView);
+    return many(this.db, `SELECT ${COLUMNS} FROM print_jobs WHERE state != 'done' ORDER BY id`, {}, PrintJobRow).map(toView);
   }
 
   /** Jobs whose time has come (queued or waiting with next_attempt_at <= now). */
   dueIds(now: Date, limit = 20): number[] {
-    return (
-      this.db
-        .prepare(`SELECT id FROM print_jobs WHERE state IN ('queued', 'failed-waiting') AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
-        .all(now.toISOString(), limit) as { id: number }[]
-    ).map((r) => r.id);
+    return values(
+      this.db,
+      `SELECT id FROM print_jobs WHERE state IN ('queued', 'failed-waiting') AND next_attempt_at <= :now ORDER BY id LIMIT :limit`,
+      { now: now.toISOString(), limit },
+      z.number().int(),
+    );
   }
 
   /** Make every waiting job due now (the cashier loaded paper and pressed retry). */
   makeWaitingDue(): number {
-    return this.db.prepare(`UPDATE print_jobs SET next_attempt_at = ? WHERE state = 'failed-waiting'`).run(this.clock.now().toISOString()).changes;
+    return run(this.db, `UPDATE print_jobs SET next_attempt_at = :now WHERE state = 'failed-waiting'`, { now: this.clock.now().toISOString() }).changes;
   }
 
   /** Claim a due job for printing; false when another worker got it first. */
   claim(id: number): boolean {
-    return (
-      this.db
-        .prepare(`UPDATE print_jobs SET state = 'printing', attempts = attempts + 1 WHERE id = ? AND state IN ('queued', 'failed-waiting')`)
-        .run(id).changes === 1
-    );
+    return run(this.db, `UPDATE print_jobs SET state = 'printing', attempts = attempts + 1 WHERE id = :id AND state IN ('queued', 'failed-waiting')`, { id }).changes === 1;
   }
 
   markDone(id: number, printer: string): void {
-    this.db
-      .prepare(`UPDATE print_jobs SET state = 'done', printed_at = ?, next_attempt_at = NULL, last_error = NULL, printer = ? WHERE id = ?`)
-      .run(this.clock.now().toISOString(), printer, id);
+    run(this.db, `UPDATE print_jobs SET state = 'done', printed_at = :now, next_attempt_at = NULL, last_error = NULL, printer = :printer WHERE id = :id`, {
+      now: this.clock.now().toISOString(),
+      printer,
+      id,
+    });
   }
 
   markFailed(id: number, error: string, printer: string): PrintJobView | null {
     const job = this.get(id);
     if (!job) return null;
     const next = new Date(this.clock.now().getTime() + retryDelayMs(job.attempts)).toISOString();
-    this.db
-      .prepare(`UPDATE print_jobs SET state = 'failed-waiting', next_attempt_at = ?, last_error = ?, printer = ? WHERE id = ?`)
-      .run(next, error.slice(0, 500), printer, id);
+    run(this.db, `UPDATE print_jobs SET state = 'failed-waiting', next_attempt_at = :next, last_error = :error, printer = :printer WHERE id = :id`, {
+      next,
+      error: error.slice(0, 500),
+      printer,
+      id,
+    });
     return this.get(id);
   }
 
   /** After a crash: jobs caught 'printing' wait for a retry. */
   recoverInterrupted(): number {
-    return this.db
-      .prepare(`UPDATE print_jobs SET state = 'failed-waiting', next_attempt_at = ?, last_error = 'INTERRUPTED: 打印中程序退出' WHERE state = 'printing'`)
-      .run(this.clock.now().toISOString()).changes;
+    return run(this.db, `UPDATE print_jobs SET state = 'failed-waiting', next_attempt_at = :now, last_error = 'INTERRUPTED: 打印中程序退出' WHERE state = 'printing'`, {
+      now: this.clock.now().toISOString(),
+    }).changes;
   }
 }

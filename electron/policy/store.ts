@@ -10,37 +10,54 @@ import { parsePolicyDelta, parsePolicyTable } from './schema';
 import type { CatalogEntry, PolicyDelta, PolicyTable, Scheme } from './split/types';
 
 import type { PolicyStatus } from '../api/contract/policy';
-import { stmt } from '../db/statements';
+import { z } from 'zod';
+import { insertInto, many, one, run, value } from '../db/sql';
 
 export type { PolicyStatus };
 
-interface TableRow {
-  seq: number;
-  base_seq: number;
-  version: string;
-  region: string;
-  effective_from: string;
-  effective_to: string | null;
-  schemes: string;
-  entries: number;
-  applied_at: string;
-}
+const int = z.number().int();
+const maybeText = z.string().nullable();
+const TableRow = z.object({
+  seq: int,
+  base_seq: int,
+  version: z.string(),
+  region: z.string(),
+  effective_from: z.string(),
+  effective_to: maybeText,
+  schemes: z.string(),
+  entries: int,
+  applied_at: z.string(),
+});
+type TableRow = z.output<typeof TableRow>;
 
-export interface EntryRow {
-  id: number;
-  code: string;
-  name: string;
-  kind: string;
-  class: string;
-  spec: string | null;
-  unit: string | null;
-  pinyin: string;
-  rules: string | null;
-}
+export const EntryRow = z.object({
+  id: int,
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  class: z.string(),
+  spec: maybeText,
+  unit: maybeText,
+  pinyin: z.string(),
+  rules: maybeText,
+});
+export type EntryRow = z.output<typeof EntryRow>;
 
+const CURRENT_SQL = 'SELECT t.* FROM policy_current c JOIN policy_tables t ON t.seq = c.seq WHERE c.id = 1';
+const ENTRY_AT_SQL =
+  'SELECT e.* FROM catalog_entries e WHERE e.code = :code AND e.from_seq BETWEEN :base AND :seq AND NOT EXISTS (SELECT 1 FROM catalog_closed k WHERE k.id = e.id AND k.to_seq <= :seq)';
+const TABLE_INSERT_SQL = `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
+  VALUES (:seq, :base, :version, :region, :from, :to, :schemes, :entries, :kind, :at)`;
+
+/**
+ * The bulk import's columns, in the order fillParams writes them. The one place that binds by
+ * position instead of through db/sql.ts: a 300,000-entry import reuses one parameter array per
+ * batch of 200 rows (docs/PERFORMANCE.md, Policy); the placeholders are generated from this list.
+ */
+const ENTRY_COLUMNS = ['code', 'from_seq', 'name', 'kind', 'class', 'spec', 'unit', 'pinyin', 'rules'] as const;
+const ENTRY_COLS = ENTRY_COLUMNS.length;
 /** Rows per multi-row INSERT: fewer statement steps, well under SQLite's parameter limit. */
 const BATCH = 200;
-const ENTRY_COLS = 9;
 const INDEX_DDL = 'CREATE INDEX catalog_entries_code ON catalog_entries (code, from_seq);';
 const DROP_INDEXES = 'DROP INDEX IF EXISTS catalog_entries_code;';
 /**
@@ -87,33 +104,16 @@ function rulesOf(e: CatalogEntry): string | null {
 export class PolicyStore {
   private readonly insertOne;
   private readonly insertMany;
-  private readonly currentRow;
-  private readonly tableRow;
-  private readonly maxSeq;
-  private readonly visibleIds;
-  private readonly closeRows;
-  private readonly entryAt;
   private readonly charsCache = new Map<string, [string, string]>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
-    const values = (n: number) => Array.from({ length: n }, () => `(${Array(ENTRY_COLS).fill('?').join(',')})`).join(',');
-    const insert = `INSERT INTO catalog_entries (code, from_seq, name, kind, class, spec, unit, pinyin, rules) VALUES `;
-    this.insertOne = db.prepare(insert + values(1));
-    this.insertMany = db.prepare(insert + values(BATCH));
-    this.currentRow = db.prepare<[], TableRow>('SELECT t.* FROM policy_current c JOIN policy_tables t ON t.seq = c.seq WHERE c.id = 1');
-    this.tableRow = db.prepare<[number], TableRow>('SELECT * FROM policy_tables WHERE seq = ?');
-    this.maxSeq = db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM policy_tables');
-    this.visibleIds = db.prepare<[string, number], { code: string; id: number }>(
-      // Answered from the code index alone (code, from_seq, rowid) plus the small closures table.
-      `SELECT e.code, e.id FROM json_each(?) j JOIN catalog_entries e ON e.code = j.value WHERE e.from_seq >= ? AND ${NOT_CLOSED}`,
-    );
-    this.closeRows = db.prepare('INSERT INTO catalog_closed (id, to_seq) SELECT value, ? FROM json_each(?)');
-    this.entryAt = db.prepare<[string, number, number, number], EntryRow>(
-      'SELECT e.* FROM catalog_entries e WHERE e.code = ? AND e.from_seq BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM catalog_closed k WHERE k.id = e.id AND k.to_seq <= ?)',
-    );
+    const row = `(${ENTRY_COLUMNS.map(() => '?').join(',')})`;
+    const insert = `INSERT INTO catalog_entries (${ENTRY_COLUMNS.join(', ')}) VALUES `;
+    this.insertOne = db.prepare(insert + row);
+    this.insertMany = db.prepare(insert + Array.from({ length: BATCH }, () => row).join(','));
     // Names repeat across specs and makers: each distinct name is split once per import.
     db.function('policy_name_chars', { deterministic: true }, (name: unknown) => this.tokens(String(name))[0]);
     db.function('policy_name_heads', { deterministic: true }, (name: unknown) => this.tokens(String(name))[1]);
@@ -123,8 +123,7 @@ export class PolicyStore {
 
   /** A database made before catalog_initials_inner existed gets it, filled for the lineage in force. */
   private ensureInnerInitials(): void {
-    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'catalog_initials_inner'").get();
-    if (exists) return;
+    if (value(this.db, "SELECT 1 FROM sqlite_master WHERE name = 'catalog_initials_inner'", {}, int) !== undefined) return;
     this.db.transaction(() => {
       this.db.exec(INNER_DDL);
       this.db.exec(
@@ -142,23 +141,27 @@ export class PolicyStore {
     return v;
   }
 
+  private currentRow(): TableRow | undefined {
+    return one(this.db, CURRENT_SQL, {}, TableRow);
+  }
+
   currentSeq(): number {
-    return this.currentRow.get()?.seq ?? 0;
+    return this.currentRow()?.seq ?? 0;
   }
 
   /** Lineage of the table in force: its rows are those with from_seq ≥ base and no closure. */
   current(): { seq: number; base: number } | null {
-    const r = this.currentRow.get();
+    const r = this.currentRow();
     return r ? { seq: r.seq, base: r.base_seq } : null;
   }
 
   status(): PolicyStatus | null {
-    const r = this.currentRow.get();
+    const r = this.currentRow();
     return r ? toStatus(r) : null;
   }
 
   history(): PolicyStatus[] {
-    return this.db.prepare<[], TableRow>('SELECT * FROM policy_tables ORDER BY seq').all().map(toStatus);
+    return many(this.db, 'SELECT * FROM policy_tables ORDER BY seq', {}, TableRow).map(toStatus);
   }
 
   /** Validate, store as a new lineage, switch to it. All or nothing. */
@@ -179,10 +182,18 @@ export class PolicyStore {
   private importTable(t: PolicyTable, initials: (n: string) => string): void {
     this.db.transaction(() => {
       this.requireNewer(t.seq);
-      this.db.prepare(
-        `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'full', ?)`,
-      ).run(t.seq, t.seq, t.version, t.region, t.effectiveFrom, t.effectiveTo, JSON.stringify(t.schemes), t.catalog.length, this.clock.now().toISOString());
+      run(this.db, TABLE_INSERT_SQL, {
+        seq: t.seq,
+        base: t.seq,
+        version: t.version,
+        region: t.region,
+        from: t.effectiveFrom,
+        to: t.effectiveTo,
+        schemes: JSON.stringify(t.schemes),
+        entries: t.catalog.length,
+        kind: 'full',
+        at: this.clock.now().toISOString(),
+      });
       // Indexes are built after the bulk insert (sorted, one pass) instead of row by row.
       this.db.exec(DROP_INDEXES);
       const firstId = this.nextId();
@@ -210,7 +221,7 @@ export class PolicyStore {
 
   private deltaTransaction(d: PolicyDelta, initials: (n: string) => string): void {
     this.db.transaction(() => {
-      const cur = this.currentRow.get();
+      const cur = this.currentRow();
       if (!cur || cur.seq !== d.fromSeq) {
         throw new AppError(
           'POLICY_DELTA_MISMATCH',
@@ -222,14 +233,24 @@ export class PolicyStore {
       const base = cur.base_seq;
       // Set-wise, not row by row: one lookup, one UPDATE, batched inserts, one FTS insert.
       const touched = [...d.catalogDeletes, ...d.catalogUpserts.map((e) => e.code)];
-      const live = new Map(this.visibleIds.all(JSON.stringify(touched), base).map((r) => [r.code, r.id]));
+      const visible = many(
+        this.db,
+        // Answered from the code index alone (code, from_seq, rowid) plus the small closures table.
+        `SELECT e.code, e.id FROM json_each(:codes) j JOIN catalog_entries e ON e.code = j.value WHERE e.from_seq >= :base AND ${NOT_CLOSED}`,
+        { codes: JSON.stringify(touched), base },
+        z.object({ code: z.string(), id: int }),
+      );
+      const live = new Map(visible.map((r) => [r.code, r.id]));
       const missing = d.catalogDeletes.findIndex((code) => !live.has(code));
       if (missing >= 0) {
         const code = d.catalogDeletes[missing]!;
         throw new AppError('POLICY_DELTA_MISMATCH', `政策变更包要删除的项目 ${code} 不在本机当前目录中：请重新同步。`, { path: `catalogDeletes[${missing}]`, code });
       }
       // Ascending ids: the closures go into catalog_closed's B-tree in order.
-      this.closeRows.run(d.toSeq, JSON.stringify([...live.values()].sort((a, b) => a - b)));
+      run(this.db, 'INSERT INTO catalog_closed (id, to_seq) SELECT value, :toSeq FROM json_each(:ids)', {
+        toSeq: d.toSeq,
+        ids: JSON.stringify([...live.values()].sort((a, b) => a - b)),
+      });
       const added = d.catalogUpserts.filter((e) => !live.has(e.code)).length;
       const entries = cur.entries - d.catalogDeletes.length + added;
       const firstId = this.nextId();
@@ -240,20 +261,18 @@ export class PolicyStore {
       if (to !== null && to < from) {
         throw new AppError('POLICY_INVALID', `政策变更包无效：有效期 ${from} 至 ${to} 不成立。未应用任何更改。`, { path: d.effectiveFrom ? 'effectiveFrom' : 'effectiveTo' });
       }
-      this.db.prepare(
-        `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'delta', ?)`,
-      ).run(
-        d.toSeq,
+      run(this.db, TABLE_INSERT_SQL, {
+        seq: d.toSeq,
         base,
-        d.version,
-        cur.region,
+        version: d.version,
+        region: cur.region,
         from,
         to,
-        d.schemes ? JSON.stringify(d.schemes) : cur.schemes,
+        schemes: d.schemes ? JSON.stringify(d.schemes) : cur.schemes,
         entries,
-        this.clock.now().toISOString(),
-      );
+        kind: 'delta',
+        at: this.clock.now().toISOString(),
+      });
       this.switchTo(d.toSeq);
     })();
   }
@@ -264,11 +283,13 @@ export class PolicyStore {
    * split engine reports them as UNKNOWN_ITEM.
    */
   tableFor(date: string, codes: string[]): { seq: number; table: PolicyTable } {
-    const t = stmt(
+    const t = one(
       this.db,
-      `SELECT * FROM policy_tables WHERE effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
+      `SELECT * FROM policy_tables WHERE effective_from <= :date AND (effective_to IS NULL OR effective_to >= :date)
        ORDER BY seq DESC LIMIT 1`,
-    ).get(date, date) as TableRow | undefined;
+      { date },
+      TableRow,
+    );
     if (!t) {
       const any = this.currentSeq() > 0;
       throw new AppError(
@@ -279,7 +300,7 @@ export class PolicyStore {
     }
     const catalog: CatalogEntry[] = [];
     for (const code of new Set(codes)) {
-      const row = this.entryAt.get(code, t.base_seq, t.seq, t.seq);
+      const row = one(this.db, ENTRY_AT_SQL, { code, base: t.base_seq, seq: t.seq }, EntryRow);
       if (row) catalog.push(rowToEntry(row));
     }
     return { seq: t.seq, table: toTable(t, catalog) };
@@ -289,12 +310,12 @@ export class PolicyStore {
   entry(code: string): CatalogEntry | null {
     const cur = this.current();
     if (!cur) return null;
-    const row = this.entryAt.get(code, cur.base, cur.seq, cur.seq);
+    const row = one(this.db, ENTRY_AT_SQL, { code, base: cur.base, seq: cur.seq }, EntryRow);
     return row ? rowToEntry(row) : null;
   }
 
   private requireNewer(seq: number): void {
-    const max = this.maxSeq.get()?.m ?? 0;
+    const max = value(this.db, 'SELECT max(seq) FROM policy_tables', {}, int.nullable()) ?? 0;
     if (seq <= max) {
       throw new AppError('POLICY_SEQ_NOT_NEWER', `政策版本序号 ${seq} 不比本机已有的 ${max} 新，未应用。`, { path: 'seq', seq, latest: max });
     }
@@ -302,18 +323,19 @@ export class PolicyStore {
 
   /** The id the next inserted catalog row gets (rows are only ever appended). */
   private nextId(): number {
-    return (this.db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM catalog_entries').pluck().get() as number);
+    return value(this.db, 'SELECT coalesce(max(id), 0) + 1 FROM catalog_entries', {}, int) ?? 1;
   }
 
   /** Add the names and initials of the rows inserted from `firstId` on to the search indexes (a rowid range, no scan). */
   private indexNames(firstId: number): void {
-    this.db.prepare('INSERT INTO catalog_fts (rowid, chars, head) SELECT id, policy_name_chars(name), policy_name_heads(name) FROM catalog_entries WHERE id >= ?').run(firstId);
-    this.db.prepare('INSERT INTO catalog_initials (rowid, initials) SELECT id, pinyin FROM catalog_entries WHERE id >= ?').run(firstId);
-    this.db.prepare('INSERT INTO catalog_initials_inner (rowid, initials) SELECT id, policy_initials_inner(pinyin) FROM catalog_entries WHERE id >= ?').run(firstId);
+    // Not cached (sql.ts would keep them): an import drops and re-creates these virtual tables.
+    this.db.prepare('INSERT INTO catalog_fts (rowid, chars, head) SELECT id, policy_name_chars(name), policy_name_heads(name) FROM catalog_entries WHERE id >= :firstId').run({ firstId });
+    this.db.prepare('INSERT INTO catalog_initials (rowid, initials) SELECT id, pinyin FROM catalog_entries WHERE id >= :firstId').run({ firstId });
+    this.db.prepare('INSERT INTO catalog_initials_inner (rowid, initials) SELECT id, policy_initials_inner(pinyin) FROM catalog_entries WHERE id >= :firstId').run({ firstId });
   }
 
   private switchTo(seq: number): void {
-    this.db.prepare('INSERT INTO policy_current (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq').run(seq);
+    insertInto(this.db, 'policy_current', { id: 1, seq }, 'ON CONFLICT (id) DO UPDATE SET seq = excluded.seq');
   }
 
   private bulkInsert(catalog: CatalogEntry[], seq: number, initials: (n: string) => string): void {
