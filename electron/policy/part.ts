@@ -49,6 +49,14 @@ export function createPolicyPart(core: CoreApp) {
     tableFor(date: string, codes: string[]): { seq: number; table: PolicyTable } {
       return store.tableFor(date, codes);
     },
+    /** The regional rules of the table in force (schemes, region, period), or null before any table. */
+    currentRules() {
+      return store.currentRules();
+    },
+    /** The highest seq ever applied. */
+    latestSeq(): number {
+      return store.latestSeq();
+    },
     /** One entry of the table in force, or null. */
     entry(code: string): CatalogEntry | null {
       return store.entry(code);

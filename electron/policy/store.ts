@@ -160,6 +160,17 @@ export class PolicyStore {
     return r ? toStatus(r) : null;
   }
 
+  /** The table in force without its catalog: what a national catalogue sync keeps (the regional rules). */
+  currentRules(): { seq: number; region: string; effectiveFrom: string; effectiveTo: string | null; schemes: Scheme[] } | null {
+    const r = this.currentRow.get();
+    return r ? { seq: r.seq, region: r.region, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, schemes: JSON.parse(r.schemes) as Scheme[] } : null;
+  }
+
+  /** The highest seq ever applied (a new table or delta must be above it). */
+  latestSeq(): number {
+    return this.maxSeq.get()?.m ?? 0;
+  }
+
   history(): PolicyStatus[] {
     return many(this.db, 'SELECT * FROM policy_tables ORDER BY seq', {}, TableRow).map(toStatus);
   }

@@ -33,6 +33,14 @@ export interface FaultSettings {
   errWithSuccess: FaultCounter | null;
   /** National protocol: the gateway answers code 999 before the business system sees the request. */
   gatewayError: FaultCounter | null;
+  /** National catalogue (1312/1318/1319): the next matching page comes back hostile (a bad row, a bad cap). */
+  hostileCatalog: FaultCounter | null;
+  /**
+   * National 2204: refuse a line whose clinic code (medins_list_codg) has no mapping uploaded
+   * with 3301, or whose national code differs from it — as a real center does. Off by default
+   * so tests that never upload mappings keep working.
+   */
+  requireMapping: boolean;
   /**
    * psn_no, ID number, card number or voucher token → eligible fen: a claim from another
    * hospital reaches the center just before that person's next 2207, so the center's split
@@ -44,7 +52,7 @@ export interface FaultSettings {
 export function noFaults(): FaultSettings {
   return {
     refuse: false, latencyMs: 0, busy: null, dropAfterCommit: null, malformed: null, rejectItems: {}, rejectPersons: {}, outsideClaims: {},
-    signInExpired: null, errWithSuccess: null, gatewayError: null,
+    signInExpired: null, errWithSuccess: null, gatewayError: null, hostileCatalog: null, requireMapping: false,
   };
 }
 
@@ -70,7 +78,8 @@ function counter(value: string | undefined): FaultCounter {
  * `malformed=MODE[:N][@infno]`, `reject-item=CODE[:reason]`, `reject-person=ID[:reason]`,
  * `outside-claim=ID:FEN` (an adjustment: eligible fen claimed elsewhere before the next 2207),
  * and for the national protocol `sign-in-expired[=N][@infno]`, `err-with-success[=N][@infno]`,
- * `gateway-error[=N][@infno]`.
+ * `gateway-error[=N][@infno]`, `hostile-catalog[=N][@infno]` (a bad 1312/1318/1319 page),
+ * `require-mapping` (2204 refuses clinic codes without an uploaded 3301 mapping).
  */
 export function parseFaults(spec: string): Partial<FaultSettings> {
   const out: Partial<FaultSettings> = {};
@@ -110,6 +119,12 @@ export function parseFaults(spec: string): Partial<FaultSettings> {
       case 'gateway-error':
         out.gatewayError = counter(value);
         break;
+      case 'hostile-catalog':
+        out.hostileCatalog = counter(value);
+        break;
+      case 'require-mapping':
+        out.requireMapping = true;
+        break;
       case 'reject-item':
       case 'reject-person': {
         const [key, ...reason] = (value ?? '').split(':');
@@ -148,6 +163,8 @@ export const faultPatchSchema = z
     signInExpired: counterSchema.nullable(),
     errWithSuccess: counterSchema.nullable(),
     gatewayError: counterSchema.nullable(),
+    hostileCatalog: counterSchema.nullable(),
+    requireMapping: z.boolean(),
   })
   .partial()
   .strict();

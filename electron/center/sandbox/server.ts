@@ -18,6 +18,7 @@ import { faultPatchSchema, noFaults, takeFault, type FaultSettings, type Malform
 import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, type PersonYear, type SandboxDb } from './store';
 import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
 import { NATIONAL_TRANSACTIONS, needsSignIn } from './national/chain';
+import { CATALOG_TRANSACTIONS, spoilCatalogPage } from './national/catalog';
 import { readNationalRequest, renameKeys } from '../wire/national/envelope';
 import { DEFAULT_VARIANT, type NationalVariant } from '../wire/national/variant';
 
@@ -407,7 +408,7 @@ export class SandboxCenter {
     if (takeFault(this.faultState.gatewayError, infno)) return { json: { [v.gateway.codeField]: 999, [v.gateway.messageField]: '网关转发超时（沙箱故障注入）' } };
     if (!MSGID_PATTERN.test(msgid)) return { json: this.nationalEnvelope(infno, -1, '报文号 msgid 格式不正确（应为 30 位）', null, '') };
     if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.nationalEnvelope(infno, -1, `机构编码不符：${String(env.fixmedins_code).slice(0, 40)}`, null, '') };
-    const tx = NATIONAL_TRANSACTIONS[infno];
+    const tx = NATIONAL_TRANSACTIONS[infno] ?? (CATALOG_TRANSACTIONS as Record<string, (typeof NATIONAL_TRANSACTIONS)[string]>)[infno];
     if (!tx) return { json: this.nationalEnvelope(infno, -1, `不支持的交易：${infno.slice(0, 10)}`, null, '') };
 
     const str = (x: unknown) => (typeof x === 'string' ? x : null);
@@ -434,6 +435,7 @@ export class SandboxCenter {
       if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
       const input = (env.input ?? null) as unknown;
       const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno, hospitalLevel: this.opts.hospitalLevel ?? 1, institutionCode: this.opts.institutionCode, institutionName: str(env.fixmedins_name) ?? '' }, input);
+      if (answer.infcode === 0 && ['1312', '1318', '1319'].includes(infno) && takeFault(this.faultState.hostileCatalog, infno)) answer.output = spoilCatalogPage(answer.output);
       const json = this.nationalEnvelope(infno, answer.infcode, answer.err_msg, answer.output, this.newRefMsgId());
       prepared(this.db, 'INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
       return json;

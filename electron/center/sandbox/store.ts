@@ -87,6 +87,12 @@ CREATE TABLE IF NOT EXISTS trace_sales (
   med_list_codg TEXT NOT NULL, sold_at TEXT NOT NULL, returned_by TEXT, state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'reversed')));
 CREATE INDEX IF NOT EXISTS trace_sales_code ON trace_sales (code);
 CREATE INDEX IF NOT EXISTS trace_sales_msgid ON trace_sales (msgid);
+-- The clinic's mapping of its own item codes to national ones (3301 uploads, 3302 revokes), and
+-- every applied upload or revocation (tests count them: each must happen exactly once).
+CREATE TABLE IF NOT EXISTS nat_mappings (
+  medins_list_codg TEXT PRIMARY KEY, hilist_code TEXT NOT NULL, medins_list_name TEXT NOT NULL, list_type TEXT NOT NULL,
+  msgid TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('active', 'revoked')), updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nat_mapping_log (msgid TEXT NOT NULL, infno TEXT NOT NULL, medins_list_codg TEXT NOT NULL, hilist_code TEXT NOT NULL, at TEXT NOT NULL);
 -- Persons beyond the demo ones (persons.ts): a benchmark's week offline sees thousands.
 CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);

@@ -53,6 +53,9 @@ const OWNERS: Record<string, string> = {
   national_steps: 'electron/center/national/chain-store.ts',
   trace_codes: 'electron/settlement/trace-codes.ts',
   trace_no_code: 'electron/settlement/trace-codes.ts',
+  national_catalog_rows: 'electron/policy/national-catalog-store.ts',
+  national_catalog_staged: 'electron/policy/national-catalog-store.ts',
+  national_catalog_cursor: 'electron/policy/national-catalog-store.ts',
 };
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '../../wire/national/messages';
 import { fenToYuan } from '../../wire/national/decimal';
 import { personByPsnNo } from '../persons';
+import { mappedAtCenter } from './catalog';
 import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, STMT_SQL, writeYear } from '../store';
 import { TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
 import { binding, filings } from './person-records';
@@ -216,6 +217,11 @@ const fees: Handler = (ctx, input) => {
   const v = openVisit(ctx, first.mdtrt_id, first.psn_no);
   if (isAnswer(v)) return v;
   if (!v.med_type) return reject('VISIT_INFO_MISSING', '请先上传就诊信息（2203）');
+  if (ctx.faults.requireMapping) {
+    // A real center knows the clinic's codes only through 3301: an unmapped line is refused here.
+    const unmapped = lines.filter((l) => mappedAtCenter(ctx.db, l.medins_list_codg) !== l.med_list_codg);
+    if (unmapped.length) return reject('ITEM_NOT_MAPPED', `目录未对照：${[...new Set(unmapped.map((l) => l.medins_list_codg))].join('、')}（请先上传目录对照 3301）`, { codes: unmapped.map((l) => l.medins_list_codg) });
+  }
   const refused = lines.filter((l) => ctx.faults.rejectItems[l.med_list_codg] !== undefined);
   if (refused.length) {
     const codes = [...new Set(refused.map((l) => l.med_list_codg))];
