@@ -34,9 +34,9 @@ export interface NationalPolicySink {
   applyDelta(raw: unknown): { seq: number; version: string };
 }
 
+/** The national exchange, signed in (NationalSession.send: a 9001 first when needed, renewed on demand). */
 export interface NationalCatalogPort {
-  sendNational(infno: string, input: object, opts?: SendOptions): Promise<NationalOutcome>;
-  setSignNo(signNo: string): void;
+  send(infno: string, input: object, opts?: SendOptions): Promise<NationalOutcome>;
 }
 
 export interface CatalogSyncProgress {
@@ -62,23 +62,14 @@ export type NationalCatalogSyncResult =
   | { kind: 'full' | 'delta'; seq: number; pages: number; upserts: number; deletes: number }
   | { kind: 'interrupted'; pages: number };
 
-/** Sign-ins one sync may ask for before it gives up (a center that keeps refusing them). */
-const MAX_SIGN_INS = 2;
-
 export async function syncNationalCatalog(deps: NationalCatalogSyncDeps): Promise<NationalCatalogSyncResult> {
   const pageSize = deps.pageSize ?? CATALOG_PAGE_SIZE;
   let pages = 0;
-  let signIns = 0;
   for (const infno of CATALOG_INFNOS) {
     let c = deps.store.beginRound(infno);
     while (!c.complete) {
       const input = catalogPageInput(c.roundSince, c.nextPage, pageSize);
-      const o = await deps.port.sendNational(infno, input, { ...(deps.operator ? { operator: deps.operator } : {}) });
-      if (o.kind === 'rejected' && o.code === 'SIGN_IN_REQUIRED' && signIns < MAX_SIGN_INS) {
-        signIns++;
-        await signIn(deps);
-        continue;
-      }
+      const o = await deps.port.send(infno, input, { ...(deps.operator ? { operator: deps.operator } : {}) });
       if (o.kind !== 'success') {
         const why = o.kind === 'unknown' ? o.reason : o.message;
         throw new AppError('NATIONAL_CATALOG_SYNC_FAILED', `医保目录同步（${infno}）第 ${c.nextPage} 页未完成：${why}。已收到的页保留，下次从此页继续；当前目录不变。`, {
@@ -110,16 +101,6 @@ export async function syncNationalCatalog(deps: NationalCatalogSyncDeps): Promis
     }
   }
   return apply(deps, pages);
-}
-
-async function signIn(deps: NationalCatalogSyncDeps): Promise<void> {
-  const op = deps.operator ?? { id: 'system', name: '系统' };
-  const o = await deps.port.sendNational('9001', { signIn: { opter_no: op.id, mac: '', ip: '127.0.0.1' } }, { operator: op });
-  const signNo = o.kind === 'success' ? (o.output as { signinoutb?: { sign_no?: unknown } } | null)?.signinoutb?.sign_no : undefined;
-  if (typeof signNo !== 'string' || !signNo) {
-    throw new AppError('NATIONAL_CATALOG_SYNC_FAILED', `医保目录同步需要签到，签到（9001）未成功：${o.kind === 'unknown' ? o.reason : 'message' in o ? o.message : '应答缺少 sign_no'}。当前目录不变。`, { infno: '9001', kind: o.kind });
-  }
-  deps.port.setSignNo(signNo);
 }
 
 /** 'yyyyMMddHHmmss' of a 'yyyy-MM-dd HH:mm:ss' updt_time, for the version label. */

@@ -9,6 +9,8 @@ import { NationalCatalogStore } from '../../../electron/policy/national-catalog-
 import { PolicyStore } from '../../../electron/policy/store';
 import type { CatalogEntry, PolicyTable } from '../../../electron/policy/split/types';
 import { isAppError } from '../../../electron/api/result';
+import { silentLogger } from '../../../electron/app/log';
+import { NationalSession } from '../../../electron/center/national/session';
 import { CODES, startRig, type Rig } from './helpers';
 
 let rig: Rig;
@@ -25,8 +27,11 @@ afterEach(async () => {
   await rig.close();
 });
 
+/** The app's signed-in national exchange (a 9001 first, renewed when the center asks). */
+const session = (r: Rig) => new NationalSession({ client: async () => r.client, terminalNo: () => '01', log: silentLogger });
+
 function deps(over: Partial<NationalCatalogSyncDeps> = {}): NationalCatalogSyncDeps {
-  return { store: new NationalCatalogStore(rig.db, rig.clock), policy, port: rig.client, clock: rig.clock, pageSize: PAGE, operator: { id: '2001', name: '王主管' }, ...over };
+  return { store: new NationalCatalogStore(rig.db, rig.clock), policy, port: session(rig), clock: rig.clock, pageSize: PAGE, operator: { id: '2001', name: '王主管' }, ...over };
 }
 
 const pagesAsked = (infno: string) => rig.center.envelopes().filter((e) => e.infno === infno).length;
@@ -62,8 +67,9 @@ describe('national catalogue sync (1312 / 1318 / 1319)', () => {
     expect(policy.status()!.entries).toBe(center.catalog.length);
     expectSameAsCenter(center);
     expect(policy.currentRules()!.schemes).toEqual(rulesBefore.schemes);
-    // The center asked for a sign-in first; the pages carried it.
+    // Signed in once (9001) before the first page; every page carried that sign-in.
     expect(pagesAsked('9001')).toBe(1);
+    expect(rig.center.envelopes().filter((e) => e.infno === '1312').every((e) => e.sign_no && e.opter === '2001')).toBe(true);
     // The restriction travels (lmt_used_flag + the extension), the per-type ratio by insutype.
     const restricted = center.catalog.find((e) => e.restriction)!;
     expect(policy.entry(restricted.code)!.restriction).toEqual(restricted.restriction);
@@ -174,7 +180,7 @@ describe('national catalogue sync (1312 / 1318 / 1319)', () => {
     const bare = await startRig();
     try {
       const p = new PolicyStore(bare.db, bare.clock);
-      await expectRefused(syncNationalCatalog({ store: new NationalCatalogStore(bare.db, bare.clock), policy: p, port: bare.client, clock: bare.clock, pageSize: 100 }), 'NATIONAL_CATALOG_NO_RULES');
+      await expectRefused(syncNationalCatalog({ store: new NationalCatalogStore(bare.db, bare.clock), policy: p, port: session(bare), clock: bare.clock, pageSize: 100 }), 'NATIONAL_CATALOG_NO_RULES');
       expect(p.currentSeq()).toBe(0);
     } finally {
       await bare.close();
