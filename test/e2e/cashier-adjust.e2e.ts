@@ -5,31 +5,17 @@
 // lists the changed figures and offers the corrected receipt: Ctrl+G prints it, marked 更正;
 // F10 then reprints the corrected one (a copy). Today's list (F6) prints it too by Ctrl+G.
 // Screenshots: test-artifacts/adjust-<width>-*.png.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PERSONS } from '../../electron/center/sandbox/demo-persons';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
-import { CASHIER, VIEWPORTS } from './helpers/operators';
-import { untilText } from './helpers/wait';
+import { screenshot } from './helpers/browser-mode';
+import { addItem, confirmStep, insertDemoCard } from './helpers/keyboard';
+import { cashierAtTheWindow } from './helpers/cashier-window';
+import { VIEWPORTS } from './helpers/operators';
 
 const LI = DEMO_PERSONS.findIndex((p) => p.psn_name === '李秀英');
 
 describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
-  let mode: BrowserMode;
-  let page: Page;
-  let story: Story | undefined;
-  const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
-
-  beforeAll(async () => {
-    story = await startStory({ viewport, env: { CASHIER_SANDBOX_FAULTS: `outside-claim=${DEMO_PERSONS[LI]!.certno}:12000` } });
-    ({ mode, page } = story);
-    await page.goto(mode.url);
-    await login(page, CASHIER.id, CASHIER.pin);
-    await openShift(page, 1);
-    await until('status-center', /在线/);
-  });
-  afterAll(() => story?.stop());
+  const { page, until } = cashierAtTheWindow(viewport, { shots: 'adjust', env: { CASHIER_SANDBOX_FAULTS: `outside-claim=${DEMO_PERSONS[LI]!.certno}:12000` } });
 
   it('prints the center figures after the answer, lists what changed, and Ctrl+G prints the corrected receipt', async () => {
     await insertDemoCard(page, LI, /李秀英/);

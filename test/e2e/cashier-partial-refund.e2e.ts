@@ -4,30 +4,13 @@
 // back; the supervisor's PIN makes it one action: the settlement is cancelled (refund row) and the
 // kept line settled again (a new settlement) — both receipts. Screenshots:
 // test-artifacts/partial-refund-<width>-*.png.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
-import { CASHIER, SUPERVISOR, VIEWPORTS } from './helpers/operators';
-import { untilText } from './helpers/wait';
+import { describe, expect, it } from 'vitest';
+import { addItem, confirmStep, insertDemoCard, keepFirstRefundLine, settledThenToday, supervisorApproves } from './helpers/keyboard';
+import { cashierAtTheWindow } from './helpers/cashier-window';
+import { SUPERVISOR, VIEWPORTS } from './helpers/operators';
 
 describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
-  let mode: BrowserMode;
-  let page: Page;
-  let story: Story | undefined;
-  const shot = (name: string) => screenshot(page, `partial-refund-${viewport.width}-${name}`);
-  const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-  const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
-
-  beforeAll(async () => {
-    story = await startStory({ viewport });
-    ({ mode, page } = story);
-    await page.goto(mode.url);
-    await login(page, CASHIER.id, CASHIER.pin);
-    await openShift(page, 1);
-    await until('status-center', /在线/);
-  });
-  afterAll(() => story?.stop());
+  const { page, shot, text, until } = cashierAtTheWindow(viewport, { shots: 'partial-refund' });
 
   it('returns one line of two: cancel + re-settle as one action, both receipts, by keyboard', async () => {
     await insertDemoCard(page, 0, /张伟/);
@@ -35,20 +18,14 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await addItem(page, 'atfttgp', '45.30', '1');
     await until('split-total', /95\.30/);
     await confirmStep(page);
-    await page.getByTestId('settled-panel').waitFor();
-    await until('settled-state', /已确认/);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F6');
-    await until('today-row-0', /张伟/);
+    await settledThenToday(page, /已确认/, /张伟/);
     await page.keyboard.press('r');
     await until('refund-lines', /阿莫西林/);
     // Both lines ticked: a full refund, as before.
     expect(await page.getByTestId('refund-line-check-1').isChecked()).toBe(true);
     expect(await page.getByTestId('refund-line-check-2').isChecked()).toBe(true);
     // The patient keeps line 1 (amoxicillin) and returns line 2: Shift+Tab twice, Space.
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Space');
+    await keepFirstRefundLine(page);
     expect(await page.getByTestId('refund-line-check-1').isChecked()).toBe(false);
     await until('refund-partial', /部分退费：退 1 项，其余 1 项重新结算/);
     await page.getByTestId('refund-partial-cash').waitFor();
@@ -56,10 +33,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const box = await page.getByTestId('supervisor-pin').locator('form').boundingBox();
     expect(box && box.y + box.height).toBeLessThanOrEqual(viewport.height);
     await shot('01-lines');
-    await page.getByTestId('sup-id').fill(SUPERVISOR.id);
-    await page.getByTestId('sup-pin').fill(SUPERVISOR.pin);
-    await page.getByTestId('sup-reason').fill('患者退回阿托伐他汀');
-    await page.getByTestId('sup-reason').press('Enter');
+    await supervisorApproves(page, SUPERVISOR, '患者退回阿托伐他汀');
     await until('today-note', /部分退费完成/);
     expect(await page.getByTestId('supervisor-pin').count()).toBe(0);
     // Newest first: the refund and the new settlement (same moment, one action), then the original.

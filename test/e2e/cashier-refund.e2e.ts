@@ -2,30 +2,13 @@
 // the patient in cash and what returns to the account and the fund; a wrong PIN is said inside
 // the dialog, which keeps what was typed; after the refund the selection stays on the refunded
 // settlement. Screenshots: test-artifacts/refund-<width>-*.png.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
-import { CASHIER, SUPERVISOR, VIEWPORTS } from './helpers/operators';
-import { untilText } from './helpers/wait';
+import { describe, expect, it } from 'vitest';
+import { addItem, confirmStep, insertDemoCard, settledThenToday } from './helpers/keyboard';
+import { cashierAtTheWindow } from './helpers/cashier-window';
+import { SUPERVISOR, VIEWPORTS } from './helpers/operators';
 
 describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
-  let mode: BrowserMode;
-  let page: Page;
-  let story: Story | undefined;
-  const shot = (name: string) => screenshot(page, `refund-${viewport.width}-${name}`);
-  const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-  const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
-
-  beforeAll(async () => {
-    story = await startStory({ viewport });
-    ({ mode, page } = story);
-    await page.goto(mode.url);
-    await login(page, CASHIER.id, CASHIER.pin);
-    await openShift(page, 1);
-    await until('status-center', /在线/);
-  });
-  afterAll(() => story?.stop());
+  const { page, shot, text, until } = cashierAtTheWindow(viewport, { shots: 'refund' });
 
   it('shows what goes back where; a wrong PIN keeps the dialog and what was typed; the refunded row stays selected', async () => {
     await insertDemoCard(page, 0, /张伟/);
@@ -34,11 +17,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const cash = (await text('split-cash')).trim();
     const account = (await text('split-account')).replace(/[^\d.,]/g, '');
     await confirmStep(page);
-    await page.getByTestId('settled-panel').waitFor();
-    await until('settled-state', /已确认/);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F6');
-    await until('today-row-0', /张伟/);
+    await settledThenToday(page, /已确认/, /张伟/);
     await page.keyboard.press('r');
     await until('refund-returns', /退还患者现金/);
     expect(await text('refund-returns')).toContain(account);

@@ -3,31 +3,17 @@
 // the settled panel itself turns into the center's refusal — no "结算完成" title, the center's
 // reason and what to do next — and the receipt, held for the answer, is a void slip (作废单) with
 // no fund, account or cash figure. Screenshots: test-artifacts/reject-<width>-*.png.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
-import { CASHIER, VIEWPORTS } from './helpers/operators';
-import { untilText } from './helpers/wait';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './helpers/browser-mode';
+import { addItem, confirmStep, insertDemoCard } from './helpers/keyboard';
+import { cashierAtTheWindow } from './helpers/cashier-window';
+import { VIEWPORTS } from './helpers/operators';
 
 const ATORVASTATIN = 'XC10AAA050A001010104321';
 const REASON = '该药品超出医保限定支付范围（演示）';
 
 describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
-  let mode: BrowserMode;
-  let page: Page;
-  let story: Story | undefined;
-  const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
-
-  beforeAll(async () => {
-    story = await startStory({ viewport, env: { CASHIER_SANDBOX_FAULTS: `reject-item=${ATORVASTATIN}:${REASON}` } });
-    ({ mode, page } = story);
-    await page.goto(mode.url);
-    await login(page, CASHIER.id, CASHIER.pin);
-    await openShift(page, 1);
-    await until('status-center', /在线/);
-  });
-  afterAll(() => story?.stop());
+  const { page, until } = cashierAtTheWindow(viewport, { shots: 'reject', env: { CASHIER_SANDBOX_FAULTS: `reject-item=${ATORVASTATIN}:${REASON}` } });
 
   it('the settled panel says the center refused, why, and what to do next; it never says 结算完成', async () => {
     await insertDemoCard(page, 0, /张伟/);

@@ -6,12 +6,10 @@
 // the X report counts it; the refund gives the cash back, also of some lines only (partial
 // refund: the kept lines charged again as self-pay). Screenshots:
 // test-artifacts/selfpay-<width>-*.png.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
-import { CASHIER, SUPERVISOR, VIEWPORTS } from './helpers/operators';
-import { untilText } from './helpers/wait';
+import { describe, expect, it } from 'vitest';
+import { addItem, confirmStep, insertDemoCard, keepFirstRefundLine, settledThenToday, supervisorApproves } from './helpers/keyboard';
+import { cashierAtTheWindow } from './helpers/cashier-window';
+import { SUPERVISOR, VIEWPORTS } from './helpers/operators';
 import { inView } from './helpers/fit';
 
 const SUSPENDED = 4; // 陈静: benefits suspended
@@ -19,22 +17,7 @@ const SUSPENDED = 4; // 陈静: benefits suspended
 const UNKNOWN_ID = '110101199001011237';
 
 describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
-  let mode: BrowserMode;
-  let page: Page;
-  let story: Story | undefined;
-  const shot = (name: string) => screenshot(page, `selfpay-${viewport.width}-${name}`);
-  const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-  const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
-
-  beforeAll(async () => {
-    story = await startStory({ viewport });
-    ({ mode, page } = story);
-    await page.goto(mode.url);
-    await login(page, CASHIER.id, CASHIER.pin);
-    await openShift(page, 1);
-    await until('status-center', /在线/);
-  });
-  afterAll(() => story?.stop());
+  const { page, shot, text, until } = cashierAtTheWindow(viewport, { shots: 'selfpay' });
 
   it('F9 opens the confirm step: Esc goes back with nothing committed; short cash is refused in words', async () => {
     await insertDemoCard(page, 0, /张伟/);
@@ -160,25 +143,16 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await addItem(page, 'amxljn', '25.00', '1');
     await addItem(page, 'dyxajf', null, '2'); // 对乙酰氨基酚片 at its cap 3.50
     await confirmStep(page, '', 'Shift+F9');
-    await page.getByTestId('settled-panel').waitFor();
-    await until('settled-state', /自费/);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F6');
-    await until('today-row-0', /陈静[\s\S]*32\.00/);
+    await settledThenToday(page, /自费/, /陈静[\s\S]*32\.00/);
     await page.keyboard.press('r');
     await until('refund-lines', /对乙酰氨基酚/);
-    // The patient keeps line 1 and returns line 2 (7.00): Shift+Tab twice, Space unticks line 1.
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Space');
+    // The patient keeps line 1 and returns line 2 (7.00).
+    await keepFirstRefundLine(page);
     await until('refund-partial', /部分退费：退 1 项，其余 1 项重新结算/);
     await until('refund-partial-cash', /7\.00/);
     expect(await text('refund-partial')).toMatch(/0\.00[\s\S]*0\.00/); // nothing to the account or the fund
     await shot('06-partial-lines');
-    await page.getByTestId('sup-id').fill(SUPERVISOR.id);
-    await page.getByTestId('sup-pin').fill(SUPERVISOR.pin);
-    await page.getByTestId('sup-reason').fill('患者退回对乙酰氨基酚');
-    await page.getByTestId('sup-reason').press('Enter');
+    await supervisorApproves(page, SUPERVISOR, '患者退回对乙酰氨基酚');
     await until('today-note', /部分退费完成/);
     expect(await text('today-note')).toContain('7.00');
     // Newest first: the refund and the kept line's new settlement (one action), then the original

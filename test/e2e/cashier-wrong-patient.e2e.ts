@@ -4,33 +4,17 @@
 // sound; F9 then settles nothing; Esc Esc drops a patient; an unknown person and a suspended one
 // are red, with what to do; a line without a price blocks settling and the cursor goes there.
 // Screenshots: test-artifacts/wrong-patient-<width>-*.png.
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, insertDemoCard, login, openShift } from './helpers/keyboard';
-import { CASHIER, VIEWPORTS } from './helpers/operators';
-import { untilText } from './helpers/wait';
+import { describe, expect, it } from 'vitest';
+import { addItem, insertDemoCard } from './helpers/keyboard';
+import { cashierAtTheWindow } from './helpers/cashier-window';
+import { VIEWPORTS } from './helpers/operators';
 
 const EXPIRED_CARD = 13; // 朱琳: social security card past its date
 const SUSPENDED = 4; // 陈静: benefits suspended
 
 describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
-  let mode: BrowserMode;
-  let page: Page;
-  let story: Story | undefined;
-  const shot = (name: string) => screenshot(page, `wrong-patient-${viewport.width}-${name}`);
-  const until = (testId: string, pattern: RegExp) => untilText(page, mode, testId, pattern);
+  const { page, shot, until } = cashierAtTheWindow(viewport, { shots: 'wrong-patient' });
   const alerts = async () => Number(await page.getByTestId('patient-panel').getAttribute('data-alerts'));
-
-  beforeAll(async () => {
-    story = await startStory({ viewport });
-    ({ mode, page } = story);
-    await page.goto(mode.url);
-    await login(page, CASHIER.id, CASHIER.pin);
-    await openShift(page, 1);
-    await until('status-center', /在线/);
-  });
-  afterAll(() => story?.stop());
 
   it('an expired card clears the patient and the bill at once, says what to do, sounds, and F9 settles nothing', async () => {
     await insertDemoCard(page, 0, /张伟/);

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OPERATORS } from '../../electron/auth/demo-operators';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { settleByKeyboard } from './helpers/keyboard';
+import { addItem, insertDemoCard, loginByKeys, openShiftByKeys, settleByKeyboard, supervisorScreenByKeys } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 const ATORVASTATIN = 'XC10AAA050A001010104321';
@@ -89,16 +89,10 @@ for (const viewport of [
       await press('Alt+l');
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       await scan('01-login');
-      await type('1001');
-      await press('Tab');
-      await type('1234');
-      await press('Enter');
+      await loginByKeys(page, '1001', '1234');
       await page.getByTestId('shift-form').waitFor();
       await scan('02-shift');
-      await page.waitForFunction(() => document.activeElement?.tagName === 'INPUT');
-      await type('2');
-      await press('Enter');
-      await page.getByTestId('card-panel').waitFor();
+      await openShiftByKeys(page, 2);
       await until('status-center', /online/);
       // Manual entry with a mistyped ID number.
       await press('F3');
@@ -109,26 +103,9 @@ for (const viewport of [
       await scan('03-manual');
       await press('Escape');
       // A patient and a bill: one item the center will refuse, one it pays.
-      await press('F2');
-      await press('1');
-      await press('Enter');
-      await until('patient-name', /张伟/);
-      await press('F4');
-      await type('amxljn');
-      await page.getByTestId('catalog-hits').locator('div.active').waitFor();
-      await learnNames();
-      await press('Enter');
-      await type('2');
-      await press('Enter');
-      await press('F4');
-      await type(ATORVASTATIN);
-      await page.getByTestId('catalog-hits').locator('div.active').waitFor();
-      await learnNames();
-      await press('Enter');
-      await type('45.30');
-      await press('Enter');
-      await type('1');
-      await press('Enter');
+      await insertDemoCard(page, 0, /张伟/);
+      await addItem(page, 'amxljn', null, '2', { beforePick: learnNames });
+      await addItem(page, ATORVASTATIN, '45.30', '1', { beforePick: learnNames });
       await until('split-total', /\d\.\d\d/);
       await scan('04-main');
       await press('Control+u');
@@ -154,16 +131,8 @@ for (const viewport of [
       // The center offline: banner, status, a provisional settlement.
       await press('Alt+o');
       await page.getByTestId('offline-banner').waitFor();
-      await press('F2');
-      await press('1');
-      await press('Enter');
-      await until('patient-name', /张伟/);
-      await press('F4');
-      await type('amxljn');
-      await page.getByTestId('catalog-hits').locator('div.active').waitFor();
-      await press('Enter');
-      await type('1');
-      await press('Enter');
+      await insertDemoCard(page, 0, /张伟/);
+      await addItem(page, 'amxljn', null, '1');
       await until('split-total', /\d\.\d\d/);
       // F9, then the confirm step (Enter = the exact cash), then the settled panel.
       await settleByKeyboard(page);
@@ -201,13 +170,7 @@ for (const viewport of [
     });
 
     it('walks the supervisor’s tabs', async () => {
-      await type('2001');
-      await press('Tab');
-      await type('246810');
-      await press('Enter');
-      await page.getByTestId('shift-form').waitFor();
-      await press('F7');
-      await page.getByTestId('supervisor-screen').waitFor();
+      await supervisorScreenByKeys(page, '2001', '246810');
       for (let n = 4; n <= 9; n++) {
         await press(`Alt+${n}`);
         await page.waitForTimeout(600);

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { whatDoesNotFit } from './helpers/fit';
-import { settleByKeyboard } from './helpers/keyboard';
+import { addItem, insertDemoCard, loginByKeys, openShiftByKeys, settleByKeyboard, supervisorScreenByKeys } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 const ATORVASTATIN = 'XC10AAA050A001010104321'; // 阿托伐他汀钙片: the sandbox refuses it (a rejection to work)
@@ -43,31 +43,22 @@ for (const viewport of [
       await page.goto(mode.url);
       await page.getByTestId('login-form').waitFor();
       expect(await focused(page)).toBe('login-id');
-      await type('1001');
-      await press('Tab');
-      await type('1234');
-      await press('Enter');
+      await loginByKeys(page, '1001', '1234');
       await page.getByTestId('shift-form').waitFor();
       await fits('shift');
-      await page.waitForFunction(() => document.activeElement?.tagName === 'INPUT');
-      await type('2');
-      await press('Enter');
-      await page.getByTestId('card-panel').waitFor();
+      await openShiftByKeys(page, 2);
       await until('status-center', /在线/);
     });
 
     it('reads a card, finds an item by initials inside its name, settles, next patient', async () => {
-      await press('F2');
-      await press('1');
-      await press('Enter');
-      await until('patient-name', /张伟/);
-      // 阿莫西林胶囊 = amxljn: "xljn" is inside the name, not at its start.
-      await press('F4');
-      await type('xljn');
-      await until('catalog-hits', /阿莫西林/);
-      await press('Enter');
-      await type('1');
-      await press('Enter');
+      await insertDemoCard(page, 0, /张伟/);
+      // 阿莫西林胶囊 = amxljn: "xljn" is inside the name, not at its start; its hit is the one picked.
+      await addItem(page, 'xljn', null, '1', {
+        beforePick: async () => {
+          await until('catalog-hits', /阿莫西林/);
+          expect(await page.getByTestId('catalog-hits').locator('div.active').textContent()).toContain('阿莫西林');
+        },
+      });
       await until('split-total', /\d\.\d\d/);
       await fits('main with a bill');
       await screenshot(page, `${tag}-01-main`);
@@ -115,32 +106,15 @@ for (const viewport of [
     });
 
     it('settles a drug the center refuses, then the supervisor works the rejection from its note', async () => {
-      await press('F2');
-      await press('1');
-      await press('Enter');
-      await until('patient-name', /张伟/);
-      await press('F4');
-      await type(ATORVASTATIN);
-      await page.getByTestId('catalog-hits').locator('div.active').waitFor();
-      await press('Enter');
-      await type('45.30');
-      await press('Enter');
-      await type('1');
-      await press('Enter');
+      await insertDemoCard(page, 0, /张伟/);
+      await addItem(page, ATORVASTATIN, '45.30', '1');
       await until('split-total', /45\.30/);
       // F9, then the confirm step (Enter = the exact cash), then the settled panel.
       await settleByKeyboard(page);
       await press('Escape');
       // The supervisor, at the same window.
       await press('F12');
-      await page.getByTestId('login-form').waitFor();
-      await type('2001');
-      await press('Tab');
-      await type('246810');
-      await press('Enter');
-      await page.getByTestId('shift-form').waitFor();
-      await press('F7');
-      await page.getByTestId('supervisor-screen').waitFor();
+      await supervisorScreenByKeys(page, '2001', '246810');
       // Every tab by Alt+digit fits; none types a digit into a field.
       for (const n of [1, 2, 3, 4, 5, 6, 7, 9]) {
         await press(`Alt+${n}`);
@@ -184,10 +158,7 @@ describe('the idle lock shows on screen at its time', () => {
   it('locks with no call made, says why, and the same PIN goes back to the shift', async () => {
     await page.goto(mode.url);
     await page.getByTestId('login-form').waitFor();
-    await page.keyboard.type('1001');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('1234');
-    await page.keyboard.press('Enter');
+    await loginByKeys(page, '1001', '1234');
     await page.getByTestId('shift-form').waitFor();
     const at = Date.now();
     // Nothing typed, nothing asked: the lock screen comes by itself.

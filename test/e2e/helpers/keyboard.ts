@@ -21,11 +21,15 @@ export async function insertDemoCard(page: Page, index: number, expectName: RegE
   await untilText(page, null, 'patient-name', expectName);
 }
 
-/** F4, type the query, Enter on the first hit; then price (if asked) and quantity by keyboard. */
-export async function addItem(page: Page, query: string, price: string | null, quantity: string): Promise<void> {
+/**
+ * F4, type the query, Enter on the first hit; then price (if asked) and quantity by keyboard.
+ * `beforePick` runs while the hits are on screen (to read or check them).
+ */
+export async function addItem(page: Page, query: string, price: string | null, quantity: string, o: { beforePick?: () => Promise<void> } = {}): Promise<void> {
   await page.keyboard.press('F4');
   await page.keyboard.type(query);
   await page.getByTestId('catalog-hits').locator('div.active').waitFor();
+  await o.beforePick?.();
   await page.keyboard.press('Enter');
   if (price) {
     await page.keyboard.type(price);
@@ -33,6 +37,31 @@ export async function addItem(page: Page, query: string, price: string | null, q
   }
   await page.keyboard.type(quantity);
   await page.keyboard.press('Enter');
+}
+
+/** The login form by keys only: operator id, Tab, PIN, Enter (the keyboard-only and English walks). */
+export async function loginByKeys(page: Page, id: string, pin: string): Promise<void> {
+  await page.keyboard.type(id);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(pin);
+  await page.keyboard.press('Enter');
+}
+
+/** On the shift form, by keys only: the focused first count field gets `hundreds` 100-yuan notes, Enter, the main screen. */
+export async function openShiftByKeys(page: Page, hundreds: number): Promise<void> {
+  await page.waitForFunction(() => document.activeElement?.tagName === 'INPUT');
+  await page.keyboard.type(String(hundreds));
+  await page.keyboard.press('Enter');
+  await page.getByTestId('card-panel').waitFor();
+}
+
+/** From the login form, by keys only: a supervisor logs in (no shift of their own) and F7 opens the supervisor screen. */
+export async function supervisorScreenByKeys(page: Page, id: string, pin: string): Promise<void> {
+  await page.getByTestId('login-form').waitFor();
+  await loginByKeys(page, id, pin);
+  await page.getByTestId('shift-form').waitFor();
+  await page.keyboard.press('F7');
+  await page.getByTestId('supervisor-screen').waitFor();
 }
 
 /** After login: count `hundreds` 100-yuan notes as the opening float, Enter, wait for the main screen. */
@@ -65,4 +94,31 @@ export async function confirmStep(page: Page, received = '', key: 'F9' | 'Shift+
 export async function settleByKeyboard(page: Page, received = ''): Promise<void> {
   await confirmStep(page, received);
   await page.getByTestId('settled-panel').waitFor();
+}
+
+/**
+ * After the confirm step: the settled panel in `state`, Esc to the next patient, F6 today's list
+ * with `newest` as its first row (the settlement just made).
+ */
+export async function settledThenToday(page: Page, state: RegExp, newest: RegExp): Promise<void> {
+  await page.getByTestId('settled-panel').waitFor();
+  await untilText(page, null, 'settled-state', state);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F6');
+  await untilText(page, null, 'today-row-0', newest);
+}
+
+/** In the refund dialog with every line ticked: Shift+Tab twice reaches line 1, Space unticks it (the patient keeps it). */
+export async function keepFirstRefundLine(page: Page): Promise<void> {
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Space');
+}
+
+/** The supervisor dialog filled (id, PIN, reason) and Enter in the reason field. */
+export async function supervisorApproves(page: Page, supervisor: { id: string; pin: string }, reason: string): Promise<void> {
+  await page.getByTestId('sup-id').fill(supervisor.id);
+  await page.getByTestId('sup-pin').fill(supervisor.pin);
+  await page.getByTestId('sup-reason').fill(reason);
+  await page.getByTestId('sup-reason').press('Enter');
 }
