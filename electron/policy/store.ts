@@ -162,13 +162,13 @@ export class PolicyStore {
 
   /** The table in force without its catalog: what a national catalogue sync keeps (the regional rules). */
   currentRules(): { seq: number; region: string; effectiveFrom: string; effectiveTo: string | null; schemes: Scheme[] } | null {
-    const r = this.currentRow.get();
+    const r = this.currentRow();
     return r ? { seq: r.seq, region: r.region, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, schemes: JSON.parse(r.schemes) as Scheme[] } : null;
   }
 
   /** The highest seq ever applied (a new table or delta must be above it). */
   latestSeq(): number {
-    return this.maxSeq.get()?.m ?? 0;
+    return value(this.db, 'SELECT max(seq) FROM policy_tables', {}, int.nullable()) ?? 0;
   }
 
   history(): PolicyStatus[] {
