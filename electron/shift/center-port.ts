@@ -2,6 +2,8 @@
 // Narrow on purpose, so reconciliation and receivables can be driven by the real client (and
 // the sandbox center over loopback) without knowing the rest of the center part.
 import type { CenterPart } from '../center/part';
+import type { SendOptions } from '../center/client';
+import type { NationalOutcome } from '../center/wire/national/envelope';
 import { AppError } from '../api/result';
 
 export type CenterPort = Pick<CenterPart['client'], 'send' | 'newMsgId'>;
@@ -35,6 +37,48 @@ export async function sendOrThrow(port: CenterPort | null, infno: string, input:
         throw new AppError('CENTER_UNREACHABLE', `无法连接医保中心（${infno}）：${r.reason}。请检查网络后重试。`, { infno });
       default: {
         // A new outcome kind must be handled above, not retried forever.
+        const unhandled: never = r;
+        throw new AppError('INTERNAL', `未处理的中心应答类型：${JSON.stringify(unhandled).slice(0, 80)}`);
+      }
+    }
+  }
+}
+
+/**
+ * The national port (centerProtocol national): the signed-in national exchange as the operator
+ * who asked (NationalSession.send: 9001 first when needed, renewed when the center asks), and
+ * this clinic's code (the 9101 file's fixmedins_code).
+ */
+export interface NationalCenterPort {
+  send(infno: string, input: object, opts?: SendOptions): Promise<NationalOutcome>;
+  institutionCode: string;
+  /** 就医地区划: the clearing office asked about even with no local rows. */
+  areaCode: string;
+}
+
+/**
+ * sendOrThrow for the national port. Both error layers were checked by the classification
+ * (wire/national/envelope.ts): a gateway refusal is `rejected` GATEWAY_REJECTED, and `infcode` 0
+ * with an `err_msg` is `unknown` — never taken as an answer here.
+ */
+export async function sendNationalOrThrow(port: NationalCenterPort | null, infno: string, input: object, timeoutMs = 60_000): Promise<unknown> {
+  if (!port) throw new AppError('CENTER_UNAVAILABLE', '医保中心接口未配置，无法对账。');
+  for (let attempt = 0; ; attempt++) {
+    const r = await port.send(infno, input, { timeoutMs, maxResponseBytes: 64 * 1024 * 1024 });
+    switch (r.kind) {
+      case 'success':
+        return r.output;
+      case 'rejected':
+        throw new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${r.message}`, { infno, code: r.code });
+      case 'busy': {
+        const delay = BUSY_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined) throw new AppError('CENTER_BUSY', `中心繁忙（${infno}，已重试 ${attempt} 次）：请稍后重试。`, { infno, attempts: attempt + 1 });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
+      }
+      case 'unknown':
+        throw new AppError('CENTER_UNREACHABLE', `医保中心（${infno}）没有给出明确应答：${r.reason}。对账未完成，请稍后重试。`, { infno });
+      default: {
         const unhandled: never = r;
         throw new AppError('INTERNAL', `未处理的中心应答类型：${JSON.stringify(unhandled).slice(0, 80)}`);
       }

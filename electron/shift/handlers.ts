@@ -76,7 +76,7 @@ export const shiftHandlers: HandlersFor<typeof shiftCalls> = {
       base64: bytes.toString('base64'),
     };
   },
-  'reconcile.run': (i, { app, session }) => app.shift.reconciler.run(i.from, i.to, operator(session).id),
+  'reconcile.run': (i, { app, session }) => app.shift.reconciler.run(i.from, i.to, operator(session).id, session.operator?.name),
   'reconcile.discrepancies': (i, { app }) => app.shift.reconciler.discrepancies(i.state),
   'reconcile.resolve': (i, { app, session }) => app.shift.reconciler.resolve(i.id, i.action, i.note, operator(session).id),
   'worklist.list': (i, { app }) => app.shift.worklists.list(i.list),

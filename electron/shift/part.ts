@@ -4,6 +4,8 @@ import type { CoreApp } from '../app/core';
 import type { CenterPart } from '../center/part';
 import type { ShiftReport } from '../api/contract/shift';
 import { Reconciler } from './reconcile';
+import { ChainStore } from '../center/national/chain-store';
+import type { NationalCenterPort } from './center-port';
 import { Receivables } from './receivables';
 import { shiftReportCsv } from './report-csv';
 import { renderShiftReportLines } from './report-lines';
@@ -17,7 +19,13 @@ export function createShiftPart(core: CoreApp, deps: { center: CenterPart }) {
   const shifts = new ShiftService(core);
   // Looked up at call time: the center part may (re)build its client after settings change.
   const port = () => deps.center.client;
-  const reconciler = new Reconciler(core, port);
+  // National protocol: the reconciler speaks 3201/3202/9101/9102 as the operator who runs it.
+  const nationalPort = (operator: { id: string; name: string }): NationalCenterPort | null =>
+    deps.center.national.enabled
+      ? { send: (infno, input, o) => deps.center.national.send(infno, input, { ...o, operator }), institutionCode: core.settings.institutionCode, areaCode: core.settings.areaCode }
+      : null;
+  const chains = new ChainStore(core.db);
+  const reconciler = new Reconciler(core, port, nationalPort, (msgid) => chains.settlementOfStep(msgid));
   const worklists = new WorkLists(core, port);
   const receivables = new Receivables(core, port);
   return {

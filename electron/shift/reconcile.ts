@@ -13,8 +13,11 @@ import { visitTypeToMedType, type VisitType } from '../center/wire/codes';
 import { cancelSetlIdSql, centerTookSql } from '../outbox/predicates';
 import { outboxStore } from '../outbox/store';
 import { AGREED_AMOUNTS_SQL as AMOUNTS, settlementState, settlementsWithAdjustmentsSql } from '../settlement/owner';
-import type { CenterPort } from './center-port';
+import { z } from 'zod';
+import { fenColumn, many } from '../db/sql';
+import type { CenterPort, NationalCenterPort } from './center-port';
 import { compareWithCenter, reconcileDays, type DayGroup, type DetailRow as SharedDetailRow } from './reconcile-core';
+import { compareWithCenterNational, type NationalDayGroup, type NationalDetailRow, type NationalReconcileSource } from './reconcile-national';
 
 export { daysBetween, STANDARD_INSUTYPES } from './reconcile-core';
 
@@ -26,6 +29,13 @@ export { daysBetween, STANDARD_INSUTYPES } from './reconcile-core';
 export const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR ${centerTookSql('s.id')})`;
 /** The center's id of a row: a refund row's comes from the 2208 answer kept in the outbox. */
 export const CENTER_ID = `coalesce(s.center_setl_id, ${cancelSetlIdSql('s.id')})`;
+
+const nationalGroupRow = z.object({
+  day: z.string(), insutype: z.string(), clrType: z.string(), setlOptins: z.string(), count: z.number().int(), total: fenColumn, fund: fenColumn, account: fenColumn,
+}) satisfies z.ZodType<NationalDayGroup>;
+const nationalDetailRow = z.object({
+  id: z.string(), day: z.string(), psn_no: z.string(), mdtrt_id: z.string(), center_setl_id: z.string().nullable(), refund_of: z.string().nullable(), total: fenColumn, fund: fenColumn, account: fenColumn,
+}) satisfies z.ZodType<NationalDetailRow>;
 
 interface DetailRow extends SharedDetailRow {
   created_day: string;
@@ -54,6 +64,10 @@ export class Reconciler {
   constructor(
     private readonly core: CoreApp,
     private readonly center: () => CenterPort | null,
+    /** The national port as this operator (centerProtocol national), else null: the simple protocol. */
+    private readonly national: (operator: { id: string; name: string }) => NationalCenterPort | null = () => null,
+    /** The local settlement a 2207 msgid made (the national chain journal). */
+    private readonly settlementOfMsgid: (msgid: string) => string | null = () => null,
   ) {}
 
   /** Local 3201 figures per day and insurance type, with the clearing-type split for display. */
@@ -81,15 +95,19 @@ export class Reconciler {
     return groups;
   }
 
-  async run(from: string, to: string, operatorId: string | null): Promise<ReconcileResult> {
+  async run(from: string, to: string, operatorId: string | null, operatorName?: string): Promise<ReconcileResult> {
     reconcileDays(from, to);
     const port = this.center();
+    const national = this.national({ id: operatorId ?? 'system', name: operatorName ?? operatorId ?? '系统' });
     try {
-      // The comparison is shared with the clinic's institution reconciliation (reconcile-core.ts).
-      const cmp = await compareWithCenter(port, from, to, {
-        dayGroups: (f, t) => [...this.localGroups(f, t).values()],
-        details: (day) => this.localDetails(day, day),
-      });
+      // The comparison is shared with the clinic's institution reconciliation (reconcile-core.ts);
+      // the national protocol's (3201 per clearing group, 3202 through files) gives the same findings.
+      const cmp = national
+        ? await compareWithCenterNational(national, from, to, this.nationalSource())
+        : await compareWithCenter(port, from, to, {
+            dayGroups: (f, t) => [...this.localGroups(f, t).values()],
+            details: (day) => this.localDetails(day, day),
+          });
       const found = cmp.findings.map((f) => ({
         kind: f.kind,
         settlement_id: f.settlementId,
@@ -102,13 +120,48 @@ export class Reconciler {
         center_fund: f.center?.fund ?? null,
         center_account: f.center?.account ?? null,
       }));
-      const result = cmp.mismatchedDays.length > 0 ? 'mismatch' : 'match';
+      const result = cmp.mismatchedDays.length > 0 || cmp.groups.some((g) => !g.match) ? 'mismatch' : 'match';
       const runId = this.record(from, to, operatorId, result, cmp.groups, cmp.detailRows, found, null);
       return { runId, from, to, result, groups: cmp.groups, detailRows: cmp.detailRows, discrepancies: this.discrepancies('open').filter((d) => d.day >= from && d.day <= to) };
     } catch (e) {
       this.record(from, to, operatorId, 'failed', [], 0, [], e instanceof Error ? e.message : String(e));
       throw e;
     }
+  }
+
+  /**
+   * The national protocol's local figures: per day × insutype × clr_type (11 outpatient, 21
+   * inpatient) × setl_optins (the person's insurance area from the settle-time snapshot, this
+   * clinic's area when absent), and the rows of one clearing group for the 3202 detail file.
+   */
+  private nationalSource(): NationalReconcileSource<NationalDetailRow> {
+    const db = this.core.db;
+    const area = this.core.settings.areaCode;
+    const clr = `CASE WHEN s.visit_type = 'inpatient' THEN '21' ELSE '11' END`;
+    const optins = `coalesce(nullif(json_extract(s.person_snapshot, '$.insuplcAdmdvs'), ''), @area)`;
+    return {
+      groups: (from, to) =>
+        many(
+          db,
+          `SELECT day, insutype, clr_type AS clrType, setl_optins AS setlOptins, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
+             FROM (SELECT s.created_day AS day, s.insutype, ${clr} AS clr_type, ${optins} AS setl_optins, ${AMOUNTS} FROM ${settlementsWithAdjustmentsSql()}
+                   WHERE s.created_day BETWEEN @from AND @to AND ${KNOWN_TO_CENTER})
+             GROUP BY 1, 2, 3, 4`,
+          { from, to, area },
+          nationalGroupRow,
+        ),
+      details: (from, to, clrType, setlOptins) =>
+        many(
+          db,
+          `SELECT id, day, psn_no, mdtrt_id, center_setl_id, refund_of, total, fund, account FROM (SELECT s.id, s.created_day AS day, s.psn_no, '' AS mdtrt_id, ${CENTER_ID} AS center_setl_id, s.refund_of, ${clr} AS clr_type, ${optins} AS setl_optins, ${AMOUNTS}
+                            FROM ${settlementsWithAdjustmentsSql('settlements_day')}
+                            WHERE s.created_day BETWEEN @from AND @to AND ${KNOWN_TO_CENTER})
+             WHERE clr_type = @clrType AND setl_optins = @setlOptins ORDER BY id`,
+          { from, to, area, clrType, setlOptins },
+          nationalDetailRow,
+        ),
+      settlementOfMsgid: this.settlementOfMsgid,
+    };
   }
 
   private localDetails(from: string, to: string): DetailRow[] {

@@ -134,6 +134,9 @@ export interface ReconcileGroup {
   center: { count: number; total: number; fund: number; account: number } | null;
   match: boolean;
   description: string;
+  /** National protocol: the group is insutype × clr_type × setl_optins (the clearing office). */
+  clrType?: string;
+  setlOptins?: string;
 }
 
 export interface DiscrepancyView {

@@ -64,6 +64,12 @@ export class ChainStore {
     return many(this.db, 'SELECT * FROM national_steps WHERE chain_id = :chainId ORDER BY seq', { chainId }, stepRow);
   }
 
+  /** The local settlement of the chain a step's msgid belongs to (reconciliation traces a center row by it). */
+  settlementOfStep(msgid: string): string | null {
+    const r = one(this.db, 'SELECT c.settlement_id FROM national_steps s JOIN national_chains c ON c.chain_id = s.chain_id WHERE s.msgid = :msgid', { msgid }, z.object({ settlement_id: z.string().nullable() }));
+    return r?.settlement_id ?? null;
+  }
+
   /** Chains not finished (running or compensating), oldest first: what a restart resumes. */
   openChains(): string[] {
     return many(this.db, "SELECT chain_id FROM national_chains WHERE state IN ('running','compensating') ORDER BY created_at, chain_id", {}, z.object({ chain_id: text })).map((r) => r.chain_id);

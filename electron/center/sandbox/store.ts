@@ -93,6 +93,10 @@ CREATE TABLE IF NOT EXISTS nat_mappings (
   medins_list_codg TEXT PRIMARY KEY, hilist_code TEXT NOT NULL, medins_list_name TEXT NOT NULL, list_type TEXT NOT NULL,
   msgid TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('active', 'revoked')), updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nat_mapping_log (msgid TEXT NOT NULL, infno TEXT NOT NULL, medins_list_codg TEXT NOT NULL, hilist_code TEXT NOT NULL, at TEXT NOT NULL);
+-- Files of the 9101 upload / 9102 download flow (national/statement.ts): a clinic's 3202 detail
+-- file, and the result file the center writes for it.
+CREATE TABLE IF NOT EXISTS nat_files (
+  file_qury_no TEXT PRIMARY KEY, filename TEXT NOT NULL, content BLOB NOT NULL, fixmedins_code TEXT NOT NULL, created_at TEXT NOT NULL);
 -- Persons beyond the demo ones (persons.ts): a benchmark's week offline sees thousands.
 CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);

@@ -72,9 +72,11 @@ export function Reconcile() {
             </thead>
             <tbody>
               {result.groups.map((g) => (
-                <tr key={g.insutype}>
+                <tr key={`${g.insutype}/${g.clrType ?? ''}/${g.setlOptins ?? ''}`}>
                   <td>
                     {INSUTYPE[g.insutype] ? t(INSUTYPE[g.insutype]!) : g.insutype} <span className="hint">{g.insutype}</span>
+                    {/* National protocol: one row per clearing type and clearing office (3201's groups). */}
+                    {g.clrType ? <span className="hint"> · {g.clrType} · {g.setlOptins}</span> : null}
                   </td>
                   <td className="num">{g.local.count}</td>
                   <td className="num">{formatFen(g.local.total)}</td>

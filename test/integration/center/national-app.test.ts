@@ -12,6 +12,14 @@ import { seedDemoOperators } from '../../../electron/auth/demo-operators';
 import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
+import { chinaDate } from '../../../electron/app/clock';
+import { silentLogger } from '../../../electron/app/log';
+import { CenterClient } from '../../../electron/center/client';
+import { NationalChainRunner } from '../../../electron/center/national/chain-runner';
+import { ChainStore } from '../../../electron/center/national/chain-store';
+import type { ReconcileResult } from '../../../electron/api/contract/shift';
+import { chainSpec } from './national-chain-fixtures';
+import { INSTITUTION, SECRET } from './helpers';
 import { openClient, startCenter } from '../settlement/fixtures';
 
 let dir: string;
@@ -67,4 +75,30 @@ it("opening the shift signs the cashier in (9001), the lookup carries that sign-
   // The window forgets the number once the center answered (before the app closes under it).
   await until('sign_no forgotten', () => app.db.prepare("SELECT 1 FROM center_state WHERE key = 'sign_no:1001'").get() === undefined);
   expect(center.envelopes().filter((e) => e.infno === '9002').at(-1)).toMatchObject({ opter: '1001', sign_no: signNo });
+});
+
+it("the supervisor's reconciliation speaks 3201 and 3202 (9101/9102) and traces a settlement the window lacks to it by the chain journal", async () => {
+  const supervisor = newSession('test');
+  await call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' });
+  const today = chinaDate(new Date());
+  const empty = await call<ReconcileResult>(supervisor, 'reconcile.run', { from: today, to: today });
+  expect(empty.result).toBe('match');
+  expect(empty.groups.map((g) => `${g.insutype}/${g.clrType}/${g.setlOptins}`)).toEqual(['310/11/990100', '390/11/990100']);
+
+  // A visit settled at the center by a chain of this window whose local row is missing.
+  const client = new CenterClient(app.db, app.clock, silentLogger, { url: center.url, institutionCode: INSTITUTION, terminalNo: '09', institutionName: '示范', institutionSecret: SECRET, areaCode: '990100', caFile: '' });
+  const runner = new NationalChainRunner(new ChainStore(app.db), client, app.clock);
+  runner.start('CH-LOST', { ...chainSpec(1), begntime: `${today} 09:00:00` }, 'S-LOST');
+  let r = await runner.drive('CH-LOST');
+  for (let i = 0; i < 4 && r.kind === 'pending'; i++) r = await runner.drive('CH-LOST');
+  client.close();
+  expect(r.kind).toBe('settled');
+
+  const run = await call<ReconcileResult>(supervisor, 'reconcile.run', { from: today, to: today });
+  expect(run.result).toBe('mismatch');
+  expect(run.groups.find((g) => g.insutype === '310')).toMatchObject({ match: false, mismatchedDays: [today] });
+  expect(run.discrepancies).toEqual([expect.objectContaining({ kind: 'only_center', settlementId: 'S-LOST', adviceCode: 'only_center' })]);
+  const statement = center.envelopes().filter((e) => ['3201', '9101', '3202', '9102'].includes(e.infno));
+  expect(statement.map((e) => e.infno)).toEqual(['3201', '3201', '3201', '3201', '9101', '3202', '9102']);
+  expect(statement.every((e) => e.opter === '2001' && e.sign_no)).toBe(true);
 });

@@ -24,6 +24,7 @@ import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, STMT_S
 import { TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
 import { binding, filings } from './person-records';
 import { return3506, sale3505 } from '../trace-sales';
+import { details, download, upload } from './statement';
 
 export interface NationalTxContext extends TxContext {
   /** The institution's hospital level as the center has it on file (1–3). */
@@ -458,6 +459,9 @@ export const NATIONAL_TRANSACTIONS: Readonly<Record<string, Handler>> = {
   // Drug traceability (issue 17): sales report and returns with drugtracinfo; 2601 reverses either.
   '3505': sale3505,
   '3506': return3506,
+  '3202': details,
+  '9101': upload,
+  '9102': download,
 };
 
 /** Transactions that need a live sign-in (everything but signing in). */

@@ -335,10 +335,20 @@ export const download9102Input = z.object({ fsDownloadIn: z.object({ file_qury_n
 /** The sandbox answers 9102 in the JSON envelope with the file as base64 (a real center streams the bytes). */
 export const download9102Output = z.object({ filename: z.string().max(200), content_base64: z.string().max(40_000_000) });
 
-/** One row of the 3202 detail file (tab-separated text, one settlement per line), sending side. */
-export const DETAIL_FILE_COLUMNS = ['setl_id', 'mdtrt_id', 'psn_no', 'medfee_sumamt', 'fund_pay_sumamt', 'acct_pay', 'refd_setl_flag'] as const;
-/** One row of the 3202 result file, receiving side. */
-export const RESULT_FILE_COLUMNS = ['psn_no', 'mdtrt_id', 'setl_id', 'msgid', 'stmt_rslt', 'refd_setl_flag', 'memo', 'medfee_sumamt', 'fund_pay_sumamt', 'acct_pay'] as const;
+/**
+ * One row of the 3202 detail file (tab-separated text, one settlement per line), sending side.
+ * `medins_setl_id` (the clinic's settlement id) is our trailing column: a row the center does
+ * not know comes back naming it, so the finding is traced to the settlement.
+ */
+export const DETAIL_FILE_COLUMNS = ['setl_id', 'mdtrt_id', 'psn_no', 'medfee_sumamt', 'fund_pay_sumamt', 'acct_pay', 'refd_setl_flag', 'medins_setl_id'] as const;
+/**
+ * One row of the 3202 result file, receiving side. `setl_time` and `medins_setl_id` are trailing
+ * columns the sandbox writes (a province's file without them reads as empty: the day is then the
+ * range's first, the local row found by setl_id or msgid).
+ */
+export const RESULT_FILE_COLUMNS = ['psn_no', 'mdtrt_id', 'setl_id', 'msgid', 'stmt_rslt', 'refd_setl_flag', 'memo', 'medfee_sumamt', 'fund_pay_sumamt', 'acct_pay', 'setl_time', 'medins_setl_id'] as const;
+/** stmt_rslt of a 3202 result row: 0 agrees, 1 only the center has it, 2 only the clinic, 3 amounts differ. */
+export const DETAIL_RESULTS = { match: '0', onlyCenter: '1', onlyLocal: '2', amountDiffers: '3' } as const;
 
 export function writeDelimited(columns: readonly string[], rows: ReadonlyArray<Record<string, string>>): string {
   return rows.map((r) => columns.map((c) => (r[c] ?? '').replace(/[\t\r\n]/g, ' ')).join('\t')).join('\n') + (rows.length ? '\n' : '');
