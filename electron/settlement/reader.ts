@@ -2,6 +2,7 @@
 // lists and the outbox status. Read-only.
 import { z } from 'zod';
 import {
+  centerFigures,
   deadlineStanding,
   nearDeadlineHours,
   type AdjustmentView,
@@ -214,7 +215,9 @@ export class SettlementReader {
       cashReceived: r.cash_received,
       change: r.change_given,
       accountBalanceBefore: r.account_balance_before,
-      accountBalanceAfter: r.account_balance_before === null ? null : r.account_balance_before - r.account_pay,
+      // What the account holds now: the center's account payment for a settlement it adjusted
+      // (the receipt prints the same; the window's own split would be off by the adjustment).
+      accountBalanceAfter: r.account_balance_before === null ? null : r.account_balance_before - centerFigures({ money: moneyFromRow(r), adjustments }).accountPay,
       printJobId: null,
     };
   }

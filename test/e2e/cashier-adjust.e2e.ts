@@ -33,6 +33,12 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const first = (await page.getByTestId('receipt-preview').textContent()) ?? '';
     expect(first).not.toContain('暂存');
     expect(first).not.toContain('更正');
+    // The account balance after is what the center took from the account, on the panel and on the patient.
+    const account = /个人账户支付[^\d]*[\d,]+\.\d\d → ([\d,]+\.\d\d)/.exec(adjusted)?.[1];
+    expect(account, adjusted).toBeDefined();
+    const [before, after] = [...((await page.getByTestId('settled-balance').textContent()) ?? '').matchAll(/[\d,]+\.\d\d/g)].map((m) => Number(m[0].replace(/,/g, '')));
+    expect(Math.round((before! - after!) * 100)).toBe(Math.round(Number(account!.replace(/,/g, '')) * 100));
+    expect((await page.getByTestId('patient-balance').textContent())?.replace(/,/g, '')).toContain(after!.toFixed(2));
     await page.getByTestId('corrected-receipt').waitFor();
     const box = await page.getByTestId('corrected-receipt').boundingBox();
     expect(box && box.y + box.height).toBeLessThanOrEqual(viewport.height);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { addItem, insertDemoCard } from './helpers/keyboard';
 import { cashierAtTheWindow } from './helpers/cashier-window';
+import { inView } from './helpers/fit';
 import { VIEWPORTS } from './helpers/operators';
 
 const EXPIRED_CARD = 13; // 朱琳: social security card past its date
@@ -26,6 +27,12 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     for (let i = 0; i < EXPIRED_CARD; i++) await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await until('card-failure', /过期[\s\S]*电子凭证[\s\S]*F3/);
+    // In view: the column had scrolled down to the 14th card, the failure must not stay below the fold.
+    await page.waitForFunction(() => {
+      const r = document.querySelector('[data-testid="card-failure"]')?.getBoundingClientRect();
+      return !!r && r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    expect(await inView(page, 'card-failure')).toBe(true);
     expect(await page.getByTestId('patient-name').count()).toBe(0);
     expect(await page.getByTestId('bill-line-0').count()).toBe(0);
     expect(await alerts()).toBe(before + 1);

@@ -104,7 +104,7 @@ for (const viewport of [
       await press('Escape');
       // A patient and a bill: one item the center will refuse, one it pays.
       await insertDemoCard(page, 0, /张伟/);
-      await addItem(page, 'amxljn', null, '2', { beforePick: learnNames });
+      await addItem(page, 'amxljn', '2', '1', { beforePick: learnNames }); // no price cap: the price is typed
       await addItem(page, ATORVASTATIN, '45.30', '1', { beforePick: learnNames });
       await until('split-total', /\d\.\d\d/);
       await scan('04-main');
@@ -132,7 +132,7 @@ for (const viewport of [
       await press('Alt+o');
       await page.getByTestId('offline-banner').waitFor();
       await insertDemoCard(page, 0, /张伟/);
-      await addItem(page, 'amxljn', null, '1');
+      await addItem(page, 'amxljn', '1', '1');
       await until('split-total', /\d\.\d\d/);
       // F9, then the confirm step (Enter = the exact cash), then the settled panel.
       await settleByKeyboard(page);

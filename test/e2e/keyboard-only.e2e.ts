@@ -53,7 +53,7 @@ for (const viewport of [
     it('reads a card, finds an item by initials inside its name, settles, next patient', async () => {
       await insertDemoCard(page, 0, /张伟/);
       // 阿莫西林胶囊 = amxljn: "xljn" is inside the name, not at its start; its hit is the one picked.
-      await addItem(page, 'xljn', null, '1', {
+      await addItem(page, 'xljn', '1', '1', {
         beforePick: async () => {
           await until('catalog-hits', /阿莫西林/);
           expect(await page.getByTestId('catalog-hits').locator('div.active').textContent()).toContain('阿莫西林');

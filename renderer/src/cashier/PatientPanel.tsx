@@ -2,6 +2,7 @@
 // from the center or from the offline cache (with their age). When there is nobody to settle —
 // a card that failed to read, a person the center does not know, benefits suspended — this is
 // where the cashier is looking, so it is said here, in red, with what to do next.
+import { useEffect, useRef } from 'react';
 import type { CardFailed } from '../../../electron/api/contract/events';
 import type { ApiError } from '../../../electron/api/result';
 import type { NationalPersonFacts } from '../../../electron/api/contract/center';
@@ -100,8 +101,15 @@ export function PatientPanel() {
     return hasKey(k) ? t(k as MessageKey) : code;
   };
   const suspended = person ? person.status !== 'active' : false;
+  // Every alert (a failed read, an unknown person) is said here: bring the panel into view — its
+  // column may have scrolled down to the demo tray or the card picked there, and the failure
+  // would then be below the fold again, as the issue found it.
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (alerts > 0) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [alerts]);
   return (
-    <section className={`panel ${cardFailure || lookupError || suspended ? 'alerting' : ''}`} data-testid="patient-panel" data-alerts={alerts}>
+    <section ref={ref} className={`panel ${cardFailure || lookupError || suspended ? 'alerting' : ''}`} data-testid="patient-panel" data-alerts={alerts}>
       <h2>{t('patient.title')}</h2>
       {lookingUp ? <p className="big">{t('card.reading')}</p> : null}
       {cardFailure ? (

@@ -107,7 +107,9 @@ export function StatusBar() {
           s.devices.map((d) => (
             <span key={d.id} className={`device tone-${d.state === 'ready' ? 'ok' : d.state === 'connecting' || d.state === 'paper-near-end' ? 'warn' : 'bad'}`} title={d.detail ?? ''}>
               {/* The device's configured name is a name, as a person's: not translated. */}
-              <span className="device-name">{d.name}</span>：{t(`status.device.${d.state}` as MessageKey)}
+              <span className="device-name">{d.name}</span>
+              {t('status.colon')}
+              {t(`status.device.${d.state}` as MessageKey)}
             </span>
           ))
         )}
@@ -116,7 +118,9 @@ export function StatusBar() {
       {info?.demo ? <span className="demo-badge">{t('status.demo')}</span> : null}
       {operator ? (
         <span className="status-operator" data-testid="status-operator">
-          {t('status.operator')}：{operator.name}（{operator.id}）
+          {t('status.operator')}
+          {t('status.colon')}
+          {t('status.operatorWho', { name: operator.name, id: operator.id })}
           {shift ? <span className="hint-light">{t('status.shift', { time: chinaTime(shift.openedAt) })}</span> : null}
           <OperatorKeys />
         </span>

@@ -31,6 +31,8 @@ export const en: Record<WindowKey, string> = {
   'status.device.paper-out': 'paper out',
   'status.device.paper-near-end': 'paper low',
   'status.operator': 'Operator',
+  'status.colon': ': ',
+  'status.operatorWho': '{name} ({id})',
   'status.shift': '· shift since {time}',
   'status.demo': 'Demo mode',
 
@@ -122,7 +124,7 @@ export const en: Record<WindowKey, string> = {
   'visit.outpatient': 'Outpatient',
   'visit.chronic': 'Chronic',
   'visit.inpatient': 'Inpatient',
-  'visit.diagnoses': 'Diagnoses (ICD-10)',
+  'visit.diagnoses': 'ICD-10 codes',
 
   'bill.title': 'Bill',
   'bill.pending': 'Pending bills',

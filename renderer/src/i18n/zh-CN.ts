@@ -30,6 +30,8 @@ export const zhCN = {
   'status.device.paper-out': '缺纸',
   'status.device.paper-near-end': '纸将尽',
   'status.operator': '操作员',
+  'status.colon': '：',
+  'status.operatorWho': '{name}（{id}）',
   'status.shift': '· {time} 开班',
   'status.demo': '演示模式',
 

@@ -110,6 +110,8 @@ describe('online, the receipt waits for the center', () => {
     const fund = view.adjustments.find((a) => a.field === 'fund_pay')!;
     expect(fund.centerAmount).toBeGreaterThan(0);
     const account = view.adjustments.find((a) => a.field === 'account_pay')!;
+    // The balance the settled panel and the patient panel show: after the center's account payment.
+    expect(view.accountBalanceAfter).toBe(view.accountBalanceBefore! - account.centerAmount);
     const first = receipt(view.id);
     expect(first).toMatch(new RegExp(`统筹基金支付\\s+${yuanOf(fund.centerAmount)}`));
     expect(first).toMatch(new RegExp(`个人账户支付\\s+${yuanOf(account.centerAmount)}`));
