@@ -218,6 +218,14 @@ export class SandboxCenter {
   }
 
   /** Every request's sender fields (opter, opter_name, sign_no), oldest first. */
+  /** The catalogue mapping the center holds (3301 / 3302) and every upload or revocation it applied, in order. */
+  mappings(): { held: { medins_list_codg: string; hilist_code: string; state: string }[]; log: { msgid: string; infno: string; medins_list_codg: string; hilist_code: string }[] } {
+    return {
+      held: z.array(z.object({ medins_list_codg: z.string(), hilist_code: z.string(), state: z.string() })).parse(this.db.prepare('SELECT medins_list_codg, hilist_code, state FROM nat_mappings ORDER BY medins_list_codg').all()),
+      log: z.array(z.object({ msgid: z.string(), infno: z.string(), medins_list_codg: z.string(), hilist_code: z.string() })).parse(this.db.prepare('SELECT msgid, infno, medins_list_codg, hilist_code FROM nat_mapping_log ORDER BY rowid').all()),
+    };
+  }
+
   envelopes(): { msgid: string; infno: string; opter: string | null; opter_name: string | null; sign_no: string | null }[] {
     return this.db.prepare('SELECT msgid, infno, opter, opter_name, sign_no FROM envelopes ORDER BY rowid').all() as {
       msgid: string; infno: string; opter: string | null; opter_name: string | null; sign_no: string | null;

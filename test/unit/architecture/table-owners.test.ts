@@ -56,6 +56,8 @@ const OWNERS: Record<string, string> = {
   national_catalog_rows: 'electron/policy/national-catalog-store.ts',
   national_catalog_staged: 'electron/policy/national-catalog-store.ts',
   national_catalog_cursor: 'electron/policy/national-catalog-store.ts',
+  catalog_mappings: 'electron/policy/mapping-store.ts',
+  mapping_outbox: 'electron/outbox/mapping-queue.ts',
 };
 
 /**
