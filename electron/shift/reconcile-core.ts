@@ -156,76 +156,81 @@ export async function ask3202(port: CenterPort | null, day: string, rows: Detail
 
 const KEYS = ['count', 'total', 'fund', 'account'] as const;
 
+const zero = (): DayGroup => ({ day: '', insutype: '', count: 0, total: 0, fund: 0, account: 0, byClrType: {} });
+
 /** Compare the local figures with the center's over from..to; nothing is stored here. */
 export async function compareWithCenter<D extends DetailRow>(port: CenterPort | null, from: string, to: string, source: ReconcileSource<D>): Promise<Comparison<D>> {
   const days = reconcileDays(from, to);
   const local = new Map<string, DayGroup>();
   for (const g of await source.dayGroups(from, to)) local.set(`${g.day}/${g.insutype}`, g);
   const insutypes = [...new Set([...STANDARD_INSUTYPES, ...[...local.values()].map((g) => g.insutype)])].sort();
-  const zero = (): DayGroup => ({ day: '', insutype: '', count: 0, total: 0, fund: 0, account: 0, byClrType: {} });
   const groups: ReconcileGroup[] = [];
-  const mismatched = new Set<string>();
-  for (const insutype of insutypes) {
-    const l = zero();
-    for (const g of local.values()) {
-      if (g.insutype !== insutype) continue;
-      for (const k of KEYS) l[k] += g[k];
-      for (const [clr, n] of Object.entries(g.byClrType)) l.byClrType[clr] = (l.byClrType[clr] ?? 0) + n;
-    }
-    // 3201 over the whole range (one exchange per type when everything matches); for a type
-    // that differs the range is halved down to single days (bisect-days.ts).
-    const whole = await ask3201(port, from, to, insutype, l);
-    const group: ReconcileGroup = {
-      insutype,
-      localByClrType: l.byClrType,
-      local: { count: l.count, total: l.total, fund: l.fund, account: l.account },
-      center: whole.center,
-      match: whole.match,
-      description: whole.description,
-      mismatchedDays: [],
-    };
-    if (!whole.match) {
-      const localOf = (lo: number, hi: number): Totals => {
-        const sum = zero();
-        for (let i = lo; i <= hi; i++) {
-          const g = local.get(`${days[i]!}/${insutype}`);
-          if (g) for (const k of KEYS) sum[k] += g[k];
-        }
-        return sum;
-      };
-      const differ = await daysThatDiffer(days.length, whole.center, localOf, (lo, hi) => ask3201(port, days[lo]!, days[hi]!, insutype, localOf(lo, hi)));
-      group.mismatchedDays.push(...differ.map((i) => days[i]!));
-      for (const d of group.mismatchedDays) mismatched.add(d);
-    }
-    groups.push(group);
-  }
+  for (const insutype of insutypes) groups.push(await compareInsutype(port, days, insutype, local));
+  const mismatchedDays = [...new Set(groups.flatMap((g) => g.mismatchedDays))].sort();
   let detailRows = 0;
   const findings: Finding<D>[] = [];
   // 3202 (the heavy exchange) only for the days that differ.
-  for (const day of [...mismatched].sort()) {
-    const details = await source.details(day);
-    const rows = await ask3202(port, day, details);
-    detailRows += Math.max(rows.length, details.length);
-    const byId = new Map(details.map((d) => [d.id, d]));
-    const byCenterId = new Map(details.filter((d) => d.center_setl_id).map((d) => [d.center_setl_id!, d]));
-    for (const r of rows) {
-      if (r.stmt_rslt === '0') continue;
-      const kind = r.stmt_rslt === '1' ? 'only_center' : r.stmt_rslt === '2' ? 'only_local' : 'amount_differs';
-      // Match on the center's id first: a refund's cancel row names the ORIGINAL medins_setl_id.
-      const mine = (r.setl_id ? byCenterId.get(r.setl_id) : undefined) ?? (kind !== 'only_center' && r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined);
-      const centerTotal = fen(r.center_medfee_sumamt ?? r.medfee_sumamt);
-      findings.push({
-        kind,
-        day,
-        local: mine,
-        settlementId: mine?.id ?? (r.medins_setl_id || null),
-        centerSetlId: r.setl_id || mine?.center_setl_id || null,
-        center:
-          kind === 'only_local' || centerTotal === null
-            ? null
-            : { total: centerTotal, fund: fen(r.center_fund_pay_sumamt ?? r.fund_pay_sumamt) ?? 0, account: fen(r.center_acct_pay ?? r.acct_pay) ?? 0 },
-      });
-    }
+  for (const day of mismatchedDays) {
+    const d = await compareDay(port, day, await source.details(day));
+    detailRows += d.detailRows;
+    findings.push(...d.findings);
   }
-  return { groups, mismatchedDays: [...mismatched].sort(), detailRows, findings };
+  return { groups, mismatchedDays, detailRows, findings };
+}
+
+/**
+ * One insurance type: 3201 over the whole range (one exchange per type when everything
+ * matches); when it differs the range is halved down to single days (bisect-days.ts).
+ */
+async function compareInsutype(port: CenterPort | null, days: string[], insutype: string, local: Map<string, DayGroup>): Promise<ReconcileGroup> {
+  const localOf = (lo: number, hi: number): DayGroup => {
+    const sum = zero();
+    for (let i = lo; i <= hi; i++) {
+      const g = local.get(`${days[i]!}/${insutype}`);
+      if (!g) continue;
+      for (const k of KEYS) sum[k] += g[k];
+      for (const [clr, n] of Object.entries(g.byClrType)) sum.byClrType[clr] = (sum.byClrType[clr] ?? 0) + n;
+    }
+    return sum;
+  };
+  const l = localOf(0, days.length - 1);
+  const whole = await ask3201(port, days[0]!, days[days.length - 1]!, insutype, l);
+  const differ = whole.match ? [] : await daysThatDiffer(days.length, whole.center, localOf, (lo, hi) => ask3201(port, days[lo]!, days[hi]!, insutype, localOf(lo, hi)));
+  return {
+    insutype,
+    localByClrType: l.byClrType,
+    local: { count: l.count, total: l.total, fund: l.fund, account: l.account },
+    center: whole.center,
+    match: whole.match,
+    description: whole.description,
+    mismatchedDays: differ.map((i) => days[i]!),
+  };
+}
+
+/** One day that differs: 3202 line by line, each line the center marks as different a finding. */
+async function compareDay<D extends DetailRow>(port: CenterPort | null, day: string, details: D[]): Promise<{ detailRows: number; findings: Finding<D>[] }> {
+  const rows = await ask3202(port, day, details);
+  const byId = new Map(details.map((d) => [d.id, d]));
+  const byCenterId = new Map(details.filter((d) => d.center_setl_id).map((d) => [d.center_setl_id!, d]));
+  const findings = rows.filter((r) => r.stmt_rslt !== '0').map((r) => findingOf(r, day, byId, byCenterId));
+  return { detailRows: Math.max(rows.length, details.length), findings };
+}
+
+/** PURE: a 3202 line the center marks as different, matched to the local row it names. */
+export function findingOf<D extends DetailRow>(r: DetailAnswerRow, day: string, byId: Map<string, D>, byCenterId: Map<string, D>): Finding<D> {
+  const kind = r.stmt_rslt === '1' ? 'only_center' : r.stmt_rslt === '2' ? 'only_local' : 'amount_differs';
+  // Match on the center's id first: a refund's cancel row names the ORIGINAL medins_setl_id.
+  const mine = (r.setl_id ? byCenterId.get(r.setl_id) : undefined) ?? (kind !== 'only_center' && r.medins_setl_id ? byId.get(r.medins_setl_id) : undefined);
+  const centerTotal = fen(r.center_medfee_sumamt ?? r.medfee_sumamt);
+  return {
+    kind,
+    day,
+    local: mine,
+    settlementId: mine?.id ?? (r.medins_setl_id || null),
+    centerSetlId: r.setl_id || mine?.center_setl_id || null,
+    center:
+      kind === 'only_local' || centerTotal === null
+        ? null
+        : { total: centerTotal, fund: fen(r.center_fund_pay_sumamt ?? r.fund_pay_sumamt) ?? 0, account: fen(r.center_acct_pay ?? r.acct_pay) ?? 0 },
+  };
 }

@@ -16,7 +16,7 @@ import { AGREED_AMOUNTS_SQL as AMOUNTS, settlementState, settlementsWithAdjustme
 import { z } from 'zod';
 import { fenColumn, many } from '../db/sql';
 import type { CenterPort, NationalCenterPort } from './center-port';
-import { compareWithCenter, reconcileDays, type DayGroup, type DetailRow as SharedDetailRow } from './reconcile-core';
+import { compareWithCenter, reconcileDays, type DayGroup, type DetailRow as SharedDetailRow, type Finding } from './reconcile-core';
 import { compareWithCenterNational, type NationalDayGroup, type NationalDetailRow, type NationalReconcileSource } from './reconcile-national';
 
 export { daysBetween, STANDARD_INSUTYPES } from './reconcile-core';
@@ -58,6 +58,24 @@ interface DiscrepancyRow {
   action_note: string | null;
   acted_by: string | null;
   acted_at: string | null;
+}
+
+type FoundRow = Omit<DiscrepancyRow, 'id' | 'run_id' | 'state' | 'action_note' | 'acted_by' | 'acted_at'>;
+
+/** A finding of the comparison as the discrepancies table keeps it. */
+function findingRow(f: Finding<SharedDetailRow>): FoundRow {
+  return {
+    kind: f.kind,
+    settlement_id: f.settlementId,
+    center_setl_id: f.centerSetlId,
+    day: f.day,
+    local_total: f.local?.total ?? null,
+    local_fund: f.local?.fund ?? null,
+    local_account: f.local?.account ?? null,
+    center_total: f.center?.total ?? null,
+    center_fund: f.center?.fund ?? null,
+    center_account: f.center?.account ?? null,
+  };
 }
 
 export class Reconciler {
@@ -108,18 +126,7 @@ export class Reconciler {
             dayGroups: (f, t) => [...this.localGroups(f, t).values()],
             details: (day) => this.localDetails(day, day),
           });
-      const found = cmp.findings.map((f) => ({
-        kind: f.kind,
-        settlement_id: f.settlementId,
-        center_setl_id: f.centerSetlId,
-        day: f.day,
-        local_total: f.local?.total ?? null,
-        local_fund: f.local?.fund ?? null,
-        local_account: f.local?.account ?? null,
-        center_total: f.center?.total ?? null,
-        center_fund: f.center?.fund ?? null,
-        center_account: f.center?.account ?? null,
-      }));
+      const found = cmp.findings.map(findingRow);
       const result = cmp.mismatchedDays.length > 0 || cmp.groups.some((g) => !g.match) ? 'mismatch' : 'match';
       const runId = this.record(from, to, operatorId, result, cmp.groups, cmp.detailRows, found, null);
       return { runId, from, to, result, groups: cmp.groups, detailRows: cmp.detailRows, discrepancies: this.discrepancies('open').filter((d) => d.day >= from && d.day <= to) };
@@ -186,7 +193,7 @@ export class Reconciler {
     result: 'match' | 'mismatch' | 'failed',
     groups: ReconcileGroup[],
     detailRows: number,
-    found: Omit<DiscrepancyRow, 'id' | 'run_id' | 'state' | 'action_note' | 'acted_by' | 'acted_at'>[],
+    found: FoundRow[],
     error: string | null,
   ): number {
     const db = this.core.db;
