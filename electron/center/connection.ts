@@ -8,8 +8,8 @@ import { CenterClient, takeMsgId, type CenterOutcome, type SendOptions } from '.
 import { Connectivity, type ConnectivityState } from './connectivity';
 import type { DemoSandboxHost } from './demo-sandbox';
 import { resolveTerminalNo, type TerminalNo } from './terminal';
-import { readFileSync, statSync } from 'node:fs';
-import { DEFAULT_VARIANT, parseVariant, type NationalVariant } from './wire/national/variant';
+import type { NationalVariant } from './wire/national/variant';
+import { readVariantFile } from './variant-file';
 
 /** Signing out is a courtesy to the center: shutdown never waits longer than this for it. */
 export const SIGN_OUT_TIMEOUT_MS = 1_500;
@@ -226,18 +226,3 @@ export class CenterConnection {
   }
 }
 
-/** A variant file is a few KB; anything near this is not one. */
-const VARIANT_FILE_MAX_BYTES = 1024 * 1024;
-
-/** The variant JSON file named by the setting ('' = the national defaults). */
-export function readVariantFile(path: string): NationalVariant {
-  if (!path) return DEFAULT_VARIANT;
-  let text: string;
-  try {
-    if (statSync(path).size > VARIANT_FILE_MAX_BYTES) throw new Error('文件过大');
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AppError('NATIONAL_VARIANT_INVALID', `无法读取国家平台接口的地区配置文件 ${path}：${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
-  }
-  return parseVariant(text);
-}

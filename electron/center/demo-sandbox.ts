@@ -1,5 +1,6 @@
 // Demo mode's sandbox center, run in-process: started on first use (a probe, a lookup) or on
 // start(), closed with the center part. A tool, not the app: loaded only in demo mode.
+import { readVariantFile } from './variant-file';
 import { join } from 'node:path';
 import type { CoreApp } from '../app/core';
 import type { FaultSettings } from './sandbox/faults';
@@ -44,6 +45,8 @@ export class DemoSandboxHost {
             clock: core.clock,
             log: core.log,
             faults: parseFaults(core.settings.sandboxFaults),
+            // The province's field names, path and signature header, as the client speaks them.
+            nationalVariant: readVariantFile(core.settings.nationalVariant),
           }),
         )
         .then(

@@ -1,5 +1,6 @@
 // Center verbs of the CLI: run the sandbox center, list its demo persons, sync the policy
 // table (1399) and look a person up (1101).
+import { readVariantFile } from '../../center/variant-file';
 import { join } from 'node:path';
 import type { CertType } from '../../center/wire/codes';
 import { fenToYuan, yuanToFen } from '../../api/money';
@@ -69,6 +70,7 @@ export const centerVerbs: Verb[] = [
         port: intOption(cli, 'port', 0),
         controlPort: intOption(cli, 'control-port', 0),
         faults,
+        nationalVariant: readVariantFile(settings.nationalVariant),
         log: createConsoleLogger(),
       });
       // One JSON line first, so scripts and tests can read the ports.

@@ -173,3 +173,37 @@ describe('national person lookup', () => {
     expect(await errorCode(lookupPersonNational(deps(), { certType: '03', certNo: 'A99019999', cardSn: 'X' }, CASHIER))).toBe('PERSON_NOT_FOUND');
   });
 });
+
+describe("a province's variant, without code", () => {
+  it('sign-in, person lookup and the filings under renamed envelope, input and output fields, path, and signature header', async () => {
+    const { variantFrom } = await import('../../../electron/center/wire/national/variant');
+    const variant = variantFrom({
+      name: '测试省 V1.0',
+      path: '/prov/fsi/api',
+      signatureHeader: 'x-prov-sign',
+      envelopeNames: { mdtrtarea_admvs: 'mdtrtarea_admdvs', sign_no: 'signNo' },
+      responseNames: { err_msg: 'errMsg' },
+      inputNames: { '5302': { biz_appy_type: 'bizAppyType' }, '1101': { mdtrt_cert_no: 'mdtrt_cert_num' } },
+      outputNames: { '5301': { opspDiseCode: 'opsp_dise_code', opspDiseName: 'opsp_dise_name' }, '5302': { psnFixmedin: 'psnfixmedin' }, '9001': { signInOutb: 'signinoutb' } },
+      timeouts: { byInfno: { '1101': 8000 } },
+    });
+    const prov = await startRig({ nationalVariant: variant });
+    try {
+      const client = prov.clientWith({ nationalVariant: variant });
+      const s = new NationalSession({ client: () => Promise.resolve(client), terminalNo: () => '01', log: silentLogger });
+      const d: NationalPersonDeps = { db: prov.db, clock: prov.clock, isOnline: () => true, send: (i, input, o) => s.send(i, input, o), institutionCode: INSTITUTION };
+      const v = await lookupPersonNational(d, byCard(9), CASHIER);
+      expect(v.national?.filings?.[0]).toMatchObject({ code: 'E11', valid: true });
+      expect(v.national?.bindings?.[0]).toMatchObject({ bizType: '02', here: true });
+      // Renewal under the province's sign-in wording and field names too.
+      await prov.center.setFaults({ signInExpired: { count: 1, infno: '5206' } });
+      expect((await lookupPersonNational(d, byCard(9), CASHIER)).source).toBe('live');
+      expect(prov.center.envelopes().filter((e) => e.infno === '9001')).toHaveLength(2);
+      // The default client (national field names, path) is not understood by this province.
+      const plain = new NationalSession({ client: () => Promise.resolve(prov.client), terminalNo: () => '02', log: silentLogger });
+      expect((await plain.signIn(OTHER)).ok).toBe(false);
+    } finally {
+      await prov.close();
+    }
+  });
+});
