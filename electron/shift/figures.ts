@@ -3,26 +3,38 @@
 import type { CashMovementView, Figure, ShiftFigures } from '../api/contract/shift';
 import type { Db } from '../db/open';
 import { settlementsWithAdjustmentsSql } from '../settlement/owner';
+import { z } from 'zod';
+import { fenColumn, many } from '../db/sql';
 
 export function emptyFigure(): Figure {
   return { count: 0, refundCount: 0, gross: 0, refunded: 0, total: 0, fund: 0, critical: 0, account: 0, cash: 0 };
 }
 
-interface GroupRow {
-  insurance_type: string;
-  visit_type: string;
-  state: string;
-  online: number;
-  is_refund: number;
-  hour: number;
-  n: number;
-  total: number;
-  fund: number;
-  critical: number;
-  account: number;
-  cash: number;
-  adjusted_n: number;
-}
+const int = z.number().int();
+const GroupRow = z.object({
+  insurance_type: z.string(),
+  visit_type: z.string(),
+  state: z.string(),
+  online: int,
+  is_refund: int,
+  hour: int,
+  n: int,
+  total: fenColumn,
+  fund: fenColumn,
+  critical: fenColumn,
+  account: fenColumn,
+  cash: fenColumn,
+  adjusted_n: int,
+});
+type GroupRow = z.output<typeof GroupRow>;
+const MovementRow = z.object({
+  id: int,
+  at: z.string(),
+  direction: z.enum(['in', 'out']),
+  amount: fenColumn,
+  reason: z.string(),
+  operatorId: z.string(),
+}) satisfies z.ZodType<CashMovementView>;
 
 function addInto(f: Figure, r: GroupRow): void {
   if (r.is_refund) {
@@ -55,14 +67,13 @@ export interface ShiftHead {
  * here into every breakdown. Refund rows carry negated amounts, so every figure is net.
  */
 export class ShiftFiguresQuery {
-  private readonly groups;
-  private readonly movements;
+  private readonly groupsSql: string;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     // The reports show the fund, critical-illness and account amounts the center agreed (issue 13:
     // the center's adjustments added), while the cash stays what the window collected — that is
     // what the drawer holds. China hour of created_at (ISO UTC): the clinic's day runs on UTC+8.
-    this.groups = db.prepare(`
+    this.groupsSql = `
       SELECT insurance_type, visit_type,
              -- A self-pay row is final at once and never the center's: its own state in the report.
              CASE WHEN self_pay = 1 AND state = 'confirmed' THEN 'self_pay' ELSE state END AS state,
@@ -72,9 +83,8 @@ export class ShiftFiguresQuery {
              sum(critical_illness_pay + coalesce(adj.dc, 0)) AS critical, sum(account_pay + coalesce(adj.da, 0)) AS account,
              sum(cash_pay) AS cash, count(adj.settlement_id) AS adjusted_n
       FROM ${settlementsWithAdjustmentsSql()}
-      WHERE shift_id = ?
-      GROUP BY 1, 2, 3, 4, 5, 6`);
-    this.movements = db.prepare('SELECT id, at, direction, amount, reason, operator_id AS operatorId FROM cash_movements WHERE shift_id = ? ORDER BY id');
+      WHERE shift_id = :shiftId
+      GROUP BY 1, 2, 3, 4, 5, 6`;
   }
 
   compute(shift: ShiftHead, asOf: Date): ShiftFigures {
@@ -86,7 +96,7 @@ export class ShiftFiguresQuery {
     const byState: Record<string, Figure> = {};
     const hours = new Map<number, { count: number; total: number }>();
     let centerAdjusted = 0;
-    for (const r of this.groups.all(shift.id) as GroupRow[]) {
+    for (const r of many(this.db, this.groupsSql, { shiftId: shift.id }, GroupRow)) {
       centerAdjusted += r.adjusted_n;
       addInto(all, r);
       addInto(r.online ? online : offline, r);
@@ -98,7 +108,12 @@ export class ShiftFiguresQuery {
       h.total += r.total;
       hours.set(r.hour, h);
     }
-    const movements = this.movements.all(shift.id) as CashMovementView[];
+    const movements = many(
+      this.db,
+      'SELECT id, at, direction, amount, reason, operator_id AS operatorId FROM cash_movements WHERE shift_id = :shiftId ORDER BY id',
+      { shiftId: shift.id },
+      MovementRow,
+    );
     const cashIn = movements.filter((m) => m.direction === 'in').reduce((s, m) => s + m.amount, 0);
     const cashOut = movements.filter((m) => m.direction === 'out').reduce((s, m) => s + m.amount, 0);
     return {

@@ -9,11 +9,12 @@ import type { CoreApp } from '../app/core';
 import { tryYuanToFen } from '../api/money';
 import { joinSettlementSql, settlementIdForCenterId, settlementIdForCenterIdSql } from '../settlement/owner';
 import { sendOrThrow, type CenterPort } from './center-port';
+import { fenColumn, insertInto, many, run, value } from '../db/sql';
 
 /** The clinic stream's queries over this module's tables: notice ids for the backfill, one notice, a settlement's receivable. */
 export const RECEIVABLE_STREAM_SQL = {
   noticeIds: 'SELECT notice_id AS id FROM center_notices ORDER BY received_at, notice_id',
-  notice: 'SELECT * FROM center_notices WHERE notice_id = ?',
+  notice: 'SELECT * FROM center_notices WHERE notice_id = :id',
   /** `LEFT JOIN receivables <alias> ON <alias>.settlement_id = <settlementId>`. */
   receivableJoin: (alias: string, settlementId: string): string => `LEFT JOIN receivables ${alias} ON ${alias}.settlement_id = ${settlementId}`,
 } as const;
@@ -40,6 +41,33 @@ const noticesAnswer = z.object({
  * receivable_days. The summary reads those sums (a row per day and status, not per settlement);
  * the age buckets are worked out here from each day, as they move with today's date.
  */
+const count = z.number().int();
+const GroupRow = z.object({
+  status: z.string(),
+  bucket: z.enum(['0-30', '31-60', '61-90', '90+']),
+  count,
+  owed: fenColumn,
+  paid: fenColumn,
+  deducted: fenColumn,
+  rejected: fenColumn,
+  outstanding: fenColumn,
+  open_count: count,
+  open_amount: fenColumn,
+});
+const ListedRow = z.object({
+  settlementId: z.string(),
+  day: z.string(),
+  psnName: z.string(),
+  insutype: z.string(),
+  status: z.enum(['uploaded', 'confirmed', 'paid', 'partly_paid', 'rejected', 'deducted']),
+  owed: fenColumn,
+  paid: fenColumn,
+  deducted: fenColumn,
+  rejected: fenColumn,
+  outstanding: fenColumn,
+  ageDays: count,
+}) satisfies z.ZodType<ReceivableRow>;
+
 const AGE = 'CAST(julianday(:today) - julianday(day) AS INTEGER)';
 const BUCKET = `CASE WHEN ${AGE} <= 30 THEN '0-30' WHEN ${AGE} <= 60 THEN '31-60' WHEN ${AGE} <= 90 THEN '61-90' ELSE '90+' END`;
 
@@ -52,7 +80,7 @@ export class Receivables {
   /** Read the 3301 notice stream from the saved cursor to its end; each page is one transaction. */
   async fetchNotices(): Promise<{ fetched: number; cursor: string | null }> {
     const db = this.core.db;
-    let cursor = (db.prepare('SELECT cursor FROM center_notice_cursor WHERE k = 1').pluck().get() as string | undefined) ?? '';
+    let cursor = value(db, 'SELECT cursor FROM center_notice_cursor WHERE k = 1', {}, z.string()) ?? '';
     let fetched = 0;
     for (let page = 0; page < 1000; page++) {
       const out = await sendOrThrow(this.center(), '3301', { data: { cursor } });
@@ -62,15 +90,26 @@ export class Receivables {
       const next = parsed.data.next_cursor === null || parsed.data.next_cursor === undefined ? cursor : String(parsed.data.next_cursor);
       const now = this.core.clock.now().toISOString();
       db.transaction(() => {
-        const insert = db.prepare(
-          `INSERT OR IGNORE INTO center_notices (notice_id, type, center_setl_id, settlement_id, amount, reason_code, reason, time, received_at)
-           VALUES (?,?,?,?,?,?,?,?,?)`,
-        );
         for (const n of notices) {
-          const local = settlementIdForCenterId(db, n.setl_id);
-          fetched += insert.run(n.notice_id, n.type, n.setl_id, local, tryYuanToFen(n.amount), n.reason_code ?? null, n.reason ?? null, n.time, now).changes;
+          const notice = {
+            notice_id: n.notice_id,
+            type: n.type,
+            center_setl_id: n.setl_id,
+            settlement_id: settlementIdForCenterId(db, n.setl_id),
+            amount: tryYuanToFen(n.amount),
+            reason_code: n.reason_code ?? null,
+            reason: n.reason ?? null,
+            time: n.time,
+            received_at: now,
+          };
+          fetched += run(
+            db,
+            `INSERT OR IGNORE INTO center_notices (notice_id, type, center_setl_id, settlement_id, amount, reason_code, reason, time, received_at)
+             VALUES (:notice_id, :type, :center_setl_id, :settlement_id, :amount, :reason_code, :reason, :time, :received_at)`,
+            notice,
+          ).changes;
         }
-        db.prepare('INSERT INTO center_notice_cursor (k, cursor, fetched_at) VALUES (1, ?, ?) ON CONFLICT (k) DO UPDATE SET cursor = excluded.cursor, fetched_at = excluded.fetched_at').run(next, now);
+        insertInto(db, 'center_notice_cursor', { k: 1, cursor: next, fetched_at: now }, 'ON CONFLICT (k) DO UPDATE SET cursor = excluded.cursor, fetched_at = excluded.fetched_at');
       })();
       if (notices.length === 0 || next === cursor) {
         cursor = next;
@@ -84,19 +123,17 @@ export class Receivables {
   summary(limit: number, notices: ReceivablesSummary['notices']): ReceivablesSummary {
     const db = this.core.db;
     // Notices that arrived before their settlement's center id was known are matched now.
-    db.prepare(
-      `UPDATE center_notices SET settlement_id = ${settlementIdForCenterIdSql('center_notices.center_setl_id')} WHERE settlement_id IS NULL`,
-    ).run();
+    run(db, `UPDATE center_notices SET settlement_id = ${settlementIdForCenterIdSql('center_notices.center_setl_id')} WHERE settlement_id IS NULL`, {});
     const asOf = this.core.clock.now();
     const today = chinaDate(asOf);
-    type Group = { status: string; bucket: '0-30' | '31-60' | '61-90' | '90+'; count: number; owed: number; paid: number; deducted: number; rejected: number; outstanding: number; open_count: number; open_amount: number };
-    const groups = db
-      .prepare(
-        `SELECT status, ${BUCKET} AS bucket, sum(count) AS count, sum(owed) AS owed, sum(paid) AS paid, sum(deducted) AS deducted,
-           sum(rejected) AS rejected, sum(outstanding) AS outstanding, sum(open_count) AS open_count, sum(open_amount) AS open_amount
-         FROM receivable_days GROUP BY 1, 2`,
-      )
-      .all({ today }) as Group[];
+    const groups = many(
+      db,
+      `SELECT status, ${BUCKET} AS bucket, sum(count) AS count, sum(owed) AS owed, sum(paid) AS paid, sum(deducted) AS deducted,
+         sum(rejected) AS rejected, sum(outstanding) AS outstanding, sum(open_count) AS open_count, sum(open_amount) AS open_amount
+       FROM receivable_days GROUP BY 1, 2`,
+      { today },
+      GroupRow,
+    );
     const totals = { owed: 0, paid: 0, deducted: 0, rejected: 0, outstanding: 0, count: 0 };
     const byStatus: ReceivablesSummary['byStatus'] = {};
     const aging: ReceivablesSummary['aging'] = (['0-30', '31-60', '61-90', '90+'] as const).map((bucket) => ({ bucket, count: 0, outstanding: 0 }));
@@ -115,15 +152,16 @@ export class Receivables {
       a.outstanding += g.open_amount;
     }
     // Oldest first, straight off the index of open and rejected receivables (stops after `limit`).
-    const rows = db
-      .prepare(
-        `SELECT r.settlement_id AS settlementId, r.day, s.psn_name AS psnName, s.insutype, r.status, r.owed, r.paid, r.deducted,
-           r.rejected, r.outstanding, CAST(julianday(:today) - julianday(r.day) AS INTEGER) AS ageDays
-         FROM receivables r INDEXED BY receivables_listed ${joinSettlementSql('s', 'r.settlement_id')}
-         WHERE r.outstanding <> 0 OR r.status = 'rejected'
-         ORDER BY r.day, r.settlement_id LIMIT :limit`,
-      )
-      .all({ today, limit }) as ReceivableRow[];
+    const rows = many(
+      db,
+      `SELECT r.settlement_id AS settlementId, r.day, s.psn_name AS psnName, s.insutype, r.status, r.owed, r.paid, r.deducted,
+         r.rejected, r.outstanding, CAST(julianday(:today) - julianday(r.day) AS INTEGER) AS ageDays
+       FROM receivables r INDEXED BY receivables_listed ${joinSettlementSql('s', 'r.settlement_id')}
+       WHERE r.outstanding <> 0 OR r.status = 'rejected'
+       ORDER BY r.day, r.settlement_id LIMIT :limit`,
+      { today, limit },
+      ListedRow,
+    );
     return { asOf: asOf.toISOString(), totals, byStatus, aging, rows, notices };
   }
 }

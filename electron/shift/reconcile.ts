@@ -14,7 +14,7 @@ import { cancelSetlIdSql, centerTookSql } from '../outbox/predicates';
 import { outboxStore } from '../outbox/store';
 import { AGREED_AMOUNTS_SQL as AMOUNTS, settlementState, settlementsWithAdjustmentsSql } from '../settlement/owner';
 import { z } from 'zod';
-import { fenColumn, many } from '../db/sql';
+import { fenColumn, insertInto, many, one, run, value } from '../db/sql';
 import type { CenterPort, NationalCenterPort } from './center-port';
 import { compareWithCenter, reconcileDays, type DayGroup, type DetailRow as SharedDetailRow, type Finding } from './reconcile-core';
 import { compareWithCenterNational, type NationalDayGroup, type NationalDetailRow, type NationalReconcileSource } from './reconcile-national';
@@ -36,29 +36,48 @@ const nationalGroupRow = z.object({
 const nationalDetailRow = z.object({
   id: z.string(), day: z.string(), psn_no: z.string(), mdtrt_id: z.string(), center_setl_id: z.string().nullable(), refund_of: z.string().nullable(), total: fenColumn, fund: fenColumn, account: fenColumn,
 }) satisfies z.ZodType<NationalDetailRow>;
+const maybeText = z.string().nullable();
+const maybeFen = fenColumn.nullable();
+const DetailRow = z.object({
+  id: z.string(),
+  created_day: z.string(),
+  center_setl_id: maybeText,
+  refund_of: maybeText,
+  total: fenColumn,
+  fund: fenColumn,
+  account: fenColumn,
+}) satisfies z.ZodType<SharedDetailRow>;
+type DetailRow = z.output<typeof DetailRow>;
 
-interface DetailRow extends SharedDetailRow {
-  created_day: string;
-}
+const DiscrepancyRow = z.object({
+  id: z.number().int(),
+  run_id: z.number().int(),
+  kind: z.enum(['only_center', 'only_local', 'amount_differs']),
+  settlement_id: maybeText,
+  center_setl_id: maybeText,
+  day: z.string(),
+  local_total: maybeFen,
+  local_fund: maybeFen,
+  local_account: maybeFen,
+  center_total: maybeFen,
+  center_fund: maybeFen,
+  center_account: maybeFen,
+  state: z.enum(['open', 'reupload_requested', 'resolved']),
+  action_note: maybeText,
+  acted_by: maybeText,
+  acted_at: maybeText,
+});
+type DiscrepancyRow = z.output<typeof DiscrepancyRow>;
 
-interface DiscrepancyRow {
-  id: number;
-  run_id: number;
-  kind: DiscrepancyView['kind'];
-  settlement_id: string | null;
-  center_setl_id: string | null;
-  day: string;
-  local_total: number | null;
-  local_fund: number | null;
-  local_account: number | null;
-  center_total: number | null;
-  center_fund: number | null;
-  center_account: number | null;
-  state: DiscrepancyView['state'];
-  action_note: string | null;
-  acted_by: string | null;
-  acted_at: string | null;
-}
+const GroupRow = z.object({
+  day: z.string(),
+  insutype: z.string(),
+  visit_type: z.enum(['outpatient', 'chronic', 'inpatient']) satisfies z.ZodType<VisitType>,
+  count: z.number().int(),
+  total: fenColumn,
+  fund: fenColumn,
+  account: fenColumn,
+});
 
 type FoundRow = Omit<DiscrepancyRow, 'id' | 'run_id' | 'state' | 'action_note' | 'acted_by' | 'acted_at'>;
 
@@ -90,14 +109,15 @@ export class Reconciler {
 
   /** Local 3201 figures per day and insurance type, with the clearing-type split for display. */
   localGroups(from: string, to: string): Map<string, DayGroup> {
-    const rows = this.core.db
-      .prepare(
-        `SELECT s.created_day AS day, s.insutype, s.visit_type, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
-         FROM (SELECT s.created_day, s.insutype, s.visit_type, ${AMOUNTS} FROM ${settlementsWithAdjustmentsSql()}
-               WHERE s.created_day BETWEEN ? AND ? AND ${KNOWN_TO_CENTER}) s
-         GROUP BY 1, 2, 3`,
-      )
-      .all(from, to) as { day: string; insutype: string; visit_type: string; count: number; total: number; fund: number; account: number }[];
+    const rows = many(
+      this.core.db,
+      `SELECT s.created_day AS day, s.insutype, s.visit_type, count(*) AS count, sum(total) AS total, sum(fund) AS fund, sum(account) AS account
+       FROM (SELECT s.created_day, s.insutype, s.visit_type, ${AMOUNTS} FROM ${settlementsWithAdjustmentsSql()}
+             WHERE s.created_day BETWEEN :from AND :to AND ${KNOWN_TO_CENTER}) s
+       GROUP BY 1, 2, 3`,
+      { from, to },
+      GroupRow,
+    );
     const groups = new Map<string, DayGroup>();
     for (const r of rows) {
       const key = `${r.day}/${r.insutype}`;
@@ -106,7 +126,7 @@ export class Reconciler {
       g.total += r.total;
       g.fund += r.fund;
       g.account += r.account;
-      const clr = visitTypeToMedType(r.visit_type as VisitType);
+      const clr = visitTypeToMedType(r.visit_type);
       g.byClrType[clr] = (g.byClrType[clr] ?? 0) + r.count;
       groups.set(key, g);
     }
@@ -174,12 +194,13 @@ export class Reconciler {
   private localDetails(from: string, to: string): DetailRow[] {
     // INDEXED BY: left to itself, SQLite reads the whole journal in id order to save sorting a
     // day's rows (~0.2 s per day asked over a million settlements).
-    return this.core.db
-      .prepare(
-        `SELECT s.id, s.created_day, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM ${settlementsWithAdjustmentsSql('settlements_day')}
-         WHERE s.created_day BETWEEN ? AND ? AND ${KNOWN_TO_CENTER} ORDER BY s.id`,
-      )
-      .all(from, to) as DetailRow[];
+    return many(
+      this.core.db,
+      `SELECT s.id, s.created_day, ${CENTER_ID} AS center_setl_id, s.refund_of, ${AMOUNTS} FROM ${settlementsWithAdjustmentsSql('settlements_day')}
+       WHERE s.created_day BETWEEN :from AND :to AND ${KNOWN_TO_CENTER} ORDER BY s.id`,
+      { from, to },
+      DetailRow,
+    );
   }
 
   /**
@@ -200,54 +221,85 @@ export class Reconciler {
     const now = this.core.clock.now().toISOString();
     return db.transaction(() => {
       const runId = Number(
-        db
-          .prepare('INSERT INTO reconciliation_runs (from_day, to_day, run_at, operator_id, result, totals, detail_count, error) VALUES (?,?,?,?,?,?,?,?)')
-          .run(from, to, now, operatorId, result, JSON.stringify(groups), detailRows, error).lastInsertRowid,
+        insertInto(db, 'reconciliation_runs', {
+          from_day: from,
+          to_day: to,
+          run_at: now,
+          operator_id: operatorId,
+          result,
+          totals: JSON.stringify(groups),
+          detail_count: detailRows,
+          error,
+        }).lastInsertRowid,
       );
       if (result === 'failed') return runId;
       const keys = new Set<string>();
       for (const f of found) {
         const key = `${f.kind}:${f.settlement_id ?? ''}:${f.center_setl_id ?? ''}`;
         keys.add(key);
-        const existing = db.prepare("SELECT id FROM discrepancies WHERE key = ? AND state <> 'resolved'").pluck().get(key) as number | undefined;
-        const vals = [f.local_total, f.local_fund, f.local_account, f.center_total, f.center_fund, f.center_account];
+        const existing = value(db, "SELECT id FROM discrepancies WHERE key = :key AND state <> 'resolved'", { key }, z.number().int());
+        const amounts = {
+          local_total: f.local_total,
+          local_fund: f.local_fund,
+          local_account: f.local_account,
+          center_total: f.center_total,
+          center_fund: f.center_fund,
+          center_account: f.center_account,
+        };
         // A finding a supervisor already resolved with a note, unchanged since, is not raised again.
-        const acknowledged = db
-          .prepare(
-            `SELECT 1 FROM discrepancies WHERE key = ? AND state = 'resolved' AND acted_by <> 'system'
-               AND local_total IS ? AND local_fund IS ? AND local_account IS ? AND center_total IS ? AND center_fund IS ? AND center_account IS ?`,
-          )
-          .get(key, ...vals);
-        if (acknowledged && !existing) continue;
-        if (existing) {
-          db.prepare(
-            'UPDATE discrepancies SET run_id = ?, local_total = ?, local_fund = ?, local_account = ?, center_total = ?, center_fund = ?, center_account = ? WHERE id = ?',
-          ).run(runId, ...vals, existing);
+        const acknowledged = one(
+          db,
+          `SELECT 1 AS yes FROM discrepancies WHERE key = :key AND state = 'resolved' AND acted_by <> 'system'
+             AND local_total IS :local_total AND local_fund IS :local_fund AND local_account IS :local_account
+             AND center_total IS :center_total AND center_fund IS :center_fund AND center_account IS :center_account`,
+          { key, ...amounts },
+          z.object({ yes: z.literal(1) }),
+        );
+        if (acknowledged && existing === undefined) continue;
+        if (existing !== undefined) {
+          run(
+            db,
+            `UPDATE discrepancies SET run_id = :runId, local_total = :local_total, local_fund = :local_fund, local_account = :local_account,
+               center_total = :center_total, center_fund = :center_fund, center_account = :center_account WHERE id = :id`,
+            { runId, ...amounts, id: existing },
+          );
         } else {
-          db.prepare(
-            `INSERT INTO discrepancies (run_id, kind, settlement_id, center_setl_id, day, local_total, local_fund, local_account,
-               center_total, center_fund, center_account, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-          ).run(runId, f.kind, f.settlement_id, f.center_setl_id, f.day, ...vals, key);
+          insertInto(db, 'discrepancies', {
+            run_id: runId,
+            kind: f.kind,
+            settlement_id: f.settlement_id,
+            center_setl_id: f.center_setl_id,
+            day: f.day,
+            ...amounts,
+            key,
+          });
         }
       }
-      const stale = db.prepare("SELECT id, key FROM discrepancies WHERE state <> 'resolved' AND day BETWEEN ? AND ?").all(from, to) as { id: number; key: string }[];
+      const stale = many(
+        db,
+        "SELECT id, key FROM discrepancies WHERE state <> 'resolved' AND day BETWEEN :from AND :to",
+        { from, to },
+        z.object({ id: z.number().int(), key: z.string() }),
+      );
       for (const s of stale) {
         if (keys.has(s.key)) continue;
-        db.prepare("UPDATE discrepancies SET state = 'resolved', action_note = ?, acted_by = 'system', acted_at = ? WHERE id = ?").run(`第 ${runId} 次对账已一致`, now, s.id);
+        run(db, "UPDATE discrepancies SET state = 'resolved', action_note = :note, acted_by = 'system', acted_at = :now WHERE id = :id", {
+          note: `第 ${runId} 次对账已一致`,
+          now,
+          id: s.id,
+        });
       }
       return runId;
     })();
   }
 
   discrepancies(state: DiscrepancyView['state'] | 'all'): DiscrepancyView[] {
-    const rows = this.core.db
-      .prepare(`SELECT * FROM discrepancies WHERE (? = 'all' OR state = ?) ORDER BY day, id LIMIT 5000`)
-      .all(state, state) as DiscrepancyRow[];
+    const rows = many(this.core.db, `SELECT * FROM discrepancies WHERE (:state = 'all' OR state = :state) ORDER BY day, id LIMIT 5000`, { state }, DiscrepancyRow);
     return rows.map((r) => this.view(r));
   }
 
   discrepancy(id: number): DiscrepancyView {
-    const r = this.core.db.prepare('SELECT * FROM discrepancies WHERE id = ?').get(id) as DiscrepancyRow | undefined;
+    const r = one(this.core.db, 'SELECT * FROM discrepancies WHERE id = :id', { id }, DiscrepancyRow);
     if (!r) throw new AppError('DISCREPANCY_NOT_FOUND', `没有编号为 ${id} 的对账差异。`);
     return this.view(r);
   }
@@ -263,13 +315,13 @@ export class Reconciler {
         if (!d.settlementId || d.kind === 'only_center') throw new AppError('REUPLOAD_NOT_POSSIBLE', '本地没有此结算，无法重新上传；请核实后写明说明标记已处理。');
         requeueUpload(this.core, this.center(), d.settlementId);
       }
-      db.prepare('UPDATE discrepancies SET state = ?, action_note = ?, acted_by = ?, acted_at = ? WHERE id = ?').run(
-        action === 'reupload' ? 'reupload_requested' : 'resolved',
-        note.trim(),
+      run(db, 'UPDATE discrepancies SET state = :state, action_note = :note, acted_by = :operatorId, acted_at = :now WHERE id = :id', {
+        state: action === 'reupload' ? 'reupload_requested' : 'resolved',
+        note: note.trim(),
         operatorId,
         now,
         id,
-      );
+      });
       this.core.audit.append({ action: `reconcile.${action}`, operatorId, subject: String(id), detail: { settlementId: d.settlementId, kind: d.kind, note: note.trim() } });
     })();
     return this.discrepancy(id);

@@ -16,6 +16,8 @@ import { operatorName } from '../auth/operator-names';
 import { countTotal, normalizeCounts } from './denominations';
 import { ShiftFiguresQuery } from './figures';
 import { fenToYuan } from '../api/money';
+import { z } from 'zod';
+import { fenColumn, insertInto, many, one, run, value } from '../db/sql';
 
 /** The clinic stream's queries over this module's tables: ids for the backfill and one record per kind. */
 export const SHIFT_STREAM_SQL = {
@@ -30,26 +32,29 @@ export const SHIFT_STREAM_SQL = {
   shiftCorrection: 'SELECT * FROM shift_corrections WHERE id = ?',
 } as const;
 
-interface ShiftRow {
-  id: string;
-  operator_id: string;
-  opened_at: string;
-  opened_day: string;
-  state: 'open' | 'closed' | 'signed';
-  opening_float: number;
-  opening_counts: string;
-  closed_at: string | null;
-  counted_cash: number | null;
-  counted_counts: string | null;
-  expected_cash: number | null;
-  variance: number | null;
-  close_note: string | null;
-  handover: string | null;
-  handover_hash: string | null;
-  signed_by: string | null;
-  signed_at: string | null;
-  signoff_note: string | null;
-}
+const maybeText = z.string().nullable();
+const ShiftRow = z.object({
+  id: z.string(),
+  operator_id: z.string(),
+  opened_at: z.string(),
+  opened_day: z.string(),
+  state: z.enum(['open', 'closed', 'signed']),
+  opening_float: fenColumn,
+  opening_counts: z.string(),
+  closed_at: maybeText,
+  counted_cash: fenColumn.nullable(),
+  counted_counts: maybeText,
+  expected_cash: fenColumn.nullable(),
+  variance: fenColumn.nullable(),
+  close_note: maybeText,
+  handover: maybeText,
+  handover_hash: maybeText,
+  signed_by: maybeText,
+  signed_at: maybeText,
+  signoff_note: maybeText,
+});
+type ShiftRow = z.output<typeof ShiftRow>;
+const CorrectionRow = z.object({ id: z.number().int(), at: z.string(), operatorId: z.string(), cashDelta: fenColumn, note: z.string() }) satisfies z.ZodType<ShiftCorrectionView>;
 
 export interface Actor {
   id: string;
@@ -58,18 +63,14 @@ export interface Actor {
 
 export class ShiftService {
   private readonly figures: ShiftFiguresQuery;
-  private readonly openIdStmt;
-  private readonly byIdStmt;
 
   constructor(private readonly core: CoreApp) {
     this.figures = new ShiftFiguresQuery(core.db);
-    this.openIdStmt = core.db.prepare("SELECT id FROM shifts WHERE operator_id = ? AND state = 'open'").pluck();
-    this.byIdStmt = core.db.prepare('SELECT * FROM shifts WHERE id = ?');
   }
 
   /** The operator's open shift, or null. The settlement part refuses to settle without one. */
   currentShiftId(operatorId: string): string | null {
-    return (this.openIdStmt.get(operatorId) as string | undefined) ?? null;
+    return value(this.core.db, "SELECT id FROM shifts WHERE operator_id = :operatorId AND state = 'open'", { operatorId }, z.string()) ?? null;
   }
 
   current(operatorId: string): ShiftView | null {
@@ -86,12 +87,17 @@ export class ShiftService {
       if (this.currentShiftId(operatorId)) {
         throw new AppError('SHIFT_ALREADY_OPEN', '您已有未结班次，请先结班再开新班。', { shiftId: this.currentShiftId(operatorId) });
       }
-      const n = (db.prepare('SELECT count(*) FROM shifts WHERE operator_id = ? AND opened_day = ?').pluck().get(operatorId, day) as number) + 1;
+      const n = (value(db, 'SELECT count(*) FROM shifts WHERE operator_id = :operatorId AND opened_day = :day', { operatorId, day }, z.number().int()) ?? 0) + 1;
       const newId = `SH-${day.replaceAll('-', '')}-${operatorId}-${n}`;
-      db.prepare(
-        `INSERT INTO shifts (id, operator_id, opened_at, opened_day, state, opening_float, opening_counts)
-         VALUES (?, ?, ?, ?, 'open', ?, ?)`,
-      ).run(newId, operatorId, now.toISOString(), day, float, JSON.stringify(normalizeCounts(counts)));
+      insertInto(db, 'shifts', {
+        id: newId,
+        operator_id: operatorId,
+        opened_at: now.toISOString(),
+        opened_day: day,
+        state: 'open',
+        opening_float: float,
+        opening_counts: JSON.stringify(normalizeCounts(counts)),
+      });
       return newId;
     })();
     return this.view(this.row(id));
@@ -110,9 +116,7 @@ export class ShiftService {
         }
       }
       const at = this.core.clock.now().toISOString();
-      const r = db
-        .prepare('INSERT INTO cash_movements (shift_id, at, direction, amount, reason, operator_id) VALUES (?,?,?,?,?,?)')
-        .run(id, at, direction, amount, reason.trim(), operatorId);
+      const r = insertInto(db, 'cash_movements', { shift_id: id, at, direction, amount, reason: reason.trim(), operator_id: operatorId });
       return { id: Number(r.lastInsertRowid), at, direction, amount, reason: reason.trim(), operatorId };
     })();
   }
@@ -143,10 +147,22 @@ export class ShiftService {
       }
       const handover = JSON.stringify(figures);
       const hash = createHash('sha256').update(handover).digest('hex');
-      db.prepare(
-        `UPDATE shifts SET state = 'closed', closed_at = ?, counted_cash = ?, counted_counts = ?, expected_cash = ?,
-           variance = ?, close_note = ?, handover = ?, handover_hash = ? WHERE id = ?`,
-      ).run(figures.asOf, counted, JSON.stringify(normalizeCounts(counts)), expected, variance, note?.trim() || null, handover, hash, shiftId);
+      run(
+        db,
+        `UPDATE shifts SET state = 'closed', closed_at = :closedAt, counted_cash = :counted, counted_counts = :counts, expected_cash = :expected,
+           variance = :variance, close_note = :note, handover = :handover, handover_hash = :hash WHERE id = :shiftId`,
+        {
+          closedAt: figures.asOf,
+          counted,
+          counts: JSON.stringify(normalizeCounts(counts)),
+          expected,
+          variance,
+          note: note?.trim() || null,
+          handover,
+          hash,
+          shiftId,
+        },
+      );
       return shiftId;
     })();
     return this.report(id);
@@ -166,12 +182,12 @@ export class ShiftService {
         const kind = row.variance < 0 ? 'short' : 'over';
         throw new AppError('SIGNOFF_NOTE_REQUIRED', `现金${kind === 'short' ? '短款' : '长款'} ${amount} 元：签核必须写明说明。`, { kind, amount });
       }
-      db.prepare("UPDATE shifts SET state = 'signed', signed_by = ?, signed_at = ?, signoff_note = ? WHERE id = ?").run(
+      run(db, "UPDATE shifts SET state = 'signed', signed_by = :supervisorId, signed_at = :now, signoff_note = :note WHERE id = :shiftId", {
         supervisorId,
-        this.core.clock.now().toISOString(),
-        note?.trim() || null,
+        now: this.core.clock.now().toISOString(),
+        note: note?.trim() || null,
         shiftId,
-      );
+      });
     })();
     return this.view(this.row(shiftId));
   }
@@ -183,25 +199,26 @@ export class ShiftService {
     db.transaction(() => {
       const row = this.row(shiftId);
       if (row.state === 'open') throw new AppError('SHIFT_NOT_CLOSED', '该班次尚未结班：未结班次请直接存取现金或在结班时说明。');
-      db.prepare('INSERT INTO shift_corrections (shift_id, at, operator_id, cash_delta, note) VALUES (?,?,?,?,?)').run(
-        shiftId,
-        this.core.clock.now().toISOString(),
-        supervisorId,
-        cashDelta,
-        note.trim(),
-      );
+      insertInto(db, 'shift_corrections', {
+        shift_id: shiftId,
+        at: this.core.clock.now().toISOString(),
+        operator_id: supervisorId,
+        cash_delta: cashDelta,
+        note: note.trim(),
+      });
       this.core.audit.append({ action: 'shift.correction', operatorId: supervisorId, subject: shiftId, detail: { cashDelta, note: note.trim() } });
     })();
     return this.view(this.row(shiftId));
   }
 
   list(filter: { from?: string | undefined; to?: string | undefined; state?: string | undefined }): ShiftView[] {
-    const rows = this.core.db
-      .prepare(
-        `SELECT * FROM shifts WHERE opened_day >= ? AND opened_day <= ? AND (? IS NULL OR state = ?)
-         ORDER BY opened_at DESC LIMIT 500`,
-      )
-      .all(filter.from ?? '0000-00-00', filter.to ?? '9999-99-99', filter.state ?? null, filter.state ?? null) as ShiftRow[];
+    const rows = many(
+      this.core.db,
+      `SELECT * FROM shifts WHERE opened_day >= :from AND opened_day <= :to AND (:state IS NULL OR state = :state)
+       ORDER BY opened_at DESC LIMIT 500`,
+      { from: filter.from ?? '0000-00-00', to: filter.to ?? '9999-99-99', state: filter.state ?? null },
+      ShiftRow,
+    );
     return rows.map((r) => this.view(r));
   }
 
@@ -217,15 +234,18 @@ export class ShiftService {
   }
 
   row(shiftId: string): ShiftRow {
-    const row = this.byIdStmt.get(shiftId) as ShiftRow | undefined;
+    const row = one(this.core.db, 'SELECT * FROM shifts WHERE id = :shiftId', { shiftId }, ShiftRow);
     if (!row) throw new AppError('SHIFT_NOT_FOUND', `没有班次 ${shiftId}。`, { shiftId });
     return row;
   }
 
   view(row: ShiftRow): ShiftView {
-    const corrections = this.core.db
-      .prepare('SELECT id, at, operator_id AS operatorId, cash_delta AS cashDelta, note FROM shift_corrections WHERE shift_id = ? ORDER BY id')
-      .all(row.id) as ShiftCorrectionView[];
+    const corrections = many(
+      this.core.db,
+      'SELECT id, at, operator_id AS operatorId, cash_delta AS cashDelta, note FROM shift_corrections WHERE shift_id = :shiftId ORDER BY id',
+      { shiftId: row.id },
+      CorrectionRow,
+    );
     const delta = corrections.reduce((s, c) => s + c.cashDelta, 0);
     const name = operatorName(this.core.db, row.operator_id);
     return {

@@ -15,6 +15,10 @@ import {
 } from '../settlement/owner';
 import type { CenterPort } from './center-port';
 import { requeueUpload } from './reconcile';
+import { z } from 'zod';
+import { insertInto, one } from '../db/sql';
+
+const LastAction = z.object({ action: z.string(), note: z.string(), operatorId: z.string(), at: z.string() }) satisfies z.ZodType<NonNullable<WorkItem['lastAction']>>;
 
 /** The clinic stream's queries over worklist_actions, and whether a settlement was written off (an SQL expression). */
 export const WORKLIST_STREAM_SQL = {
@@ -59,9 +63,12 @@ export class WorkLists {
         ? adjustmentDifferences(db, settlementId)
         : [];
     const rej = list === 'rejection' ? this.outbox.latestRejection(settlementId) : undefined;
-    const last = db
-      .prepare('SELECT action, note, operator_id AS operatorId, at FROM worklist_actions WHERE settlement_id = ? AND list = ? ORDER BY id DESC LIMIT 1')
-      .get(settlementId, list) as WorkItem['lastAction'] | undefined;
+    const last = one(
+      db,
+      'SELECT action, note, operator_id AS operatorId, at FROM worklist_actions WHERE settlement_id = :settlementId AND list = :list ORDER BY id DESC LIMIT 1',
+      { settlementId, list },
+      LastAction,
+    );
     return {
       settlementId,
       list,
@@ -95,7 +102,7 @@ export class WorkLists {
       if (action === 'correct_reupload') requeueUpload(this.core, this.center(), settlementId);
       const at = this.core.clock.now();
       const now = at.toISOString();
-      db.prepare('INSERT INTO worklist_actions (settlement_id, list, action, note, operator_id, at) VALUES (?,?,?,?,?,?)').run(settlementId, list, action, note.trim(), operatorId, now);
+      insertInto(db, 'worklist_actions', { settlement_id: settlementId, list, action, note: note.trim(), operator_id: operatorId, at: now });
       if (list === 'adjustment') {
         markAdjustmentsReviewed(db, settlementId, operatorId, now);
       } else {

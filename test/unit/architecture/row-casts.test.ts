@@ -24,10 +24,6 @@ const NOT_YET: Record<string, number> = {
   'electron/clinic/commands.ts': 1,
   'electron/clinic/snapshots.ts': 2,
   'electron/clinic/stream-store.ts': 3,
-  'electron/shift/receivables.ts': 3,
-  'electron/shift/reconcile.ts': 6,
-  'electron/shift/shifts.ts': 5,
-  'electron/shift/worklist.ts': 1,
 };
 
 const PRODUCTION = ['electron', 'native', 'renderer/src', 'scripts'].flatMap((d) => sourceFiles(ROOT, d)).filter((f) => f !== HELPER);
