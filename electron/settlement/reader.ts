@@ -216,8 +216,14 @@ export class SettlementReader {
       change: r.change_given,
       accountBalanceBefore: r.account_balance_before,
       // What the account holds now: the center's account payment for a settlement it adjusted
-      // (the receipt prints the same; the window's own split would be off by the adjustment).
-      accountBalanceAfter: r.account_balance_before === null ? null : r.account_balance_before - centerFigures({ money: moneyFromRow(r), adjustments }).accountPay,
+      // (the receipt prints the same; the window's own split would be off by the adjustment),
+      // nothing taken for one it refused.
+      accountBalanceAfter:
+        r.account_balance_before === null
+          ? null
+          : r.state === 'rejected'
+            ? r.account_balance_before
+            : r.account_balance_before - centerFigures({ money: moneyFromRow(r), adjustments }).accountPay,
       printJobId: null,
     };
   }

@@ -17,6 +17,8 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
 
   it('the settled panel says the center refused, why, and what to do next; it never says 结算完成', async () => {
     await insertDemoCard(page, 0, /张伟/);
+    const balance = (await page.getByTestId('patient-balance').textContent()) ?? '';
+    expect(balance).toMatch(/\d\.\d\d/);
     await addItem(page, 'atfttgp', '45.30', '1');
     await until('split-total', /45\.30/);
     await confirmStep(page);
@@ -29,6 +31,8 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     expect(await page.getByTestId('settled-panel').textContent()).not.toContain('小票已打印');
     // No fund or account figure on a refused settlement: they paid nothing.
     for (const row of ['统筹基金支付', '大病保险支付', '个人账户支付', '个人账户余额']) expect(await page.getByTestId('settled-panel').textContent()).not.toContain(row);
+    // Nor did the account pay: the patient's balance is as it was.
+    expect(await page.getByTestId('patient-balance').textContent()).toBe(balance);
     const box = await page.getByTestId('settled-rejected').boundingBox();
     expect(box && box.y + box.height).toBeLessThanOrEqual(viewport.height);
     // The receipt waited for the answer: a void slip stating the refusal, never one that claims

@@ -99,6 +99,14 @@ describe('online, the receipt waits for the center', () => {
     expect(await app.call(cashier, 'settlement.printCorrected', { id: view.id })).toMatchObject({ ok: false, error: { code: 'NOT_ADJUSTED' } });
   });
 
+  it('a refusal takes nothing from the personal account: the balance after is the balance before', async () => {
+    await center.setFaults({ rejectItems: { [AMOX]: '该项目不予支付（测试）' } });
+    const { view } = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '2' }]));
+    expect(view.state).toBe('rejected');
+    expect(view.money.accountPay).toBeGreaterThan(0); // the window's split had the account pay
+    expect(view.accountBalanceAfter).toBe(view.accountBalanceBefore);
+  });
+
   it('an adjustment: the receipt prints the center figures; the corrected receipt (更正) prints them again, audited', async () => {
     // 李秀英 is 100 yuan short of her deductible as the window knows it; a claim from another
     // hospital reaches the center first, so the center's fund pays part of this bill.
