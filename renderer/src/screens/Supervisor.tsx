@@ -23,6 +23,7 @@ import { Variance } from '../supervisor/Variance';
 import { ShiftReportView } from '../supervisor/ShiftReportView';
 import { WorkList } from '../supervisor/WorkList';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
+import { col, GridHead, num } from '../supervisor/grid';
 
 type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff';
 const TABS: { tab: Tab; key: MessageKey }[] = [
@@ -97,16 +98,7 @@ function SignoffTab() {
               data-testid="signoff-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
           <table className="grid">
-            <thead>
-              <tr>
-                <th>{t('status.operator')}</th>
-                <th className="num">{t('sup.report.float')}</th>
-                <th className="num">{t('sup.signoff.counted')}</th>
-                <th className="num">{t('sup.report.expected')}</th>
-                <th className="num">{t('sup.report.variance')}</th>
-                <th />
-              </tr>
-            </thead>
+            <GridHead cols={[col(t('status.operator')), num(t('sup.report.float')), num(t('sup.signoff.counted')), num(t('sup.report.expected')), num(t('sup.report.variance')), col()]} />
             <tbody>
               {shifts.map((sh) => (
                 <tr key={sh.id}>

@@ -15,6 +15,7 @@ import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { chinaDate } from '../lib/time';
 import { useApp } from '../state/store';
+import { col, GridHead, num, rangeText, ReconcileGroupsTable, ReconcileHeadline } from './grid';
 
 export type Scope = 'window' | 'clinic';
 
@@ -145,22 +146,22 @@ export function ClinicDay() {
       <ErrorLine error={error} testId="clinic-day-error" />
       {sum ? (
         <table className="grid" data-testid="clinic-day-table">
-          <thead>
-            <tr>
-              <th>{t('clinic.col.window')}</th>
-              <th>{t('status.operator')}</th>
-              <th className="num">{t('clinic.col.count')}</th>
-              <th className="num">{t('clinic.col.refunds')}</th>
-              <th className="num">{t('clinic.col.total')}</th>
-              <th className="num">{t('clinic.col.fund')}</th>
-              <th className="num">{t('clinic.col.account')}</th>
-              <th className="num">{t('clinic.col.cash')}</th>
-            </tr>
-          </thead>
+          <GridHead
+            cols={[
+              col(t('clinic.col.window')),
+              col(t('status.operator')),
+              num(t('clinic.col.count')),
+              num(t('clinic.col.refunds')),
+              num(t('clinic.col.total')),
+              num(t('clinic.col.fund')),
+              num(t('clinic.col.account')),
+              num(t('clinic.col.cash')),
+            ]}
+          />
           <tbody>
             <tr className="total-row" data-testid="clinic-day-all">
               <td colSpan={2}>
-                <strong>{t('clinic.all')}</strong> <span className="hint">{sum.from === sum.to ? sum.from : `${sum.from} – ${sum.to}`}</span>
+                <strong>{t('clinic.all')}</strong> <span className="hint">{rangeText(sum.from, sum.to)}</span>
               </td>
               <FigureCells f={sum.all} />
             </tr>
@@ -194,7 +195,6 @@ export function ClinicDay() {
 }
 
 const KIND: Record<string, MessageKey> = { only_center: 'sup.disc.onlyCenter', only_local: 'sup.disc.onlyLocal', amount_differs: 'sup.disc.amountDiffers' };
-const INSUTYPE: Record<string, MessageKey> = { '310': 'insurance.employee', '390': 'insurance.resident' };
 
 /** The institution's reconciliation with the center; each finding names its window and settlement. */
 export function ClinicReconcile() {
@@ -226,36 +226,8 @@ export function ClinicReconcile() {
       <ErrorLine error={error} testId="clinic-reconcile-error" />
       {result ? (
         <div className="stack" data-testid="clinic-reconcile-result">
-          <p className={result.result === 'match' ? 'source-live' : 'source-cache'}>
-            {t('clinic.institution')} · {result.from === result.to ? result.from : `${result.from} – ${result.to}`} ·{' '}
-            {result.result === 'match' ? t('sup.reconcile.match') : t('sup.reconcile.mismatch')}
-          </p>
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>{t('sup.reconcile.insutype')}</th>
-                <th className="num">{t('clinic.col.clinicCount')}</th>
-                <th className="num">{t('clinic.col.clinicTotal')}</th>
-                <th className="num">{t('sup.reconcile.centerCount')}</th>
-                <th className="num">{t('sup.reconcile.centerTotal')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {result.groups.map((g) => (
-                <tr key={g.insutype} data-testid={`clinic-group-${g.insutype}`}>
-                  <td>
-                    {INSUTYPE[g.insutype] ? t(INSUTYPE[g.insutype]!) : g.insutype} <span className="hint">{g.insutype}</span>
-                  </td>
-                  <td className="num">{g.local.count}</td>
-                  <td className="num">{formatFen(g.local.total)}</td>
-                  <td className="num">{g.center ? g.center.count : '—'}</td>
-                  <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
-                  <td className={g.match ? 'source-live' : 'source-cache'}>{g.match ? '✓' : '✗'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ReconcileHeadline prefix={t('clinic.institution')} from={result.from} to={result.to} match={result.result === 'match'} />
+          <ReconcileGroupsTable groups={result.groups} ours={{ count: 'clinic.col.clinicCount', total: 'clinic.col.clinicTotal' }} rowTestId="clinic-group" />
           {result.findings.length ? (
             <>
               <label className="row">
@@ -263,17 +235,17 @@ export function ClinicReconcile() {
                 <input data-testid="clinic-reupload-note" maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
               </label>
               <table className="grid" data-testid="clinic-findings">
-                <thead>
-                  <tr>
-                    <th>{t('sup.reports.day')}</th>
-                    <th>{t('clinic.col.window')}</th>
-                    <th>{t('clinic.col.settlement')}</th>
-                    <th>{t('clinic.col.kind')}</th>
-                    <th className="num">{t('clinic.col.clinicTotal')}</th>
-                    <th className="num">{t('sup.reconcile.centerTotal')}</th>
-                    <th />
-                  </tr>
-                </thead>
+                <GridHead
+                  cols={[
+                    col(t('sup.reports.day')),
+                    col(t('clinic.col.window')),
+                    col(t('clinic.col.settlement')),
+                    col(t('clinic.col.kind')),
+                    num(t('clinic.col.clinicTotal')),
+                    num(t('sup.reconcile.centerTotal')),
+                    col(),
+                  ]}
+                />
                 <tbody>
                   {result.findings.map((f) => {
                     const key = `${f.windowId ?? '-'}/${f.settlementId ?? f.centerSetlId ?? ''}`;
@@ -332,21 +304,21 @@ export function ClinicReceivablesView() {
         </dd>
       </dl>
       <table className="grid" data-testid="clinic-receivables-table">
-        <thead>
-          <tr>
-            <th>{t('clinic.col.window')}</th>
-            <th className="num">{t('sup.recv.col.count')}</th>
-            <th className="num">{t('sup.recv.owed')}</th>
-            <th className="num">{t('sup.recv.paid')}</th>
-            <th className="num">{t('clinic.col.deducted')}</th>
-            <th className="num">{t('clinic.col.rejected')}</th>
-            <th className="num">{t('sup.recv.outstanding')}</th>
-            <th className="num">0–30</th>
-            <th className="num">31–60</th>
-            <th className="num">61–90</th>
-            <th className="num">90+</th>
-          </tr>
-        </thead>
+        <GridHead
+          cols={[
+            col(t('clinic.col.window')),
+            num(t('sup.recv.col.count')),
+            num(t('sup.recv.owed')),
+            num(t('sup.recv.paid')),
+            num(t('clinic.col.deducted')),
+            num(t('clinic.col.rejected')),
+            num(t('sup.recv.outstanding')),
+            num('0–30'),
+            num('31–60'),
+            num('61–90'),
+            num('90+'),
+          ]}
+        />
         <tbody>
           {rows.map((r) => (
             <tr key={r.key} className={r.key === 'all' ? 'total-row' : undefined} data-testid={`clinic-recv-${r.key}`}>

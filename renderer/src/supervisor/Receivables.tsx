@@ -8,6 +8,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { hasKey } from '../i18n';
 import { useT } from '../i18n/use-t';
+import { col, GridHead, num } from './grid';
 
 type Bucket = ReceivablesSummary['aging'][number]['bucket'];
 
@@ -51,13 +52,7 @@ export function Receivables() {
         <dd className="big">{formatFen(sum.totals.outstanding)}</dd>
       </dl>
       <table className="grid" data-testid="receivables-aging" tabIndex={0} onKeyDown={onKey}>
-        <thead>
-          <tr>
-            <th>{t('sup.recv.col.bucket')}</th>
-            <th className="num">{t('sup.recv.col.count')}</th>
-            <th className="num">{t('sup.recv.col.outstanding')}</th>
-          </tr>
-        </thead>
+        <GridHead cols={[col(t('sup.recv.col.bucket')), num(t('sup.recv.col.count')), num(t('sup.recv.col.outstanding'))]} />
         <tbody>
           {sum.aging.map((a, i) => (
             <tr
@@ -82,16 +77,9 @@ export function Receivables() {
           <p className="hint" data-testid="receivables-rows">{t('sup.recv.none')}</p>
         ) : (
           <table className="grid" data-testid="receivables-rows">
-            <thead>
-              <tr>
-                <th>{t('sup.recv.col.day')}</th>
-                <th>{t('sup.recv.col.patient')}</th>
-                <th>{t('sup.recv.col.status')}</th>
-                <th className="num">{t('sup.recv.col.owed')}</th>
-                <th className="num">{t('sup.recv.col.paid')}</th>
-                <th className="num">{t('sup.recv.col.outstanding')}</th>
-              </tr>
-            </thead>
+            <GridHead
+              cols={[col(t('sup.recv.col.day')), col(t('sup.recv.col.patient')), col(t('sup.recv.col.status')), num(t('sup.recv.col.owed')), num(t('sup.recv.col.paid')), num(t('sup.recv.col.outstanding'))]}
+            />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.settlementId} data-testid={`receivable-${r.settlementId}`}>

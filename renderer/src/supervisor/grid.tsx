@@ -1,0 +1,106 @@
+// Pieces the supervisor's tables share, this window's and the clinic's alike (issue 18): one
+// header row from a column list, and the reconciliation's headline and per-insurance-type table
+// (a window's run and the institution's show the same comparison the same way).
+import type { ReactNode } from 'react';
+import { formatFen } from '../../../electron/api/money';
+import type { MessageKey } from '../i18n';
+import { useT } from '../i18n/use-t';
+
+/** A header cell: its words (none for an actions column) and whether it heads a figures column. */
+export interface Col {
+  label?: ReactNode;
+  num?: boolean;
+}
+/** A figures column (right-aligned). */
+export const num = (label: ReactNode): Col => ({ label, num: true });
+/** A text column. */
+export const col = (label?: ReactNode): Col => ({ label });
+
+export function GridHead({ cols }: { cols: readonly Col[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c, i) => (
+          <th key={i} className={c.num ? 'num' : undefined}>
+            {c.label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** A day, or a range "from – to". */
+export const rangeText = (from: string, to: string): string => (from === to ? from : `${from} – ${to}`);
+
+/** The two insurance types every run asks about; any other code is shown as it is. */
+const INSUTYPE: Record<string, MessageKey> = { '310': 'insurance.employee', '390': 'insurance.resident' };
+
+/** "(prefix · )day or range · match / mismatch", green or amber. */
+export function ReconcileHeadline(props: { from: string; to: string; match: boolean; prefix?: string }) {
+  const t = useT();
+  return (
+    <p className={props.match ? 'source-live' : 'source-cache'}>
+      {props.prefix ? `${props.prefix} · ` : ''}
+      {rangeText(props.from, props.to)} · {props.match ? t('sup.reconcile.match') : t('sup.reconcile.mismatch')}
+    </p>
+  );
+}
+
+interface Figures {
+  count: number;
+  total: number;
+}
+export interface ReconcileGroup {
+  insutype: string;
+  local: Figures;
+  center: Figures | null;
+  match: boolean;
+  /** The center's words about the type (a window's run); the clinic's table has no such column. */
+  description?: string;
+  /** National protocol: one row per clearing type and clearing office (3201's groups). */
+  clrType?: string | null;
+  setlOptins?: string | null;
+}
+
+/**
+ * 3201 per insurance type: our side (this window, or the clinic's consolidated figures — `ours`
+ * names them), the center's, and whether they agree.
+ */
+export function ReconcileGroupsTable(props: { groups: readonly ReconcileGroup[]; ours: { count: MessageKey; total: MessageKey }; answer?: boolean; rowTestId?: string }) {
+  const t = useT();
+  const cols = [
+    col(t('sup.reconcile.insutype')),
+    num(t(props.ours.count)),
+    num(t(props.ours.total)),
+    num(t('sup.reconcile.centerCount')),
+    num(t('sup.reconcile.centerTotal')),
+    col(),
+    ...(props.answer ? [col(t('sup.reconcile.answer'))] : []),
+  ];
+  return (
+    <table className="grid">
+      <GridHead cols={cols} />
+      <tbody>
+        {props.groups.map((g) => (
+          <tr key={`${g.insutype}/${g.clrType ?? ''}/${g.setlOptins ?? ''}`} data-testid={props.rowTestId ? `${props.rowTestId}-${g.insutype}` : undefined}>
+            <td>
+              {INSUTYPE[g.insutype] ? t(INSUTYPE[g.insutype]!) : g.insutype} <span className="hint">{g.insutype}</span>
+              {g.clrType ? <span className="hint"> · {g.clrType} · {g.setlOptins}</span> : null}
+            </td>
+            <td className="num">{g.local.count}</td>
+            <td className="num">{formatFen(g.local.total)}</td>
+            <td className="num">{g.center ? g.center.count : '—'}</td>
+            <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
+            <td className={g.match ? 'source-live' : 'source-cache'}>{g.match ? '✓' : '✗'}</td>
+            {props.answer ? (
+              <td className="hint" lang="zh-CN">
+                {g.description}
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
