@@ -19,8 +19,9 @@ export interface Marker {
 /**
  * Every record that exists now, by kind (each query names its key `id`): what enabling the
  * stream marks. The queries are the owners' (each table's SQL stays in its owning module).
+ * The fleet test uses them too: every record id a window has is in PostgreSQL once.
  */
-const BACKFILL: readonly [RecordKind, string][] = [
+export const BACKFILL: readonly [RecordKind, string][] = [
   ['settlement', SETTLEMENT_STREAM_SQL.settlementIds],
   ['adjustment', SETTLEMENT_STREAM_SQL.adjustmentIds],
   ['notice', RECEIVABLE_STREAM_SQL.noticeIds],
