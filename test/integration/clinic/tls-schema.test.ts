@@ -105,6 +105,33 @@ describe.skipIf(!pgAvailable())('clinic database: TLS and schema migrations', ()
     expect(enc.rows[0]!.ssl).toBe(true);
   }, 60_000);
 
+  it('an empty clinicDatabaseUrl is a window alone: nothing marked, nothing streamed; emptying it drops the markers', async () => {
+    const alone = await createApp({ dataDir: join(dir, 'alone'), runtime: 'test', env: {}, flags: { terminalNo: '06' } });
+    try {
+      expect(alone.clinic.enabled).toBe(false);
+      alone.audit.append({ action: 'test.alone', operatorId: '9001', subject: 'alone', detail: {} });
+      expect(alone.db.prepare('SELECT count(*) FROM clinic_stream').pluck().get()).toBe(0);
+      expect(() => alone.clinic.stream).toThrow(expect.objectContaining({ code: 'CLINIC_NOT_CONFIGURED' }));
+    } finally {
+      await alone.close();
+    }
+    // A window that was part of the clinic, restarted with the URL emptied.
+    const flags = { terminalNo: '06', clinicDatabaseUrl: url, clinicKey: 'ab'.repeat(32) };
+    const joined = await createApp({ dataDir: join(dir, 'leaves'), runtime: 'test', env: {}, flags });
+    joined.audit.append({ action: 'test.leaves', operatorId: '9001', subject: 'leaves', detail: {} });
+    expect(joined.clinic.store.backlog().pending).toBeGreaterThan(0);
+    await joined.close();
+    const left = await createApp({ dataDir: join(dir, 'leaves'), runtime: 'test', env: {}, flags: { terminalNo: '06' } });
+    try {
+      expect(left.clinic.store.enabled()).toBe(false);
+      expect(left.clinic.store.backlog().pending).toBe(0);
+      left.audit.append({ action: 'test.left', operatorId: '9001', subject: 'left', detail: {} });
+      expect(left.clinic.store.backlog().pending).toBe(0);
+    } finally {
+      await left.close();
+    }
+  }, 60_000);
+
   it('migrations: forward-only, a second run changes nothing; a window refuses an older schema', async () => {
     const again = await withClient(clinic.admin, (c) => migrateClinicDb(c));
     expect(again).toMatchObject({ from: expectedClinicSchemaVersion(), to: expectedClinicSchemaVersion(), applied: [] });
