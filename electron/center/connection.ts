@@ -5,6 +5,7 @@ import { AppError } from '../api/result';
 import type { CenterStatusView } from '../api/contract/center';
 import type { CoreApp } from '../app/core';
 import { CenterClient, takeMsgId, type CenterOutcome, type SendOptions } from './client';
+import type { NationalOutcome } from './wire/national/envelope';
 import { Connectivity, type ConnectivityState } from './connectivity';
 import type { DemoSandboxHost } from './demo-sandbox';
 import { resolveTerminalNo, type TerminalNo } from './terminal';
@@ -32,6 +33,8 @@ export type ConnectivityListener = (online: boolean, status: CenterStatusView) =
 export class CenterConnection {
   readonly connectivity: Connectivity;
   private clientPromise: Promise<CenterClient> | null = null;
+  /** The client once made (setSignNo needs it synchronously). */
+  private made: CenterClient | null = null;
   private closed = false;
   private terminal: TerminalNo | null = null;
   private wasOnline = false;
@@ -85,6 +88,31 @@ export class CenterConnection {
     }
     return c.send(infno, input, sendOpts);
   };
+
+  /**
+   * One national exchange (client.sendNational). A client that cannot be made is an unknown
+   * outcome, never a throw. The sign-in is the caller's (the chain runner signs in on demand
+   * when the center asks for it); the number kept is shared with `send`.
+   */
+  readonly sendNational = async (infno: string, input: object, sendOpts?: SendOptions): Promise<NationalOutcome> => {
+    let c: CenterClient;
+    try {
+      c = await this.client();
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.connectivity.report({ reached: false, at: this.core.clock.now().toISOString(), error: reason });
+      return { kind: 'unknown', msgid: sendOpts?.msgid ?? '', reason };
+    }
+    return c.sendNational(infno, input, sendOpts);
+  };
+
+  /** Keep the sign-in number a national 9001 gave the operator (the chain runner's on-demand sign-in). */
+  setSignNo(signNo: string, operatorId?: string): void {
+    // The runner signs in only after an exchange, so the client exists; kept by the client (the
+    // owner of center_state), read by every later message of either protocol.
+    if (this.made) this.made.setSignNo(signNo, operatorId);
+    else void this.client().then((c) => c.setSignNo(signNo, operatorId), () => undefined);
+  }
 
   /** Concurrent senders without a sign-in number share one 9001. */
   private signingIn: Promise<string | null> | null = null;
@@ -161,7 +189,7 @@ export class CenterConnection {
   private client(): Promise<CenterClient> {
     if (this.closed) return Promise.reject(new AppError('CENTER_CLOSED', '程序正在关闭，无法连接医保中心。'));
     if (!this.clientPromise) {
-      this.clientPromise = this.makeClient();
+      this.clientPromise = this.makeClient().then((c) => (this.made = c));
       // A failed start is not cached: the next use tries again.
       this.clientPromise.catch(() => (this.clientPromise = null));
     }

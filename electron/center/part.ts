@@ -56,6 +56,9 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
     client: {
       newMsgId: (): string => connection.newMsgId(),
       send,
+      /** The national interface (NATIONAL-PLATFORM.md): the chain runner's port. */
+      sendNational: connection.sendNational,
+      setSignNo: (signNo: string, operatorId?: string): void => connection.setSignNo(signNo, operatorId),
     },
     sandbox,
 

@@ -1,5 +1,5 @@
 // The outbox table's one owner: durable messages to the center, one row per intended
-// transaction. Every write is a named transition below (enqueue, claim, retryLater, reject,
+// transaction. Every write is a named transition below (enqueue, enqueueChain, enqueueChainUndo, claim, retryLater, reject,
 // resolve, reverse, markRejectionReviewed, requeueUpload); every read other modules need is a
 // method here too. No SQL outside electron/outbox/ names the outbox tables (test/unit/outbox/
 // ownership.test.ts fails if one does). The states and their transitions are drawn in
@@ -13,6 +13,27 @@ const STATES = ['queued', 'sent', 'unknown', 'confirmed', 'adjusted', 'rejected'
 export type OutboxKind = (typeof KINDS)[number];
 export type OutboxState = (typeof STATES)[number];
 export const OPEN_STATES: readonly OutboxState[] = ['queued', 'sent', 'unknown'];
+
+/** The infno column of an item that is a whole national chain (enqueueChain), not one message. */
+export const CHAIN_INFNO = 'chain';
+/** The infno column of a refund's undoing of a national chain (enqueueChainUndo). */
+export const CHAIN_UNDO_INFNO = 'chain-undo';
+
+/** Whether the item is driven by the national chain runner rather than sent as one message. */
+export function isChainItem(row: Pick<OutboxRow, 'infno'>): boolean {
+  return row.infno === CHAIN_INFNO || row.infno === CHAIN_UNDO_INFNO;
+}
+
+/** The chain an item drives (its payload), or null for a plain message. */
+export function chainIdOf(row: Pick<OutboxRow, 'infno' | 'payload'>): string | null {
+  if (!isChainItem(row)) return null;
+  try {
+    const id = (JSON.parse(row.payload) as { chainId?: unknown }).chainId;
+    return typeof id === 'string' && id ? id : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Open = not yet answered for good; the partial index outbox_open holds exactly these rows. */
 const OPEN_SQL = "state IN ('queued','sent','unknown')";
@@ -100,6 +121,28 @@ export class OutboxStore {
   enqueue(item: NewOutboxItem): number {
     const deadline = new Date(item.now.getTime() + item.deadlineHours * 3600_000);
     return this.insert(item.settlementId, item.kind, item.infno, item.msgid, item.psnNo, JSON.stringify(item.input), item.now, deadline);
+  }
+
+  /**
+   * (none) → queued: a whole national chain (2201 → 2203 → 2204 → 2206 → 2207, journaled by
+   * center/national/chain-store.ts) as ONE item, in the settlement's own transaction. Its msgid
+   * column names the chain; each step's own msgid is fixed in the chain journal before it
+   * leaves. Sent (driven) in the person's commit order like any upload; the center's 2207
+   * answer resolves it as confirmed / adjusted, a refusal undone in reverse as rejected.
+   */
+  enqueueChain(item: { settlementId: string; chainId: string; psnNo: string; now: Date; deadlineHours: number }): number {
+    const deadline = new Date(item.now.getTime() + item.deadlineHours * 3600_000);
+    return this.insert(item.settlementId, 'upload', CHAIN_INFNO, item.chainId, item.psnNo, JSON.stringify({ chainId: item.chainId }), item.now, deadline);
+  }
+
+  /**
+   * (none) → queued: a refund's undoing of a national chain, on the refund row: 'cancel' when
+   * the center took the chain (2208 → 2205 → 2202), 'reversal' when it was still open (whatever
+   * of it reached the center is reversed or undone; the rest is never sent).
+   */
+  enqueueChainUndo(item: { refundId: string; kind: 'cancel' | 'reversal'; chainId: string; psnNo: string; now: Date; deadlineHours: number }): number {
+    const deadline = new Date(item.now.getTime() + item.deadlineHours * 3600_000);
+    return this.insert(item.refundId, item.kind, CHAIN_UNDO_INFNO, `${item.chainId}-U`, item.psnNo, JSON.stringify({ chainId: item.chainId }), item.now, deadline);
   }
 
   /**

@@ -6,7 +6,7 @@ import type { CoreApp } from '../app/core';
 import type { CenterOutcome, CenterPort } from '../settlement/ports';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { applyOutcome, type AppliedOutcome } from './outcome';
-import { OutboxStore, type Claim, type OutboxRow } from './store';
+import { isChainItem, OutboxStore, type Claim, type OutboxRow } from './store';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -18,6 +18,15 @@ export interface WorkerOptions {
 }
 
 const NONE: ReadonlySet<number> = new Set();
+
+/**
+ * Takes a national chain item (store.isChainItem) as far as the center lets it go now and says
+ * what that means for the item, as the answer to one message would: success with the center's
+ * 2207 (or 2208) answer, rejected when refused and undone, busy/unknown when it must go again.
+ */
+export interface ChainDriver {
+  drive(row: OutboxRow): Promise<CenterOutcome>;
+}
 
 /** Longest an answer waits for the others of its round before being recorded (see record()). */
 const RECORD_GATHER_MS = 3;
@@ -59,6 +68,8 @@ export class OutboxWorker {
     opts: Partial<WorkerOptions> = {},
     /** Who committed the item's settlement: the envelope's opter/opter_name (else 'system'). */
     private readonly operatorOf: (settlementId: string) => { id: string; name: string } | undefined = () => undefined,
+    /** The national protocol's chains (items with infno 'chain' / 'chain-undo'); none in the simple one. */
+    private readonly chains: ChainDriver | null = null,
   ) {
     this.opts = { ...DEFAULT_WORKER_OPTIONS, ...opts };
   }
@@ -310,6 +321,14 @@ export class OutboxWorker {
       const reason = '待上传报文已损坏（无法解析），未发送；请联系技术支持';
       this.core.log.error('outbox payload unparseable', { id: row.id, msgid: row.msgid, infno: row.infno });
       await this.record(row, { kind: 'unknown', msgid: row.msgid, reason });
+      return;
+    }
+    if (isChainItem(row)) {
+      const outcome = this.chains
+        ? await this.chains.drive(row).catch((e: unknown) => ({ kind: 'unknown' as const, msgid: row.msgid, reason: e instanceof Error ? e.message : String(e) }))
+        : { kind: 'busy' as const, msgid: row.msgid, message: '本机未启用国家平台接口（centerProtocol），国家平台结算链暂不上传' };
+      if (this.closed && outcome.kind !== 'success' && outcome.kind !== 'rejected') return;
+      await this.record(row, outcome);
       return;
     }
     const outcome = await this.center.client

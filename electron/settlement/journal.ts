@@ -19,7 +19,9 @@ import { fenToYuan } from '../api/money';
 import { computeSplit } from '../policy/split';
 import type { Accumulators, BillItem, Patient, SplitResult, Visit } from '../policy/split/types';
 import { notTakenAtSql } from '../outbox/predicates';
-import { OPEN_STATES, type OutboxStore } from '../outbox/store';
+import { chainIdOf, OPEN_STATES, type OutboxStore } from '../outbox/store';
+import type { NationalChainRunner } from '../center/national/chain-runner';
+import { chainIdFor, chainSpecFor, type NationalCodeFor } from './national-chain';
 import { combine, compact, difference, negate } from './accumulators';
 import type { BillStore } from './bills';
 import { moneyFromRow, moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Money } from './mapping';
@@ -53,6 +55,10 @@ interface Deps {
    * resolve to the ones still open. Called online before a split is based on that person's year.
    */
   resolvePending: (psnNo: string) => Promise<unknown>;
+  /** The national chain journal (centerProtocol = national): a settlement's chain starts in its transaction. */
+  chains: Pick<NationalChainRunner, 'start'>;
+  /** The 2204 national code of a clinic code (the catalog mapping's seam; settlement/national-chain.ts). */
+  nationalCodeFor: NationalCodeFor;
 }
 
 /** A receipt job written in a settlement's transaction, started by `announce()` after commit. */
@@ -248,17 +254,40 @@ export class SettlementJournal {
         });
       }
       this.deps.trace.recordSale(id, traced, operator.id, now);
-      // The msgid is fixed here, in the settlement's own transaction; every retry resends it.
-      this.deps.outbox.enqueue({
-        settlementId: id,
-        kind: 'upload',
-        infno: '2207',
-        msgid: this.deps.center.client.newMsgId(),
-        psnNo: c.person.psnNo,
-        input,
-        now,
-        deadlineHours: this.core.settings.uploadDeadlineHours,
-      });
+      if (this.core.settings.centerProtocol === 'national') {
+        // The national chain, journaled in the settlement's own transaction and queued as ONE
+        // item: online it is driven at once, offline replayed in the person's commit order.
+        const chainId = chainIdFor(id);
+        this.deps.chains.start(
+          chainId,
+          chainSpecFor(
+            {
+              settlementId: id,
+              now,
+              person: c.person,
+              credential: { certType: req.person.certType, certNo: req.person.certNo },
+              visit: c.visit,
+              lines: lines.map((l) => ({ lineNo: l.lineNo, code: l.code, unitPrice: l.item.unitPrice, quantity: l.item.quantity, amount: l.split.amount, ownPay: !!l.item.ownPay })),
+              operator: { id: operator.id, name: operator.name },
+            },
+            this.deps.nationalCodeFor,
+          ),
+          id,
+        );
+        this.deps.outbox.enqueueChain({ settlementId: id, chainId, psnNo: c.person.psnNo, now, deadlineHours: this.core.settings.uploadDeadlineHours });
+      } else {
+        // The msgid is fixed here, in the settlement's own transaction; every retry resends it.
+        this.deps.outbox.enqueue({
+          settlementId: id,
+          kind: 'upload',
+          infno: '2207',
+          msgid: this.deps.center.client.newMsgId(),
+          psnNo: c.person.psnNo,
+          input,
+          now,
+          deadlineHours: this.core.settings.uploadDeadlineHours,
+        });
+      }
       upsertLocalAccumulators(this.core, c.person.psnNo, c.visit.date.slice(0, 4), after, id, now);
       if (req.billId) this.deps.bills.markSettled(req.billId, id);
       this.core.audit.append({
@@ -367,7 +396,17 @@ export class SettlementJournal {
       const negMoney = negateMoney(moneyFromRow(again));
       const negDelta = negate(JSON.parse(again.accumulators_delta) as Accumulators);
       let message: { kind: 'cancel' | 'reversal'; infno: string; input: object } | null = null;
-      if (upload && (upload.state === 'confirmed' || upload.state === 'adjusted')) {
+      // A national chain is undone through its own journal (2208 → 2205 → 2202, or 2601s for
+      // what is in the air), queued on the refund row; nothing to undo when the center refused it.
+      const chainId = upload ? chainIdOf(upload) : null;
+      let chainUndo: 'cancel' | 'reversal' | null = null;
+      if (upload && chainId) {
+        if (upload.state === 'confirmed' || upload.state === 'adjusted') chainUndo = 'cancel';
+        else if (OPEN_STATES.includes(upload.state)) {
+          chainUndo = 'reversal';
+          this.deps.outbox.reverse(upload.id, now);
+        }
+      } else if (upload && (upload.state === 'confirmed' || upload.state === 'adjusted')) {
         message = { kind: 'cancel', infno: '2208', input: { data: { setl_id: again.center_setl_id ?? '', psn_no: again.psn_no } } };
       } else if (upload && OPEN_STATES.includes(upload.state)) {
         // Never answered: undo that very message (2601); the center refuses it if it arrives later.
@@ -394,7 +433,7 @@ export class SettlementJournal {
         policySeq: again.policy_seq,
         policyVersion: again.policy_version,
         online: this.deps.center.isOnline(),
-        state: message ? 'provisional' : 'confirmed',
+        state: message || chainUndo ? 'provisional' : 'confirmed',
         refundOf: id,
         refundReason: reason,
         supervisorId: sup.id,
@@ -417,6 +456,9 @@ export class SettlementJournal {
       run(db, "UPDATE settlements SET state = 'refunded', updated_at = :now WHERE id = :id", { now: now.toISOString(), id });
       // The packages come back: their codes may be sold again.
       const traceCodesFreed = this.deps.trace.freeFor(id, refundId, now);
+      if (chainUndo && chainId) {
+        this.deps.outbox.enqueueChainUndo({ refundId, kind: chainUndo, chainId, psnNo: again.psn_no, now, deadlineHours: this.core.settings.uploadDeadlineHours });
+      }
       if (message) {
         this.deps.outbox.enqueue({
           settlementId: refundId,
@@ -436,7 +478,7 @@ export class SettlementJournal {
         action: 'settlement.refund',
         operatorId: operator.id,
         subject: refundId,
-        detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? null, traceCodesFreed },
+        detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? (chainUndo ? `chain-undo:${chainUndo}` : null), traceCodesFreed },
       });
       const view = this.deps.reader.view(refundId)!;
       return { view, receipt: this.queueReceipt(refundId, operator, view) };

@@ -12,6 +12,9 @@ import { SettlementJournal, type PreviewRequest, type SettleRequest } from './jo
 import type { CenterPort, DevicesPort, PolicyPort, ShiftPort } from './ports';
 import { SettlementReader } from './reader';
 import { TraceCodeStore } from './trace-codes';
+import { ChainStore } from '../center/national/chain-store';
+import { NationalChainRunner } from '../center/national/chain-runner';
+import { NationalChainDriver, sameCode, type NationalCodeFor } from './national-chain';
 
 /** How long a preview/settle waits for the center to answer about a person's open messages. */
 const RESOLVE_BEFORE_SPLIT_MS = 5_000;
@@ -71,11 +74,22 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     return { id, name };
   };
 
+  // The catalog mapping (对照) fills this in; until then a clinic code is sent as the national one.
+  let nationalCodeFor: NationalCodeFor = sameCode;
+
+  // The national protocol's chains (issue 16): journaled with the settlement, driven by the
+  // worker as one outbox item each. Made in either protocol, so that chains queued under the
+  // national one still go out should the setting be changed back.
+  const chainStore = new ChainStore(core.db);
+  const chainRunner = new NationalChainRunner(chainStore, deps.center.client, core.clock);
+  const chains = new NationalChainDriver(chainRunner, chainStore);
+  reader.setChainProgress((chainId) => chains.progress(chainId));
+
   const worker = new OutboxWorker(core, deps.center, outboxStore, (a) => {
     const state = reader.stateOf(a.settlementId) ?? a.state;
     core.events.emit('settlement.changed', { settlementId: a.settlementId, state });
     publish();
-  }, {}, operatorOf);
+  }, {}, operatorOf, chains);
 
   const journal = new SettlementJournal(core, {
     ...deps,
@@ -85,6 +99,8 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     trace,
     // Before a split is based on a person's year, what became of their unanswered messages.
     resolvePending: (psnNo: string) => worker.resolvePerson(psnNo, { timeoutMs: RESOLVE_BEFORE_SPLIT_MS }),
+    chains: chainRunner,
+    nationalCodeFor: (code: string) => nationalCodeFor(code),
     afterCommit: () => {
       // Coalesced: the queue facts count every open item, which at a long offline day's depth
       // cost more than the settlement's own commit when recomputed after each one.
@@ -102,6 +118,11 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
 
   return {
     journal,
+    chains,
+    /** The catalog mapping's seam: how a clinic code is sent in 2204 (default: unchanged). */
+    setNationalCodeFor(fn: NationalCodeFor): void {
+      nationalCodeFor = fn;
+    },
     reader,
     trace,
     bills,

@@ -6,6 +6,7 @@ import {
   deadlineStanding,
   nearDeadlineHours,
   type AdjustmentView,
+  type OutboxChainView,
   type OutboxItemsView,
   type OutboxStatus,
   type PendingBillView,
@@ -18,7 +19,7 @@ import {
 } from '../api/contract/settlement';
 import type { ExplanationLine } from '../policy/split/types';
 import type { CoreApp } from '../app/core';
-import type { OutboxRow, OutboxStore } from '../outbox/store';
+import { chainIdOf, type OutboxRow, type OutboxStore } from '../outbox/store';
 import { MONEY_FIELDS, moneyFromRow, type MoneyColumn } from './mapping';
 import type { PendingBill } from './bills';
 import { fenColumn, many, one, value } from '../db/sql';
@@ -130,11 +131,18 @@ const adjView = (a: AdjRow): AdjustmentView => ({
 });
 
 export class SettlementReader {
+  /** Where a national chain stands (set by the settlement part; none in a bare reader). */
+  private chainProgress: (chainId: string) => OutboxChainView | undefined = () => undefined;
+
   constructor(
     private readonly core: CoreApp,
     private readonly outbox: OutboxStore,
     private readonly trace: TraceCodeStore,
   ) {}
+
+  setChainProgress(fn: (chainId: string) => OutboxChainView | undefined): void {
+    this.chainProgress = fn;
+  }
 
   row(id: string): SettlementRow | undefined {
     return one(this.core.db, 'SELECT * FROM settlements WHERE id = :id', { id }, SettlementRowSchema);
@@ -256,6 +264,11 @@ export class SettlementReader {
     const deadlineHours = this.core.settings.uploadDeadlineHours;
     const rows = this.outbox.openItems(limit);
     const heads = this.heads(rows.map((r) => r.settlement_id));
+    const chainOf = (r: OutboxRow): { chain?: OutboxChainView } => {
+      const id = chainIdOf(r);
+      const chain = id ? this.chainProgress(id) : undefined;
+      return chain ? { chain } : {};
+    };
     const items = rows.map((r) => {
       const standing = deadlineStanding(r.deadline_at, now, deadlineHours);
       const head = heads.get(r.settlement_id);
@@ -274,6 +287,7 @@ export class SettlementReader {
         past: standing === 'past',
         psnName: head?.psn_name ?? '',
         total: head?.total ?? 0,
+        ...chainOf(r),
       };
     });
     return { items, total: this.outbox.openCount(), deadlineHours };

@@ -299,6 +299,20 @@ export interface OutboxItemView {
   psnName: string;
   /** The settlement's total, fen. */
   total: number;
+  /**
+   * National protocol: the item is a whole chain (2201 → … → 2207, or a refund's undoing);
+   * where it stands — the chain's state and its latest step (which transaction, its msgid, how).
+   */
+  chain?: OutboxChainView;
+}
+
+export interface OutboxChainView {
+  chainId: string;
+  state: 'running' | 'compensating' | 'settled' | 'undone' | 'blocked';
+  infno: string | null;
+  msgid: string | null;
+  stepState: string | null;
+  steps: number;
 }
 
 /** What the window needs to know of the traceability-code rules (settings, docs/TRACEABILITY.md). */

@@ -122,6 +122,18 @@ export class NationalChainRunner {
     return { kind: 'pending', chainId, reason: '本次处理步数已用完，稍后继续' };
   }
 
+  /**
+   * A refund (issue 16): take back whatever the chain holds at the center — a settled chain is
+   * undone 2208 → 2205 "0000" → 2202, one still running is undone from where it stands (an
+   * unknown step reversed by 2601 first). Only journals the intent; drive() does the sending, so
+   * a crash between the two changes nothing. Undone, blocked or already undoing: nothing to do.
+   */
+  cancel(chainId: string, reason: string): void {
+    const chain = this.store.get(chainId);
+    if (!chain) throw new Error(`no national chain ${chainId}`);
+    if (chain.state === 'settled' || chain.state === 'running') this.store.compensate(chainId, { infno: 'refund', code: 'REFUND', message: reason }, this.clock.now());
+  }
+
   /** Every chain a crash or an outage left open, oldest first. */
   async resumeAll(): Promise<ChainResult[]> {
     const out: ChainResult[] = [];

@@ -75,6 +75,15 @@ export class ChainStore {
     return many(this.db, "SELECT chain_id FROM national_chains WHERE state IN ('running','compensating') ORDER BY created_at, chain_id", {}, z.object({ chain_id: text })).map((r) => r.chain_id);
   }
 
+  /** Where a chain stands, for the queue screen: its state and its latest step (which, msgid, how). */
+  progress(chainId: string): { state: ChainState; infno: string | null; msgid: string | null; stepState: StepState | null; steps: number } | undefined {
+    const chain = this.get(chainId);
+    if (!chain) return undefined;
+    const last = one(this.db, 'SELECT * FROM national_steps WHERE chain_id = :chainId ORDER BY seq DESC LIMIT 1', { chainId }, stepRow);
+    const steps = value(this.db, 'SELECT count(*) FROM national_steps WHERE chain_id = :chainId', { chainId }, z.number().int()) ?? 0;
+    return { state: chain.state, infno: last?.infno ?? null, msgid: last?.msgid ?? null, stepState: last?.state ?? null, steps };
+  }
+
   /** Journal a step as `sending` (durable before the request leaves). */
   beginStep(s: { chainId: string; infno: string; purpose: StepPurpose; msgid: string; body: object; now: Date }): void {
     this.db.transaction(() => {

@@ -1,6 +1,7 @@
 // The upload queue (Ctrl+U), for the cashier and the supervisor: every settlement not yet at
 // the insurance center, oldest first, with its upload deadline (amber near, red past), state,
-// attempts and last error. ↑↓ browse, Esc closes (GlobalKeys). Nothing here changes anything:
+// attempts and last error; a national chain (issue 16) with the step it stands at and that
+// step's msgid. ↑↓ browse, Esc closes (GlobalKeys). Nothing here changes anything:
 // uploads resume by themselves; the list is for answering "has it gone yet, and until when?".
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { nearDeadlineHours, type OutboxItemsView } from '../../../electron/api/contract/settlement';
@@ -131,7 +132,16 @@ export function OutboxList() {
                       <td>{chinaTime(it.createdAt)}</td>
                       <td>{it.psnName}</td>
                       <td className="num">{formatFen(it.total)}</td>
-                      <td>{t(`outbox.kind.${it.kind}`)}</td>
+                      <td>
+                        {it.chain ? t(it.infno === 'chain-undo' ? 'outbox.kind.chainUndo' : 'outbox.kind.chain') : t(`outbox.kind.${it.kind}`)}
+                        {it.chain ? (
+                          <div className="chain-step" data-testid="outbox-chain" title={it.chain.chainId}>
+                            {it.chain.infno
+                              ? t('outbox.chain', { step: it.chain.infno, state: t(`outbox.chainState.${it.chain.state}`), msgid: it.chain.msgid ?? '—' })
+                              : t('outbox.chain.none')}
+                          </div>
+                        ) : null}
+                      </td>
                       <td>{hasKey(stateKey) ? t(stateKey) : it.state}</td>
                       <td className="num">{it.attempts}</td>
                       <td className="deadline-cell" data-testid="outbox-deadline">

@@ -1,0 +1,231 @@
+// The window settles through the national chain (issue 16, centerProtocol = national): online
+// the chain 2201 → 2203 → 2204 → 2206 → 2207 runs from the settlement's commit and the center's
+// 2207 figures are the record (differences from the local split kept as adjustments); offline
+// the local split makes a provisional settlement and the whole chain waits in the outbox as one
+// item, replayed in commit order when the center is back; a refund undoes the chain (2208 →
+// 2205 → 2202), a partial refund is that plus a new chain. Real app, real SQLite file, the real
+// sandbox center on 127.0.0.1 speaking the national interface.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../../electron/app/create-app';
+import { centerFigures, type OutboxItemsView, type SettleInput, type SettlementView } from '../../../electron/api/contract/settlement';
+import { newSession, type Session } from '../../../electron/api/session';
+import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+import { tempDir } from '../../helpers/temp-app';
+import { checkAgreement } from '../center/national-chain-fixtures';
+import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+
+let dir: string;
+let center: SandboxCenter;
+let app: App;
+let cashier: Session;
+
+const AMOX = 'XJ01CAA040A001010101445'; // A
+const CEFU = 'XJ01DCC040A001010101234';
+const VITC = 'XA11GAA001E001010100999'; // C
+const byName = (name: string) => SETTLEABLE.find((p) => p.psn_name === name)!;
+const bill = (name: string, items: SettleInput['items'], extra: Partial<SettleInput['visit']> = {}): SettleInput => ({
+  person: { certType: '02', certNo: byName(name).certno },
+  visit: { visitType: 'outpatient', ...extra },
+  items,
+  useAccount: true,
+});
+
+async function settle(input: SettleInput): Promise<SettlementView> {
+  const r = await app.call(cashier, 'settlement.settle', input);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value as SettlementView;
+}
+const view = async (id: string) => {
+  const r = await app.call(cashier, 'settlement.get', { id });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value as SettlementView;
+};
+const chainOf = (settlementId: string) =>
+  app.db.prepare('SELECT * FROM national_chains WHERE settlement_id = ?').get(settlementId) as { chain_id: string; state: string; mdtrt_id: string | null; setl_id: string | null } | undefined;
+const stepsOf = (chainId: string) => (app.db.prepare('SELECT infno, purpose, state FROM national_steps WHERE chain_id = ? ORDER BY seq').all(chainId) as { infno: string; purpose: string; state: string }[]);
+const liveAtCenter = () => center.settlements().filter((s) => s.kind === 'settle' && s.state === 'active' && !s.cancelled_by);
+const agreement = () => checkAgreement(app.db, center);
+
+beforeAll(async () => {
+  dir = tempDir('national-window-');
+  center = await startCenter(join(dir, 'center'));
+  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerProtocol: 'national', centerAnswerWaitSeconds: '5' } });
+  await prepareClient(app);
+  cashier = newSession('test');
+  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  // As in the app: the worker runs (a partial refund's new chain follows its undoing at once).
+  app.settlement.worker.start();
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await center?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await center.clearFaults();
+  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
+});
+
+describe('online: the window settles through the national chain', () => {
+  it('settle runs 2201 → 2203 → 2204 → 2206 → 2207; the window shows the center as confirmed; one settlement at the center', async () => {
+    const before = liveAtCenter().length;
+    const v = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '2' }, { code: CEFU, unitPrice: '28.00', quantity: '1' }]));
+    expect(v.state).toBe('confirmed');
+    const chain = chainOf(v.id)!;
+    expect(chain.state).toBe('settled');
+    // (A first 2201 may be answered 'sign in first': journaled as busy, 9001, the same msgid again.)
+    expect(stepsOf(chain.chain_id).filter((s) => s.state !== 'busy').map((s) => `${s.infno}:${s.state}`)).toEqual(['2201:success', '2203:success', '2204:success', '2206:success', '2207:success']);
+    const live = liveAtCenter();
+    expect(live).toHaveLength(before + 1);
+    // The center settled what the window did, to the fen.
+    const mine = live.find((s) => s.setl_id === chain.setl_id)!;
+    expect(mine.amounts.total).toBe(v.money.total);
+    expect(mine.amounts.fundPay).toBe(v.money.fundPay);
+    expect(agreement().problems).toEqual([]);
+  });
+
+  it('the center priced otherwise (it has the clinic at another hospital level): its 2207 figures are the record, each difference an adjustment the window shows', async () => {
+    // The window settles as a level-3 hospital; the center has the institution on file as level 1.
+    const v = await settle(bill('周杰', [{ code: AMOX, unitPrice: '12.50', quantity: '8' }], { hospitalLevel: 3 }));
+    expect(v.state).toBe('adjusted');
+    expect(v.adjustments.length).toBeGreaterThan(0);
+    const chain = chainOf(v.id)!;
+    const centerRow = liveAtCenter().find((s) => s.setl_id === chain.setl_id)!;
+    // What the window shows as the center's figures is exactly the center's settlement.
+    const shown = centerFigures(v);
+    expect(shown.fundPay).toBe(centerRow.amounts.fundPay);
+    expect(shown.cashPay).toBe(centerRow.amounts.cashPay);
+    expect(shown.accountPay).toBe(centerRow.amounts.accountPay);
+    // The local split stays as it was (the explanation's figures).
+    const fund = v.adjustments.find((a) => a.field === 'fund_pay');
+    if (fund) expect(fund.localAmount).toBe(v.money.fundPay);
+    expect(agreement().problems).toEqual([]);
+  });
+
+  it('the center refuses an item at 2204: the chain is undone (2205, 2202), the settlement is rejected with the reason, nothing stays at the center', async () => {
+    await center.setFaults({ rejectItems: { [VITC]: '目录外项目' } });
+    const before = liveAtCenter().length;
+    const v = await settle(bill('张伟', [{ code: VITC, unitPrice: '15.00', quantity: '1' }]));
+    expect(v.state).toBe('rejected');
+    const chain = chainOf(v.id)!;
+    expect(chain.state).toBe('undone');
+    expect(stepsOf(chain.chain_id).some((s) => s.infno === '2202' && s.purpose === 'undo')).toBe(true);
+    expect(liveAtCenter()).toHaveLength(before);
+    const row = app.settlement.worker.store.forSettlement(v.id)[0]!;
+    expect(row.state).toBe('rejected');
+    expect(row.reject_reason).toContain('目录外项目');
+    expect(agreement().problems).toEqual([]);
+  });
+
+  it('the 2207 answer is lost after the center committed: the chain finds out (2601) and the settlement ends confirmed once at the center', async () => {
+    await center.setFaults({ dropAfterCommit: { count: 2, infno: '2207' } });
+    const before = liveAtCenter().length;
+    const v = await settle(bill('李秀英', [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
+    await app.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
+    const after = await view(v.id);
+    expect(['confirmed', 'adjusted']).toContain(after.state);
+    expect(liveAtCenter()).toHaveLength(before + 1);
+    expect(stepsOf(chainOf(v.id)!.chain_id).map((s) => `${s.infno}:${s.state}`)).toContain('2601:success');
+    expect(agreement().problems).toEqual([]);
+  });
+
+  it('refund = the chain undone 2208 → 2205 → 2202: nothing left at the center, the refund row confirmed', async () => {
+    const v = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '3' }]));
+    expect(v.state).toBe('confirmed');
+    const before = liveAtCenter().length;
+    const r = await app.call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
+    if (!r.ok) throw new Error(r.error.message);
+    const refund = r.value as SettlementView;
+    await app.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
+    const chain = chainOf(v.id)!;
+    expect(chain.state).toBe('undone');
+    expect(stepsOf(chain.chain_id).filter((s) => s.purpose === 'undo').map((s) => s.infno)).toEqual(['2208', '2205', '2202']);
+    expect(liveAtCenter()).toHaveLength(before - 1);
+    expect((await view(refund.id)).state).toBe('confirmed');
+    expect(agreement().problems).toEqual([]);
+  });
+
+  it('partial refund = cancel + re-settle: the old chain undone, a new chain settled for the lines that stay', async () => {
+    const v = await settle(bill('王芳', [{ code: AMOX, unitPrice: '12.50', quantity: '2' }, { code: CEFU, unitPrice: '28.00', quantity: '1' }]));
+    const r = await app.call(cashier, 'settlement.partialRefund', { id: v.id, lineNos: [2], supervisorId: '2001', supervisorPin: '246810', reason: '退一项' });
+    if (!r.ok) throw new Error(r.error.message);
+    const { resettled } = (r as { value: unknown }).value as { refund: SettlementView; resettled: SettlementView };
+    // The new chain went out right after the old one was undone, within the window's wait.
+    expect(resettled.state).toBe('confirmed');
+    await app.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
+    expect(chainOf(v.id)!.state).toBe('undone');
+    const next = chainOf(resettled.id)!;
+    expect(next.state).toBe('settled');
+    const centerRow = liveAtCenter().find((s) => s.setl_id === next.setl_id)!;
+    expect(centerRow.amounts.total).toBe(2500);
+    expect(agreement().problems).toEqual([]);
+  });
+});
+
+describe('offline: the chain waits in the outbox as one item and is replayed in commit order', () => {
+  it('offline settlements are provisional; the queue shows each chain (step, msgid) and its deadline; back online they upload and agree with the center', async () => {
+    await center.setOffline(true);
+    await app.center.probeNow();
+    expect(app.center.isOnline()).toBe(false);
+    const a = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
+    const b = await settle(bill('张伟', [{ code: CEFU, unitPrice: '28.00', quantity: '2' }]));
+    const c = await settle(bill('周杰', [{ code: AMOX, unitPrice: '12.50', quantity: '4' }], { hospitalLevel: 3 }));
+    for (const v of [a, b, c]) expect(v.state).toBe('provisional');
+    // Each is ONE outbox item carrying its whole chain.
+    const items = await app.call(cashier, 'outbox.items', { limit: 50 });
+    if (!items.ok) throw new Error(items.error.message);
+    const mine = (items.value as OutboxItemsView).items.filter((i) => [a.id, b.id, c.id].includes(i.settlementId));
+    expect(mine).toHaveLength(3);
+    for (const i of mine) {
+      expect(i.infno).toBe('chain');
+      expect(i.chain?.state).toBe('running');
+      expect(i.deadlineAt > i.createdAt).toBe(true);
+    }
+    // A try while offline journals the step it tried (the queue names it and its msgid).
+    await app.settlement.drain({ timeoutMs: 5_000 });
+    const tried = await app.call(cashier, 'outbox.items', { limit: 50 });
+    if (!tried.ok) throw new Error(tried.error.message);
+    const first = (tried.value as OutboxItemsView).items.find((i) => i.settlementId === a.id)!;
+    // 2201 went out (no answer), then its 2601 reversal (no answer either): the latest is named.
+    expect(['2201', '2601']).toContain(first.chain?.infno);
+    expect(first.chain?.msgid).toMatch(/^\w{30}$/);
+    expect(stepsOf(first.chain!.chainId).map((s) => s.infno)[0]).toBe('2201');
+
+    const before = liveAtCenter().length;
+    await center.setOffline(false);
+    await app.center.probeNow();
+    const drained = await app.settlement.drain({ untilEmpty: true, timeoutMs: 30_000 });
+    expect(drained.remaining).toBe(0);
+    expect(liveAtCenter()).toHaveLength(before + 3);
+    // Commit order per person: 张伟's first settlement reached the center before his second.
+    const [ca, cb] = [chainOf(a.id)!, chainOf(b.id)!];
+    const order = liveAtCenter().map((s) => s.setl_id);
+    expect(order.indexOf(ca.setl_id!)).toBeLessThan(order.indexOf(cb.setl_id!));
+    expect((await view(a.id)).state).toBe('confirmed');
+    // The center's 2207 figures became the record: 周杰's level-3 settlement is adjusted.
+    const vc = await view(c.id);
+    expect(vc.state).toBe('adjusted');
+    expect(vc.adjustments.length).toBeGreaterThan(0);
+    expect(agreement().problems).toEqual([]);
+  });
+
+  it('refund of an offline settlement whose chain never left: the chain is undone without a word to the center', async () => {
+    await center.setOffline(true);
+    await app.center.probeNow();
+    const v = await settle(bill('李秀英', [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
+    const r = await app.call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '未就诊' });
+    expect(r.ok).toBe(true);
+    await center.setOffline(false);
+    await app.center.probeNow();
+    const before = liveAtCenter().length;
+    await app.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
+    expect(chainOf(v.id)!.state).toBe('undone');
+    expect(stepsOf(chainOf(v.id)!.chain_id).filter((s) => s.purpose === 'forward')).toEqual([]);
+    expect(liveAtCenter()).toHaveLength(before);
+    expect(agreement().problems).toEqual([]);
+  });
+});
