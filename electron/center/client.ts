@@ -186,21 +186,7 @@ export class CenterClient {
     });
     const body = Buffer.from(JSON.stringify(envelope), 'utf8');
     const r = await this.exchange(this.target, 'x-signature', body, opts);
-    const at = this.clock.now().toISOString();
-    let outcome: CenterOutcome;
-    if (r.kind === 'network') {
-      outcome = { kind: 'unknown', msgid, reason: r.reason };
-      this.report({ reached: false, at, error: r.reason });
-    } else if (r.status !== 200) {
-      outcome = { kind: 'unknown', msgid, reason: `中心返回 HTTP ${r.status}` };
-      this.report({ reached: true, at, error: outcome.reason });
-    } else {
-      outcome = classifyResponse(msgid, r.text);
-      this.report({ reached: true, at, error: outcome.kind === 'unknown' ? outcome.reason : null });
-    }
-    // Bodies carry identities: the log gets the transaction, the id and the class only.
-    if (outcome.kind !== 'success') this.log.warn('center exchange', { infno, msgid, kind: outcome.kind, detail: 'reason' in outcome ? outcome.reason : outcome.message });
-    return outcome;
+    return this.outcomeOf(infno, msgid, r, (text) => classifyResponse(msgid, text));
   }
 
   /** The national variant this client speaks (sendNational). */
@@ -236,8 +222,16 @@ export class CenterClient {
     });
     const body = Buffer.from(JSON.stringify(request), 'utf8');
     const r = await this.exchange(this.nationalTarget, v.signatureHeader, body, { ...opts, timeoutMs: opts.timeoutMs ?? timeoutFor(v, infno) });
+    return this.outcomeOf(infno, msgid, r, (text) => classifyNationalResponse(v, infno, msgid, text));
+  }
+
+  /**
+   * What an exchange came to: no answer or an HTTP error is `unknown` (the center may have
+   * acted), a 200 body is classified by its protocol. Reachability is reported either way.
+   */
+  private outcomeOf<O extends CenterOutcome>(infno: string, msgid: string, r: Awaited<ReturnType<CenterClient['post']>>, classify: (text: string) => O): O | CenterOutcome {
     const at = this.clock.now().toISOString();
-    let outcome: NationalOutcome;
+    let outcome: O | CenterOutcome;
     if (r.kind === 'network') {
       outcome = { kind: 'unknown', msgid, reason: r.reason };
       this.report({ reached: false, at, error: r.reason });
@@ -245,9 +239,10 @@ export class CenterClient {
       outcome = { kind: 'unknown', msgid, reason: `中心返回 HTTP ${r.status}` };
       this.report({ reached: true, at, error: outcome.reason });
     } else {
-      outcome = classifyNationalResponse(v, infno, msgid, r.text);
+      outcome = classify(r.text);
       this.report({ reached: true, at, error: outcome.kind === 'unknown' ? outcome.reason : null });
     }
+    // Bodies carry identities: the log gets the transaction, the id and the class only.
     if (outcome.kind !== 'success') this.log.warn('center exchange', { infno, msgid, kind: outcome.kind, detail: 'reason' in outcome ? outcome.reason : outcome.message });
     return outcome;
   }

@@ -3,6 +3,7 @@
 // the sandbox center over loopback) without knowing the rest of the center part.
 import type { CenterPart } from '../center/part';
 import type { SendOptions } from '../center/client';
+import type { CenterOutcome } from '../center/wire/envelope';
 import type { NationalOutcome } from '../center/wire/national/envelope';
 import { AppError } from '../api/result';
 
@@ -18,8 +19,16 @@ export const BUSY_RETRY_DELAYS_MS: readonly number[] = [300, 800, 2_000];
 /** The output of a successful exchange, or an AppError saying what the center answered. */
 export async function sendOrThrow(port: CenterPort | null, infno: string, input: object, timeoutMs = 30_000): Promise<unknown> {
   if (!port) throw new AppError('CENTER_UNAVAILABLE', '医保中心接口未配置，无法对账。');
+  return outputOrThrow(() => port.send(infno, input, { timeoutMs, maxResponseBytes: 16 * 1024 * 1024 }), infno, (reason) => `无法连接医保中心（${infno}）：${reason}。请检查网络后重试。`);
+}
+
+/**
+ * One query asked until it is answered: the output, or an AppError for a refusal, for a center
+ * still busy after BUSY_RETRY_DELAYS_MS, or (in `unknownWords`) for no clear answer.
+ */
+async function outputOrThrow(ask: () => Promise<CenterOutcome>, infno: string, unknownWords: (reason: string) => string): Promise<unknown> {
   for (let attempt = 0; ; attempt++) {
-    const r = await port.send(infno, input, { timeoutMs, maxResponseBytes: 16 * 1024 * 1024 });
+    const r = await ask();
     switch (r.kind) {
       case 'success':
         return r.output;
@@ -34,7 +43,7 @@ export async function sendOrThrow(port: CenterPort | null, infno: string, input:
         continue;
       }
       case 'unknown':
-        throw new AppError('CENTER_UNREACHABLE', `无法连接医保中心（${infno}）：${r.reason}。请检查网络后重试。`, { infno });
+        throw new AppError('CENTER_UNREACHABLE', unknownWords(r.reason), { infno });
       default: {
         // A new outcome kind must be handled above, not retried forever.
         const unhandled: never = r;
@@ -63,25 +72,5 @@ export interface NationalCenterPort {
  */
 export async function sendNationalOrThrow(port: NationalCenterPort | null, infno: string, input: object, timeoutMs = 60_000): Promise<unknown> {
   if (!port) throw new AppError('CENTER_UNAVAILABLE', '医保中心接口未配置，无法对账。');
-  for (let attempt = 0; ; attempt++) {
-    const r = await port.send(infno, input, { timeoutMs, maxResponseBytes: 64 * 1024 * 1024 });
-    switch (r.kind) {
-      case 'success':
-        return r.output;
-      case 'rejected':
-        throw new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${r.message}`, { infno, code: r.code });
-      case 'busy': {
-        const delay = BUSY_RETRY_DELAYS_MS[attempt];
-        if (delay === undefined) throw new AppError('CENTER_BUSY', `中心繁忙（${infno}，已重试 ${attempt} 次）：请稍后重试。`, { infno, attempts: attempt + 1 });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        continue;
-      }
-      case 'unknown':
-        throw new AppError('CENTER_UNREACHABLE', `医保中心（${infno}）没有给出明确应答：${r.reason}。对账未完成，请稍后重试。`, { infno });
-      default: {
-        const unhandled: never = r;
-        throw new AppError('INTERNAL', `未处理的中心应答类型：${JSON.stringify(unhandled).slice(0, 80)}`);
-      }
-    }
-  }
+  return outputOrThrow(() => port.send(infno, input, { timeoutMs, maxResponseBytes: 64 * 1024 * 1024 }), infno, (reason) => `医保中心（${infno}）没有给出明确应答：${reason}。对账未完成，请稍后重试。`);
 }

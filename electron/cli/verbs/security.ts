@@ -48,6 +48,20 @@ function operatorId(cli: CliContext): string {
   return id;
 }
 
+/** A verb that changes one operator (`<verb> <id> --admin ID`) through one admin call and prints the operator. */
+function operatorChange(name: string, summary: string, done: string, call: string, input: Record<string, unknown>): Verb {
+  return {
+    name,
+    usage: `${name} <id> --admin ID`,
+    summary,
+    async run(cli) {
+      const rec = (await callAsAdmin(cli, call, { id: operatorId(cli), ...input })) as Parameters<typeof describe>[0];
+      cli.print(rec, `${done}：${describe(rec)}`);
+      return 0;
+    },
+  };
+}
+
 function describe(o: { id: string; name: string; role: string; active: boolean; locked: boolean }): string {
   return `${o.id}\t${o.name}\t${o.role}\t${o.active ? '启用' : '停用'}${o.locked ? '\t已锁定' : ''}`;
 }
@@ -178,36 +192,9 @@ export const securityVerbs: Verb[] = [
       return 0;
     },
   },
-  {
-    name: 'operator disable',
-    usage: 'operator disable <id> --admin ID',
-    summary: '停用操作员（其已登录的窗口随即失效）',
-    async run(cli) {
-      const rec = (await callAsAdmin(cli, 'security.setOperatorActive', { id: operatorId(cli), active: false })) as Parameters<typeof describe>[0];
-      cli.print(rec, `已停用：${describe(rec)}`);
-      return 0;
-    },
-  },
-  {
-    name: 'operator enable',
-    usage: 'operator enable <id> --admin ID',
-    summary: '重新启用操作员',
-    async run(cli) {
-      const rec = (await callAsAdmin(cli, 'security.setOperatorActive', { id: operatorId(cli), active: true })) as Parameters<typeof describe>[0];
-      cli.print(rec, `已启用：${describe(rec)}`);
-      return 0;
-    },
-  },
-  {
-    name: 'operator unlock',
-    usage: 'operator unlock <id> --admin ID',
-    summary: '解除输错密码造成的锁定',
-    async run(cli) {
-      const rec = (await callAsAdmin(cli, 'security.unlockOperator', { id: operatorId(cli) })) as Parameters<typeof describe>[0];
-      cli.print(rec, `已解锁：${describe(rec)}`);
-      return 0;
-    },
-  },
+  operatorChange('operator disable', '停用操作员（其已登录的窗口随即失效）', '已停用', 'security.setOperatorActive', { active: false }),
+  operatorChange('operator enable', '重新启用操作员', '已启用', 'security.setOperatorActive', { active: true }),
+  operatorChange('operator unlock', '解除输错密码造成的锁定', '已解锁', 'security.unlockOperator', {}),
   {
     name: 'operator set-pin',
     usage: 'operator set-pin <id> --admin ID',
