@@ -9,7 +9,7 @@ import { each, insertInto, one, value } from '../db/sql';
 /** The clinic stream's queries over the audit log: ids for the backfill, one entry. */
 export const AUDIT_STREAM_SQL = {
   ids: 'SELECT id FROM audit_log ORDER BY id',
-  entry: 'SELECT id, at, operator_id, action, subject, detail, hash FROM audit_log WHERE id = ?',
+  entry: 'SELECT id, at, operator_id, action, subject, detail, hash FROM audit_log WHERE id = :id',
 } as const;
 
 export interface AuditEntry {

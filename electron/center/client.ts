@@ -8,6 +8,8 @@ import { AppError } from '../api/result';
 import { chinaDateTime, type Clock } from '../app/clock';
 import type { Logger } from '../app/log';
 import type { Db } from '../db/open';
+import { z } from 'zod';
+import { insertInto, one, run, value } from '../db/sql';
 import { buildEnvelope, classifyResponse, type CenterOutcome } from './wire/envelope';
 import { buildNationalRequest, classifyNationalResponse, type NationalOutcome } from './wire/national/envelope';
 import { DEFAULT_VARIANT, timeoutFor, type NationalVariant } from './wire/national/variant';
@@ -73,16 +75,16 @@ export function signBody(body: string | Buffer, secret: string): string {
  * keeps them apart from the ids of the clinic's other windows (wire/msgid.ts).
  */
 /** One prepared "take the next id" transaction per database: an id is taken for every exchange. */
+const MsgIdRow = z.object({ stamp: z.string(), seq: z.number().int() }) satisfies z.ZodType<MsgIdState>;
 const msgIdTakers = new WeakMap<Db, (now: Date, terminalNo: string) => MsgIdState>();
 
 function msgIdTaker(db: Db): (now: Date, terminalNo: string) => MsgIdState {
   let take = msgIdTakers.get(db);
   if (!take) {
-    const read = db.prepare('SELECT stamp, seq FROM center_msgid WHERE id = 1');
-    const write = db.prepare('INSERT INTO center_msgid (id, stamp, seq) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq');
     const tx = db.transaction((now: Date, terminalNo: string) => {
-      const next = nextMsgIdState((read.get() as MsgIdState | undefined) ?? { stamp: '', seq: 0 }, now, terminalNo);
-      write.run(next.stamp, next.seq);
+      const last = one(db, 'SELECT stamp, seq FROM center_msgid WHERE id = 1', {}, MsgIdRow);
+      const next = nextMsgIdState(last ?? { stamp: '', seq: 0 }, now, terminalNo);
+      insertInto(db, 'center_msgid', { id: 1, stamp: next.stamp, seq: next.seq }, 'ON CONFLICT(id) DO UPDATE SET stamp = excluded.stamp, seq = excluded.seq');
       return next;
     });
     take = (now, terminalNo) => tx.immediate(now, terminalNo);
@@ -146,19 +148,21 @@ export class CenterClient {
    * center_state key `sign_no:<operator>`); without: the window's (the simple protocol's).
    */
   signNo(operatorId?: string): string {
-    const row = this.db.prepare('SELECT value FROM center_state WHERE key = ?').get(signNoKey(operatorId)) as { value: string } | undefined;
-    return row?.value ?? '';
+    return value(this.db, 'SELECT value FROM center_state WHERE key = :key', { key: signNoKey(operatorId) }, z.string()) ?? '';
   }
 
   setSignNo(signNo: string, operatorId?: string): void {
-    this.db
-      .prepare('INSERT INTO center_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-      .run(signNoKey(operatorId), signNo, this.clock.now().toISOString());
+    insertInto(
+      this.db,
+      'center_state',
+      { key: signNoKey(operatorId), value: signNo, updated_at: this.clock.now().toISOString() },
+      'ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
   }
 
   /** Forget a sign-in number (after 9002, or when the center no longer knows it). */
   clearSignNo(operatorId?: string): void {
-    this.db.prepare('DELETE FROM center_state WHERE key = ?').run(signNoKey(operatorId));
+    run(this.db, 'DELETE FROM center_state WHERE key = :key', { key: signNoKey(operatorId) });
   }
 
   onContact(fn: (r: ContactReport) => void): () => void {

@@ -8,8 +8,7 @@ import type { Db } from '../db/open';
 import type { CenterOutcome, SendOptions } from './client';
 import type { CertType } from './wire/codes';
 import { personFromOutput, personOutputSchema, type PersonCore } from './wire/person';
-import { stmt } from '../db/statements';
-import { one } from '../db/sql';
+import { run, one } from '../db/sql';
 import { z } from 'zod';
 
 export interface PersonCredential {
@@ -28,14 +27,10 @@ export interface PersonLookupDeps {
 /** What the cache keeps of a person: the 1101 core, and in the national protocol its other parts. */
 export type CachedPerson = PersonCore & { national?: NationalPersonFacts };
 
-interface CacheRow {
-  view: string;
-  cached_at: string;
-  card_sn: string | null;
-}
+const CacheRow = z.object({ view: z.string(), cached_at: z.string(), card_sn: z.string().nullable() });
 
 export function readCachedPerson(db: Db, certType: CertType, certNo: string, cardSn?: string): PersonView | null {
-  const row = stmt(db, 'SELECT view, cached_at, card_sn FROM center_person_cache WHERE cert_type = ? AND cert_no = ?').get(certType, certNo) as CacheRow | undefined;
+  const row = one(db, 'SELECT view, cached_at, card_sn FROM center_person_cache WHERE cert_type = :certType AND cert_no = :certNo', { certType, certNo }, CacheRow);
   if (!row) return null;
   // A card whose serial differs from the one the center confirmed may be a lost or replaced
   // card: without the center it is not trusted.
@@ -56,15 +51,16 @@ export function readCachedByPsnNo(db: Db, psnNo: string): PersonView | null {
 
 /** Keep a live answer under the credential used and under the ID number (one transaction). */
 export function writeCache(db: Db, cred: PersonCredential, core: CachedPerson, at: string): void {
-  const put = stmt(
-    db,
-    `INSERT INTO center_person_cache (cert_type, cert_no, card_sn, psn_no, view, cached_at) VALUES (?,?,?,?,?,?)
-     ON CONFLICT(cert_type, cert_no) DO UPDATE SET card_sn = excluded.card_sn, psn_no = excluded.psn_no, view = excluded.view, cached_at = excluded.cached_at`,
-  );
-  const json = JSON.stringify(core);
+  const put = (certType: string, certNo: string, cardSn: string | null) =>
+    run(
+      db,
+      `INSERT INTO center_person_cache (cert_type, cert_no, card_sn, psn_no, view, cached_at) VALUES (:certType, :certNo, :cardSn, :psnNo, :view, :at)
+       ON CONFLICT(cert_type, cert_no) DO UPDATE SET card_sn = excluded.card_sn, psn_no = excluded.psn_no, view = excluded.view, cached_at = excluded.cached_at`,
+      { certType, certNo, cardSn, psnNo: core.psnNo, view: JSON.stringify(core), at },
+    );
   db.transaction(() => {
-    put.run(cred.certType, cred.certNo, cred.cardSn ?? null, core.psnNo, json, at);
-    if (cred.certType !== '02' && core.certNo) put.run('02', core.certNo, null, core.psnNo, json, at);
+    put(cred.certType, cred.certNo, cred.cardSn ?? null);
+    if (cred.certType !== '02' && core.certNo) put('02', core.certNo, null);
   })();
 }
 

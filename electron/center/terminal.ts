@@ -4,6 +4,8 @@
 // second settlement with the first one's stored answer (CENTER-PROTOCOL.md, "Exactly once").
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/open';
+import { z } from 'zod';
+import { insertInto, value } from '../db/sql';
 import { TERMINAL_NO_PATTERN } from './wire/msgid';
 
 /**
@@ -27,12 +29,15 @@ export interface TerminalNo {
 export function resolveTerminalNo(db: Db, configured: string, now: Date): TerminalNo {
   if (configured !== '') return { terminalNo: configured, auto: false };
   const take = db.transaction((): string => {
-    const row = db.prepare("SELECT value FROM center_state WHERE key = 'terminal_no_auto'").get() as { value: string } | undefined;
-    if (row && TERMINAL_NO_PATTERN.test(row.value)) return row.value;
+    const stored = value(db, "SELECT value FROM center_state WHERE key = 'terminal_no_auto'", {}, z.string());
+    if (stored !== undefined && TERMINAL_NO_PATTERN.test(stored)) return stored;
     const drawn = String(randomInt(AUTO_TERMINAL_MIN, AUTO_TERMINAL_MAX + 1));
-    db.prepare(
-      "INSERT INTO center_state (key, value, updated_at) VALUES ('terminal_no_auto', ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    ).run(drawn, now.toISOString());
+    insertInto(
+      db,
+      'center_state',
+      { key: 'terminal_no_auto', value: drawn, updated_at: now.toISOString() },
+      'ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
     return drawn;
   });
   return { terminalNo: take.immediate(), auto: true };

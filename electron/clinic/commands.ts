@@ -13,6 +13,8 @@ import type { ShiftPart } from '../shift/part';
 import { requeueUpload } from '../shift/reconcile';
 import type { CenterPart } from '../center/part';
 import type { CommandAction } from './issue-command';
+import { z } from 'zod';
+import { insertInto, one, run } from '../db/sql';
 
 const COMMAND_ACTIONS: readonly string[] = ['reupload', 'write_off'] satisfies CommandAction[];
 /** Settlement states a re-upload may start from: the center answered (and, per reconciliation, lost it). */
@@ -27,12 +29,13 @@ export interface CommandRow {
   issued_by: string;
 }
 
-interface AppliedRow {
-  command_id: number;
-  outcome: 'applied' | 'refused';
-  code: string | null;
-  message: string | null;
-}
+const AppliedRow = z.object({
+  command_id: z.number().int(),
+  outcome: z.enum(['applied', 'refused']),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+});
+type AppliedRow = z.output<typeof AppliedRow>;
 
 export class ClinicCommands {
   private timer: NodeJS.Timeout | null = null;
@@ -87,7 +90,7 @@ export class ClinicCommands {
         "UPDATE commands SET state = $2, result_code = $3, result_message = $4, acked_at = now() WHERE id = $1 AND state = 'issued'",
         [cmd.id, done.outcome, done.code, done.message],
       );
-      db.prepare('UPDATE clinic_commands_applied SET acked_at = ? WHERE command_id = ?').run(this.core.clock.now().toISOString(), Number(cmd.id));
+      run(db, 'UPDATE clinic_commands_applied SET acked_at = :now WHERE command_id = :id', { now: this.core.clock.now().toISOString(), id: Number(cmd.id) });
       acked += r.rowCount ?? 0;
     }
     return acked;
@@ -98,7 +101,7 @@ export class ClinicCommands {
     const db = this.core.db;
     const id = Number(cmd.id);
     return db.transaction((): AppliedRow => {
-      const prior = db.prepare('SELECT command_id, outcome, code, message FROM clinic_commands_applied WHERE command_id = ?').get(id) as AppliedRow | undefined;
+      const prior = one(db, 'SELECT command_id, outcome, code, message FROM clinic_commands_applied WHERE command_id = :id', { id }, AppliedRow);
       if (prior) return prior;
       let outcome: AppliedRow = { command_id: id, outcome: 'applied', code: null, message: null };
       try {
@@ -110,15 +113,15 @@ export class ClinicCommands {
         // A refusal is kept in the audit log (a forged or misaddressed command is worth knowing of).
         this.core.audit.append({ action: 'clinic.command.refused', operatorId: cmd.issued_by, subject: cmd.settlement_id, detail: { command: cmd.id, action: cmd.action, addressedTo: cmd.window_id, code: e.code } });
       }
-      db.prepare('INSERT INTO clinic_commands_applied (command_id, action, settlement_id, outcome, code, message, applied_at) VALUES (?,?,?,?,?,?,?)').run(
-        id,
-        cmd.action,
-        cmd.settlement_id,
-        outcome.outcome,
-        outcome.code,
-        outcome.message,
-        this.core.clock.now().toISOString(),
-      );
+      insertInto(db, 'clinic_commands_applied', {
+        command_id: id,
+        action: cmd.action,
+        settlement_id: cmd.settlement_id,
+        outcome: outcome.outcome,
+        code: outcome.code,
+        message: outcome.message,
+        applied_at: this.core.clock.now().toISOString(),
+      });
       return outcome;
     }).immediate();
   }

@@ -3,7 +3,8 @@
 // JSON body. Identity is pseudonymised or sealed here, before anything leaves (identity.ts).
 // What the center has and at which amounts is reconciliation's own definition (shift/reconcile.ts).
 import type { Db } from '../db/open';
-import { stmt } from '../db/statements';
+import { z } from 'zod';
+import { fenColumn, one } from '../db/sql';
 import { OutboxStore } from '../outbox/store';
 import { AUDIT_STREAM_SQL } from '../auth/audit';
 import { AGREED_AMOUNTS_SQL as AMOUNTS, SETTLEMENT_STREAM_SQL } from '../settlement/owner';
@@ -71,41 +72,46 @@ export interface ClinicRecord {
   body: Record<string, unknown>;
 }
 
-interface SettlementRow {
-  id: string;
-  created_at: string;
-  created_day: string;
-  operator_id: string;
-  shift_id: string;
-  psn_no: string;
-  psn_name: string;
-  cert_type: string;
-  cert_no: string;
-  insutype: string;
-  insurance_type: string;
-  visit_type: string;
-  state: string;
-  online: number;
-  refund_of: string | null;
-  local_total: number;
-  fund_pay: number;
-  critical_illness_pay: number;
-  account_pay: number;
-  cash_pay: number;
-  known: number;
-  center_id: string | null;
-  total: number;
-  fund: number;
-  account: number;
-  owed: number | null;
-  paid: number | null;
-  deducted: number | null;
-  rejected: number | null;
-  outstanding: number | null;
-  receivable_status: string | null;
-  written_off: number;
-  updated_at: string;
-}
+const text = z.string();
+const maybeText = z.string().nullable();
+const int = z.number().int();
+const SettlementRow = z.object({
+  id: text,
+  created_at: text,
+  created_day: text,
+  operator_id: text,
+  shift_id: text,
+  psn_no: text,
+  psn_name: text,
+  cert_type: text,
+  cert_no: text,
+  insutype: text,
+  insurance_type: text,
+  visit_type: text,
+  state: text,
+  online: int,
+  refund_of: maybeText,
+  local_total: fenColumn,
+  fund_pay: fenColumn,
+  critical_illness_pay: fenColumn,
+  account_pay: fenColumn,
+  cash_pay: fenColumn,
+  known: int,
+  center_id: maybeText,
+  total: fenColumn,
+  fund: fenColumn,
+  account: fenColumn,
+  owed: fenColumn.nullable(),
+  paid: fenColumn.nullable(),
+  deducted: fenColumn.nullable(),
+  rejected: fenColumn.nullable(),
+  outstanding: fenColumn.nullable(),
+  receivable_status: maybeText,
+  written_off: int,
+  updated_at: text,
+});
+/** Another kind's record goes to PostgreSQL as the owner's query returns it. */
+const RecordRow = z.record(z.string(), z.unknown());
 
 /** One record of each kind, by id: the owners' queries. */
 const RECORD_SQL: Record<Exclude<RecordKind, 'settlement'>, string> = {
@@ -119,7 +125,7 @@ const RECORD_SQL: Record<Exclude<RecordKind, 'settlement'>, string> = {
 };
 
 export class SnapshotReader {
-  private readonly settlementStmt;
+  private readonly settlementSql: string;
   private readonly outbox: OutboxStore;
 
   constructor(
@@ -128,19 +134,19 @@ export class SnapshotReader {
     private readonly windowId: string,
   ) {
     this.outbox = new OutboxStore(db);
-    this.settlementStmt = db.prepare(
+    this.settlementSql = (
       `SELECT s.id, s.created_at, s.created_day, s.operator_id, s.shift_id, s.psn_no, s.psn_name, s.cert_type, s.cert_no, s.insutype,
               s.insurance_type, s.visit_type, s.state, s.online, s.refund_of, s.total AS local_total, s.fund_pay, s.critical_illness_pay,
               s.account_pay, s.cash_pay, ${KNOWN_TO_CENTER} AS known, ${CENTER_ID} AS center_id, ${AMOUNTS},
               r.owed, r.paid, r.deducted, r.rejected, r.outstanding, r.status AS receivable_status,
               ${WORKLIST_STREAM_SQL.writtenOff('s.id')} AS written_off, s.updated_at
        FROM ${SETTLEMENT_STREAM_SQL.settlementFrom()} ${RECEIVABLE_STREAM_SQL.receivableJoin('r', 's.id')}
-       WHERE s.id = ?`,
+       WHERE s.id = :id`
     );
   }
 
   settlement(id: string, version: number): ClinicSettlement | null {
-    const r = this.settlementStmt.get(id) as SettlementRow | undefined;
+    const r = one(this.db, this.settlementSql, { id }, SettlementRow);
     if (!r) return null;
     const rejected = r.state === 'rejected' ? this.outbox.forSettlement(id).filter((o) => o.kind === 'upload' && o.state === 'rejected').at(-1) : undefined;
     return {
@@ -185,7 +191,7 @@ export class SnapshotReader {
   }
 
   record(kind: Exclude<RecordKind, 'settlement'>, id: string, version: number): ClinicRecord | null {
-    const row = stmt(this.db, RECORD_SQL[kind]).get(id) as Record<string, unknown> | undefined;
+    const row = one(this.db, RECORD_SQL[kind], { id }, RecordRow);
     if (!row) return null;
     // An audit entry's detail may name a patient: it travels sealed.
     const body = kind === 'audit' ? { ...row, detail: undefined, detail_enc: this.seal.seal(String(row['detail'] ?? '{}')) } : row;

@@ -2,6 +2,8 @@
 // triggers on the streamed tables). This module owns clinic_stream and clinic_stream_state.
 import { AUDIT_STREAM_SQL } from '../auth/audit';
 import type { Db } from '../db/open';
+import { z } from 'zod';
+import { many, one, run, value } from '../db/sql';
 import { SETTLEMENT_STREAM_SQL } from '../settlement/owner';
 import { RECEIVABLE_STREAM_SQL } from '../shift/receivables';
 import { SHIFT_STREAM_SQL } from '../shift/shifts';
@@ -9,12 +11,9 @@ import { WORKLIST_STREAM_SQL } from '../shift/worklist';
 
 export type RecordKind = 'settlement' | 'adjustment' | 'notice' | 'shift' | 'cash_movement' | 'shift_correction' | 'worklist_action' | 'audit';
 
-export interface Marker {
-  seq: number;
-  kind: RecordKind;
-  record_id: string;
-  at: string;
-}
+const RECORD_KINDS = ['settlement', 'adjustment', 'notice', 'shift', 'cash_movement', 'shift_correction', 'worklist_action', 'audit'] as const satisfies readonly RecordKind[];
+const Marker = z.object({ seq: z.number().int(), kind: z.enum(RECORD_KINDS), record_id: z.string(), at: z.string() });
+export type Marker = z.output<typeof Marker>;
 
 /**
  * Every record that exists now, by kind (each query names its key `id`): what enabling the
@@ -36,7 +35,7 @@ export class ClinicStreamStore {
   constructor(private readonly db: Db) {}
 
   enabled(): boolean {
-    return (this.db.prepare('SELECT enabled FROM clinic_stream_state').pluck().get() as number) === 1;
+    return value(this.db, 'SELECT enabled FROM clinic_stream_state', {}, z.number().int()) === 1;
   }
 
   /**
@@ -50,9 +49,9 @@ export class ClinicStreamStore {
       const at = now.toISOString();
       let n = 0;
       for (const [kind, sql] of BACKFILL) {
-        n += this.db.prepare(`INSERT INTO clinic_stream (kind, record_id, at) SELECT '${kind}', CAST(t.id AS TEXT), ? FROM (${sql}) t`).run(at).changes;
+        n += run(this.db, `INSERT INTO clinic_stream (kind, record_id, at) SELECT :kind, CAST(t.id AS TEXT), :at FROM (${sql}) t`, { kind, at }).changes;
       }
-      this.db.prepare('UPDATE clinic_stream_state SET enabled = 1, changed_at = ?').run(at);
+      run(this.db, 'UPDATE clinic_stream_state SET enabled = 1, changed_at = :at', { at });
       return n;
     }).immediate();
   }
@@ -60,24 +59,24 @@ export class ClinicStreamStore {
   /** Stop keeping markers and forget the unsent ones (enabling again marks everything anew). */
   disable(now: Date): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE clinic_stream_state SET enabled = 0, changed_at = ?').run(now.toISOString());
-      this.db.prepare('DELETE FROM clinic_stream').run();
+      run(this.db, 'UPDATE clinic_stream_state SET enabled = 0, changed_at = :at', { at: now.toISOString() });
+      run(this.db, 'DELETE FROM clinic_stream', {});
     }).immediate();
   }
 
   /** The oldest markers, in commit order. */
   pending(limit: number): Marker[] {
-    return this.db.prepare('SELECT seq, kind, record_id, at FROM clinic_stream ORDER BY seq LIMIT ?').all(limit) as Marker[];
+    return many(this.db, 'SELECT seq, kind, record_id, at FROM clinic_stream ORDER BY seq LIMIT :limit', { limit }, Marker);
   }
 
   /** Markers up to `seq` were committed in PostgreSQL: forget them. */
   sent(upToSeq: number): void {
-    this.db.prepare('DELETE FROM clinic_stream WHERE seq <= ?').run(upToSeq);
+    run(this.db, 'DELETE FROM clinic_stream WHERE seq <= :upToSeq', { upToSeq });
   }
 
   /** How many markers wait and since when (the oldest's commit time). */
   backlog(): { pending: number; oldestAt: string | null } {
-    const r = this.db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM clinic_stream').get() as { n: number; oldest: string | null };
-    return { pending: r.n, oldestAt: r.oldest };
+    const r = one(this.db, 'SELECT count(*) AS n, min(at) AS oldest FROM clinic_stream', {}, z.object({ n: z.number().int(), oldest: z.string().nullable() }));
+    return { pending: r?.n ?? 0, oldestAt: r?.oldest ?? null };
   }
 }

@@ -45,7 +45,7 @@ export function settlementIdForCenterIdSql(centerSetlId: string): string {
 export const SETTLEMENT_STREAM_SQL = {
   settlementIds: 'SELECT id FROM settlements ORDER BY created_at, id',
   adjustmentIds: 'SELECT id FROM adjustments ORDER BY id',
-  adjustment: 'SELECT * FROM adjustments WHERE id = ?',
+  adjustment: 'SELECT * FROM adjustments WHERE id = :id',
   /** FROM clause for one settlement's clinic row. */
   settlementFrom: (): string => settlementsWithAdjustmentsSql(),
 } as const;

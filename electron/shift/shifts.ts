@@ -27,9 +27,9 @@ export const SHIFT_STREAM_SQL = {
   // The frozen handover JSON stays at the window (its hash identifies it); the figures the
   // clinic needs come from the settlements themselves.
   shift: `SELECT id, operator_id, opened_at, opened_day, state, opening_float, closed_at, counted_cash, expected_cash, variance,
-                 close_note, handover_hash, signed_by, signed_at, signoff_note FROM shifts WHERE id = ?`,
-  cashMovement: 'SELECT * FROM cash_movements WHERE id = ?',
-  shiftCorrection: 'SELECT * FROM shift_corrections WHERE id = ?',
+                 close_note, handover_hash, signed_by, signed_at, signoff_note FROM shifts WHERE id = :id`,
+  cashMovement: 'SELECT * FROM cash_movements WHERE id = :id',
+  shiftCorrection: 'SELECT * FROM shift_corrections WHERE id = :id',
 } as const;
 
 const maybeText = z.string().nullable();

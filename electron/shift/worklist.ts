@@ -23,7 +23,7 @@ const LastAction = z.object({ action: z.string(), note: z.string(), operatorId: 
 /** The clinic stream's queries over worklist_actions, and whether a settlement was written off (an SQL expression). */
 export const WORKLIST_STREAM_SQL = {
   actionIds: 'SELECT id FROM worklist_actions ORDER BY id',
-  action: 'SELECT * FROM worklist_actions WHERE id = ?',
+  action: 'SELECT * FROM worklist_actions WHERE id = :id',
   writtenOff: (settlementId: string): string => `EXISTS (SELECT 1 FROM worklist_actions w WHERE w.settlement_id = ${settlementId} AND w.action = 'write_off')`,
 } as const;
 
