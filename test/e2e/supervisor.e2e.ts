@@ -120,6 +120,13 @@ describe('shift close and supervisor work', () => {
     await page.getByTestId('sup-tab-receivables').click();
     await page.getByTestId('receivables').waitFor();
     expect(await text('receivables')).toMatch(/应收/);
+    // Column headers, and the drill-down by keyboard: Enter on the first bucket (today's) lists its settlements.
+    expect(await page.getByTestId('receivables-aging').locator('th').count()).toBe(3);
+    await page.getByTestId('receivables-aging').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('receivables-rows').waitFor();
+    expect(await page.locator('[data-testid="receivables-rows"] tbody tr').count()).toBeGreaterThanOrEqual(1);
+    expect(await text('receivables-rows')).toMatch(/S\d{14}/);
     await screenshot(page, 'supervisor-05-receivables');
   });
 
