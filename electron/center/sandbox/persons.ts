@@ -6,7 +6,9 @@
 import { fenToYuan } from '../../api/money';
 import type { DemoPerson } from './demo-persons';
 import { DEMO_PERSONS, findDemoPerson, residentIdNumber, socialSecurityCardData } from './demo-persons';
-import { prepared, type SandboxDb } from './store';
+import { z } from 'zod';
+import { run, value } from '../../db/sql';
+import { type SandboxDb } from './store';
 
 /** Find a person by any credential (01 e-voucher token, 02 ID number, 03 card number). */
 export function findPerson(db: SandboxDb, certType: string, certNo: string): DemoPerson | undefined {
@@ -14,15 +16,15 @@ export function findPerson(db: SandboxDb, certType: string, certNo: string): Dem
   if (demo) return demo;
   const column = certType === '01' ? 'ec_token' : certType === '02' ? 'certno' : certType === '03' ? 'card_no' : null;
   if (!column) return undefined;
-  const r = prepared(db, `SELECT person FROM registered_persons WHERE ${column} = ?`).get(certNo) as { person: string } | undefined;
-  return r ? (JSON.parse(r.person) as DemoPerson) : undefined;
+  const person = value(db, `SELECT person FROM registered_persons WHERE ${column} = :certNo`, { certNo }, z.string());
+  return person === undefined ? undefined : (JSON.parse(person) as DemoPerson);
 }
 
 export function personByPsnNo(db: SandboxDb, psnNo: string): DemoPerson | undefined {
   const demo = DEMO_PERSONS.find((p) => p.psn_no === psnNo);
   if (demo) return demo;
-  const r = prepared(db, 'SELECT person FROM registered_persons WHERE psn_no = ?').get(psnNo) as { person: string } | undefined;
-  return r ? (JSON.parse(r.person) as DemoPerson) : undefined;
+  const person = value(db, 'SELECT person FROM registered_persons WHERE psn_no = :psnNo', { psnNo }, z.string());
+  return person === undefined ? undefined : (JSON.parse(person) as DemoPerson);
 }
 
 /** Generated persons are numbered 1 … MAX_GENERATED − 1. */
@@ -67,14 +69,18 @@ export function generatedPerson(n: number): { person: DemoPerson; balance: numbe
 /** Register persons 1..count (generatedPerson); already registered ones are left as they are. */
 export function registerGeneratedPersons(db: SandboxDb, count: number, now: Date): DemoPerson[] {
   const at = now.toISOString();
-  const putPerson = db.prepare('INSERT OR IGNORE INTO registered_persons (psn_no, certno, card_no, ec_token, person) VALUES (?,?,?,?,?)');
-  const putYear = db.prepare("INSERT OR IGNORE INTO person_year (psn_no, balance, accumulators, updated_at) VALUES (?,?,'{}',?)");
   return db.transaction(() => {
     const out: DemoPerson[] = [];
     for (let n = 1; n <= count; n++) {
       const { person, balance } = generatedPerson(n);
-      putPerson.run(person.psn_no, person.certno, person.card_no, person.ec_token, JSON.stringify(person));
-      putYear.run(person.psn_no, balance, at);
+      run(db, 'INSERT OR IGNORE INTO registered_persons (psn_no, certno, card_no, ec_token, person) VALUES (:psnNo, :certno, :cardNo, :ecToken, :person)', {
+        psnNo: person.psn_no,
+        certno: person.certno,
+        cardNo: person.card_no,
+        ecToken: person.ec_token,
+        person: JSON.stringify(person),
+      });
+      run(db, "INSERT OR IGNORE INTO person_year (psn_no, balance, accumulators, updated_at) VALUES (:psnNo, :balance, '{}', :at)", { psnNo: person.psn_no, balance, at });
       out.push(person);
     }
     return out;

@@ -4,6 +4,8 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { z } from 'zod';
+import { one, run, value } from '../../db/sql';
 import type { Accumulators, PolicyTable } from '../../policy/split/types';
 import { DEMO_YEAR_START } from './demo-persons';
 import demoPolicy from './demo-policy.json';
@@ -142,8 +144,8 @@ function seed(db: SandboxDb, now: Date): void {
 
 /** Next value of a named counter (settlement ids, sign-in numbers, reference ids). */
 export function nextCounter(db: SandboxDb, name: string): number {
-  prepared(db, 'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1').run(name);
-  return (prepared(db, 'SELECT value FROM counters WHERE name = ?').get(name) as { value: number }).value;
+  run(db, 'INSERT INTO counters (name, value) VALUES (:name, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1', { name });
+  return value(db, 'SELECT value FROM counters WHERE name = :name', { name }, z.number().int()) ?? 1;
 }
 
 export interface PersonYear {
@@ -152,12 +154,17 @@ export interface PersonYear {
 }
 
 export function readYear(db: SandboxDb, psnNo: string): PersonYear | null {
-  const r = prepared(db, 'SELECT balance, accumulators FROM person_year WHERE psn_no = ?').get(psnNo) as { balance: number; accumulators: string } | undefined;
+  const r = one(db, 'SELECT balance, accumulators FROM person_year WHERE psn_no = :psnNo', { psnNo }, z.object({ balance: z.number().int(), accumulators: z.string() }));
   return r ? { balance: r.balance, accumulators: JSON.parse(r.accumulators) as Accumulators } : null;
 }
 
 export function writeYear(db: SandboxDb, psnNo: string, y: PersonYear, at: string): void {
-  prepared(db, 'UPDATE person_year SET balance = ?, accumulators = ?, updated_at = ? WHERE psn_no = ?').run(y.balance, JSON.stringify(y.accumulators), at, psnNo);
+  run(db, 'UPDATE person_year SET balance = :balance, accumulators = :accumulators, updated_at = :at WHERE psn_no = :psnNo', {
+    balance: y.balance,
+    accumulators: JSON.stringify(y.accumulators),
+    at,
+    psnNo,
+  });
 }
 
 // Published tables never change (a change is a new seq), so the parsed latest one is kept per
@@ -166,18 +173,18 @@ const latestParsed = new WeakMap<SandboxDb, { seq: number; table: PolicyTable }>
 
 /** The latest published table. Shared: callers must not modify it. */
 export function latestPolicy(db: SandboxDb): PolicyTable {
-  const seq = (prepared(db, 'SELECT max(seq) AS seq FROM policy_versions').get() as { seq: number }).seq;
+  const seq = value(db, 'SELECT max(seq) FROM policy_versions', {}, z.number().int()) ?? 0;
   const cached = latestParsed.get(db);
   if (cached && cached.seq === seq) return cached.table;
-  const r = db.prepare('SELECT table_json FROM policy_versions WHERE seq = ?').get(seq) as { table_json: string };
-  const table = JSON.parse(r.table_json) as PolicyTable;
+  const table = policyAt(db, seq);
+  if (!table) throw new Error('the sandbox center has no published policy table');
   latestParsed.set(db, { seq, table });
   return table;
 }
 
 export function policyAt(db: SandboxDb, seq: number): PolicyTable | null {
-  const r = db.prepare('SELECT table_json FROM policy_versions WHERE seq = ?').get(seq) as { table_json: string } | undefined;
-  return r ? (JSON.parse(r.table_json) as PolicyTable) : null;
+  const json = value(db, 'SELECT table_json FROM policy_versions WHERE seq = :seq', { seq }, z.string());
+  return json === undefined ? null : (JSON.parse(json) as PolicyTable);
 }
 
 /** a + sign·d for every accumulator key (used to apply and to undo a settlement). */
