@@ -3,6 +3,7 @@
 import { systemHandlers } from '../app/handlers';
 import { authHandlers } from '../auth/handlers';
 import { policyHandlers } from '../policy/handlers';
+import { mappingHandlers } from '../policy/mapping-handlers';
 import { centerHandlers } from '../center/handlers';
 import { settlementHandlers } from '../settlement/handlers';
 import { deviceHandlers } from '../devices/handlers';
@@ -16,6 +17,7 @@ export const handlers = {
   ...systemHandlers,
   ...authHandlers,
   ...policyHandlers,
+  ...mappingHandlers,
   ...centerHandlers,
   ...settlementHandlers,
   ...deviceHandlers,

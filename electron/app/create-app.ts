@@ -16,6 +16,7 @@ import { createConsoleLogger, type Logger } from './log';
 import { StatusHub } from './status';
 import type { CoreApp } from './core';
 import { createPolicyPart, type PolicyPart } from '../policy/part';
+import { createMappingPart, type MappingPart } from '../policy/mapping-part';
 import { createCenterPart, type CenterPart } from '../center/part';
 import { createDevicesPart, type DevicesPart } from '../devices/part';
 import { createSettlementPart, type SettlementPart } from '../settlement/part';
@@ -44,6 +45,8 @@ export interface AppOptions {
 /** The core plus every part; what handlers and verbs receive. */
 export interface App extends CoreApp {
   readonly policy: PolicyPart;
+  /** Catalogue mapping (对照) and the national catalogue sync (issue 16). */
+  readonly mapping: MappingPart;
   readonly center: CenterPart;
   readonly devices: DevicesPart;
   readonly settlement: SettlementPart;
@@ -107,11 +110,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Parts in dependency order; each may depend only on those built before it.
   const policy = createPolicyPart(core);
   const center = createCenterPart(core, { policy });
+  const mapping = createMappingPart(core, { policy, center });
   const devices = createDevicesPart(core);
   const shift = createShiftPart(core, { center });
   const settlement = createSettlementPart(core, { policy, center, devices, shift });
   const clinic = createClinicPart(core, { shift, center }, opts.clinic);
-  const parts = [policy, center, devices, shift, settlement, clinic];
+  const parts = [policy, center, mapping, devices, shift, settlement, clinic];
 
   // Security: scheduled, rotated online backups while the app runs (electron/db/backup.ts).
   let backups: BackupSchedule | null = null;
@@ -120,6 +124,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const app: App = {
     ...core,
     policy,
+    mapping,
     center,
     devices,
     settlement,

@@ -18,32 +18,9 @@ import { mapping3301, mapping3302 } from '../center/wire/national/mapping';
 import type { MappingOutboxRow, MappingQueue } from '../outbox/mapping-queue';
 import { CODE_PATTERN, readMappingCsv } from './mapping-csv';
 import type { CatalogEntry } from './split/types';
+import type { MappingState, MappingSuggestion, MappingView } from '../api/contract/mapping';
 
-export type MappingState = 'unmapped' | 'uploading' | 'mapped' | 'rejected' | 'pending';
-
-export interface MappingView {
-  clinicCode: string;
-  clinicName: string;
-  clinicSpec: string | null;
-  clinicUnit: string | null;
-  nationalCode: string | null;
-  nationalName: string | null;
-  centerCode: string | null;
-  origin: 'import' | 'suggested' | 'edited';
-  state: MappingState;
-  lastError: string | null;
-  updatedBy: string;
-  updatedAt: string;
-}
-
-export interface MappingSuggestion {
-  nationalCode: string;
-  name: string;
-  spec: string | null;
-  unit: string | null;
-  /** 0–100: how well name and spec agree. */
-  score: number;
-}
+export type { MappingState, MappingSuggestion, MappingView };
 
 /** What the store needs of the policy part: the catalogue in force. */
 export interface MappingCatalog {

@@ -11,6 +11,7 @@ import { deviceCalls } from './device';
 import { shiftCalls } from './shift';
 import { securityCalls } from './security';
 import { clinicCalls } from './clinic';
+import { mappingCalls } from './mapping';
 
 export const contract = {
   ...systemCalls,
@@ -22,6 +23,7 @@ export const contract = {
   ...shiftCalls,
   ...securityCalls,
   ...clinicCalls,
+  ...mappingCalls,
 } satisfies Record<string, CallDef>;
 
 export type Contract = typeof contract;

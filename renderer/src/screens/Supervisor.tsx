@@ -22,10 +22,11 @@ import { Reconcile } from '../supervisor/Reconcile';
 import { Variance } from '../supervisor/Variance';
 import { ShiftReportView } from '../supervisor/ShiftReportView';
 import { WorkList } from '../supervisor/WorkList';
+import { Mapping } from '../supervisor/Mapping';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 import { col, GridHead, num } from '../supervisor/grid';
 
-type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff';
+type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff' | 'mapping';
 const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'close', key: 'sup.shiftClose' },
   { tab: 'xreport', key: 'sup.xreport' },
@@ -36,6 +37,8 @@ const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'adjustment', key: 'sup.adjustments' },
   { tab: 'rejection', key: 'sup.rejections' },
   { tab: 'signoff', key: 'sup.signoff' },
+  // The tenth: Alt+0 (or 0 when not typing).
+  { tab: 'mapping', key: 'sup.mapping' },
 ];
 /** Tabs that can show this window or the whole clinic (issue 18, supervisor/ClinicScope.tsx). */
 const SCOPED: ReadonlySet<Tab> = new Set<Tab>(['reports', 'reconcile', 'receivables']);
@@ -238,13 +241,13 @@ export function Supervisor() {
       // digit only when not typing into a field or choosing in a list. e.code, not e.key: Alt
       // with a digit may give another character on some layouts.
       if (e.ctrlKey || e.metaKey || e.defaultPrevented) return;
-      const digit = /^Digit([1-9])$/.exec(e.code)?.[1] ?? (/^[1-9]$/.test(e.key) ? e.key : null);
+      const digit = /^Digit([0-9])$/.exec(e.code)?.[1] ?? (/^[0-9]$/.test(e.key) ? e.key : null);
       if (!digit) return;
       if (!e.altKey) {
         const tag = (e.target as HTMLElement | null)?.tagName ?? '';
         if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
       }
-      const picked = TABS[Number(digit) - 1];
+      const picked = TABS[digit === '0' ? 9 : Number(digit) - 1];
       if (picked) {
         setTab(picked.tab);
         e.preventDefault();
@@ -260,7 +263,7 @@ export function Supervisor() {
         <div className="row" role="tablist">
           {TABS.map((x, i) => (
             <button key={x.tab} type="button" role="tab" aria-selected={tab === x.tab} className={tab === x.tab ? 'primary' : 'secondary'} data-testid={`sup-tab-${x.tab}`} onClick={() => setTab(x.tab)}>
-              {i + 1} {t(x.key)}
+              {(i + 1) % 10} {t(x.key)}
             </button>
           ))}
         </div>
@@ -276,6 +279,7 @@ export function Supervisor() {
         {tab === 'adjustment' ? <WorkList list="adjustment" /> : null}
         {tab === 'rejection' ? <WorkList list="rejection" /> : null}
         {tab === 'signoff' ? <SignoffTab /> : null}
+        {tab === 'mapping' ? <Mapping /> : null}
       </section>
       <ShortcutBar keys={['sup.keys', 'key.F12', 'key.Esc']} />
     </main>
