@@ -59,6 +59,11 @@ export class CardReaders {
       this.deps.changed();
     },
     today: (): string => this.deps.today(),
+    /** A drug traceability code from a serial scanner (trace-line): to the window, which checks it (docs/TRACEABILITY.md). */
+    scan: (deviceId: string, code: string): void => {
+      this.lastErrors.delete(deviceId);
+      this.deps.events.emit('trace.scanned', { deviceId, code });
+    },
   };
 
   /** The setting's error (if any) and each reader, with its last failed read while it is ready. */

@@ -12,7 +12,7 @@ export interface ReaderConfig {
   hid: boolean;
 }
 
-const DEFAULT_BAUD: Record<ReaderProtocol, number> = { idcard: 115200, 'ssc-text': 9600, 'voucher-line': 9600, 'number-line': 9600 };
+const DEFAULT_BAUD: Record<ReaderProtocol, number> = { idcard: 115200, 'ssc-text': 9600, 'voucher-line': 9600, 'number-line': 9600, 'trace-line': 9600 };
 
 export function parseReadersSetting(value: string): ReaderConfig[] | 'emulated' {
   const v = value.trim();

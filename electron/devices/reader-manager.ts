@@ -9,11 +9,14 @@ import { IdCardReader } from '../../native/readers/idcard-reader';
 import { HidSource, openHidDevice } from '../../native/readers/hid-source';
 import type { ReaderDriver, ReaderEvents } from '../../native/readers/reader';
 import { TextLineReader } from '../../native/readers/text-line-reader';
+import { TraceLineReader } from '../../native/readers/trace-line-reader';
 import type { ParseError } from '../../native/protocols/result';
 import type { ReaderConfig } from './reader-config';
 
 export interface ReaderHooks {
   read(card: CardRead): void;
+  /** A traceability code from a trace-line scanner. */
+  scan?(deviceId: string, text: string): void;
   error(deviceId: string, err: ParseError): void;
   stateChanged(): void;
   today(): string;
@@ -40,6 +43,7 @@ export function startDriver(
   if (cfg.protocol === 'idcard') {
     return new IdCardReader(link, { id: cfg.id, pollIntervalMs: timing.pollIntervalMs, answerTimeoutMs: timing.answerTimeoutMs }, events);
   }
+  if (cfg.protocol === 'trace-line') return new TraceLineReader(link, { id: cfg.id }, events);
   return new TextLineReader(link, { id: cfg.id, protocol: cfg.protocol, today }, events);
 }
 
@@ -93,6 +97,10 @@ export class ManagedReader {
         this.hooks.read(card);
       },
       error: (err) => this.hooks.error(this.cfg.id, err),
+      scan: (text) => {
+        if (this.state !== 'ready') this.set('ready');
+        this.hooks.scan?.(this.cfg.id, text);
+      },
       health: (alive) => {
         if (alive) this.set('ready');
         else {

@@ -9,6 +9,8 @@ export interface ReaderEvents {
   error(err: ParseError): void;
   /** The device stopped answering (polled readers) or answered again. */
   health?(alive: boolean): void;
+  /** A scanner's line that is not a card: a drug traceability code (trace-line). */
+  scan?(text: string): void;
 }
 
 export interface ReaderDriver {
@@ -16,5 +18,5 @@ export interface ReaderDriver {
   stop(): void;
 }
 
-export type ReaderProtocol = 'idcard' | 'ssc-text' | 'voucher-line' | 'number-line';
-export const READER_PROTOCOLS: readonly ReaderProtocol[] = ['idcard', 'ssc-text', 'voucher-line', 'number-line'];
+export type ReaderProtocol = 'idcard' | 'ssc-text' | 'voucher-line' | 'number-line' | 'trace-line';
+export const READER_PROTOCOLS: readonly ReaderProtocol[] = ['idcard', 'ssc-text', 'voucher-line', 'number-line', 'trace-line'];

@@ -29,6 +29,8 @@ export interface AppEventMap {
    * the patient on screen at once, so nothing is charged to the previous one, and says why.
    */
   'card.failed': CardFailed;
+  /** A serial scanner (readers protocol trace-line) read a drug traceability code: the window puts it on the bill. */
+  'trace.scanned': { deviceId: string; code: string };
   /** A settlement changed state (uploaded, confirmed, adjusted, rejected, refunded). */
   'settlement.changed': { settlementId: string; state: string };
   /** A print job changed state. */
@@ -49,6 +51,7 @@ export const EVENT_AUDIENCE: { readonly [K in keyof AppEventMap]: RequiredRole }
   'policy.sync': 'public',
   'card.read': 'cashier',
   'card.failed': 'cashier',
+  'trace.scanned': 'cashier',
   'settlement.changed': 'cashier',
   'print.changed': 'cashier',
 };

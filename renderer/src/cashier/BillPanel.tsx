@@ -10,7 +10,8 @@ import { MissingCall } from '../components/common';
 import { useT } from '../i18n/use-t';
 import { wordError } from '../i18n/words';
 import { useApp } from '../state/store';
-import { addLine, moveSelection, overPriceCap, removeSelected, setQuantity, setUnitPrice, type BillLine } from '../lib/bill';
+import { addCode, addLine, billCodes, lineForScan, moveSelection, needsCodes, overPriceCap, packagesOf, removeLastCode, removeSelected, setNoCode, setQuantity, setUnitPrice, type BillLine } from '../lib/bill';
+import { ScanBurst } from '../lib/scan-burst';
 import { displayPrice, formatFen, isQuantity as isPositiveDecimal, lineAmountFen } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { importPendingBill } from './actions';
@@ -23,6 +24,7 @@ interface SearchHit {
   code: string;
   name: string;
   cls: 'A' | 'B' | 'C';
+  drug: boolean;
   spec?: string;
   unit?: string;
   priceCap?: string;
@@ -34,6 +36,7 @@ const searchHit = (h: CatalogHit): SearchHit => ({
   code: h.code,
   name: h.name,
   cls: h.class,
+  drug: h.kind === 'drug',
   spec: h.spec,
   unit: h.unit,
   priceCap: h.priceCap,
@@ -61,6 +64,78 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
   const [restrictedCodes, setRestrictedCodes] = useState<Set<string>>(new Set());
   const canSearch = hasCall(SEARCH_CALL);
   const firstPending = useRef<HTMLButtonElement>(null);
+  /** What the last scan did (kept code, or why it was refused), shown under the lines. */
+  const [scanNote, setScanNote] = useState<{ ok: boolean; text: string } | null>(null);
+  /** The line settling was blocked on for want of codes (its count is marked). */
+  const [traceFix, setTraceFix] = useState<number | null>(null);
+  /** N on a drug line: the no-code reason being typed. */
+  const [noCode, setNoCode_] = useState<string | null>(null);
+  const noCodeRef = useRef<HTMLInputElement>(null);
+
+  // The traceability-code rules, once per window (docs/TRACEABILITY.md).
+  useEffect(() => {
+    if (useCashier.getState().traceRules || !hasCall('trace.rules')) return;
+    void api.call('trace.rules', {}).then((r) => r.ok && useCashier.getState().patch({ traceRules: r.value }));
+  }, []);
+
+  /**
+   * A scanned code (keyboard-wedge burst or the serial scanner's event): checked by the main
+   * process (format, repeat in this bill, sold before), then kept on the line that needs it.
+   */
+  const takeScan = async (text: string) => {
+    setTyping(null);
+    setQuery((q) => (q.endsWith(text) ? q.slice(0, -text.length) : q));
+    const before = useCashier.getState().bill;
+    if (lineForScan(before) < 0) {
+      setScanNote({ ok: false, text: t('trace.noLine') });
+      return;
+    }
+    const r = await api.call('trace.check', { code: text, inBill: billCodes(before) });
+    if (!r.ok) {
+      setScanNote({ ok: false, text: wordError(r.error, t, lang) });
+      return;
+    }
+    // The bill may have moved on while the check ran: the line is chosen again.
+    const now = useCashier.getState().bill;
+    const index = lineForScan(now);
+    if (index < 0 || billCodes(now).includes(r.value.code)) {
+      setScanNote({ ok: false, text: t(index < 0 ? 'trace.noLine' : 'err.TRACE_CODE_REPEATED', { code: r.value.code }) });
+      return;
+    }
+    setBill(addCode(now, index, r.value.code));
+    setTraceFix(null);
+    setScanNote({ ok: true, text: t('trace.kept', { code: r.value.code, line: index + 1 }) });
+  };
+  const takeScanRef = useRef(takeScan);
+  takeScanRef.current = takeScan;
+
+  // Keyboard-wedge scanners type the code and Enter faster than a person: such a burst is a scan
+  // wherever the bill has the focus (the lines or the search box), not a quantity or a query.
+  useEffect(() => {
+    const burst = new ScanBurst();
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const st = useCashier.getState();
+      const inBill = !!document.activeElement?.closest('[data-testid="bill-panel"]') || document.activeElement === document.body;
+      if (st.settled || st.confirming || !inBill) return;
+      const scanned = burst.key(e.key, e.timeStamp);
+      if (scanned === null) return;
+      e.preventDefault();
+      e.stopPropagation();
+      void takeScanRef.current(scanned);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  // A serial scanner's code arrives as an event from the main process.
+  useEffect(
+    () =>
+      api.onEvent((name, payload) => {
+        const code = (payload as { code?: unknown } | null)?.code;
+        if (name === 'trace.scanned' && typeof code === 'string' && !useCashier.getState().settled) void takeScanRef.current(code);
+      }),
+    [],
+  );
 
   // Pending bills for this patient come first: the first one's import button takes the focus (Enter imports).
   useEffect(() => {
@@ -74,7 +149,13 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
     if (!fixLine) return;
     const cur = useCashier.getState().bill;
     if (fixLine.index < cur.lines.length) setBill({ ...cur, selected: fixLine.index });
-    setTyping({ field: fixLine.field, text: '' });
+    if (fixLine.field === 'trace') {
+      // Short of codes: the line is marked and the cashier told what is missing (scan, or N).
+      const l = cur.lines[fixLine.index];
+      setTraceFix(fixLine.index);
+      setTyping(null);
+      if (l) setScanNote({ ok: false, text: t('trace.missing', { line: fixLine.index + 1, left: packagesOf(l.quantity) - (l.traceCodes?.length ?? 0) }) });
+    } else setTyping({ field: fixLine.field, text: '' });
     linesRef.current?.focus();
   }, [fixLine]);
 
@@ -106,7 +187,7 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
   }, [query, canSearch]);
 
   const take = (h: SearchHit) => {
-    const line: BillLine = { code: h.code, name: h.name, cls: h.cls, unitPrice: h.priceCap ?? '0', quantity: '1', ...(h.priceCap ? { priceCap: h.priceCap } : {}) };
+    const line: BillLine = { code: h.code, name: h.name, cls: h.cls, unitPrice: h.priceCap ?? '0', quantity: '1', ...(h.priceCap ? { priceCap: h.priceCap } : {}), ...(h.drug ? { drug: true } : {}) };
     if (h.restricted) setRestrictedCodes((s) => new Set(s).add(h.code));
     setBill(addLine(bill, line));
     setQuery('');
@@ -146,7 +227,14 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
     } else if (/^[0-9.]$/.test(e.key)) {
       setTyping((tp) => ({ field: tp?.field ?? 'quantity', text: (tp?.text ?? '') + e.key }));
     } else if (e.key === 'Backspace') {
-      setTyping((tp) => (tp ? { ...tp, text: tp.text.slice(0, -1) } : tp));
+      // Typing: the last digit; otherwise the selected line's last scanned code (a wrong scan).
+      if (typing) setTyping((tp) => (tp ? { ...tp, text: tp.text.slice(0, -1) } : tp));
+      else setBill(removeLastCode(bill));
+    } else if ((e.key === 'n' || e.key === 'N') && bill.lines[bill.selected]?.drug) {
+      // Old stock without codes (无码): a reason, then Enter.
+      setTyping(null);
+      setNoCode_('');
+      setTimeout(() => noCodeRef.current?.focus(), 0);
     } else if (e.key === 'p' || e.key === 'P') {
       setTyping({ field: 'price', text: '' });
     } else if (e.key === 'Escape' && typing) {
@@ -267,6 +355,17 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
                     <td>
                       {l.name}
                       <div className="hint">{l.code}</div>
+                      {l.drug ? (
+                        <div
+                          data-testid={`trace-count-${i}`}
+                          title={(l.traceCodes ?? []).join('\n')}
+                          className={l.noCodeReason ? 'warn' : needsCodes(l) ? (traceFix === i ? 'invalid trace-count' : 'hint trace-count') : 'trace-count done'}
+                        >
+                          {l.noCodeReason
+                            ? t('trace.noCode', { reason: l.noCodeReason })
+                            : t('trace.count', { n: l.traceCodes?.length ?? 0, m: packagesOf(l.quantity) })}
+                        </div>
+                      ) : null}
                     </td>
                     <td className={cls ? `class-${cls}` : ''}>{cls ? t(`bill.class.${cls}`) : '—'}</td>
                     <td className={`num ${priceOk ? '' : 'invalid'}`} data-testid={`bill-price-${i}`}>
@@ -282,8 +381,40 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
           </table>
         )}
       </div>
+      {noCode !== null ? (
+        <div className="row" data-testid="no-code">
+          <label>{t('trace.noCode.prompt')}</label>
+          <input
+            ref={noCodeRef}
+            data-testid="no-code-reason"
+            maxLength={200}
+            value={noCode}
+            onChange={(e) => setNoCode_(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && noCode.trim().length >= 2) {
+                setBill(setNoCode(useCashier.getState().bill, noCode.trim()));
+                setNoCode_(null);
+                setTraceFix(null);
+                setScanNote(null);
+                linesRef.current?.focus();
+                e.preventDefault();
+              } else if (e.key === 'Escape') {
+                setNoCode_(null);
+                linesRef.current?.focus();
+                e.preventDefault();
+                e.stopPropagation();
+              }
+            }}
+          />
+        </div>
+      ) : null}
+      {scanNote ? (
+        <div data-testid="scan-note" className={scanNote.ok ? 'hint' : 'warn'}>
+          {scanNote.text}
+        </div>
+      ) : null}
       <p className="hint">
-        {t('key.arrows')} · {t('bill.qty.hint')} · P {t('bill.col.price')} · {t('key.Del')}
+        {t('key.arrows')} · {t('bill.qty.hint')} · P {t('bill.col.price')} · {t('key.Del')} · {t('trace.keys')}
       </p>
     </section>
   );

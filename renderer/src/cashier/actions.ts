@@ -4,7 +4,7 @@ import type { PendingBillView } from '../../../electron/api/contract/settlement'
 import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
 import type { CardFailed } from '../../../electron/api/contract/events';
-import { emptyBill, firstUnpayableLine, type BillLine } from '../lib/bill';
+import { emptyBill, firstUnpayableLine, firstUntracedLine, type BillLine } from '../lib/bill';
 import { lineAmountFen } from '../../../electron/api/money';
 import { playAlert } from '../lib/alert-sound';
 import { useCashier, diagnosisList, type Credential, type ManualReason } from '../state/cashier';
@@ -90,6 +90,12 @@ export function importPendingBill(b: PendingBillView): void {
   });
 }
 
+/** A line's traceability codes or its no-code reason, as the settle input carries them. */
+function traceOf(l: BillLine): { traceCodes?: string[]; noCodeReason?: string } {
+  if (l.noCodeReason) return { noCodeReason: l.noCodeReason };
+  return l.traceCodes?.length ? { traceCodes: l.traceCodes } : {};
+}
+
 function settleInputBase() {
   const s = st();
   if (!s.credential || !s.person) return null;
@@ -97,7 +103,7 @@ function settleInputBase() {
   return {
     person: s.credential,
     visit: { visitType: s.visitType, ...(diagnoses.length ? { diagnoses } : {}) },
-    items: s.bill.lines.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity, ...(l.ownPay ? { ownPay: true } : {}) })),
+    items: s.bill.lines.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity, ...(l.ownPay ? { ownPay: true } : {}), ...traceOf(l) })),
     useAccount: s.useAccount,
   };
 }
@@ -135,8 +141,15 @@ export interface SupervisorApproval {
  */
 export function checkLinesPayable(): boolean {
   const bad = firstUnpayableLine(st().bill.lines);
-  if (!bad) return true;
-  st().patch({ fixLine: { ...bad, seq: (st().fixLine?.seq ?? 0) + 1 } });
+  const seq = (st().fixLine?.seq ?? 0) + 1;
+  if (bad) {
+    st().patch({ fixLine: { ...bad, seq } });
+    return false;
+  }
+  // Codes required (trace.rules): a drug line short of codes, and not recorded as without codes, blocks it too.
+  const untraced = st().traceRules?.required ? firstUntracedLine(st().bill.lines) : -1;
+  if (untraced < 0) return true;
+  st().patch({ fixLine: { index: untraced, field: 'trace', seq } });
   return false;
 }
 
@@ -227,7 +240,7 @@ function selfPayInput(patientName: string | undefined) {
   return {
     person: s.credential,
     visit: { visitType: s.visitType, ...(diagnoses.length ? { diagnoses } : {}) },
-    items: s.bill.lines.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity })),
+    items: s.bill.lines.map((l) => ({ code: l.code, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity, ...traceOf(l) })),
     useAccount: false,
     selfPay: true,
     ...(name ? { patientName: name } : {}),

@@ -149,6 +149,13 @@ export const en: Record<WindowKey, string> = {
   'bill.warn.restrictionNotMet': 'Restriction not met: self-paid',
   'bill.warn.ownPay': 'Settled as own pay',
   'bill.qty.hint': 'Type the quantity and press Enter',
+  'trace.count': '{n} / {m} scanned',
+  'trace.noCode': 'No code: {reason}',
+  'trace.noCode.prompt': 'Why this drug has no codes (e.g. old stock), Enter to confirm, Esc to cancel',
+  'trace.kept': 'Code {code} scanned (line {line})',
+  'trace.noLine': 'No drug line needs a traceability code',
+  'trace.missing': 'Line {line} still needs {left} traceability codes: scan them, or press N to record why it has none.',
+  'trace.keys': 'scan codes with the scanner · N no code · Backspace removes the last code',
 
   'split.title': 'Split',
   'split.total': 'Total',

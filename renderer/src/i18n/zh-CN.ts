@@ -148,6 +148,13 @@ export const zhCN = {
   'bill.warn.restrictionNotMet': '限定支付条件不符，按自费',
   'bill.warn.ownPay': '按自费结算',
   'bill.qty.hint': '输入数量后按 Enter',
+  'trace.count': '{n} / {m} 已扫码',
+  'trace.noCode': '无码：{reason}',
+  'trace.noCode.prompt': '无码药品原因（如旧库存），Enter 确认，Esc 取消',
+  'trace.kept': '已扫码 {code}（第 {line} 行）',
+  'trace.noLine': '没有需要扫追溯码的药品行',
+  'trace.missing': '第 {line} 行药品还差 {left} 个追溯码：请扫码，或按 N 登记无码原因。',
+  'trace.keys': '扫码枪扫追溯码 · N 无码 · Backspace 删去上一码',
 
   'split.title': '费用分解',
   'split.total': '费用总额',

@@ -1,5 +1,5 @@
 // The bill being built at the window: pure operations on its lines (tested without a DOM).
-import { addQuantities, displayPrice, isQuantity, lineAmountFen } from '../../../electron/api/money';
+import { addQuantities, displayPrice, isQuantity, lineAmountFen, parseScaled, SCALE } from '../../../electron/api/money';
 
 export interface BillLine {
   code: string;
@@ -12,6 +12,12 @@ export interface BillLine {
   ownPay?: boolean;
   /** Price cap in yuan from the catalog, to warn before settling. */
   priceCap?: string;
+  /** A drug (catalog kind): it needs one traceability code per package (docs/TRACEABILITY.md). */
+  drug?: boolean;
+  /** The codes scanned for this line, as the main process kept them (trace.check). */
+  traceCodes?: string[];
+  /** Old stock without codes (无码): the cashier's reason. */
+  noCodeReason?: string;
 }
 
 export interface Bill {
@@ -97,4 +103,59 @@ export function firstUnpayableLine(lines: BillLine[]): { index: number; field: '
     if (!isQuantity(l.quantity)) return { index, field: 'quantity' };
   }
   return null;
+}
+
+/** Packages a line sells (its quantity rounded up: 1.5 boxes open a second box); 0 if no quantity. */
+export function packagesOf(quantity: string): number {
+  const q = parseScaled(quantity.trim());
+  if (q === null || q <= 0n) return 0;
+  return Number((q + SCALE - 1n) / SCALE);
+}
+
+/** Every code scanned in the bill (a package is scanned once per bill). */
+export function billCodes(bill: Bill): string[] {
+  return bill.lines.flatMap((l) => l.traceCodes ?? []);
+}
+
+/** Whether a drug line still needs codes: fewer than its packages and not recorded as without codes. */
+export function needsCodes(line: BillLine): boolean {
+  return !!line.drug && !line.noCodeReason && (line.traceCodes?.length ?? 0) < packagesOf(line.quantity);
+}
+
+/** The line a scan goes to: the selected line if it is a drug that needs codes, else the first that does; -1 if none. */
+export function lineForScan(bill: Bill): number {
+  const sel = bill.lines[bill.selected];
+  if (sel && needsCodes(sel)) return bill.selected;
+  return bill.lines.findIndex(needsCodes);
+}
+
+/** The bill with `code` added to line `index` (which becomes the selected one). */
+export function addCode(bill: Bill, index: number, code: string): Bill {
+  const lines = bill.lines.slice();
+  const l = lines[index]!;
+  lines[index] = { ...l, traceCodes: [...(l.traceCodes ?? []), code] };
+  return { lines, selected: index };
+}
+
+/** The selected line recorded as old stock without codes (its codes, if any, dropped). */
+export function setNoCode(bill: Bill, reason: string): Bill {
+  const l = bill.lines[bill.selected];
+  if (!l || !l.drug) return bill;
+  const lines = bill.lines.slice();
+  lines[bill.selected] = { ...l, traceCodes: [], noCodeReason: reason };
+  return { ...bill, lines };
+}
+
+/** The selected line's last code taken off (a wrong scan). */
+export function removeLastCode(bill: Bill): Bill {
+  const l = bill.lines[bill.selected];
+  if (!l?.traceCodes?.length) return bill;
+  const lines = bill.lines.slice();
+  lines[bill.selected] = { ...l, traceCodes: l.traceCodes.slice(0, -1) };
+  return { ...bill, lines };
+}
+
+/** The first drug line that cannot be settled yet for want of codes (when codes are required). */
+export function firstUntracedLine(lines: BillLine[]): number {
+  return lines.findIndex(needsCodes);
 }

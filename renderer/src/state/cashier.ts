@@ -2,7 +2,7 @@
 // function keys and the panels all see the same state.
 import { create } from 'zustand';
 import type { CertType, PersonView } from '../../../electron/api/contract/center';
-import type { PendingBillView, SettlementPreview, SettlementView } from '../../../electron/api/contract/settlement';
+import type { PendingBillView, SettlementPreview, SettlementView, TraceRules } from '../../../electron/api/contract/settlement';
 import type { CardFailed } from '../../../electron/api/contract/events';
 import type { ApiError } from '../../../electron/api/result';
 import { emptyBill, type Bill } from '../lib/bill';
@@ -36,7 +36,9 @@ export interface CashierState {
   /** Alert sounds played so far (the patient panel shows the count, so a test can see one was played). */
   alerts: number;
   /** A line that cannot be settled as it is (no positive price or quantity): the bill selects it and asks for the value. */
-  fixLine: { index: number; field: 'price' | 'quantity'; seq: number } | null;
+  fixLine: { index: number; field: 'price' | 'quantity' | 'trace'; seq: number } | null;
+  /** The traceability-code rules (trace.rules), loaded once; null until they arrive (or when the call is missing). */
+  traceRules: TraceRules | null;
   pendingBills: PendingBillView[];
   /** The pending-bill lookup for this patient has answered (even if with none). */
   pendingLoaded: boolean;
@@ -97,6 +99,8 @@ export const useCashier = create<CashierState>((set) => ({
   alerts: 0,
   patch: (p) => set(p),
   setBill: (bill) => set({ bill }),
+  traceRules: null,
+  // The rules are the window's, not the patient's: kept across patients.
   reset: () => set(initial),
 }));
 
