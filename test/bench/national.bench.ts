@@ -14,6 +14,8 @@ import { openDatabase } from '../../electron/db/open';
 import { chainSpec } from '../integration/center/national-chain-fixtures';
 import { tempDir } from '../helpers/temp-app';
 import { time, type Bench } from './harness';
+import { newSession } from '../../electron/api/session';
+import { openClient, prepareClient, randomBill, rng, startCenter } from '../integration/settlement/fixtures';
 
 const nationalBench: Bench = {
   name: 'national: chain online, replay after an outage',
@@ -59,4 +61,55 @@ const nationalBench: Bench = {
   },
 };
 
-export const benches: Bench[] = [nationalBench];
+
+/**
+ * The window in the national protocol (issue 16): the real app (centerProtocol national) against
+ * the loopback sandbox — settle key to the center's answer at the window (settlement.settle
+ * returns once the chain's 2207 is applied: 已确认), and the offline replay rate (settlements made
+ * with the center away, each one chain in the outbox, uploaded by the worker when it is back).
+ */
+const windowBench: Bench = {
+  name: 'national window: settle → center answer, offline replay',
+  async run() {
+    const dir = tempDir('national-window-bench-');
+    const center = await startCenter(join(dir, 'center'));
+    const app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerProtocol: 'national', centerAnswerWaitSeconds: '10', offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '1000000000' } });
+    try {
+      await prepareClient(app);
+      app.settlement.worker.start();
+      const cashier = newSession('test');
+      const login = await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
+      if (!login.ok) throw new Error(login.error.message);
+      const r = rng(16);
+      const settle = async (): Promise<string> => {
+        const res = await app.call(cashier, 'settlement.settle', randomBill(r));
+        if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
+        return (res.value as { state: string }).state;
+      };
+      let notAnswered = 0;
+      const online = await time(async () => {
+        const state = await settle();
+        if (state === 'provisional') notAnswered++;
+      }, 60, 5);
+      await center.setOffline(true);
+      await app.center.probeNow();
+      const queued = 150;
+      for (let i = 0; i < queued; i++) await settle();
+      await center.setOffline(false);
+      const t0 = performance.now();
+      await app.center.probeNow();
+      const drained = await app.settlement.drain({ untilEmpty: true, timeoutMs: 300_000 });
+      const seconds = (performance.now() - t0) / 1000;
+      return [
+        { name: 'national window: settle key → center’s answer at the window', median: online.median, p99: online.p99, unit: 'ms', note: `loopback sandbox, whole settle call (lookup, split, commit, chain 2201→2207, answer applied); ${notAnswered} not answered within the wait` },
+        { name: `national window: offline replay of ${queued} settlements (one chain each)`, throughput: (queued - drained.remaining) / seconds, note: `${drained.remaining} left; per person in commit order, worker concurrency default` },
+      ];
+    } finally {
+      await app.close();
+      await center.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export const benches: Bench[] = [nationalBench, windowBench];

@@ -57,7 +57,7 @@ const FORWARD = ['2201', '2203', '2204', '2206', '2207'] as const;
 const COMMITS = new Set(['2201', '2204', '2207']);
 /** Actions one drive() may take before it reports pending (a center that keeps losing answers). */
 const MAX_ACTIONS = 40;
-/** Reversal rounds per forward step before it is left for a later drive. */
+/** Reversal rounds per forward step within one drive before it is left for a later drive. */
 const MAX_REVERSALS = 3;
 
 export class NationalChainRunner {
@@ -79,6 +79,7 @@ export class NationalChainRunner {
   /** Take the chain as far as the center lets it go now. Never throws for a center's answer. */
   async drive(chainId: string): Promise<ChainResult> {
     let signIns = 0;
+    const reversedAtStart = new Map<string, number>();
     for (let action = 0; action < MAX_ACTIONS; action++) {
       const chain = this.store.get(chainId);
       if (!chain) throw new Error(`no national chain ${chainId}`);
@@ -103,7 +104,11 @@ export class NationalChainRunner {
         else this.settleFrom(chain, steps.filter((s) => s.purpose === 'forward' && s.infno === '2207' && s.state === 'success').at(-1)!);
         continue;
       }
-      if (next.purpose === 'forward' && steps.filter((s) => s.infno === next.infno && s.state === 'reversed').length >= MAX_REVERSALS) {
+      // Counted within this drive only: a step reversed in earlier drives (a crash run, an outage)
+      // must still be tried again now, or the chain stays pending for ever.
+      const reversedNow = steps.filter((s) => s.infno === next.infno && s.state === 'reversed').length;
+      if (!reversedAtStart.has(next.infno)) reversedAtStart.set(next.infno, Math.max(0, reversedNow - 1));
+      if (next.purpose === 'forward' && reversedNow - reversedAtStart.get(next.infno)! >= MAX_REVERSALS) {
         return { kind: 'pending', chainId, reason: `交易 ${next.infno} 多次结果未知，稍后再试` };
       }
       const body = this.inputOf(spec, steps, next.infno);

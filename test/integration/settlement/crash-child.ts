@@ -1,17 +1,17 @@
 // The process the crash tests kill. `work`: settle (and now and then refund) random bills
 // against the sandbox center as fast as it can while the outbox worker uploads, printing each
 // committed settlement id; it never exits on its own. `drain`: upload everything left and exit.
-// Usage: node --import tsx crash-child.ts <dataDir> <centerUrl> <seed> <work|drain>
+// Usage: node --import tsx crash-child.ts <dataDir> <centerUrl> <seed> <work|drain> [simple|national]
 import { newSession } from '../../../electron/api/session';
 import { openClient, randomBill, rng } from './fixtures';
 
-const [dataDir, centerUrl, seedArg, mode] = process.argv.slice(2);
+const [dataDir, centerUrl, seedArg, mode, protocol] = process.argv.slice(2);
 if (!dataDir || !centerUrl || !seedArg || !mode) {
   process.stderr.write('usage: crash-child <dataDir> <centerUrl> <seed> <work|drain>\n');
   process.exit(2);
 }
 
-const app = await openClient({ dataDir, centerUrl, flags: { offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '1000000000', centerAnswerWaitSeconds: '0.3' } });
+const app = await openClient({ dataDir, centerUrl, flags: { ...(protocol === 'national' ? { centerProtocol: 'national' } : {}), offlineLimitPerSettlement: '100000000', offlineLimitPerDay: '1000000000', centerAnswerWaitSeconds: '0.3' } });
 // A short wait for the center's answer: receipts are held (and killed while held) without the
 // busy / dropped answers of this run slowing every settle by the default 3 s.
 app.settlement.configureOutbox({ concurrency: 4, backoff: { baseMs: 20, capMs: 300 }, requestTimeoutMs: 1500, pollMs: 50 });

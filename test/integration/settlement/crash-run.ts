@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectPath } from '../../../electron/app/paths';
 import { openClient, prepareClient, rng, startCenter } from './fixtures';
-import { checkJournal, type JournalCheck } from './verify';
+import { checkJournal, checkNationalJournal, type JournalCheck } from './verify';
 
 const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'crash-child.ts');
 
@@ -39,11 +39,12 @@ export interface CrashRunResult extends JournalCheck {
   drainOut: string;
 }
 
-export async function crashRun(dir: string, kills: number, seed: number, log: (s: string) => void = () => undefined): Promise<CrashRunResult> {
+export async function crashRun(dir: string, kills: number, seed: number, log: (s: string) => void = () => undefined, protocol: 'simple' | 'national' = 'simple'): Promise<CrashRunResult> {
   const center = await startCenter(join(dir, 'center'));
   const clientDir = join(dir, 'client');
+  const national = protocol === 'national';
   try {
-    const app = await openClient({ dataDir: clientDir, centerUrl: center.url });
+    const app = await openClient({ dataDir: clientDir, centerUrl: center.url, ...(national ? { flags: { centerProtocol: 'national' } } : {}) });
     await app.center.probeNow();
     await prepareClient(app);
     await app.close();
@@ -59,16 +60,21 @@ export async function crashRun(dir: string, kills: number, seed: number, log: (s
         busy: which < 0.4 ? { count: 1 + Math.floor(r() * 4) } : null,
         dropAfterCommit: which > 0.3 ? { count: 1 + Math.floor(r() * 3), ...(r() < 0.5 ? { infno: '2207' } : {}) } : null,
       });
-      const res = await runChild([clientDir, center.url, String(seed * 1000 + done), 'work'], Math.floor(r() * 700));
+      // National: now and then the center is away for a whole run (the window settles offline,
+      // the chains wait) and back for the next (the kill then hits the offline replay).
+      if (national) await center.setOffline(r() < 0.3);
+      const res = await runChild([clientDir, center.url, String(seed * 1000 + done), 'work', protocol], Math.floor(r() * (national ? 1500 : 700)));
       if (res.signal !== 'SIGKILL') throw new Error(`child ended by itself (${res.code}): ${res.out.slice(-2000)}`);
       committedSeen += res.out.split('\n').filter((l) => l.startsWith('S ') || l.startsWith('R ')).length;
       done++;
       log(`kill ${done}/${kills}: ${res.out.split('\n').filter((l) => /^[SRE] /.test(l)).length} operations`);
     }
     await center.clearFaults();
-    const drain = await runChild([clientDir, center.url, String(seed), 'drain'], null);
+    await center.setOffline(false);
+    const drain = await runChild([clientDir, center.url, String(seed), 'drain', protocol], null);
     if (drain.code !== 0) throw new Error(`drain failed (${drain.code}): ${drain.out.slice(-2000)}`);
-    return { ...checkJournal(join(clientDir, 'cashier.db'), center), kills: done, committedSeen, drainOut: drain.out.trim() };
+    const check = national ? checkNationalJournal(join(clientDir, 'cashier.db'), center) : checkJournal(join(clientDir, 'cashier.db'), center);
+    return { ...check, kills: done, committedSeen, drainOut: drain.out.trim() };
   } finally {
     await center.close();
   }

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { AuditLog } from '../../../electron/auth/audit';
 import { systemClock } from '../../../electron/app/clock';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+import type { Db } from '../../../electron/db/open';
+import { checkAgreement } from '../center/national-chain-fixtures';
 
 export interface JournalCheck {
   problems: string[];
@@ -75,6 +77,49 @@ export function checkJournal(dbFile: string, center: SandboxCenter): JournalChec
       }
     }
     return { problems, local: locals.length, refunds: refunds.length, atCenter: settleRows.size, byUploadState };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The national protocol's end-of-run check (issue 16), independent of the runner: the chain
+ * journal against the center's own tables (checkAgreement: one live center settlement per settled
+ * chain, made by the 2207 the journal names; nothing at the center no settled chain holds), and
+ * each window settlement one to one with its chain: standing (not refunded) and accepted ⇔ its
+ * chain settled; refunded or rejected ⇔ its chain undone; no outbox item left open.
+ */
+export function checkNationalJournal(dbFile: string, center: SandboxCenter): JournalCheck {
+  const db = new Database(dbFile, { readonly: true });
+  const problems: string[] = [];
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
+    const audit = new AuditLog(db, systemClock).verify();
+    if (!audit.ok) problems.push(`audit chain broken at ${audit.firstBrokenId}: ${audit.reason}`);
+    problems.push(...checkAgreement(db as unknown as Db, center).problems);
+    const open = db.prepare("SELECT id, state FROM outbox WHERE state IN ('queued','sent','unknown')").all() as { id: number; state: string }[];
+    for (const o of open) problems.push(`outbox ${o.id} unresolved (${o.state})`);
+    const rows = db
+      .prepare(
+        `SELECT s.id, s.state, c.state AS chain, c.setl_id, s.center_setl_id FROM settlements s LEFT JOIN national_chains c ON c.settlement_id = s.id
+         WHERE s.refund_of IS NULL AND s.self_pay = 0`,
+      )
+      .all() as { id: string; state: string; chain: string | null; setl_id: string | null; center_setl_id: string | null }[];
+    const byUploadState: Record<string, number> = {};
+    for (const r of rows) {
+      byUploadState[r.state] = (byUploadState[r.state] ?? 0) + 1;
+      if (!r.chain) problems.push(`settlement ${r.id} has no national chain`);
+      else if (r.state === 'confirmed' || r.state === 'adjusted') {
+        if (r.chain !== 'settled') problems.push(`settlement ${r.id} is ${r.state} but its chain is ${r.chain}`);
+        if (r.center_setl_id !== r.setl_id) problems.push(`settlement ${r.id} records ${r.center_setl_id}, its chain ${r.setl_id}`);
+      } else if (r.state === 'refunded' || r.state === 'rejected') {
+        if (r.chain !== 'undone') problems.push(`settlement ${r.id} is ${r.state} but its chain is ${r.chain}`);
+      } else problems.push(`settlement ${r.id} still ${r.state} (chain ${r.chain})`);
+    }
+    const live = center.settlements().filter((s) => s.kind === 'settle' && s.state === 'active' && !s.cancelled_by).length;
+    const refunds = (db.prepare('SELECT count(*) AS n FROM settlements WHERE refund_of IS NOT NULL').get() as { n: number }).n;
+    return { problems, local: rows.length, refunds, atCenter: live, byUploadState };
   } finally {
     db.close();
   }
