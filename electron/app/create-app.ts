@@ -114,6 +114,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const devices = createDevicesPart(core);
   const shift = createShiftPart(core, { center });
   const settlement = createSettlementPart(core, { policy, center, devices, shift });
+  // 2204's med_list_codg: the national code of a pair the center confirmed (3301); a clinic code
+  // with no confirmed pair goes as it is (codes that already are national ones, as in the demo).
+  settlement.setNationalCodeFor((code) => mapping.nationalCodeFor(code) ?? code);
   const clinic = createClinicPart(core, { shift, center }, opts.clinic);
   const parts = [policy, center, mapping, devices, shift, settlement, clinic];
 
