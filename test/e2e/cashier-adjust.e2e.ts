@@ -16,6 +16,14 @@ const LI = DEMO_PERSONS.findIndex((p) => p.psn_name === '李秀英');
 
 describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
   const { page, until } = cashierAtTheWindow(viewport, { shots: 'adjust', env: { CASHIER_SANDBOX_FAULTS: `outside-claim=${DEMO_PERSONS[LI]!.certno}:12000` } });
+  /** F10: a copy (补打) of the corrected receipt, with the center's fund figure. */
+  const reprintsCorrected = async (fund: string) => {
+    await page.keyboard.press('F10');
+    await until('receipt-preview', /【补打 副本 COPY】/);
+    const copy = (await page.getByTestId('receipt-preview').textContent()) ?? '';
+    expect(copy).toContain('【更正 按医保中心结算金额】');
+    expect(copy).toMatch(new RegExp(`统筹基金支付\\s+${fund.replace('.', '\\.')}`));
+  };
 
   it('prints the center figures after the answer, lists what changed, and Ctrl+G prints the corrected receipt', async () => {
     await insertDemoCard(page, LI, /李秀英/);
@@ -51,11 +59,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     await screenshot(page, `adjust-${viewport.width}-02-corrected-receipt`);
 
     // F10 reprints the corrected receipt (the first one is void), marked as a copy.
-    await page.keyboard.press('F10');
-    await until('receipt-preview', /【补打 副本 COPY】/);
-    const copy = (await page.getByTestId('receipt-preview').textContent()) ?? '';
-    expect(copy).toContain('【更正 按医保中心结算金额】');
-    expect(copy).toMatch(new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
+    await reprintsCorrected(fund!);
   });
 
   it("today's list: Ctrl+G prints the selected adjusted settlement's corrected receipt, shown in the key bar in both languages", async () => {
@@ -77,11 +81,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
       return t.includes('【更正 按医保中心结算金额】') && !t.includes('补打');
     });
     await screenshot(page, `adjust-${viewport.width}-03-today-corrected`);
-    await page.keyboard.press('F10');
-    await until('receipt-preview', /【补打 副本 COPY】/);
-    const copy = (await page.getByTestId('receipt-preview').textContent()) ?? '';
-    expect(copy).toContain('【更正 按医保中心结算金额】');
-    expect(copy).toMatch(new RegExp(`统筹基金支付\\s+${fund!.replace('.', '\\.')}`));
+    await reprintsCorrected(fund!);
 
     await page.keyboard.press('Alt+l');
     await until('shortcut-bar', /Ctrl\+G Corrected receipt/);

@@ -4,7 +4,7 @@
 // receipt (and whether it printed) is shown beside the list.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SettlementSummary, SettlementView } from '../../../electron/api/contract/settlement';
-import type { ApiError } from '../../../electron/api/result';
+import type { ApiError, ApiResult } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { useCorrectedReceiptKey } from '../cashier/CenterAnswer';
 import { PrintState, PrintTrouble } from '../cashier/PrintStatus';
@@ -12,6 +12,7 @@ import { ReceiptPreview } from '../cashier/ReceiptPreview';
 import { RefundLines } from '../cashier/RefundLines';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
+import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
 import { fieldLabel } from '../lib/money-fields';
@@ -114,28 +115,21 @@ export function Today() {
     });
   }, [refunding, current?.id]);
 
-  const reprint = async () => {
+  /** A print for the selected settlement: its note and the receipt pane refreshed, or the error. */
+  const printForCurrent = async (print: (id: string) => Promise<ApiResult<unknown>>, done: MessageKey) => {
     if (!current) return;
-    const r = await api.call('device.reprint', { settlementId: current.id });
+    const r = await print(current.id);
     if (r.ok) {
-      setNote(t('today.reprinted'));
+      setNote(t(done));
       setError(null);
       setReceiptKey((k) => k + 1);
     } else setError(r.error);
   };
-
+  const reprint = () => printForCurrent((id) => api.call('device.reprint', { settlementId: id }), 'today.reprinted');
   // The corrected receipt (更正) of the selected adjusted settlement, as on the settled panel:
   // a patient who comes back after the center's answer gets it here. Another state is refused
   // by the main process in words (NOT_ADJUSTED).
-  const printCorrected = async () => {
-    if (!current) return;
-    const r = await api.call('settlement.printCorrected', { id: current.id });
-    if (r.ok) {
-      setNote(t('settle.corrected.printed'));
-      setError(null);
-      setReceiptKey((k) => k + 1);
-    } else setError(r.error);
-  };
+  const printCorrected = () => printForCurrent((id) => api.call('settlement.printCorrected', { id }), 'settle.corrected.printed');
   useCorrectedReceiptKey(!refunding && !!current, () => void printCorrected());
 
   useShortcuts((s) => {
