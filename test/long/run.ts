@@ -66,5 +66,17 @@ await check(`national chain: ${NATIONAL_KILLS} random SIGKILLs (NATIONAL_CRASH_S
   }
 });
 
+const WINDOW_KILLS = Number(process.env.LONG_NATIONAL_WINDOW_KILLS ?? 200);
+const windowSeed = Number(process.env.CRASH_SEED ?? Date.now() % 100000);
+await check(`national window: ${WINDOW_KILLS} random SIGKILLs while settling, refunding and replaying offline (CRASH_SEED=${windowSeed})`, async () => {
+  const dir = tempDir('long-national-window-');
+  try {
+    const r = await crashRun(dir, WINDOW_KILLS, windowSeed, (s) => process.stderr.write(s + '\n'), 'national');
+    return r.kills < WINDOW_KILLS ? [...r.problems, `only ${r.kills} kills happened`] : r.problems;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
