@@ -20,4 +20,6 @@ export const TEXT_LIMITS = {
   personName: 50,
   /** A count of notes or coins (at most 100,000). */
   countText: 6,
+  /** A catalogue mapping pasted as CSV from the HIS (the supervisor's mapping import). */
+  mappingCsv: 8 * 1024 * 1024,
 } as const;

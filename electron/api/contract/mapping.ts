@@ -2,6 +2,7 @@
 // and the window's check before settling in the national protocol.
 import { z } from 'zod';
 import { call } from './define';
+import { TEXT_LIMITS } from './limits';
 
 export type MappingState = 'unmapped' | 'uploading' | 'mapped' | 'rejected' | 'pending';
 
@@ -57,7 +58,7 @@ export const mappingCalls = {
     summary: '目录对照列表（院内编码 ↔ 医保编码）',
   }).returns<MappingListView>(),
   'mapping.import': call({
-    input: z.object({ csv: z.string().max(8 * 1024 * 1024) }).strict(),
+    input: z.object({ csv: z.string().max(TEXT_LIMITS.mappingCsv) }).strict(),
     role: 'supervisor',
     audit: true,
     summary: '从 HIS 导入目录对照（CSV，全部或全不）',

@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import type { MappingListView, MappingState, MappingSuggestion, MappingView } from '../../../electron/api/contract/mapping';
 import type { ApiError } from '../../../electron/api/result';
+import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import type { MessageKey } from '../i18n';
@@ -282,7 +283,7 @@ function ImportPanel(props: { onDone: (message: string) => void; onCancel: () =>
       }}
     >
       <div className="muted small">{t('map.import.help')}</div>
-      <textarea ref={ref} rows={4} className="grow code" data-testid="mapping-import-text" value={csv} onChange={(e) => setCsv(e.target.value)} aria-label={t('map.import')} />
+      <textarea ref={ref} rows={4} className="grow code" data-testid="mapping-import-text" maxLength={TEXT_LIMITS.mappingCsv} value={csv} onChange={(e) => setCsv(e.target.value)} aria-label={t('map.import')} />
       <div className="row">
         <input type="file" accept=".csv,text/csv" data-testid="mapping-import-file" onChange={(e) => void onFile(e)} aria-label={t('map.import.file')} />
         <button type="button" className="primary" data-testid="mapping-import-submit" onClick={() => void submit()}>{t('map.import.submit')}</button>
