@@ -1,10 +1,8 @@
 // Drug traceability codes (追溯码, issue 17): what a code looks like, and how many a line needs.
 // PURE (no I/O): the main process checks every code with it, the settings check the configured
 // formats with it, and the window words its answers from the codes it gives.
+import { COMMON_TRACE_CODE } from '../api/contract/settlement';
 import { parseScaled, SCALE } from '../api/money';
-
-/** The common scheme (药品追溯码): 20 digits, the first an 8. */
-export const COMMON_TRACE_CODE = /^8\d{19}$/;
 
 /** Longest code kept (a GS1 DataMatrix string with its batch and expiry fits easily). */
 export const MAX_TRACE_CODE_LENGTH = 64;

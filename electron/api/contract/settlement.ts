@@ -7,6 +7,9 @@ import { certTypeSchema, type CertType } from './center';
 import { call } from './define';
 import { TEXT_LIMITS } from './limits';
 
+/** The common traceability-code scheme (药品追溯码): 20 digits, the first an 8 (docs/TRACEABILITY.md). */
+export const COMMON_TRACE_CODE = /^8\d{19}$/;
+
 /** ¥1,000,000: no patient hands over more at a window; a typo with extra digits is refused. */
 export const MAX_CASH_RECEIVED_FEN = 100_000_000;
 

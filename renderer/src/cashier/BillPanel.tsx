@@ -12,6 +12,7 @@ import { wordError } from '../i18n/words';
 import { useApp } from '../state/store';
 import { addCode, addLine, billCodes, lineForScan, moveSelection, needsCodes, overPriceCap, packagesOf, removeLastCode, removeSelected, setNoCode, setQuantity, setUnitPrice, type BillLine } from '../lib/bill';
 import { ScanBurst } from '../lib/scan-burst';
+import { COMMON_TRACE_CODE } from '../../../electron/api/contract/settlement';
 import { displayPrice, formatFen, isQuantity as isPositiveDecimal, lineAmountFen } from '../../../electron/api/money';
 import { useCashier } from '../state/cashier';
 import { importPendingBill } from './actions';
@@ -92,6 +93,9 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
     }
     const r = await api.call('trace.check', { code: text, inBill: billCodes(before) });
     if (!r.ok) {
+      // Not a code of any accepted scheme: most likely a catalogue code scanned or typed fast
+      // into the search box — it stays there as the query (Enter picks the hit).
+      if (r.error.code === 'TRACE_CODE_INVALID') setQuery(text);
       setScanNote({ ok: false, text: wordError(r.error, t, lang) });
       return;
     }
@@ -118,7 +122,11 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
       const inBill = !!document.activeElement?.closest('[data-testid="bill-panel"]') || document.activeElement === document.body;
       if (st.settled || st.confirming || !inBill) return;
       const scanned = burst.key(e.key, e.timeStamp);
-      if (scanned === null) return;
+      // No drug line waits for a code, or the burst found catalogue items and is not in the
+      // common code scheme: it is a scanned catalogue barcode or a code typed fast, i.e. a
+      // search — its Enter picks the hit as a typed one would.
+      if (scanned === null || lineForScan(st.bill) < 0) return;
+      if (!COMMON_TRACE_CODE.test(scanned) && document.querySelector('[data-testid="catalog-hits"] .active')) return;
       e.preventDefault();
       e.stopPropagation();
       void takeScanRef.current(scanned);
