@@ -93,9 +93,6 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
     }
     const r = await api.call('trace.check', { code: text, inBill: billCodes(before) });
     if (!r.ok) {
-      // Not a code of any accepted scheme: most likely a catalogue code scanned or typed fast
-      // into the search box — it stays there as the query (Enter picks the hit).
-      if (r.error.code === 'TRACE_CODE_INVALID') setQuery(text);
       setScanNote({ ok: false, text: wordError(r.error, t, lang) });
       return;
     }
@@ -122,11 +119,12 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
       const inBill = !!document.activeElement?.closest('[data-testid="bill-panel"]') || document.activeElement === document.body;
       if (st.settled || st.confirming || !inBill) return;
       const scanned = burst.key(e.key, e.timeStamp);
-      // No drug line waits for a code, or the burst found catalogue items and is not in the
-      // common code scheme: it is a scanned catalogue barcode or a code typed fast, i.e. a
-      // search — its Enter picks the hit as a typed one would.
-      if (scanned === null || lineForScan(st.bill) < 0) return;
-      if (!COMMON_TRACE_CODE.test(scanned) && document.querySelector('[data-testid="catalog-hits"] .active')) return;
+      if (scanned === null) return;
+      // A burst outside the common code scheme while no drug line waits for a code, or while the
+      // search shows a hit for it, is a scanned catalogue barcode or a code typed fast: a search,
+      // whose Enter picks the hit as a typed one would.
+      const searchHit = !!document.querySelector('[data-testid="catalog-hits"] .active');
+      if (!COMMON_TRACE_CODE.test(scanned) && (searchHit || lineForScan(st.bill) < 0)) return;
       e.preventDefault();
       e.stopPropagation();
       void takeScanRef.current(scanned);
