@@ -15,6 +15,9 @@ import { refreshDeadlines, useOutboxDeadlines } from '../outbox/outbox-state';
 import { useApp } from '../state/store';
 import { policySyncText, usePolicySyncProgress } from './policy-sync-progress';
 
+/** The demo card tray's device id (electron/devices/demo-switches.ts). */
+const DEMO_TRAY_ID = 'demo-card-tray';
+
 /** How often the deadline facts are asked again while uploads wait (deadlines move with time). */
 const DEADLINE_REFRESH_MS = 30_000;
 
@@ -106,8 +109,9 @@ export function StatusBar() {
         ) : (
           s.devices.map((d) => (
             <span key={d.id} className={`device tone-${d.state === 'ready' ? 'ok' : d.state === 'connecting' || d.state === 'paper-near-end' ? 'warn' : 'bad'}`} title={d.detail ?? ''}>
-              {/* The device's configured name is a name, as a person's: not translated. */}
-              <span className="device-name">{d.name}</span>
+              {/* A configured device's name is a name, as a person's: not translated. The demo
+                  card tray is ours, so it speaks the window's language. */}
+              <span className="device-name">{d.id === DEMO_TRAY_ID ? t('status.device.demoTray') : d.name}</span>
               {t('status.colon')}
               {t(`status.device.${d.state}` as MessageKey)}
             </span>

@@ -23,6 +23,7 @@ export const en: Record<WindowKey, string> = {
   'status.policy.none': 'not loaded',
   'status.policy.value': '{version} (seq {seq}, {age})',
   'status.devices': 'Devices',
+  'status.device.demoTray': 'Emulated reader (demo card tray)',
   'status.devices.none': 'no devices configured',
   'status.device.ready': 'ready',
   'status.device.connecting': 'connecting',

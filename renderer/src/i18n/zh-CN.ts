@@ -22,6 +22,7 @@ export const zhCN = {
   'status.policy.none': '未下载',
   'status.policy.value': '{version}（第 {seq} 版，{age}）',
   'status.devices': '设备',
+  'status.device.demoTray': '模拟读卡器（示范卡托）',
   'status.devices.none': '未配置设备',
   'status.device.ready': '就绪',
   'status.device.connecting': '连接中',
