@@ -8,6 +8,7 @@ import { centerHandlers } from '../center/handlers';
 import { settlementHandlers } from '../settlement/handlers';
 import { deviceHandlers } from '../devices/handlers';
 import { shiftHandlers } from '../shift/handlers';
+import { clearingHandlers } from '../shift/clearing-handlers';
 import { securityHandlers } from '../auth/security-handlers';
 import { clinicHandlers } from '../clinic/handlers';
 import type { contract } from './contract';
@@ -22,6 +23,7 @@ export const handlers = {
   ...settlementHandlers,
   ...deviceHandlers,
   ...shiftHandlers,
+  ...clearingHandlers,
   ...securityHandlers,
   ...clinicHandlers,
 } satisfies HandlersFor<typeof contract>;

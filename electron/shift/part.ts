@@ -7,6 +7,7 @@ import { Reconciler } from './reconcile';
 import { ChainStore } from '../center/national/chain-store';
 import type { NationalCenterPort } from './center-port';
 import { Receivables } from './receivables';
+import { Clearing, type ClearingPort } from './clearing';
 import { shiftReportCsv } from './report-csv';
 import { renderShiftReportLines } from './report-lines';
 import { findCjkFont, shiftReportPdf } from './report-pdf';
@@ -28,11 +29,22 @@ export function createShiftPart(core: CoreApp, deps: { center: CenterPart }) {
   const reconciler = new Reconciler(core, port, nationalPort, (msgid) => chains.settlementOfStep(msgid));
   const worklists = new WorkLists(core, port);
   const receivables = new Receivables(core, port);
+  // Monthly clearing speaks the app's protocol: national 3203/3204/3205 signed in as the
+  // supervisor, or the same infnos on our own /tx (docs/CLEARING.md).
+  const clearingPort = (operator: { id: string; name: string }): ClearingPort | null => {
+    if (deps.center.national.enabled) {
+      return { protocol: 'national', send: (infno, input, o) => deps.center.national.send(infno, input, { ...o, operator }), newMsgId: () => deps.center.national.newMsgId() };
+    }
+    const c = port();
+    return c ? { protocol: 'simple', send: (infno, input, o) => c.send(infno, input, o), newMsgId: () => c.newMsgId() } : null;
+  };
+  const clearing = new Clearing(core, clearingPort, receivables, reconciler);
   return {
     shifts,
     reconciler,
     worklists,
     receivables,
+    clearing,
     /** The operator's open shift id, or null (the settlement part refuses to settle without one). */
     currentShiftId: (operatorId: string): string | null => shifts.currentShiftId(operatorId),
     /** A shift's report as a file's bytes: JSON, CSV (UTF-8 with BOM) or PDF (CJK font embedded when found). */

@@ -10,6 +10,8 @@ import { tryYuanToFen } from '../api/money';
 import { joinSettlementSql, settlementIdForCenterId, settlementIdForCenterIdSql } from '../settlement/owner';
 import { sendOrThrow, type CenterPort } from './center-port';
 import { fenColumn, insertInto, many, run, value } from '../db/sql';
+import { SETTLEMENT_STAGES } from '../api/contract/clearing';
+import { settlementStageSql } from './clearing-store';
 
 /** The clinic stream's queries over this module's tables: notice ids for the backfill, one notice, a settlement's receivable. */
 export const RECEIVABLE_STREAM_SQL = {
@@ -66,6 +68,7 @@ const ListedRow = z.object({
   rejected: fenColumn,
   outstanding: fenColumn,
   ageDays: count,
+  stage: z.enum(SETTLEMENT_STAGES),
 }) satisfies z.ZodType<ReceivableRow>;
 
 const AGE = 'CAST(julianday(:today) - julianday(day) AS INTEGER)';
@@ -120,6 +123,32 @@ export class Receivables {
     return { fetched, cursor: cursor || null };
   }
 
+  /**
+   * The center paid a clearing application: each of its settlements' receivable is paid in full
+   * by a notice of our own (id `clearing:<application>:<settlement>`, so a second call adds
+   * nothing); the triggers of 0011 move them to `paid`. Call inside the clearing's transaction.
+   */
+  recordClearingPaid(applicationId: string, items: ReadonlyArray<{ settlement_id: string; center_setl_id: string | null }>, paidAt: string): number {
+    const db = this.core.db;
+    const now = this.core.clock.now().toISOString();
+    let n = 0;
+    for (const it of items) {
+      n += run(
+        db,
+        `INSERT OR IGNORE INTO center_notices (notice_id, type, center_setl_id, settlement_id, amount, reason_code, reason, time, received_at)
+         SELECT :noticeId, 'paid', :centerSetlId, r.settlement_id, r.outstanding, 'CLEARING', :reason, :paidAt, :now
+         FROM receivables r WHERE r.settlement_id = :settlementId AND r.outstanding > 0`,
+        { noticeId: `clearing:${applicationId}:${it.settlement_id}`, centerSetlId: it.center_setl_id ?? it.settlement_id, settlementId: it.settlement_id, reason: `清算申请 ${applicationId} 已拨付`, paidAt, now },
+      ).changes;
+    }
+    return n;
+  }
+
+  /** A settlement's receivable status, or null when it has none (all cash, refunded, never owed). */
+  statusOf(settlementId: string): string | null {
+    return value(this.core.db, 'SELECT status FROM receivables WHERE settlement_id = :settlementId', { settlementId }, z.string()) ?? null;
+  }
+
   summary(limit: number, notices: ReceivablesSummary['notices']): ReceivablesSummary {
     const db = this.core.db;
     // Notices that arrived before their settlement's center id was known are matched now.
@@ -155,7 +184,8 @@ export class Receivables {
     const rows = many(
       db,
       `SELECT r.settlement_id AS settlementId, r.day, s.psn_name AS psnName, s.insutype, r.status, r.owed, r.paid, r.deducted,
-         r.rejected, r.outstanding, CAST(julianday(:today) - julianday(r.day) AS INTEGER) AS ageDays
+         r.rejected, r.outstanding, CAST(julianday(:today) - julianday(r.day) AS INTEGER) AS ageDays,
+         ${settlementStageSql("CASE WHEN r.status IN ('paid', 'deducted') THEN 'paid' END")} AS stage
        FROM receivables r INDEXED BY receivables_listed ${joinSettlementSql('s', 'r.settlement_id')}
        WHERE r.outstanding <> 0 OR r.status = 'rejected'
        ORDER BY r.day, r.settlement_id LIMIT :limit`,

@@ -27,6 +27,12 @@ export { daysBetween, STANDARD_INSUTYPES } from './reconcile-core';
  * it rejected and settlements voided by 2601 are not the center's.
  */
 export const KNOWN_TO_CENTER = `(s.center_setl_id IS NOT NULL OR ${centerTookSql('s.id')})`;
+/** A settlement's clearing type (clr_type) from its visit type: 21 inpatient, else 11 (outpatient, chronic). */
+export const CLR_TYPE_SQL = `CASE WHEN s.visit_type = 'inpatient' THEN '21' ELSE '11' END`;
+/** `<settlementId>` was found in agreement with the center by a reconciliation run (SQL condition). */
+export function reconciledSql(settlementId: string): string {
+  return `EXISTS (SELECT 1 FROM reconciled_settlements rs WHERE rs.settlement_id = ${settlementId})`;
+}
 /** The center's id of a row: a refund row's comes from the 2208 answer kept in the outbox. */
 export const CENTER_ID = `coalesce(s.center_setl_id, ${cancelSetlIdSql('s.id')})`;
 
@@ -164,7 +170,7 @@ export class Reconciler {
   private nationalSource(): NationalReconcileSource<NationalDetailRow> {
     const db = this.core.db;
     const area = this.core.settings.areaCode;
-    const clr = `CASE WHEN s.visit_type = 'inpatient' THEN '21' ELSE '11' END`;
+    const clr = CLR_TYPE_SQL;
     const optins = `coalesce(nullif(json_extract(s.person_snapshot, '$.insuplcAdmdvs'), ''), @area)`;
     return {
       groups: (from, to) =>
@@ -289,8 +295,34 @@ export class Reconciler {
           id: s.id,
         });
       }
+      // A group that differed while no detail showed where (the center counts otherwise) proves no row.
+      if (!(result === 'mismatch' && found.length === 0)) this.markReconciled(runId, from, to, now);
       return runId;
     })();
+  }
+
+  /**
+   * Every row of the range the center should have and no open finding names is reconciled by
+   * this run (monthly clearing is made of these, docs/CLEARING.md); a row an open finding names
+   * is not, whatever an earlier run said.
+   */
+  private markReconciled(runId: number, from: string, to: string, now: string): void {
+    const db = this.core.db;
+    run(db, `DELETE FROM reconciled_settlements WHERE settlement_id IN (SELECT settlement_id FROM discrepancies WHERE state <> 'resolved' AND settlement_id IS NOT NULL)`, {});
+    run(
+      db,
+      `INSERT INTO reconciled_settlements (settlement_id, run_id, reconciled_at)
+       SELECT s.id, :runId, :now FROM ${settlementsWithAdjustmentsSql('settlements_day')}
+       WHERE s.created_day BETWEEN :from AND :to AND ${KNOWN_TO_CENTER}
+         AND NOT EXISTS (SELECT 1 FROM discrepancies d WHERE d.settlement_id = s.id AND d.state <> 'resolved')
+       ON CONFLICT (settlement_id) DO UPDATE SET run_id = excluded.run_id, reconciled_at = excluded.reconciled_at`,
+      { runId, now, from, to },
+    );
+  }
+
+  /** The run that last found a settlement in agreement with the center, or null. */
+  reconciledOf(settlementId: string): { runId: number; at: string } | null {
+    return one(this.core.db, 'SELECT run_id AS runId, reconciled_at AS at FROM reconciled_settlements WHERE settlement_id = :settlementId', { settlementId }, z.object({ runId: z.number().int(), at: z.string() })) ?? null;
   }
 
   discrepancies(state: DiscrepancyView['state'] | 'all'): DiscrepancyView[] {

@@ -12,6 +12,7 @@ import { shiftCalls } from './shift';
 import { securityCalls } from './security';
 import { clinicCalls } from './clinic';
 import { mappingCalls } from './mapping';
+import { clearingCalls } from './clearing';
 
 export const contract = {
   ...systemCalls,
@@ -24,6 +25,7 @@ export const contract = {
   ...securityCalls,
   ...clinicCalls,
   ...mappingCalls,
+  ...clearingCalls,
 } satisfies Record<string, CallDef>;
 
 export type Contract = typeof contract;

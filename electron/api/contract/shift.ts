@@ -1,6 +1,7 @@
 // Shift calls: the drawer (open, cash in/out, X report, blind close, sign-off, corrections),
 // reconciliation with the center, the adjustment/rejection work lists and what the fund owes.
 // Money is integer fen throughout; the UI formats it.
+import type { SettlementStage } from './clearing';
 import { z } from 'zod';
 import { calendarDateSchema } from '../dates';
 import { call } from './define';
@@ -201,6 +202,8 @@ export interface ReceivableRow {
   rejected: number;
   outstanding: number;
   ageDays: number;
+  /** Its way to the clinic's money: queued → uploaded → reconciled → applied (clearing) → paid (docs/CLEARING.md). */
+  stage: SettlementStage;
 }
 
 export interface ReceivablesSummary {

@@ -19,6 +19,7 @@ import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, type Pers
 import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
 import { NATIONAL_TRANSACTIONS, needsSignIn } from './national/chain';
 import { CATALOG_TRANSACTIONS, spoilCatalogPage } from './national/catalog';
+import { clearingApps, NATIONAL_CLEARING_TRANSACTIONS, payClearing, SIMPLE_CLEARING_TRANSACTIONS, type SandboxClearing } from './clearing';
 import { readNationalRequest, renameKeys } from '../wire/national/envelope';
 import { DEFAULT_VARIANT, type NationalVariant } from '../wire/national/variant';
 
@@ -217,6 +218,16 @@ export class SandboxCenter {
     })();
   }
 
+  /** The fund pays the clinic's clearing applications: every one applied (or the one named). Returns the ids paid. */
+  payClearing(appyId?: string): string[] {
+    return payClearing(this.db, this.clock.now(), appyId);
+  }
+
+  /** Every monthly clearing application the center holds (3203), oldest first. */
+  clearings(): SandboxClearing[] {
+    return clearingApps(this.db);
+  }
+
   /** Every request's sender fields (opter, opter_name, sign_no), oldest first. */
   /** The catalogue mapping the center holds (3301 / 3302) and every upload or revocation it applied, in order. */
   mappings(): { held: { medins_list_codg: string; hilist_code: string; state: string }[]; log: { msgid: string; infno: string; medins_list_codg: string; hilist_code: string }[] } {
@@ -348,7 +359,7 @@ export class SandboxCenter {
     const msgid = typeof env.msgid === 'string' ? env.msgid : '';
     if (!MSGID_PATTERN.test(msgid)) return { json: this.envelope(-1, '报文号 msgid 格式不正确（应为 30 位）', { reject_code: 'ENVELOPE_INVALID' }, '') };
     if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.envelope(-1, `机构编码不符：${String(env.fixmedins_code)}`, { reject_code: 'INSTITUTION_UNKNOWN' }, '') };
-    const tx = TRANSACTIONS[infno];
+    const tx = TRANSACTIONS[infno] ?? SIMPLE_CLEARING_TRANSACTIONS[infno];
     if (!tx) return { json: this.envelope(-1, `不支持的交易：${infno}`, { reject_code: 'INFNO_UNKNOWN' }, '') };
 
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -416,7 +427,7 @@ export class SandboxCenter {
     if (takeFault(this.faultState.gatewayError, infno)) return { json: { [v.gateway.codeField]: 999, [v.gateway.messageField]: '网关转发超时（沙箱故障注入）' } };
     if (!MSGID_PATTERN.test(msgid)) return { json: this.nationalEnvelope(infno, -1, '报文号 msgid 格式不正确（应为 30 位）', null, '') };
     if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.nationalEnvelope(infno, -1, `机构编码不符：${String(env.fixmedins_code).slice(0, 40)}`, null, '') };
-    const tx = NATIONAL_TRANSACTIONS[infno] ?? (CATALOG_TRANSACTIONS as Record<string, (typeof NATIONAL_TRANSACTIONS)[string]>)[infno];
+    const tx = NATIONAL_TRANSACTIONS[infno] ?? (CATALOG_TRANSACTIONS as Record<string, (typeof NATIONAL_TRANSACTIONS)[string]>)[infno] ?? NATIONAL_CLEARING_TRANSACTIONS[infno];
     if (!tx) return { json: this.nationalEnvelope(infno, -1, `不支持的交易：${infno.slice(0, 10)}`, null, '') };
 
     const str = (x: unknown) => (typeof x === 'string' ? x : null);
@@ -538,10 +549,16 @@ export class SandboxCenter {
         if (!spec.success) return send(400, { error: 'bad notice', issues: spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
         return send(200, this.emitNotices(spec.data as NoticeSpec));
       }
+      if (req.method === 'POST' && path === '/clearing/pay') {
+        const spec = z.object({ appyId: z.string().min(1).max(40).optional() }).strict().safeParse(input);
+        if (!spec.success) return send(400, { error: 'bad clearing payment', issues: spec.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+        return send(200, { paid: this.payClearing(spec.data.appyId) });
+      }
+      if (req.method === 'GET' && path === '/clearing') return send(200, this.clearings());
       if (req.method === 'GET' && path === '/persons') return send(200, DEMO_PERSONS);
       if (req.method === 'GET' && path === '/settlements') return send(200, this.settlements());
       if (req.method === 'GET' && path === '/envelopes') return send(200, this.envelopes());
-      send(404, { error: 'unknown control path', paths: ['GET /faults', 'POST /faults', 'POST /faults/clear', 'POST /policy/publish', 'GET /policy', 'POST /notices', 'GET /persons', 'GET /settlements'] });
+      send(404, { error: 'unknown control path', paths: ['GET /faults', 'POST /faults', 'POST /faults/clear', 'POST /policy/publish', 'GET /policy', 'POST /notices', 'POST /clearing/pay', 'GET /clearing', 'GET /persons', 'GET /settlements'] });
     } catch (e) {
       send(400, { error: e instanceof Error ? e.message : String(e) });
     }

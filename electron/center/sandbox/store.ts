@@ -99,6 +99,14 @@ CREATE TABLE IF NOT EXISTS nat_mapping_log (msgid TEXT NOT NULL, infno TEXT NOT 
 -- file, and the result file the center writes for it.
 CREATE TABLE IF NOT EXISTS nat_files (
   file_qury_no TEXT PRIMARY KEY, filename TEXT NOT NULL, content BLOB NOT NULL, fixmedins_code TEXT NOT NULL, created_at TEXT NOT NULL);
+-- Monthly clearing applications (clearing.ts): 3203 makes one, 3204 cancels it, the control
+-- endpoint's POST /clearing/pay pays it (what the fund does at month's end), 3205 reads it.
+-- protocol: 'simple' (our /tx, listing its setl_ids in clearing_app_items) or 'national'.
+CREATE TABLE IF NOT EXISTS clearing_apps (
+  appy_id TEXT PRIMARY KEY, msgid TEXT NOT NULL, protocol TEXT NOT NULL, setlym TEXT NOT NULL, clr_type TEXT NOT NULL,
+  psntime INTEGER NOT NULL, medfee INTEGER NOT NULL, fund INTEGER NOT NULL, acct INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('applied', 'cancelled', 'paid')), created_at TEXT NOT NULL, cancelled_at TEXT, paid_at TEXT);
+CREATE TABLE IF NOT EXISTS clearing_app_items (appy_id TEXT NOT NULL, setl_id TEXT NOT NULL, PRIMARY KEY (appy_id, setl_id));
 -- Persons beyond the demo ones (persons.ts): a benchmark's week offline sees thousands.
 CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);

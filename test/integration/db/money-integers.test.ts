@@ -25,6 +25,12 @@ const MONEY: Record<string, string[]> = {
   receivables: ['owed', 'paid', 'deducted', 'rejected', 'outstanding'],
   receivable_days: ['owed', 'paid', 'deducted', 'rejected', 'outstanding', 'open_amount'],
 };
+/** Migration 0021 (monthly clearing): the same rule for the clearing application's amounts. */
+const CLEARING_MONEY: Record<string, string[]> = {
+  clearing_applications: ['medfee_sumamt', 'fund_appy_sum', 'acct_pay', 'cash_payamt'],
+};
+/** Columns whose CHECK the generic row cannot guess. */
+const FIXED: Record<string, Record<string, string>> = { clearing_applications: { setlym: '202603' } };
 
 let dir: string;
 let db: Database.Database;
@@ -61,7 +67,7 @@ function validRow(table: string): Record<string, string | number | null> {
     else if (/INT/i.test(c.type)) row[c.name] = c.pk ? seq : 1;
     else row[c.name] = `k${seq}`;
   }
-  return row;
+  return { ...row, ...FIXED[table] };
 }
 
 function insert(table: string, row: Record<string, string | number | null>): void {
@@ -78,7 +84,15 @@ describe('migration 0016: money columns hold whole fen only', () => {
     }
   });
 
-  for (const [table, cols] of Object.entries(MONEY)) {
+  it('0021 guards the clearing amounts the same way', () => {
+    const sqlText = readFileSync(projectPath('migrations', '0021_clearing.sql'), 'utf8');
+    for (const [table, cols] of Object.entries(CLEARING_MONEY)) {
+      for (const c of cols) expect(sqlText, `${table}.${c}`).toContain(`typeof(NEW.${c})`);
+      expect(sqlText).toContain(`BEFORE INSERT ON ${table}`);
+    }
+  });
+
+  for (const [table, cols] of Object.entries({ ...MONEY, ...CLEARING_MONEY })) {
     for (const col of cols) {
       it(`${table}.${col}: 12.5 is refused on insert and update; 1250 is kept`, () => {
         const bad = { ...validRow(table), [col]: 12.5 };

@@ -103,6 +103,9 @@ function expectedSummary(db: Db, scratch: Expected[], today: string, limit: numb
     return { bucket: b, count: open.length, outstanding: open.reduce((x, r) => x + r.outstanding, 0) };
   });
   const psn = db.prepare('SELECT psn_name AS psnName, insutype FROM settlements WHERE id = ?');
+  // No reconciliation run and no clearing here (docs/CLEARING.md): paid by notices, else queued or uploaded.
+  const stateOf = db.prepare('SELECT state FROM settlements WHERE id = ?').pluck();
+  const stage = (r: Expected) => (r.status === 'paid' || r.status === 'deducted' ? 'paid' : stateOf.get(r.settlement_id) === 'provisional' ? 'queued' : 'uploaded');
   const rows = scratch
     .filter((r) => r.outstanding !== 0 || r.status === 'rejected')
     .sort((a, b) => (a.day === b.day ? (a.settlement_id < b.settlement_id ? -1 : 1) : a.day < b.day ? -1 : 1))
@@ -118,6 +121,7 @@ function expectedSummary(db: Db, scratch: Expected[], today: string, limit: numb
       rejected: r.rejected,
       outstanding: r.outstanding,
       ageDays: age(r.day),
+      stage: stage(r),
     }));
   return {
     totals: { owed: sum('owed'), paid: sum('paid'), deducted: sum('deducted'), rejected: sum('rejected'), outstanding: sum('outstanding'), count: scratch.length },
