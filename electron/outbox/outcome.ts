@@ -5,7 +5,7 @@ import type { CoreApp } from '../app/core';
 import { diffAgainstCenter } from '../settlement/mapping';
 import { confirmRefundRow, markSettlementRejected, recordCenterAgreement, settlementMoney } from '../settlement/owner';
 import type { CenterOutcome } from '../settlement/ports';
-import { OPEN_STATES, type OutboxRow, type OutboxState, type OutboxStore } from './store';
+import { isTraceItem, OPEN_STATES, type OutboxRow, type OutboxState, type OutboxStore } from './store';
 
 export interface AppliedOutcome {
   outboxId: number;
@@ -36,6 +36,18 @@ export function applyOutcome(core: CoreApp, outbox: OutboxStore, row: OutboxRow,
       const err = outcome.kind === 'busy' ? `中心繁忙(-9)：${outcome.message}` : `结果未知：${outcome.reason}`;
       outbox.retryLater(row.id, state, err, retryAt);
       return { ...base, state, final: false, applied: true };
+    }
+    if (isTraceItem(row)) {
+      // A traceability report: answered for itself. A refusal (a code the center says is sold
+      // elsewhere, or not sold) is final and shown in the queue's history; the settlement it
+      // reports stands as the center answered its own upload.
+      if (outcome.kind === 'rejected') {
+        outbox.reject(row.id, { code: outcome.code ?? null, reason: outcome.message, response: outcome.output }, at);
+        core.audit.append({ action: 'trace.reportRejected', subject: row.settlement_id, detail: { msgid: row.msgid, infno: row.infno, code: outcome.code ?? null, reason: outcome.message } });
+        return { ...base, state: 'rejected', final: true, applied: true };
+      }
+      outbox.resolve(row.id, 'confirmed', { refmsgid: outcome.refmsgid, output: outcome.output ?? null }, at);
+      return { ...base, state: 'confirmed', final: true, applied: true };
     }
     if (outcome.kind === 'rejected') {
       outbox.reject(row.id, { code: outcome.code ?? null, reason: outcome.message, response: outcome.output }, at);

@@ -1,14 +1,15 @@
 // The outbox table's one owner: durable messages to the center, one row per intended
 // transaction. Every write is a named transition below (enqueue, enqueueChain, enqueueChainUndo, claim, retryLater, reject,
-// resolve, reverse, markRejectionReviewed, requeueUpload); every read other modules need is a
+// resolve, reverse, markRejectionReviewed, requeueUpload, enqueueTraceReport); every read other modules need is a
 // method here too. No SQL outside electron/outbox/ names the outbox tables (test/unit/outbox/
 // ownership.test.ts fails if one does). The states and their transitions are drawn in
 // docs/ARCHITECTURE.md ("The outbox").
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { insertInto, many, one, run, value, values } from '../db/sql';
+import type { OutboxKind as ContractOutboxKind } from '../api/contract/settlement';
 
-const KINDS = ['upload', 'cancel', 'reversal'] as const;
+const KINDS = ['upload', 'cancel', 'reversal', 'trace_sale', 'trace_return'] as const satisfies readonly ContractOutboxKind[];
 const STATES = ['queued', 'sent', 'unknown', 'confirmed', 'adjusted', 'rejected', 'reversed'] as const;
 export type OutboxKind = (typeof KINDS)[number];
 export type OutboxState = (typeof STATES)[number];
@@ -18,6 +19,22 @@ export const OPEN_STATES: readonly OutboxState[] = ['queued', 'sent', 'unknown']
 export const CHAIN_INFNO = 'chain';
 /** The infno column of a refund's undoing of a national chain (enqueueChainUndo). */
 export const CHAIN_UNDO_INFNO = 'chain-undo';
+
+/**
+ * The queue of the traceability sales reports (3505 / 3506, issue 17): one queue for all of
+ * them, in commit order, in the psn_no column that orders each person's messages. A code can be
+ * sold, returned and sold again to someone else; one queue sends those reports in the order
+ * they happened, which per-person queues would not. Not a psn_no: a person's reads
+ * (openForPerson, the split's base) never see these items.
+ */
+export const TRACE_QUEUE = '#trace';
+/** A sale's report waiting for its settlement's upload to be answered (released by trigger, migration 0022). */
+export const TRACE_HELD_UNTIL = '9999-12-31T23:59:59.999Z';
+
+/** Whether the item is a traceability sales report (3505) or return (3506). */
+export function isTraceItem(row: Pick<OutboxRow, 'kind'>): boolean {
+  return row.kind === 'trace_sale' || row.kind === 'trace_return';
+}
 
 /** Whether the item is driven by the national chain runner rather than sent as one message. */
 export function isChainItem(row: Pick<OutboxRow, 'infno'>): boolean {
@@ -146,6 +163,17 @@ export class OutboxStore {
   }
 
   /**
+   * (none) → queued: a traceability sales report (3505, kind trace_sale) or return (3506,
+   * trace_return) in the trace queue, its msgid fixed now, inside the transaction of the sale or
+   * the refund. `held`: the sale's settlement has an upload still open — the report waits, not
+   * due, until that upload is answered (the trigger of migration 0022 releases it).
+   */
+  enqueueTraceReport(item: { settlementId: string; kind: 'trace_sale' | 'trace_return'; infno: '3505' | '3506'; msgid: string; input: object; held: boolean; now: Date; deadlineHours: number }): number {
+    const deadline = new Date(item.now.getTime() + item.deadlineHours * 3600_000);
+    return this.insert(item.settlementId, item.kind, item.infno, item.msgid, TRACE_QUEUE, JSON.stringify(item.input), item.now, deadline, item.held ? TRACE_HELD_UNTIL : undefined);
+  }
+
+  /**
    * (none) → queued: the settlement's latest upload again as a NEW 2207 message (new msgid: the
    * center's stored answer for the old one must not be replayed), same payload, an upload window
    * as long as the original's (at least an hour). Null when the settlement has no upload.
@@ -157,7 +185,7 @@ export class OutboxStore {
     return this.insert(settlementId, 'upload', '2207', msgid, last.psn_no, last.payload, now, new Date(now.getTime() + windowMs));
   }
 
-  private insert(settlementId: string, kind: OutboxKind, infno: string, msgid: string, psnNo: string, payload: string, now: Date, deadline: Date): number {
+  private insert(settlementId: string, kind: OutboxKind, infno: string, msgid: string, psnNo: string, payload: string, now: Date, deadline: Date, nextAttemptAt?: string): number {
     const at = now.toISOString();
     const r = insertInto(this.db, 'outbox', {
       settlement_id: settlementId,
@@ -168,7 +196,7 @@ export class OutboxStore {
       payload,
       state: 'queued',
       attempts: 0,
-      next_attempt_at: at,
+      next_attempt_at: nextAttemptAt ?? at,
       created_at: at,
       deadline_at: deadline.toISOString(),
     });
@@ -299,14 +327,15 @@ export class OutboxStore {
     return one(this.db, "SELECT * FROM outbox WHERE settlement_id = :settlementId AND kind = 'upload' ORDER BY id DESC LIMIT 1", { settlementId }, OutboxRowSchema);
   }
 
-  /** The state of each settlement's first message (its upload, or a refund row's 2208/2601). */
+  /** The state of each settlement's first message (its upload, or a refund row's 2208/2601; not its traceability reports). */
   firstStates(settlementIds: readonly string[]): Map<string, OutboxState> {
     const out = new Map<string, OutboxState>();
     if (settlementIds.length === 0) return out;
     const rows = many(
       this.db,
       `SELECT o.settlement_id, o.state FROM outbox o
-       WHERE o.id IN (SELECT min(id) FROM outbox WHERE settlement_id IN (SELECT value FROM json_each(:ids)) GROUP BY settlement_id)`,
+       WHERE o.id IN (SELECT min(id) FROM outbox WHERE settlement_id IN (SELECT value FROM json_each(:ids))
+                      AND kind IN ('upload', 'cancel', 'reversal') GROUP BY settlement_id)`,
       { ids: JSON.stringify(settlementIds) },
       z.object({ settlement_id: text, state: stateColumn }),
     );

@@ -6,7 +6,7 @@ import type { CoreApp } from '../app/core';
 import type { CenterOutcome, CenterPort } from '../settlement/ports';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { applyOutcome, type AppliedOutcome } from './outcome';
-import { isChainItem, OutboxStore, type Claim, type OutboxRow } from './store';
+import { isChainItem, isTraceItem, OutboxStore, type Claim, type OutboxRow } from './store';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -26,6 +26,14 @@ const NONE: ReadonlySet<number> = new Set();
  */
 export interface ChainDriver {
   drive(row: OutboxRow): Promise<CenterOutcome>;
+}
+
+/**
+ * Sends a traceability report item (store.isTraceItem: 3505 / 3506) under its msgid, by the
+ * protocol it was written under, its message completed from the journal (settlement/trace-reports.ts).
+ */
+export interface TraceSender {
+  send(row: OutboxRow, opts: { timeoutMs: number; operator?: { id: string; name: string } }): Promise<CenterOutcome>;
 }
 
 /** Longest an answer waits for the others of its round before being recorded (see record()). */
@@ -70,6 +78,8 @@ export class OutboxWorker {
     private readonly operatorOf: (settlementId: string) => { id: string; name: string } | undefined = () => undefined,
     /** The national protocol's chains (items with infno 'chain' / 'chain-undo'); none in the simple one. */
     private readonly chains: ChainDriver | null = null,
+    /** The traceability reports (items of kind trace_sale / trace_return). */
+    private readonly traceReports: TraceSender | null = null,
   ) {
     this.opts = { ...DEFAULT_WORKER_OPTIONS, ...opts };
   }
@@ -327,6 +337,14 @@ export class OutboxWorker {
       const outcome = this.chains
         ? await this.chains.drive(row).catch((e: unknown) => ({ kind: 'unknown' as const, msgid: row.msgid, reason: e instanceof Error ? e.message : String(e) }))
         : { kind: 'busy' as const, msgid: row.msgid, message: '本机未启用国家平台接口（centerProtocol），国家平台结算链暂不上传' };
+      if (this.closed && outcome.kind !== 'success' && outcome.kind !== 'rejected') return;
+      await this.record(row, outcome);
+      return;
+    }
+    if (isTraceItem(row)) {
+      const outcome = this.traceReports
+        ? await this.traceReports.send(row, { timeoutMs: this.opts.requestTimeoutMs, ...this.senderOf(row) }).catch((e: unknown) => ({ kind: 'unknown' as const, msgid: row.msgid, reason: e instanceof Error ? e.message : String(e) }))
+        : { kind: 'busy' as const, msgid: row.msgid, message: '本机未接入追溯码上报，暂不上传' };
       if (this.closed && outcome.kind !== 'success' && outcome.kind !== 'rejected') return;
       await this.record(row, outcome);
       return;

@@ -33,6 +33,7 @@ import { tenderFor } from './cash-tender';
 import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
 import { assertBillPlausible } from './plausible';
 import type { TraceCodeStore, TraceLinePlan } from './trace-codes';
+import type { TraceReports } from './trace-reports';
 import { fenColumn, insertInto, jsonColumn, many, run, value } from '../db/sql';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
@@ -48,6 +49,8 @@ interface Deps {
   reader: SettlementReader;
   /** Drug traceability codes: checked before the split, written in the settlement's transaction. */
   trace: TraceCodeStore;
+  /** The 3505 / 3506 reports of the codes sold and returned, queued in the same transactions. */
+  traceReports: Pick<TraceReports, 'queueSale' | 'queueReturn'>;
   /** Called after a commit that queued a message: attempt the upload now. */
   afterCommit: (settlementId: string) => void;
   /**
@@ -288,6 +291,8 @@ export class SettlementJournal {
           deadlineHours: this.core.settings.uploadDeadlineHours,
         });
       }
+      // After the upload: each drug line's codes reported (3505), held until the upload is answered.
+      this.deps.traceReports.queueSale({ settlementId: id, psnNo: c.person.psnNo, psnName: c.person.name, operatorName: operator.name, lines: lines.map((l) => ({ lineNo: l.lineNo, code: l.code, name: l.name, quantity: l.item.quantity })), plans: traced, uploadOpen: true, now });
       upsertLocalAccumulators(this.core, c.person.psnNo, c.visit.date.slice(0, 4), after, id, now);
       if (req.billId) this.deps.bills.markSettled(req.billId, id);
       this.core.audit.append({
@@ -456,6 +461,8 @@ export class SettlementJournal {
       run(db, "UPDATE settlements SET state = 'refunded', updated_at = :now WHERE id = :id", { now: now.toISOString(), id });
       // The packages come back: their codes may be sold again.
       const traceCodesFreed = this.deps.trace.freeFor(id, refundId, now);
+      // ... and reported returned (3506), one for each sales report the sale queued.
+      this.deps.traceReports.queueReturn({ refundId, saleId: id, operatorName: operator.name, now });
       if (chainUndo && chainId) {
         this.deps.outbox.enqueueChainUndo({ refundId, kind: chainUndo, chainId, psnNo: again.psn_no, now, deadlineHours: this.core.settings.uploadDeadlineHours });
       }
@@ -572,6 +579,8 @@ export class SettlementJournal {
         });
       }
       this.deps.trace.recordSale(id, traced, operator.id, now);
+      // Every sale is reported, self-pay too; no upload to wait for.
+      this.deps.traceReports.queueSale({ settlementId: id, psnNo: '', psnName: req.patientName ?? '', operatorName: operator.name, lines, plans: traced, uploadOpen: false, now });
       if (req.billId) this.deps.bills.markSettled(req.billId, id);
       this.core.audit.append({
         action: 'settlement.selfPay',

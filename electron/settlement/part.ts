@@ -12,6 +12,7 @@ import { SettlementJournal, type PreviewRequest, type SettleRequest } from './jo
 import type { CenterPort, DevicesPort, PolicyPort, ShiftPort } from './ports';
 import { SettlementReader } from './reader';
 import { TraceCodeStore } from './trace-codes';
+import { TraceReports } from './trace-reports';
 import { ChainStore } from '../center/national/chain-store';
 import { NationalChainRunner } from '../center/national/chain-runner';
 import { NationalChainDriver, sameCode, type NationalCodeFor } from './national-chain';
@@ -85,11 +86,14 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   const chains = new NationalChainDriver(chainRunner, chainStore);
   reader.setChainProgress((chainId) => chains.progress(chainId));
 
+  // Traceability sales reports (3505 / 3506), queued with the sales and refunds (issue 17).
+  const traceReports = new TraceReports(core, { outbox: outboxStore, reader, center: deps.center, nationalCodeFor: (code: string) => nationalCodeFor(code) });
+
   const worker = new OutboxWorker(core, deps.center, outboxStore, (a) => {
     const state = reader.stateOf(a.settlementId) ?? a.state;
     core.events.emit('settlement.changed', { settlementId: a.settlementId, state });
     publish();
-  }, {}, operatorOf, chains);
+  }, {}, operatorOf, chains, traceReports);
 
   const journal = new SettlementJournal(core, {
     ...deps,
@@ -97,6 +101,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     bills,
     reader,
     trace,
+    traceReports,
     // Before a split is based on a person's year, what became of their unanswered messages.
     resolvePending: (psnNo: string) => worker.resolvePerson(psnNo, { timeoutMs: RESOLVE_BEFORE_SPLIT_MS }),
     chains: chainRunner,
@@ -125,6 +130,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     },
     reader,
     trace,
+    traceReports,
     bills,
     inbox,
     worker,

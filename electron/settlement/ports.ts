@@ -10,7 +10,7 @@ export type { PersonView } from '../api/contract/center';
 export type { CenterOutcome } from '../center/wire/envelope';
 export type { ReceiptData as ReceiptDataPort } from '../../native/escpos/receipt';
 
-export type CenterPort = Pick<CenterPart, 'client' | 'isOnline' | 'onConnectivity' | 'lookupPerson'>;
+export type CenterPort = Pick<CenterPart, 'client' | 'isOnline' | 'onConnectivity' | 'lookupPerson' | 'national'>;
 export type PolicyPort = Pick<PolicyPart, 'tableFor' | 'entry'>;
 export type DevicesPort = Pick<DevicesPart, 'printReceipt' | 'queueReceipt' | 'releaseReceipt'>;
 export type ShiftPort = Pick<ShiftPart, 'currentShiftId'>;

@@ -7,6 +7,7 @@ import {
   nearDeadlineHours,
   type AdjustmentView,
   type OutboxChainView,
+  type OutboxItemView,
   type OutboxItemsView,
   type OutboxStatus,
   type PendingBillView,
@@ -19,11 +20,12 @@ import {
 } from '../api/contract/settlement';
 import type { ExplanationLine } from '../policy/split/types';
 import type { CoreApp } from '../app/core';
-import { chainIdOf, type OutboxRow, type OutboxStore } from '../outbox/store';
+import { chainIdOf, isTraceItem, TRACE_HELD_UNTIL, type OutboxRow, type OutboxStore } from '../outbox/store';
 import { MONEY_FIELDS, moneyFromRow, type MoneyColumn } from './mapping';
 import type { PendingBill } from './bills';
 import { fenColumn, many, one, value } from '../db/sql';
 import type { TraceCodeStore } from './trace-codes';
+import { parsePayload as parseTracePayload } from './trace-reports';
 
 const SETTLEMENT_STATES = ['provisional', 'confirmed', 'adjusted', 'rejected', 'refunded'] as const satisfies readonly SettlementState[];
 const text = z.string();
@@ -89,6 +91,13 @@ const LineRow = z.object({
   reason: maybeText,
   amount: fenColumn,
 });
+
+/** A traceability report's drug, code count and hold, for the queue list. */
+function traceOf(r: OutboxRow): { trace?: NonNullable<OutboxItemView['trace']> } {
+  if (!isTraceItem(r)) return {};
+  const p = parseTracePayload(r.payload);
+  return { trace: { item: p ? p.line.itemName || p.line.itemCode : '?', codes: p?.line.codes.length ?? 0, held: r.next_attempt_at === TRACE_HELD_UNTIL } };
+}
 
 function uploadView(o: OutboxRow): UploadView {
   return {
@@ -184,7 +193,11 @@ export class SettlementReader {
     const r = this.row(id);
     if (!r) return null;
     const db = this.core.db;
-    const uploads = this.outbox.forSettlement(id).map(uploadView);
+    const messages = this.outbox.forSettlement(id);
+    // The settlement's own messages; its traceability reports (3505 / 3506) apart: a refused
+    // report is not a refused settlement (no 拒付 on the receipt, no rejection work list).
+    const uploads = messages.filter((o) => !isTraceItem(o)).map(uploadView);
+    const traceReports = messages.filter(isTraceItem).map(uploadView);
     const traced = this.trace.codesOf(id);
     const noCode = this.trace.noCodeOf(id);
     const lines = many(db, 'SELECT * FROM settlement_lines WHERE settlement_id = :id ORDER BY line_no', { id }, LineRow).map(
@@ -216,6 +229,7 @@ export class SettlementReader {
       lines,
       explanation: JSON.parse(r.explanation) as ExplanationLine[],
       uploads,
+      traceReports,
       adjustments,
       refundedBy,
       supervisorId: r.supervisor_id,
@@ -288,6 +302,7 @@ export class SettlementReader {
         psnName: head?.psn_name ?? '',
         total: head?.total ?? 0,
         ...chainOf(r),
+        ...traceOf(r),
       };
     });
     return { items, total: this.outbox.openCount(), deadlineHours };

@@ -129,9 +129,12 @@ export interface SettlementPreview {
   accountBalanceBefore: number;
 }
 
+/** What an outbox item is (the outbox table's kind column). */
+export type OutboxKind = 'upload' | 'cancel' | 'reversal' | 'trace_sale' | 'trace_return';
+
 export interface UploadView {
   outboxId: number;
-  kind: 'upload' | 'cancel' | 'reversal';
+  kind: OutboxKind;
   infno: string;
   msgid: string;
   state: UploadState;
@@ -203,6 +206,8 @@ export interface SettlementView extends SettlementSummary {
   lines: SettlementLineView[];
   explanation: ExplanationLine[];
   uploads: UploadView[];
+  /** Its drug traceability reports to the center: 3505 per drug line sold with codes, 3506 on its refund row (docs/TRACEABILITY.md). */
+  traceReports: UploadView[];
   adjustments: AdjustmentView[];
   refundedBy: string | null;
   supervisorId: string | null;
@@ -288,7 +293,7 @@ export interface OutboxStatus {
 export interface OutboxItemView {
   outboxId: number;
   settlementId: string;
-  kind: 'upload' | 'cancel' | 'reversal';
+  kind: OutboxKind;
   infno: string;
   state: UploadState;
   attempts: number;
@@ -307,6 +312,12 @@ export interface OutboxItemView {
    * where it stands — the chain's state and its latest step (which transaction, its msgid, how).
    */
   chain?: OutboxChainView;
+  /**
+   * A traceability report (kind trace_sale 3505 / trace_return 3506): the drug, how many codes,
+   * and whether it waits for the sale's settlement upload to be answered (it names the center's
+   * settlement id).
+   */
+  trace?: { item: string; codes: number; held: boolean };
 }
 
 export interface OutboxChainView {

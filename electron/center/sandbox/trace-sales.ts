@@ -1,7 +1,7 @@
 // The sandbox center's record of drug traceability codes sold (issue 17): a code is sold once
 // across every institution reporting to the center. Our protocol carries the codes on the 2207's
-// fee lines (feedetail[].drugtracinfo); the national one reports them in 3505 (sale) and 3506
-// (return). A code already held by a standing sale is refused with when and to whom it was sold.
+// fee lines (feedetail[].drugtracinfo) and reports them again in its 3505 / 3506 (the national
+// bodies under our envelope); the national one reports them in 3505 (sale) and 3506 (return). A code already held by a standing sale is refused with when and to whom it was sold.
 import { z } from 'zod';
 import { maskName } from '../../app/log';
 import { msgStamp } from '../wire/msgid';
@@ -25,16 +25,21 @@ function chinaTime(d: Date): string {
  */
 const HELD_SQL = `SELECT t.code, t.sold_at, t.psn_name FROM trace_sales t LEFT JOIN settlements s ON s.setl_id = t.setl_id
   WHERE t.code IN (SELECT value FROM json_each(?)) AND t.state = 'active' AND t.returned_by IS NULL
-    AND (t.setl_id IS NULL OR (s.state = 'active' AND s.cancelled_by IS NULL)) LIMIT 1`;
+    AND (t.setl_id IS NULL OR (s.state = 'active' AND s.cancelled_by IS NULL))
+    AND (? = '' OR t.setl_id IS NULL OR t.setl_id <> ?) LIMIT 1`;
 
 const HeldRow = z.object({ code: z.string(), sold_at: z.string(), psn_name: z.string() });
 
-/** The refusal for the first of `codes` already sold (or for one repeated among them), else null. */
-export function refuseSoldCodes(db: SandboxDb, codes: readonly string[]): TxAnswer | null {
+/**
+ * The refusal for the first of `codes` already sold (or for one repeated among them), else null.
+ * `sameSale`: the center's settlement a 3505 reports — codes that settlement itself holds (our
+ * protocol's 2207 carries them) are that sale, not another.
+ */
+export function refuseSoldCodes(db: SandboxDb, codes: readonly string[], sameSale = ''): TxAnswer | null {
   const twice = codes.find((c, i) => codes.indexOf(c) !== i);
   if (twice) return reject('TRACE_CODE_REPEATED', `追溯码 ${twice} 在本次销售中出现两次`, { code: twice });
   if (codes.length === 0) return null;
-  const held = HeldRow.optional().parse(prepared(db, HELD_SQL).get(JSON.stringify(codes)));
+  const held = HeldRow.optional().parse(prepared(db, HELD_SQL).get(JSON.stringify(codes), sameSale, sameSale));
   if (!held) return null;
   return reject('TRACE_CODE_SOLD', `追溯码 ${held.code} 已于 ${chinaTime(new Date(held.sold_at))} 售出（${maskName(held.psn_name || '?')}），不能重复销售`, {
     code: held.code,
@@ -48,7 +53,7 @@ export interface TraceSale {
   medListCodg: string;
   psnNo: string;
   psnName: string;
-  /** The 2207 settlement that sold it (null for a 3505 report). */
+  /** The center's settlement that sold it (a 2207's; a 3505's when it names one the center holds), else null. */
   setlId: string | null;
 }
 
@@ -101,11 +106,14 @@ export function sale3505(ctx: TxContext, input: unknown): TxAnswer {
   if (!p.ok) return p.answer;
   const s = p.value;
   const codes = s.drugtracinfo.map((d) => d.drug_trac_codg);
-  const refused = refuseSoldCodes(ctx.db, codes);
+  // A report naming a settlement this center holds is that settlement's sale: its codes are
+  // held while the settlement stands (a 2208 or 2601 frees them, as a 3506 does).
+  const setlId = s.setl_id && prepared(ctx.db, 'SELECT 1 FROM settlements WHERE setl_id = ?').get(s.setl_id) !== undefined ? s.setl_id : null;
+  const refused = refuseSoldCodes(ctx.db, codes, setlId ?? '');
   if (refused) return refused;
   recordTraceSales(
     ctx,
-    codes.map((code) => ({ code, medListCodg: s.med_list_codg, psnNo: s.psn_no ?? '', psnName: s.psn_name ?? '', setlId: null })),
+    codes.map((code) => ({ code, medListCodg: s.med_list_codg, psnNo: s.psn_no ?? '', psnName: s.psn_name ?? '', setlId })),
   );
   return ok({ retRslt: '1', msgRslt: '销售信息上传成功', trace_cnt: codes.length });
 }

@@ -10,7 +10,7 @@ import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type S
 import { DEMO_YEAR_START, type DemoPerson } from './demo-persons';
 import { findPerson, personByPsnNo } from './persons';
 import type { FaultSettings } from './faults';
-import { drugTracInfoSchema, recordTraceSales, refuseSoldCodes, reverseTraceMessage } from './trace-sales';
+import { drugTracInfoSchema, recordTraceSales, refuseSoldCodes, return3506, reverseTraceMessage, sale3505 } from './trace-sales';
 import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, prepared, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
 
 export interface TxAnswer {
@@ -417,6 +417,9 @@ export const TRANSACTIONS: Record<string, (ctx: TxContext, input: unknown) => Tx
   '3201': totals,
   '3202': details,
   '3301': notices,
+  // Drug traceability sales report and return (issue 17): the national 3505 / 3506 bodies under our envelope.
+  '3505': sale3505,
+  '3506': return3506,
 };
 
 export type { SettlementRow };

@@ -141,6 +141,12 @@ export function OutboxList() {
                               : t('outbox.chain.none')}
                           </div>
                         ) : null}
+                        {it.trace ? (
+                          <div className="chain-step" data-testid="outbox-trace">
+                            {t('outbox.trace', { item: it.trace.item, n: it.trace.codes })}
+                            {it.trace.held ? ` · ${t('outbox.traceHeld')}` : ''}
+                          </div>
+                        ) : null}
                       </td>
                       <td>{hasKey(stateKey) ? t(stateKey) : it.state}</td>
                       <td className="num">{it.attempts}</td>

@@ -67,11 +67,14 @@ async function login(a: App): Promise<Session> {
   expect((await a.call(s, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
   return s;
 }
-/** The codes the center holds as sold (the sandbox's own table joined to standing sales). */
+/**
+ * The codes the center holds as sold (the sandbox's own table joined to standing sales). A code
+ * is there once per message naming it: the 2207's fee line and its 3505 report (issue 17).
+ */
 const centerSold = (codes: string[]) =>
   (center.db
     .prepare(
-      `SELECT t.code FROM trace_sales t LEFT JOIN settlements s ON s.setl_id = t.setl_id
+      `SELECT DISTINCT t.code FROM trace_sales t LEFT JOIN settlements s ON s.setl_id = t.setl_id
        WHERE t.code IN (SELECT value FROM json_each(?)) AND t.state = 'active' AND t.returned_by IS NULL AND (t.setl_id IS NULL OR (s.state = 'active' AND s.cancelled_by IS NULL))`,
     )
     .all(JSON.stringify(codes)) as { code: string }[]).map((r) => r.code).sort();
