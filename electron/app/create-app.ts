@@ -117,6 +117,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // 2204's med_list_codg: the national code of a pair the center confirmed (3301); a clinic code
   // with no confirmed pair goes as it is (codes that already are national ones, as in the demo).
   settlement.setNationalCodeFor((code) => mapping.nationalCodeFor(code) ?? code);
+  // Refused before settling in the national protocol: a clinic item (a mapping row) without a
+  // confirmed pair, and a code neither mapped nor in the catalogue in force. A code with no
+  // mapping row that IS a national catalogue code settles as itself.
+  settlement.setUnmappedLines((codes) => mapping.unmapped(codes).filter((u) => u.state !== 'unmapped' || mapping.store.view(u.clinicCode) !== null || policy.entry(u.clinicCode) === null));
   const clinic = createClinicPart(core, { shift, center }, opts.clinic);
   const parts = [policy, center, mapping, devices, shift, settlement, clinic];
 

@@ -28,7 +28,7 @@ import { moneyFromRow, moneyOf, negateMoney, uploadInput, MONEY_FIELDS, type Mon
 import type { CenterPort, DevicesPort, PersonView, PolicyPort, ReceiptDataPort, ShiftPort } from './ports';
 import { receiptFor, type ReceiptForm } from './receipt';
 import { SettlementReader, type SettlementRow } from './reader';
-import { assertLinesPayable } from './line-rules';
+import { assertLinesMapped, assertLinesPayable } from './line-rules';
 import { tenderFor } from './cash-tender';
 import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
 import { assertBillPlausible } from './plausible';
@@ -62,6 +62,12 @@ interface Deps {
   chains: Pick<NationalChainRunner, 'start'>;
   /** The 2204 national code of a clinic code (the catalog mapping's seam; settlement/national-chain.ts). */
   nationalCodeFor: NationalCodeFor;
+  /**
+   * The bill codes that cannot go to the center in the national protocol (a clinic item with no
+   * pair the center confirmed: never mapped, upload under way, refused), each with its mapping
+   * state; the catalog mapping fills it in (policy/mapping-store.ts unmapped).
+   */
+  unmappedLines: (codes: readonly string[]) => readonly { clinicCode: string; state: string }[];
 }
 
 /** A receipt job written in a settlement's transaction, started by `announce()` after commit. */
@@ -762,6 +768,10 @@ export class SettlementJournal {
     // Refused before the person is looked up (which refreshes the person cache): a refused
     // preview or settle changes nothing.
     assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
+    const national = this.core.settings.centerProtocol === 'national';
+    // National: every line must have a national code the center holds (对照), or 2204 would be
+    // refused at the center; found here, before the person is looked up, so nothing changes.
+    if (national) assertLinesMapped(req.items, this.deps.unmappedLines);
     const credential = { certType: req.person.certType, certNo: req.person.certNo, cardSn: req.person.cardSn };
     let person = await this.deps.center.lookupPerson(credential);
     // A message of this person's whose answer was lost may have been committed by the center or
@@ -781,7 +791,10 @@ export class SettlementJournal {
       diagnoses: req.visit.diagnoses ?? [],
       useAccount: req.useAccount,
     };
-    const codes = [...new Set(req.items.map((i) => i.code))];
+    // National: a clinic item is priced under its confirmed national code (the catalogue in force
+    // is the national one); a code with no mapping row is a national code already (as in the demo).
+    const splitCode = (code: string) => (national ? this.deps.nationalCodeFor(code) : code);
+    const codes = [...new Set(req.items.map((i) => splitCode(i.code)))];
     const { seq, table } = this.deps.policy.tableFor(visit.date, codes);
     const base = this.baseFor(person, visit.date.slice(0, 4));
     const basis = base.basis;
@@ -794,7 +807,7 @@ export class SettlementJournal {
       accountBalance,
       accumulators: before,
     };
-    const items: BillItem[] = req.items.map((i) => ({ code: i.code, unitPrice: i.unitPrice, quantity: i.quantity, ...(i.ownPay ? { ownPay: true } : {}) }));
+    const items: BillItem[] = req.items.map((i) => ({ code: splitCode(i.code), unitPrice: i.unitPrice, quantity: i.quantity, ...(i.ownPay ? { ownPay: true } : {}) }));
     const out = computeSplit(table, patient, visit, items);
     if (!out.ok) {
       const hint = SPLIT_ERROR_HINT[out.error.code];
@@ -808,7 +821,8 @@ export class SettlementJournal {
       visit,
       policySeq: seq,
       policyVersion: table.version,
-      catalogNames: new Map(table.catalog.map((e) => [e.code, e.name])),
+      // Keyed by the bill's own code (a clinic code's name is its national entry's).
+      catalogNames: new Map(req.items.map((i) => [i.code, table.catalog.find((e) => e.code === splitCode(i.code))?.name ?? ''])),
       before,
       accountBalance,
       split: out.result,

@@ -77,6 +77,8 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
 
   // The catalog mapping (对照) fills this in; until then a clinic code is sent as the national one.
   let nationalCodeFor: NationalCodeFor = sameCode;
+  // ...and this: which bill codes have no confirmed national code (none, until it is set).
+  let unmappedLines: (codes: readonly string[]) => readonly { clinicCode: string; state: string }[] = () => [];
 
   // The national protocol's chains (issue 16): journaled with the settlement, driven by the
   // worker as one outbox item each. Made in either protocol, so that chains queued under the
@@ -106,6 +108,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     resolvePending: (psnNo: string) => worker.resolvePerson(psnNo, { timeoutMs: RESOLVE_BEFORE_SPLIT_MS }),
     chains: chainRunner,
     nationalCodeFor: (code: string) => nationalCodeFor(code),
+    unmappedLines: (codes) => unmappedLines(codes),
     afterCommit: () => {
       // Coalesced: the queue facts count every open item, which at a long offline day's depth
       // cost more than the settlement's own commit when recomputed after each one.
@@ -127,6 +130,10 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     /** The catalog mapping's seam: how a clinic code is sent in 2204 (default: unchanged). */
     setNationalCodeFor(fn: NationalCodeFor): void {
       nationalCodeFor = fn;
+    },
+    /** The catalog mapping's other seam: the bill codes the national protocol refuses before settling. */
+    setUnmappedLines(fn: (codes: readonly string[]) => readonly { clinicCode: string; state: string }[]): void {
+      unmappedLines = fn;
     },
     reader,
     trace,

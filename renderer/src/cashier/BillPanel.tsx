@@ -45,6 +45,13 @@ const searchHit = (h: CatalogHit): SearchHit => ({
   restricted: !!h.restriction,
 });
 
+/** The line numbers (1..) a MAPPING_UNMAPPED_LINE refusal names; empty for any other error. */
+function unmappedLineNos(error: { code: string; details?: unknown } | null): Set<number> {
+  if (error?.code !== 'MAPPING_UNMAPPED_LINE') return new Set();
+  const lines = (error.details as { lines?: { lineNo?: unknown }[] } | undefined)?.lines ?? [];
+  return new Set(lines.map((l) => l.lineNo).filter((n): n is number => typeof n === 'number'));
+}
+
 export interface BillPanelHandle {
   focusSearch(): void;
   focusLines(): void;
@@ -53,7 +60,10 @@ export interface BillPanelHandle {
 export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, ref) {
   const t = useT();
   const lang = useApp((st) => st.lang);
-  const { bill, setBill, preview, pendingBills, pendingLoaded, person, settled, fixLine } = useCashier();
+  const { bill, setBill, preview, pendingBills, pendingLoaded, person, settled, fixLine, previewError, settleError } = useCashier();
+  // National protocol: the lines the main process refused for want of a confirmed 对照, marked
+  // like a line without a price (the refusal's words are in the split panel).
+  const unmappedLines = unmappedLineNos(previewError ?? settleError);
   const searchRef = useRef<HTMLInputElement>(null);
   const linesRef = useRef<HTMLDivElement>(null);
   const [query, setQuery] = useState('');
@@ -361,6 +371,11 @@ export const BillPanel = forwardRef<BillPanelHandle>(function BillPanel(_props, 
                     <td>
                       {l.name}
                       <div className="hint">{l.code}</div>
+                      {unmappedLines.has(i + 1) ? (
+                        <div className="invalid" data-testid={`bill-unmapped-${i}`}>
+                          {t('bill.unmapped')}
+                        </div>
+                      ) : null}
                       {l.drug ? (
                         <div
                           data-testid={`trace-count-${i}`}

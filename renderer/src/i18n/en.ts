@@ -215,6 +215,7 @@ export const en: Record<WindowKey, string> = {
   'patient.suspended': 'Benefits suspended: no insurance settlement. Charge as self-pay, or send the patient to the insurance office.',
   'patient.dropped': 'Patient and bill cleared: read the next patient\'s card.',
   'patient.dropConfirm': 'Press Esc again to clear {name} and the {n} bill line(s); any other key goes on charging.',
+  'bill.unmapped': 'no national mapping',
   'bill.price.missing': 'enter',
   'settle.blocked.price': 'Line {line} has no unit price and cannot be settled: type the price, then Enter.',
   'settle.blocked.quantity': 'Line {line} has quantity 0 and cannot be settled: type the quantity, then Enter.',

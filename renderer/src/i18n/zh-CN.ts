@@ -214,6 +214,7 @@ export const zhCN = {
   'patient.suspended': '参保暂停：不能医保结算。请按自费收费，或请患者到医保经办机构办理。',
   'patient.dropped': '已清除患者和账单：请读下一位患者的卡。',
   'patient.dropConfirm': '再按一次 Esc 清除 {name} 和账单的 {n} 行；按其他键继续收费。',
+  'bill.unmapped': '未对照医保目录',
   'bill.price.missing': '待输入',
   'settle.blocked.price': '第 {line} 行没有单价，不能结算：输入单价后按 Enter。',
   'settle.blocked.quantity': '第 {line} 行数量为 0，不能结算：输入数量后按 Enter。',

@@ -229,3 +229,58 @@ describe('offline: the chain waits in the outbox as one item and is replayed in 
     expect(agreement().problems).toEqual([]);
   });
 });
+
+describe('catalogue mapping at the window (对照): an unmapped line is refused before settling, never at the center', () => {
+  const CSV = ['院内编码,名称,规格,单位,医保编码', `H-0001,阿莫西林胶囊,0.25g*24粒,盒,${AMOX}`, `H-0002,头孢呋辛酯片,0.25g*12片,盒,${CEFU}`, 'H-0003,阿莫西林胶囊(大包装),0.25g*24粒,盒,'].join('\r\n');
+  const supervisor = '2001';
+  const steps2204 = (settlementId: string) =>
+    (app.db.prepare("SELECT body FROM national_steps WHERE chain_id = ? AND infno = '2204' AND state = 'success'").all(`NC${settlementId}`) as { body: string }[]).map(
+      (r) => JSON.parse(r.body) as { feedetail: { medins_list_codg: string; med_list_codg: string }[] },
+    );
+
+  it('a clinic code with no confirmed pair: MAPPING_UNMAPPED_LINE naming the line, at preview and settle, with nothing written or sent; a confirmed one settles under its national code', async () => {
+    // The center refuses a 2204 line whose pair it was never given (as a real one does).
+    await center.setFaults({ requireMapping: true });
+    const imported = app.mapping.importCsv(CSV, supervisor);
+    expect(imported.queued).toBeGreaterThan(0);
+    // Before the 3301 is answered H-0001 is "uploading": refused as well.
+    const input = bill('张伟', [{ code: 'H-0002', unitPrice: '28.00', quantity: '1' }, { code: 'H-0001', unitPrice: '12.50', quantity: '2' }]);
+    const early = await app.call(cashier, 'settlement.preview', input);
+    // (Unless the background upload was quicker: then it settles below like the rest.)
+    if (!early.ok) {
+      expect(early.error.code).toBe('MAPPING_UNMAPPED_LINE');
+      expect(early.error.message).toContain('对照上传中');
+    }
+    expect((await app.mapping.upload()).remaining).toBe(0);
+    expect(app.mapping.nationalCodeFor('H-0001')).toBe(AMOX);
+
+    const envelopesBefore = center.envelopes().length;
+    const settlementsBefore = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
+    const unmapped = bill('张伟', [{ code: 'H-0002', unitPrice: '28.00', quantity: '1' }, { code: 'H-0001', unitPrice: '12.50', quantity: '1' }, { code: 'H-0003', unitPrice: '12.50', quantity: '1' }]);
+    for (const call of ['settlement.preview', 'settlement.settle'] as const) {
+      const r = await app.call(cashier, call, unmapped);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.error.code).toBe('MAPPING_UNMAPPED_LINE');
+      expect(r.error.message).toContain('第 3 行（H-0003');
+      expect(r.error.message).toContain('未对照');
+      expect(r.error.details).toMatchObject({ lineNo: 3, code: 'H-0003', field: 'mapping', state: 'unmapped', lines: [{ lineNo: 3, code: 'H-0003', state: 'unmapped' }] });
+    }
+    // Found here, not at the center: nothing written, not even the person looked up.
+    expect((app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n).toBe(settlementsBefore);
+    expect(center.envelopes().length).toBe(envelopesBefore);
+
+    // A code neither mapped nor in the catalogue is refused the same way (it has no national code).
+    const stranger = await app.call(cashier, 'settlement.preview', bill('张伟', [{ code: 'H-9999', unitPrice: '1.00', quantity: '1' }]));
+    expect(!stranger.ok && stranger.error.code).toBe('MAPPING_UNMAPPED_LINE');
+
+    // The confirmed clinic code settles: priced under its national code, 2204 carrying both.
+    const v = await settle(input);
+    expect(v.state).toBe('confirmed');
+    expect(v.lines.map((l) => l.code)).toEqual(['H-0002', 'H-0001']);
+    expect(v.lines.map((l) => l.name)).toEqual(['头孢呋辛酯片', '阿莫西林胶囊']);
+    const [body] = steps2204(v.id);
+    expect(body!.feedetail.map((l) => `${l.medins_list_codg}>${l.med_list_codg}`)).toEqual([`H-0002>${CEFU}`, `H-0001>${AMOX}`]);
+    expect(agreement().problems).toEqual([]);
+  });
+});
