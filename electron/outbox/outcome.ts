@@ -3,6 +3,7 @@
 // refund meanwhile) changes nothing.
 import type { CoreApp } from '../app/core';
 import { diffAgainstCenter } from '../settlement/mapping';
+import { compareWithCenter, localLines, recordCenterDifferences } from '../settlement/center-differences';
 import { confirmRefundRow, markSettlementRejected, recordCenterAgreement, settlementMoney } from '../settlement/owner';
 import type { CenterOutcome } from '../settlement/ports';
 import { isTraceItem, OPEN_STATES, type OutboxRow, type OutboxState, type OutboxStore } from './store';
@@ -60,7 +61,11 @@ export function applyOutcome(core: CoreApp, outbox: OutboxStore, row: OutboxRow,
     let state: 'confirmed' | 'adjusted' = 'confirmed';
     if (row.kind === 'upload') {
       const setlinfo = objectOr(output['setlinfo'] ?? output);
-      const diffs = diffAgainstCenter(settlementMoney(db, row.settlement_id), setlinfo);
+      const money = settlementMoney(db, row.settlement_id);
+      const diffs = diffAgainstCenter(money, setlinfo);
+      // Where the center differs and why: line by line (national 2204), the pre-settlement, the totals.
+      const differences = compareWithCenter({ money, lines: localLines(db, row.settlement_id) }, { settlement: output, ...(outcome.evidence ?? {}) });
+      recordCenterDifferences(db, { settlementId: row.settlement_id, outboxId: row.id, differences, now });
       const setlId = output['setl_id'] ?? setlinfo['setl_id'];
       const mdtrtId = output['mdtrt_id'] ?? setlinfo['mdtrt_id'];
       if (diffs.length || output['stmt'] === 'adjusted') state = 'adjusted';
@@ -74,7 +79,7 @@ export function applyOutcome(core: CoreApp, outbox: OutboxStore, row: OutboxRow,
         now,
       });
       if (state === 'adjusted') {
-        core.audit.append({ action: 'outbox.adjusted', subject: row.settlement_id, detail: { msgid: row.msgid, fields: diffs } });
+        core.audit.append({ action: 'outbox.adjusted', subject: row.settlement_id, detail: { msgid: row.msgid, fields: diffs, lines: differences.filter((d) => d.lineNo > 0).length } });
       }
     } else {
       // 2208 cancel or 2601 reversal answered: the refund row is done, at the center's figures

@@ -118,7 +118,14 @@ export class NationalChainDriver implements ChainDriver {
     switch (r.kind) {
       case 'settled':
         if (undo) return { kind: 'unknown', msgid: row.msgid, reason: '结算链仍为已结算状态，退费撤销尚未开始' };
-        return { kind: 'success', msgid: row.msgid, refmsgid: this.lastMsgid(chainId, '2207') ?? '', output: this.rawAnswer(chainId) };
+        return {
+          kind: 'success',
+          msgid: row.msgid,
+          refmsgid: this.lastMsgid(chainId, '2207') ?? '',
+          output: this.rawAnswer(chainId),
+          // What the center priced on the way (2204 line by line, 2206): every difference is kept.
+          evidence: { fees: this.standingAnswer(chainId, '2204'), preSettlement: this.standingAnswer(chainId, '2206') },
+        };
       case 'undone':
         if (undo) return { kind: 'success', msgid: row.msgid, refmsgid: this.lastMsgid(chainId, '2208') ?? '', output: this.cancelAnswer(chainId) };
         return { kind: 'rejected', msgid: row.msgid, code: r.refusal.code || 'CHAIN_REFUSED', message: `${r.refusal.infno} 被拒绝：${r.refusal.message}（已按顺序撤销，中心无遗留）`, output: { infno: r.refusal.infno, reject_code: r.refusal.code } };
@@ -139,6 +146,12 @@ export class NationalChainDriver implements ChainDriver {
   private rawAnswer(chainId: string): unknown {
     const step = this.store.steps(chainId).filter((s) => s.purpose === 'forward' && s.infno === '2207' && s.output !== null && (s.state === 'success' || s.state === 'undone')).at(-1);
     return step ? (JSON.parse(step.output!) as unknown) : null;
+  }
+
+  /** The answer of the forward step of `infno` that stands (the last one the center took), or undefined. */
+  private standingAnswer(chainId: string, infno: string): unknown {
+    const step = this.store.steps(chainId).filter((s) => s.purpose === 'forward' && s.infno === infno && s.state === 'success' && s.output !== null).at(-1);
+    return step ? (JSON.parse(step.output!) as unknown) : undefined;
   }
 
   /** The 2208 answer of a refund's undoing (the center's negated figures), or null (nothing was settled). */

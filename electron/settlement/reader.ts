@@ -1,5 +1,6 @@
 // Reading the journal back: views for the UI and CLI, the day's list, the supervisor's work
 // lists and the outbox status. Read-only.
+import { centerDifferencesOf } from './center-differences';
 import { z } from 'zod';
 import {
   centerFigures,
@@ -231,6 +232,7 @@ export class SettlementReader {
       uploads,
       traceReports,
       adjustments,
+      centerDifferences: centerDifferencesOf(db, id),
       refundedBy,
       supervisorId: r.supervisor_id,
       manualEntryReason: r.manual_entry_reason,

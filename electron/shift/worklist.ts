@@ -13,6 +13,7 @@ import {
   unreviewedAdjusted,
   workHead,
 } from '../settlement/owner';
+import { centerDifferencesOf, hasUnreviewedDifferences, markDifferencesReviewed, unreviewedDifferenceSettlements } from '../settlement/center-differences';
 import type { CenterPort } from './center-port';
 import { requeueUpload } from './reconcile';
 import { z } from 'zod';
@@ -49,7 +50,8 @@ export class WorkLists {
     const db = this.core.db;
     const ids =
       list === 'adjustment'
-        ? unreviewedAdjusted(db, 2000)
+        ? // A settlement whose lines differ though its totals agree has no adjustment, but is shown too.
+          [...new Set([...unreviewedAdjusted(db, 2000), ...unreviewedDifferenceSettlements(db, 2000)])].sort().slice(0, 2000)
         : this.outbox.unreviewedRejections(2000);
     return ids.map((id) => this.item(id, list));
   }
@@ -77,6 +79,7 @@ export class WorkLists {
       insuranceType: head.insurance_type,
       total: head.total,
       differences,
+      centerDifferences: list === 'adjustment' ? centerDifferencesOf(db, settlementId) : [],
       rejectCode: rej?.code ?? null,
       rejectReason: rej?.reason ?? null,
       lastAction: last ?? null,
@@ -90,7 +93,7 @@ export class WorkLists {
     db.transaction(() => {
       const open =
         list === 'adjustment'
-          ? hasUnreviewedAdjustments(db, settlementId)
+          ? hasUnreviewedAdjustments(db, settlementId) || hasUnreviewedDifferences(db, settlementId)
           : this.outbox.hasUnreviewedRejection(settlementId);
       if (!open) throw new AppError('WORKITEM_NOT_OPEN', `结算 ${settlementId} 不在待处理的${list === 'adjustment' ? '中心调整' : '中心拒绝'}清单中。`);
       if (action === 'refund') {
@@ -105,6 +108,7 @@ export class WorkLists {
       insertInto(db, 'worklist_actions', { settlement_id: settlementId, list, action, note: note.trim(), operator_id: operatorId, at: now });
       if (list === 'adjustment') {
         markAdjustmentsReviewed(db, settlementId, operatorId, now);
+        markDifferencesReviewed(db, settlementId, operatorId, now);
       } else {
         this.outbox.markRejectionReviewed(settlementId, operatorId, at);
       }

@@ -158,6 +158,25 @@ export interface AdjustmentView {
   reviewedBy: string | null;
 }
 
+/**
+ * One difference between the local split and the center's figures (issue 16; center_differences):
+ * which line (0 = the settlement's totals), which field, both values — fen for money fields, a
+ * class code (A/B/C) for `class` — and why, when the center said. `source`: the transaction
+ * whose answer differed (2204 a fee line, 2206 the pre-settlement, 2207 the settlement).
+ */
+export interface CenterDifferenceView {
+  source: '2204' | '2206' | '2207';
+  lineNo: number;
+  itemCode: string | null;
+  field: string;
+  localFen: number | null;
+  centerFen: number | null;
+  localCode: string | null;
+  centerCode: string | null;
+  why: string | null;
+  createdAt: string;
+}
+
 export interface SettlementLineView {
   lineNo: number;
   code: string;
@@ -209,6 +228,8 @@ export interface SettlementView extends SettlementSummary {
   /** Its drug traceability reports to the center: 3505 per drug line sold with codes, 3506 on its refund row (docs/TRACEABILITY.md). */
   traceReports: UploadView[];
   adjustments: AdjustmentView[];
+  /** Every difference from the center's figures, line by line, with why (empty when none or not yet answered). */
+  centerDifferences: CenterDifferenceView[];
   refundedBy: string | null;
   supervisorId: string | null;
   manualEntryReason: string | null;

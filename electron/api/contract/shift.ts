@@ -5,6 +5,7 @@ import type { SettlementStage } from './clearing';
 import { z } from 'zod';
 import { calendarDateSchema } from '../dates';
 import { call } from './define';
+import type { CenterDifferenceView } from './settlement';
 
 /** Cash denominations in fen, largest first: 100, 50, 20, 10, 5, 1 yuan; 5, 1 jiao; 5, 2, 1 fen. */
 export const DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1] as const;
@@ -181,6 +182,8 @@ export interface WorkItem {
   total: number;
   /** Adjustment: the fields that differ; rejection: the center's code and reason. */
   differences: { field: string; local: number; center: number; difference: number }[];
+  /** Adjustment: every difference from the center's figures, line by line, with why (issue 16). */
+  centerDifferences: CenterDifferenceView[];
   rejectCode: string | null;
   rejectReason: string | null;
   /** The last action taken, if any. */

@@ -61,7 +61,14 @@ export const responseEnvelopeSchema = z.object({
 });
 
 export type CenterOutcome =
-  | { kind: 'success'; msgid: string; refmsgid: string; output: unknown }
+  | {
+      kind: 'success';
+      msgid: string;
+      refmsgid: string;
+      output: unknown;
+      /** A national chain's settlement: the 2204 and 2206 answers the 2207 followed (the differences are recorded line by line). */
+      evidence?: { fees?: unknown; preSettlement?: unknown };
+    }
   | { kind: 'rejected'; msgid: string; code?: string; message: string; output?: unknown }
   | { kind: 'busy'; msgid: string; message: string }
   | { kind: 'unknown'; msgid: string; reason: string };

@@ -8,6 +8,7 @@ import { useCashier } from '../state/cashier';
 import { fieldLabel } from '../lib/money-fields';
 import { PrintState } from './PrintStatus';
 import { CenterAnswer } from './CenterAnswer';
+import { CenterDifferences } from './CenterDifferences';
 import { centerFigures } from '../../../electron/api/contract/settlement';
 import { settlementStateWord } from '../lib/state-word';
 
@@ -57,6 +58,8 @@ export function SettledPanel() {
           ))}
         </div>
       ) : null}
+      {/* Every difference from the center, line by line with why (national: 2204, 2206, 2207). */}
+      <CenterDifferences rows={settled.centerDifferences} testId="settled-differences" />
       <CenterAnswer settled={settled} />
       <h2>
         {rejected ? null : selfPay ? t('settle.doneSelfPay') : t('settle.done')}

@@ -9,6 +9,7 @@ import { api } from '../api/client';
 import { useCorrectedReceiptKey } from '../cashier/CenterAnswer';
 import { PrintState, PrintTrouble } from '../cashier/PrintStatus';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
+import { CenterDifferences } from '../cashier/CenterDifferences';
 import { RefundLines } from '../cashier/RefundLines';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
 import { SupervisorPin } from '../components/SupervisorPin';
@@ -42,6 +43,7 @@ function CenterAnswer(props: { settlementId: string; onCorrected: () => void }) 
           </span>
         </div>
       ))}
+      <CenterDifferences rows={view.centerDifferences} testId="today-differences" />
       {view.state === 'adjusted' ? (
         <button type="button" className="secondary" data-testid="today-corrected-print" onClick={props.onCorrected}>
           {t('settle.corrected.key')}

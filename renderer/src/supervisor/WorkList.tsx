@@ -1,6 +1,7 @@
 // Adjustments (the center's split differed from ours) and rejections (the center refused the
 // upload): each item gets its own note and the actions the list allows — accept (adjustments
 // only), correct and re-upload, refund (recorded after the refund itself was made), write off.
+import { CenterDifferences } from '../cashier/CenterDifferences';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { WorkItem } from '../../../electron/api/contract/shift';
 import type { ApiError } from '../../../electron/api/result';
@@ -85,6 +86,7 @@ function WorkItemRow(props: { item: WorkItem; onDone: () => void }) {
       {w.differences.length > 0 ? (
         <div>{w.differences.map((d) => `${fieldLabel(d.field, t)}: ${formatFen(d.local)} → ${formatFen(d.center)}`).join('；')}</div>
       ) : null}
+      <CenterDifferences rows={w.centerDifferences} testId={`work-${w.settlementId}-differences`} />
       {/* The center's own words (its language, lang="zh-CN"); its code stays in data-code for support. */}
       {w.rejectReason ? (
         <p className="warn" data-code={w.rejectCode ?? ''}>

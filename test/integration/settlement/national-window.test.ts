@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import { centerFigures, type OutboxItemsView, type SettleInput, type SettlementView } from '../../../electron/api/contract/settlement';
+import type { WorkItem } from '../../../electron/api/contract/shift';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
@@ -282,5 +283,70 @@ describe('catalogue mapping at the window (对照): an unmapped line is refused 
     const [body] = steps2204(v.id);
     expect(body!.feedetail.map((l) => `${l.medins_list_codg}>${l.med_list_codg}`)).toEqual([`H-0002>${CEFU}`, `H-0001>${AMOX}`]);
     expect(agreement().problems).toEqual([]);
+  });
+});
+
+describe("online, the center's figures are the record: every difference from the local split is kept, line by line, with why", () => {
+  it("the center's catalogue moved (its self-pay ratio for an item is no longer the one this window holds): 2204's line and 2207's totals differ; each difference is recorded durably and shown to the window and the supervisor", async () => {
+    // The fault: the center prices 头孢呋辛酯片 (乙类) at 30 % self-paid first; the window's synced
+    // table still says 10 %. (As when the center changes its catalogue before the clinic syncs.)
+    const original = center.currentPolicy().catalog.find((e) => e.code === CEFU)!;
+    expect(original.selfPayRatio).toBe('0.1');
+    center.publishPolicyChange({ upserts: [{ ...original, selfPayRatio: '0.3' }] });
+    try {
+      // 周杰 is past the deductible: the fund's share moves with the line.
+      const v = await settle(bill('周杰', [{ code: CEFU, unitPrice: '28.00', quantity: '2' }, { code: AMOX, unitPrice: '12.50', quantity: '1' }]));
+      expect(v.state).toBe('adjusted');
+      const chain = chainOf(v.id)!;
+      const centerRow = liveAtCenter().find((s) => s.setl_id === chain.setl_id)!;
+      // The window shows the center's figures (the record), the local split beside them.
+      expect(centerFigures(v).fundPay).toBe(centerRow.amounts.fundPay);
+      expect(centerFigures(v).cashPay).toBe(centerRow.amounts.cashPay);
+
+      // Line 1 (CEFU, 56.00): the center's 30 % first self-pay against the window's 10 %.
+      const line1 = v.centerDifferences.filter((d) => d.lineNo === 1);
+      const pre = line1.find((d) => d.field === 'pre_self_pay')!;
+      expect(pre).toMatchObject({ source: '2204', itemCode: CEFU, localFen: 560, centerFen: 1680 });
+      expect(pre.why).toContain('自付比例 0.3');
+      expect(line1.find((d) => d.field === 'eligible')).toMatchObject({ localFen: 5040, centerFen: 3920 });
+      // Line 2 (AMOX, 甲类) is priced alike: no difference named for it.
+      expect(v.centerDifferences.filter((d) => d.lineNo === 2)).toEqual([]);
+      // The totals: each differing field of the 2207, local beside the center's, why = the line.
+      const totals = v.centerDifferences.filter((d) => d.lineNo === 0);
+      expect(totals.length).toBeGreaterThan(0);
+      for (const d of totals) {
+        expect(d.source).toBe('2207');
+        expect(d.why).toContain(`第 1 行 ${CEFU}`);
+      }
+      expect(totals.map((d) => d.field)).toEqual(expect.arrayContaining(['pre_self_pay', 'eligible', 'fund_pay']));
+      const camel = (f: string) => f.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) as keyof typeof v.money;
+      for (const d of totals) {
+        // Local = the window's own split as written; center = the center's own settlement row.
+        expect(d.localFen).toBe(v.money[camel(d.field)]);
+        expect(d.centerFen).toBe((centerRow.amounts as unknown as Record<string, number>)[camel(d.field)]);
+        expect(d.localFen).not.toBe(d.centerFen);
+      }
+      // Every total difference is also the money adjustment the reports sum (one per field).
+      expect(v.adjustments.map((a) => a.field).sort()).toEqual(totals.map((d) => d.field).sort());
+
+      // Durable: rows of their own, written in the answer's transaction.
+      const kept = app.db.prepare('SELECT count(*) AS n FROM center_differences WHERE settlement_id = ?').get(v.id) as { n: number };
+      expect(kept.n).toBe(v.centerDifferences.length);
+
+      // The supervisor's view of that settlement (the adjustment work list) names the same.
+      const supervisor = newSession('test');
+      expect((await app.call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
+      const list = await app.call(supervisor, 'worklist.list', { list: 'adjustment' });
+      if (!list.ok) throw new Error(list.error.message);
+      const item = (list.value as WorkItem[]).find((w) => w.settlementId === v.id)!;
+      expect(item.centerDifferences).toEqual(v.centerDifferences);
+      const acted = await app.call(supervisor, 'worklist.act', { settlementId: v.id, list: 'adjustment', action: 'accept', note: '中心目录已调整，接受' });
+      expect(acted.ok).toBe(true);
+      const after = await app.call(supervisor, 'worklist.list', { list: 'adjustment' });
+      expect(after.ok && (after.value as WorkItem[]).some((w) => w.settlementId === v.id)).toBe(false);
+      expect(agreement().problems).toEqual([]);
+    } finally {
+      center.publishPolicyChange({ upserts: [original] });
+    }
   });
 });

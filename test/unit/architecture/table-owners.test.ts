@@ -30,6 +30,7 @@ const OWNERS: Record<string, string> = {
   settlements: 'electron/settlement/',
   settlement_lines: 'electron/settlement/',
   adjustments: 'electron/settlement/',
+  center_differences: 'electron/settlement/center-differences.ts',
   bills: 'electron/settlement/',
   person_accumulators: 'electron/settlement/journal.ts',
   offline_day_totals: 'electron/settlement/journal.ts',
