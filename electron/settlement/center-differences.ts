@@ -1,5 +1,5 @@
 // Every difference between the local split and the center's figures (issue 16), kept durably in
-// center_differences (migration 0022; this module is its one owner). Online the center's figures
+// center_differences (migration 0023; this module is its one owner). Online the center's figures
 // are the record; the local split is computed beside them as the pre-check and the explanation,
 // and this says where they part and why: which line (0 = the settlement's totals), which field,
 // the local value, the center's value, and the reason when the center gave one.
