@@ -85,7 +85,7 @@ export function createCenterPart(core: CoreApp, deps: { policy: PolicyPart }, op
           operator,
         );
       }
-      return lookupPerson({ db: core.db, clock: core.clock, isOnline: worthAsking, send }, cred, operator);
+      return lookupPerson({ db: core.db, clock: core.clock, isOnline: worthAsking, send, institutionCode: core.settings.institutionCode }, cred, operator);
     },
 
     /**

@@ -2,12 +2,12 @@
 // used and under the ID number, so a known patient can be settled while the center is away.
 import { AppError } from '../api/result';
 import type { NationalPersonFacts, PersonView } from '../api/contract/center';
-import type { Clock } from '../app/clock';
+import { chinaDate, type Clock } from '../app/clock';
 import { rememberPersonNames } from '../app/log';
 import type { Db } from '../db/open';
 import type { CenterOutcome, SendOptions } from './client';
 import type { CertType } from './wire/codes';
-import { personFromOutput, personOutputSchema, type PersonCore } from './wire/person';
+import { personFromOutput, personOutputSchema, recordsFromOutput, type PersonCore } from './wire/person';
 import { run, one } from '../db/sql';
 import { z } from 'zod';
 
@@ -22,6 +22,8 @@ export interface PersonLookupDeps {
   clock: Clock;
   isOnline(): boolean;
   send(infno: string, input: object, opts?: SendOptions): Promise<CenterOutcome>;
+  /** This clinic's code (a binding "here"); absent = no binding is here. */
+  institutionCode?: string;
 }
 
 /** What the cache keeps of a person: the 1101 core, and in the national protocol its other parts. */
@@ -87,7 +89,8 @@ export async function lookupPerson(deps: PersonLookupDeps, cred: PersonCredentia
           issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`),
         });
       }
-      const core = personFromOutput(parsed.data);
+      // The filings and bindings ride in the same answer: cached with it, the same age (cachedAt).
+      const core = { ...personFromOutput(parsed.data), ...recordsFromOutput(parsed.data, deps.institutionCode ?? '', chinaDate(deps.clock.now())) };
       // The log masks this name wherever it appears (a center's message quoting it, say).
       rememberPersonNames(core.name);
       const at = deps.clock.now().toISOString();

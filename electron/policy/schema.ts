@@ -70,8 +70,45 @@ export const schemeSchema = z
       .strict()
       .optional(),
     account: z.object({ payInPolicy: z.boolean(), payOwnPay: z.boolean() }).strict(),
+    bindingRequired: z.string().regex(/^\d{2}$/, '必须是两位定点备案业务类型（如 01）').optional(),
   })
   .strict();
+
+const deductibleSchema = z
+  .object({ per: z.enum(['year', 'visit']), amount: fen.optional(), byLevel: z.record(levelKey, fen).optional() })
+  .strict()
+  .refine((d) => (d.amount === undefined) !== (d.byLevel === undefined), { message: '必须有 amount 或 byLevel 之一', path: ['amount'] });
+
+/** One filed disease's rules (门慢门特 / 两病, issue 17; docs/SPLIT.md "Chronic-disease visits"). */
+export const diseaseRuleSchema = z
+  .object({
+    code: text(32),
+    name: text(100),
+    kind: z.enum(['chronic', 'twoDiseases']),
+    insuranceTypes: z.array(text(32)).min(1).optional(),
+    accumulator: text(64).refine((k) => k !== 'criticalBurden' && k !== 'criticalPaid', '累计键名与大病累计冲突'),
+    deductible: deductibleSchema,
+    bands: bandsOf(band),
+    annualCap: fen.optional(),
+    eligibleItems: z.array(text(64)).min(1, '病种项目清单不能为空（不限项目请省略此字段）').optional(),
+  })
+  .strict();
+
+/** Codes may repeat only for different insurance types: each (code, type) has one rule. */
+const diseaseRules = z.array(diseaseRuleSchema).superRefine((rs, ctx) => {
+  const seen = new Set<string>();
+  rs.forEach((r, i) => {
+    for (const t of r.insuranceTypes ?? ['*']) {
+      const key = `${r.code}|${t}`;
+      const clash = seen.has(key) || seen.has(`${r.code}|*`) || (t === '*' && [...seen].some((k) => k.startsWith(`${r.code}|`)));
+      if (clash) {
+        ctx.addIssue({ code: 'custom', path: [i, 'code'], message: `病种 ${r.code} 的待遇规则重复（同一险种只能有一条）` });
+        return;
+      }
+      seen.add(key);
+    }
+  });
+});
 
 const DECIMAL4 = /^\d{1,12}(\.\d{1,4})?$/;
 const isDec = (v: unknown): boolean => typeof v === 'string' && DECIMAL4.test(v);
@@ -157,6 +194,7 @@ export const policyTableSchema = z
     effectiveTo: date.nullable(),
     catalog: catalogArray,
     schemes,
+    diseaseRules: diseaseRules.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -175,6 +213,7 @@ export const policyDeltaSchema = z
     catalogUpserts: catalogArray,
     catalogDeletes: z.array(text(64)),
     schemes: schemes.optional(),
+    diseaseRules: diseaseRules.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -7,7 +7,7 @@ import { AppError } from '../api/result';
 import type { Db } from '../db/open';
 import { createInitials, innerInitials, nameChars, nameHeads } from './pinyin';
 import { parsePolicyDelta, parsePolicyTable } from './schema';
-import type { CatalogEntry, PolicyDelta, PolicyTable, Scheme } from './split/types';
+import type { CatalogEntry, DiseaseRule, PolicyDelta, PolicyTable, Scheme } from './split/types';
 
 import type { PolicyStatus } from '../api/contract/policy';
 import { z } from 'zod';
@@ -25,6 +25,7 @@ const TableRow = z.object({
   effective_from: z.string(),
   effective_to: maybeText,
   schemes: z.string(),
+  disease_rules: maybeText,
   entries: int,
   applied_at: z.string(),
 });
@@ -46,8 +47,8 @@ export type EntryRow = z.output<typeof EntryRow>;
 const CURRENT_SQL = 'SELECT t.* FROM policy_current c JOIN policy_tables t ON t.seq = c.seq WHERE c.id = 1';
 const ENTRY_AT_SQL =
   'SELECT e.* FROM catalog_entries e WHERE e.code = :code AND e.from_seq BETWEEN :base AND :seq AND NOT EXISTS (SELECT 1 FROM catalog_closed k WHERE k.id = e.id AND k.to_seq <= :seq)';
-const TABLE_INSERT_SQL = `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, entries, kind, applied_at)
-  VALUES (:seq, :base, :version, :region, :from, :to, :schemes, :entries, :kind, :at)`;
+const TABLE_INSERT_SQL = `INSERT INTO policy_tables (seq, base_seq, version, region, effective_from, effective_to, schemes, disease_rules, entries, kind, applied_at)
+  VALUES (:seq, :base, :version, :region, :from, :to, :schemes, :diseaseRules, :entries, :kind, :at)`;
 
 /**
  * The bulk import's columns, in the order fillParams writes them. The one place that binds by
@@ -161,9 +162,11 @@ export class PolicyStore {
   }
 
   /** The table in force without its catalog: what a national catalogue sync keeps (the regional rules). */
-  currentRules(): { seq: number; region: string; effectiveFrom: string; effectiveTo: string | null; schemes: Scheme[] } | null {
+  currentRules(): { seq: number; region: string; effectiveFrom: string; effectiveTo: string | null; schemes: Scheme[]; diseaseRules?: DiseaseRule[] } | null {
     const r = this.currentRow();
-    return r ? { seq: r.seq, region: r.region, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, schemes: JSON.parse(r.schemes) as Scheme[] } : null;
+    if (!r) return null;
+    const rules = { seq: r.seq, region: r.region, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, schemes: JSON.parse(r.schemes) as Scheme[] };
+    return r.disease_rules === null ? rules : { ...rules, diseaseRules: JSON.parse(r.disease_rules) as DiseaseRule[] };
   }
 
   /** The highest seq ever applied (a new table or delta must be above it). */
@@ -201,6 +204,7 @@ export class PolicyStore {
         from: t.effectiveFrom,
         to: t.effectiveTo,
         schemes: JSON.stringify(t.schemes),
+        diseaseRules: t.diseaseRules ? JSON.stringify(t.diseaseRules) : null,
         entries: t.catalog.length,
         kind: 'full',
         at: this.clock.now().toISOString(),
@@ -280,6 +284,7 @@ export class PolicyStore {
         from,
         to,
         schemes: d.schemes ? JSON.stringify(d.schemes) : cur.schemes,
+        diseaseRules: d.diseaseRules ? JSON.stringify(d.diseaseRules) : cur.disease_rules,
         entries,
         kind: 'delta',
         at: this.clock.now().toISOString(),
@@ -382,7 +387,7 @@ function toStatus(r: TableRow): PolicyStatus {
 }
 
 function toTable(t: TableRow, catalog: CatalogEntry[]): PolicyTable {
-  return {
+  const table: PolicyTable = {
     format: 'policy-table/1',
     seq: t.seq,
     version: t.version,
@@ -392,4 +397,6 @@ function toTable(t: TableRow, catalog: CatalogEntry[]): PolicyTable {
     catalog,
     schemes: JSON.parse(t.schemes) as Scheme[],
   };
+  if (t.disease_rules !== null) table.diseaseRules = JSON.parse(t.disease_rules) as DiseaseRule[];
+  return table;
 }

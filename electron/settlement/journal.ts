@@ -31,6 +31,7 @@ import { SettlementReader, type SettlementRow } from './reader';
 import { assertLinesMapped, assertLinesPayable } from './line-rules';
 import { tenderFor } from './cash-tender';
 import { SELF_PAY_INSURANCE_TYPE, selfPayExplanation, selfPayLines, selfPayMoney } from './self-pay';
+import { splitRecordsOf } from './person-records';
 import { assertBillPlausible } from './plausible';
 import type { TraceCodeStore, TraceLinePlan } from './trace-codes';
 import type { TraceReports } from './trace-reports';
@@ -806,9 +807,11 @@ export class SettlementJournal {
       status: person.status,
       accountBalance,
       accumulators: before,
+      ...splitRecordsOf(person),
     };
     const items: BillItem[] = req.items.map((i) => ({ code: splitCode(i.code), unitPrice: i.unitPrice, quantity: i.quantity, ...(i.ownPay ? { ownPay: true } : {}) }));
-    const out = computeSplit(table, patient, visit, items);
+    // The clinic settling: a binding (5302) is judged against it.
+    const out = computeSplit(table, patient, { ...visit, institutionCode: this.core.settings.institutionCode }, items);
     if (!out.ok) {
       const hint = SPLIT_ERROR_HINT[out.error.code];
       throw new AppError(out.error.code, hint ? `${out.error.message}（${hint}）` : out.error.message, out.error.details);

@@ -29,6 +29,9 @@ export interface PersonView {
   cachedAt: string;
   /** National protocol only: 2001, 5301 and 5302 beside 1101 and 5206. */
   national?: NationalPersonFacts;
+  /** Our protocol: the 5301/5302 equivalents carried in the 1101 answer (their age is cachedAt); absent = not told. */
+  filings?: ChronicFiling[];
+  bindings?: ClinicBinding[];
 }
 
 /** One chronic/special-disease filing (5301 门慢门特备案). */

@@ -27,7 +27,7 @@ import { msgStamp } from '../wire/msgid';
 
 /** What the sync needs of the policy part. */
 export interface NationalPolicySink {
-  currentRules(): { seq: number; region: string; effectiveFrom: string; effectiveTo: string | null; schemes: PolicyTable['schemes'] } | null;
+  currentRules(): { seq: number; region: string; effectiveFrom: string; effectiveTo: string | null; schemes: PolicyTable['schemes']; diseaseRules?: PolicyTable['diseaseRules'] } | null;
   latestSeq(): number;
   entry(code: string): CatalogEntry | null;
   applyTable(raw: unknown): { seq: number; version: string };
@@ -122,7 +122,7 @@ function apply(deps: NationalCatalogSyncDeps, pages: number): NationalCatalogSyn
         const codes = store.validCodes();
         const rows = store.rowsOf(codes);
         const catalog = codes.map((c) => entryFromNationalRows(rows.get(c)!, date, insutypeToInsuranceType)).filter((e): e is CatalogEntry => e !== null);
-        const table: PolicyTable = { format: 'policy-table/1', seq, version, region: rules.region, effectiveFrom: rules.effectiveFrom, effectiveTo: rules.effectiveTo, catalog, schemes: rules.schemes };
+        const table: PolicyTable = { format: 'policy-table/1', seq, version, region: rules.region, effectiveFrom: rules.effectiveFrom, effectiveTo: rules.effectiveTo, catalog, schemes: rules.schemes, ...(rules.diseaseRules ? { diseaseRules: rules.diseaseRules } : {}) };
         const r = policy.applyTable(table);
         return { kind: 'full', seq: r.seq, pages, upserts: catalog.length, deletes: 0 };
       }

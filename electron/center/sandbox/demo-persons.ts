@@ -68,7 +68,7 @@ const SEEDS: Seed[] = [
   { name: '杨磊', gend: '1', brdy: '1992-05-30', insutype: '310', psnType: '1101', balance: 0, note: '职工在职，个人账户余额为 0' },
   { name: '赵敏', gend: '2', brdy: '1966-12-03', insutype: '310', psnType: '1101', balance: 150000, accumulators: { 'emp-outpatient': { eligible: 3200000, fundPaid: 1990000 } }, note: '接近门诊年度支付限额（已付 19900 元 / 20000 元）' },
   { name: '黄强', gend: '1', brdy: '1970-04-22', insutype: '310', psnType: '1101', balance: 300000, accumulators: { 'emp-outpatient': { eligible: 150000, fundPaid: 0 } }, outside: { accumulator: 'emp-outpatient', eligible: 50000, fundPaid: 0 }, note: '在其他医院有就诊：离线结算上传后会被中心调整' },
-  { name: '吴婷', gend: '2', brdy: '1958-06-18', insutype: '310', psnType: '1201', balance: 420000, accumulators: { 'emp-chronic': { eligible: 860000, fundPaid: 774000 } }, note: '职工退休，慢特病（糖尿病 E11）门诊' },
+  { name: '吴婷', gend: '2', brdy: '1958-06-18', insutype: '310', psnType: '1201', balance: 420000, accumulators: { 'chronic-E11': { eligible: 320000, fundPaid: 270000 } }, note: '职工退休，慢特病（糖尿病 E11）门诊，年度已付 2700 元 / 8000 元' },
   { name: '周杰', gend: '1', brdy: '1985-10-10', insutype: '310', psnType: '1101', balance: 321055, accumulators: { 'emp-outpatient': { eligible: 200000, fundPaid: 18000 } }, note: '职工在职，已过起付线' },
   { name: '徐丽', gend: '2', brdy: '1962-01-25', insutype: '390', psnType: '1501', balance: 0, accumulators: { 'res-inpatient': { eligible: 2100000, fundPaid: 1575000 }, criticalBurden: 1500000, criticalPaid: 0 }, note: '城乡居民，住院大额：接近大病保险起付线' },
   { name: '孙浩', gend: '1', brdy: '2015-08-08', insutype: '390', psnType: '1401', balance: 0, note: '城乡居民（中小学生）' },

@@ -349,7 +349,7 @@ export class SandboxCenter {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { json: this.envelope(-1, 'signature invalid: x-signature 与报文不符', { reject_code: 'SIGNATURE_INVALID' }, '') };
     }
-    let env: { infno?: unknown; msgid?: unknown; fixmedins_code?: unknown; input?: unknown; opter?: unknown; opter_name?: unknown; sign_no?: unknown };
+    let env: { infno?: unknown; msgid?: unknown; fixmedins_code?: unknown; fixmedins_name?: unknown; input?: unknown; opter?: unknown; opter_name?: unknown; sign_no?: unknown };
     try {
       env = JSON.parse(body.toString('utf8')) as typeof env;
     } catch {
@@ -374,7 +374,7 @@ export class SandboxCenter {
       }
       const stored = prepared(this.db, 'SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
       if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
-      const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno }, env.input);
+      const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno, institutionCode: this.opts.institutionCode, institutionName: str(env.fixmedins_name) ?? '' }, env.input);
       const json = this.envelope(answer.infcode, answer.err_msg, answer.output, this.newRefMsgId());
       prepared(this.db, 'INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
       return json;

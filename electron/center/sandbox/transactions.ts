@@ -2,13 +2,14 @@
 // also stores the answer under the message id, so an effect and its answer commit together.
 import { z } from 'zod';
 import { computeSplit } from '../../policy/split';
-import type { BillItem, PolicyDelta, PolicyTable } from '../../policy/split/types';
+import type { Accumulators, BillItem, Patient, PolicyDelta, PolicyTable } from '../../policy/split/types';
 import { medTypeToVisitType, insutypeToInsuranceType, insuStatusToStatus, psnTypeToPersonGroup } from '../wire/codes';
 import { fenToYuan, tryYuanToFen } from '../../api/money';
 import { msgStamp } from '../wire/msgid';
 import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type SettlementAmounts } from '../wire/settlement';
 import { DEMO_YEAR_START, type DemoPerson } from './demo-persons';
 import { findPerson, personByPsnNo } from './persons';
+import { splitRecordsOf } from './national/person-records';
 import type { FaultSettings } from './faults';
 import { drugTracInfoSchema, recordTraceSales, refuseSoldCodes, return3506, reverseTraceMessage, sale3505 } from './trace-sales';
 import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, prepared, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
@@ -25,6 +26,9 @@ export interface TxContext {
   faults: FaultSettings;
   msgid: string;
   infno: string;
+  /** The institution asking (its code as the center has it; its name as the envelope gave it). Absent in unit rigs: bindings then unknown. */
+  institutionCode?: string;
+  institutionName?: string;
 }
 
 const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
@@ -77,6 +81,8 @@ function personInfo(ctx: TxContext, input: unknown): TxAnswer {
     baseinfo: { psn_no: person.psn_no, psn_name: person.psn_name, gend: person.gend, brdy: person.brdy, certno: person.certno },
     insuinfo: [{ insutype: person.insutype, psn_type: person.psn_type, balc: fenToYuan(year.balance), psn_insu_stas: person.psn_insu_stas, insuplc_admdvs: person.insuplc_admdvs }],
     accumulators: year.accumulators,
+    // Our protocol's equivalent of national 5301 / 5302 (docs/CENTER.md "Filings and bindings").
+    ...recordsWire(person.psn_no, person.insutype, ctx),
   });
   // A claim from another hospital reaches the center right after this answer (see demo-persons).
   const outside = DEMO_YEAR_START[person.psn_no]?.outsideVisitAfterLookup;
@@ -85,6 +91,29 @@ function personInfo(ctx: TxContext, input: unknown): TxAnswer {
     writeYear(ctx.db, person.psn_no, { ...year, accumulators: addAccumulators(year.accumulators, delta, 1) }, ctx.now.toISOString());
   }
   return answer;
+}
+
+/** The person's chronic-disease filings and clinic bindings in the 1101 answer of our protocol. */
+function recordsWire(psnNo: string, insutype: string, ctx: TxContext): { opspdise: unknown[]; psnfixmedin: unknown[] } {
+  const r = splitRecordsOf(psnNo, insutype, { code: ctx.institutionCode ?? '', name: ctx.institutionName ?? '' });
+  return {
+    opspdise: r.filings.map((f) => ({ opsp_dise_code: f.code, opsp_dise_name: f.name ?? f.code, begndate: f.begin, enddate: f.end })),
+    psnfixmedin: r.bindings.map((b) => ({ biz_appy_type: b.bizType, fixmedins_code: b.institutionCode, fixmedins_name: b.institutionName ?? '', begndate: b.begin, enddate: b.end })),
+  };
+}
+
+/** The patient as the sandbox's own split sees them: the year, the filings and bindings on file. */
+export function sandboxPatient(person: { psn_no: string; insutype: string; psn_type: string; psn_insu_stas: string }, year: { balance: number; accumulators: Accumulators }, ctx: TxContext): Patient {
+  const patient: Patient = {
+    insuranceType: insutypeToInsuranceType(person.insutype),
+    personGroup: psnTypeToPersonGroup(person.psn_type),
+    status: insuStatusToStatus(person.psn_insu_stas),
+    accountBalance: year.balance,
+    accumulators: year.accumulators,
+  };
+  const records = splitRecordsOf(person.psn_no, person.insutype, { code: ctx.institutionCode ?? '', name: ctx.institutionName ?? '' });
+  // Without the asking institution (unit rigs) the bindings cannot be judged: left unknown.
+  return ctx.institutionCode === undefined ? { ...patient, filings: records.filings } : { ...patient, ...records };
 }
 
 // ---- 1399 ----
@@ -115,6 +144,8 @@ export function diffTables(from: PolicyTable, to: PolicyTable): PolicyDelta {
     catalogDeletes: from.catalog.filter((e) => !after.has(e.code)).map((e) => e.code),
   };
   if (JSON.stringify(from.schemes) !== JSON.stringify(to.schemes)) delta.schemes = to.schemes;
+  // [] = no rules (a delta without the field keeps the previous ones).
+  if (JSON.stringify(from.diseaseRules ?? []) !== JSON.stringify(to.diseaseRules ?? [])) delta.diseaseRules = to.diseaseRules ?? [];
   return delta;
 }
 
@@ -173,8 +204,8 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   const items: BillItem[] = p.value.feedetail.map((f) => ({ code: f.med_list_codg, unitPrice: f.pric, quantity: f.cnt, ...(f.own_pay_flag === '1' ? { ownPay: true } : {}) }));
   const outcome = computeSplit(
     latestPolicy(ctx.db),
-    { insuranceType: insutypeToInsuranceType(person.insutype), personGroup: psnTypeToPersonGroup(person.psn_type), status: insuStatusToStatus(person.psn_insu_stas), accountBalance: year.balance, accumulators: year.accumulators },
-    { visitType, hospitalLevel: Number(s.hosp_lv), date: s.setl_time.slice(0, 10), diagnoses: s.dise_codg, useAccount: s.acct_used_flag === '1' },
+    sandboxPatient(person, year, ctx),
+    { visitType, hospitalLevel: Number(s.hosp_lv), date: s.setl_time.slice(0, 10), diagnoses: s.dise_codg, useAccount: s.acct_used_flag === '1', institutionCode: ctx.institutionCode },
     items,
   );
   if (!outcome.ok) return reject(outcome.error.code, outcome.error.message, { details: outcome.error.details ?? null });
@@ -190,8 +221,8 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
       year = { ...year, accumulators: addAccumulators(year.accumulators, { [changed]: { eligible, fundPaid: 0 } }, 1) };
       const again = computeSplit(
         latestPolicy(ctx.db),
-        { insuranceType: insutypeToInsuranceType(person.insutype), personGroup: psnTypeToPersonGroup(person.psn_type), status: insuStatusToStatus(person.psn_insu_stas), accountBalance: year.balance, accumulators: year.accumulators },
-        { visitType, hospitalLevel: Number(s.hosp_lv), date: s.setl_time.slice(0, 10), diagnoses: s.dise_codg, useAccount: s.acct_used_flag === '1' },
+        sandboxPatient(person, year, ctx),
+        { visitType, hospitalLevel: Number(s.hosp_lv), date: s.setl_time.slice(0, 10), diagnoses: s.dise_codg, useAccount: s.acct_used_flag === '1', institutionCode: ctx.institutionCode },
         items,
       );
       if (again.ok) r = again.result;

@@ -2,9 +2,12 @@
 import { z } from 'zod';
 import { insuStatusToStatus, insutypeToInsuranceType, psnTypeToPersonGroup } from './codes';
 import { tryYuanToFen } from '../../api/money';
+import type { ChronicFiling, ClinicBinding } from '../../api/contract/center';
 
 const yuan = z.string().refine((s) => tryYuanToFen(s) !== null, '金额应为两位小数的元');
 const fenCount = z.number().int().nonnegative();
+/** yyyy-MM-dd (a time after it is dropped). */
+const dateWire = z.string().regex(/^\d{4}-\d{2}-\d{2}/, '应为 yyyy-MM-dd').transform((s) => s.slice(0, 10));
 
 export const accumulatorsWireSchema = z
   .object({
@@ -33,6 +36,16 @@ export const personOutputSchema = z.object({
     )
     .min(1),
   accumulators: accumulatorsWireSchema.optional(),
+  /** Our protocol's 5301 equivalent (docs/CENTER.md "Filings and bindings"); absent = not told. */
+  opspdise: z
+    .array(z.object({ opsp_dise_code: z.string().min(1).max(30), opsp_dise_name: z.string().max(100), begndate: dateWire, enddate: dateWire.nullable() }))
+    .max(50)
+    .optional(),
+  /** Our protocol's 5302 equivalent; absent = not told. */
+  psnfixmedin: z
+    .array(z.object({ biz_appy_type: z.string().regex(/^\d{2}$/), fixmedins_code: z.string().min(1).max(30), fixmedins_name: z.string().max(100), begndate: dateWire, enddate: dateWire.nullable() }))
+    .max(50)
+    .optional(),
 });
 
 export type PersonOutput = z.infer<typeof personOutputSchema>;
@@ -54,6 +67,26 @@ export interface PersonCore {
   accountBalance: number;
   insuplcAdmdvs: string;
   accumulators: AccumulatorsView;
+  /** Our protocol: the filings and bindings of the 1101 answer (same age as it); absent = not told. */
+  filings?: ChronicFiling[];
+  bindings?: ClinicBinding[];
+}
+
+const inForce = (begin: string, end: string | null, day: string): boolean => begin <= day && (end === null || end >= day);
+
+/** The 1101 answer's filings and bindings as the view holds them, `valid` / `here` as of `day`. */
+export function recordsFromOutput(out: PersonOutput, institutionCode: string, day: string): Pick<PersonCore, 'filings' | 'bindings'> {
+  const r: Pick<PersonCore, 'filings' | 'bindings'> = {};
+  if (out.opspdise) {
+    r.filings = out.opspdise.map((f) => ({ code: f.opsp_dise_code, name: f.opsp_dise_name, begin: f.begndate, end: f.enddate, valid: inForce(f.begndate, f.enddate, day) }));
+  }
+  if (out.psnfixmedin) {
+    r.bindings = out.psnfixmedin.map((b) => ({
+      bizType: b.biz_appy_type, institutionCode: b.fixmedins_code, institutionName: b.fixmedins_name, begin: b.begndate, end: b.enddate,
+      valid: inForce(b.begndate, b.enddate, day), here: b.fixmedins_code === institutionCode,
+    }));
+  }
+  return r;
 }
 
 /** The first insurance line is the one used for settlement (employee before resident if both). */

@@ -61,6 +61,18 @@ function checkShape(table: PolicyTable, patient: Patient, visit: Visit, items: B
   if (visit.diagnoses !== undefined && (!Array.isArray(visit.diagnoses) || !visit.diagnoses.every((d) => typeof d === 'string'))) {
     return invalid('诊断必须是编码列表', { field: 'visit.diagnoses' });
   }
+  if (visit.institutionCode !== undefined && typeof visit.institutionCode !== 'string') {
+    return invalid('就诊机构编码必须是文字', { field: 'visit.institutionCode' });
+  }
+  const periods = (v: unknown, key: 'code' | 'institutionCode'): boolean =>
+    Array.isArray(v) &&
+    v.every((x) => isObj(x) && typeof x[key] === 'string' && isCalendarDate(x.begin) && (x.end === null || isCalendarDate(x.end)) && (key === 'code' || typeof x.bizType === 'string'));
+  if (patient.filings !== undefined && !periods(patient.filings, 'code')) {
+    return invalid('慢特病备案格式不正确（病种编码、开始日期、结束日期或 null）', { field: 'patient.filings' });
+  }
+  if (patient.bindings !== undefined && !periods(patient.bindings, 'institutionCode')) {
+    return invalid('定点备案格式不正确（业务类型、机构编码、开始日期、结束日期或 null）', { field: 'patient.bindings' });
+  }
   if (!Array.isArray(items)) return invalid('收费明细必须是列表', { field: 'items' });
   return null;
 }

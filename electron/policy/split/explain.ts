@@ -3,6 +3,7 @@
 // add up to the patient's part before critical illness; the 'critical' line takes that
 // layer's payment off, so Σ(PATIENT_RULES) − critical = personalTotal (tested).
 import { fenToYuan as yuan, percent } from '../../api/money';
+import type { DiseaseChoice, NotPooled } from './disease';
 import type { CriticalOut, FundOut } from './layers';
 import type { LineOut } from './lines';
 import type { ExplanationLine, Restriction, SplitResult } from './types';
@@ -28,6 +29,8 @@ function itemLines(lines: LineOut[]): ExplanationLine[] {
       const [key, why, params] =
         l.reason === 'ownPay'
           ? ['fullOwnPay.ownPay', '按自费结算', { name: l.name, amount }]
+          : l.reason === 'disease'
+            ? ['fullOwnPay.disease', `不在${l.diseaseName ?? ''}病种支付范围内，全额自付`, { name: l.name, disease: l.diseaseName ?? '', amount }]
           : l.reason === 'restriction'
             ? ['fullOwnPay.restriction', `不符合${CONDITION_ZH[condition]}条件，全额自付`, { name: l.name, condition, amount }]
             : ['fullOwnPay.classC', '丙类（医保范围外），全额自付', { name: l.name, amount }];
@@ -70,15 +73,49 @@ function ratioOf(shares: FundOut['shares']): string {
 const line = (rule: string, text: string, key: string, params: Record<string, string>, amount?: number): ExplanationLine =>
   amount === undefined ? { rule, text, key, params } : { rule, text, key, params, amount };
 
+/** What the extensions add to the explanation (docs/SPLIT.md "Chronic-disease visits and clinic binding"). */
+export interface ExplainContext {
+  disease: DiseaseChoice | null;
+  notPooled: NotPooled | null;
+  bindingUnknown: boolean;
+}
+
+const NO_CONTEXT: ExplainContext = { disease: null, notPooled: null, bindingUnknown: false };
+
+function diseaseLine(d: DiseaseChoice): ExplanationLine {
+  const { rule, filing } = d;
+  const params = { code: rule.code, name: rule.name, begin: filing.begin, end: filing.end ?? '长期' };
+  const what = rule.kind === 'twoDiseases' ? '两病门诊用药' : '门诊慢特病';
+  return line(
+    'disease',
+    `${what} ${rule.code} ${rule.name}（备案有效期 ${params.begin} 至 ${params.end}）：按该病种的起付线、支付比例、年度限额和用药范围结算`,
+    rule.kind === 'twoDiseases' ? 'disease.twoDiseases' : 'disease.chronic',
+    params,
+  );
+}
+
+function notPooledLine(n: NotPooled, eligible: number): ExplanationLine {
+  const amount = yuan(eligible);
+  return n.reason === 'elsewhere'
+    ? line('coPay', `参保人的门诊统筹定点机构是 ${n.boundTo ?? ''}，不是本机构：统筹基金不予支付，统筹范围内 ${amount} 元由个人负担（不计入起付线和年度累计）`, 'notPooled.elsewhere', { boundTo: n.boundTo ?? '', amount }, eligible)
+    : line('coPay', `参保人没有有效的门诊统筹定点备案：统筹基金不予支付，统筹范围内 ${amount} 元由个人负担（不计入起付线和年度累计）`, 'notPooled.none', { amount }, eligible);
+}
+
 export function explain(
   lines: LineOut[],
   fund: FundOut,
   critical: CriticalOut | null,
   r: Omit<SplitResult, 'explanation' | 'items' | 'accumulatorsAfter'>,
   useAccount: boolean,
+  context: ExplainContext = NO_CONTEXT,
 ): ExplanationLine[] {
   const out: ExplanationLine[] = [line('total', `医疗费总额: ${yuan(r.total)} 元`, 'total', { amount: yuan(r.total) }, r.total)];
+  if (context.disease) out.push(diseaseLine(context.disease));
+  if (context.bindingUnknown) {
+    out.push(line('note', '不知道参保人的门诊统筹定点备案（医保中心未答复，本机也没有缓存）：按在本机构定点计算，以医保中心结算为准', 'notPooled.unknown', {}));
+  }
   out.push(...itemLines(lines));
+  if (context.notPooled && r.eligible > 0) out.push(notPooledLine(context.notPooled, r.eligible));
   if (fund.deductibleAmount > 0 && r.eligible > 0) {
     const applied = yuan(fund.deductible);
     out.push(
@@ -95,10 +132,15 @@ export function explain(
     const text = fund.shares.length === 1 ? `统筹支付 ${of} = ${yuan(fund.fundPay)} 元` : `统筹支付（${of}）= ${yuan(fund.fundPay)} 元`;
     out.push(line('fund', text, 'fund', { of, amount: yuan(fund.fundPay) }, fund.fundPay));
   }
-  if (fund.coPay > 0) out.push(line('coPay', `统筹范围内个人按比例自付: ${yuan(fund.coPay)} 元`, 'coPay', { amount: yuan(fund.coPay) }, fund.coPay));
+  if (fund.coPay > 0 && !context.notPooled) out.push(line('coPay', `统筹范围内个人按比例自付: ${yuan(fund.coPay)} 元`, 'coPay', { amount: yuan(fund.coPay) }, fund.coPay));
   if (fund.overCapSelfPay > 0) {
     const params = { remaining: yuan(fund.capRemaining ?? 0), amount: yuan(fund.overCapSelfPay) };
-    out.push(line('overCap', `统筹年度最高支付限额仅剩 ${params.remaining} 元，超出部分自付 ${params.amount} 元`, 'overCap', params, fund.overCapSelfPay));
+    const d = context.disease?.rule;
+    out.push(
+      d
+        ? line('overCap', `${d.name}病种年度支付限额仅剩 ${params.remaining} 元，超出部分自付 ${params.amount} 元`, 'overCap.disease', { ...params, disease: d.name }, fund.overCapSelfPay)
+        : line('overCap', `统筹年度最高支付限额仅剩 ${params.remaining} 元，超出部分自付 ${params.amount} 元`, 'overCap', params, fund.overCapSelfPay),
+    );
   }
   if (critical && critical.pay > 0) {
     const of = ratioOf(critical.shares);

@@ -10,6 +10,17 @@ export interface LineOut extends SplitLine {
   ratio?: bigint;
   /** Which restriction condition failed, for the explanation. */
   failedCondition?: keyof Restriction;
+  /** The filed disease whose item list this line is not on (reason 'disease'). */
+  diseaseName?: string;
+}
+
+/**
+ * Extension (docs/SPLIT.md): in a chronic visit, an in-policy line not on the filed disease's
+ * item list is paid by the patient in full (class C, reason 'disease') — not by the ordinary
+ * outpatient rules, which a chronic visit does not use.
+ */
+export function notForDisease(l: LineOut, diseaseName: string): LineOut {
+  return { code: l.code, class: 'C', amount: l.amount, fullOwnPay: l.amount, overLimitSelfPay: 0, preSelfPay: 0, eligible: 0, name: l.name, reason: 'disease', diseaseName };
 }
 
 /** The first condition of the restriction that does not hold, or null when all hold. */

@@ -64,6 +64,35 @@ export interface Scheme {
   annualCap?: number;
   criticalIllness?: CriticalIllness;
   account: { payInPolicy: boolean; payOwnPay: boolean };
+  /**
+   * Project extension (issue 17, docs/SPLIT.md): the pooled fund pays only at a clinic the person
+   * is bound to for this purpose (5302 biz_appy_type, '01' = 普通门诊统筹). Elsewhere the fund,
+   * deductible and critical-illness layers pay nothing for this visit.
+   */
+  bindingRequired?: string;
+}
+
+/**
+ * Project extension (issue 17, docs/SPLIT.md): the rules of one filed disease — 门慢门特
+ * ('chronic') or the hypertension/diabetes outpatient drug benefit 两病 ('twoDiseases'). A
+ * chronic visit (med_type 14) is split with the scheme matched as usual (account rules,
+ * critical illness) but this disease's own deductible, bands, annual cap and accumulator.
+ */
+export interface DiseaseRule {
+  /** The disease code as filed (5301 opsp_dise_code), e.g. "E11". */
+  code: string;
+  name: string;
+  kind: 'chronic' | 'twoDiseases';
+  /** Absent: every insurance type. */
+  insuranceTypes?: string[];
+  /** Year-to-date key of this disease (own deductible and annual cap). */
+  accumulator: string;
+  deductible: Deductible;
+  bands: Band[];
+  /** fen */
+  annualCap?: number;
+  /** Catalog codes paid under this disease; absent = every in-policy item. Others: full own pay. */
+  eligibleItems?: string[];
 }
 
 export interface PolicyTable {
@@ -75,6 +104,8 @@ export interface PolicyTable {
   effectiveTo: string | null;
   catalog: CatalogEntry[];
   schemes: Scheme[];
+  /** Per-disease rules (extension). Absent: chronic visits are split by their scheme alone, as in the model. */
+  diseaseRules?: DiseaseRule[];
 }
 
 export interface PolicyDelta {
@@ -87,6 +118,8 @@ export interface PolicyDelta {
   catalogUpserts: CatalogEntry[];
   catalogDeletes: string[];
   schemes?: Scheme[];
+  /** All per-disease rules, replacing the previous ones (like schemes). */
+  diseaseRules?: DiseaseRule[];
 }
 
 /** Year-to-date totals: one {eligible, fundPaid} per scheme accumulator key, plus the critical-illness layer. */
@@ -104,6 +137,28 @@ export interface Patient {
   /** fen */
   accountBalance: number;
   accumulators?: Accumulators;
+  /** 5301 chronic/special-disease filings (extension); absent = not known. */
+  filings?: PatientFiling[];
+  /** 5302 clinic bindings (extension); absent = not known. */
+  bindings?: PatientBinding[];
+}
+
+/** A filed disease as the split needs it: valid on the visit date when begin ≤ date ≤ end. */
+export interface PatientFiling {
+  code: string;
+  name?: string;
+  /** YYYY-MM-DD; end null = open-ended. */
+  begin: string;
+  end: string | null;
+}
+
+/** The clinic a person is bound to for a purpose (biz type '01' outpatient pooling, '02' chronic). */
+export interface PatientBinding {
+  bizType: string;
+  institutionCode: string;
+  institutionName?: string;
+  begin: string;
+  end: string | null;
 }
 
 export interface Visit {
@@ -114,6 +169,8 @@ export interface Visit {
   diagnoses?: string[];
   /** Default true. */
   useAccount?: boolean;
+  /** The clinic settling this visit (extension: checked against the person's bindings). */
+  institutionCode?: string;
 }
 
 export interface BillItem {
@@ -133,8 +190,8 @@ export interface SplitLine {
   overLimitSelfPay: number;
   preSelfPay: number;
   eligible: number;
-  /** Why a line was turned into class C. */
-  reason?: 'ownPay' | 'restriction';
+  /** Why a line was turned into class C ('disease': not on the filed disease's item list). */
+  reason?: 'ownPay' | 'restriction' | 'disease';
 }
 
 export interface ExplanationLine {
@@ -170,6 +227,10 @@ export interface SplitResult {
   accumulatorsAfter: Accumulators;
   items: SplitLine[];
   explanation: ExplanationLine[];
+  /** Set when a chronic visit was split by a filed disease's rules (extension). */
+  disease?: { code: string; name: string; kind: DiseaseRule['kind'] };
+  /** Set when the scheme needs a binding and the person is not bound here: the fund paid nothing (extension). */
+  notPooled?: { reason: 'elsewhere' | 'none'; boundTo: string | null };
 }
 
 export type SplitErrorCode =
@@ -179,7 +240,9 @@ export type SplitErrorCode =
   | 'UNKNOWN_ITEM'
   | 'NO_SCHEME'
   | 'NO_RATIO_FOR_LEVEL'
-  | 'AMOUNT_TOO_LARGE';
+  | 'AMOUNT_TOO_LARGE'
+  | 'CHRONIC_NOT_FILED'
+  | 'CHRONIC_NO_RULE';
 
 export interface SplitError {
   code: SplitErrorCode;

@@ -257,3 +257,36 @@ describe('policy API calls', () => {
     expect(t.app.audit.verify().ok).toBe(true);
   });
 });
+
+describe('disease rules (issue 17)', () => {
+  const chronic = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/split-vectors-project/policies/chronic-city-2026.json'), 'utf8')) as PolicyTable;
+  const delta = (fromSeq: number, toSeq: number, extra: object = {}) => ({ format: 'policy-delta/1', fromSeq, toSeq, version: `v${toSeq}`, catalogUpserts: [], catalogDeletes: [], ...extra });
+
+  it('are stored with the table, kept by a delta without them, replaced or emptied by one with them', () => {
+    const p = t.app.policy;
+    p.applyTable(chronic);
+    const codes = ['XA10BA144A001010101044'];
+    expect(p.tableFor('2026-04-20', codes).table.diseaseRules).toEqual(chronic.diseaseRules);
+    expect(p.currentRules()?.diseaseRules).toEqual(chronic.diseaseRules);
+    expect(p.tableFor('2026-04-20', codes).table.schemes.find((s) => s.id === 'res-outpatient')?.bindingRequired).toBe('01');
+    p.applyDelta(delta(7, 8));
+    expect(p.tableFor('2026-04-20', codes).table.diseaseRules).toEqual(chronic.diseaseRules);
+    p.applyDelta(delta(8, 9, { diseaseRules: [chronic.diseaseRules![1]] }));
+    expect(p.tableFor('2026-04-20', codes).table.diseaseRules?.map((r) => r.code)).toEqual(['I10']);
+    p.applyDelta(delta(9, 10, { diseaseRules: [] }));
+    expect(p.tableFor('2026-04-20', codes).table.diseaseRules).toEqual([]);
+  });
+
+  it('a table without them reads back without the field (the model as it was)', () => {
+    t.app.policy.applyTable(sample);
+    expect('diseaseRules' in t.app.policy.tableFor('2026-03-15', []).table).toBe(false);
+  });
+
+  it('an invalid rule is refused and nothing changes', () => {
+    const p = t.app.policy;
+    p.applyTable(chronic);
+    expect(errorOf(() => p.applyDelta(delta(7, 8, { diseaseRules: [{ ...chronic.diseaseRules![0], bands: [] }] }))).code).toBe('POLICY_INVALID');
+    expect(p.currentSeq()).toBe(7);
+    expect(p.currentRules()?.diseaseRules).toEqual(chronic.diseaseRules);
+  });
+});

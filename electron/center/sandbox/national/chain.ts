@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { computeSplit } from '../../../policy/split';
 import type { Accumulators, BillItem, SplitOutcome } from '../../../policy/split/types';
 import { lineAmountFen } from '../../../api/money';
-import { insuStatusToStatus, insutypeToInsuranceType, medTypeToVisitType, psnTypeToPersonGroup } from '../../wire/codes';
+import { medTypeToVisitType } from '../../wire/codes';
 import { msgStamp } from '../../wire/msgid';
 import {
   accumulatorsTo5206, accum5206Input, cancel2208Input, cancelFees2205Input, fee2204InputSchema, register2201Input, reversal2601Input, setlinfoOfAmounts,
@@ -21,7 +21,7 @@ import { fenToYuan } from '../../wire/national/decimal';
 import { personByPsnNo } from '../persons';
 import { mappedAtCenter } from './catalog';
 import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, STMT_SQL, writeYear } from '../store';
-import { TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
+import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
 import { binding, filings } from './person-records';
 import { return3506, sale3505 } from '../trace-sales';
 import { details, download, upload } from './statement';
@@ -196,8 +196,15 @@ function splitOf(ctx: NationalTxContext, v: VisitRow, lines: readonly FeeRow[], 
   const items: BillItem[] = lines.map((l) => ({ code: l.med_list_codg, unitPrice: trimPlaces(l.pric), quantity: trimPlaces(l.cnt), ...(l.own_pay ? { ownPay: true } : {}) }));
   return computeSplit(
     latestPolicy(ctx.db),
-    { insuranceType: insutypeToInsuranceType(person.insutype), personGroup: psnTypeToPersonGroup(person.psn_type), status: insuStatusToStatus(person.psn_insu_stas), accountBalance: year.balance, accumulators: year.accumulators },
-    { visitType: medTypeToVisitType(v.med_type ?? '11') ?? 'outpatient', hospitalLevel: ctx.hospitalLevel, date: v.begntime.slice(0, 10), diagnoses: JSON.parse(v.diagnoses) as string[], useAccount },
+    sandboxPatient(person, year, ctx),
+    {
+      visitType: medTypeToVisitType(v.med_type ?? '11') ?? 'outpatient',
+      hospitalLevel: ctx.hospitalLevel,
+      date: v.begntime.slice(0, 10),
+      diagnoses: JSON.parse(v.diagnoses) as string[],
+      useAccount,
+      institutionCode: ctx.institutionCode,
+    },
     items,
   );
 }
