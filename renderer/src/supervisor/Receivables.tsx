@@ -1,6 +1,10 @@
 // What the fund owes the clinic: totals, the aging buckets with their column headers, and a
-// drill-down (↑↓ Enter or a click on a bucket) to the settlements in it, oldest first.
+// drill-down (↑↓ Enter or a click on a bucket) to the settlements in it, oldest first, each with
+// its stage (uploaded → reconciled → applied for clearing → paid). Alt+M switches to the
+// month's clearing (Clearing.tsx) and back.
 import { useEffect, useState } from 'react';
+import { altLetterOf } from '../lib/keys';
+import { Clearing } from './Clearing';
 import type { ReceivableRow, ReceivablesSummary } from '../../../electron/api/contract/shift';
 import type { ApiError } from '../../../electron/api/result';
 import { formatFen } from '../../../electron/api/money';
@@ -22,6 +26,32 @@ export function inBucket(row: ReceivableRow, bucket: Bucket): boolean {
 }
 
 export function Receivables() {
+  const t = useT();
+  const [view, setView] = useState<'receivables' | 'clearing'>('receivables');
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (altLetterOf(e) !== 'm') return;
+      e.preventDefault();
+      setView((v) => (v === 'receivables' ? 'clearing' : 'receivables'));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div className="stack">
+      <div className="row" role="tablist">
+        {(['receivables', 'clearing'] as const).map((v) => (
+          <button key={v} type="button" role="tab" aria-selected={view === v} className={view === v ? 'primary' : 'secondary'} data-testid={`receivables-view-${v}`} onClick={() => setView(v)}>
+            {t(v === 'receivables' ? 'sup.recv.view.receivables' : 'sup.recv.view.clearing')}
+          </button>
+        ))}
+      </div>
+      {view === 'receivables' ? <ReceivablesList /> : <Clearing />}
+    </div>
+  );
+}
+
+function ReceivablesList() {
   const t = useT();
   const [sum, setSum] = useState<ReceivablesSummary | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -78,7 +108,7 @@ export function Receivables() {
         ) : (
           <table className="grid" data-testid="receivables-rows">
             <GridHead
-              cols={[col(t('sup.recv.col.day')), col(t('sup.recv.col.patient')), col(t('sup.recv.col.status')), num(t('sup.recv.col.owed')), num(t('sup.recv.col.paid')), num(t('sup.recv.col.outstanding'))]}
+              cols={[col(t('sup.recv.col.day')), col(t('sup.recv.col.patient')), col(t('sup.recv.col.status')), col(t('sup.recv.col.stage')), num(t('sup.recv.col.owed')), num(t('sup.recv.col.paid')), num(t('sup.recv.col.outstanding'))]}
             />
             <tbody>
               {rows.map((r) => (
@@ -89,6 +119,7 @@ export function Receivables() {
                     <div className="hint">{r.settlementId}</div>
                   </td>
                   <td>{status(r.status)}</td>
+                  <td data-testid={`receivable-stage-${r.settlementId}`}>{t(`sup.stage.${r.stage}`)}</td>
                   <td className="num">{formatFen(r.owed)}</td>
                   <td className="num">{formatFen(r.paid)}</td>
                   <td className="num">{formatFen(r.outstanding)}</td>
