@@ -1,7 +1,8 @@
 // Monthly clearing (issue 17; docs/CLEARING.md), in both center protocols: a month of
 // settlements made by the window (outpatient and inpatient, a refund) goes through
 // reconcile → prepare → preview → send (its answer lost, sent again under the same msgid) →
-// cancel (its answer lost too) → prepare and send again → the fund pays → receivables paid.
+// cancel (its answer lost too) → prepare and send again → the fund pays → receivables paid; a
+// prepared application whose reconciliation changed before sending is refused as stale.
 // Real app, real SQLite, the real sandbox center over HTTP; the expected figures are the
 // center's own settlements, summed here.
 import { rmSync } from 'node:fs';
@@ -122,6 +123,19 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     expect(prepared).toMatchObject({ state: 'prepared', clrType: '11', totals: out.candidates, sendMsgid: null });
     expect(center.clearings()).toEqual([]);
 
+    // What was seen must be what is sent: a settlement whose local amount drifted is found by the
+    // next reconciliation, leaves the reconciled rows, and the prepared application is stale.
+    const drifted = made[0]!.id;
+    app.db.prepare('UPDATE settlements SET total = total + 1, cash_pay = cash_pay + 1 WHERE id = ?').run(drifted);
+    const bad = await call<ReconcileResult>(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
+    expect(bad.discrepancies.map((d) => d.settlementId)).toEqual([drifted]);
+    expect(await refused(sup, 'clearing.send', { id: prepared.id })).toBe('CLEARING_STALE');
+    expect(center.clearings()).toEqual([]);
+    expect((await call<SettlementTrace>(sup, 'clearing.trace', { settlementId: drifted })).stage).toBe('uploaded');
+    app.db.prepare('UPDATE settlements SET total = total - 1, cash_pay = cash_pay - 1 WHERE id = ?').run(drifted);
+    const rec2 = await call<ReconcileResult>(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
+    expect(rec2.result).toBe('match');
+
     // Sent; the center commits and the answer is lost (twice: the client itself resends once on
     // a kept-alive socket that breaks, under the same msgid).
     await center.setFaults({ dropAfterCommit: { count: 2, infno: '3203' } });
@@ -177,7 +191,7 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     for (const id of outpatientLocal) {
       expect(recv.rows.find((r) => r.settlementId === id)).toBeUndefined(); // nothing outstanding: off the open list
       const t = await call<SettlementTrace>(sup, 'clearing.trace', { settlementId: id });
-      expect(t).toMatchObject({ stage: 'paid', reconciled: { runId: rec.runId }, application: { id: again.id, state: 'paid' } });
+      expect(t).toMatchObject({ stage: 'paid', reconciled: { runId: rec2.runId }, application: { id: again.id, state: 'paid' } });
     }
     const inpatient = made.find((s) => s.visitType === 'inpatient')!;
     expect(recv.rows.find((r) => r.settlementId === inpatient.id)).toMatchObject({ stage: 'reconciled' });
