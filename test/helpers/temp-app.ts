@@ -6,6 +6,7 @@ import { createApp, type App, type AppOptions } from '../../electron/app/create-
 import { newSession, type Session } from '../../electron/api/session';
 import type { CallInput, CallName, CallOutput } from '../../electron/api/contract';
 import type { ApiResult } from '../../electron/api/result';
+import { callApp } from './app-call';
 
 export function tempDir(prefix = 'cashier-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -30,11 +31,11 @@ export async function startTempApp(opts: Partial<AppOptions> = {}): Promise<Temp
     dir,
     async login(operatorId = '1001', pin = DEMO_PINS[operatorId] ?? '') {
       const s = newSession('test');
-      const r = await app.call(s, 'auth.login', { operatorId, pin });
+      const r = await callApp(app, s, 'auth.login', { operatorId, pin });
       if (!r.ok) throw new Error(`login failed: ${r.error.code}`);
       return s;
     },
-    call: (s, name, input) => app.call(s, name, input) as never,
+    call: (s, name, input) => callApp(app, s, name, input),
     async close() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,11 @@
 // The national protocol inside a real app (centerProtocol national) against a real sandbox
 // center: the cashier's shift opens → 9001 as that cashier; the window's person lookup speaks
 // 1101/2001/5206/5301/5302 under that sign-in; the shift closes → 9002 ends it.
+import type { CallInput, CallName } from '../../../electron/api/contract';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
-import type { PersonView } from '../../../electron/api/contract/center';
-import type { ApiResult } from '../../../electron/api/result';
 import { newSession, type Session } from '../../../electron/api/session';
 import { seedDemoOperators } from '../../../electron/auth/demo-operators';
 import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
@@ -17,21 +16,17 @@ import { silentLogger } from '../../../electron/app/log';
 import { CenterClient } from '../../../electron/center/client';
 import { NationalChainRunner } from '../../../electron/center/national/chain-runner';
 import { ChainStore } from '../../../electron/center/national/chain-store';
-import type { ReconcileResult } from '../../../electron/api/contract/shift';
 import { chainSpec } from './national-chain-fixtures';
 import { INSTITUTION, SECRET } from './helpers';
 import { openClient, startCenter } from '../settlement/fixtures';
+import { callOk } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
 
-async function call<T>(s: Session, name: string, input: unknown): Promise<T> {
-  const r = (await app.call(s, name, input)) as ApiResult<T>;
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const call = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callOk(app, s, name, input);
 
 async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -62,7 +57,7 @@ it("opening the shift signs the cashier in (9001), the lookup carries that sign-
   const signNo = center.signIns().find((s) => s.opter_no === '1001')!.sign_no;
 
   const wu = DEMO_PERSONS[8]!;
-  const v = await call<PersonView>(cashier, 'center.lookupPerson', { certType: '03', certNo: wu.card_no, cardSn: wu.card_sn });
+  const v = await call(cashier, 'center.lookupPerson', { certType: '03', certNo: wu.card_no, cardSn: wu.card_sn });
   expect(v).toMatchObject({ psnNo: wu.psn_no, source: 'live', national: { treatment: { entitled: true }, filings: [expect.objectContaining({ code: 'E11' })] } });
   const lookup = center.envelopes().filter((e) => ['1101', '2001', '5206', '5301', '5302'].includes(e.infno));
   expect(lookup.length).toBeGreaterThanOrEqual(5);
@@ -81,7 +76,7 @@ it("the supervisor's reconciliation speaks 3201 and 3202 (9101/9102) and traces 
   const supervisor = newSession('test');
   await call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' });
   const today = chinaDate(new Date());
-  const empty = await call<ReconcileResult>(supervisor, 'reconcile.run', { from: today, to: today });
+  const empty = await call(supervisor, 'reconcile.run', { from: today, to: today });
   expect(empty.result).toBe('match');
   expect(empty.groups.map((g) => `${g.insutype}/${g.clrType}/${g.setlOptins}`)).toEqual(['310/11/990100', '390/11/990100']);
 
@@ -94,7 +89,7 @@ it("the supervisor's reconciliation speaks 3201 and 3202 (9101/9102) and traces 
   client.close();
   expect(r.kind).toBe('settled');
 
-  const run = await call<ReconcileResult>(supervisor, 'reconcile.run', { from: today, to: today });
+  const run = await call(supervisor, 'reconcile.run', { from: today, to: today });
   expect(run.result).toBe('mismatch');
   expect(run.groups.find((g) => g.insutype === '310')).toMatchObject({ match: false, mismatchedDays: [today] });
   expect(run.discrepancies).toEqual([expect.objectContaining({ kind: 'only_center', settlementId: 'S-LOST', adviceCode: 'only_center' })]);

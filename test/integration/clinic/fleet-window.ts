@@ -6,6 +6,7 @@
 // Usage: node --import tsx fleet-window.ts <dataDir> <centerUrl> <clinicUrl> <windowNo> <seed> <work|drain>
 import { newSession } from '../../../electron/api/session';
 import { openClient, randomBill, rng } from '../settlement/fixtures';
+import { callApp } from '../../helpers/app-call';
 
 const [dataDir, centerUrl, clinicUrl, windowNo, seedArg, mode] = process.argv.slice(2);
 if (!dataDir || !centerUrl || !clinicUrl || !windowNo || !seedArg || !mode) {
@@ -31,7 +32,7 @@ if (mode === 'drain') {
 
 const r = rng(Number(seedArg));
 const cashier = newSession('test');
-const login = await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
+const login = await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
 if (!login.ok) throw new Error(login.error.message);
 app.settlement.worker.start();
 app.clinic.start();
@@ -41,11 +42,11 @@ for (;;) {
   if (r() < 0.15) {
     const row = app.db.prepare("SELECT id FROM settlements WHERE refund_of IS NULL AND state <> 'refunded' ORDER BY random() LIMIT 1").get() as { id: string } | undefined;
     if (row) {
-      const res = await app.call(cashier, 'settlement.refund', { id: row.id, supervisorId: '2001', supervisorPin: '246810', reason: '测试退费' });
+      const res = await callApp(app, cashier, 'settlement.refund', { id: row.id, supervisorId: '2001', supervisorPin: '246810', reason: '测试退费' });
       process.stdout.write(res.ok ? `R ${(res.value as { id: string }).id}\n` : `E ${res.error.code}\n`);
     }
   } else {
-    const res = await app.call(cashier, 'settlement.settle', randomBill(r));
+    const res = await callApp(app, cashier, 'settlement.settle', randomBill(r));
     process.stdout.write(res.ok ? `S ${(res.value as { id: string }).id}\n` : `E ${res.error.code}\n`);
   }
   await new Promise((resolve) => setTimeout(resolve, 40 + Math.floor(r() * 120)));

@@ -9,7 +9,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
 import type { App } from '../../../electron/app/create-app';
-import type { ApiResult } from '../../../electron/api/result';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
@@ -21,6 +20,7 @@ import { createClinicDb, type ClinicDb } from '../../helpers/clinic-db';
 import { pgAvailable, startPgCluster, type PgCluster } from '../../helpers/pg-cluster';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, randomBill, rng, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { callApp, callOk } from '../../helpers/app-call';
 
 const DAY = '2026-04-08';
 const CLINIC_KEY = 'ab'.repeat(32);
@@ -33,18 +33,14 @@ const apps: App[] = [];
 let w07: App;
 let w08: App;
 
-async function call<T>(a: App, s: Session, name: string, input: unknown): Promise<T> {
-  const r = (await a.call(s, name, input)) as ApiResult<T>;
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const call = callOk;
 async function session(a: App, id: string, pin: string): Promise<Session> {
   const s = newSession('test');
   await call(a, s, 'auth.login', { operatorId: id, pin });
   return s;
 }
 async function settle(a: App, input: SettleInput): Promise<SettlementView> {
-  return call<SettlementView>(a, await session(a, '1001', '1234'), 'settlement.settle', input);
+  return call(a, await session(a, '1001', '1234'), 'settlement.settle', input);
 }
 async function refund(a: App, id: string): Promise<void> {
   await call(a, await session(a, '1001', '1234'), 'settlement.refund', { id, supervisorId: '2001', supervisorPin: '246810', reason: '患者取消' });
@@ -220,7 +216,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     await center.setOffline(false);
     await w07.clinic.stream.drain();
     const target = localRows(w07).find((x) => x.id === lost.id)!;
-    const { commandId } = await call<{ commandId: string }>(w08, sup, 'clinic.command', { windowId: '07', settlementId: target.id, action: 'reupload', note: '中心缺此笔' });
+    const { commandId } = await call(w08, sup, 'clinic.command', { windowId: '07', settlementId: target.id, action: 'reupload', note: '中心缺此笔' });
     const uploadsBefore = new OutboxStore(w07.db).forSettlement(target.id).length;
     expect(await w07.clinic.commands.pollOnce()).toBe(1);
     expect(new OutboxStore(w07.db).forSettlement(target.id).length).toBe(uploadsBefore + 1);
@@ -237,13 +233,13 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     // anything is issued (it would be sent and refused by the center as a duplicate).
     const confirmed = localRows(w07).find((x) => x.state === 'confirmed' && x.id !== lost.id)!;
     const commandsBefore = Number((await clinic.admin.query('SELECT count(*) FROM commands')).rows[0].count);
-    const refused = (await w08.call(sup, 'clinic.command', { windowId: '07', settlementId: confirmed.id, action: 'reupload', note: '再传一次' })) as ApiResult<unknown>;
+    const refused = (await callApp(w08, sup, 'clinic.command', { windowId: '07', settlementId: confirmed.id, action: 'reupload', note: '再传一次' }));
     expect(refused).toMatchObject({ ok: false, error: { code: 'REUPLOAD_CENTER_HAS_IT' } });
     expect(Number((await clinic.admin.query('SELECT count(*) FROM commands')).rows[0].count)).toBe(commandsBefore);
     expect(new OutboxStore(w07.db).forSettlement(confirmed.id).filter((o) => o.kind === 'upload')).toHaveLength(1);
 
     // A write-off of a settlement on no work list is refused, with its code, and nothing changes.
-    const { commandId: c2 } = await call<{ commandId: string }>(w08, sup, 'clinic.command', { windowId: '07', settlementId: confirmed.id, action: 'write_off', note: '核销' });
+    const { commandId: c2 } = await call(w08, sup, 'clinic.command', { windowId: '07', settlementId: confirmed.id, action: 'write_off', note: '核销' });
     await w07.clinic.commands.pollOnce();
     expect((await clinic.admin.query('SELECT state, result_code FROM commands WHERE id = $1', [c2])).rows[0]).toEqual({ state: 'refused', result_code: 'WORKITEM_NOT_OPEN' });
     await drainCenter(w07);
@@ -321,7 +317,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
       await a.clinic.stream.drain();
     }
     const sup = await session(w08, '2001', '246810');
-    const summary = await call<{ all: { total: number; count: number }; windows: { windowId: string; figures: { total: number } }[] }>(w08, sup, 'clinic.summary', { from: DAY, to: DAY });
+    const summary = await call(w08, sup, 'clinic.summary', { from: DAY, to: DAY });
     const localTotal = (a: App) => a.db.prepare("SELECT coalesce(sum(total), 0) FROM settlements WHERE state <> 'rejected'").pluck().get() as number;
     expect(summary.windows.map((w) => [w.windowId, w.figures.total])).toEqual([['07', localTotal(w07)], ['08', localTotal(w08)]]);
     expect(summary.all.total).toBe(localTotal(w07) + localTotal(w08));
@@ -338,7 +334,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     ]);
     expect(byWindow.find((w) => w.windowId === '08')!.figures.centerAdjusted).toBeGreaterThanOrEqual(1);
 
-    const rec = await call<{ result: string; groups: { insutype: string; local: { total: number }; center: { total: number } }[] }>(w08, sup, 'clinic.reconcile', { from: DAY, to: DAY });
+    const rec = await call(w08, sup, 'clinic.reconcile', { from: DAY, to: DAY });
     expect(rec.result).toBe('match');
 
     // A third window that is not part of the clinic database settles: the center has a
@@ -349,11 +345,11 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     loner.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
     const lone = await settle(loner, randomBill(rng(21), 0));
     await drainCenter(loner);
-    const rec2 = await call<{ result: string; findings: { kind: string; windowId: string | null; settlementId: string | null; day: string }[] }>(w08, sup, 'clinic.reconcile', { from: DAY, to: DAY });
+    const rec2 = await call(w08, sup, 'clinic.reconcile', { from: DAY, to: DAY });
     expect(rec2.result).toBe('mismatch');
     expect(rec2.findings).toEqual([expect.objectContaining({ kind: 'only_center', windowId: null, settlementId: lone.id, day: DAY })]);
 
-    const recv = await call<{ all: { owed: number; outstanding: number }; windows: { windowId: string; owed: number }[] }>(w08, sup, 'clinic.receivables', {});
+    const recv = await call(w08, sup, 'clinic.receivables', {});
     const owed = (a: App) => a.db.prepare('SELECT coalesce(sum(owed), 0) FROM receivables').pluck().get() as number;
     expect(recv.windows.map((w) => [w.windowId, w.owed])).toEqual([['07', owed(w07)], ['08', owed(w08)]]);
     expect(recv.all.owed).toBe(owed(w07) + owed(w08));

@@ -9,6 +9,7 @@ import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { parsePayload } from '../../../electron/outbox/worker';
 import { openOfflineDesk, SETTLEABLE, type OfflineDesk } from '../settlement/fixtures';
+import { callApp } from '../../helpers/app-call';
 
 const clock = new ManualClock(new Date('2026-03-02T08:00:00+08:00'));
 let desk: OfflineDesk;
@@ -37,7 +38,7 @@ describe('a damaged outbox payload', () => {
   });
 
   it('is not sent; it stays open as unknown with the reason', async () => {
-    const r = await app.call(cashier, 'settlement.settle', bill);
+    const r = await callApp(app, cashier, 'settlement.settle', bill);
     expect(r.ok, JSON.stringify(r)).toBe(true);
     // Damage the stored body behind the store's back, as a bad disk block would.
     const [row] = app.db.prepare("SELECT id FROM outbox WHERE state = 'queued'").all() as { id: number }[];

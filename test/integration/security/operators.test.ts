@@ -19,7 +19,7 @@ async function start(): Promise<void> {
 }
 const MIN = 60_000;
 const auditActions = () => (t.app.db.prepare('SELECT action FROM audit_log ORDER BY id').all() as Array<{ action: string }>).map((r) => r.action);
-const login = (id: string, pin: string) => t.app.call(newSession('test'), 'auth.login', { operatorId: id, pin });
+const login = (id: string, pin: string) => t.call(newSession('test'), 'auth.login', { operatorId: id, pin });
 
 describe('idle lock', () => {
   it('locks a session idle longer than the limit of real (monotonic) time; activity keeps it open', async () => {

@@ -12,6 +12,7 @@ import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -30,7 +31,7 @@ const bill = (name: string, items: SettleInput['items']): SettleInput => ({
 
 async function settle(input: SettleInput): Promise<{ view: SettlementView; ms: number }> {
   const t0 = Date.now();
-  const r = await app.call(cashier, 'settlement.settle', input);
+  const r = await callApp(app, cashier, 'settlement.settle', input);
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return { view: r.value as SettlementView, ms: Date.now() - t0 };
 }
@@ -45,7 +46,7 @@ beforeAll(async () => {
   app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerAnswerWaitSeconds: '1.5' } });
   await prepareClient(app);
   cashier = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -96,7 +97,7 @@ describe('online, the receipt waits for the center', () => {
     expect(text).toContain('该项目不予支付（测试）');
     for (const claim of ['统筹基金支付', '个人账户支付', '现金支付', '大病保险支付']) expect(text).not.toContain(claim);
     // No corrected receipt for a refusal.
-    expect(await app.call(cashier, 'settlement.printCorrected', { id: view.id })).toMatchObject({ ok: false, error: { code: 'NOT_ADJUSTED' } });
+    expect(await callApp(app, cashier, 'settlement.printCorrected', { id: view.id })).toMatchObject({ ok: false, error: { code: 'NOT_ADJUSTED' } });
   });
 
   it('a refusal takes nothing from the personal account: the balance after is the balance before', async () => {
@@ -126,7 +127,7 @@ describe('online, the receipt waits for the center', () => {
     expect(first).not.toContain('暂存');
     expect(first).not.toContain('更正');
 
-    const r = await app.call(cashier, 'settlement.printCorrected', { id: view.id });
+    const r = await callApp(app, cashier, 'settlement.printCorrected', { id: view.id });
     expect(r.ok).toBe(true);
     expect(jobs(view.id)).toHaveLength(2);
     const corrected = receipt(view.id);
@@ -138,7 +139,7 @@ describe('online, the receipt waits for the center', () => {
     // F10 now reprints the corrected receipt (the first one is void), marked as a copy — twice
     // in a row still the corrected one, never the copy of a copy or the voided first receipt.
     for (let i = 0; i < 2; i++) {
-      const again = await app.call(cashier, 'device.reprint', { settlementId: view.id });
+      const again = await callApp(app, cashier, 'device.reprint', { settlementId: view.id });
       expect(again.ok).toBe(true);
       const copy = receipt(view.id);
       expect(copy).toContain('【补打 副本 COPY】');
@@ -160,12 +161,12 @@ describe('online, the receipt waits for the center', () => {
     await center.setFaults({ outsideClaims: { [psn.certno]: 500_000 } });
     const { view } = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '4' }]));
     expect(view.state).toBe('adjusted');
-    const r = await app.call(cashier, 'settlement.refund', { id: view.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
+    const r = await callApp(app, cashier, 'settlement.refund', { id: view.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
     if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
     const refundId = (r.value as { id: string }).id;
     let refund: SettlementView | null = null;
     for (let i = 0; i < 100; i++) {
-      const got = await app.call(cashier, 'settlement.get', { id: refundId });
+      const got = await callApp(app, cashier, 'settlement.get', { id: refundId });
       refund = got.ok ? (got.value as SettlementView) : null;
       if (refund?.state === 'confirmed') break;
       await new Promise((res) => setTimeout(res, 50));

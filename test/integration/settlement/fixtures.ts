@@ -10,6 +10,7 @@ import type { SettleInput } from '../../../electron/api/contract/settlement';
 import { seedDemoOperators } from '../../../electron/auth/demo-operators';
 import { newSession, type Session } from '../../../electron/api/session';
 import { tempDir } from '../../helpers/temp-app';
+import { callApp } from '../../helpers/app-call';
 
 export const INSTITUTION = { code: 'H99010000001', secret: 'sandbox-secret-0001' };
 
@@ -98,7 +99,7 @@ export async function openOfflineDesk(prefix: string, clock: Clock, flags?: Reco
   await prepareClient(app);
   app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
   const cashier = newSession('test');
-  const login = await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
+  const login = await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
   if (!login.ok) throw new Error(`login failed: ${login.error.code}`);
   await center.setOffline(true);
   await app.center.probeNow();

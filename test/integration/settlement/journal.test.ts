@@ -2,20 +2,20 @@
 // 127.0.0.1: the one-transaction commit, online and offline settlements, offline limits,
 // accumulators carried between offline settlements, adjusted and rejected answers, refunds
 // (2208 and 2601), per-person order and a stuck item that does not block others.
+import type { CallInput, CallName } from '../../../electron/api/contract';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
-import type { WorkItem } from '../../../electron/api/contract/shift';
 import { newSession, type Session } from '../../../electron/api/session';
-import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { readYear, writeYear } from '../../../electron/center/sandbox/store';
 import { tempDir } from '../../helpers/temp-app';
 import { combine, compact } from '../../../electron/settlement/accumulators';
 import type { Accumulators } from '../../../electron/policy/split/types';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -35,11 +35,9 @@ const AMOX = 'XJ01CAA040A001010101445'; // A
 const PARA = 'XN02BEA010A001010105555'; // A, price cap 3.50
 const VITC = 'XA11GAA001E001010100999'; // C
 
-async function call<T>(s: Session, name: string, input: unknown): Promise<ApiResult<T>> {
-  return (await app.call(s, name, input)) as ApiResult<T>;
-}
+const call = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callApp(app, s, name, input);
 async function settle(input: SettleInput, s = cashier): Promise<SettlementView> {
-  const r = await call<SettlementView>(s, 'settlement.settle', input);
+  const r = await call(s, 'settlement.settle', input);
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 }
@@ -59,8 +57,8 @@ beforeAll(async () => {
   app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
   cashier = newSession('test');
   supervisor = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-  expect((await app.call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
+  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -72,7 +70,7 @@ afterAll(async () => {
 describe('settle', () => {
   it('previews with per-line warnings and writes nothing', async () => {
     const before = count('settlements');
-    const r = await call<{ split: { total: number }; warnings: { kind: string; code: string }[]; provisional: boolean }>(cashier, 'settlement.preview', bill('张伟', [
+    const r = await call(cashier, 'settlement.preview', bill('张伟', [
       { code: PARA, unitPrice: '4.20', quantity: '2' },
       { code: VITC, unitPrice: '15.00', quantity: '1' },
     ]));
@@ -105,7 +103,7 @@ describe('settle', () => {
 
   it('refuses without an open shift and changes nothing', async () => {
     const s = newSession('test');
-    expect((await app.call(s, 'auth.login', { operatorId: '1002', pin: '1234' })).ok).toBe(true);
+    expect((await callApp(app, s, 'auth.login', { operatorId: '1002', pin: '1234' })).ok).toBe(true);
     const n = [count('settlements'), count('outbox'), count('audit_log')];
     const r = await call(s, 'settlement.settle', bill('张伟', [{ code: AMOX, unitPrice: '1', quantity: '1' }]));
     expect(r).toMatchObject({ ok: false, error: { code: 'SHIFT_NOT_OPEN' } });
@@ -166,7 +164,7 @@ async function offlineDay() {
     const dayRefused = await call(cashier, 'settlement.settle', bill(p, [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
     expect(dayRefused).toMatchObject({ ok: false, error: { code: 'OFFLINE_LIMIT' } });
 
-    const status = await call<{ depth: number; byState: Record<string, number> }>(cashier, 'outbox.status', {});
+    const status = await call(cashier, 'outbox.status', {});
     expect(status.ok && status.value.depth).toBe(3);
 
     await goOffline(false);
@@ -210,10 +208,10 @@ describe('answers from the center', () => {
     }
     // The supervisor's adjustment work list shows each differing field; accepting it takes the
     // item off the list, once.
-    const list = await call<WorkItem[]>(supervisor, 'worklist.list', { list: 'adjustment' });
+    const list = await call(supervisor, 'worklist.list', { list: 'adjustment' });
     expect(list.ok && list.value.find((x) => x.settlementId === v.id)?.differences).toHaveLength(after.adjustments.length);
     expect(await call(cashier, 'worklist.list', { list: 'adjustment' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const accept = { settlementId: v.id, list: 'adjustment', action: 'accept', note: '已核对中心结算单' };
+    const accept = { settlementId: v.id, list: 'adjustment' as const, action: 'accept' as const, note: '已核对中心结算单' };
     expect((await call(supervisor, 'worklist.act', accept)).ok).toBe(true);
     expect(await call(supervisor, 'worklist.act', accept)).toMatchObject({ ok: false, error: { code: 'WORKITEM_NOT_OPEN' } });
   });
@@ -226,7 +224,7 @@ describe('answers from the center', () => {
       const after = app.settlement.get(v.id)!;
       expect(after.state).toBe('rejected');
       expect(after.uploads[0]).toMatchObject({ state: 'rejected', attempts: 1 });
-      const list = await call<WorkItem[]>(supervisor, 'worklist.list', { list: 'rejection' });
+      const list = await call(supervisor, 'worklist.list', { list: 'rejection' });
       expect(list.ok && list.value.find((x) => x.settlementId === v.id)?.rejectReason).toContain('不予支付');
     } finally {
       await center.clearFaults();
@@ -274,7 +272,7 @@ describe('refund', () => {
     const cashierOnly = await call(cashier, 'settlement.refund', { id: v.id, supervisorId: '1001', supervisorPin: '1234', reason: '患者退药' });
     expect(cashierOnly).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
 
-    const r = await call<SettlementView>(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
+    const r = await call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
     if (!r.ok) throw new Error(r.error.message);
     const refund = r.value;
     expect(refund.refundOf).toBe(v.id);
@@ -305,7 +303,7 @@ describe('refund', () => {
     await center.clearFaults();
     expect(atCenter(v.id).filter((r) => r.state === 'active')).toHaveLength(1);
 
-    const r = await call<SettlementView>(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '未获应答' });
+    const r = await call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '未获应答' });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.uploads[0]).toMatchObject({ kind: 'reversal', infno: '2601' });
     expect(app.settlement.get(v.id)!.uploads[0]!.state).toBe('reversed');

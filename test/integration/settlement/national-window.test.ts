@@ -16,6 +16,7 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { checkAgreement } from '../center/national-chain-fixtures';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -34,12 +35,12 @@ const bill = (name: string, items: SettleInput['items'], extra: Partial<SettleIn
 });
 
 async function settle(input: SettleInput): Promise<SettlementView> {
-  const r = await app.call(cashier, 'settlement.settle', input);
+  const r = await callApp(app, cashier, 'settlement.settle', input);
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value as SettlementView;
 }
 const view = async (id: string) => {
-  const r = await app.call(cashier, 'settlement.get', { id });
+  const r = await callApp(app, cashier, 'settlement.get', { id });
   if (!r.ok) throw new Error(r.error.message);
   return r.value as SettlementView;
 };
@@ -55,7 +56,7 @@ beforeAll(async () => {
   app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerProtocol: 'national', centerAnswerWaitSeconds: '5' } });
   await prepareClient(app);
   cashier = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
   // As in the app: the worker runs (a partial refund's new chain follows its undoing at once).
   app.settlement.worker.start();
 }, 60_000);
@@ -138,7 +139,7 @@ describe('online: the window settles through the national chain', () => {
     const v = await settle(bill('张伟', [{ code: AMOX, unitPrice: '12.50', quantity: '3' }]));
     expect(v.state).toBe('confirmed');
     const before = liveAtCenter().length;
-    const r = await app.call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
+    const r = await callApp(app, cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
     if (!r.ok) throw new Error(r.error.message);
     const refund = r.value as SettlementView;
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
@@ -152,7 +153,7 @@ describe('online: the window settles through the national chain', () => {
 
   it('partial refund = cancel + re-settle: the old chain undone, a new chain settled for the lines that stay', async () => {
     const v = await settle(bill('王芳', [{ code: AMOX, unitPrice: '12.50', quantity: '2' }, { code: CEFU, unitPrice: '28.00', quantity: '1' }]));
-    const r = await app.call(cashier, 'settlement.partialRefund', { id: v.id, lineNos: [2], supervisorId: '2001', supervisorPin: '246810', reason: '退一项' });
+    const r = await callApp(app, cashier, 'settlement.partialRefund', { id: v.id, lineNos: [2], supervisorId: '2001', supervisorPin: '246810', reason: '退一项' });
     if (!r.ok) throw new Error(r.error.message);
     const { resettled } = (r as { value: unknown }).value as { refund: SettlementView; resettled: SettlementView };
     // The new chain went out right after the old one was undone, within the window's wait.
@@ -177,7 +178,7 @@ describe('offline: the chain waits in the outbox as one item and is replayed in 
     const c = await settle(bill('周杰', [{ code: AMOX, unitPrice: '12.50', quantity: '4' }], { hospitalLevel: 3 }));
     for (const v of [a, b, c]) expect(v.state).toBe('provisional');
     // Each is ONE outbox item carrying its whole chain.
-    const items = await app.call(cashier, 'outbox.items', { limit: 50 });
+    const items = await callApp(app, cashier, 'outbox.items', { limit: 50 });
     if (!items.ok) throw new Error(items.error.message);
     const mine = (items.value as OutboxItemsView).items.filter((i) => [a.id, b.id, c.id].includes(i.settlementId));
     expect(mine).toHaveLength(3);
@@ -188,7 +189,7 @@ describe('offline: the chain waits in the outbox as one item and is replayed in 
     }
     // A try while offline journals the step it tried (the queue names it and its msgid).
     await app.settlement.drain({ timeoutMs: 5_000 });
-    const tried = await app.call(cashier, 'outbox.items', { limit: 50 });
+    const tried = await callApp(app, cashier, 'outbox.items', { limit: 50 });
     if (!tried.ok) throw new Error(tried.error.message);
     const first = (tried.value as OutboxItemsView).items.find((i) => i.settlementId === a.id)!;
     // 2201 went out (no answer), then its 2601 reversal (no answer either): the latest is named.
@@ -218,7 +219,7 @@ describe('offline: the chain waits in the outbox as one item and is replayed in 
     await center.setOffline(true);
     await app.center.probeNow();
     const v = await settle(bill('李秀英', [{ code: AMOX, unitPrice: '12.50', quantity: '1' }]));
-    const r = await app.call(cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '未就诊' });
+    const r = await callApp(app, cashier, 'settlement.refund', { id: v.id, supervisorId: '2001', supervisorPin: '246810', reason: '未就诊' });
     expect(r.ok).toBe(true);
     await center.setOffline(false);
     await app.center.probeNow();
@@ -246,7 +247,7 @@ describe('catalogue mapping at the window (对照): an unmapped line is refused 
     expect(imported.queued).toBeGreaterThan(0);
     // Before the 3301 is answered H-0001 is "uploading": refused as well.
     const input = bill('张伟', [{ code: 'H-0002', unitPrice: '28.00', quantity: '1' }, { code: 'H-0001', unitPrice: '12.50', quantity: '2' }]);
-    const early = await app.call(cashier, 'settlement.preview', input);
+    const early = await callApp(app, cashier, 'settlement.preview', input);
     // (Unless the background upload was quicker: then it settles below like the rest.)
     if (!early.ok) {
       expect(early.error.code).toBe('MAPPING_UNMAPPED_LINE');
@@ -259,7 +260,7 @@ describe('catalogue mapping at the window (对照): an unmapped line is refused 
     const settlementsBefore = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
     const unmapped = bill('张伟', [{ code: 'H-0002', unitPrice: '28.00', quantity: '1' }, { code: 'H-0001', unitPrice: '12.50', quantity: '1' }, { code: 'H-0003', unitPrice: '12.50', quantity: '1' }]);
     for (const call of ['settlement.preview', 'settlement.settle'] as const) {
-      const r = await app.call(cashier, call, unmapped);
+      const r = await callApp(app, cashier, call, unmapped);
       expect(r.ok).toBe(false);
       if (r.ok) continue;
       expect(r.error.code).toBe('MAPPING_UNMAPPED_LINE');
@@ -272,7 +273,7 @@ describe('catalogue mapping at the window (对照): an unmapped line is refused 
     expect(center.envelopes().length).toBe(envelopesBefore);
 
     // A code neither mapped nor in the catalogue is refused the same way (it has no national code).
-    const stranger = await app.call(cashier, 'settlement.preview', bill('张伟', [{ code: 'H-9999', unitPrice: '1.00', quantity: '1' }]));
+    const stranger = await callApp(app, cashier, 'settlement.preview', bill('张伟', [{ code: 'H-9999', unitPrice: '1.00', quantity: '1' }]));
     expect(!stranger.ok && stranger.error.code).toBe('MAPPING_UNMAPPED_LINE');
 
     // The confirmed clinic code settles: priced under its national code, 2204 carrying both.
@@ -335,14 +336,14 @@ describe("online, the center's figures are the record: every difference from the
 
       // The supervisor's view of that settlement (the adjustment work list) names the same.
       const supervisor = newSession('test');
-      expect((await app.call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
-      const list = await app.call(supervisor, 'worklist.list', { list: 'adjustment' });
+      expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
+      const list = await callApp(app, supervisor, 'worklist.list', { list: 'adjustment' });
       if (!list.ok) throw new Error(list.error.message);
       const item = (list.value as WorkItem[]).find((w) => w.settlementId === v.id)!;
       expect(item.centerDifferences).toEqual(v.centerDifferences);
-      const acted = await app.call(supervisor, 'worklist.act', { settlementId: v.id, list: 'adjustment', action: 'accept', note: '中心目录已调整，接受' });
+      const acted = await callApp(app, supervisor, 'worklist.act', { settlementId: v.id, list: 'adjustment', action: 'accept', note: '中心目录已调整，接受' });
       expect(acted.ok).toBe(true);
-      const after = await app.call(supervisor, 'worklist.list', { list: 'adjustment' });
+      const after = await callApp(app, supervisor, 'worklist.list', { list: 'adjustment' });
       expect(after.ok && (after.value as WorkItem[]).some((w) => w.settlementId === v.id)).toBe(false);
       expect(agreement().problems).toEqual([]);
     } finally {

@@ -7,9 +7,9 @@ import { ManualClock } from '../../../electron/app/clock';
 import type { App } from '../../../electron/app/create-app';
 import type { OutboxItemsView, SettleInput } from '../../../electron/api/contract/settlement';
 import type { Session } from '../../../electron/api/session';
-import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { openOfflineDesk, SETTLEABLE, type OfflineDesk } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let desk: OfflineDesk;
 let center: SandboxCenter;
@@ -25,7 +25,7 @@ const bill: SettleInput = {
 };
 
 async function items(limit?: number): Promise<OutboxItemsView> {
-  const r = (await app.call(cashier, 'outbox.items', limit ? { limit } : {})) as ApiResult<OutboxItemsView>;
+  const r = await callApp(app, cashier, 'outbox.items', limit ? { limit } : {});
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 }
@@ -42,7 +42,7 @@ describe('outbox.items', () => {
     expect((await items()).items).toEqual([]);
     const settledAt = clock.now().getTime();
     for (let i = 0; i < 2; i++) {
-      const r = await app.call(cashier, 'settlement.settle', bill);
+      const r = await callApp(app, cashier, 'settlement.settle', bill);
       expect(r.ok, JSON.stringify(r)).toBe(true);
       clock.advance(60_000);
     }

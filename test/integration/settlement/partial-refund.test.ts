@@ -3,18 +3,18 @@
 // lines settled again (2207); both receipts print; the center sees the cancel and the new
 // settle exactly once; the shift's figures net to the remaining lines; the year's accumulators
 // agree with the center's. Real app, real SQLite file, the real sandbox center on 127.0.0.1.
+import type { CallInput, CallName, CallOutput } from '../../../electron/api/contract';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
-import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
-import type { ShiftFigures } from '../../../electron/api/contract/shift';
+import type { SettleInput } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
-import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { compact } from '../../../electron/settlement/accumulators';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -28,16 +28,14 @@ const SUP = { supervisorId: '2001', supervisorPin: '246810' };
 const byName = (name: string) => SETTLEABLE.find((p) => p.psn_name === name)!;
 const bill = (name: string, items: SettleInput['items']): SettleInput => ({ person: { certType: '02', certNo: byName(name).certno }, visit: { visitType: 'outpatient' }, items, useAccount: true });
 
-async function call<T>(name: string, input: unknown): Promise<ApiResult<T>> {
-  return (await app.call(cashier, name, input)) as ApiResult<T>;
-}
-async function ok<T>(name: string, input: unknown): Promise<T> {
-  const r = await call<T>(name, input);
+const call = <N extends CallName>(name: N, input: CallInput<N>) => callApp(app, cashier, name, input);
+async function ok<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+  const r = await call(name, input);
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 }
 const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-const xreport = async () => (await ok<{ figures: ShiftFigures }>('shift.xreport', {})).figures;
+const xreport = async () => (await ok('shift.xreport', {})).figures;
 
 beforeAll(async () => {
   dir = tempDir('partial-refund-');
@@ -46,7 +44,7 @@ beforeAll(async () => {
   await prepareClient(app);
   app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
   cashier = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -58,7 +56,7 @@ afterAll(async () => {
 describe('partial refund', () => {
   it('cancels and re-settles the remaining lines as one action: both receipts, 2208 and 2207 once each, the shift nets', async () => {
     const before = await xreport();
-    const orig = await ok<SettlementView>('settlement.settle', bill('周杰', [
+    const orig = await ok('settlement.settle', bill('周杰', [
       { code: AMOX, unitPrice: '12.50', quantity: '2' },
       { code: VITC, unitPrice: '15.00', quantity: '1' },
       { code: PARA, unitPrice: '3.50', quantity: '2' },
@@ -67,7 +65,7 @@ describe('partial refund', () => {
 
     // What goes back, before anything is done (nothing written).
     const n = [count('settlements'), count('outbox'), count('print_jobs')];
-    const preview = await ok<{ remaining: { total: number; cashPay: number }; returns: { cash: number; account: number; fund: number } }>('settlement.partialRefundPreview', { id: orig.id, lineNos: [2] });
+    const preview = await ok('settlement.partialRefundPreview', { id: orig.id, lineNos: [2] });
     expect(preview.remaining.total).toBe(orig.money.total - 1500);
     expect(preview.returns.cash + preview.returns.account + preview.returns.fund).toBe(1500);
     expect([count('settlements'), count('outbox'), count('print_jobs')]).toEqual(n);
@@ -76,7 +74,7 @@ describe('partial refund', () => {
     expect(await call('settlement.partialRefund', { id: orig.id, lineNos: [2], supervisorId: '2001', supervisorPin: '000000', reason: '退药' })).toMatchObject({ ok: false });
     expect([count('settlements'), count('outbox'), count('print_jobs')]).toEqual(n);
 
-    const r = await ok<{ refund: SettlementView; resettled: SettlementView }>('settlement.partialRefund', { id: orig.id, lineNos: [2], ...SUP, reason: '患者退回维生素C' });
+    const r = await ok('settlement.partialRefund', { id: orig.id, lineNos: [2], ...SUP, reason: '患者退回维生素C' });
     expect(r.refund.refundOf).toBe(orig.id);
     expect(r.refund.money.total).toBe(-orig.money.total);
     expect(r.resettled.lines.map((l) => [l.code, l.quantity])).toEqual([[AMOX, '2'], [PARA, '2']]);
@@ -115,7 +113,7 @@ describe('partial refund', () => {
     const before = await xreport();
     const envelopes = () => center.envelopes().filter((e) => ['2207', '2208', '2601'].includes(e.infno)).length;
     const sent = envelopes();
-    const orig = await ok<SettlementView>('settlement.settle', {
+    const orig = await ok('settlement.settle', {
       person: { certType: '02', certNo: '110101199003070011' }, // not insured: the center does not know them
       visit: { visitType: 'outpatient' },
       items: [{ code: AMOX, unitPrice: '12.50', quantity: '2' }, { code: 'NOT-IN-CATALOG-1', name: '自购敷料', unitPrice: '3.33', quantity: '3' }],
@@ -128,12 +126,12 @@ describe('partial refund', () => {
     expect(orig.money.total).toBe(3499);
 
     const n = [count('settlements'), count('outbox'), count('print_jobs')];
-    const preview = await ok<{ remaining: { total: number; cashPay: number }; returns: { cash: number; account: number; fund: number } }>('settlement.partialRefundPreview', { id: orig.id, lineNos: [2] });
+    const preview = await ok('settlement.partialRefundPreview', { id: orig.id, lineNos: [2] });
     expect(preview.remaining).toMatchObject({ total: 2500, cashPay: 2500, fundPay: 0, accountPay: 0 });
     expect(preview.returns).toEqual({ cash: 999, account: 0, fund: 0 });
     expect([count('settlements'), count('outbox'), count('print_jobs')]).toEqual(n);
 
-    const r = await ok<{ refund: SettlementView; resettled: SettlementView }>('settlement.partialRefund', { id: orig.id, lineNos: [2], ...SUP, reason: '退回敷料' });
+    const r = await ok('settlement.partialRefund', { id: orig.id, lineNos: [2], ...SUP, reason: '退回敷料' });
     expect(r.refund).toMatchObject({ refundOf: orig.id, selfPay: true, state: 'confirmed', uploads: [] });
     expect(r.refund.money).toMatchObject({ total: -3499, cashPay: -3499, fundPay: 0, accountPay: 0 });
     expect(r.resettled).toMatchObject({ selfPay: true, state: 'confirmed', psnName: '路人甲', supervisorId: '2001', uploads: [] });
@@ -160,7 +158,7 @@ describe('partial refund', () => {
   });
 
   it('refuses no lines, every line, an unknown line, a refund row and a settlement already refunded — changing nothing', async () => {
-    const orig = await ok<SettlementView>('settlement.settle', bill('王芳', [
+    const orig = await ok('settlement.settle', bill('王芳', [
       { code: AMOX, unitPrice: '12.50', quantity: '1' },
       { code: VITC, unitPrice: '15.00', quantity: '1' },
     ]));
@@ -169,7 +167,7 @@ describe('partial refund', () => {
     expect(await call('settlement.partialRefund', { id: orig.id, lineNos: [7], ...SUP, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'REFUND_LINE_UNKNOWN', details: { lineNo: 7 } } });
     expect(await call('settlement.partialRefund', { id: orig.id, lineNos: [], ...SUP, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect([count('settlements'), count('outbox')]).toEqual([n[0], n[1]]);
-    const full = await ok<SettlementView>('settlement.refund', { id: orig.id, ...SUP, reason: '整单' });
+    const full = await ok('settlement.refund', { id: orig.id, ...SUP, reason: '整单' });
     expect(await call('settlement.partialRefund', { id: orig.id, lineNos: [1], ...SUP, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'ALREADY_REFUNDED' } });
     expect(await call('settlement.partialRefund', { id: full.id, lineNos: [1], ...SUP, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'REFUND_OF_REFUND' } });
   });

@@ -4,12 +4,12 @@
 // a self-pay (自费) settlement is all cash, never reaches the center (no envelope, not in its
 // store, also after a refund), is left out of the offline limit and of reconciliation, and is
 // counted in every shift figure (X report, CSV, printed report).
+import type { CallInput, CallName } from '../../../electron/api/contract';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
-import type { ReconcileResult, ReportFile, ShiftReport } from '../../../electron/api/contract/shift';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
@@ -17,6 +17,7 @@ import { chinaDate } from '../../../electron/app/clock';
 import { fenToYuan } from '../../../electron/api/money';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -42,16 +43,14 @@ const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${ta
 /** Messages that would tell the center about a settlement: 2207 upload, 2208 cancel, 2601 reversal. */
 const settlementEnvelopes = () => center.envelopes().filter((e) => ['2207', '2208', '2601'].includes(e.infno)).length;
 
-async function call<T>(s: Session, name: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; details?: Record<string, unknown> } }> {
-  return (await app.call(s, name as never, input as never)) as never;
-}
+const call = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callApp(app, s, name, input);
 async function settle(input: SettleInput): Promise<SettlementView> {
-  const r = await call<SettlementView>(cashier, 'settlement.settle', input);
+  const r = await call(cashier, 'settlement.settle', input);
   if (!r.ok) throw new Error(`settle failed: ${r.error.code}`);
   return r.value;
 }
 async function receiptText(id: string): Promise<string> {
-  const r = await call<string[]>(cashier, 'device.receiptPreview', { settlementId: id });
+  const r = await call(cashier, 'device.receiptPreview', { settlementId: id });
   if (!r.ok) throw new Error(`receipt: ${r.error.code}`);
   return r.value.join('\n');
 }
@@ -64,8 +63,8 @@ beforeAll(async () => {
   app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
   cashier = newSession('test');
   supervisor = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-  expect((await app.call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
+  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -76,7 +75,7 @@ afterAll(async () => {
 
 describe('cash received in the confirm step', () => {
   it('less than the cash due is refused with the amounts, and nothing is written', async () => {
-    const preview = await call<{ split: { cashPay: number } }>(cashier, 'settlement.preview', bill({ useAccount: false }));
+    const preview = await call(cashier, 'settlement.preview', bill({ useAccount: false }));
     expect(preview.ok).toBe(true);
     if (!preview.ok) return;
     const due = preview.value.split.cashPay;
@@ -98,7 +97,7 @@ describe('cash received in the confirm step', () => {
     expect(v.accountBalanceBefore).toBe(ZHANG_BALANCE);
     expect(v.accountBalanceAfter).toBe(ZHANG_BALANCE - v.money.accountPay);
     expect(v.money.accountPay).toBeGreaterThan(0);
-    const again = await call<SettlementView>(cashier, 'settlement.get', { id: v.id });
+    const again = await call(cashier, 'settlement.get', { id: v.id });
     expect(again.ok && again.value.cashReceived).toBe(10000);
     const text = await receiptText(v.id);
     expect(text).toContain('实收现金');
@@ -108,7 +107,7 @@ describe('cash received in the confirm step', () => {
     expect(text).toContain('账户余额 结算后');
     expect(text).toMatch(new RegExp(`账户余额 结算后 +${((ZHANG_BALANCE - v.money.accountPay) / 100).toFixed(2)}`));
     // The next preview starts from the balance after.
-    const next = await call<{ accountBalanceBefore: number }>(cashier, 'settlement.preview', bill());
+    const next = await call(cashier, 'settlement.preview', bill());
     expect(next.ok && next.value.accountBalanceBefore).toBe(ZHANG_BALANCE - v.money.accountPay);
   });
 });
@@ -180,7 +179,7 @@ describe('self-pay (自费)', () => {
 
   it('a refund gives the cash back and sends nothing to the center', async () => {
     const envelopes = settlementEnvelopes();
-    const r = await call<SettlementView>(cashier, 'settlement.refund', { id: uninsured.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
+    const r = await call(cashier, 'settlement.refund', { id: uninsured.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者退药' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.selfPay).toBe(true);
@@ -197,7 +196,7 @@ describe('self-pay (自费)', () => {
     // One more self-pay that stays (the first was refunded).
     const kept = await settle(bill({ items: [{ code: AMOX, unitPrice: '12.50', quantity: '4' }], selfPay: true, patientName: '张伟', cashReceived: 5000 }));
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 10_000 });
-    const x = await call<ShiftReport>(cashier, 'shift.xreport', {});
+    const x = await call(cashier, 'shift.xreport', {});
     expect(x.ok).toBe(true);
     if (!x.ok) return;
     const f = x.value.figures;
@@ -211,7 +210,7 @@ describe('self-pay (自费)', () => {
     expect(f.all.cash).toBe(rows.c);
     expect(f.cash.settlementCash).toBe(rows.c);
 
-    const csv = await call<ReportFile>(cashier, 'shift.exportReport', { shiftId: x.value.shift.id, format: 'csv' });
+    const csv = await call(cashier, 'shift.exportReport', { shiftId: x.value.shift.id, format: 'csv' });
     expect(csv.ok).toBe(true);
     if (!csv.ok) return;
     const text = Buffer.from(csv.value.base64, 'base64').toString('utf8');
@@ -219,11 +218,11 @@ describe('self-pay (自费)', () => {
     const y = (fen: number) => fenToYuan(fen);
     const net = 6000 + kept.money.cashPay;
     expect(line).toBe(['insurance_type', 'self_pay', '自费', '3', '1', y(net + 3499), y(-3499), y(net), '0.00', '0.00', '0.00', y(net)].join(','));
-    const printed = await call<{ lines: string[] }>(cashier, 'shift.printReport', { shiftId: x.value.shift.id });
+    const printed = await call(cashier, 'shift.printReport', { shiftId: x.value.shift.id });
     expect(printed.ok && printed.value.lines.some((l) => l.includes('自费'))).toBe(true);
 
     const day = chinaDate(app.clock.now());
-    const rec = await call<ReconcileResult>(supervisor, 'reconcile.run', { from: day, to: day });
+    const rec = await call(supervisor, 'reconcile.run', { from: day, to: day });
     expect(rec.ok).toBe(true);
     if (!rec.ok) return;
     expect(rec.value.discrepancies.filter((d) => [uninsured.id, kept.id].includes(d.settlementId ?? ''))).toEqual([]);

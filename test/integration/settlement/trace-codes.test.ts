@@ -6,13 +6,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
-import type { CallName } from '../../../electron/api/contract';
+import type { CallInput, CallName } from '../../../electron/api/contract';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
-import type { ApiResult } from '../../../electron/api/result';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -39,17 +39,15 @@ const bill = (items: SettleInput['items'], who = zhang, extra: Partial<SettleInp
 });
 const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
-async function call<T>(s: Session, name: CallName, input: unknown): Promise<ApiResult<T>> {
-  return (await app.call(s, name, input)) as ApiResult<T>;
-}
+const call = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callApp(app, s, name, input);
 async function settle(input: SettleInput): Promise<SettlementView> {
-  const r = await call<SettlementView>(cashier, 'settlement.settle', input);
+  const r = await call(cashier, 'settlement.settle', input);
   if (!r.ok) throw new Error(`settle refused: ${r.error.code} ${r.error.message}`);
   return r.value;
 }
 async function refusal(input: SettleInput): Promise<{ code: string; details?: Record<string, unknown> }> {
   const before = { s: count('settlements'), t: count('trace_codes'), o: count('outbox') };
-  const r = await call<SettlementView>(cashier, 'settlement.settle', input);
+  const r = await call(cashier, 'settlement.settle', input);
   expect(r.ok).toBe(false);
   // A refusal writes nothing.
   expect({ s: count('settlements'), t: count('trace_codes'), o: count('outbox') }).toEqual(before);
@@ -64,7 +62,7 @@ async function open(dataDir: string): Promise<App> {
 }
 async function login(a: App): Promise<Session> {
   const s = newSession('test');
-  expect((await a.call(s, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(a, s, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
   return s;
 }
 /**
@@ -156,7 +154,7 @@ describe('a code is sold once', () => {
 
   it('trace.check: a fresh code passes with its scheme; one already in the bill is refused', async () => {
     const c = code();
-    const ok = await call<{ code: string; format: string }>(cashier, 'trace.check', { code: c, inBill: [] });
+    const ok = await call(cashier, 'trace.check', { code: c, inBill: [] });
     expect(ok.ok && ok.value).toEqual({ code: c, format: 'common' });
     const again = await call(cashier, 'trace.check', { code: c, inBill: [c] });
     expect(!again.ok && again.error.code).toBe('TRACE_CODE_REPEATED');
@@ -176,7 +174,7 @@ describe('a code is sold once', () => {
   it('a refund frees the code (here and at the center): the package may be sold again', async () => {
     const c = code();
     const sold = await settle(bill([{ code: AMOX, unitPrice: '12.50', quantity: '1', traceCodes: [c] }]));
-    const refund = await call<SettlementView>(cashier, 'settlement.refund', { id: sold.id, ...supervisor, reason: '患者退药' });
+    const refund = await call(cashier, 'settlement.refund', { id: sold.id, ...supervisor, reason: '患者退药' });
     expect(refund.ok).toBe(true);
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 10_000 });
     expect(centerSold([c])).toEqual([]);
@@ -195,7 +193,7 @@ describe('a code is sold once', () => {
     const kept = [code(), code()];
     const back = code();
     const sold = await settle(bill([{ code: AMOX, unitPrice: '12.50', quantity: '2', traceCodes: kept }, { code: CEF, unitPrice: '28.00', quantity: '1', traceCodes: [back] }]));
-    const r = await call<{ refund: SettlementView; resettled: SettlementView }>(cashier, 'settlement.partialRefund', { id: sold.id, lineNos: [2], ...supervisor, reason: '退一种药' });
+    const r = await call(cashier, 'settlement.partialRefund', { id: sold.id, lineNos: [2], ...supervisor, reason: '退一种药' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.resettled.lines[0]!.traceCodes).toEqual(kept);
@@ -211,7 +209,7 @@ describe('a code is sold once', () => {
       await prepareClient(other);
       const s2 = await login(other);
       const c = code();
-      const r2 = await other.call(s2, 'settlement.settle', bill([{ code: AMOX, unitPrice: '12.50', quantity: '1', traceCodes: [c] }], li));
+      const r2 = await callApp(other, s2, 'settlement.settle', bill([{ code: AMOX, unitPrice: '12.50', quantity: '1', traceCodes: [c] }], li));
       expect(r2.ok).toBe(true);
       // This window has never seen it: the local check passes, the center refuses the sale.
       const v = await settle(bill([{ code: AMOX, unitPrice: '12.50', quantity: '1', traceCodes: [c] }]));
@@ -235,9 +233,9 @@ describe('old stock without codes (无码)', () => {
     expect((await refusal(bill([{ code: CEF, unitPrice: '28.00', quantity: '1', traceCodes: [code()], noCodeReason: '旧库存' }]))).code).toBe('TRACE_NO_CODE_WITH_CODES');
 
     const sup = newSession('test');
-    expect((await app.call(sup, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
+    expect((await callApp(app, sup, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
     const day = v.createdAt.slice(0, 10);
-    const report = await app.call(sup, 'trace.noCodeReport', { from: '2000-01-01', to: '2099-12-31' });
+    const report = await callApp(app, sup, 'trace.noCodeReport', { from: '2000-01-01', to: '2099-12-31' });
     expect(report.ok).toBe(true);
     if (!report.ok) return;
     const rep = report.value as { packages: number; byOperator: unknown[]; byItem: unknown[]; lines: { settlementId: string }[] };
@@ -245,7 +243,7 @@ describe('old stock without codes (无码)', () => {
     expect(rep.byItem).toContainEqual({ itemCode: CEF, lines: 1, packages: 2 });
     expect(rep.byOperator).toContainEqual({ operatorId: '1001', lines: 1, packages: 2 });
     // A cashier may not read it.
-    expect((await app.call(cashier, 'trace.noCodeReport', { from: day, to: day })).ok).toBe(false);
+    expect((await callApp(app, cashier, 'trace.noCodeReport', { from: day, to: day })).ok).toBe(false);
   });
 
   it('where the fund refuses drugs without codes, such a line is sold only as own-pay', async () => {
@@ -253,11 +251,11 @@ describe('old stock without codes (无码)', () => {
     try {
       await prepareClient(strict);
       const s = await login(strict);
-      const refused = await strict.call(s, 'settlement.settle', bill([{ code: CEF, unitPrice: '28.00', quantity: '1', noCodeReason: '旧库存无码' }]));
+      const refused = await callApp(strict, s, 'settlement.settle', bill([{ code: CEF, unitPrice: '28.00', quantity: '1', noCodeReason: '旧库存无码' }]));
       expect(!refused.ok && refused.error.code).toBe('TRACE_NO_CODE_FUND_REFUSES');
-      const rules = await strict.call(s, 'trace.rules', {});
+      const rules = await callApp(strict, s, 'trace.rules', {});
       expect(rules.ok && rules.value).toEqual({ required: true, fundRefusesNoCode: true, formats: ['GS1'] });
-      const ownPay = await strict.call(s, 'settlement.settle', bill([{ code: CEF, unitPrice: '28.00', quantity: '1', ownPay: true, noCodeReason: '旧库存无码' }]));
+      const ownPay = await callApp(strict, s, 'settlement.settle', bill([{ code: CEF, unitPrice: '28.00', quantity: '1', ownPay: true, noCodeReason: '旧库存无码' }]));
       expect(ownPay.ok).toBe(true);
     } finally {
       await strict.close();

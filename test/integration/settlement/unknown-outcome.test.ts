@@ -5,16 +5,17 @@
 // again. The second settlement must carry exactly the figures the center computes (confirmed,
 // no adjustment). On the old code the lost 2207 made the next split count it twice (deductible
 // used up: came back adjusted) and the lost 2208 made it fail (a negative running total).
+import type { CallInput, CallName } from '../../../electron/api/contract';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementPreview, SettlementView } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
-import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -30,11 +31,9 @@ const bill = (name: string, quantity = '4'): SettleInput => ({
   useAccount: true,
 });
 
-async function call<T>(name: string, input: unknown): Promise<ApiResult<T>> {
-  return (await app.call(cashier, name, input)) as ApiResult<T>;
-}
+const call = <N extends CallName>(name: N, input: CallInput<N>) => callApp(app, cashier, name, input);
 async function settle(input: SettleInput): Promise<SettlementView> {
-  const r = await call<SettlementView>('settlement.settle', input);
+  const r = await call('settlement.settle', input);
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 }
@@ -74,7 +73,7 @@ beforeAll(async () => {
   // A lost answer is retried only after a minute: the next settlement comes while it is unknown.
   app.settlement.configureOutbox({ backoff: { baseMs: 60_000, capMs: 60_000 }, pollMs: 50 });
   cashier = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -109,7 +108,7 @@ describe('a lost answer, then the next settlement for that person', () => {
     const orig = await settle(bill(p, '2'));
     expect((await drained(orig.id)).state).toBe('confirmed');
     const refund = await loseNextAnswer('2208', async () => {
-      const r = await call<SettlementView>('settlement.refund', { id: orig.id, supervisorId: '2001', supervisorPin: '246810', reason: '退药' });
+      const r = await call('settlement.refund', { id: orig.id, supervisorId: '2001', supervisorPin: '246810', reason: '退药' });
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
       return r.value;
     });
@@ -137,7 +136,7 @@ describe('a lost answer, then the next settlement for that person', () => {
       // Each lost answer makes the center look unreachable until the next probe: found again,
       // asked again (the resend is dropped again), so the outcome stays unknown.
       expect(await app.center.probeNow()).toBe(true);
-      const r = await call<SettlementPreview>('settlement.preview', bill(p, '2'));
+      const r = await call('settlement.preview', bill(p, '2'));
       if (!r.ok) throw new Error(r.error.message);
       preview = r.value;
       expect(await app.center.probeNow()).toBe(true);

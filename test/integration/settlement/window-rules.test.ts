@@ -10,6 +10,7 @@ import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { callApp } from '../../helpers/app-call';
 
 let dir: string;
 let center: SandboxCenter;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url });
   await prepareClient(app);
   cashier = newSession('test');
-  expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -51,7 +52,7 @@ describe('a line without a positive price or quantity', () => {
     ['quantity 0.00', { code: PARA, unitPrice: '3.50', quantity: '0.00' }, 'LINE_QUANTITY_NOT_POSITIVE', 'quantity'],
   ])('is refused at settle (%s): the code names line 2 and its field, nothing is written', async (_n, line, code, field) => {
     const before = { s: count('settlements'), o: count('outbox'), p: count('print_jobs') };
-    const r = await app.call(cashier, 'settlement.settle', bill([{ code: AMOX, unitPrice: '12.50', quantity: '1' }, line]));
+    const r = await callApp(app, cashier, 'settlement.settle', bill([{ code: AMOX, unitPrice: '12.50', quantity: '1' }, line]));
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe(code);
@@ -60,7 +61,7 @@ describe('a line without a positive price or quantity', () => {
   });
 
   it('a small positive price (0.0001) is a price: settled', async () => {
-    const r = await app.call(cashier, 'settlement.settle', bill([{ code: PARA, unitPrice: '0.0001', quantity: '100' }]));
+    const r = await callApp(app, cashier, 'settlement.settle', bill([{ code: PARA, unitPrice: '0.0001', quantity: '100' }]));
     expect(r.ok).toBe(true);
   });
 });

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import { ManualClock } from '../../../electron/app/clock';
-import type { ReceivablesSummary, ReconcileResult, WorkItem, DiscrepancyView } from '../../../electron/api/contract/shift';
+import type { DiscrepancyView } from '../../../electron/api/contract/shift';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
-import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, randomBill, rng, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { callApp, callOk, callCode } from '../../helpers/app-call';
 
 const DAY = '2026-03-16';
 let dir: string;
@@ -22,15 +22,8 @@ let center: SandboxCenter;
 let app: App;
 let other: App;
 
-async function call<T>(a: App, s: Session, name: string, input: unknown): Promise<T> {
-  const r = (await a.call(s, name, input)) as ApiResult<T>;
-  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-async function callErr(a: App, s: Session, name: string, input: unknown): Promise<string> {
-  const r = await a.call(s, name, input);
-  return r.ok ? 'OK' : r.error.code;
-}
+const call = callOk;
+const callErr = callCode;
 async function session(a: App, id: string, pin: string): Promise<Session> {
   const s = newSession('test');
   await call(a, s, 'auth.login', { operatorId: id, pin });
@@ -39,7 +32,7 @@ async function session(a: App, id: string, pin: string): Promise<Session> {
 const cashier = () => session(app, '1001', '1234');
 const supervisor = () => session(app, '2001', '246810');
 async function settle(a: App, input: SettleInput): Promise<SettlementView> {
-  return call<SettlementView>(a, await session(a, '1001', '1234'), 'settlement.settle', input);
+  return call(a, await session(a, '1001', '1234'), 'settlement.settle', input);
 }
 async function drain(a: App): Promise<void> {
   await a.settlement.drain({ untilEmpty: true, timeoutMs: 15_000 });
@@ -84,7 +77,7 @@ afterAll(async () => {
 
 describe('reconciliation with the sandbox center', () => {
   it('a clean day matches on 3201 totals, and the totals equal the center’s own records', async () => {
-    const res = await call<ReconcileResult>(app, await supervisor(), 'reconcile.run', { from: DAY, to: DAY });
+    const res = await call(app, await supervisor(), 'reconcile.run', { from: DAY, to: DAY });
     expect(res.result).toBe('match');
     expect(res.discrepancies).toEqual([]);
     expect(res.detailRows).toBe(0); // no 3202 when the totals agree
@@ -127,7 +120,7 @@ describe('reconciliation with the sandbox center', () => {
     const elsewhereCenterId = (other.db.prepare('SELECT center_setl_id FROM settlements WHERE id = ?').pluck().get(elsewhere.id) as string);
 
     const sup = await supervisor();
-    const res = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
+    const res = await call(app, sup, 'reconcile.run', { from: DAY, to: DAY });
     expect(res.result).toBe('mismatch');
     expect(res.groups.some((g) => !g.match)).toBe(true);
     expect(res.detailRows).toBeGreaterThan(0);
@@ -147,26 +140,26 @@ describe('reconciliation with the sandbox center', () => {
     expect(res.discrepancies.map((d) => `${d.kind}:${d.adviceCode}`).sort()).toEqual(['amount_differs:amount_differs', 'only_center:only_center', 'only_local:only_local']);
 
     // Over a range, the difference is pinned to its day: 3202 is asked for that day only.
-    const wide = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: '2026-03-12', to: DAY });
+    const wide = await call(app, sup, 'reconcile.run', { from: '2026-03-12', to: DAY });
     expect([...new Set(wide.groups.flatMap((g) => g.mismatchedDays))]).toEqual([DAY]);
     expect(wide.discrepancies.map((d) => d.id).sort()).toEqual(res.discrepancies.map((d) => d.id).sort());
 
     // Running again does not duplicate open findings.
-    const again = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
+    const again = await call(app, sup, 'reconcile.run', { from: DAY, to: DAY });
     expect(again.discrepancies.map((d) => d.id).sort()).toEqual(res.discrepancies.map((d) => d.id).sort());
 
     // Actions: a note is required; a center-only row cannot be re-uploaded from here.
     expect(await callErr(app, sup, 'reconcile.resolve', { id: only.id, action: 'resolve', note: '' })).toBe('INVALID_INPUT');
     expect(await callErr(app, sup, 'reconcile.resolve', { id: only.id, action: 'reupload', note: '试试' })).toBe('REUPLOAD_NOT_POSSIBLE');
     expect(await callErr(app, await cashier(), 'reconcile.resolve', { id: only.id, action: 'resolve', note: '无权' })).toBe('FORBIDDEN');
-    const resolved = await call<DiscrepancyView>(app, sup, 'reconcile.resolve', { id: only.id, action: 'resolve', note: '二号窗口所收，已核实' });
+    const resolved = await call(app, sup, 'reconcile.resolve', { id: only.id, action: 'resolve', note: '二号窗口所收，已核实' });
     expect(resolved.state).toBe('resolved');
     await call(app, sup, 'reconcile.resolve', { id: drift.id, action: 'resolve', note: '本地记录被改动，以中心为准' });
 
     // Re-upload the lost one: a NEW 2207 message; the center now has it.
     const lostFinding = byKind('only_local')[0]!;
     const msgidsBefore = app.db.prepare("SELECT msgid FROM outbox WHERE settlement_id = ? AND kind = 'upload'").pluck().all(lost.id) as string[];
-    const re = await call<DiscrepancyView>(app, sup, 'reconcile.resolve', { id: lostFinding.id, action: 'reupload', note: '中心无此笔，重新上传' });
+    const re = await call(app, sup, 'reconcile.resolve', { id: lostFinding.id, action: 'reupload', note: '中心无此笔，重新上传' });
     expect(re.state).toBe('reupload_requested');
     const msgidsAfter = app.db.prepare("SELECT msgid FROM outbox WHERE settlement_id = ? AND kind = 'upload'").pluck().all(lost.id) as string[];
     expect(msgidsAfter).toHaveLength(msgidsBefore.length + 1);
@@ -177,9 +170,9 @@ describe('reconciliation with the sandbox center', () => {
 
     // The next run: the re-uploaded one is matched (finding closed by the system); the two
     // acknowledged findings stay acknowledged and are not raised again.
-    const third = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
+    const third = await call(app, sup, 'reconcile.run', { from: DAY, to: DAY });
     expect(third.discrepancies).toEqual([]);
-    const all = await call<DiscrepancyView[]>(app, sup, 'reconcile.discrepancies', { state: 'all' });
+    const all = await call(app, sup, 'reconcile.discrepancies', { state: 'all' });
     expect(all).toHaveLength(3);
     expect(all.find((d) => d.id === lostFinding.id)).toMatchObject({ state: 'resolved', actedBy: 'system' });
     const actions = (app.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'reconcile.%'").pluck().all() as string[]);
@@ -195,17 +188,17 @@ describe('reconciliation with the sandbox center', () => {
 
   it('a center answering busy is asked again; one busy all along fails the run with CENTER_BUSY', async () => {
     const sup = await supervisor();
-    const calm = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
+    const calm = await call(app, sup, 'reconcile.run', { from: DAY, to: DAY });
     // Two busy answers to the totals query: asked again, the run comes out as without them.
     await center.setFaults({ busy: { count: 2, infno: '3201' } });
-    const res = await call<ReconcileResult>(app, sup, 'reconcile.run', { from: DAY, to: DAY });
+    const res = await call(app, sup, 'reconcile.run', { from: DAY, to: DAY });
     expect(center.faults.busy?.count).toBe(0);
     expect(res.groups).toEqual(calm.groups);
     expect(res.result).toBe(calm.result);
     // Busy on every try: the run fails with the code and a Chinese message, and is recorded.
     await center.setFaults({ busy: { count: -1, infno: '3201' } });
     try {
-      const r = await app.call(sup, 'reconcile.run', { from: DAY, to: DAY });
+      const r = await callApp(app, sup, 'reconcile.run', { from: DAY, to: DAY });
       expect(r).toMatchObject({ ok: false, error: { code: 'CENTER_BUSY', details: { attempts: 4 } } });
       expect(!r.ok && r.error.message).toMatch(/中心繁忙/);
     } finally {
@@ -224,18 +217,18 @@ describe('work lists', () => {
     await drain(app);
     expect(row(rejected.id).state).toBe('rejected');
     const sup = await supervisor();
-    const list = await call<WorkItem[]>(app, sup, 'worklist.list', { list: 'rejection' });
+    const list = await call(app, sup, 'worklist.list', { list: 'rejection' });
     const item = list.find((w) => w.settlementId === rejected.id)!;
     expect(item.rejectReason).toContain('不予支付');
     expect(await callErr(app, sup, 'worklist.act', { settlementId: rejected.id, list: 'rejection', action: 'refund', note: '退给患者' })).toBe('REFUND_FIRST');
     expect(await callErr(app, sup, 'worklist.act', { settlementId: rejected.id, list: 'rejection', action: 'accept', note: 'x' })).toBe('ACTION_NOT_ALLOWED');
     // Fix at the center side (the item is payable after all) and upload again.
     await center.clearFaults();
-    const acted = await call<WorkItem>(app, sup, 'worklist.act', { settlementId: rejected.id, list: 'rejection', action: 'correct_reupload', note: '目录已更正，重新上传' });
+    const acted = await call(app, sup, 'worklist.act', { settlementId: rejected.id, list: 'rejection', action: 'correct_reupload', note: '目录已更正，重新上传' });
     expect(acted.lastAction).toMatchObject({ action: 'correct_reupload', operatorId: '2001' });
     await drain(app);
     expect(['confirmed', 'adjusted']).toContain(row(rejected.id).state);
-    expect((await call<WorkItem[]>(app, sup, 'worklist.list', { list: 'rejection' })).map((w) => w.settlementId)).not.toContain(rejected.id);
+    expect((await call(app, sup, 'worklist.list', { list: 'rejection' })).map((w) => w.settlementId)).not.toContain(rejected.id);
     expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'worklist.rejection.correct_reupload' AND subject = ?").pluck().get(rejected.id)).toBe(1);
   });
 
@@ -247,10 +240,10 @@ describe('work lists', () => {
     const local = row(s.id);
     app.db.prepare('INSERT INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at) VALUES (?,?,?,?,?,?,?)').run(s.id, up, 'fund_pay', local.fund, local.fund - 50, -50, clock.now().toISOString());
     const sup = await supervisor();
-    const item = (await call<WorkItem[]>(app, sup, 'worklist.list', { list: 'adjustment' })).find((w) => w.settlementId === s.id)!;
+    const item = (await call(app, sup, 'worklist.list', { list: 'adjustment' })).find((w) => w.settlementId === s.id)!;
     expect(item.differences).toEqual([{ field: 'fund_pay', local: local.fund, center: local.fund - 50, difference: -50 }]);
     await call(app, sup, 'worklist.act', { settlementId: s.id, list: 'adjustment', action: 'accept', note: '以中心为准' });
-    expect((await call<WorkItem[]>(app, sup, 'worklist.list', { list: 'adjustment' })).map((w) => w.settlementId)).not.toContain(s.id);
+    expect((await call(app, sup, 'worklist.list', { list: 'adjustment' })).map((w) => w.settlementId)).not.toContain(s.id);
     expect(await callErr(app, sup, 'worklist.act', { settlementId: s.id, list: 'adjustment', action: 'accept', note: '再来' })).toBe('WORKITEM_NOT_OPEN');
   });
 });
@@ -277,7 +270,7 @@ describe('receivables from 3301 notices', () => {
     // 45 days later.
     clock.set(new Date(`2026-04-30T10:00:00+08:00`));
     const sup = await supervisor();
-    const sum = await call<ReceivablesSummary>(app, sup, 'receivables.summary', { fetch: true, limit: 1000 });
+    const sum = await call(app, sup, 'receivables.summary', { fetch: true, limit: 1000 });
     expect(sum.notices.error).toBeNull();
     expect(sum.notices.fetched).toBe(5);
 
@@ -315,7 +308,7 @@ describe('receivables from 3301 notices', () => {
     ]);
 
     // Fetching again reads nothing new (the cursor is kept).
-    const again = await call<ReceivablesSummary>(app, sup, 'receivables.summary', { fetch: true, limit: 10 });
+    const again = await call(app, sup, 'receivables.summary', { fetch: true, limit: 10 });
     expect(again.notices.fetched).toBe(0);
     expect(again.totals).toEqual(sum.totals);
   });

@@ -1,6 +1,7 @@
 // Shift reports as files: the PDF is opened with pdftotext and its text checked, the CSV is
 // parsed back and compared with the handover, the receipt lines carry the same figures; the
 // `shift report` verb writes them from a real CLI process.
+import type { CallInput, CallName } from '../../../electron/api/contract';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { fenToYuan } from '../../../electron/api/money';
 import { runCli } from '../../helpers/run-cli';
 import { tempDir } from '../../helpers/temp-app';
 import { insertSettlement, type JournalRow } from './journal';
+import { callApp, callOk } from '../../helpers/app-call';
 
 let dir: string;
 let report: ShiftReport;
@@ -28,11 +30,7 @@ beforeAll(async () => {
   const clock = new ManualClock(new Date('2026-03-16T09:05:00+08:00'));
   const app = await createApp({ dataDir: dir, runtime: 'test', env: {}, clock });
   const s = newSession('test');
-  const call = async (name: string, input: unknown) => {
-    const r = await app.call(s, name, input);
-    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
+  const call = <N extends CallName>(name: N, input: CallInput<N>) => callOk(app, s, name, input);
   await call('auth.login', { operatorId: '1001', pin: '1234' });
   const shift = (await call('shift.open', { counts: [{ denomination: 10000, count: 1 }] })) as { id: string };
   const base = { operatorId: '1001', shiftId: shift.id, online: true, refundOf: null, critical: 0 } as const;
@@ -122,8 +120,8 @@ describe('shift report files', () => {
       const json = JSON.parse((await app.shift.renderReport(report, 'json')).toString('utf8')) as ShiftReport;
       expect(json.figures).toEqual(report.figures);
       const s = newSession('test');
-      expect((await app.call(s, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-      const p = await app.call(s, 'shift.printReport', { shiftId: report.shift.id });
+      expect((await callApp(app, s, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+      const p = await callApp(app, s, 'shift.printReport', { shiftId: report.shift.id });
       if (!p.ok) throw new Error(p.error.code);
       const lines = (p.value as { lines: string[] }).lines;
       expect(lines.join('\n')).toContain(fenToYuan(521145));
