@@ -4,6 +4,9 @@ import type { HandlersFor } from '../api/handler-types';
 import { AppError } from '../api/result';
 import type { Session } from '../api/session';
 import { pendingBillView } from './reader';
+import { findCjkFont } from '../shift/report-pdf';
+import { slipLines, slipTitle } from './slip';
+import { slipPdf } from './slip-pdf';
 
 function operatorOf(session: Session) {
   if (!session.operator) throw new AppError('AUTH_REQUIRED', '请先登录。');
@@ -25,6 +28,20 @@ export const settlementHandlers: HandlersFor<typeof settlementCalls> = {
     app.settlement.journal.partialRefund(id, lineNos, { id: supervisorId, pin: supervisorPin }, reason, operatorOf(session)),
   'settlement.partialRefundPreview': ({ id, lineNos }, { app }) => app.settlement.journal.partialRefundPreview(id, lineNos),
   'settlement.printCorrected': ({ id }, { app, session }) => app.settlement.printCorrected(id, operatorOf(session)),
+  'settlement.slipExport': async (sel, { app }) => {
+    const slip = app.settlement.slips.build(sel);
+    const bytes = await slipPdf(slip, { cjkFont: findCjkFont() });
+    const name = slip.scope === 'day' ? `slip-${slip.patient.psnNo}-${slip.day}` : `slip-${slip.settlements[0]!.id}`;
+    return { fileName: `${name}.pdf`, mimeType: 'application/pdf', base64: bytes.toString('base64') };
+  },
+  'settlement.slipPrint': (sel, { app }) => {
+    const slip = app.settlement.slips.build(sel);
+    const lines = slipLines(slip, app.settings.printerProfile === '80mm' ? 48 : 32);
+    // A durable print job like the shift report: a printer that is off or out of paper prints it later.
+    const name = slip.scope === 'day' ? `slip:${slip.patient.psnNo}:${slip.day}` : `slip:${slip.settlements[0]!.id}`;
+    const { jobId } = app.devices.printLines(lines, { title: slipTitle(slip), name });
+    return { lines, jobId };
+  },
   'settlement.pendingBills': ({ certNo }, { app }) => app.settlement.bills.pending(certNo).map(pendingBillView),
   'trace.rules': (_in, { app }) => app.settlement.trace.rules(),
   'trace.check': ({ code, inBill }, { app }) => app.settlement.trace.checkScan(code, inBill),

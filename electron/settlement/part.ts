@@ -13,6 +13,7 @@ import type { CenterPort, DevicesPort, PolicyPort, ShiftPort } from './ports';
 import { SettlementReader } from './reader';
 import { TraceCodeStore } from './trace-codes';
 import { TraceReports } from './trace-reports';
+import { SlipBuilder } from './slip';
 import { ChainStore } from '../center/national/chain-store';
 import { NationalChainRunner } from '../center/national/chain-runner';
 import { NationalChainDriver, sameCode, type NationalCodeFor } from './national-chain';
@@ -33,6 +34,8 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   const trace = new TraceCodeStore(core);
   const reader = new SettlementReader(core, outboxStore, trace);
   const inbox = new BillInbox(core, bills);
+  // The standard settlement slip (医保结算单): fee categories from the catalogue entry's kind.
+  const slips = new SlipBuilder(core, reader, (code) => deps.policy.entry(code)?.kind);
   let his: HisEndpoint | null = null;
   let closed = false;
 
@@ -138,6 +141,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     reader,
     trace,
     traceReports,
+    slips,
     bills,
     inbox,
     worker,

@@ -112,7 +112,7 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
 }
 
 /** pdfkit needs the font's PostScript name inside a .ttc; wqy-microhei's first face is this. */
-function guessTtcFamily(path: string): string | undefined {
+export function guessTtcFamily(path: string): string | undefined {
   if (/wqy-microhei/i.test(path)) return 'WenQuanYiMicroHei';
   if (/wqy-zenhei/i.test(path)) return 'WenQuanYiZenHei';
   if (/NotoSansCJK/i.test(path)) return 'NotoSansCJKsc-Regular';

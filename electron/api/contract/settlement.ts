@@ -378,6 +378,19 @@ export interface OutboxItemsView {
   deadlineHours: number;
 }
 
+/** The standard settlement slip's scope: one settlement (`id`), or a person's day (`psnNo` + `day`). */
+const slipSelection = z
+  .object({ id: z.string().min(1).max(64).optional(), psnNo: z.string().min(1).max(32).optional(), day: calendarDateSchema.optional() })
+  .strict()
+  .refine((v) => (v.id ? !v.psnNo && !v.day : !!v.psnNo && !!v.day), '应给出结算号 id，或人员编号 psnNo 和日期 day 之一组');
+
+/** A slip as a file the window saves (the PDF's bytes in base64). */
+export interface SlipFile {
+  fileName: string;
+  mimeType: 'application/pdf';
+  base64: string;
+}
+
 export const settlementCalls = {
   'settlement.preview': call({
     input: settleInputSchema.omit({ manualEntryReason: true, billId: true, supervisorId: true, supervisorPin: true }),
@@ -430,6 +443,18 @@ export const settlementCalls = {
     summary: '更正小票：按医保中心调整后的金额打印（标记「更正」，记审计）',
     audit: true,
   }).returns<{ jobId: number }>(),
+  'settlement.slipExport': call({
+    input: slipSelection,
+    role: 'cashier',
+    summary: '医保结算单（A4 PDF）：一笔结算，或某人当日的有效结算；由窗口保存',
+    audit: true,
+  }).returns<SlipFile>(),
+  'settlement.slipPrint': call({
+    input: slipSelection,
+    role: 'cashier',
+    summary: '在小票打印机上打印医保结算单：一笔结算，或某人当日的有效结算',
+    audit: true,
+  }).returns<{ lines: string[]; jobId: number }>(),
   'settlement.pendingBills': call({
     input: z.object({ certNo: z.string().trim().min(1).max(64).optional() }).strict(),
     role: 'cashier',

@@ -10,6 +10,7 @@ import { fenToYuan } from '../../api/money';
 import { parseBillFile, type Bill } from '../../settlement/bill-format';
 import { decodeBillBytes, readBillBytes, sameBillContent, type PendingBill } from '../../settlement/bills';
 import { requireOption, UsageError, type CliContext, type Verb } from '../verb';
+import { writePrivateFile } from '../../security/safe-files';
 
 function unwrap<T>(r: ApiResult<T>): T {
   if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
@@ -221,6 +222,35 @@ export const settlementVerbs: Verb[] = [
       const v = await call(app, session, 'settlement.refund', { id, supervisorId, supervisorPin, reason });
       const after = await settleUpload(app, v.id, wait);
       cli.print(after, settlementText(after));
+      return 0;
+    },
+  },
+  {
+    name: 'slip',
+    usage: 'slip (--settlement ID | --psn PSN_NO --day YYYY-MM-DD) (--out FILE.pdf | --print) [--operator ID --pin PIN]',
+    summary: '医保结算单：一笔结算或某人当日的有效结算；--out 存为 A4 PDF，--print 在小票打印机上打印',
+    booleans: ['print'],
+    async run(cli) {
+      const id = opt(cli, 'settlement', 'CASHIER_SETTLEMENT');
+      const psnNo = opt(cli, 'psn', 'CASHIER_PSN_NO');
+      const day = opt(cli, 'day', 'CASHIER_DAY');
+      const out = opt(cli, 'out', 'CASHIER_OUT');
+      const print = cli.options['print'] === true;
+      if (!out && !print) throw new UsageError('请给出 --out FILE.pdf 或 --print');
+      const sel = id ? { id } : { ...(psnNo ? { psnNo } : {}), ...(day ? { day } : {}) };
+      const app = await cli.app();
+      const session = await loginFrom(cli, app);
+      if (out) {
+        const file = await call(app, session, 'settlement.slipExport', sel);
+        const bytes = Buffer.from(file.base64, 'base64');
+        // The slip names the patient: 0600, never through a symbolic link.
+        writePrivateFile(out, bytes);
+        cli.print({ out, bytes: bytes.length }, `已导出 ${out}（${bytes.length} 字节）`);
+      }
+      if (print) {
+        const r = await call(app, session, 'settlement.slipPrint', sel);
+        cli.print({ jobId: r.jobId, lines: r.lines }, [...r.lines, `（打印任务 ${r.jobId}）`].join('\n'));
+      }
       return 0;
     },
   },

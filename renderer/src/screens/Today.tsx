@@ -17,7 +17,8 @@ import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { formatFen } from '../../../electron/api/money';
 import { fieldLabel } from '../lib/money-fields';
-import { chinaTime } from '../lib/time';
+import { chinaDate, chinaTime } from '../lib/time';
+import { saveFile } from '../supervisor/ReportActions';
 import { useApp } from '../state/store';
 import { settlementStateWord } from '../lib/state-word';
 
@@ -134,6 +135,24 @@ export function Today() {
   const printCorrected = () => printForCurrent((id) => api.call('settlement.printCorrected', { id }), 'settle.corrected.printed');
   useCorrectedReceiptKey(!refunding && !!current, () => void printCorrected());
 
+  /** The selected settlement's slip, or its patient's day (a refund row has none: refused in words). */
+  const slip = async (how: 'pdf' | 'print', day: boolean) => {
+    if (!current) return;
+    const sel = day ? { psnNo: current.psnNo, day: chinaDate(Date.parse(current.createdAt)) } : { id: current.id };
+    if (how === 'pdf') {
+      const r = await api.call('settlement.slipExport', sel);
+      if (!r.ok) return setError(r.error);
+      setError(null);
+      saveFile(r.value);
+      setNote(t('today.slipSaved', { file: r.value.fileName }));
+    } else {
+      const r = await api.call('settlement.slipPrint', sel);
+      if (!r.ok) return setError(r.error);
+      setError(null);
+      setNote(t('today.slipPrinted'));
+    }
+  };
+
   useShortcuts((s) => {
     if (refunding) {
       if (s === 'back') setRefunding(false);
@@ -151,6 +170,10 @@ export function Today() {
       setNote(null);
       setSelected((i) => Math.max(0, Math.min(rows.length - 1, i + step)));
     } else if (e.key === 'r' || e.key === 'R') setRefunding(true);
+    // The standard settlement slip (医保结算单): J as an A4 PDF, K on the receipt printer; with
+    // Shift, the patient's whole day instead of the selected settlement.
+    else if (e.key === 'j' || e.key === 'J') void slip('pdf', e.shiftKey);
+    else if (e.key === 'k' || e.key === 'K') void slip('print', e.shiftKey);
     else return;
     e.preventDefault();
   };
@@ -274,6 +297,7 @@ export function Today() {
           'key.F10',
           ...(current?.state === 'adjusted' ? (['key.ctrlG'] as const) : []),
           'today.refund',
+          'today.slip',
           'key.Esc',
           'key.ctrlU',
           'key.ctrlP',
