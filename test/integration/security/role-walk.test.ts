@@ -31,7 +31,14 @@ const REVIEWED_PUBLIC_CALLS = new Set<string>([
  * Valid inputs for calls whose schema the generic sampler cannot satisfy (cross-field rules).
  * Add one here only when the test says the sampler failed for a call.
  */
-const SAMPLE_OVERRIDES: Partial<Record<string, unknown>> = {};
+const SAMPLE_OVERRIDES: Partial<Record<string, unknown>> = {
+  // A slip names one settlement, or a person and a day (a refine the generator cannot see).
+  'settlement.slipExport': { id: 'S-role-walk' },
+  'settlement.slipPrint': { id: 'S-role-walk' },
+  // A clearing month is yyyyMM with a real month (a regex the generator cannot satisfy).
+  'clearing.month': { setlym: '202612' },
+  'clearing.prepare': { setlym: '202612', clrType: '11' },
+};
 
 const MALFORMED: unknown[] = [42, 'garbage', [], [{}], true];
 
