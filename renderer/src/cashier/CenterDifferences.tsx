@@ -13,33 +13,39 @@ const CLASS_KEYS: Readonly<Record<string, MessageKey>> = { A: 'bill.class.A', B:
 
 export function CenterDifferences(props: { rows: readonly CenterDifferenceView[]; testId: string }) {
   const t = useT();
-  if (!props.rows.length) return null;
+  // The 2207 totals are already listed where this table stands (the adjustment's "what changed"):
+  // the table adds the lines and the 2206 pre-settlement, so a totals-only adjustment shows once.
+  const rows = props.rows.filter((d) => d.lineNo !== 0 || d.source === '2206');
+  if (!rows.length) return null;
   const value = (fen: number | null, code: string | null) => (fen !== null ? formatFen(fen) : code !== null ? (CLASS_KEYS[code] ? t(CLASS_KEYS[code]) : code) : '—');
   return (
-    <table className="grid center-differences" data-testid={props.testId}>
-      <caption>{t('diff.title')}</caption>
-      <thead>
-        <tr>
-          <th>{t('diff.col.where')}</th>
-          <th>{t('diff.col.field')}</th>
-          <th className="num">{t('diff.col.local')}</th>
-          <th className="num">{t('diff.col.center')}</th>
-          <th>{t('diff.col.why')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((d) => (
-          <tr key={`${d.source}-${d.lineNo}-${d.field}`} data-testid={`${props.testId}-${d.lineNo}-${d.field}`} data-source={d.source}>
-            <td>{d.lineNo === 0 ? t(d.source === '2206' ? 'diff.preSettlement' : 'diff.totals') : t('diff.line', { n: d.lineNo, code: d.itemCode ?? '' })}</td>
-            <td>{LINE_FIELD_KEYS[d.field] ? t(LINE_FIELD_KEYS[d.field]!) : fieldLabel(d.field, t)}</td>
-            <td className="num">{value(d.localFen, d.localCode)}</td>
-            <td className="num">
-              <strong>{value(d.centerFen, d.centerCode)}</strong>
-            </td>
-            <td>{d.why ? <span lang="zh-CN">{d.why}</span> : '—'}</td>
+    // Its own scroll box: many differing lines never push the window's keys off the screen.
+    <div className="center-differences-box">
+      <table className="grid center-differences" data-testid={props.testId}>
+        <caption>{t('diff.title')}</caption>
+        <thead>
+          <tr>
+            <th>{t('diff.col.where')}</th>
+            <th>{t('diff.col.field')}</th>
+            <th className="num">{t('diff.col.local')}</th>
+            <th className="num">{t('diff.col.center')}</th>
+            <th>{t('diff.col.why')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((d) => (
+            <tr key={`${d.source}-${d.lineNo}-${d.field}`} data-testid={`${props.testId}-${d.lineNo}-${d.field}`} data-source={d.source}>
+              <td>{d.lineNo === 0 ? t(d.source === '2206' ? 'diff.preSettlement' : 'diff.totals') : t('diff.line', { n: d.lineNo, code: d.itemCode ?? '' })}</td>
+              <td>{LINE_FIELD_KEYS[d.field] ? t(LINE_FIELD_KEYS[d.field]!) : fieldLabel(d.field, t)}</td>
+              <td className="num">{value(d.localFen, d.localCode)}</td>
+              <td className="num">
+                <strong>{value(d.centerFen, d.centerCode)}</strong>
+              </td>
+              <td>{d.why ? <span lang="zh-CN">{d.why}</span> : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
