@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ClearingApplicationView, ClearingState, ClearingTotals, SettlementStage } from '../api/contract/clearing';
 import { CLEARING_STATES, SETTLEMENT_STAGES } from '../api/contract/clearing';
-import { AppError } from '../api/result';
+import { AppError, type ApiError, type ShownError } from '../api/result';
 import type { Db } from '../db/open';
 import { fenColumn, insertInto, many, one, run, value } from '../db/sql';
 import { AGREED_AMOUNTS_SQL as AMOUNTS, settlementsWithAdjustmentsSql } from '../settlement/owner';
@@ -87,8 +87,28 @@ export function viewOf(r: ClearingRow): ClearingApplicationView {
     sentAt: r.sent_at,
     cancelledAt: r.cancelled_at,
     paidAt: r.paid_at,
-    lastError: r.last_error,
+    lastError: lastErrorOf(r.last_error),
   };
+}
+
+const StoredError = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
+
+/** How an application's last error is kept: its code, Chinese message and plain facts, as JSON (words chosen by the window). */
+export function lastErrorText(error: ApiError): string {
+  const details = error.details && typeof error.details === 'object' ? error.details : undefined;
+  return JSON.stringify({ code: error.code, message: error.message, ...(details ? { details } : {}) });
+}
+
+/** The stored error; text written before errors were kept as codes reads as the center's refusal in its own words. */
+function lastErrorOf(text: string | null): ShownError | null {
+  if (text === null) return null;
+  try {
+    const r = StoredError.safeParse(JSON.parse(text));
+    if (r.success) return r.data;
+  } catch {
+    // older free text: below
+  }
+  return { code: 'CENTER_REJECTED', message: text };
 }
 
 export class ClearingStore {

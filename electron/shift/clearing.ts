@@ -15,7 +15,7 @@ import type { CoreApp } from '../app/core';
 import type { SendOptions } from '../center/client';
 import { apply3203, apply3203Output, cancel3204, cancel3204Output, CLEARING_INFNO, CLR_STAS, status3205, status3205Output } from '../center/wire/clearing';
 import type { CenterOutcome } from '../center/wire/envelope';
-import { ClearingStore, monthDays, totalsOf, viewOf, type ClearingRow } from './clearing-store';
+import { ClearingStore, lastErrorText, monthDays, totalsOf, viewOf, type ClearingRow } from './clearing-store';
 import type { Receivables } from './receivables';
 import type { Reconciler } from './reconcile';
 import type { z } from 'zod';
@@ -157,23 +157,26 @@ export class Clearing {
    * msgid is spent); busy and unknown leave the state and msgid as they are, so the next try
    * asks the center again under the same msgid.
    */
-  private answerOf<T>(outcome: CenterOutcome, schema: z.ZodType<T>, id: string, infno: string, refused: (message: string) => void): T {
+  private answerOf<T>(outcome: CenterOutcome, schema: z.ZodType<T>, id: string, infno: string, refused: (error: string) => void): T {
+    // The application keeps the error as its code and facts (lastErrorText), so the supervisor's
+    // window words it in its own language; the Chinese message is only the last resort.
+    const fail = (error: AppError, record: (text: string) => void): never => {
+      record(lastErrorText(error));
+      throw error;
+    };
+    const note = (text: string) => this.store.noteError(id, text);
     switch (outcome.kind) {
       case 'success': {
         const r = schema.safeParse(outcome.output);
         if (r.success) return r.data;
-        this.store.noteError(id, `${infno} 应答格式不正确`);
-        throw new AppError('CENTER_BAD_ANSWER', `中心 ${infno} 的应答格式不正确；再次操作会以同一报文号询问中心。`, { infno });
+        return fail(new AppError('CENTER_BAD_ANSWER', `中心 ${infno} 的应答格式不正确；再次操作会以同一报文号询问中心。`, { infno }), note);
       }
       case 'rejected':
-        refused(`${infno}：${outcome.message}`);
-        throw new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${outcome.message}`, { infno, code: outcome.code });
+        return fail(new AppError('CENTER_REJECTED', `中心拒绝了 ${infno}：${outcome.message}`, { infno, code: outcome.code, message: outcome.message }), refused);
       case 'busy':
-        this.store.noteError(id, `${infno}：中心繁忙`);
-        throw new AppError('CENTER_BUSY', `中心繁忙（${infno}）：请稍后再试，会以同一报文号询问中心。`, { infno });
+        return fail(new AppError('CENTER_BUSY', `中心繁忙（${infno}）：请稍后再试，会以同一报文号询问中心。`, { infno }), note);
       case 'unknown':
-        this.store.noteError(id, `${infno}：结果未知（${outcome.reason}）`);
-        throw new AppError('CENTER_UNREACHABLE', `${infno} 没有得到明确应答（${outcome.reason}）。结果未知：再次操作会以同一报文号向中心询问，不会重复申报。`, { infno });
+        return fail(new AppError('CENTER_UNREACHABLE', `${infno} 没有得到明确应答（${outcome.reason}）。结果未知：再次操作会以同一报文号向中心询问，不会重复申报。`, { infno, reason: outcome.reason }), note);
       default: {
         const unhandled: never = outcome;
         throw new AppError('INTERNAL', `未处理的中心应答类型：${JSON.stringify(unhandled).slice(0, 80)}`);

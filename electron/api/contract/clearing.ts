@@ -2,6 +2,7 @@
 // type (national 3203, our protocol's equivalent), sent and cancelled (3204) by a supervisor,
 // and a settlement's way from upload to payment.
 import { z } from 'zod';
+import type { ShownError } from '../result';
 import { call } from './define';
 
 /** Where a settlement stands on its way to the clinic's money. */
@@ -43,7 +44,8 @@ export interface ClearingApplicationView {
   sentAt: string | null;
   cancelledAt: string | null;
   paidAt: string | null;
-  lastError: string | null;
+  /** Why the last exchange with the center did not finish, as a code the window words (null: none). */
+  lastError: ShownError | null;
 }
 
 export interface ClearingTypeView {

@@ -12,6 +12,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { hasKey, type MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
+import { wordError } from '../i18n/words';
 import { altLetterOf } from '../lib/keys';
 import { chinaDate } from '../lib/time';
 import { useApp } from '../state/store';
@@ -40,6 +41,7 @@ function TotalsCells({ t }: { t: ClearingTotals }) {
 export function Clearing() {
   const t = useT();
   const nowMs = useApp((s) => s.nowMs);
+  const lang = useApp((s) => s.lang);
   const [setlym, setSetlym] = useState(() => previousMonth(chinaDate(nowMs)));
   const [month, setMonth] = useState<ClearingMonth | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -202,7 +204,7 @@ export function Clearing() {
                     </td>
                     <td>
                       {stateWord(a.state)}
-                      {a.lastError ? <div className="hint">{a.lastError}</div> : null}
+                      {a.lastError ? <div className="hint" data-testid="clearing-app-error" data-code={a.lastError.code}>{wordError(a.lastError, t, lang)}</div> : null}
                     </td>
                     <TotalsCells t={a.totals} />
                     <td>{a.centerAppyId ?? '—'}</td>

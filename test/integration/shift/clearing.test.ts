@@ -143,11 +143,13 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     await center.clearFaults();
     const lost = (await call<ClearingMonth>(sup, 'clearing.month', { setlym: '202603' })).applications.find((a) => a.id === prepared.id)!;
     expect(lost.state).toBe('sending');
+    // Kept as a code and its facts, so an English window words it in English (not the Chinese message).
+    expect(lost.lastError).toMatchObject({ code: 'CENTER_UNREACHABLE', details: { infno: '3203' } });
     expect(lost.sendMsgid).toMatch(/^\d|^H/);
     expect(center.clearings()).toHaveLength(1);
     // Asked again: the same msgid, the center's first answer, still one application there.
     const sent = await call<ClearingApplicationView>(sup, 'clearing.send', { id: prepared.id });
-    expect(sent).toMatchObject({ state: 'sent', sendMsgid: lost.sendMsgid, centerAppyId: center.clearings()[0]!.appy_id });
+    expect(sent).toMatchObject({ state: 'sent', sendMsgid: lost.sendMsgid, centerAppyId: center.clearings()[0]!.appy_id, lastError: null });
     expect(center.clearings()).toHaveLength(1);
     const applyMsgids = center.envelopes().filter((e) => e.infno === '3203').map((e) => e.msgid);
     expect(applyMsgids.length).toBeGreaterThanOrEqual(2);
