@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClearingApplicationView, ClearingMonth } from '../../electron/api/contract/clearing';
 import type { OutboxStatus, SettlementView } from '../../electron/api/contract/settlement';
 import { createApp } from '../../electron/app/create-app';
 import { resolveDbKey } from '../../electron/auth/db-key';
@@ -335,5 +336,32 @@ describe('refund --settlement', { timeout: CLI_TEST_MS }, () => {
     expect(d.remaining).toBe(0);
     expect(withDb((db) => db.prepare("SELECT state FROM outbox WHERE settlement_id = ? AND kind = 'reversal'").get(refund.id))).toEqual({ state: 'confirmed' });
     expect(await atCenter(v.id)).toHaveLength(0);
+  });
+
+  it('the month’s clearing from the command line: reconcile, month, prepare, send (3203 at the center), trace', async () => {
+    const sup = { CASHIER_OPERATOR: '2001', CASHIER_OPERATOR_PIN: '246810' };
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const setlym = today.slice(0, 7).replace('-', '');
+    expect(cli(['clearing', 'month', '--month', '2026-13'], sup).code).toBe(2);
+    expect(cli(['clearing', 'month', '--month', setlym]).stderr).toContain('FORBIDDEN'); // a cashier may not
+
+    const rec = cli(['--json', 'reconcile', '--from', today, '--to', today], sup);
+    expect([0, 3], rec.stderr).toContain(rec.code);
+    const month = json<ClearingMonth>(cli(['--json', 'clearing', 'month', '--month', setlym], sup));
+    const outpatient = month.types.find((t) => t.clrType === '11')!;
+    expect(outpatient.stages.reconciled).toBeGreaterThan(0);
+    expect(outpatient.candidates.rows).toBeGreaterThan(0);
+
+    const prepared = json<ClearingApplicationView>(cli(['--json', 'clearing', 'prepare', '--month', setlym, '--type', '11'], sup));
+    expect(prepared).toMatchObject({ state: 'prepared', totals: outpatient.candidates, centerAppyId: null });
+    const sent = json<ClearingApplicationView>(cli(['--json', 'clearing', 'send', '--id', prepared.id], sup));
+    expect(sent.state).toBe('sent');
+    const atCenterNow = (await control('GET', 'clearing')) as { appy_id: string; medfee: number; state: string }[];
+    expect(atCenterNow).toEqual([expect.objectContaining({ appy_id: sent.centerAppyId, medfee: outpatient.candidates.medfee, state: 'applied' })]);
+
+    const confirmed = withDb((db) => db.prepare("SELECT id FROM settlements WHERE center_setl_id IS NOT NULL AND refund_of IS NULL AND id NOT IN (SELECT refund_of FROM settlements WHERE refund_of IS NOT NULL) ORDER BY created_at LIMIT 1").pluck().get()) as string;
+    const trace = cli(['clearing', 'trace', '--settlement', confirmed], sup);
+    expect(trace.code, trace.stderr).toBe(0);
+    expect(trace.stdout).toContain(`清算申请 ${sent.id}`);
   });
 });
