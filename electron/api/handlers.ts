@@ -11,6 +11,7 @@ import { shiftHandlers } from '../shift/handlers';
 import { clearingHandlers } from '../shift/clearing-handlers';
 import { securityHandlers } from '../auth/security-handlers';
 import { clinicHandlers } from '../clinic/handlers';
+import { stockHandlers } from '../stock/handlers';
 import type { contract } from './contract';
 import type { HandlersFor } from './handler-types';
 
@@ -26,4 +27,5 @@ export const handlers = {
   ...clearingHandlers,
   ...securityHandlers,
   ...clinicHandlers,
+  ...stockHandlers,
 } satisfies HandlersFor<typeof contract>;

@@ -83,6 +83,14 @@ export function parseScaled(s: unknown): bigint | null {
   return BigInt(int!) * SCALE + BigInt(frac.padEnd(4, '0'));
 }
 
+/** 123456n → "12.3456", -15000n → "-1.5": a scaled quantity (× 10^4) as its exact decimal, trailing zeros dropped. */
+export function formatScaled(n: bigint): string {
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  const frac = String(abs % SCALE).padStart(4, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}${abs / SCALE}${frac ? `.${frac}` : ''}`;
+}
+
 /** Round a non-negative value n/d half up to an integer. */
 export function roundHalfUp(n: bigint, d: bigint): bigint {
   return (2n * n + d) / (2n * d);

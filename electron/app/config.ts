@@ -73,6 +73,11 @@ export const SETTINGS = {
     doc: '除常用 20 位（8 开头）追溯码外接受的格式：JSON 数组 [{"name":"…","pattern":"^…$"}]；空 = 只接受常用格式',
   },
   traceNoCodeFundRefuses: { env: 'CASHIER_TRACE_NO_CODE_FUND_REFUSES', schema: flagSetting, default: false, doc: '本地医保不支付无码药品：开启后无码登记的药品行只能按自费结算' },
+  // Dispensing stock per batch (issue 17, docs/STOCK.md). Off by default: a clinic that keeps
+  // its drug stock here turns it on once its batches are entered.
+  stockKeeping: { env: 'CASHIER_STOCK_KEEPING', schema: flagSetting, default: false, doc: '药品库存管理（按批次）：开启后结算扣减、退费恢复库存，并向中心上报进销存' },
+  stockAllowNegative: { env: 'CASHIER_STOCK_ALLOW_NEGATIVE', schema: flagSetting, default: false, doc: '允许超库存销售：关闭（默认）时库存不足的药品行不能结算' },
+  stockExpiryWarnDays: { env: 'CASHIER_STOCK_EXPIRY_WARN_DAYS', schema: z.coerce.number().int().min(1).max(730), default: 90, doc: '近效期提醒：距失效日期不足该天数的批次列为近效期' },
   hisPort: { env: 'CASHIER_HIS_PORT', schema: z.coerce.number().int().min(0).max(65535), default: 0, doc: 'HIS 账单接口端口（仅 127.0.0.1）；0 = 每次启动随机端口，地址见 his-endpoint.json' },
 } as const;
 

@@ -20,6 +20,7 @@ import { createMappingPart, type MappingPart } from '../policy/mapping-part';
 import { createCenterPart, type CenterPart } from '../center/part';
 import { createDevicesPart, type DevicesPart } from '../devices/part';
 import { createSettlementPart, type SettlementPart } from '../settlement/part';
+import { createStockPart, type StockPart } from '../stock/part';
 import { createShiftPart, type ShiftPart } from '../shift/part';
 import { createClinicPart, type ClinicPart, type ClinicPartOptions } from '../clinic/part';
 import { readStoredSettings } from './stored-settings';
@@ -50,6 +51,8 @@ export interface App extends CoreApp {
   readonly center: CenterPart;
   readonly devices: DevicesPart;
   readonly settlement: SettlementPart;
+  /** Dispensing stock per batch (issue 17, docs/STOCK.md). */
+  readonly stock: StockPart;
   readonly shift: ShiftPart;
   readonly clinic: ClinicPart;
   call(session: Session, name: string, input: unknown): Promise<ApiResult<unknown>>;
@@ -113,7 +116,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const mapping = createMappingPart(core, { policy, center });
   const devices = createDevicesPart(core);
   const shift = createShiftPart(core, { center });
-  const settlement = createSettlementPart(core, { policy, center, devices, shift });
+  const stock = createStockPart(core, { policy, center, mapping });
+  const settlement = createSettlementPart(core, { policy, center, devices, shift, stock: stock.store });
   // 2204's med_list_codg: the national code of a pair the center confirmed (3301); a clinic code
   // with no confirmed pair goes as it is (codes that already are national ones, as in the demo).
   settlement.setNationalCodeFor((code) => mapping.nationalCodeFor(code) ?? code);
@@ -122,7 +126,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // mapping row that IS a national catalogue code settles as itself.
   settlement.setUnmappedLines((codes) => mapping.unmapped(codes).filter((u) => u.state !== 'unmapped' || mapping.store.view(u.clinicCode) !== null || policy.entry(u.clinicCode) === null));
   const clinic = createClinicPart(core, { shift, center }, opts.clinic);
-  const parts = [policy, center, mapping, devices, shift, settlement, clinic];
+  const parts = [policy, center, mapping, devices, shift, stock, settlement, clinic];
 
   // Security: scheduled, rotated online backups while the app runs (electron/db/backup.ts).
   let backups: BackupSchedule | null = null;
@@ -135,6 +139,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     center,
     devices,
     settlement,
+    stock,
     shift,
     clinic,
     call: (session, name, input) => dispatch(app, session, name, input),

@@ -35,6 +35,7 @@ import { splitRecordsOf } from './person-records';
 import { assertBillPlausible } from './plausible';
 import type { TraceCodeStore, TraceLinePlan } from './trace-codes';
 import type { TraceReports } from './trace-reports';
+import type { StockStore } from '../stock/stock-store';
 import { fenColumn, insertInto, jsonColumn, many, run, value } from '../db/sql';
 
 export type SettleRequest = z.output<typeof settleInputSchema>;
@@ -52,6 +53,8 @@ interface Deps {
   trace: TraceCodeStore;
   /** The 3505 / 3506 reports of the codes sold and returned, queued in the same transactions. */
   traceReports: Pick<TraceReports, 'queueSale' | 'queueReturn'>;
+  /** Dispensing stock (stockKeeping): checked before, taken in the settlement's transaction, given back in the refund's. */
+  stock: Pick<StockStore, 'check' | 'take' | 'restore'>;
   /** Called after a commit that queued a message: attempt the upload now. */
   afterCommit: (settlementId: string) => void;
   /**
@@ -121,6 +124,8 @@ export class SettlementJournal {
   ) {}
 
   async preview(req: PreviewRequest): Promise<SettlementPreview> {
+    // Short stock is refused at the preview as at the settle, before the person is looked up.
+    this.deps.stock.check(req.items);
     const c = await this.compute(req);
     return {
       split: c.split,
@@ -155,6 +160,9 @@ export class SettlementJournal {
     // Every drug line's codes (or its no-code reason), before the person is looked up: a code
     // sold before, repeated or missing is refused with nothing written.
     const traced = this.deps.trace.plan(req.items, (code) => this.deps.policy.entry(code)?.kind === 'drug', { selfPay: !!req.selfPay, except: partial?.refund.id });
+    // Stock keeping: a drug short of stock is refused here too (a partial refund's kept lines
+    // count what the cancelled settlement took as back on the shelf).
+    this.deps.stock.check(req.items, partial ? { except: partial.refund.id } : {});
     if (req.selfPay) return this.settleSelfPay(req, operator, shiftId, traced, partial);
     const c = await this.compute(req, partial?.without);
 
@@ -264,6 +272,8 @@ export class SettlementJournal {
         });
       }
       this.deps.trace.recordSale(id, traced, operator.id, now);
+      // The drugs leave the shelf in this transaction, earliest expiry first (a rollback puts them back).
+      this.deps.stock.take(id, req.items, operator.id, now);
       if (this.core.settings.centerProtocol === 'national') {
         // The national chain, journaled in the settlement's own transaction and queued as ONE
         // item: online it is driven at once, offline replayed in the person's commit order.
@@ -468,6 +478,8 @@ export class SettlementJournal {
       run(db, "UPDATE settlements SET state = 'refunded', updated_at = :now WHERE id = :id", { now: now.toISOString(), id });
       // The packages come back: their codes may be sold again.
       const traceCodesFreed = this.deps.trace.freeFor(id, refundId, now);
+      // ... and back on the shelf, batch for batch as the sale took them.
+      const stockRestored = this.deps.stock.restore(id, refundId, operator.id, now);
       // ... and reported returned (3506), one for each sales report the sale queued.
       this.deps.traceReports.queueReturn({ refundId, saleId: id, operatorName: operator.name, now });
       if (chainUndo && chainId) {
@@ -492,7 +504,7 @@ export class SettlementJournal {
         action: 'settlement.refund',
         operatorId: operator.id,
         subject: refundId,
-        detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? (chainUndo ? `chain-undo:${chainUndo}` : null), traceCodesFreed },
+        detail: { refundOf: id, supervisorId: sup.id, reason, total: negMoney.total, message: message?.infno ?? (chainUndo ? `chain-undo:${chainUndo}` : null), traceCodesFreed, stockRestored },
       });
       const view = this.deps.reader.view(refundId)!;
       return { view, receipt: this.queueReceipt(refundId, operator, view) };
@@ -586,6 +598,8 @@ export class SettlementJournal {
         });
       }
       this.deps.trace.recordSale(id, traced, operator.id, now);
+      // The drugs leave the shelf in this transaction, earliest expiry first (a rollback puts them back).
+      this.deps.stock.take(id, req.items, operator.id, now);
       // Every sale is reported, self-pay too; no upload to wait for.
       this.deps.traceReports.queueSale({ settlementId: id, psnNo: '', psnName: req.patientName ?? '', operatorName: operator.name, lines, plans: traced, uploadOpen: false, now });
       if (req.billId) this.deps.bills.markSettled(req.billId, id);

@@ -13,6 +13,7 @@ import type { CenterPort, DevicesPort, PolicyPort, ShiftPort } from './ports';
 import { SettlementReader } from './reader';
 import { TraceCodeStore } from './trace-codes';
 import { TraceReports } from './trace-reports';
+import type { StockStore } from '../stock/stock-store';
 import { SlipBuilder } from './slip';
 import { ChainStore } from '../center/national/chain-store';
 import { NationalChainRunner } from '../center/national/chain-runner';
@@ -26,6 +27,8 @@ export interface SettlementDeps {
   center: CenterPort;
   devices: DevicesPort;
   shift: ShiftPort;
+  /** Dispensing stock (electron/stock): taken and given back inside the journal's transactions. */
+  stock: Pick<StockStore, 'check' | 'take' | 'restore'>;
 }
 
 export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {

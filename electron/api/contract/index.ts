@@ -13,6 +13,7 @@ import { securityCalls } from './security';
 import { clinicCalls } from './clinic';
 import { mappingCalls } from './mapping';
 import { clearingCalls } from './clearing';
+import { stockCalls } from './stock';
 
 export const contract = {
   ...systemCalls,
@@ -26,6 +27,7 @@ export const contract = {
   ...clinicCalls,
   ...mappingCalls,
   ...clearingCalls,
+  ...stockCalls,
 } satisfies Record<string, CallDef>;
 
 export type Contract = typeof contract;

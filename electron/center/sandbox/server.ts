@@ -19,6 +19,7 @@ import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, type Pers
 import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
 import { NATIONAL_TRANSACTIONS, needsSignIn } from './national/chain';
 import { CATALOG_TRANSACTIONS, spoilCatalogPage } from './national/catalog';
+import { NATIONAL_STOCK_TRANSACTIONS, SIMPLE_STOCK_TRANSACTIONS } from './stock';
 import { clearingApps, NATIONAL_CLEARING_TRANSACTIONS, payClearing, SIMPLE_CLEARING_TRANSACTIONS, type SandboxClearing } from './clearing';
 import { readNationalRequest, renameKeys } from '../wire/national/envelope';
 import { DEFAULT_VARIANT, type NationalVariant } from '../wire/national/variant';
@@ -359,7 +360,7 @@ export class SandboxCenter {
     const msgid = typeof env.msgid === 'string' ? env.msgid : '';
     if (!MSGID_PATTERN.test(msgid)) return { json: this.envelope(-1, '报文号 msgid 格式不正确（应为 30 位）', { reject_code: 'ENVELOPE_INVALID' }, '') };
     if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.envelope(-1, `机构编码不符：${String(env.fixmedins_code)}`, { reject_code: 'INSTITUTION_UNKNOWN' }, '') };
-    const tx = TRANSACTIONS[infno] ?? SIMPLE_CLEARING_TRANSACTIONS[infno];
+    const tx = TRANSACTIONS[infno] ?? SIMPLE_CLEARING_TRANSACTIONS[infno] ?? SIMPLE_STOCK_TRANSACTIONS[infno];
     if (!tx) return { json: this.envelope(-1, `不支持的交易：${infno}`, { reject_code: 'INFNO_UNKNOWN' }, '') };
 
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -427,7 +428,7 @@ export class SandboxCenter {
     if (takeFault(this.faultState.gatewayError, infno)) return { json: { [v.gateway.codeField]: 999, [v.gateway.messageField]: '网关转发超时（沙箱故障注入）' } };
     if (!MSGID_PATTERN.test(msgid)) return { json: this.nationalEnvelope(infno, -1, '报文号 msgid 格式不正确（应为 30 位）', null, '') };
     if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.nationalEnvelope(infno, -1, `机构编码不符：${String(env.fixmedins_code).slice(0, 40)}`, null, '') };
-    const tx = NATIONAL_TRANSACTIONS[infno] ?? (CATALOG_TRANSACTIONS as Record<string, (typeof NATIONAL_TRANSACTIONS)[string]>)[infno] ?? NATIONAL_CLEARING_TRANSACTIONS[infno];
+    const tx = NATIONAL_TRANSACTIONS[infno] ?? (CATALOG_TRANSACTIONS as Record<string, (typeof NATIONAL_TRANSACTIONS)[string]>)[infno] ?? NATIONAL_CLEARING_TRANSACTIONS[infno] ?? NATIONAL_STOCK_TRANSACTIONS[infno];
     if (!tx) return { json: this.nationalEnvelope(infno, -1, `不支持的交易：${infno.slice(0, 10)}`, null, '') };
 
     const str = (x: unknown) => (typeof x === 'string' ? x : null);

@@ -89,6 +89,13 @@ CREATE TABLE IF NOT EXISTS trace_sales (
   med_list_codg TEXT NOT NULL, sold_at TEXT NOT NULL, returned_by TEXT, state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'reversed')));
 CREATE INDEX IF NOT EXISTS trace_sales_code ON trace_sales (code);
 CREATE INDEX IF NOT EXISTS trace_sales_msgid ON trace_sales (msgid);
+-- The clinic's stock reports (3501 inventory, 3502 change, 3503 purchase, 3504 purchase return;
+-- sandbox/stock.ts): one row per report processed (tests count them: each exactly once), and the
+-- center's idea of each batch's quantity (signed change, × 10^4).
+CREATE TABLE IF NOT EXISTS stock_reports (
+  msgid TEXT NOT NULL, infno TEXT NOT NULL, med_list_codg TEXT NOT NULL, hilist_id TEXT NOT NULL, bchno TEXT NOT NULL,
+  change INTEGER NOT NULL, body TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stock_reports_batch ON stock_reports (hilist_id, bchno);
 -- The clinic's mapping of its own item codes to national ones (3301 uploads, 3302 revokes), and
 -- every applied upload or revocation (tests count them: each must happen exactly once).
 CREATE TABLE IF NOT EXISTS nat_mappings (

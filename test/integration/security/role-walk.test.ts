@@ -38,6 +38,11 @@ const SAMPLE_OVERRIDES: Partial<Record<string, unknown>> = {
   // A clearing month is yyyyMM with a real month (a regex the generator cannot satisfy).
   'clearing.month': { setlym: '202612' },
   'clearing.prepare': { setlym: '202612', clrType: '11' },
+  // Stock: quantities and prices are decimals, dates real days (regexes and a refine).
+  'stock.purchase': { drugCode: 'XJ01CAA040A001010101445', batchNo: 'RW1', expiryDate: '2030-01-31', quantity: '10', purchasePrice: '8.50', supplier: '国药' },
+  'stock.purchaseReturn': { batchId: 1, quantity: '1', reason: '质量问题' },
+  'stock.adjust': { batchId: 1, kind: 'loss', direction: 'out', quantity: '1', reason: '丢失' },
+  'stock.inventory': { batchId: 1, counted: '9' },
 };
 
 const MALFORMED: unknown[] = [42, 'garbage', [], [{}], true];

@@ -62,6 +62,9 @@ const OWNERS: Record<string, string> = {
   national_catalog_cursor: 'electron/policy/national-catalog-store.ts',
   catalog_mappings: 'electron/policy/mapping-store.ts',
   mapping_outbox: 'electron/outbox/mapping-queue.ts',
+  stock_batches: 'electron/stock/stock-store.ts',
+  stock_movements: 'electron/stock/stock-store.ts',
+  stock_outbox: 'electron/outbox/stock-queue.ts',
 };
 
 /**
