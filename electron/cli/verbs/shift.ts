@@ -71,21 +71,62 @@ function clearingAppText(a: ClearingApplicationView): string {
   return `申请 ${a.id}  ${a.setlym} 类别 ${a.clrType}  ${a.state}  ${t.rows} 行 ${t.psntime} 人次  医疗费 ${fenToYuan(t.medfee)} 基金 ${fenToYuan(t.fund)} 账户 ${fenToYuan(t.account)} 现金 ${fenToYuan(t.cash)}  中心编号 ${a.centerAppyId ?? '-'}${error}`;
 }
 
-/** One clearing verb that acts on an application by --id (send, cancel). */
-function clearingActVerb(name: 'send' | 'cancel', summary: string): Verb {
+/**
+ * A verb that is one call as the logged-in operator: its input read from the options, its answer
+ * printed (JSON with --json, else `text`). The clearing verbs are all of this shape.
+ */
+function oneCallVerb<N extends CallName>(o: { name: string; usage: string; summary: string; call: N; input: (cli: CliContext) => CallInput<N>; text: (out: CallOutput<N>) => string }): Verb {
   return {
-    name: `clearing ${name}`,
-    usage: `clearing ${name} --id APPLICATION --operator ID --pin PIN`,
-    summary,
+    name: o.name,
+    usage: `${o.usage} --operator ID --pin PIN`,
+    summary: o.summary,
     async run(cli) {
-      const id = requireOption(cli, 'id');
+      const input = o.input(cli);
       const app = await cli.app();
-      const a = await call(app, await login(cli, app), name === 'send' ? 'clearing.send' : 'clearing.cancel', { id });
-      cli.print(a, clearingAppText(a));
+      const out = await call(app, await login(cli, app), o.call, input);
+      cli.print(out, o.text(out));
       return 0;
     },
   };
 }
+
+function clearingMonthText(m: CallOutput<'clearing.month'>): string {
+  return [
+    `${m.setlym}${m.monthOpen ? '（本月未结束）' : ''}`,
+    ...m.types.map((t) => `  类别 ${t.clrType}：可申报 ${t.candidates.rows} 行 ${t.candidates.psntime} 人次 医疗费 ${fenToYuan(t.candidates.medfee)} 基金 ${fenToYuan(t.candidates.fund)}；${Object.entries(t.stages).map(([k, v]) => `${k} ${v}`).join('，')}`),
+    ...m.applications.map((a) => `  ${clearingAppText(a)}`),
+  ].join('\n');
+}
+
+function clrTypeOption(cli: CliContext): '11' | '21' {
+  const clrType = requireOption(cli, 'type');
+  if (clrType !== '11' && clrType !== '21') throw new UsageError('--type 应为 11（门诊）或 21（住院）');
+  return clrType;
+}
+
+/** Monthly clearing (docs/CLEARING.md): the same calls as the supervisor's tab 6. */
+const clearingVerbs: Verb[] = [
+  oneCallVerb({ name: 'clearing month', usage: 'clearing month --month yyyyMM [--json]', summary: '一个月的清算：各清算类别可申报的结算、各阶段笔数、申请单', call: 'clearing.month', input: (cli) => ({ setlym: monthOption(cli) }), text: clearingMonthText }),
+  oneCallVerb({
+    name: 'clearing prepare',
+    usage: 'clearing prepare --month yyyyMM --type 11|21',
+    summary: '生成（或重新生成）某月某清算类别的清算申请（只含已对账的结算，尚未发送）',
+    call: 'clearing.prepare',
+    input: (cli) => ({ setlym: monthOption(cli), clrType: clrTypeOption(cli) }),
+    text: clearingAppText,
+  }),
+  oneCallVerb({ name: 'clearing send', usage: 'clearing send --id APPLICATION', summary: '发送清算申请（3203）；结果未知时再次发送用同一报文号', call: 'clearing.send', input: (cli) => ({ id: requireOption(cli, 'id') }), text: clearingAppText }),
+  oneCallVerb({ name: 'clearing cancel', usage: 'clearing cancel --id APPLICATION', summary: '撤销清算申请（已发送的经 3204）', call: 'clearing.cancel', input: (cli) => ({ id: requireOption(cli, 'id') }), text: clearingAppText }),
+  oneCallVerb({ name: 'clearing refresh', usage: 'clearing refresh', summary: '向中心查询已申报清算的拨付情况', call: 'clearing.refresh', input: () => ({}), text: (list) => list.map(clearingAppText).join('\n') || '没有已发送的清算申请' }),
+  oneCallVerb({
+    name: 'clearing trace',
+    usage: 'clearing trace --settlement ID',
+    summary: '一笔结算的进度：上传 → 对账 → 申报清算 → 拨付',
+    call: 'clearing.trace',
+    input: (cli) => ({ settlementId: requireOption(cli, 'settlement') }),
+    text: (t) => `结算 ${t.settlementId}：${t.stage ?? '-'}${t.reconciled ? `，对账第 ${t.reconciled.runId} 次` : ''}${t.application ? `，清算申请 ${t.application.id}（${t.application.state}）` : ''}`,
+  }),
+];
 
 export const shiftVerbs: Verb[] = [
   {
@@ -255,61 +296,5 @@ export const shiftVerbs: Verb[] = [
       return 0;
     },
   },
-  {
-    name: 'clearing month',
-    usage: 'clearing month --month yyyyMM [--json] --operator ID --pin PIN',
-    summary: '一个月的清算：各清算类别可申报的结算、各阶段笔数、申请单',
-    async run(cli) {
-      const setlym = monthOption(cli);
-      const app = await cli.app();
-      const m = await call(app, await login(cli, app), 'clearing.month', { setlym });
-      const text = [
-        `${m.setlym}${m.monthOpen ? '（本月未结束）' : ''}`,
-        ...m.types.map((t) => `  类别 ${t.clrType}：可申报 ${t.candidates.rows} 行 ${t.candidates.psntime} 人次 医疗费 ${fenToYuan(t.candidates.medfee)} 基金 ${fenToYuan(t.candidates.fund)}；${Object.entries(t.stages).map(([k, v]) => `${k} ${v}`).join('，')}`),
-        ...m.applications.map((a) => `  ${clearingAppText(a)}`),
-      ].join('\n');
-      cli.print(m, text);
-      return 0;
-    },
-  },
-  {
-    name: 'clearing prepare',
-    usage: 'clearing prepare --month yyyyMM --type 11|21 --operator ID --pin PIN',
-    summary: '生成（或重新生成）某月某清算类别的清算申请（只含已对账的结算，尚未发送）',
-    async run(cli) {
-      const setlym = monthOption(cli);
-      const clrType = requireOption(cli, 'type');
-      if (clrType !== '11' && clrType !== '21') throw new UsageError('--type 应为 11（门诊）或 21（住院）');
-      const app = await cli.app();
-      const a = await call(app, await login(cli, app), 'clearing.prepare', { setlym, clrType });
-      cli.print(a, clearingAppText(a));
-      return 0;
-    },
-  },
-  clearingActVerb('send', '发送清算申请（3203）；结果未知时再次发送用同一报文号'),
-  clearingActVerb('cancel', '撤销清算申请（已发送的经 3204）'),
-  {
-    name: 'clearing refresh',
-    usage: 'clearing refresh --operator ID --pin PIN',
-    summary: '向中心查询已申报清算的拨付情况',
-    async run(cli) {
-      const app = await cli.app();
-      const list = await call(app, await login(cli, app), 'clearing.refresh', {});
-      cli.print(list, list.map(clearingAppText).join('\n') || '没有已发送的清算申请');
-      return 0;
-    },
-  },
-  {
-    name: 'clearing trace',
-    usage: 'clearing trace --settlement ID --operator ID --pin PIN',
-    summary: '一笔结算的进度：上传 → 对账 → 申报清算 → 拨付',
-    async run(cli) {
-      const settlementId = requireOption(cli, 'settlement');
-      const app = await cli.app();
-      const t = await call(app, await login(cli, app), 'clearing.trace', { settlementId });
-      const text = `结算 ${t.settlementId}：${t.stage ?? '-'}${t.reconciled ? `，对账第 ${t.reconciled.runId} 次` : ''}${t.application ? `，清算申请 ${t.application.id}（${t.application.state}）` : ''}`;
-      cli.print(t, text);
-      return 0;
-    },
-  },
+  ...clearingVerbs,
 ];

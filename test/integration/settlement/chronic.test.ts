@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
-import type { ApiResult } from '../../../electron/api/result';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { readYear } from '../../../electron/center/sandbox/store';
+import { callApp, callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
 
@@ -32,14 +32,7 @@ const chronicBill = (diagnoses: string[], items: SettleInput['items'] = [
   { code: STRIP, unitPrice: '4.00', quantity: '10' },
 ]): SettleInput => ({ person: { certType: '02', certNo: byName('吴婷').certno }, visit: { visitType: 'chronic', diagnoses }, items, useAccount: true });
 
-async function call<T>(name: string, input: unknown): Promise<ApiResult<T>> {
-  return (await app.call(cashier, name, input)) as ApiResult<T>;
-}
-async function settle(input: SettleInput): Promise<SettlementView> {
-  const r = await call<SettlementView>('settlement.settle', input);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const settle = (input: SettleInput): Promise<SettlementView> => callOk(app, cashier, 'settlement.settle', input);
 const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe.each(['simple', 'national'] as const)('protocol %s', (p) => {
@@ -52,7 +45,7 @@ describe.each(['simple', 'national'] as const)('protocol %s', (p) => {
     await prepareClient(app);
     app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
     cashier = newSession('test');
-    expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+    await callOk(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
   }, 60_000);
 
   afterAll(async () => {
@@ -73,7 +66,7 @@ describe.each(['simple', 'national'] as const)('protocol %s', (p) => {
 
     it('refuses a diagnosis that is not a filed disease, with its code and words, and writes nothing', async () => {
       const n = [count('settlements'), count('outbox')];
-      const r = await call('settlement.settle', chronicBill(['I10']));
+      const r = await callApp(app, cashier, 'settlement.settle', chronicBill(['I10']));
       expect(r).toMatchObject({ ok: false, error: { code: 'CHRONIC_NOT_FILED' } });
       if (!r.ok) expect(r.error.message).toMatch(/门诊慢特病就诊须以已备案的病种作为诊断.*E11 2型糖尿病/);
       expect([count('settlements'), count('outbox')]).toEqual(n);
@@ -110,7 +103,7 @@ describe.each(['simple', 'national'] as const)('protocol %s', (p) => {
       expect(v).toMatchObject({ online: false, provisional: true });
       expect(v.money).toMatchObject({ total: 2500, fundPay: 2250, coPay: 250, accountPay: 250, cashPay: 0 });
       // A diagnosis not filed is refused offline just the same.
-      expect(await call('settlement.settle', chronicBill(['J44']))).toMatchObject({ ok: false, error: { code: 'CHRONIC_NOT_FILED' } });
+      expect(await callApp(app, cashier, 'settlement.settle', chronicBill(['J44']))).toMatchObject({ ok: false, error: { code: 'CHRONIC_NOT_FILED' } });
       await center.setOffline(false);
       await app.center.probeNow();
       await app.settlement.drain({ untilEmpty: true, timeoutMs: 10_000 });

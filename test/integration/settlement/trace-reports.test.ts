@@ -8,9 +8,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
-import type { OutboxItemsView, SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
+import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+import { callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
 
@@ -38,24 +39,12 @@ for (const protocol of ['simple', 'national'] as const) {
       await prepareClient(app);
       app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
       cashier = newSession('test');
-      expect((await app.call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+      await callOk(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
     };
     const bill = (items: SettleInput['items'], who = zhang): SettleInput => ({ person: { certType: '02', certNo: who.certno }, visit: { visitType: 'outpatient' }, items, useAccount: true });
-    async function settle(input: SettleInput): Promise<SettlementView> {
-      const r = await app.call(cashier, 'settlement.settle', input);
-      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-      return r.value as SettlementView;
-    }
-    async function refund(id: string): Promise<SettlementView> {
-      const r = await app.call(cashier, 'settlement.refund', { id, ...supervisor, reason: '患者退药' });
-      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-      return r.value as SettlementView;
-    }
-    const view = async (id: string) => {
-      const r = await app.call(cashier, 'settlement.get', { id });
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value as SettlementView;
-    };
+    const settle = (input: SettleInput): Promise<SettlementView> => callOk(app, cashier, 'settlement.settle', input);
+    const refund = (id: string): Promise<SettlementView> => callOk(app, cashier, 'settlement.refund', { id, ...supervisor, reason: '患者退药' });
+    const view = (id: string): Promise<SettlementView> => callOk(app, cashier, 'settlement.get', { id });
     const drain = async () => {
       const d = await app.settlement.drain({ untilEmpty: true, timeoutMs: 30_000 });
       expect(d.remaining).toBe(0);
@@ -143,9 +132,8 @@ for (const protocol of ['simple', 'national'] as const) {
       // Refunded while the center is away: its return waits behind its sale in the one trace queue.
       const rb = await refund(b.id);
       // The sale's report is held (it names the center's settlement id); the queue says so.
-      const items = await app.call(cashier, 'outbox.items', { limit: 50 });
-      if (!items.ok) throw new Error(items.error.message);
-      const traceItems = (items.value as OutboxItemsView).items.filter((i) => i.trace);
+      const items = await callOk(app, cashier, 'outbox.items', { limit: 50 });
+      const traceItems = items.items.filter((i) => i.trace);
       expect(traceItems.map((i) => [i.kind, i.trace!.codes])).toEqual([
         ['trace_sale', 2],
         ['trace_sale', 1],

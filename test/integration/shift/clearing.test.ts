@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import { ManualClock } from '../../../electron/app/clock';
-import type { ClearingApplicationView, ClearingMonth, SettlementTrace } from '../../../electron/api/contract/clearing';
-import type { ReceivablesSummary, ReconcileResult } from '../../../electron/api/contract/shift';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+import type { CallInput, CallName } from '../../../electron/api/contract';
+import { callCode, callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
 
@@ -29,16 +29,9 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
   let center: SandboxCenter;
   let app: App;
 
-  async function call<T>(s: Session, name: string, input: unknown): Promise<T> {
-    const r = await app.call(s, name, input);
-    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-    return r.value as T;
-  }
-  async function refused(s: Session, name: string, input: unknown): Promise<string> {
-    const r = await app.call(s, name, input);
-    if (r.ok) throw new Error(`${name} should have been refused`);
-    return r.error.code;
-  }
+  const call = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callOk(app, s, name, input);
+  /** The refused call's code ('OK' when it was accepted: the expectation fails there). */
+  const refused = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callCode(app, s, name, input);
   /** Log in afresh: the idle lock runs on the app clock, which the test moves by days. */
   async function login(id: string, pin: string): Promise<Session> {
     const s = newSession('test');
@@ -87,7 +80,7 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     for (const day of DAYS) {
       clock.set(new Date(`2026-03-${day}T10:00:00+08:00`));
       const cashier = await login('1001', '1234');
-      for (let k = 0; k < 2; k++, n++) made.push(await call<SettlementView>(cashier, 'settlement.settle', bill(names[n % names.length]!, n, n === 5 ? 'inpatient' : 'outpatient')));
+      for (let k = 0; k < 2; k++, n++) made.push(await call(cashier, 'settlement.settle', bill(names[n % names.length]!, n, n === 5 ? 'inpatient' : 'outpatient')));
       await app.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
       if (day === '13') await call(cashier, 'settlement.refund', { id: made[2]!.id, supervisorId: '2001', supervisorPin: '246810', reason: '患者取消' });
       await app.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
@@ -98,15 +91,15 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     let sup = await login('2001', '246810');
     // Nothing is reconciled yet: nothing to apply for.
     expect(await refused(sup, 'clearing.prepare', { setlym: '202603', clrType: '11' })).toBe('CLEARING_EMPTY');
-    const before = await call<ClearingMonth>(sup, 'clearing.month', { setlym: '202603' });
+    const before = await call(sup, 'clearing.month', { setlym: '202603' });
     expect(before.monthOpen).toBe(false);
     expect(before.types.find((t) => t.clrType === '11')!.stages).toMatchObject({ uploaded: 14, reconciled: 0 }); // 15 outpatient less the refunded one
 
-    const rec = await call<ReconcileResult>(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
+    const rec = await call(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
     expect(rec.result, JSON.stringify(rec.groups)).toBe('match');
 
     // The preview is the center's own March figures for that clearing type.
-    const month = await call<ClearingMonth>(sup, 'clearing.month', { setlym: '202603' });
+    const month = await call(sup, 'clearing.month', { setlym: '202603' });
     const inpatientLocal = made.find((s) => s.visitType === 'inpatient')!;
     const inpatientCenterId = String(app.db.prepare('SELECT center_setl_id FROM settlements WHERE id = ?').pluck().get(inpatientLocal.id));
     const inpatientIds = new Set([inpatientCenterId]);
@@ -119,7 +112,7 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     expect(inp.candidates).toMatchObject(centerMarch(inpatientIds));
     expect(out.stages).toMatchObject({ uploaded: 0, reconciled: 14, applied: 0 });
 
-    const prepared = await call<ClearingApplicationView>(sup, 'clearing.prepare', { setlym: '202603', clrType: '11' });
+    const prepared = await call(sup, 'clearing.prepare', { setlym: '202603', clrType: '11' });
     expect(prepared).toMatchObject({ state: 'prepared', clrType: '11', totals: out.candidates, sendMsgid: null });
     expect(center.clearings()).toEqual([]);
 
@@ -127,13 +120,13 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     // next reconciliation, leaves the reconciled rows, and the prepared application is stale.
     const drifted = made[0]!.id;
     app.db.prepare('UPDATE settlements SET total = total + 1, cash_pay = cash_pay + 1 WHERE id = ?').run(drifted);
-    const bad = await call<ReconcileResult>(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
+    const bad = await call(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
     expect(bad.discrepancies.map((d) => d.settlementId)).toEqual([drifted]);
     expect(await refused(sup, 'clearing.send', { id: prepared.id })).toBe('CLEARING_STALE');
     expect(center.clearings()).toEqual([]);
-    expect((await call<SettlementTrace>(sup, 'clearing.trace', { settlementId: drifted })).stage).toBe('uploaded');
+    expect((await call(sup, 'clearing.trace', { settlementId: drifted })).stage).toBe('uploaded');
     app.db.prepare('UPDATE settlements SET total = total - 1, cash_pay = cash_pay - 1 WHERE id = ?').run(drifted);
-    const rec2 = await call<ReconcileResult>(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
+    const rec2 = await call(sup, 'reconcile.run', { from: '2026-03-01', to: '2026-03-31' });
     expect(rec2.result).toBe('match');
 
     // Sent; the center commits and the answer is lost (twice: the client itself resends once on
@@ -141,14 +134,14 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     await center.setFaults({ dropAfterCommit: { count: 2, infno: '3203' } });
     expect(await refused(sup, 'clearing.send', { id: prepared.id })).toBe('CENTER_UNREACHABLE');
     await center.clearFaults();
-    const lost = (await call<ClearingMonth>(sup, 'clearing.month', { setlym: '202603' })).applications.find((a) => a.id === prepared.id)!;
+    const lost = (await call(sup, 'clearing.month', { setlym: '202603' })).applications.find((a) => a.id === prepared.id)!;
     expect(lost.state).toBe('sending');
     // Kept as a code and its facts, so an English window words it in English (not the Chinese message).
     expect(lost.lastError).toMatchObject({ code: 'CENTER_UNREACHABLE', details: { infno: '3203' } });
     expect(lost.sendMsgid).toMatch(/^\d|^H/);
     expect(center.clearings()).toHaveLength(1);
     // Asked again: the same msgid, the center's first answer, still one application there.
-    const sent = await call<ClearingApplicationView>(sup, 'clearing.send', { id: prepared.id });
+    const sent = await call(sup, 'clearing.send', { id: prepared.id });
     expect(sent).toMatchObject({ state: 'sent', sendMsgid: lost.sendMsgid, centerAppyId: center.clearings()[0]!.appy_id, lastError: null });
     expect(center.clearings()).toHaveLength(1);
     const applyMsgids = center.envelopes().filter((e) => e.infno === '3203').map((e) => e.msgid);
@@ -156,43 +149,43 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     expect(new Set(applyMsgids)).toEqual(new Set([lost.sendMsgid]));
     // A second application of the same month and type is refused while this one lives.
     expect(await refused(sup, 'clearing.prepare', { setlym: '202603', clrType: '11' })).toBe('CLEARING_EXISTS');
-    expect((await call<ClearingMonth>(sup, 'clearing.month', { setlym: '202603' })).types.find((t) => t.clrType === '11')!.stages).toMatchObject({ reconciled: 0, applied: 14 });
+    expect((await call(sup, 'clearing.month', { setlym: '202603' })).types.find((t) => t.clrType === '11')!.stages).toMatchObject({ reconciled: 0, applied: 14 });
 
     // Cancelled; that answer is lost too, and asked again under its msgid.
     await center.setFaults({ dropAfterCommit: { count: 2, infno: '3204' } });
     expect(await refused(sup, 'clearing.cancel', { id: prepared.id })).toBe('CENTER_UNREACHABLE');
     await center.clearFaults();
-    expect((await call<ClearingMonth>(sup, 'clearing.month', { setlym: '202603' })).applications[0]!.state).toBe('cancelling');
+    expect((await call(sup, 'clearing.month', { setlym: '202603' })).applications[0]!.state).toBe('cancelling');
     expect(center.clearings()[0]!.state).toBe('cancelled');
-    const cancelled = await call<ClearingApplicationView>(sup, 'clearing.cancel', { id: prepared.id });
+    const cancelled = await call(sup, 'clearing.cancel', { id: prepared.id });
     expect(cancelled.state).toBe('cancelled');
     const cancelMsgids = center.envelopes().filter((e) => e.infno === '3204').map((e) => e.msgid);
     expect(cancelMsgids.length).toBeGreaterThanOrEqual(2);
     expect(new Set(cancelMsgids)).toEqual(new Set([cancelled.cancelMsgid]));
 
     // Prepared and sent again: a new application, the same figures.
-    const again = await call<ClearingApplicationView>(sup, 'clearing.prepare', { setlym: '202603', clrType: '11' });
+    const again = await call(sup, 'clearing.prepare', { setlym: '202603', clrType: '11' });
     expect(again.id).not.toBe(prepared.id);
     expect(again.totals).toEqual(prepared.totals);
-    const sentAgain = await call<ClearingApplicationView>(sup, 'clearing.send', { id: again.id });
+    const sentAgain = await call(sup, 'clearing.send', { id: again.id });
     expect(sentAgain.state).toBe('sent');
     expect(center.clearings().map((c) => c.state)).toEqual(['cancelled', 'applied']);
     expect(center.clearings()[1]).toMatchObject({ medfee: expected11.medfee, fund: expected11.fund, acct: expected11.account, psntime: expected11.psntime });
 
     // Nothing paid yet; then the fund pays and the next refresh says so.
-    expect((await call<ClearingApplicationView[]>(sup, 'clearing.refresh', {}))[0]!.state).toBe('sent');
+    expect((await call(sup, 'clearing.refresh', {}))[0]!.state).toBe('sent');
     expect(center.payClearing()).toEqual([sentAgain.centerAppyId]);
     clock.set(new Date('2026-04-20T10:00:00+08:00'));
     sup = await login('2001', '246810');
-    const refreshed = await call<ClearingApplicationView[]>(sup, 'clearing.refresh', {});
+    const refreshed = await call(sup, 'clearing.refresh', {});
     expect(refreshed).toEqual([expect.objectContaining({ id: again.id, state: 'paid' })]);
 
     // Receivables: every outpatient settlement of March paid in full; the inpatient one is only reconciled.
-    const recv = await call<ReceivablesSummary>(sup, 'receivables.summary', { limit: 100 });
+    const recv = await call(sup, 'receivables.summary', { limit: 100 });
     const outpatientLocal = made.filter((s) => s.visitType !== 'inpatient' && s.id !== made[2]!.id).map((s) => s.id);
     for (const id of outpatientLocal) {
       expect(recv.rows.find((r) => r.settlementId === id)).toBeUndefined(); // nothing outstanding: off the open list
-      const t = await call<SettlementTrace>(sup, 'clearing.trace', { settlementId: id });
+      const t = await call(sup, 'clearing.trace', { settlementId: id });
       expect(t).toMatchObject({ stage: 'paid', reconciled: { runId: rec2.runId }, application: { id: again.id, state: 'paid' } });
     }
     const inpatient = made.find((s) => s.visitType === 'inpatient')!;
@@ -201,9 +194,9 @@ describe.each(['simple', 'national'] as const)('monthly clearing, %s protocol', 
     const advanced = center.settlements().filter((r) => r.kind === 'settle' && !r.cancelled_by && outpatientIds.has(r.setl_id) && r.amounts.fundPay + r.amounts.criticalIllnessPay + r.amounts.accountPay > 0);
     expect(advanced.length).toBeGreaterThan(5);
     expect(recv.byStatus.paid?.count).toBe(advanced.length);
-    expect((await call<ClearingMonth>(sup, 'clearing.month', { setlym: '202603' })).types.find((t) => t.clrType === '11')!.stages).toMatchObject({ applied: 0, paid: 14 });
+    expect((await call(sup, 'clearing.month', { setlym: '202603' })).types.find((t) => t.clrType === '11')!.stages).toMatchObject({ applied: 0, paid: 14 });
     // Paid cannot be cancelled; refreshing again changes nothing.
     expect(await refused(sup, 'clearing.cancel', { id: again.id })).toBe('CLEARING_NOT_ALLOWED');
-    expect(await call<ClearingApplicationView[]>(sup, 'clearing.refresh', {})).toEqual([]);
+    expect(await call(sup, 'clearing.refresh', {})).toEqual([]);
   }, 240_000);
 });

@@ -21,16 +21,6 @@ const UNTYPED_ON_PURPOSE: Record<string, string> = {
   'test/helpers/app-call.ts': 'the typed helper itself',
 };
 
-/**
- * Landed by other work while these were converted, in areas being edited now: each may keep at
- * most the untyped lines it has (lower the number when you convert one; delete it at 0).
- */
-const NOT_YET: Record<string, number> = {
-  'test/integration/shift/clearing.test.ts': 4,
-  'test/integration/settlement/trace-reports.test.ts': 5,
-  'test/integration/settlement/chronic.test.ts': 3,
-};
-
 const UNTYPED = [/\bapp\.call\(/, /\bas ApiResult</, /\bname: string, input: unknown\b/];
 
 function untypedCallsIn(src: string): number[] {
@@ -57,7 +47,7 @@ describe('integration tests use the typed app call', () => {
     const found = files
       .filter((f) => !(f in UNTYPED_ON_PURPOSE))
       .map((f) => ({ f, lines: untypedCallsIn(readFileSync(`${ROOT}/${f}`, 'utf8')) }))
-      .filter(({ f, lines }) => lines.length > (NOT_YET[f] ?? 0))
+      .filter(({ lines }) => lines.length > 0)
       .map(({ f, lines }) => `${f}:${lines.join(',')}`);
     expect(found).toEqual([]);
   });
