@@ -126,6 +126,8 @@ export const en: Record<WindowKey, string> = {
   'visit.chronic': 'Chronic',
   'visit.inpatient': 'Inpatient',
   'visit.diagnoses': 'ICD-10 codes',
+  'visit.filed': 'Filed diseases:',
+  'visit.filed.none': 'no chronic-disease filing in force: a chronic visit cannot be settled',
 
   'bill.title': 'Bill',
   'bill.pending': 'Pending bills',

@@ -125,6 +125,8 @@ export const zhCN = {
   'visit.chronic': '门诊慢特病',
   'visit.inpatient': '住院',
   'visit.diagnoses': '诊断（ICD-10）',
+  'visit.filed': '已备案病种：',
+  'visit.filed.none': '无有效的门慢门特备案：门诊慢特病不能按病种结算',
 
   'bill.title': '费用明细',
   'bill.pending': '待结算处方',

@@ -8,6 +8,7 @@ import { ConfirmPanel } from '../cashier/ConfirmPanel';
 import { BillPanel, type BillPanelHandle } from '../cashier/BillPanel';
 import { DemoTray, ManualEntry } from '../cashier/CardPanel';
 import { DemoSwitches } from '../cashier/DemoSwitches';
+import { FiledDiseases } from '../cashier/FiledDiseases';
 import { PatientPanel } from '../cashier/PatientPanel';
 import { PrintTrouble } from '../cashier/PrintStatus';
 import { ReceiptPreview } from '../cashier/ReceiptPreview';
@@ -208,6 +209,7 @@ export function Cashier() {
                 style={{ width: 140 }}
               />
             </label>
+            <FiledDiseases />
           </section>
           {info?.demo ? (
             <section className="panel" data-testid="demo-panel">
