@@ -21,6 +21,7 @@ import { NATIONAL_TRANSACTIONS, needsSignIn } from './national/chain';
 import { CATALOG_TRANSACTIONS, spoilCatalogPage } from './national/catalog';
 import { NATIONAL_STOCK_TRANSACTIONS, SIMPLE_STOCK_TRANSACTIONS } from './stock';
 import { clearingApps, NATIONAL_CLEARING_TRANSACTIONS, payClearing, SIMPLE_CLEARING_TRANSACTIONS, type SandboxClearing } from './clearing';
+import { NATIONAL_INPATIENT_TRANSACTIONS, sandboxStay, SIMPLE_INPATIENT_TRANSACTIONS } from './inpatient';
 import { readNationalRequest, renameKeys } from '../wire/national/envelope';
 import { DEFAULT_VARIANT, type NationalVariant } from '../wire/national/variant';
 
@@ -255,6 +256,11 @@ export class SandboxCenter {
     return rows.map((r) => ({ ...r, amounts: JSON.parse(r.amounts) as SettlementAmounts }));
   }
 
+  /** A hospital stay as the center holds it (issue 19): its state, fee lines, settlements that stand. */
+  stay(mdtrtId: string): ReturnType<typeof sandboxStay> {
+    return sandboxStay({ db: this.db }, mdtrtId);
+  }
+
   personYear(psnNo: string): PersonYear | null {
     return readYear(this.db, psnNo);
   }
@@ -360,7 +366,7 @@ export class SandboxCenter {
     const msgid = typeof env.msgid === 'string' ? env.msgid : '';
     if (!MSGID_PATTERN.test(msgid)) return { json: this.envelope(-1, '报文号 msgid 格式不正确（应为 30 位）', { reject_code: 'ENVELOPE_INVALID' }, '') };
     if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.envelope(-1, `机构编码不符：${String(env.fixmedins_code)}`, { reject_code: 'INSTITUTION_UNKNOWN' }, '') };
-    const tx = TRANSACTIONS[infno] ?? SIMPLE_CLEARING_TRANSACTIONS[infno] ?? SIMPLE_STOCK_TRANSACTIONS[infno];
+    const tx = TRANSACTIONS[infno] ?? SIMPLE_CLEARING_TRANSACTIONS[infno] ?? SIMPLE_STOCK_TRANSACTIONS[infno] ?? SIMPLE_INPATIENT_TRANSACTIONS[infno];
     if (!tx) return { json: this.envelope(-1, `不支持的交易：${infno}`, { reject_code: 'INFNO_UNKNOWN' }, '') };
 
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -428,7 +434,7 @@ export class SandboxCenter {
     if (takeFault(this.faultState.gatewayError, infno)) return { json: { [v.gateway.codeField]: 999, [v.gateway.messageField]: '网关转发超时（沙箱故障注入）' } };
     if (!MSGID_PATTERN.test(msgid)) return { json: this.nationalEnvelope(infno, -1, '报文号 msgid 格式不正确（应为 30 位）', null, '') };
     if (env.fixmedins_code !== this.opts.institutionCode) return { json: this.nationalEnvelope(infno, -1, `机构编码不符：${String(env.fixmedins_code).slice(0, 40)}`, null, '') };
-    const tx = NATIONAL_TRANSACTIONS[infno] ?? (CATALOG_TRANSACTIONS as Record<string, (typeof NATIONAL_TRANSACTIONS)[string]>)[infno] ?? NATIONAL_CLEARING_TRANSACTIONS[infno] ?? NATIONAL_STOCK_TRANSACTIONS[infno];
+    const tx = NATIONAL_TRANSACTIONS[infno] ?? (CATALOG_TRANSACTIONS as Record<string, (typeof NATIONAL_TRANSACTIONS)[string]>)[infno] ?? NATIONAL_CLEARING_TRANSACTIONS[infno] ?? NATIONAL_STOCK_TRANSACTIONS[infno] ?? NATIONAL_INPATIENT_TRANSACTIONS[infno];
     if (!tx) return { json: this.nationalEnvelope(infno, -1, `不支持的交易：${infno.slice(0, 10)}`, null, '') };
 
     const str = (x: unknown) => (typeof x === 'string' ? x : null);

@@ -114,6 +114,24 @@ CREATE TABLE IF NOT EXISTS clearing_apps (
   psntime INTEGER NOT NULL, medfee INTEGER NOT NULL, fund INTEGER NOT NULL, acct INTEGER NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('applied', 'cancelled', 'paid')), created_at TEXT NOT NULL, cancelled_at TEXT, paid_at TEXT);
 CREATE TABLE IF NOT EXISTS clearing_app_items (appy_id TEXT NOT NULL, setl_id TEXT NOT NULL, PRIMARY KEY (appy_id, setl_id));
+-- Hospital stays (issue 19, inpatient.ts): 2401 admits (mdtrt_id), 2403 changes, 2404 cancels,
+-- 2402 discharges, 2405 undoes it. Fee lines from 2301 (2302 revokes); a line is settled while
+-- the settlement named by setl_id is active and not cancelled (as nat_fees). ipt_settlements
+-- ties each 2304 to its stay and says whether it was a mid-stay one; the settlement itself is a
+-- settlements row (clr_type 21 in nat_settlements), so 3201/3202 and clearing count it.
+CREATE TABLE IF NOT EXISTS ipt_stays (
+  mdtrt_id TEXT PRIMARY KEY, msgid TEXT NOT NULL, protocol TEXT NOT NULL, psn_no TEXT NOT NULL, insutype TEXT NOT NULL, med_type TEXT NOT NULL,
+  ipt_no TEXT NOT NULL, begntime TEXT NOT NULL, endtime TEXT, hosp_lv INTEGER, diagnoses TEXT NOT NULL, dscg_diagnoses TEXT, dscg_way TEXT,
+  dept_code TEXT NOT NULL, dept_name TEXT NOT NULL, bed TEXT, doctor_code TEXT NOT NULL, doctor_name TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('admitted', 'discharged', 'cancelled')), created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ipt_stays_psn ON ipt_stays (psn_no, state);
+CREATE TABLE IF NOT EXISTS ipt_fees (
+  mdtrt_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL, msgid TEXT NOT NULL, med_list_codg TEXT NOT NULL, medins_list_codg TEXT NOT NULL,
+  pric TEXT NOT NULL, cnt TEXT NOT NULL, own_pay INTEGER NOT NULL, amount INTEGER NOT NULL, fee_ocur_time TEXT NOT NULL, setl_id TEXT,
+  state TEXT NOT NULL CHECK (state IN ('open', 'revoked')), seq INTEGER NOT NULL, PRIMARY KEY (mdtrt_id, feedetl_sn));
+CREATE INDEX IF NOT EXISTS ipt_fees_msgid ON ipt_fees (msgid);
+CREATE TABLE IF NOT EXISTS ipt_settlements (setl_id TEXT PRIMARY KEY, mdtrt_id TEXT NOT NULL, mid_setl INTEGER NOT NULL, created_seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS ipt_settlements_stay ON ipt_settlements (mdtrt_id);
 -- Persons beyond the demo ones (persons.ts): a benchmark's week offline sees thousands.
 CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);
