@@ -7,6 +7,8 @@ import { startIdleTimer } from './account/idle-lock';
 import { GlobalKeys } from './account/GlobalKeys';
 import { OfflineBanner, StatusBar } from './components/StatusBar';
 import { Cashier } from './screens/Cashier';
+import { Hospital } from './screens/Hospital';
+import { useHospital } from './hospital/hospital-state';
 import { Login } from './screens/Login';
 import { ShiftOpen } from './screens/ShiftOpen';
 import { Supervisor } from './screens/Supervisor';
@@ -40,7 +42,11 @@ function useConnection() {
         // screen; on the login / shift / supervisor screens it is not for a settlement.
         const screen = st().screen;
         const cred = credentialOf(payload);
-        if (cred && st().operator && (screen === 'cashier' || screen === 'today')) {
+        // At the hospital window a card is read for an admission: its patient stays there.
+        if (cred && st().operator && screen === 'hospital') {
+          useHospital.getState().patch({ mode: 'admit', stay: null, dialog: null });
+          void identify(cred, null);
+        } else if (cred && st().operator && (screen === 'cashier' || screen === 'today')) {
           st().go('cashier');
           void identify(cred, null);
         }
@@ -48,7 +54,10 @@ function useConnection() {
         // A read that failed is still a new patient at the window: the one on screen is dropped.
         const screen = st().screen;
         const failure = cardFailureOf(payload);
-        if (failure && st().operator && (screen === 'cashier' || screen === 'today')) {
+        if (failure && st().operator && screen === 'hospital') {
+          useHospital.getState().patch({ mode: 'admit', stay: null, dialog: null });
+          cardFailed(failure);
+        } else if (failure && st().operator && (screen === 'cashier' || screen === 'today')) {
           st().go('cashier');
           cardFailed(failure);
         }
@@ -125,6 +134,7 @@ export function App() {
       {screen === 'cashier' ? <Cashier /> : null}
       {screen === 'today' ? <Today /> : null}
       {screen === 'supervisor' ? <Supervisor /> : null}
+      {screen === 'hospital' ? <Hospital /> : null}
       <GlobalKeys />
     </div>
   );

@@ -46,3 +46,24 @@ export function altLetterOf(e: { key: string; code?: string; ctrlKey?: boolean; 
   if (byCode) return byCode.toLowerCase();
   return /^[a-zA-Z]$/.test(e.key) ? e.key.toLowerCase() : null;
 }
+
+/** Alt+Z (住 zhù): the hospital window (住院) from the main screen and back; on the supervisor screen its inpatient tab. */
+export const HOSPITAL_LETTER = 'z';
+
+export type HospitalAction = 'admit' | 'batch' | 'deposit' | 'refundDeposit' | 'discharge' | 'midStay' | 'cancel' | 'undoDischarge';
+
+/**
+ * The hospital window's Alt keys (none of Electron's menu letters F/E/V/W/H): A admission,
+ * B record the typed fee lines as a batch, D take a deposit, T pay one back (退), C discharge
+ * (出), M mid-stay settlement, X cancel the settlement, U undo the discharge.
+ */
+export const HOSPITAL_ALT: Readonly<Record<string, HospitalAction>> = {
+  a: 'admit',
+  b: 'batch',
+  d: 'deposit',
+  t: 'refundDeposit',
+  c: 'discharge',
+  m: 'midStay',
+  x: 'cancel',
+  u: 'undoDischarge',
+};

@@ -19,6 +19,7 @@ import { SupervisorPin } from '../components/SupervisorPin';
 import { useT } from '../i18n/use-t';
 import { wordError } from '../i18n/words';
 import { useCashier, type VisitType } from '../state/cashier';
+import { altLetterOf, HOSPITAL_LETTER } from '../lib/keys';
 import { useApp } from '../state/store';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
@@ -30,6 +31,9 @@ export function Cashier() {
   const [manual, setManual] = useState(false);
   const [trayFocus, setTrayFocus] = useState(0);
   const [approval, setApproval] = useState(false);
+  /** A dialog of this screen is open (manual entry, a supervisor's approval): Alt+Z waits. */
+  const manualRef = useRef(false);
+  manualRef.current = manual || approval;
   const [note, setNote] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   // A new card read (or typed number) ends whatever the note said about the last patient.
@@ -55,6 +59,18 @@ export function Cashier() {
     window.addEventListener('keydown', disarm);
     return () => window.removeEventListener('keydown', disarm);
   }, [dropArmed]);
+
+  // Alt+Z: the hospital window (住院). Not while a dialog is open over the bill.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (altLetterOf(e) !== HOSPITAL_LETTER || e.defaultPrevented) return;
+      e.preventDefault();
+      const cs = useCashier.getState();
+      if (!manualRef.current && !cs.confirming) go('hospital');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   // A settlement's state changes (confirmed, adjusted) update the settled panel. (Card reads are
   // handled by the App, so a card read on another screen still brings the patient here.)
@@ -182,6 +198,9 @@ export function Cashier() {
               <button type="button" className="secondary" data-testid="manual-open" onClick={() => setManual(true)}>
                 {t('key.F3')}
               </button>
+              <button type="button" className="secondary" data-testid="hospital-open" onClick={() => go('hospital')}>
+                {t('key.altZ')}
+              </button>
             </div>
             {note ? <p className="warn" data-testid="cashier-note">{note}</p> : null}
             {dropArmed ? (
@@ -242,7 +261,7 @@ export function Cashier() {
           }}
         />
       ) : null}
-      <ShortcutBar keys={['key.F2', 'key.F3', 'key.F4', 'key.F5', 'key.F6', 'key.F7', 'key.F8', 'key.F9', 'key.shiftF9', 'key.F10', 'key.F12', 'key.Esc', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
+      <ShortcutBar keys={['key.F2', 'key.F3', 'key.F4', 'key.F5', 'key.F6', 'key.F7', 'key.F8', 'key.F9', 'key.shiftF9', 'key.F10', 'key.F12', 'key.Esc', 'key.altZ', 'key.ctrlU', 'key.ctrlP', 'key.ctrlL']} />
     </main>
   );
 }

@@ -23,10 +23,12 @@ import { Variance } from '../supervisor/Variance';
 import { ShiftReportView } from '../supervisor/ShiftReportView';
 import { WorkList } from '../supervisor/WorkList';
 import { Mapping } from '../supervisor/Mapping';
+import { InpatientOverview } from '../supervisor/InpatientOverview';
+import { altLetterOf, HOSPITAL_LETTER } from '../lib/keys';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 import { col, GridHead, num } from '../supervisor/grid';
 
-type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff' | 'mapping';
+type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff' | 'mapping' | 'inpatient';
 const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'close', key: 'sup.shiftClose' },
   { tab: 'xreport', key: 'sup.xreport' },
@@ -39,7 +41,11 @@ const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'signoff', key: 'sup.signoff' },
   // The tenth: Alt+0 (or 0 when not typing).
   { tab: 'mapping', key: 'sup.mapping' },
+  // The eleventh has no digit: Alt+Z (住, as the hospital window's key on the main screen).
+  { tab: 'inpatient', key: 'sup.inpatient' },
 ];
+/** The key shown on a tab's button: 1–9, 0, then Z. */
+const tabKey = (i: number): string => (i < 10 ? String((i + 1) % 10) : 'Alt+Z');
 /** Tabs that can show this window or the whole clinic (issue 18, supervisor/ClinicScope.tsx). */
 const SCOPED: ReadonlySet<Tab> = new Set<Tab>(['reports', 'reconcile', 'receivables']);
 
@@ -241,6 +247,11 @@ export function Supervisor() {
       // digit only when not typing into a field or choosing in a list. e.code, not e.key: Alt
       // with a digit may give another character on some layouts.
       if (e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+      if (altLetterOf(e) === HOSPITAL_LETTER) {
+        setTab('inpatient');
+        e.preventDefault();
+        return;
+      }
       const digit = /^Digit([0-9])$/.exec(e.code)?.[1] ?? (/^[0-9]$/.test(e.key) ? e.key : null);
       if (!digit) return;
       if (!e.altKey) {
@@ -263,7 +274,7 @@ export function Supervisor() {
         <div className="row" role="tablist">
           {TABS.map((x, i) => (
             <button key={x.tab} type="button" role="tab" aria-selected={tab === x.tab} className={tab === x.tab ? 'primary' : 'secondary'} data-testid={`sup-tab-${x.tab}`} onClick={() => setTab(x.tab)}>
-              {(i + 1) % 10} {t(x.key)}
+              {tabKey(i)} {t(x.key)}
             </button>
           ))}
         </div>
@@ -280,6 +291,7 @@ export function Supervisor() {
         {tab === 'rejection' ? <WorkList list="rejection" /> : null}
         {tab === 'signoff' ? <SignoffTab /> : null}
         {tab === 'mapping' ? <Mapping /> : null}
+        {tab === 'inpatient' ? <InpatientOverview /> : null}
       </section>
       <ShortcutBar keys={['sup.keys', 'key.F12', 'key.Esc']} />
     </main>

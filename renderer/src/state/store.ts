@@ -7,7 +7,7 @@ import type { AppInfo, StatusSnapshot } from '../../../electron/api/contract/sys
 import type { ConnectionState } from '../api/client';
 import type { Lang } from '../i18n';
 
-export type Screen = 'login' | 'shift' | 'cashier' | 'today' | 'supervisor';
+export type Screen = 'login' | 'shift' | 'cashier' | 'today' | 'supervisor' | 'hospital';
 
 const LANG_KEY = 'cashier.lang';
 
