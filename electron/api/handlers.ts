@@ -12,6 +12,7 @@ import { clearingHandlers } from '../shift/clearing-handlers';
 import { securityHandlers } from '../auth/security-handlers';
 import { clinicHandlers } from '../clinic/handlers';
 import { stockHandlers } from '../stock/handlers';
+import { inpatientHandlers } from '../inpatient/handlers';
 import type { contract } from './contract';
 import type { HandlersFor } from './handler-types';
 
@@ -28,4 +29,5 @@ export const handlers = {
   ...securityHandlers,
   ...clinicHandlers,
   ...stockHandlers,
+  ...inpatientHandlers,
 } satisfies HandlersFor<typeof contract>;

@@ -72,6 +72,8 @@ export const SETTINGS = {
     default: '',
     doc: '除常用 20 位（8 开头）追溯码外接受的格式：JSON 数组 [{"name":"…","pattern":"^…$"}]；空 = 只接受常用格式',
   },
+  // The hospital window (issue 19, docs/INPATIENT.md): some regions settle part-way through a long stay (中途结算).
+  inpatientMidStaySettlement: { env: 'CASHIER_INPATIENT_MID_STAY', schema: flagSetting, default: true, doc: '住院中途结算：本地区允许时开启（关闭后只能出院结算）' },
   traceNoCodeFundRefuses: { env: 'CASHIER_TRACE_NO_CODE_FUND_REFUSES', schema: flagSetting, default: false, doc: '本地医保不支付无码药品：开启后无码登记的药品行只能按自费结算' },
   // Dispensing stock per batch (issue 17, docs/STOCK.md). Off by default: a clinic that keeps
   // its drug stock here turns it on once its batches are entered.

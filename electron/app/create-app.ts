@@ -22,6 +22,7 @@ import { createDevicesPart, type DevicesPart } from '../devices/part';
 import { createSettlementPart, type SettlementPart } from '../settlement/part';
 import { createStockPart, type StockPart } from '../stock/part';
 import { createShiftPart, type ShiftPart } from '../shift/part';
+import { createInpatientPart, type InpatientPart } from '../inpatient/part';
 import { createClinicPart, type ClinicPart, type ClinicPartOptions } from '../clinic/part';
 import { readStoredSettings } from './stored-settings';
 import { startBackupSchedule, type BackupSchedule } from '../db/backup';
@@ -55,6 +56,8 @@ export interface App extends CoreApp {
   readonly stock: StockPart;
   readonly shift: ShiftPart;
   readonly clinic: ClinicPart;
+  /** The hospital window (issue 19): stays, deposits, fee batches, their center steps. */
+  readonly inpatient: InpatientPart;
   call(session: Session, name: string, input: unknown): Promise<ApiResult<unknown>>;
   close(): Promise<void>;
 }
@@ -125,8 +128,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // confirmed pair, and a code neither mapped nor in the catalogue in force. A code with no
   // mapping row that IS a national catalogue code settles as itself.
   settlement.setUnmappedLines((codes) => mapping.unmapped(codes).filter((u) => u.state !== 'unmapped' || mapping.store.view(u.clinicCode) !== null || policy.entry(u.clinicCode) === null));
+  const inpatient = createInpatientPart(core, { policy, center, devices, shift, settlement });
   const clinic = createClinicPart(core, { shift, center }, opts.clinic);
-  const parts = [policy, center, mapping, devices, shift, stock, settlement, clinic];
+  const parts = [policy, center, mapping, devices, shift, stock, settlement, inpatient, clinic];
 
   // Security: scheduled, rotated online backups while the app runs (electron/db/backup.ts).
   let backups: BackupSchedule | null = null;
@@ -142,6 +146,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     stock,
     shift,
     clinic,
+    inpatient,
     call: (session, name, input) => dispatch(app, session, name, input),
     async close() {
       if (closed) return;

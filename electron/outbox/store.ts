@@ -185,6 +185,34 @@ export class OutboxStore {
     return this.insert(settlementId, 'upload', '2207', msgid, last.psn_no, last.payload, now, new Date(now.getTime() + windowMs));
   }
 
+  /**
+   * (none) → confirmed / adjusted, final at once: a hospital stay's settlement (2304) or its cancel
+   * (2305) was answered through the stay queue (outbox/stay-queue.ts, issue 19). The journal row
+   * gets its upload record here — what the reconciliation, the base of a person's split and the
+   * adjustments (which name an outbox item) read — under the stay step's msgid. Never sent by the
+   * outbox worker (it is not open). In the answer's transaction.
+   */
+  recordStayAnswer(item: { settlementId: string; kind: 'upload' | 'cancel'; infno: '2304' | '2305'; msgid: string; psnNo: string; state: 'confirmed' | 'adjusted'; response: unknown; now: Date }): number {
+    const at = item.now.toISOString();
+    const r = insertInto(this.db, 'outbox', {
+      settlement_id: item.settlementId,
+      kind: item.kind,
+      infno: item.infno,
+      msgid: item.msgid,
+      psn_no: item.psnNo,
+      payload: JSON.stringify({ stayStep: item.msgid }),
+      state: item.state,
+      attempts: 1,
+      next_attempt_at: at,
+      created_at: at,
+      deadline_at: at,
+      sent_at: at,
+      resolved_at: at,
+      response: JSON.stringify(item.response ?? null),
+    });
+    return Number(r.lastInsertRowid);
+  }
+
   private insert(settlementId: string, kind: OutboxKind, infno: string, msgid: string, psnNo: string, payload: string, now: Date, deadline: Date, nextAttemptAt?: string): number {
     const at = now.toISOString();
     const r = insertInto(this.db, 'outbox', {

@@ -182,6 +182,16 @@ export class BillStore {
     return rows.map(rowToBill);
   }
 
+  /**
+   * A pending bill taken into a hospital stay as one fee batch (issue 19): no longer pending, and
+   * no journal row of its own (the stay's settlement settles its lines). Inside the caller's
+   * transaction; refused when it is no longer pending.
+   */
+  consumeForStay(id: string): void {
+    const r = run(this.core.db, "UPDATE bills SET state = 'settled' WHERE id = :id AND state = 'pending'", { id });
+    if (r.changes !== 1) throw new AppError('BILL_NOT_PENDING', `账单 ${id} 不存在或已结算`, { billId: id });
+  }
+
   /** Inside the settle transaction. */
   markSettled(id: string, settlementId: string): void {
     const r = run(this.core.db, "UPDATE bills SET state = 'settled', settlement_id = :settlementId WHERE id = :id AND state = 'pending'", { settlementId, id });

@@ -512,6 +512,107 @@ export class SettlementJournal {
   }
 
   /**
+   * A stay's settlement (issue 19, docs/INPATIENT.md) as ONE journal row, visit type 'inpatient',
+   * its lines the stay's unsettled fee lines, inside the caller's transaction (the inpatient part
+   * writes the deposit netting, the stay's 2304 step and the audit in the same one). No settlement
+   * outbox item: the stay's center steps are the stay queue's (outbox/stay-queue.ts), and the 2304
+   * answer comes back through `recordCenterAgreement` like a 2207's. The local accumulators of
+   * each year the stay's parts belong to are moved on. Returns the row as written and its
+   * receipt's job (announced by the caller after the commit).
+   */
+  recordStaySettlement(r: {
+    now: Date;
+    operator: OperatorView;
+    shiftId: string;
+    person: PersonView;
+    certType: string;
+    certNo: string;
+    visit: { hospitalLevel: number; date: string; diagnoses: string[]; useAccount: boolean };
+    policySeq: number;
+    policyVersion: string;
+    online: boolean;
+    split: SplitResult;
+    /** Each year's accumulators before and after its part (the row keeps the latest year's). */
+    years: { year: string; before: Accumulators; after: Accumulators }[];
+    lines: { lineNo: number; code: string; name: string; unitPrice: string; quantity: string; ownPay: boolean }[];
+    tender: { cashReceived: number | null; change: number | null };
+    accountBalanceBefore: number;
+  }): { view: SettlementView; receipt: QueuedReceipt | null } {
+    const id = newSettlementId(r.now);
+    const last = r.years.at(-1) ?? { year: r.visit.date.slice(0, 4), before: {}, after: {} };
+    insertSettlement(this.core, {
+      id,
+      now: r.now,
+      operatorId: r.operator.id,
+      shiftId: r.shiftId,
+      person: r.person,
+      certType: r.certType,
+      certNo: r.certNo,
+      visit: { visitType: 'inpatient', ...r.visit },
+      scheme: r.split.scheme,
+      policySeq: r.policySeq,
+      policyVersion: r.policyVersion,
+      online: r.online,
+      state: 'provisional',
+      refundOf: null,
+      refundReason: null,
+      supervisorId: null,
+      manualEntryReason: null,
+      billId: null,
+      money: moneyOf(r.split),
+      explanation: r.split.explanation,
+      before: last.before,
+      after: last.after,
+      delta: compact(difference(last.after, last.before)),
+      tender: r.tender,
+      accountBalanceBefore: r.accountBalanceBefore,
+    });
+    r.lines.forEach((l, i) => {
+      const sl = r.split.items[i]!;
+      insertInto(this.core.db, 'settlement_lines', {
+        settlement_id: id,
+        line_no: i + 1,
+        code: l.code,
+        name: l.name,
+        class: sl.class,
+        unit_price: l.unitPrice,
+        quantity: l.quantity,
+        own_pay: l.ownPay ? 1 : 0,
+        reason: sl.reason ?? null,
+        amount: sl.amount,
+        full_own_pay: sl.fullOwnPay,
+        over_limit_self_pay: sl.overLimitSelfPay,
+        pre_self_pay: sl.preSelfPay,
+        eligible: sl.eligible,
+      });
+    });
+    for (const y of r.years) {
+      const local = value(this.core.db, 'SELECT accumulators FROM person_accumulators WHERE psn_no = :psnNo AND year = :year', { psnNo: r.person.psnNo, year: y.year }, accumulatorsJson);
+      const moved = combine(local ?? y.before, compact(difference(y.after, y.before)));
+      upsertLocalAccumulators(this.core, r.person.psnNo, y.year, moved, id, r.now);
+    }
+    const view = this.deps.reader.view(id)!;
+    return { view, receipt: this.queueReceipt(id, r.operator, view) };
+  }
+
+  /**
+   * The cancel of a stay's settlement (2305) in the journal: the exact negation as a refund row,
+   * the accumulators given back, its receipt — inside the caller's transaction, which queues the
+   * stay's 2305 step. Refused for a refund row or one already cancelled.
+   */
+  writeStayCancel(a: { id: string; reason: string; supervisor: OperatorView; operator: OperatorView; shiftId: string; now: Date }): { view: SettlementView; receipt: QueuedReceipt | null } {
+    const orig = this.deps.reader.row(a.id);
+    if (!orig) throw new AppError('SETTLEMENT_NOT_FOUND', `找不到结算 ${a.id}`, { id: a.id });
+    if (orig.refund_of) throw new AppError('REFUND_OF_REFUND', '这是一笔退费记录，不能再退。', { id: a.id });
+    return this.writeRefund({ id: a.id, refundId: newSettlementId(a.now), sup: a.supervisor, reason: a.reason, operator: a.operator, shiftId: a.shiftId, now: a.now });
+  }
+
+  /** A year's local accumulators of a person (this window's running totals), or null when none are kept. */
+  localAccumulators(psnNo: string, year: string): Accumulators | null {
+    return value(this.core.db, 'SELECT accumulators FROM person_accumulators WHERE psn_no = :psnNo AND year = :year', { psnNo, year }, accumulatorsJson) ?? null;
+  }
+
+  /**
    * Self-pay (自费): the whole bill in cash, one transaction like any settlement — the row (self_pay
    * = 1, insurance type `self_pay`, the fund's share 0), its lines, the audit and the receipt's
    * job — but no upload message: the center never hears of it, so it is final at once

@@ -3,8 +3,9 @@
 import type { CashMovementView, Figure, ShiftFigures } from '../api/contract/shift';
 import type { Db } from '../db/open';
 import { settlementsWithAdjustmentsSql } from '../settlement/owner';
+import { SHIFT_DEPOSIT_CASH_SQL, SHIFT_DEPOSIT_IN_SQL, SHIFT_DEPOSIT_OUT_SQL } from '../inpatient/deposits';
 import { z } from 'zod';
-import { fenColumn, many } from '../db/sql';
+import { fenColumn, many, one } from '../db/sql';
 
 export function emptyFigure(): Figure {
   return { count: 0, refundCount: 0, gross: 0, refunded: 0, total: 0, fund: 0, critical: 0, account: 0, cash: 0 };
@@ -35,6 +36,7 @@ const MovementRow = z.object({
   reason: z.string(),
   operatorId: z.string(),
 }) satisfies z.ZodType<CashMovementView>;
+const DepositCashRow = z.object({ paidIn: fenColumn, paidBack: fenColumn, cash: fenColumn });
 
 function addInto(f: Figure, r: GroupRow): void {
   if (r.is_refund) {
@@ -114,6 +116,14 @@ export class ShiftFiguresQuery {
       { shiftId: shift.id },
       MovementRow,
     );
+    // The hospital window's deposits, composed from their owner's fragments (inpatient/deposits.ts).
+    const dep = one(
+      this.db,
+      `SELECT ${SHIFT_DEPOSIT_IN_SQL} AS paidIn, ${SHIFT_DEPOSIT_OUT_SQL} AS paidBack, ${SHIFT_DEPOSIT_CASH_SQL} AS cash`,
+      { shiftId: shift.id },
+      DepositCashRow,
+    ) ?? { paidIn: 0, paidBack: 0, cash: 0 };
+    const deposits = { paidIn: dep.paidIn, paidBack: dep.paidBack, netted: dep.cash - dep.paidIn - dep.paidBack };
     const cashIn = movements.filter((m) => m.direction === 'in').reduce((s, m) => s + m.amount, 0);
     const cashOut = movements.filter((m) => m.direction === 'out').reduce((s, m) => s + m.amount, 0);
     return {
@@ -135,7 +145,8 @@ export class ShiftFiguresQuery {
         cashIn,
         cashOut,
         settlementCash: all.cash,
-        expected: shift.opening_float + cashIn - cashOut + all.cash,
+        deposits,
+        expected: shift.opening_float + cashIn - cashOut + all.cash + dep.cash,
       },
       movements,
       centerAdjusted,

@@ -31,6 +31,9 @@ export function shiftReportCsv(report: ShiftReport): string {
   money('cash_in', '存入', f.cash.cashIn);
   money('cash_out', '取出', f.cash.cashOut);
   money('settlement_cash', '结算现金', f.cash.settlementCash);
+  money('deposit_in', '押金收', f.cash.deposits.paidIn);
+  money('deposit_out', '押金退', f.cash.deposits.paidBack);
+  money('deposit_netted', '押金冲抵结算', f.cash.deposits.netted);
   money('expected', '应有现金', f.cash.expected);
   if (report.kind === 'handover') {
     money('counted', '实点现金', s.countedCash);

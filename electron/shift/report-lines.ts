@@ -41,6 +41,12 @@ export function renderShiftReportLines(report: ShiftReport, columns = 32): strin
   lines.push(lr('  存入', fenToYuan(f.cash.cashIn)));
   lines.push(lr('  取出', fenToYuan(-f.cash.cashOut)));
   lines.push(lr('  结算现金（净）', fenToYuan(f.cash.settlementCash)));
+  // Hospital deposits (issue 19): in the drawer from the deposit, not from the settlement.
+  if (f.cash.deposits.paidIn || f.cash.deposits.paidBack || f.cash.deposits.netted) {
+    lines.push(lr('  押金收', fenToYuan(f.cash.deposits.paidIn)));
+    lines.push(lr('  押金退', fenToYuan(f.cash.deposits.paidBack)));
+    lines.push(lr('  押金冲抵结算', fenToYuan(f.cash.deposits.netted)));
+  }
   if (f.cash.expected !== null) lines.push(lr('  应有现金', fenToYuan(f.cash.expected)));
   if (report.kind === 'handover') {
     lines.push(lr('  实点现金', fenToYuan(s.countedCash ?? 0)));

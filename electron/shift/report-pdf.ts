@@ -86,6 +86,9 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
     [zh ? '存入' : 'Cash in', fenToYuan(f.cash.cashIn)],
     [zh ? '取出' : 'Cash out', fenToYuan(f.cash.cashOut)],
     [zh ? '结算现金（净）' : 'Settlement cash (net)', fenToYuan(f.cash.settlementCash)],
+    [zh ? '押金收' : 'Deposits paid in', fenToYuan(f.cash.deposits.paidIn)],
+    [zh ? '押金退' : 'Deposits paid back', fenToYuan(f.cash.deposits.paidBack)],
+    [zh ? '押金冲抵结算' : 'Deposits netted', fenToYuan(f.cash.deposits.netted)],
     [zh ? '应有现金' : 'Expected', f.cash.expected === null ? '—' : fenToYuan(f.cash.expected)],
   ];
   if (report.kind === 'handover') {

@@ -14,6 +14,7 @@ import { clinicCalls } from './clinic';
 import { mappingCalls } from './mapping';
 import { clearingCalls } from './clearing';
 import { stockCalls } from './stock';
+import { inpatientCalls } from './inpatient';
 
 export const contract = {
   ...systemCalls,
@@ -28,6 +29,7 @@ export const contract = {
   ...mappingCalls,
   ...clearingCalls,
   ...stockCalls,
+  ...inpatientCalls,
 } satisfies Record<string, CallDef>;
 
 export type Contract = typeof contract;

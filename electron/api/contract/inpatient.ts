@@ -72,7 +72,8 @@ export interface DepositView {
   reference: string | null;
   reason: string | null;
   operatorId: string;
-  shiftId: number | null;
+  /** The shift's id (SH-yyyyMMdd-…); null for rows written without a shift. */
+  shiftId: string | null;
   at: string;
   printJobId: number | null;
 }

@@ -48,7 +48,14 @@ export interface ShiftCash {
   cashOut: number;
   /** Net cash taken for settlements (refunds paid out subtracted). */
   settlementCash: number;
-  /** openingFloat + cashIn − cashOut + settlementCash. Hidden (null) from the cashier before close. */
+  /**
+   * Hospital deposits (issue 19, docs/INPATIENT.md): cash paid in (押金收) and paid back (押金退,
+   * negative), and the deposits settlements netted (negative; given back positive by a cancel):
+   * the part of a stay settlement's cash that was in the drawer since the deposit. Card and mobile
+   * deposits are not cash.
+   */
+  deposits: { paidIn: number; paidBack: number; netted: number };
+  /** openingFloat + cashIn − cashOut + settlementCash + the deposits' three. Hidden (null) from the cashier before close. */
   expected: number | null;
 }
 

@@ -61,6 +61,9 @@ function checkShape(table: PolicyTable, patient: Patient, visit: Visit, items: B
   if (visit.diagnoses !== undefined && (!Array.isArray(visit.diagnoses) || !visit.diagnoses.every((d) => typeof d === 'string'))) {
     return invalid('诊断必须是编码列表', { field: 'visit.diagnoses' });
   }
+  if (visit.axisStart !== undefined && (!Number.isSafeInteger(visit.axisStart) || visit.axisStart < 0)) {
+    return invalid('住院分段起点必须是非负整数（分）', { field: 'visit.axisStart' });
+  }
   if (visit.institutionCode !== undefined && typeof visit.institutionCode !== 'string') {
     return invalid('就诊机构编码必须是文字', { field: 'visit.institutionCode' });
   }

@@ -107,7 +107,8 @@ export function computeFund(scheme: Scheme, patient: Patient, visit: Visit, elig
   const bands = bandRatios(scheme.bands, visit.hospitalLevel, 'bands');
   if (!Array.isArray(bands)) return bands;
 
-  const P0 = ded.per === 'year' ? acc.eligible : 0;
+  // A stay split in parts (issue 19) continues its per-visit axis where the earlier part ended.
+  const P0 = ded.per === 'year' ? acc.eligible : Math.max(0, visit.axisStart ?? 0);
   const P1 = P0 + eligible;
   const deductible = overlap(P0, P1, 0, D);
   const { raw: fundRaw, shares } = shareAlong(bands, Math.max(P0, D), P1);

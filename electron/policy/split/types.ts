@@ -171,6 +171,13 @@ export interface Visit {
   useAccount?: boolean;
   /** The clinic settling this visit (extension: checked against the person's bindings). */
   institutionCode?: string;
+  /**
+   * Project extension (issue 19, docs/SPLIT.md "A stay's axis"): with `deductible.per = 'visit'`,
+   * where on the visit's axis this bill starts, fen — the in-policy amount of the same stay
+   * already split (the part of the year before, or an earlier mid-stay settlement). The
+   * deductible is then charged once per stay and the bands continue. Absent: 0.
+   */
+  axisStart?: number;
 }
 
 export interface BillItem {

@@ -254,6 +254,7 @@ function checkFigures(report: ShiftReport, rows: JournalRow[], expectedCash: num
     cashIn: 20000,
     cashOut: 150000,
     settlementCash: rows.reduce((s, r) => s + r.cash, 0),
+    deposits: { paidIn: 0, paidBack: 0, netted: 0 },
     expected: expectedCash,
   });
   expect(f.movements.map((m) => [m.direction, m.amount])).toEqual([

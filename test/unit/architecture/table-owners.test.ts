@@ -65,6 +65,12 @@ const OWNERS: Record<string, string> = {
   stock_batches: 'electron/stock/stock-store.ts',
   stock_movements: 'electron/stock/stock-store.ts',
   stock_outbox: 'electron/outbox/stock-queue.ts',
+  stays: 'electron/inpatient/stays.ts',
+  stay_settlements: 'electron/inpatient/stays.ts',
+  stay_fee_batches: 'electron/inpatient/fees.ts',
+  stay_fee_lines: 'electron/inpatient/fees.ts',
+  stay_deposits: 'electron/inpatient/deposits.ts',
+  stay_outbox: 'electron/outbox/stay-queue.ts',
 };
 
 /**

@@ -40,7 +40,7 @@ describe('chart data', () => {
     const shift = (all: Figure, hourly: ShiftFigures['hourly'], cashIn: number, cashOut: number) => ({
       all,
       hourly,
-      cash: { openingFloat: 20000, cashIn, cashOut, settlementCash: all.cash, expected: null },
+      cash: { openingFloat: 20000, cashIn, cashOut, settlementCash: all.cash, deposits: { paidIn: 0, paidBack: 0, netted: 0 }, expected: null },
     });
     const day = sumShiftFigures([
       shift(fig({ count: 3, total: 9000, fund: 6000, cash: 3000 }), [{ hour: '09', count: 3, total: 9000 }], 5000, 0),
