@@ -66,6 +66,18 @@ export class CenterConnection {
     return takeMsgId(db, clock, settings.institutionCode, this.terminalNo());
   }
 
+  /** The client; when it cannot even be made, the unknown outcome an exchange answers instead
+   *  of a throw (and the center reported unreachable with the reason). */
+  private async clientOrUnknown(msgid: string): Promise<CenterClient | Extract<CenterOutcome, { kind: 'unknown' }>> {
+    try {
+      return await this.client();
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.connectivity.report({ reached: false, at: this.core.clock.now().toISOString(), error: reason });
+      return { kind: 'unknown', msgid, reason };
+    }
+  }
+
   /**
    * One exchange; a client that cannot even be made is an unknown outcome, never a throw.
    * Every exchange but the sign-in/out itself carries a sign-in number: without one (a fresh
@@ -74,14 +86,8 @@ export class CenterConnection {
    * (not processed; the outbox retries it later with the same msgid).
    */
   readonly send = async (infno: string, input: object, sendOpts?: SendOptions): Promise<CenterOutcome> => {
-    let c: CenterClient;
-    try {
-      c = await this.client();
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      this.connectivity.report({ reached: false, at: this.core.clock.now().toISOString(), error: reason });
-      return { kind: 'unknown', msgid: sendOpts?.msgid ?? '', reason };
-    }
+    const c = await this.clientOrUnknown(sendOpts?.msgid ?? '');
+    if (!(c instanceof CenterClient)) return c;
     if (!SIGN_IN_OUT.has(infno) && !c.signNo()) {
       const refused = await this.signIn(c);
       if (refused !== null) return { kind: 'busy', msgid: sendOpts?.msgid ?? '', message: `未能签到，报文未发送：${refused}` };
@@ -95,14 +101,8 @@ export class CenterConnection {
    * when the center asks for it); the number kept is shared with `send`.
    */
   readonly sendNational = async (infno: string, input: object, sendOpts?: SendOptions): Promise<NationalOutcome> => {
-    let c: CenterClient;
-    try {
-      c = await this.client();
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      this.connectivity.report({ reached: false, at: this.core.clock.now().toISOString(), error: reason });
-      return { kind: 'unknown', msgid: sendOpts?.msgid ?? '', reason };
-    }
+    const c = await this.clientOrUnknown(sendOpts?.msgid ?? '');
+    if (!(c instanceof CenterClient)) return c;
     return c.sendNational(infno, input, sendOpts);
   };
 

@@ -8,6 +8,7 @@ import { fenColumn, one } from '../db/sql';
 import { OutboxStore } from '../outbox/store';
 import { AUDIT_STREAM_SQL } from '../auth/audit';
 import { AGREED_AMOUNTS_SQL as AMOUNTS, SETTLEMENT_STREAM_SQL } from '../settlement/owner';
+import { SettlementRowSchema } from '../settlement/reader';
 import { CENTER_ID, KNOWN_TO_CENTER } from '../shift/reconcile';
 import { RECEIVABLE_STREAM_SQL } from '../shift/receivables';
 import { SHIFT_STREAM_SQL } from '../shift/shifts';
@@ -72,30 +73,15 @@ export interface ClinicRecord {
   body: Record<string, unknown>;
 }
 
-const text = z.string();
 const maybeText = z.string().nullable();
 const int = z.number().int();
-const SettlementRow = z.object({
-  id: text,
-  created_at: text,
-  created_day: text,
-  operator_id: text,
-  shift_id: text,
-  psn_no: text,
-  psn_name: text,
-  cert_type: text,
-  cert_no: text,
-  insutype: text,
-  insurance_type: text,
-  visit_type: text,
-  state: text,
-  online: int,
-  refund_of: maybeText,
+/** The journal's columns as the settlement part reads them, and what the composed query adds. */
+const SettlementRow = SettlementRowSchema.pick({
+  id: true, created_at: true, created_day: true, operator_id: true, shift_id: true, psn_no: true, psn_name: true, cert_type: true, cert_no: true,
+  insutype: true, insurance_type: true, visit_type: true, state: true, online: true, refund_of: true,
+  fund_pay: true, critical_illness_pay: true, account_pay: true, cash_pay: true, updated_at: true,
+}).extend({
   local_total: fenColumn,
-  fund_pay: fenColumn,
-  critical_illness_pay: fenColumn,
-  account_pay: fenColumn,
-  cash_pay: fenColumn,
   known: int,
   center_id: maybeText,
   total: fenColumn,
@@ -108,7 +94,6 @@ const SettlementRow = z.object({
   outstanding: fenColumn.nullable(),
   receivable_status: maybeText,
   written_off: int,
-  updated_at: text,
 });
 /** Another kind's record goes to PostgreSQL as the owner's query returns it. */
 const RecordRow = z.record(z.string(), z.unknown());

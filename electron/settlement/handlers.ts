@@ -4,7 +4,7 @@ import type { HandlersFor } from '../api/handler-types';
 import { AppError } from '../api/result';
 import type { Session } from '../api/session';
 import { pendingBillView } from './reader';
-import { findCjkFont } from '../shift/report-pdf';
+import { findCjkFont } from '../app/pdf';
 import { slipLines, slipTitle } from './slip';
 import { slipPdf } from './slip-pdf';
 

@@ -34,8 +34,9 @@ const maybeText = z.string().nullable();
 const int = z.number().int();
 const moneyColumns = Object.fromEntries(MONEY_FIELDS.map(([c]) => [c, fenColumn])) as Record<MoneyColumn, typeof fenColumn>;
 
-/** A whole settlements row (`SELECT *`), checked where it is read. */
-const SettlementRowSchema = z.object({
+/** A whole settlements row (`SELECT *`), checked where it is read; the clinic's snapshot picks
+ *  its columns from it. */
+export const SettlementRowSchema = z.object({
   ...moneyColumns,
   id: text,
   created_at: text,

@@ -1,27 +1,13 @@
 // The settlement slip (slip.ts) as an A4 PDF: the header (clinic, patient, settlements), the fee
 // lines in a table (category, class, unit price, quantity, amount, 先行自付, 全自费), the fee
 // categories and the payments. Chinese needs an embedded CJK font (found as for the shift report,
-// electron/shift/report-pdf.ts); without one the words are replaced by '?' and the page says so.
-import PDFDocument from 'pdfkit';
+// electron/app/pdf.ts); without one the words are replaced by '?' and the page says so.
 import { fenToYuan } from '../api/money';
-import { guessTtcFamily } from '../shift/report-pdf';
+import { startA4Pdf } from '../app/pdf';
 import { FEE_CATEGORY_WORDS, slipPayments, slipStateWords, slipTitle, type Slip } from './slip';
 
 export function slipPdf(slip: Slip, opts: { cjkFont: string | null; cjkFontFamily?: string }): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Settlement slip ${slip.settlements.map((s) => s.id).join(' ')}`, Producer: 'yibao-cashier' } });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  if (opts.cjkFont) {
-    const family = opts.cjkFontFamily ?? (opts.cjkFont.endsWith('.ttc') ? guessTtcFamily(opts.cjkFont) : undefined);
-    doc.registerFont('body', opts.cjkFont, family);
-  } else {
-    doc.registerFont('body', 'Helvetica');
-  }
-  doc.font('body');
+  const { doc, done } = startA4Pdf(`Settlement slip ${slip.settlements.map((s) => s.id).join(' ')}`, opts);
   // Helvetica draws Latin-1 only: without a CJK font, Chinese becomes '?' rather than garbage.
   const w = (v: string) => (opts.cjkFont ? v : v.replace(/[^\x20-\xff]/g, '?'));
   const x0 = doc.page.margins.left;

@@ -10,7 +10,8 @@ import { Receivables } from './receivables';
 import { Clearing, type ClearingPort } from './clearing';
 import { shiftReportCsv } from './report-csv';
 import { renderShiftReportLines } from './report-lines';
-import { findCjkFont, shiftReportPdf } from './report-pdf';
+import { findCjkFont } from '../app/pdf';
+import { shiftReportPdf } from './report-pdf';
 import { ShiftService } from './shifts';
 import { WorkLists } from './worklist';
 

@@ -1,29 +1,12 @@
 // The shift report as a PDF: header, tables, a bar chart of settlements per hour and the
 // channel split. Chinese needs an embedded CJK font; without one the report falls back to the
 // English labels (built-in Helvetica cannot draw Chinese) and says so on the page.
-import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+import { startA4Pdf } from '../app/pdf';
 import type { Figure, ShiftReport } from '../api/contract/shift';
 import { chinaDateTime } from '../app/clock';
 import { CHANNELS, insuranceLabel, stateLabel, visitLabel, type Label } from './labels';
 import { fenToYuan } from '../api/money';
 import { varianceWords } from './report-lines';
-
-/** Where the CJK font is looked for, first found wins. CASHIER_CJK_FONT overrides. */
-export const CJK_FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-  'C:\\Windows\\Fonts\\msyh.ttc',
-  'C:\\Windows\\Fonts\\simsun.ttc',
-  '/System/Library/Fonts/PingFang.ttc',
-];
-
-export function findCjkFont(candidates = CJK_FONT_CANDIDATES, env = process.env): string | null {
-  const override = env.CASHIER_CJK_FONT;
-  if (override) return existsSync(override) ? override : null;
-  return candidates.find((p) => existsSync(p)) ?? null;
-}
 
 export interface PdfOptions {
   clinicName: string;
@@ -38,21 +21,8 @@ const CHARTS_AND_FOOTER = 330;
 const CHANNEL_COLORS = ['#2f6fb3', '#c0504d', '#9bbb59', '#f79646'];
 
 export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Shift report ${report.shift.id}`, Producer: 'yibao-cashier' } });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = startA4Pdf(`Shift report ${report.shift.id}`, opts);
   const zh = opts.cjkFont !== null;
-  if (opts.cjkFont) {
-    const family = opts.cjkFontFamily ?? (opts.cjkFont.endsWith('.ttc') ? guessTtcFamily(opts.cjkFont) : undefined);
-    doc.registerFont('body', opts.cjkFont, family);
-  } else {
-    doc.registerFont('body', 'Helvetica');
-  }
-  doc.font('body');
   const t = (l: Label) => (zh ? l.zh : l.en);
   // Helvetica draws Latin-1 only: free text (names, notes) becomes '?' rather than garbage.
   const free = (v: string) => (zh ? v : v.replace(/[^\x20-\xff]/g, '?'));
@@ -115,15 +85,6 @@ export function shiftReportPdf(report: ShiftReport, opts: PdfOptions): Promise<B
 }
 
 /** pdfkit needs the font's PostScript name inside a .ttc; wqy-microhei's first face is this. */
-export function guessTtcFamily(path: string): string | undefined {
-  if (/wqy-microhei/i.test(path)) return 'WenQuanYiMicroHei';
-  if (/wqy-zenhei/i.test(path)) return 'WenQuanYiZenHei';
-  if (/NotoSansCJK/i.test(path)) return 'NotoSansCJKsc-Regular';
-  if (/msyh/i.test(path)) return 'MicrosoftYaHei';
-  if (/simsun/i.test(path)) return 'SimSun';
-  return undefined;
-}
-
 function table(doc: PDFKit.PDFDocument, title: string, header: string[], rows: string[][]): void {
   const x0 = doc.page.margins.left;
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;

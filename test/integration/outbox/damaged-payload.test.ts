@@ -8,11 +8,12 @@ import type { SettleInput } from '../../../electron/api/contract/settlement';
 import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { parsePayload } from '../../../electron/outbox/worker';
-import { openOfflineDesk, SETTLEABLE, type OfflineDesk } from '../settlement/fixtures';
+import { SETTLEABLE } from '../settlement/fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
 const clock = new ManualClock(new Date('2026-03-02T08:00:00+08:00'));
-let desk: OfflineDesk;
+let desk: Desk;
 let app: App;
 let center: SandboxCenter;
 let cashier: Session;
@@ -25,7 +26,7 @@ const bill: SettleInput = {
 };
 
 beforeAll(async () => {
-  desk = await openOfflineDesk('outbox-damaged-', clock);
+  desk = await openDesk('outbox-damaged-', { clock, offline: true });
   ({ app, center, cashier } = desk);
 }, 60_000);
 

@@ -3,18 +3,16 @@
 // it print as 暂存. A refusal prints a void slip, never a receipt claiming the fund paid; an
 // adjustment prints the center's figures, and a corrected receipt (更正) can be printed later.
 // Real app, real SQLite file, the real sandbox center on 127.0.0.1 with injected faults.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import { centerFigures, type SettleInput, type SettlementView } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let dir: string;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -41,19 +39,11 @@ const yuanOf = (fen: number) => (fen / 100).toFixed(2);
 const neg = (fen: number) => (fen === 0 ? 0 : -fen);
 
 beforeAll(async () => {
-  dir = tempDir('center-answer-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerAnswerWaitSeconds: '1.5' } });
-  await prepareClient(app);
-  cashier = newSession('test');
-  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  desk = await openDesk('center-answer-', { flags: { centerAnswerWaitSeconds: '1.5' } });
+  ({ app, center, cashier } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 beforeEach(async () => {
   await center.clearFaults();

@@ -1,16 +1,11 @@
 // Shared by the settlement integration tests, the crash child, the long runs and the bench:
 // a sandbox center on 127.0.0.1, a client data dir prepared against it, and random bills.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { startSandboxCenter, type SandboxCenter } from '../../../electron/center/sandbox/server';
 import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
 import { createApp, type App } from '../../../electron/app/create-app';
 import type { Clock } from '../../../electron/app/clock';
 import type { SettleInput } from '../../../electron/api/contract/settlement';
 import { seedDemoOperators } from '../../../electron/auth/demo-operators';
-import { newSession, type Session } from '../../../electron/api/session';
-import { tempDir } from '../../helpers/temp-app';
-import { callApp } from '../../helpers/app-call';
 
 export const INSTITUTION = { code: 'H99010000001', secret: 'sandbox-secret-0001' };
 
@@ -80,38 +75,4 @@ export async function prepareClient(app: App): Promise<void> {
   await app.center.syncPolicy();
   for (const p of SETTLEABLE) await app.center.lookupPerson({ certType: '02', certNo: p.certno });
   if (!app.shift.currentShiftId('1001')) app.shift.shifts.open('1001', [{ denomination: 10000, count: 5 }]);
-}
-
-/** A prepared client signed in as cashier 1001 against its own sandbox center (taken offline),
- *  with fast upload retries; close() removes both and their folder. */
-export interface OfflineDesk {
-  dir: string;
-  center: SandboxCenter;
-  app: App;
-  cashier: Session;
-  close(): Promise<void>;
-}
-
-export async function openOfflineDesk(prefix: string, clock: Clock, flags?: Record<string, string>): Promise<OfflineDesk> {
-  const dir = tempDir(prefix);
-  const center = await startCenter(join(dir, 'center'));
-  const app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, clock, ...(flags ? { flags } : {}) });
-  await prepareClient(app);
-  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
-  const cashier = newSession('test');
-  const login = await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
-  if (!login.ok) throw new Error(`login failed: ${login.error.code}`);
-  await center.setOffline(true);
-  await app.center.probeNow();
-  return {
-    dir,
-    center,
-    app,
-    cashier,
-    async close() {
-      await app.close();
-      await center.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

@@ -3,21 +3,19 @@
 // accumulators carried between offline settlements, adjusted and rejected answers, refunds
 // (2208 and 2601), per-person order and a stuck item that does not block others.
 import type { CallInput, CallName } from '../../../electron/api/contract';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { readYear, writeYear } from '../../../electron/center/sandbox/store';
-import { tempDir } from '../../helpers/temp-app';
 import { combine, compact } from '../../../electron/settlement/accumulators';
 import type { Accumulators } from '../../../electron/policy/split/types';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let dir: string;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -50,22 +48,11 @@ async function goOffline(offline: boolean) {
 }
 
 beforeAll(async () => {
-  dir = tempDir('settle-journal-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { offlineLimitPerSettlement: '20000', offlineLimitPerDay: '30000' } });
-  await prepareClient(app);
-  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
-  cashier = newSession('test');
-  supervisor = newSession('test');
-  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-  expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
+  desk = await openDesk('settle-journal-', { flags: { offlineLimitPerSettlement: '20000', offlineLimitPerDay: '30000' }, supervisor: true });
+  ({ app, center, cashier, supervisor } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('settle', () => {
   it('previews with per-line warnings and writes nothing', async () => {

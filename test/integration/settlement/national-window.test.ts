@@ -5,20 +5,18 @@
 // item, replayed in commit order when the center is back; a refund undoes the chain (2208 →
 // 2205 → 2202), a partial refund is that plus a new chain. Real app, real SQLite file, the real
 // sandbox center on 127.0.0.1 speaking the national interface.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import { centerFigures, type OutboxItemsView, type SettleInput, type SettlementView } from '../../../electron/api/contract/settlement';
 import type { WorkItem } from '../../../electron/api/contract/shift';
 import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { tempDir } from '../../helpers/temp-app';
 import { checkAgreement } from '../center/national-chain-fixtures';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let dir: string;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -51,21 +49,13 @@ const liveAtCenter = () => center.settlements().filter((s) => s.kind === 'settle
 const agreement = () => checkAgreement(app.db, center);
 
 beforeAll(async () => {
-  dir = tempDir('national-window-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerProtocol: 'national', centerAnswerWaitSeconds: '5' } });
-  await prepareClient(app);
-  cashier = newSession('test');
-  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  desk = await openDesk('national-window-', { flags: { centerProtocol: 'national', centerAnswerWaitSeconds: '5' } });
+  ({ app, center, cashier } = desk);
   // As in the app: the worker runs (a partial refund's new chain follows its undoing at once).
   app.settlement.worker.start();
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 beforeEach(async () => {
   await center.clearFaults();

@@ -8,10 +8,11 @@ import type { App } from '../../../electron/app/create-app';
 import type { OutboxItemsView, SettleInput } from '../../../electron/api/contract/settlement';
 import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { openOfflineDesk, SETTLEABLE, type OfflineDesk } from './fixtures';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let desk: OfflineDesk;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -31,7 +32,7 @@ async function items(limit?: number): Promise<OutboxItemsView> {
 }
 
 beforeAll(async () => {
-  desk = await openOfflineDesk('outbox-items-', clock, { uploadDeadlineHours: '8' });
+  desk = await openDesk('outbox-items-', { clock, flags: { uploadDeadlineHours: '8' }, offline: true });
   ({ app, center, cashier } = desk);
 }, 60_000);
 

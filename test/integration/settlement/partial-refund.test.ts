@@ -4,19 +4,17 @@
 // settle exactly once; the shift's figures net to the remaining lines; the year's accumulators
 // agree with the center's. Real app, real SQLite file, the real sandbox center on 127.0.0.1.
 import type { CallInput, CallName, CallOutput } from '../../../electron/api/contract';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { compact } from '../../../electron/settlement/accumulators';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let dir: string;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -38,20 +36,11 @@ const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${ta
 const xreport = async () => (await ok('shift.xreport', {})).figures;
 
 beforeAll(async () => {
-  dir = tempDir('partial-refund-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url });
-  await prepareClient(app);
-  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
-  cashier = newSession('test');
-  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  desk = await openDesk('partial-refund-');
+  ({ app, center, cashier } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('partial refund', () => {
   it('cancels and re-settles the remaining lines as one action: both receipts, 2208 and 2207 once each, the shift nets', async () => {

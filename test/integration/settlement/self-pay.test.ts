@@ -5,21 +5,19 @@
 // store, also after a refund), is left out of the offline limit and of reconciliation, and is
 // counted in every shift figure (X report, CSV, printed report).
 import type { CallInput, CallName } from '../../../electron/api/contract';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
 import { chinaDate } from '../../../electron/app/clock';
 import { fenToYuan } from '../../../electron/api/money';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let dir: string;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -56,22 +54,11 @@ async function receiptText(id: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = tempDir('self-pay-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { offlineLimitPerDay: '5000' } });
-  await prepareClient(app);
-  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
-  cashier = newSession('test');
-  supervisor = newSession('test');
-  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-  expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
+  desk = await openDesk('self-pay-', { flags: { offlineLimitPerDay: '5000' }, supervisor: true });
+  ({ app, center, cashier, supervisor } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('cash received in the confirm step', () => {
   it('less than the cash due is refused with the amounts, and nothing is written', async () => {

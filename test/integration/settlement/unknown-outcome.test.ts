@@ -6,18 +6,16 @@
 // no adjustment). On the old code the lost 2207 made the next split count it twice (deductible
 // used up: came back adjusted) and the lost 2208 made it fail (a negative running total).
 import type { CallInput, CallName } from '../../../electron/api/contract';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementPreview, SettlementView } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let dir: string;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -66,21 +64,14 @@ async function drained(id: string): Promise<SettlementView> {
 }
 
 beforeAll(async () => {
-  dir = tempDir('settle-unknown-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url });
-  await prepareClient(app);
-  // A lost answer is retried only after a minute: the next settlement comes while it is unknown.
-  app.settlement.configureOutbox({ backoff: { baseMs: 60_000, capMs: 60_000 }, pollMs: 50 });
-  cashier = newSession('test');
-  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  desk = await openDesk('settle-unknown-', {
+    // A lost answer is retried only after a minute: the next settlement comes while it is unknown.
+    outbox: { backoff: { baseMs: 60_000, capMs: 60_000 }, pollMs: 50 },
+  });
+  ({ app, center, cashier } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('a lost answer, then the next settlement for that person', () => {
   it('lost 2207 answer: the next split asks the center first and equals the center\'s figures (no adjustment, nothing twice)', async () => {

@@ -1,19 +1,15 @@
 // The rules of issue 13 that the main process enforces whatever the window does, on a real app,
 // a real SQLite file and the real sandbox center on 127.0.0.1: a line without a positive price
 // or quantity is refused with a code and changes nothing.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
-import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import type { Session } from '../../../electron/api/session';
+import { SETTLEABLE } from './fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
 
-let dir: string;
-let center: SandboxCenter;
+let desk: Desk;
 let app: App;
 let cashier: Session;
 
@@ -30,19 +26,11 @@ const bill = (items: SettleInput['items'], extra: Partial<SettleInput> = {}): Se
 const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 beforeAll(async () => {
-  dir = tempDir('window-rules-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url });
-  await prepareClient(app);
-  cashier = newSession('test');
-  expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
+  desk = await openDesk('window-rules-');
+  ({ app, cashier } = desk);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('a line without a positive price or quantity', () => {
   it.each([

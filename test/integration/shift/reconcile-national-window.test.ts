@@ -4,19 +4,17 @@
 // amount drifts is found by 3202 (9101/9102) and traced to that settlement. Real app, real
 // SQLite, the real sandbox center over HTTP.
 import type { CallInput, CallName } from '../../../electron/api/contract';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import { chinaDate } from '../../../electron/app/clock';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { SETTLEABLE } from '../settlement/fixtures';
+import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callOk } from '../../helpers/app-call';
 
-let dir: string;
+let desk: Desk;
 let center: SandboxCenter;
 let app: App;
 let cashier: Session;
@@ -33,23 +31,12 @@ const bill = (name: string, quantity: string): SettleInput => ({
 });
 
 beforeAll(async () => {
-  dir = tempDir('reconcile-national-window-');
-  center = await startCenter(join(dir, 'center'));
-  app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerProtocol: 'national', centerAnswerWaitSeconds: '5' } });
-  await prepareClient(app);
-  app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
+  desk = await openDesk('reconcile-national-window-', { flags: { centerProtocol: 'national', centerAnswerWaitSeconds: '5' }, supervisor: true });
+  ({ app, center, cashier, supervisor } = desk);
   app.settlement.worker.start();
-  cashier = newSession('test');
-  await call(cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
-  supervisor = newSession('test');
-  await call(supervisor, 'auth.login', { operatorId: '2001', pin: '246810' });
 }, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await center?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 it('settled and refunded through the chain: the national reconciliation agrees; a drifted amount is traced to its settlement', async () => {
   const names = [...new Set(SETTLEABLE.map((p) => p.psn_name))].slice(0, 3);
