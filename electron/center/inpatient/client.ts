@@ -269,13 +269,16 @@ export function inpatientCenter(port: InpatientCenterPort): InpatientCenter {
   const national = (o: StepOptions) => (o.protocol ?? port.protocol()) === 'national';
   const extrasOf = (x: SettleExtras | undefined): OurSettleExtras => x ?? {};
   return {
-    admit: (stay, o) =>
-      step(port, INPATIENT_INFNO.admit, () => (national(o) ? admit2401(stay) : ourAdmit2401(stay)), o, (output) => {
+    admit: async (stay, o) => {
+      const out = await step(port, INPATIENT_INFNO.admit, () => (national(o) ? admit2401(stay) : ourAdmit2401(stay)), o, (output) => {
         const r = admit2401Output.safeParse(output);
         if (!r.success) return `缺少就诊ID（mdtrt_id）：${issue(r.error)}`;
         if (r.data.psn_no && r.data.psn_no !== stay.psnNo) return '入院应答的人员编号与登记的不符';
         return { centerStayId: r.data.mdtrt_id };
-      }),
+      });
+      // The stay id also at the top of the output, whichever key the center answered it under.
+      return out.kind === 'success' ? { ...out, output: { mdtrt_id: out.value.centerStayId, answer: out.output ?? null } } : out;
+    },
     change: (ref, stay, o) => step(port, INPATIENT_INFNO.change, () => (national(o) ? change2403(ref, stay) : ourChange2403(ref, stay)), o, nothing),
     cancelAdmission: (ref, o) => step(port, INPATIENT_INFNO.cancelAdmission, () => cancelAdmission2404(ref), o, nothing),
     uploadFees: (ref, medType, lines, o) => step(port, INPATIENT_INFNO.fees, () => fees2301(ref, medType, lines), o, readFees(lines)),

@@ -75,7 +75,8 @@ export interface DischargeFacts {
   /** dscg_way: 1 医嘱离院, 2 转院, 3 转社区, 4 非医嘱离院, 5 死亡, 9 其他. */
   dischargeWay: string;
   department: CodeName;
-  doctor: CodeName;
+  /** The discharging doctor; absent: the diagnoses name none. */
+  doctor?: CodeName;
 }
 
 /** One fee line of a stay (2301). */
@@ -199,7 +200,7 @@ export const discharge2402 = (ref: StayRef, s: { insutype: string }, d: Discharg
       dscg_dept_name: d.department.name,
       dscg_way: d.dischargeWay,
     },
-    diseinfo: diseinfo(ref.psnNo, d.diagnoses, d.department, d.doctor, d.dischargedAt, '2', ref.centerStayId),
+    diseinfo: diseinfo(ref.psnNo, d.diagnoses, d.department, d.doctor ?? { code: '', name: '' }, d.dischargedAt, '2', ref.centerStayId),
   };
 };
 
