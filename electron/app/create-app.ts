@@ -129,6 +129,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // mapping row that IS a national catalogue code settles as itself.
   settlement.setUnmappedLines((codes) => mapping.unmapped(codes).filter((u) => u.state !== 'unmapped' || mapping.store.view(u.clinicCode) !== null || policy.entry(u.clinicCode) === null));
   const inpatient = createInpatientPart(core, { policy, center, devices, shift, settlement });
+  inpatient.setNationalCodeFor((code) => mapping.nationalCodeFor(code) ?? code);
   const clinic = createClinicPart(core, { shift, center }, opts.clinic);
   const parts = [policy, center, mapping, devices, shift, stock, settlement, inpatient, clinic];
 

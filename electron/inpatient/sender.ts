@@ -9,6 +9,7 @@
 //   a refusal of 2304 marks the journal row rejected; other refusals are shown on the stay.
 import type { StayEstimate } from '../api/contract/inpatient';
 import type { CoreApp } from '../app/core';
+import type { InpatientOutcome, StaySettlement } from '../center/inpatient/client';
 import type { CenterOutcome } from '../center/wire/envelope';
 import { backoffDelay, DEFAULT_BACKOFF } from '../outbox/backoff';
 import { outboxStore as outboxStoreOf } from '../outbox/store';
@@ -29,13 +30,13 @@ export interface StayStepMessage {
 /** The center's inpatient adapter as the sender calls it (wired in part.ts). */
 export interface StayCenterAdapter {
   send(step: StayStepMessage, opts: { timeoutMs?: number }): Promise<CenterOutcome>;
-  /** 2303, a direct call (not queued). */
-  preSettle(facts: Record<string, unknown>, opts: { timeoutMs: number }): Promise<CenterOutcome>;
+  /** 2303, a direct call (not queued): the center's figures in fen. */
+  preSettle(facts: Record<string, unknown>, opts: { timeoutMs: number }): Promise<InpatientOutcome<StaySettlement>>;
 }
 
 interface SenderDeps {
   queue: StayQueue;
-  center: { isOnline(): boolean };
+  center: { isOnline(): boolean; client: { newMsgId(): string } };
 }
 
 /** How long a pre-settlement waits for 2303 before the local estimate is shown. */
@@ -218,18 +219,14 @@ export class StaySender {
     if (!this.deps.center.isOnline()) return { ok: false, code: 'CENTER_UNAVAILABLE', message: '医保中心未连接' };
     if (this.deps.queue.openCount(stay.id) > 0) return { ok: false, code: 'CENTER_UNAVAILABLE', message: '这次住院还有未上传完的费用或登记' };
     const out = await this.adapter
-      .preSettle({ stayId: stay.id, psnNo: stay.psn_no, centerStayId: stay.center_stay_id, certType: stay.cert_type, certNo: stay.cert_no, insutype: stay.insutype, medType: stay.med_type, total: local.total, midStay: o.midStay, useAccount: o.useAccount }, { timeoutMs: PRESETTLE_TIMEOUT_MS })
-      .catch((e: unknown): CenterOutcome => ({ kind: 'unknown', msgid: '', reason: e instanceof Error ? e.message : String(e) }));
+      .preSettle(
+        { stayId: stay.id, msgid: this.deps.center.client.newMsgId(), psnNo: stay.psn_no, centerStayId: stay.center_stay_id, certType: stay.cert_type, certNo: stay.cert_no, insutype: stay.insutype, total: local.total, midStay: o.midStay, useAccount: o.useAccount },
+        { timeoutMs: PRESETTLE_TIMEOUT_MS },
+      )
+      .catch((e: unknown): InpatientOutcome<StaySettlement> => ({ kind: 'unknown', msgid: '', reason: e instanceof Error ? e.message : String(e) }));
     if (out.kind === 'success') {
-      const s = objectOr(objectOr(out.output)['setlinfo'] ?? out.output);
-      const fen = (k: string): number | null => (typeof s[k] === 'number' && Number.isSafeInteger(s[k]) ? (s[k] as number) : null);
-      const total = fen('total') ?? fen('medfee_sumamt');
-      const fund = fen('fundPay') ?? fen('hifp_pay');
-      const ci = fen('criticalIllnessPay') ?? fen('hifmi_pay') ?? 0;
-      const account = fen('accountPay') ?? fen('acct_pay');
-      const cash = fen('cashPay') ?? fen('psn_cash_pay');
-      if (total === null || fund === null || account === null || cash === null) return { ok: false, code: 'CENTER_BAD_ANSWER', message: '中心的预结算答复缺少金额' };
-      return { ok: true, total, money: { fund, criticalIllness: ci, account, cash, personal: account + cash } };
+      const a = out.value.amounts;
+      return { ok: true, total: a.total, money: { fund: a.fundPay, criticalIllness: a.criticalIllnessPay, account: a.accountPay, cash: a.cashPay, personal: a.personalTotal } };
     }
     if (out.kind === 'rejected') return { ok: false, code: 'CENTER_REJECTED', message: `中心拒绝预结算：${out.message}` };
     if (out.kind === 'busy') return { ok: false, code: 'CENTER_BUSY', message: '中心繁忙' };

@@ -1,5 +1,6 @@
 // The hospital window's flow on a real app and a real SQLite file (issue 19, docs/INPATIENT.md),
-// the person looked up at the real HTTP sandbox center: admission, deposits (cash and card, a
+// the window offline (the persons looked up once at the real HTTP sandbox center, then from the
+// cache, as the window's settle does; stay-center.test.ts is the same flow online): admission, deposits (cash and card, a
 // refund, the receipt printed), fee batches from a HIS bill and typed at the window (with the
 // refusals), the local estimate, discharge, settlement into ONE journal row netting the deposits,
 // the shift's expected cash, the cancel (2305) bringing it all back, and every step queued for
@@ -45,6 +46,10 @@ beforeAll(async () => {
   expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
   expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
   if (!app.shift.currentShiftId('2001')) app.shift.shifts.open('2001', [{ denomination: 10000, count: 1 }]);
+  // Offline from here on: every step stays queued for the center.
+  await center.setOffline(true);
+  await app.center.probeNow();
+  expect(app.center.isOnline()).toBe(false);
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +62,7 @@ describe('a stay from admission to settlement and its cancel, locally', () => {
   let stay: StayView;
   const cash0 = () => 0;
 
-  it('admits the person read from the card (center lookup), once', async () => {
+  it('admits the person read from the card (the person cache, offline), once', async () => {
     stay = await ok(cashier, 'inpatient.admit', { person: { certType: '02', certNo: wang.certno }, admission });
     expect(stay.state).toBe('admitted');
     expect(stay.patientName).toBe('王芳');
