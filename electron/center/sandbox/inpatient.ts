@@ -17,13 +17,15 @@
 // - 2404 only without fee lines (revoke them first) and before discharge;
 // - 2405 only while the stay is not settled (2305 first);
 // - 2305 only the stay's latest settlement that stands.
-// The split is the client's engine with the sandbox's policy and the person's accumulators
-// (visit type inpatient, the admission day), over the stay's unsettled lines; 2303 commits
-// nothing, 2304 writes the settlement (clr_type 21) and the person's year.
+// The split is the window's own over a stay (inpatient/stay-split.ts: the engine per fee year,
+// the deductible once per stay, the axis continuing after an earlier mid-stay settlement) with
+// the sandbox's policy and the person's accumulators, over the stay's unsettled lines; 2303
+// commits nothing, 2304 writes the settlement (clr_type 21) and the person's year.
 import { z } from 'zod';
 import { lineAmountFen } from '../../api/money';
 import { computeSplit } from '../../policy/split';
-import type { Accumulators, BillItem, SplitOutcome } from '../../policy/split/types';
+import type { Accumulators, BillItem, SplitError, SplitOutcome, SplitResult } from '../../policy/split/types';
+import { splitStay } from '../../inpatient/stay-split';
 import { fenToYuan } from '../wire/national/decimal';
 import {
   ALL_UNSETTLED, admit2401Input, cancel2305Input, change2403Input, discharge2402Input, fees2301Input, isInpatientMedType, revokeFees2302Input, settle2304Input, stayRefInput,
@@ -223,6 +225,37 @@ function splitOf(ctx: TxContext, s: StayRow, lines: readonly FeeRow[], useAccoun
   return computeSplit(latestPolicy(ctx.db), sandboxPatient(person, year, ctx), { visitType: 'inpatient', hospitalLevel: level, date: day(s.begntime), diagnoses, useAccount, ...(ctx.institutionCode ? { institutionCode: ctx.institutionCode } : {}) }, items);
 }
 
+/**
+ * The stay's unsettled lines priced as the window prices them (electron/inpatient/stay-split.ts):
+ * grouped by the year of their fee date, each part at its last fee date, the deductible once per
+ * stay — the axis continues after the in-policy amount of the stay's settlements that stand (an
+ * earlier mid-stay one). The sandbox keeps one running year per person: the part of the current
+ * year (China time) starts from it, a part of another year from zero; its policy is the latest
+ * published (a part dated outside it is refused as the engine refuses it).
+ */
+function stayPrice(ctx: TxContext, s: StayRow, lines: readonly FeeRow[], useAccount: boolean, protocol: Protocol): { ok: true; result: SplitResult } | { ok: false; error: SplitError } {
+  const person = personByPsnNo(ctx.db, s.psn_no)!;
+  const year = readYear(ctx.db, s.psn_no)!;
+  const { accumulators: _held, ...patient } = sandboxPatient(person, year, ctx);
+  const level = protocol === 'national' ? ((ctx as { hospitalLevel?: number }).hospitalLevel ?? 1) : (s.hosp_lv ?? 1);
+  const axisStart = countOf(
+    ctx,
+    `SELECT coalesce(sum(json_extract(s.amounts, '$.eligible')), 0) AS n FROM ipt_settlements i JOIN settlements s ON s.setl_id = i.setl_id
+     WHERE i.mdtrt_id = ? AND s.state = 'active' AND s.cancelled_by IS NULL`,
+    s.mdtrt_id,
+  );
+  const thisYear = Number(chinaTime(ctx.now).slice(0, 4));
+  const out = splitStay({
+    lines: lines.map((l) => ({ code: l.med_list_codg, unitPrice: trimPlaces(l.pric), quantity: trimPlaces(l.cnt), ownPay: l.own_pay === 1, feeDate: day(l.fee_ocur_time) })),
+    patient,
+    accumulatorsOf: (y) => (y === thisYear ? year.accumulators : {}),
+    tableFor: () => latestPolicy(ctx.db),
+    visit: { hospitalLevel: level, diagnoses: JSON.parse(s.dscg_diagnoses ?? s.diagnoses) as string[], useAccount, ...(ctx.institutionCode ? { institutionCode: ctx.institutionCode } : {}) },
+    axisStart,
+  });
+  return out.ok ? { ok: true, result: out.result.combined } : out;
+}
+
 const CLASS_LEVEL: Record<string, string> = { A: '01', B: '02', C: '03' };
 
 const fees = (protocol: Protocol): Handler => (ctx, input) => {
@@ -346,7 +379,7 @@ function price(ctx: TxContext, input: unknown, protocol: Protocol): Priced {
     s.hosp_lv = lv;
   }
   const medinsSetlId = typeof extra.medins_setl_id === 'string' && extra.medins_setl_id ? extra.medins_setl_id.slice(0, 64) : null;
-  const split = splitOf(ctx, s, lines, d.acct_used_flag === '1', protocol);
+  const split = stayPrice(ctx, s, lines, d.acct_used_flag === '1', protocol);
   if (!split.ok) return { ok: false, answer: reject(split.error.code, split.error.message, { details: split.error.details ?? null }) };
   const r = split.result;
   const person = personByPsnNo(ctx.db, d.psn_no)!;

@@ -170,7 +170,7 @@ describe.each<Protocol>(['simple', 'national'])('inpatient steps, %s protocol', 
     const c = adapter(protocol);
     const { centerStayId } = expectOk(await c.admit(stayFacts(LI, 'ZY0100'), opts()));
     const ref = { psnNo: LI.psn_no, centerStayId };
-    const part1 = [line('1', CODES.bloodTest, '25', '4'), line('2', CODES.amoxicillin, '12.5', '10')];
+    const part1 = [line('1', CODES.bloodTest, '25', '60'), line('2', CODES.amoxicillin, '12.5', '10')];
     expectOk(await c.uploadFees(ref, '21', part1, opts()));
     const sum1 = part1.reduce((s, l) => s + l.amount, 0);
     const mid = expectOk(await c.settle(ref, settleFacts(LI, sum1, true), opts()));
@@ -185,6 +185,12 @@ describe.each<Protocol>(['simple', 'national'])('inpatient steps, %s protocol', 
     expectRejected(await c.settle(ref, settleFacts(LI, part2[0]!.amount, true), opts()), protocol === 'national' ? 'CENTER_REJECTED' : 'STAY_DISCHARGED');
     const fin = expectOk(await c.settle(ref, settleFacts(LI, part2[0]!.amount), opts()));
     expect(fin.amounts.total).toBe(part2[0]!.amount);
+    // The deductible is the stay's, charged once: the mid-stay settlement crossed it, the rest
+    // continues on the stay's axis (the window's own split does the same, inpatient/stay-split.ts).
+    expect(mid.amounts.deductible).toBeGreaterThan(0);
+    expect(mid.amounts.deductible).toBeLessThan(mid.amounts.eligible);
+    expect(fin.amounts.deductible).toBe(0);
+    expect(fin.amounts.fundPay).toBeGreaterThan(0);
     // Only the latest settlement of the stay may be cancelled.
     expectRejected(await c.cancelSettlement(ref, mid.setlId!, opts()), protocol === 'national' ? 'CENTER_REJECTED' : 'LATER_SETTLEMENT');
     const rows = rig.center.db.prepare("SELECT n.clr_type FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id WHERE s.kind = 'settle' AND s.state = 'active'").all() as Array<{ clr_type: string }>;
