@@ -24,11 +24,12 @@ import { ShiftReportView } from '../supervisor/ShiftReportView';
 import { WorkList } from '../supervisor/WorkList';
 import { Mapping } from '../supervisor/Mapping';
 import { InpatientOverview } from '../supervisor/InpatientOverview';
+import { Stock } from '../supervisor/Stock';
 import { altLetterOf, HOSPITAL_LETTER } from '../lib/keys';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 import { col, GridHead, num } from '../supervisor/grid';
 
-type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff' | 'mapping' | 'inpatient';
+type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff' | 'mapping' | 'inpatient' | 'stock';
 const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'close', key: 'sup.shiftClose' },
   { tab: 'xreport', key: 'sup.xreport' },
@@ -43,9 +44,11 @@ const TABS: { tab: Tab; key: MessageKey }[] = [
   { tab: 'mapping', key: 'sup.mapping' },
   // The eleventh has no digit: Alt+Z (住, as the hospital window's key on the main screen).
   { tab: 'inpatient', key: 'sup.inpatient' },
+  // The twelfth: Alt+K (库存, issue 17, docs/STOCK.md).
+  { tab: 'stock', key: 'sup.stock' },
 ];
-/** The key shown on a tab's button: 1–9, 0, then Z. */
-const tabKey = (i: number): string => (i < 10 ? String((i + 1) % 10) : 'Alt+Z');
+/** The key shown on a tab's button: 1–9, 0, then Z, K. */
+const tabKey = (i: number): string => (i < 10 ? String((i + 1) % 10) : i === 10 ? 'Alt+Z' : 'Alt+K');
 /** Tabs that can show this window or the whole clinic (issue 18, supervisor/ClinicScope.tsx). */
 const SCOPED: ReadonlySet<Tab> = new Set<Tab>(['reports', 'reconcile', 'receivables']);
 
@@ -252,6 +255,11 @@ export function Supervisor() {
         e.preventDefault();
         return;
       }
+      if (altLetterOf(e) === 'k') {
+        setTab('stock');
+        e.preventDefault();
+        return;
+      }
       const digit = /^Digit([0-9])$/.exec(e.code)?.[1] ?? (/^[0-9]$/.test(e.key) ? e.key : null);
       if (!digit) return;
       if (!e.altKey) {
@@ -292,6 +300,7 @@ export function Supervisor() {
         {tab === 'signoff' ? <SignoffTab /> : null}
         {tab === 'mapping' ? <Mapping /> : null}
         {tab === 'inpatient' ? <InpatientOverview /> : null}
+        {tab === 'stock' ? <Stock /> : null}
       </section>
       <ShortcutBar keys={['sup.keys', 'key.F12', 'key.Esc']} />
     </main>
