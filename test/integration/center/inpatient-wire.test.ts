@@ -13,7 +13,6 @@ import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
 import type { DischargeFacts, StayFacts, StayFeeLine, StayRef, StaySettleFacts } from '../../../electron/center/wire/national/inpatient';
 import { computeSplit } from '../../../electron/policy/split';
 import { fenToYuan, lineAmountFen, tryYuanToFen } from '../../../electron/api/money';
-import { stayStepSender, type StayBasics } from '../../../electron/center/inpatient/steps';
 import { apply3203 } from '../../../electron/center/wire/clearing';
 import { CODES, startRig, type Rig } from './helpers';
 
@@ -327,75 +326,33 @@ function moneyFields(v: string | number): Record<string, string | number> {
   return Object.fromEntries(keys.map((k) => [k, v]));
 }
 
-describe.each<Protocol>(['simple', 'national'])('the stay queue\'s steps through stayStepSender, %s protocol', (protocol) => {
-  it('sends each step from the facts the inpatient part stores, and reconciliation and clearing count the settlement as clr_type 21', async () => {
-    const stays = new Map<string, StayBasics>([['S1', { psnNo: ZHANG.psn_no, insutype: ZHANG.insutype, certType: '02', certNo: ZHANG.certno, medType: '21', hospitalLevel: 2, doctor: { code: 'D01', name: '医生甲' } }]]);
-    const setlIds = new Map<string, string>();
-    const sender = stayStepSender(adapter(protocol), { nationalCodeFor: (c) => c, stayOf: (id) => stays.get(id) ?? null, centerSetlIdOf: (id) => setlIds.get(id) ?? null, newMsgId: msgid });
-    const base = { stayId: 'S1', psnNo: ZHANG.psn_no };
-    const dept = { code: 'A03', name: '内科' };
-    const doctor = { code: 'D01', name: '医生甲' };
-    const stayFactsPayload = { ...base, insutype: ZHANG.insutype, certType: '02', certNo: ZHANG.certno, medType: '21', admittedOn: '2026-03-10', hisStayNo: null, dept, ward: '三病区', bed: '12', doctor, diagnoses: ['J18.900'], hospitalLevel: 2, operator: { id: '1001', name: '收费员甲' } };
-    const step = (kind: string, facts: Record<string, unknown>, centerStayId: string | null) => ({ kind, infno: '', msgid: msgid(), facts, centerStayId });
-
-    // A step before the admission's id is known waits; damaged facts are held, never sent.
-    expect((await sender.send(step('fees', { ...base }, null))).kind).toBe('busy');
-    const admitted = await sender.send(step('admit', stayFactsPayload, null));
-    expect(admitted.kind).toBe('success');
-    const centerStayId = (admitted as { output: { mdtrt_id: string } }).output.mdtrt_id;
-    expect(rig.center.stay(centerStayId)!.state).toBe('admitted');
-    expect((await sender.send(step('fees', { ...base, batchId: 'FY1' }, centerStayId))).kind).toBe('unknown');
-
-    expect((await sender.send(step('change', { ...stayFactsPayload, bed: '14' }, centerStayId))).kind).toBe('success');
-    const lines = [
-      { lineNo: 1, code: CODES.amoxicillin, unitPrice: '12.5', quantity: '4', amount: 5000, ownPay: false, feeDate: '2026-03-11' },
-      { lineNo: 2, code: CODES.cefuroxime, unitPrice: '36.8', quantity: '2', amount: 7360, ownPay: false, feeDate: '2026-03-12' },
-      { lineNo: 3, code: CODES.bloodTest, unitPrice: '25', quantity: '1', amount: 2500, ownPay: false, feeDate: '2026-03-12' },
-    ];
-    expect((await sender.send(step('fees', { ...base, batchId: 'FY1', medType: '21', lines, dept, doctor }, centerStayId))).kind).toBe('success');
-    expect((await sender.send(step('revokeFees', { ...base, batchId: 'FY1', lineNos: [3] }, centerStayId))).kind).toBe('success');
-    expect((await sender.send(step('discharge', { ...base, dischargedOn: '2026-03-14', diagnoses: ['J18.900'], dischargeWay: '1', dept }, centerStayId))).kind).toBe('success');
-
-    // The direct 2303: the fen figures under our names, beside the wire's.
-    const pre = await sender.preSettle({ stayId: 'S1', psnNo: ZHANG.psn_no, centerStayId, certType: '02', certNo: ZHANG.certno, insutype: ZHANG.insutype, total: 12360, midStay: false, useAccount: true }, { timeoutMs: 5000 });
-    expect(pre.kind).toBe('success');
-    const preInfo = (pre as { output: { setlinfo: Record<string, unknown> } }).output.setlinfo;
-    expect(preInfo.total).toBe(12360);
-    expect(tryYuanToFen(preInfo.hifp_pay)).toBe(preInfo.fundPay);
-
-    // A 2305 before its 2304 was answered waits for the center's setl_id.
-    expect((await sender.send(step('cancelSettlement', { ...base, settlementId: 'JS1' }, centerStayId))).kind).toBe('busy');
-    const settled = await sender.send(step('settle', { ...base, settlementId: 'JS1', midStay: false, useAccount: true, total: 12360 }, centerStayId));
-    expect(settled.kind).toBe('success');
-    const info = (settled as { output: { setl_id: string; setlinfo: Record<string, string> } }).output;
-    expect(info.setlinfo.medfee_sumamt).toBe('123.60');
-    expect(info.setlinfo.fund_pay_sumamt).toBe(preInfo.fund_pay_sumamt);
-    const fund = tryYuanToFen(info.setlinfo.fund_pay_sumamt)!;
-    const acct = tryYuanToFen(info.setlinfo.acct_pay)!;
-    const cash = tryYuanToFen(info.setlinfo.psn_cash_pay)!;
+describe.each<Protocol>(['simple', 'national'])('inpatient settlements in reconciliation and clearing, %s protocol', (protocol) => {
+  it('3201 over the day (ours) or for clr_type 21 (national) agrees, and the month\'s clearing for clr_type 21 is taken at those figures', async () => {
+    const c = adapter(protocol);
+    const { centerStayId } = expectOk(await c.admit(stayFacts(), opts()));
+    const ref = { psnNo: ZHANG.psn_no, centerStayId };
+    const lines = [line('1', CODES.amoxicillin, '12.5', '4'), line('2', CODES.cefuroxime, '36.8', '2')];
+    expectOk(await c.uploadFees(ref, '21', lines, opts()));
+    expectOk(await c.discharge(ref, { insutype: ZHANG.insutype }, DISCHARGE, opts()));
+    const s = expectOk(await c.settle(ref, settleFacts(ZHANG, 12360), { ...opts(), extras: { medinsSetlId: 'JS1' } }));
     // Ours: the journal's settlement id is the center's medins_setl_id.
-    if (protocol === 'simple') expect(rig.center.settlements().find((s) => s.setl_id === info.setl_id)!.medins_setl_id).toBe('JS1');
-
-    // Reconciliation counts it: our 3201 over the day, the national one for clr_type 21.
-    const totals = {
-      stmt_begndate: '2026-03-15', stmt_enddate: '2026-03-15', medfee_sumamt: '123.60', fund_pay_sumamt: fenToYuan(fund), acct_pay: fenToYuan(acct), fixmedins_setl_cnt: 1,
-    };
+    if (protocol === 'simple') expect(rig.center.settlements().find((x) => x.setl_id === s.setlId)!.medins_setl_id).toBe('JS1');
+    const fund = s.amounts.fundPay + s.amounts.criticalIllnessPay;
+    const totals = { stmt_begndate: '2026-03-15', stmt_enddate: '2026-03-15', medfee_sumamt: '123.60', fund_pay_sumamt: fenToYuan(fund), acct_pay: fenToYuan(s.amounts.accountPay), fixmedins_setl_cnt: 1 };
     const stmt =
       protocol === 'simple'
         ? await rig.client.send('3201', { data: totals }, { msgid: msgid() })
         : await session.send('3201', { data: { ...totals, insutype: ZHANG.insutype, clr_type: '21', setl_optins: ZHANG.insuplc_admdvs } }, { msgid: msgid() });
     expect(stmt.kind, JSON.stringify(stmt)).toBe('success');
     expect((stmt as { output: { stmtinfo: { stmt_rslt: string } } }).output.stmtinfo.stmt_rslt).toBe('0');
-    // … and the month's clearing application for clr_type 21 is taken at those figures.
-    const apply = { data: { ...apply3203({ setlym: '202603', clrType: '21', psntime: 1, medfee: 12360, fund, account: acct, cash, begndate: '2026-03-01', enddate: '2026-03-31' }, protocol === 'simple' ? [info.setl_id] : undefined).data } };
+    if (protocol === 'national') {
+      // Not counted as outpatient (clr_type 11).
+      const out = await session.send('3201', { data: { ...totals, insutype: ZHANG.insutype, clr_type: '11', setl_optins: ZHANG.insuplc_admdvs } }, { msgid: msgid() });
+      expect((out as { output: { stmtinfo: { stmt_rslt: string } } }).output.stmtinfo.stmt_rslt).toBe('1');
+    }
+    const figures = { setlym: '202603', clrType: '21', psntime: 1, medfee: 12360, fund, account: s.amounts.accountPay, cash: 12360 - fund - s.amounts.accountPay, begndate: '2026-03-01', enddate: '2026-03-31' };
+    const apply = apply3203(figures, protocol === 'simple' ? [s.setlId!] : undefined);
     const applied = protocol === 'simple' ? await rig.client.send('3203', apply, { msgid: msgid() }) : await session.send('3203', apply, { msgid: msgid() });
     expect(applied.kind, JSON.stringify(applied)).toBe('success');
-
-    setlIds.set('JS1', info.setl_id);
-    expect((await sender.send(step('cancelSettlement', { ...base, settlementId: 'JS1' }, centerStayId))).kind).toBe('success');
-    expect((await sender.send(step('undoDischarge', { ...base }, centerStayId))).kind).toBe('success');
-    expect((await sender.send(step('revokeFees', { ...base, batchId: '0000' }, centerStayId))).kind).toBe('success');
-    expect((await sender.send(step('cancelAdmission', { ...base }, centerStayId))).kind).toBe('success');
-    expect(rig.center.stay(centerStayId)!.state).toBe('cancelled');
   });
 });
