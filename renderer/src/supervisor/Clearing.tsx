@@ -16,7 +16,7 @@ import { wordError } from '../i18n/words';
 import { altLetterOf } from '../lib/keys';
 import { chinaDate } from '../lib/time';
 import { useApp } from '../state/store';
-import { col, GridHead, num } from './grid';
+import { col, FigureCells, GridHead, num } from './grid';
 
 /** The month before `day` (yyyy-MM-dd) as yyyyMM: what a clinic clears. */
 export function previousMonth(day: string): string {
@@ -26,16 +26,7 @@ export function previousMonth(day: string): string {
 }
 
 function TotalsCells({ t }: { t: ClearingTotals }) {
-  return (
-    <>
-      <td className="num">{t.rows}</td>
-      <td className="num">{t.psntime}</td>
-      <td className="num">{formatFen(t.medfee)}</td>
-      <td className="num">{formatFen(t.fund)}</td>
-      <td className="num">{formatFen(t.account)}</td>
-      <td className="num">{formatFen(t.cash)}</td>
-    </>
-  );
+  return <FigureCells counts={[t.rows, t.psntime]} fen={[t.medfee, t.fund, t.account, t.cash]} />;
 }
 
 export function Clearing() {

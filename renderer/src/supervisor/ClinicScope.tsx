@@ -15,7 +15,7 @@ import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { chinaDate } from '../lib/time';
 import { useApp } from '../state/store';
-import { col, GridHead, num, rangeText, ReconcileGroupsTable, ReconcileHeadline } from './grid';
+import { col, FigureCells, GridHead, num, rangeText, ReconcileGroupsTable, ReconcileHeadline } from './grid';
 
 export type Scope = 'window' | 'clinic';
 
@@ -108,17 +108,8 @@ function RangeForm(props: { testId: string; busy: boolean; label: MessageKey; ru
   );
 }
 
-function FigureCells({ f }: { f: ClinicFigures }) {
-  return (
-    <>
-      <td className="num">{f.count}</td>
-      <td className="num">{f.refunds}</td>
-      <td className="num">{formatFen(f.total)}</td>
-      <td className="num">{formatFen(f.fund)}</td>
-      <td className="num">{formatFen(f.account)}</td>
-      <td className="num">{formatFen(f.cash)}</td>
-    </>
-  );
+function ClinicFigureCells({ f }: { f: ClinicFigures }) {
+  return <FigureCells counts={[f.count, f.refunds]} fen={[f.total, f.fund, f.account, f.cash]} />;
 }
 
 /** The day or month across the clinic's windows: all, per window, per window and operator. */
@@ -163,7 +154,7 @@ export function ClinicDay() {
               <td colSpan={2}>
                 <strong>{t('clinic.all')}</strong> <span className="hint">{rangeText(sum.from, sum.to)}</span>
               </td>
-              <FigureCells f={sum.all} />
+              <ClinicFigureCells f={sum.all} />
             </tr>
             {sum.windows.flatMap((w) => [
               <tr key={w.windowId} data-testid={`clinic-day-window-${w.windowId}`}>
@@ -171,13 +162,13 @@ export function ClinicDay() {
                   <strong>{t('clinic.window', { no: w.windowId })}</strong>
                 </td>
                 <td />
-                <FigureCells f={w.figures} />
+                <ClinicFigureCells f={w.figures} />
               </tr>,
               ...w.operators.map((o) => (
                 <tr key={`${w.windowId}/${o.operatorId}`} data-testid={`clinic-day-op-${w.windowId}-${o.operatorId}`}>
                   <td />
                   <td>{o.operatorId}</td>
-                  <FigureCells f={o.figures} />
+                  <ClinicFigureCells f={o.figures} />
                 </tr>
               )),
             ])}

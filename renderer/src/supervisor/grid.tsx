@@ -30,6 +30,24 @@ export function GridHead({ cols }: { cols: readonly Col[] }) {
   );
 }
 
+/** A row's figures cells: counts as they are, then amounts in yuan ("1,234.56"). */
+export function FigureCells({ counts, fen }: { counts: readonly number[]; fen: readonly number[] }) {
+  return (
+    <>
+      {counts.map((n, i) => (
+        <td key={`n${i}`} className="num">
+          {n}
+        </td>
+      ))}
+      {fen.map((f, i) => (
+        <td key={`f${i}`} className="num">
+          {formatFen(f)}
+        </td>
+      ))}
+    </>
+  );
+}
+
 /** A day, or a range "from – to". */
 export const rangeText = (from: string, to: string): string => (from === to ? from : `${from} – ${to}`);
 
