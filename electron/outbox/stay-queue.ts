@@ -7,8 +7,9 @@
 //   - busy → queued, no answer / a lost or garbled answer → unknown: both sent again later under
 //     the SAME msgid (the center answers a message it already applied from its store, so each
 //     step — each fee batch — reaches the center once however often it is sent);
-//   - a stay's steps go strictly in id order (commit order): a fee batch waits for its
-//     admission, a settlement for its discharge;
+//   - a person's steps go strictly in id order (commit order), across their stays: a fee batch
+//     waits for its admission, a settlement for its discharge, a new admission for the last
+//     stay's discharge;
 //   - the answer and its meaning for the stay (the caller's `onAnswer`) commit in one transaction.
 import { z } from 'zod';
 import type { StayUploadState, StayUploadView } from '../api/contract/inpatient';
@@ -113,13 +114,17 @@ export class StayQueue {
     );
   }
 
-  /** Each stay's earliest open step that is due, in id order (one per stay). */
+  /**
+   * Each person's earliest open step that is due, in id order (one per person): a person's stays
+   * go to the center in commit order — the next stay's 2401 after the last one's 2402 / 2304 (a
+   * center refuses a second admission while one is open), a stay's batch after its admission.
+   */
   due(limit: number): StayStepRow[] {
     return many(
       this.db,
       `SELECT o.* FROM stay_outbox o
        WHERE o.${OPEN} AND o.next_attempt_at <= :now
-         AND NOT EXISTS (SELECT 1 FROM stay_outbox p WHERE p.stay_id = o.stay_id AND p.id < o.id AND p.${OPEN})
+         AND NOT EXISTS (SELECT 1 FROM stay_outbox p WHERE p.psn_no = o.psn_no AND p.id < o.id AND p.${OPEN})
        ORDER BY o.id LIMIT :limit`,
       { now: this.clock.now().toISOString(), limit },
       StayStepRow,
