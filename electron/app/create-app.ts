@@ -119,11 +119,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const mapping = createMappingPart(core, { policy, center });
   const devices = createDevicesPart(core);
   const shift = createShiftPart(core, { center });
-  const stock = createStockPart(core, { policy, center, mapping });
+  const stock = createStockPart(core, { center, mapping });
   const settlement = createSettlementPart(core, { policy, center, devices, shift, stock: stock.store });
   // 2204's med_list_codg: the national code of a pair the center confirmed (3301); a clinic code
   // with no confirmed pair goes as it is (codes that already are national ones, as in the demo).
   settlement.setNationalCodeFor((code) => mapping.nationalCodeFor(code) ?? code);
+  // What a clinic code is (a drug needs traceability codes): its mapped national code's kind.
+  settlement.setKindOf((code) => mapping.entryOf(code)?.kind);
   // Refused before settling in the national protocol: a clinic item (a mapping row) without a
   // confirmed pair, and a code neither mapped nor in the catalogue in force. A code with no
   // mapping row that IS a national catalogue code settles as itself.

@@ -61,6 +61,15 @@ export function createMappingPart(core: CoreApp, deps: { policy: PolicyPart; cen
       return v;
     },
     upload,
+    /**
+     * A bill code's catalogue entry: its own, or — a clinic code (对照) — that of the national code
+     * the clinic mapped it to (confirmed or not: what the item IS does not wait for the center).
+     * Tells the journal that a clinic's drug is a drug (traceability codes, stock, the slip).
+     */
+    entryOf: (code: string) => deps.policy.entry(code) ?? (() => {
+      const national = store.view(code)?.nationalCode;
+      return national ? deps.policy.entry(national) : null;
+    })(),
     /** The national code 2204 sends for a clinic code (a pair the center confirmed), or null. */
     nationalCodeFor: (clinicCode: string): string | null => store.nationalCodeFor(clinicCode),
     unmapped: (codes: readonly string[]) => store.unmapped(codes),

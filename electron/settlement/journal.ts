@@ -72,6 +72,8 @@ interface Deps {
    * state; the catalog mapping fills it in (policy/mapping-store.ts unmapped).
    */
   unmappedLines: (codes: readonly string[]) => readonly { clinicCode: string; state: string }[];
+  /** A bill code's catalogue kind, a clinic code's through its mapping (policy/mapping-part.ts entryOf). */
+  kindOf: (code: string) => string | undefined;
 }
 
 /** A receipt job written in a settlement's transaction, started by `announce()` after commit. */
@@ -159,7 +161,8 @@ export class SettlementJournal {
     assertBillPlausible(req.visit.date, req.items, this.core.clock.now());
     // Every drug line's codes (or its no-code reason), before the person is looked up: a code
     // sold before, repeated or missing is refused with nothing written.
-    const traced = this.deps.trace.plan(req.items, (code) => this.deps.policy.entry(code)?.kind === 'drug', { selfPay: !!req.selfPay, except: partial?.refund.id });
+    // A clinic's own code mapped to a national drug is a drug too (kindOf goes through the mapping).
+    const traced = this.deps.trace.plan(req.items, (code) => this.deps.kindOf(code) === 'drug', { selfPay: !!req.selfPay, except: partial?.refund.id });
     // Stock keeping: a drug short of stock is refused here too (a partial refund's kept lines
     // count what the cancelled settlement took as back on the shelf).
     this.deps.stock.check(req.items, partial ? { except: partial.refund.id } : {});

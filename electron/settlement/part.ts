@@ -38,7 +38,9 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
   const reader = new SettlementReader(core, outboxStore, trace);
   const inbox = new BillInbox(core, bills);
   // The standard settlement slip (医保结算单): fee categories from the catalogue entry's kind.
-  const slips = new SlipBuilder(core, reader, (code) => deps.policy.entry(code)?.kind);
+  // A bill code's catalogue kind: its own entry's, or (set by the catalogue mapping) its mapped national code's.
+  let kindOf = (code: string): string | undefined => deps.policy.entry(code)?.kind;
+  const slips = new SlipBuilder(core, reader, (code) => kindOf(code));
   let his: HisEndpoint | null = null;
   let closed = false;
 
@@ -115,6 +117,7 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     chains: chainRunner,
     nationalCodeFor: (code: string) => nationalCodeFor(code),
     unmappedLines: (codes) => unmappedLines(codes),
+    kindOf: (code: string) => kindOf(code),
     afterCommit: () => {
       // Coalesced: the queue facts count every open item, which at a long offline day's depth
       // cost more than the settlement's own commit when recomputed after each one.
@@ -136,6 +139,10 @@ export function createSettlementPart(core: CoreApp, deps: SettlementDeps) {
     /** The catalog mapping's seam: how a clinic code is sent in 2204 (default: unchanged). */
     setNationalCodeFor(fn: NationalCodeFor): void {
       nationalCodeFor = fn;
+    },
+    /** The catalog mapping's third seam: a clinic code's kind through its mapping (a clinic's drug is a drug). */
+    setKindOf(fn: (code: string) => string | undefined): void {
+      kindOf = fn;
     },
     /** The catalog mapping's other seam: the bill codes the national protocol refuses before settling. */
     setUnmappedLines(fn: (codes: readonly string[]) => readonly { clinicCode: string; state: string }[]): void {

@@ -8,7 +8,6 @@ import type { CoreApp } from '../app/core';
 import { operatorName } from '../auth/operator-names';
 import type { CenterPart } from '../center/part';
 import type { MappingPart } from '../policy/mapping-part';
-import type { PolicyPart } from '../policy/part';
 import type { BackoffOptions } from '../outbox/backoff';
 import { drainStock, StockQueue, type StockDrainResult, type StockOutboxRow } from '../outbox/stock-queue';
 import { StockStore } from './stock-store';
@@ -16,16 +15,12 @@ import { StockStore } from './stock-store';
 const DRAIN_EVERY_MS = 30_000;
 const SEND_TIMEOUT_MS = 10_000;
 
-export function createStockPart(core: CoreApp, deps: { policy: PolicyPart; center: CenterPart; mapping: Pick<MappingPart, 'nationalCodeFor'> }) {
+export function createStockPart(core: CoreApp, deps: { center: CenterPart; mapping: Pick<MappingPart, 'nationalCodeFor' | 'entryOf'> }) {
   const queue = new StockQueue(core.db, core.clock);
-  /** A clinic code's catalogue entry, itself or through its confirmed national code (对照). */
-  const entryOf = (code: string) => deps.policy.entry(code) ?? (() => {
-    const national = deps.mapping.nationalCodeFor(code);
-    return national ? deps.policy.entry(national) : null;
-  })();
   const store = new StockStore(core, {
     drug: (code) => {
-      const e = entryOf(code);
+      // A clinic code's entry through its mapping (对照): a clinic's drug is kept as a drug.
+      const e = deps.mapping.entryOf(code);
       return e && e.kind === 'drug' ? { name: e.name } : null;
     },
     nationalCodeFor: (code) => deps.mapping.nationalCodeFor(code) ?? code,
