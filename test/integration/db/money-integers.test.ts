@@ -29,6 +29,12 @@ const MONEY: Record<string, string[]> = {
 const CLEARING_MONEY: Record<string, string[]> = {
   clearing_applications: ['medfee_sumamt', 'fund_appy_sum', 'acct_pay', 'cash_payamt'],
 };
+/** Migrations 0026/0027 (the hospital window, issue 19): a stay's fee lines, deposits and settlement netting. */
+const INPATIENT_MONEY: Record<string, string[]> = {
+  stay_fee_lines: ['amount'],
+  stay_deposits: ['amount'],
+  stay_settlements: ['deposits', 'personal_cash', 'refund', 'collect', 'axis_start', 'axis_end'],
+};
 /** Columns whose CHECK the generic row cannot guess. */
 const FIXED: Record<string, Record<string, string>> = { clearing_applications: { setlym: '202603' } };
 
@@ -92,7 +98,16 @@ describe('migration 0016: money columns hold whole fen only', () => {
     }
   });
 
-  for (const [table, cols] of Object.entries({ ...MONEY, ...CLEARING_MONEY })) {
+  it('0026 and 0027 guard the hospital window\'s amounts the same way', () => {
+    const sqlText = ['0026_inpatient.sql', '0027_inpatient_guards.sql'].map((f) => readFileSync(projectPath('migrations', f), 'utf8')).join('\n');
+    for (const [table, cols] of Object.entries(INPATIENT_MONEY)) {
+      for (const c of cols) expect(sqlText, `${table}.${c}`).toContain(`typeof(NEW.${c})`);
+      expect(sqlText).toContain(`BEFORE INSERT ON ${table}`);
+      expect(sqlText).toMatch(new RegExp(`BEFORE UPDATE OF [^\\n]* ON ${table}`));
+    }
+  });
+
+  for (const [table, cols] of Object.entries({ ...MONEY, ...CLEARING_MONEY, ...INPATIENT_MONEY })) {
     for (const col of cols) {
       it(`${table}.${col}: 12.5 is refused on insert and update; 1250 is kept`, () => {
         const bad = { ...validRow(table), [col]: 12.5 };
