@@ -19,21 +19,21 @@ function Row(props: { label: string; fen: number; cls?: string; testId: string }
   );
 }
 
-export function EstimateSource(props: { estimate: StayEstimate; preSettle: boolean }) {
+export function EstimateSource(props: { estimate: StayEstimate; preSettle: boolean; testId: string }) {
   const t = useT();
   const lang = useApp((s) => s.lang);
   const e = props.estimate;
   if (e.source === 'center') {
     return (
-      <p className="note-ok" data-testid="estimate-source" data-source="center">
+      <p className="note-ok" data-testid={props.testId} data-source="center">
         {t('hosp.source.center')}
       </p>
     );
   }
   return (
-    <div className="warn" data-testid="estimate-source" data-source="local">
+    <div className="warn" data-testid={props.testId} data-source="local">
       <strong>{t(props.preSettle ? 'hosp.source.offline' : 'hosp.source.local')}</strong>
-      {e.centerUnavailable ? <div data-testid="estimate-why" data-code={e.centerUnavailable.code}>{wordError(e.centerUnavailable, t, lang)}</div> : null}
+      {e.centerUnavailable ? <div data-testid={`${props.testId}-why`} data-code={e.centerUnavailable.code}>{wordError(e.centerUnavailable, t, lang)}</div> : null}
     </div>
   );
 }
@@ -48,14 +48,37 @@ export function NettingLine(props: { estimate: StayEstimate; testId?: string }) 
   );
 }
 
-export function EstimateFigures(props: { estimate: StayEstimate; prefix: string; preSettle: boolean }) {
+/** The explanation line by line over the whole stay; per year when the stay crosses the year boundary. */
+export function EstimateExplanation(props: { estimate: StayEstimate; testId: string }) {
   const t = useT();
   const lang = useApp((s) => s.lang);
   const e = props.estimate;
+  return (
+    <ul className="explain" data-testid={props.testId}>
+      {e.parts.length > 1
+        ? e.parts.map((part) => (
+            <li key={part.year} className="explain-part">
+              <strong>{t('hosp.yearPart', { year: part.year, total: formatFen(part.total) })}</strong>
+              <ul>
+                {part.split.explanation.map((x, i) => (
+                  <li key={i}>{wordExplanation(x, t, lang)}</li>
+                ))}
+              </ul>
+            </li>
+          ))
+        : e.explanation.map((x, i) => <li key={i}>{wordExplanation(x, t, lang)}</li>)}
+    </ul>
+  );
+}
+
+/** Where the figures come from, what each pays, and the netting. */
+export function EstimateMoney(props: { estimate: StayEstimate; prefix: string; preSettle: boolean }) {
+  const t = useT();
+  const e = props.estimate;
   const p = props.prefix;
   return (
-    <div className="stack" data-testid={`${p}-figures`}>
-      <EstimateSource estimate={e} preSettle={props.preSettle} />
+    <>
+      <EstimateSource estimate={e} preSettle={props.preSettle} testId={`${p}-source`} />
       <div>
         <Row label={t('split.total')} fen={e.total} testId={`${p}-total`} />
         <Row label={t('split.fund')} fen={e.money.fund} testId={`${p}-fund`} />
@@ -64,22 +87,18 @@ export function EstimateFigures(props: { estimate: StayEstimate; prefix: string;
         <Row label={t('hosp.personalCash')} fen={e.money.cash} cls="cash" testId={`${p}-cash`} />
       </div>
       <NettingLine estimate={e} testId={`${p}-netting`} />
-      <details open={props.preSettle}>
+    </>
+  );
+}
+
+export function EstimateFigures(props: { estimate: StayEstimate; prefix: string }) {
+  const t = useT();
+  return (
+    <div className="stack" data-testid={`${props.prefix}-figures`}>
+      <EstimateMoney estimate={props.estimate} prefix={props.prefix} preSettle={false} />
+      <details>
         <summary>{t('split.explain')}</summary>
-        <ul className="explain" data-testid={`${p}-explanation`}>
-          {e.parts.length > 1
-            ? e.parts.map((part) => (
-                <li key={part.year} className="explain-part">
-                  <strong>{t('hosp.yearPart', { year: part.year, total: formatFen(part.total) })}</strong>
-                  <ul>
-                    {part.split.explanation.map((x, i) => (
-                      <li key={i}>{wordExplanation(x, t, lang)}</li>
-                    ))}
-                  </ul>
-                </li>
-              ))
-            : e.explanation.map((x, i) => <li key={i}>{wordExplanation(x, t, lang)}</li>)}
-        </ul>
+        <EstimateExplanation estimate={props.estimate} testId={`${props.prefix}-explanation`} />
       </details>
     </div>
   );

@@ -89,14 +89,14 @@ export const FeePanel = forwardRef<FeeEntryHandle, { stay: StayView }>(function 
             {s.batches.map((b, i) => (
               <tr key={b.id} data-testid={`batch-${i}`} className={b.revoked ? 'disabled' : ''}>
                 <td>{chinaTime(b.at)}</td>
-                <td>{b.source === 'bill' ? t('hosp.batch.fromBill') : t('hosp.batch.typed')}</td>
+                <td className="nowrap">{b.source === 'bill' ? t('hosp.batch.fromBill') : t('hosp.batch.typed')}</td>
                 <td className="num">{b.lines}</td>
                 <td className="num">{formatFen(b.total)}</td>
-                <td className={b.upload === 'done' ? 'note-ok' : 'warn'}>{b.revoked ? t('hosp.batch.revoked') : t(`hosp.uploadState.${b.upload}`)}</td>
+                <td className={`nowrap ${b.upload === 'done' ? 'note-ok' : 'warn'}`}>{b.revoked ? t('hosp.batch.revoked') : t(`hosp.uploadState.${b.upload}`)}</td>
                 <td>
                   {admitted && !b.revoked ? (
                     <button type="button" className="secondary" data-testid={`batch-revoke-${i}`} onClick={() => patch({ dialog: 'revoke', revokeBatch: b.id })}>
-                      {t('hosp.batch.revoke')}
+                      {t('hosp.batch.revokeShort')}
                     </button>
                   ) : null}
                 </td>

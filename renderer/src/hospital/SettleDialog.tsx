@@ -11,7 +11,7 @@ import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import type { ApiError } from '../../../electron/api/result';
 import { ErrorLine } from '../components/common';
 import { useT } from '../i18n/use-t';
-import { EstimateFigures } from './EstimateFigures';
+import { EstimateExplanation, EstimateMoney } from './EstimateFigures';
 import { showStay, useHospital } from './hospital-state';
 import { ipCall } from './ip-api';
 
@@ -84,49 +84,60 @@ export function SettleDialog(props: { stay: StayView; midStay: boolean }) {
         <h2>
           {t(props.midStay ? 'hosp.settle.midTitle' : 'hosp.settle.title')} · {props.stay.patientName ?? props.stay.certNoMasked}
         </h2>
-        {asking ? <p className="hint">{t('hosp.settle.asking')}</p> : null}
-        {e ? <EstimateFigures estimate={e} prefix="presettle" preSettle /> : null}
-        {e && collect > 0 ? (
-          <>
-            <div className="split-row cash">
-              <span>{t('hosp.settle.collect')}</span>
-              <span className="amount huge" data-testid="cash-due">
-                {formatFen(collect)}
-              </span>
+        <div className="settle-cols">
+          <div className="stack settle-money">
+            {asking ? <p className="hint">{t('hosp.settle.asking')}</p> : null}
+            {e ? <EstimateMoney estimate={e} prefix="presettle" preSettle /> : null}
+            {e && collect > 0 ? (
+              <>
+                <div className="split-row cash">
+                  <span>{t('hosp.settle.collect')}</span>
+                  <span className="amount huge" data-testid="cash-due">
+                    {formatFen(collect)}
+                  </span>
+                </div>
+                <label>
+                  {t('settle.received')}
+                  <input ref={cashRef} data-testid="settle-received" inputMode="decimal" maxLength={12} placeholder={formatFen(collect)} value={received} onChange={(ev) => {
+                      setReceived(ev.target.value);
+                      setProblem(null);
+                    }} />
+                </label>
+                <div className="split-row">
+                  <span>{t('settle.change')}</span>
+                  <span className="amount" data-testid="cash-change">
+                    {change === null ? '—' : formatFen(change)}
+                  </span>
+                </div>
+              </>
+            ) : null}
+            {e && collect === 0 ? (
+              <div className="split-row cash">
+                <span>{t('hosp.settle.refund')}</span>
+                <span className="amount huge" data-testid="cash-due">
+                  {formatFen(e.netting.refund)}
+                </span>
+              </div>
+            ) : null}
+            {problem ? (
+              <div className="error-line" role="alert" data-testid="settle-problem">
+                {problem}
+              </div>
+            ) : null}
+            <ErrorLine error={error} testId="stay-settle-error" />
+            <div className="row">
+              <button ref={yesRef} type="submit" className="primary" data-testid="settle-submit" disabled={busy || !e}>
+                {t(props.midStay ? 'hosp.settle.midSubmit' : 'hosp.settle.submit')}
+              </button>
+              <button type="button" className="secondary" onClick={close}>
+                {t('common.back')}
+              </button>
             </div>
-            <label>
-              {t('settle.received')}
-              <input ref={cashRef} data-testid="settle-received" inputMode="decimal" maxLength={12} placeholder={formatFen(collect)} value={received} onChange={(ev) => setReceived(ev.target.value)} />
-            </label>
-            <div className="split-row">
-              <span>{t('settle.change')}</span>
-              <span className="amount" data-testid="cash-change">
-                {change === null ? '—' : formatFen(change)}
-              </span>
-            </div>
-          </>
-        ) : null}
-        {e && collect === 0 ? (
-          <div className="split-row cash">
-            <span>{t('hosp.settle.refund')}</span>
-            <span className="amount huge" data-testid="cash-due">
-              {formatFen(e.netting.refund)}
-            </span>
           </div>
-        ) : null}
-        {problem ? (
-          <div className="error-line" role="alert" data-testid="settle-problem">
-            {problem}
+          <div className="settle-explain">
+            <strong>{t('split.explain')}</strong>
+            {e ? <EstimateExplanation estimate={e} testId="presettle-explanation" /> : null}
           </div>
-        ) : null}
-        <ErrorLine error={error} testId="stay-settle-error" />
-        <div className="row">
-          <button ref={yesRef} type="submit" className="primary" data-testid="settle-submit" disabled={busy || !e}>
-            {t(props.midStay ? 'hosp.settle.midSubmit' : 'hosp.settle.submit')}
-          </button>
-          <button type="button" className="secondary" onClick={close}>
-            {t('common.back')}
-          </button>
         </div>
       </form>
     </div>

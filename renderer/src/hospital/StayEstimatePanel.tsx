@@ -27,7 +27,7 @@ export function StayEstimatePanel(props: { stay: StayView }) {
           {useAccount ? t('split.useAccount') : t('split.notUseAccount')}
         </p>
       ) : null}
-      {estimate && estimate.stayId === s.id ? <EstimateFigures estimate={estimate} prefix="estimate" preSettle={false} /> : null}
+      {estimate && estimate.stayId === s.id ? <EstimateFigures estimate={estimate} prefix="estimate" /> : null}
       <ErrorLine error={estimateError} testId="estimate-error" />
       <div className="row">
         {s.state === 'admitted' ? (

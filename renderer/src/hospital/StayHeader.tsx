@@ -78,10 +78,13 @@ export function StayHeader(props: { stay: StayView }) {
             <tbody>
               {s.deposits.map((d) => (
                 <tr key={d.id}>
-                  <td>{chinaTime(d.at)}</td>
                   <td>
                     {t(`hosp.method.${d.method}`)}
-                    {d.reference ? <div className="hint">{d.reference}</div> : null}
+                    <div className="hint">
+                      {chinaTime(d.at)}
+                      {d.reference ? ` · ${d.reference}` : ''}
+                      {d.reason ? ` · ${d.reason}` : ''}
+                    </div>
                   </td>
                   <td className="num">{formatFen(d.amount)}</td>
                 </tr>

@@ -775,6 +775,7 @@ export const en: Record<WindowKey, string> = {
   'hosp.batch.typed': 'Typed at the window',
   'hosp.batch.revoked': 'revoked',
   'hosp.batch.revoke': 'Revoke batch',
+  'hosp.batch.revokeShort': 'Revoke',
   'hosp.batch.revokeTitle': 'Revoke fee details (2302)',
   'hosp.batch.revokedNote': 'Batch revoked; the center is told next.',
   'hosp.lines.title': 'Fee lines ({n})',

@@ -774,6 +774,7 @@ export const zhCN = {
   'hosp.batch.typed': '窗口录入',
   'hosp.batch.revoked': '已撤销',
   'hosp.batch.revoke': '撤销这批',
+  'hosp.batch.revokeShort': '撤销',
   'hosp.batch.revokeTitle': '撤销费用明细（2302）',
   'hosp.batch.revokedNote': '已撤销这批费用，中心的明细随后撤回。',
   'hosp.lines.title': '费用明细（{n} 项）',

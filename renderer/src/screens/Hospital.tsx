@@ -209,10 +209,10 @@ export function Hospital() {
     <main className="screen screen-fixed screen-hospital" data-testid="hospital-screen" data-mode={h.mode}>
       <div className="hosp-title row">
         <strong>{t('hosp.title')}</strong>
-        <button type="button" className={h.mode === 'list' ? 'primary' : 'secondary'} data-testid="hosp-to-list" onClick={() => backToList()}>
+        <button type="button" className={`secondary ${h.mode === 'list' ? 'tab-active' : ''}`} data-testid="hosp-to-list" onClick={() => backToList()}>
           {t('hosp.list.title')}
         </button>
-        <button type="button" className={h.mode === 'admit' ? 'primary' : 'secondary'} data-testid="hosp-to-admit" onClick={() => act('admit')}>
+        <button type="button" className={`secondary ${h.mode === 'admit' ? 'tab-active' : ''}`} data-testid="hosp-to-admit" onClick={() => act('admit')}>
           {t('hosp.key.admit')}
         </button>
         <span className="hint">{operator ? `${operator.name}（${operator.id}）` : ''}</span>
@@ -221,6 +221,12 @@ export function Hospital() {
         <div className="cashier-grid hosp-grid">
           <div className="stack">
             <StayHeader stay={stay} />
+            {/* Demo mode: Alt+O / Alt+N take the sandbox center offline and back here too (the pre-settlement's 离线估算). */}
+            {info?.demo ? (
+              <section className="panel" data-testid="demo-panel">
+                <DemoSwitches />
+              </section>
+            ) : null}
           </div>
           <div className="stack">
             {banner}
