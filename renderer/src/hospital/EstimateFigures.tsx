@@ -5,6 +5,7 @@
 // pre-settlement. The source is said first: the center's figures, or the local estimate (离线估算).
 import type { StayEstimate } from '../../../electron/api/contract/inpatient';
 import { formatFen } from '../../../electron/api/money';
+import type { Lang, Translate } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { wordError, wordExplanation } from '../i18n/words';
 import { useApp } from '../state/store';
@@ -17,6 +18,16 @@ function Row(props: { label: string; fen: number; cls?: string; testId: string }
       <span className="amount">{formatFen(props.fen)}</span>
     </div>
   );
+}
+
+/**
+ * Why the center's figures are not shown. CENTER_UNAVAILABLE's catalogue words are about a
+ * center port that is not configured (reconciliation, clearing); here the inpatient part uses it
+ * for "not connected, or the admission has not reached the center yet" — said as such.
+ */
+function whyNoCenter(why: { code: string; message: string }, t: Translate, lang: Lang): string {
+  if (why.code === 'CENTER_UNAVAILABLE') return t('hosp.source.whyUnavailable');
+  return wordError(why, t, lang);
 }
 
 export function EstimateSource(props: { estimate: StayEstimate; preSettle: boolean; testId: string }) {
@@ -33,7 +44,7 @@ export function EstimateSource(props: { estimate: StayEstimate; preSettle: boole
   return (
     <div className="warn" data-testid={props.testId} data-source="local">
       <strong>{t(props.preSettle ? 'hosp.source.offline' : 'hosp.source.local')}</strong>
-      {e.centerUnavailable ? <div data-testid={`${props.testId}-why`} data-code={e.centerUnavailable.code}>{wordError(e.centerUnavailable, t, lang)}</div> : null}
+      {e.centerUnavailable ? <div data-testid={`${props.testId}-why`} data-code={e.centerUnavailable.code}>{whyNoCenter(e.centerUnavailable, t, lang)}</div> : null}
     </div>
   );
 }

@@ -783,6 +783,7 @@ export const en: Record<WindowKey, string> = {
   'hosp.personalCash': 'Patient pays (cash)',
   'hosp.source.center': "The center's pre-settlement figures",
   'hosp.source.local': 'Estimate during the stay (computed here; the discharge settlement decides)',
+  'hosp.source.whyUnavailable': 'The center is not connected, or the admission has not reached it yet.',
   'hosp.source.offline': 'Offline estimate: the center did not answer; computed here, the center decides at settlement',
   'hosp.yearPart': 'Fees of {year}: {total} yuan (that year\'s policy and totals)',
   'hosp.netting.refund': 'Deposits {deposits} − patient pays {personal} = refund {amount}',

@@ -782,6 +782,7 @@ export const zhCN = {
   'hosp.personalCash': '个人负担（现金）',
   'hosp.source.center': '医保中心预结算数字',
   'hosp.source.local': '在院估算（本地计算，以出院结算为准）',
+  'hosp.source.whyUnavailable': '医保中心未连接，或入院登记尚未上传到中心。',
   'hosp.source.offline': '离线估算：中心没有答复，以下是本地计算，结算以中心为准',
   'hosp.yearPart': '{year} 年的费用 {total} 元（按该年政策和累计）',
   'hosp.netting.refund': '押金 {deposits} − 个人负担 {personal} = 退还 {amount}',
