@@ -74,7 +74,7 @@ export function StayHeader(props: { stay: StayView }) {
           </div>
         ) : null}
         {s.deposits.length > 0 ? (
-          <table className="grid" data-testid="deposit-list">
+          <table className="grid deposit-list" data-testid="deposit-list">
             <tbody>
               {s.deposits.map((d) => (
                 <tr key={d.id}>
