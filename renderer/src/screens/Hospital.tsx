@@ -52,6 +52,19 @@ export function Hospital() {
   const stay = h.stay;
   const dialogOpen = manual || h.dialog !== null;
 
+  // While a stay's steps are on their way to the center, its page follows them (the 5 s tick):
+  // "1 项待上传" becomes "已上传" without a key pressed. Not under a dialog (its figures stay put).
+  const nowMs = useApp((s) => s.nowMs);
+  useEffect(() => {
+    const cur = useHospital.getState();
+    if (cur.mode !== 'stay' || !cur.stay || cur.stay.pendingUploads === 0 || cur.dialog) return;
+    const id = cur.stay.id;
+    void ipCall('inpatient.get', { stayId: id }).then((r) => {
+      const now = useHospital.getState();
+      if (r.ok && now.stay?.id === id && !now.dialog) now.patch({ stay: r.value });
+    });
+  }, [nowMs]);
+
   const act = (action: (typeof HOSPITAL_ALT)[string]) => {
     const s = useHospital.getState();
     const cur = s.stay;
