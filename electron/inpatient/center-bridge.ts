@@ -103,9 +103,9 @@ export function stayCenterAdapter(deps: BridgeDeps): StayCenterAdapter {
           const r = await c.settle(
             ref,
             { certType: s.cert_type, certNo: s.cert_no, insutype: s.insutype, total: typeof step.facts['total'] === 'number' ? step.facts['total'] : 0, useAccount: step.facts['useAccount'] !== false, midStay: step.facts['midStay'] === true },
-            // The window's own figures (extras.local) are not sent: the sandbox reads them from
-            // the already-parsed message and refuses them (its amounts are fen by then). The
-            // differences are found here from the answer, as for a 2207 (diffAgainstCenter).
+            // The window's own figures (extras.local) are not sent: the differences are found
+            // here from the answer, line by line and in the totals, as for a 2207
+            // (diffAgainstCenter), which the center's stmt would only repeat.
             { ...o, extras: { medinsSetlId: settlementId, hospitalLevel: s.hospital_level } },
           );
           return plain(r);

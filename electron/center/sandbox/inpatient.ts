@@ -365,7 +365,10 @@ function price(ctx: TxContext, input: unknown, protocol: Protocol): Priced {
   if (sum !== d.medfee_sumamt) return { ok: false, answer: reject('MEDFEE_MISMATCH', `医疗费总额 ${fenToYuan(d.medfee_sumamt)} 与待结算明细合计 ${fenToYuan(sum)} 不符`, { center_medfee_sumamt: fenToYuan(sum) }) };
   // Ours: the window's own figures, when sent, to answer where the center differs.
   let client: SettlementAmounts | null = null;
-  const extra = d as Record<string, unknown>;
+  // The raw body, not the parsed one: parsing turned medfee_sumamt into fen, while the window's
+  // figures are read as the wire has them (yuan strings), all of them together.
+  const raw = (input as { data?: unknown }).data;
+  const extra: Record<string, unknown> = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   if (protocol === 'simple' && extra.hifp_pay !== undefined) {
     try {
       client = amountsFromWire(extra);

@@ -11,6 +11,7 @@ import { inpatientCenter, type InpatientCenter, type InpatientCenterPort, type I
 import { NationalSession } from '../../../electron/center/national/session';
 import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
 import type { DischargeFacts, StayFacts, StayFeeLine, StayRef, StaySettleFacts } from '../../../electron/center/wire/national/inpatient';
+import type { SettlementAmounts } from '../../../electron/center/wire/settlement';
 import { computeSplit } from '../../../electron/policy/split';
 import { fenToYuan, lineAmountFen, tryYuanToFen } from '../../../electron/api/money';
 import { apply3203 } from '../../../electron/center/wire/clearing';
@@ -126,6 +127,17 @@ describe.each<Protocol>(['simple', 'national'])('inpatient steps, %s protocol', 
     const pre = expectOk(await c.preSettle(ref, settleFacts(ZHANG, left), opts()));
     expect(pre.setlId).toBeNull();
     expect(pre.amounts).toMatchObject({ total: left, fundPay: expected.fundPay, accountPay: expected.accountPay, cashPay: expected.cashPay, deductible: expected.deductible });
+    if (protocol === 'simple') {
+      // Our protocol: the window's own figures ride along (2207's amount fields, yuan strings) and
+      // the center says whether its split agrees — the same figures accepted, a fen off adjusted.
+      const { total, fullOwnPay, overLimitSelfPay, preSelfPay, eligible, deductible, fundPay, coPay, criticalIllnessPay, personalTotal, accountPay, cashPay } = expected;
+      const local: SettlementAmounts = { total, fullOwnPay, overLimitSelfPay, preSelfPay, eligible, deductible, fundPay, coPay, criticalIllnessPay, personalTotal, accountPay, cashPay };
+      const same = expectOk(await c.preSettle(ref, settleFacts(ZHANG, left), { ...opts(), extras: { local } }));
+      expect(same.stmt).toBe('accepted');
+      const off = expectOk(await c.preSettle(ref, settleFacts(ZHANG, left), { ...opts(), extras: { local: { ...local, fundPay: fundPay + 1 } } }));
+      expect(off.stmt).toBe('adjusted');
+      expect(off.amounts).toEqual(pre.amounts);
+    }
     const yearBefore = rig.center.personYear(ZHANG.psn_no)!;
     const settleMsg = opts();
     const settled = await c.settle(ref, settleFacts(ZHANG, left), settleMsg);
