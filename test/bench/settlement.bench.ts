@@ -29,6 +29,9 @@ import { createApp } from '../../electron/app/create-app';
 import { INSTITUTION, ITEMS, prepareClient, randomBill, rng, startCenter } from '../integration/settlement/fixtures';
 import { tempDir } from '../helpers/temp-app';
 import { percentiles, time, type Bench, type BenchFigure } from './harness';
+import { rowCount } from '../helpers/db-rows';
+import { value } from '../../electron/db/sql';
+import { z } from 'zod';
 
 const PRIOR = Number(process.env.SETTLE_BENCH_PRIOR ?? 100_000);
 const N = Number(process.env.SETTLE_BENCH_N ?? 10_000);
@@ -54,7 +57,7 @@ async function inlineCenter(dir: string): Promise<BenchCenter> {
   return {
     url: center.url,
     setOffline: async (offline) => void (await center.setOffline(offline)),
-    settled: () => (center.db.prepare("SELECT count(*) AS n FROM settlements WHERE kind = 'settle'").get() as { n: number }).n,
+    settled: () => rowCount(center.db, 'settlements', "kind = 'settle'"),
     close: () => center.close(),
   };
 }
@@ -95,7 +98,7 @@ async function processCenter(dir: string): Promise<BenchCenter> {
     settled() {
       const db = new Database(join(dir, 'sandbox-center.db'), { readonly: true });
       try {
-        return (db.prepare("SELECT count(*) AS n FROM settlements WHERE kind = 'settle'").get() as { n: number }).n;
+        return rowCount(db, 'settlements', "kind = 'settle'");
       } finally {
         db.close();
       }
@@ -210,8 +213,8 @@ const settleBench: Bench = {
       const mainCpuPerSettle = (mainThreadCpuMs() - mainCpu0) / (N + WARMUP);
       const cpuPerSettle = (cpu.user + cpu.system) / 1000 / (N + WARMUP);
       const floorAfter = bareCommit(dir);
-      const count = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
-      const persons = (app.db.prepare("SELECT count(DISTINCT psn_no) AS n FROM outbox WHERE state = 'queued'").get() as { n: number }).n;
+      const count = rowCount(app.db, 'settlements');
+      const persons = value(app.db, "SELECT count(DISTINCT psn_no) FROM outbox WHERE state = 'queued'", {}, z.number().int()) ?? 0;
       // createApp checkpoints the WAL from a worker thread unless that failed (electron/db/checkpointer.ts).
       const checkpoints = `${KEY ? 'encrypted' : 'plain'} file, ${app.db.pragma('wal_autocheckpoint', { simple: true }) === HARD_LIMIT_FRAMES ? 'WAL checkpoints in the worker thread' : 'WAL auto-checkpoint in the commits'}`;
       figures.push({

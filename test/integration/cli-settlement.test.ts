@@ -17,6 +17,7 @@ import { openDatabase, type Db } from '../../electron/db/open';
 import { runCli, stopChild, type CliRun } from '../helpers/run-cli';
 import { tempDir } from '../helpers/temp-app';
 import { INSTITUTION, prepareClient } from './settlement/fixtures';
+import { rowCount } from '../helpers/db-rows';
 
 let root: string;
 let dir: string;
@@ -128,7 +129,7 @@ async function atCenter(id: string): Promise<CenterRow[]> {
 async function setOffline(offline: boolean): Promise<void> {
   await control('POST', 'faults', { refuse: offline });
 }
-const count = (table: string, where = '1') => withDb((db) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n);
+const count = (table: string, where = '1') => withDb((db) => rowCount(db, table, where));
 
 describe('settle --bill', { timeout: CLI_TEST_MS }, () => {
   it('online: prints the settlement id, the split and the state; the upload is confirmed at once', async () => {

@@ -17,6 +17,7 @@ import { startSandboxCenter } from '../../../electron/center/sandbox/server';
 import { openDatabase } from '../../../electron/db/open';
 import { checkAgreement, type Agreement } from './national-chain-fixtures';
 import { INSTITUTION, SECRET } from './helpers';
+import { rowCount } from '../../helpers/db-rows';
 
 const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'national-crash-child.ts');
 
@@ -100,7 +101,7 @@ export async function nationalCrashRun(dir: string, kills: number, seed: number,
     try {
       const runner = new NationalChainRunner(new ChainStore(db), client, new ManualClock(new Date()));
       for (let i = 0; i < 5 && new ChainStore(db).openChains().length > 0; i++) await runner.resumeAll();
-      const chains = (db.prepare('SELECT count(*) AS n FROM national_chains').get() as { n: number }).n;
+      const chains = rowCount(db, 'national_chains');
       return { ...checkAgreement(db, center), kills: done, chains };
     } finally {
       client.close();

@@ -11,6 +11,7 @@ import { openDatabase } from '../../../electron/db/open';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
 import { rmSync } from 'node:fs';
 import { INSTITUTION, SECRET } from './helpers';
+import { rowCount } from '../../helpers/db-rows';
 
 let dir: string;
 let center: SandboxCenter;
@@ -29,7 +30,7 @@ afterEach(async () => {
 });
 
 const signIns = () => center.db.prepare('SELECT sign_no, signed_out FROM sign_ins ORDER BY at').all() as Array<{ sign_no: string; signed_out: number }>;
-const nineThousandTwos = () => (center.db.prepare("SELECT COUNT(*) AS n FROM messages WHERE infno = '9002'").get() as { n: number }).n;
+const nineThousandTwos = () => rowCount(center.db, 'messages', "infno = '9002'");
 
 async function timedClose(): Promise<number> {
   const started = performance.now();

@@ -21,6 +21,7 @@ import { pgAvailable, startPgCluster, type PgCluster } from '../../helpers/pg-cl
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, randomBill, rng, SETTLEABLE, startCenter } from '../settlement/fixtures';
 import { callApp, callOk } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
 
 const DAY = '2026-04-08';
 const CLINIC_KEY = 'ab'.repeat(32);
@@ -132,7 +133,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     const kinds = await clinic.admin.query("SELECT kind, count(*)::int AS n FROM records WHERE window_id = '07' GROUP BY kind");
     const byKind = Object.fromEntries(kinds.rows.map((k: { kind: string; n: number }) => [k.kind, k.n]));
     expect(byKind['shift']).toBe(1);
-    expect(byKind['audit']).toBe((w07.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number));
+    expect(byKind['audit']).toBe(rowCount(w07.db, 'audit_log'));
 
     // Everything marked again (a window re-joining): the same rows, not one more.
     w07.clinic.store.disable(clock.now());
@@ -266,7 +267,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
       ]);
     const before07 = fingerprint(w07);
     const before08 = fingerprint(w08);
-    const refusals = () => w07.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'clinic.command.refused'").pluck().get() as number;
+    const refusals = () => rowCount(w07.db, 'audit_log', "action = 'clinic.command.refused'");
     const refusedBefore = refusals();
     const forge = async (windowId: string, settlementId: string, action: string) =>
       (

@@ -11,6 +11,9 @@ import { parsePayload } from '../../../electron/outbox/worker';
 import { SETTLEABLE } from '../settlement/fixtures';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
+import { z } from 'zod';
+import { one, values } from '../../../electron/db/sql';
 
 const clock = new ManualClock(new Date('2026-03-02T08:00:00+08:00'));
 let desk: Desk;
@@ -42,18 +45,17 @@ describe('a damaged outbox payload', () => {
     const r = await callApp(app, cashier, 'settlement.settle', bill);
     expect(r.ok, JSON.stringify(r)).toBe(true);
     // Damage the stored body behind the store's back, as a bad disk block would.
-    const [row] = app.db.prepare("SELECT id FROM outbox WHERE state = 'queued'").all() as { id: number }[];
-    expect(row).toBeDefined();
-    app.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?').run('{"data":', row!.id);
+    const [id] = values(app.db, "SELECT id FROM outbox WHERE state = 'queued'", {}, z.number().int());
+    expect(id).toBeDefined();
+    app.db.prepare('UPDATE outbox SET payload = ? WHERE id = ?').run('{"data":', id!);
 
     await center.setOffline(false);
     await app.center.probeNow();
     await app.settlement.drain({ timeoutMs: 5_000 });
 
-    const after = app.db.prepare('SELECT state, last_error, msgid FROM outbox WHERE id = ?').get(row!.id) as { state: string; last_error: string | null; msgid: string };
+    const after = one(app.db, 'SELECT state, last_error, msgid FROM outbox WHERE id = :id', { id: id! }, z.object({ state: z.string(), last_error: z.string().nullable(), msgid: z.string() }))!;
     expect(after.state).toBe('unknown');
     expect(after.last_error).toMatch(/损坏/);
-    const heard = center.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE msgid = ?').get(after.msgid) as { n: number };
-    expect(heard.n).toBe(0);
+    expect(rowCount(center.db, 'messages', 'msgid = :msgid', { msgid: after.msgid })).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import { writeStoredSetting } from '../../../electron/app/stored-settings';
 import type { Db } from '../../../electron/db/open';
 import { resolveDbKey } from '../../../electron/auth/db-key';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
+import { rowCount } from '../../helpers/db-rows';
 
 const PATIENT = { name: '欧阳淑珍', certNo: '110101195803074527', psnNo: '11000019580307452700', cardSn: 'K12345678' };
 
@@ -95,7 +96,7 @@ describe('database encryption at rest', () => {
     expect(rows).toHaveLength(1);
     for (const table of ['center_person_cache', 'settlements', 'bills']) {
       const has = t.app.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
-      if (has) expect((t.app.db.prepare(`SELECT count(*) n FROM "${table}"`).get() as { n: number }).n, table).toBe(1);
+      if (has) expect(rowCount(t.app.db, `"${table}"`), table).toBe(1);
     }
   });
 

@@ -7,6 +7,7 @@ import { newSession } from '../../../electron/api/session';
 import { AuthService, IDLE_LOCK_MINUTES } from '../../../electron/auth/auth-service';
 import { OPERATOR_FREE_FAILURES, OPERATOR_MAX_DELAY_MS } from '../../../electron/auth/login-throttle';
 import { startTempApp, type TempApp } from '../../helpers/temp-app';
+import { rowCount } from '../../helpers/db-rows';
 
 let t: TempApp;
 let clock: ManualClock;
@@ -161,7 +162,7 @@ describe('lockout and admin changes', () => {
     const add = await t.call(admin, 'security.addOperator', { id: '1003', name: '孙强', role: 'cashier', pin: '5827' });
     expect(add).toMatchObject({ ok: true, value: { id: '1003', role: 'cashier', active: true } });
     expect((await login('1003', '5827')).ok).toBe(true);
-    const count = () => (t.app.db.prepare('SELECT count(*) n FROM operators').get() as { n: number }).n;
+    const count = () => rowCount(t.app.db, 'operators');
     const n = count();
     expect(await t.call(admin, 'security.addOperator', { id: '1003', name: '重复', role: 'admin', pin: '582716' })).toMatchObject({ ok: false, error: { code: 'OPERATOR_EXISTS' } });
     expect(await t.call(admin, 'security.addOperator', { id: '1004', name: '弱', role: 'cashier', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'PIN_WEAK' } });

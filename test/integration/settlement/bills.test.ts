@@ -8,6 +8,7 @@ import { AppError } from '../../../electron/api/result';
 import { HisEndpoint } from '../../../electron/settlement/his-endpoint';
 import { BillInbox } from '../../../electron/settlement/inbox';
 import { startTempApp, type TempApp } from '../../helpers/temp-app';
+import { rowCount } from '../../helpers/db-rows';
 
 const bill = (id: string, certNo = 'A1') => ({
   billId: id,
@@ -25,7 +26,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const count = () => (t.app.db.prepare('SELECT count(*) AS n FROM bills').get() as { n: number }).n;
+const count = () => rowCount(t.app.db, 'bills');
 
 describe('bill import', () => {
   it('imports a whole file, lists it as pending, and refuses a second import of the same bill number', async () => {

@@ -11,6 +11,7 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { SETTLEABLE } from './fixtures';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
 
 let desk: Desk;
 let center: SandboxCenter;
@@ -123,8 +124,7 @@ describe('online, the receipt waits for the center', () => {
     const corrected = receipt(view.id);
     expect(corrected).toContain('【更正 按医保中心结算金额】');
     expect(corrected).toMatch(new RegExp(`统筹基金支付\\s+${yuanOf(fund.centerAmount)}`));
-    const audit = app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'settlement.correctedReceipt' AND subject = ?").get(view.id) as { n: number };
-    expect(audit.n).toBe(1);
+    expect(rowCount(app.db, 'audit_log', "action = 'settlement.correctedReceipt' AND subject = :id", { id: view.id })).toBe(1);
 
     // F10 now reprints the corrected receipt (the first one is void), marked as a copy — twice
     // in a row still the corrected one, never the copy of a copy or the voided first receipt.

@@ -15,6 +15,7 @@ import { readYear } from '../../../electron/center/sandbox/store';
 import { callApp, callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { rowCount } from '../../helpers/db-rows';
 
 let dir: string;
 let center: SandboxCenter;
@@ -33,7 +34,7 @@ const chronicBill = (diagnoses: string[], items: SettleInput['items'] = [
 ]): SettleInput => ({ person: { certType: '02', certNo: byName('吴婷').certno }, visit: { visitType: 'chronic', diagnoses }, items, useAccount: true });
 
 const settle = (input: SettleInput): Promise<SettlementView> => callOk(app, cashier, 'settlement.settle', input);
-const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => rowCount(app.db, table);
 
 describe.each(['simple', 'national'] as const)('protocol %s', (p) => {
   beforeAll(async () => {

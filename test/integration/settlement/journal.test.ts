@@ -14,6 +14,9 @@ import type { Accumulators } from '../../../electron/policy/split/types';
 import { SETTLEABLE } from './fixtures';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
+import { z } from 'zod';
+import { value } from '../../../electron/db/sql';
 
 let desk: Desk;
 let center: SandboxCenter;
@@ -39,7 +42,7 @@ async function settle(input: SettleInput, s = cashier): Promise<SettlementView> 
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 }
-const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => rowCount(app.db, table);
 const atCenter = (id: string) => center.settlements().filter((r) => r.medins_setl_id === id);
 async function goOffline(offline: boolean) {
   await center.setOffline(offline);
@@ -76,8 +79,8 @@ describe('settle', () => {
     expect(v.uploads[0]!.msgid).toMatch(/^H99010000001\d{18}$/);
     expect(v.printJobId).toEqual(expect.any(Number));
     expect(app.devices.receiptPreview(v.id).join('\n')).toContain(v.id);
-    const audit = app.db.prepare("SELECT * FROM audit_log WHERE action = 'settlement.settle' AND subject = ?").get(v.id) as { detail: string };
-    expect(JSON.parse(audit.detail)).toMatchObject({ total: 4000, online: true, policySeq: 1 });
+    const detail = value(app.db, "SELECT detail FROM audit_log WHERE action = 'settlement.settle' AND subject = :id", { id: v.id }, z.string());
+    expect(JSON.parse(detail!)).toMatchObject({ total: 4000, online: true, policySeq: 1 });
     expect(count('audit_log')).toBeGreaterThan(auditBefore);
 
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 10_000 });
@@ -267,9 +270,9 @@ describe('refund', () => {
     expect(refund.lines.map((l) => [l.code, l.quantity, l.amount])).toEqual(v.lines.map((l) => [l.code, `-${l.quantity}`, -l.amount]));
     expect(refund.uploads[0]).toMatchObject({ kind: 'cancel', infno: '2208' });
     expect(app.settlement.get(v.id)!.state).toBe('refunded');
-    const accAfter = app.db.prepare('SELECT accumulators FROM person_accumulators WHERE psn_no = ?').get(byName(p).psn_no) as { accumulators: string };
+    const accAfter = value(app.db, 'SELECT accumulators FROM person_accumulators WHERE psn_no = :psnNo', { psnNo: byName(p).psn_no }, z.string());
     // Back to what the original settlement started from.
-    expect(compact(JSON.parse(accAfter.accumulators))).toEqual(compact(JSON.parse(app.settlement.reader.row(v.id)!.accumulators_before)));
+    expect(compact(JSON.parse(accAfter!))).toEqual(compact(JSON.parse(app.settlement.reader.row(v.id)!.accumulators_before)));
 
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 10_000 });
     expect(app.settlement.get(refund.id)!.state).toBe('confirmed');

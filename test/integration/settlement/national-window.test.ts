@@ -15,6 +15,9 @@ import { checkAgreement } from '../center/national-chain-fixtures';
 import { SETTLEABLE } from './fixtures';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
+import { z } from 'zod';
+import { many, one, values } from '../../../electron/db/sql';
 
 let desk: Desk;
 let center: SandboxCenter;
@@ -42,9 +45,11 @@ const view = async (id: string) => {
   if (!r.ok) throw new Error(r.error.message);
   return r.value as SettlementView;
 };
+const ChainRow = z.object({ chain_id: z.string(), state: z.string(), mdtrt_id: z.string().nullable(), setl_id: z.string().nullable() });
+const StepRow = z.object({ infno: z.string(), purpose: z.string(), state: z.string() });
 const chainOf = (settlementId: string) =>
-  app.db.prepare('SELECT * FROM national_chains WHERE settlement_id = ?').get(settlementId) as { chain_id: string; state: string; mdtrt_id: string | null; setl_id: string | null } | undefined;
-const stepsOf = (chainId: string) => (app.db.prepare('SELECT infno, purpose, state FROM national_steps WHERE chain_id = ? ORDER BY seq').all(chainId) as { infno: string; purpose: string; state: string }[]);
+  one(app.db, 'SELECT chain_id, state, mdtrt_id, setl_id FROM national_chains WHERE settlement_id = :settlementId', { settlementId }, ChainRow);
+const stepsOf = (chainId: string) => many(app.db, 'SELECT infno, purpose, state FROM national_steps WHERE chain_id = :chainId ORDER BY seq', { chainId }, StepRow);
 const liveAtCenter = () => center.settlements().filter((s) => s.kind === 'settle' && s.state === 'active' && !s.cancelled_by);
 const agreement = () => checkAgreement(app.db, center);
 
@@ -226,8 +231,8 @@ describe('catalogue mapping at the window (对照): an unmapped line is refused 
   const CSV = ['院内编码,名称,规格,单位,医保编码', `H-0001,阿莫西林胶囊,0.25g*24粒,盒,${AMOX}`, `H-0002,头孢呋辛酯片,0.25g*12片,盒,${CEFU}`, 'H-0003,阿莫西林胶囊(大包装),0.25g*24粒,盒,'].join('\r\n');
   const supervisor = '2001';
   const steps2204 = (settlementId: string) =>
-    (app.db.prepare("SELECT body FROM national_steps WHERE chain_id = ? AND infno = '2204' AND state = 'success'").all(`NC${settlementId}`) as { body: string }[]).map(
-      (r) => JSON.parse(r.body) as { feedetail: { medins_list_codg: string; med_list_codg: string }[] },
+    values(app.db, "SELECT body FROM national_steps WHERE chain_id = :chainId AND infno = '2204' AND state = 'success'", { chainId: `NC${settlementId}` }, z.string()).map(
+      (body) => JSON.parse(body) as { feedetail: { medins_list_codg: string; med_list_codg: string }[] },
     );
 
   it('a clinic code with no confirmed pair: MAPPING_UNMAPPED_LINE naming the line, at preview and settle, with nothing written or sent; a confirmed one settles under its national code', async () => {
@@ -247,7 +252,7 @@ describe('catalogue mapping at the window (对照): an unmapped line is refused 
     expect(app.mapping.nationalCodeFor('H-0001')).toBe(AMOX);
 
     const envelopesBefore = center.envelopes().length;
-    const settlementsBefore = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
+    const settlementsBefore = rowCount(app.db, 'settlements');
     const unmapped = bill('张伟', [{ code: 'H-0002', unitPrice: '28.00', quantity: '1' }, { code: 'H-0001', unitPrice: '12.50', quantity: '1' }, { code: 'H-0003', unitPrice: '12.50', quantity: '1' }]);
     for (const call of ['settlement.preview', 'settlement.settle'] as const) {
       const r = await callApp(app, cashier, call, unmapped);
@@ -259,7 +264,7 @@ describe('catalogue mapping at the window (对照): an unmapped line is refused 
       expect(r.error.details).toMatchObject({ lineNo: 3, code: 'H-0003', field: 'mapping', state: 'unmapped', lines: [{ lineNo: 3, code: 'H-0003', state: 'unmapped' }] });
     }
     // Found here, not at the center: nothing written, not even the person looked up.
-    expect((app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n).toBe(settlementsBefore);
+    expect(rowCount(app.db, 'settlements')).toBe(settlementsBefore);
     expect(center.envelopes().length).toBe(envelopesBefore);
 
     // A code neither mapped nor in the catalogue is refused the same way (it has no national code).
@@ -321,8 +326,7 @@ describe("online, the center's figures are the record: every difference from the
       expect(v.adjustments.map((a) => a.field).sort()).toEqual(totals.map((d) => d.field).sort());
 
       // Durable: rows of their own, written in the answer's transaction.
-      const kept = app.db.prepare('SELECT count(*) AS n FROM center_differences WHERE settlement_id = ?').get(v.id) as { n: number };
-      expect(kept.n).toBe(v.centerDifferences.length);
+      expect(rowCount(app.db, 'center_differences', 'settlement_id = :id', { id: v.id })).toBe(v.centerDifferences.length);
 
       // The supervisor's view of that settlement (the adjustment work list) names the same.
       const supervisor = newSession('test');

@@ -13,6 +13,9 @@ import { compact } from '../../../electron/settlement/accumulators';
 import { SETTLEABLE } from './fixtures';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
+import { z } from 'zod';
+import { values } from '../../../electron/db/sql';
 
 let desk: Desk;
 let center: SandboxCenter;
@@ -32,7 +35,7 @@ async function ok<N extends CallName>(name: N, input: CallInput<N>): Promise<Cal
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 }
-const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => rowCount(app.db, table);
 const xreport = async () => (await ok('shift.xreport', {})).figures;
 
 beforeAll(async () => {
@@ -75,9 +78,9 @@ describe('partial refund', () => {
     // Both receipts: the refund slip and the new settlement's.
     expect(app.devices.receiptPreview(r.refund.id).join('\n')).toContain('医保结算退费单');
     expect(app.devices.receiptPreview(r.resettled.id).join('\n')).toContain(r.resettled.id);
-    const audit = app.db.prepare("SELECT detail FROM audit_log WHERE action = 'settlement.partialRefund' AND subject = ?").all(orig.id) as { detail: string }[];
+    const audit = values(app.db, "SELECT detail FROM audit_log WHERE action = 'settlement.partialRefund' AND subject = :id", { id: orig.id }, z.string());
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ refundId: r.refund.id, resettledId: r.resettled.id, returnedLines: [2], supervisorId: '2001' });
+    expect(JSON.parse(audit[0]!)).toMatchObject({ refundId: r.refund.id, resettledId: r.resettled.id, returnedLines: [2], supervisorId: '2001' });
 
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 15_000 });
     const outbox = [r.refund.id, r.resettled.id].map((id) => app.settlement.get(id)!.uploads.map((u) => [u.infno, u.state]));
@@ -131,9 +134,9 @@ describe('partial refund', () => {
     expect([count('settlements'), count('outbox'), count('print_jobs')]).toEqual([n[0]! + 2, n[1]!, n[2]! + 2]);
     expect(app.devices.receiptPreview(r.refund.id).join('\n')).toContain('自费退费单');
     expect(app.devices.receiptPreview(r.resettled.id).join('\n')).toContain('自费收费单');
-    const audit = app.db.prepare("SELECT detail FROM audit_log WHERE action = 'settlement.partialRefund' AND subject = ?").all(orig.id) as { detail: string }[];
+    const audit = values(app.db, "SELECT detail FROM audit_log WHERE action = 'settlement.partialRefund' AND subject = :id", { id: orig.id }, z.string());
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ refundId: r.refund.id, resettledId: r.resettled.id, returnedLines: [2], supervisorId: '2001' });
+    expect(JSON.parse(audit[0]!)).toMatchObject({ refundId: r.refund.id, resettledId: r.resettled.id, returnedLines: [2], supervisorId: '2001' });
     await app.settlement.drain({ untilEmpty: true, timeoutMs: 5000 });
     expect(envelopes()).toBe(sent);
 

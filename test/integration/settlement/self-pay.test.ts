@@ -16,6 +16,8 @@ import { fenToYuan } from '../../../electron/api/money';
 import { SETTLEABLE } from './fixtures';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
+import { fenColumn, value } from '../../../electron/db/sql';
 
 let desk: Desk;
 let center: SandboxCenter;
@@ -37,7 +39,7 @@ const bill = (extra: Partial<SettleInput> = {}): SettleInput => ({
   useAccount: true,
   ...extra,
 });
-const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => rowCount(app.db, table);
 /** Messages that would tell the center about a settlement: 2207 upload, 2208 cancel, 2601 reversal. */
 const settlementEnvelopes = () => center.envelopes().filter((e) => ['2207', '2208', '2601'].includes(e.infno)).length;
 
@@ -146,7 +148,7 @@ describe('self-pay (自费)', () => {
     await app.center.probeNow();
     expect(app.center.isOnline()).toBe(false);
     const day = chinaDate(app.clock.now());
-    const offlineTotal = () => (app.db.prepare('SELECT coalesce(sum(total), 0) AS t FROM offline_day_totals WHERE day = ?').get(day) as { t: number }).t;
+    const offlineTotal = () => value(app.db, 'SELECT coalesce(sum(total), 0) FROM offline_day_totals WHERE day = :day', { day }, fenColumn);
     const before = offlineTotal();
     // ¥60 is over this app's offline day limit (¥50): a self-pay puts no fund money at risk.
     const v = await settle(bill({
@@ -193,9 +195,9 @@ describe('self-pay (自费)', () => {
     expect(selfPay.cash).toBe(6000 + kept.money.cashPay);
     expect(f.byState.self_pay!.cash).toBe(6000 + kept.money.cashPay - 3499);
     // The shift's cash is the sum of every row's cash, self-pay included.
-    const rows = app.db.prepare('SELECT coalesce(sum(cash_pay), 0) AS c FROM settlements WHERE shift_id = ?').get(x.value.shift.id) as { c: number };
-    expect(f.all.cash).toBe(rows.c);
-    expect(f.cash.settlementCash).toBe(rows.c);
+    const cash = value(app.db, 'SELECT coalesce(sum(cash_pay), 0) FROM settlements WHERE shift_id = :shiftId', { shiftId: x.value.shift.id }, fenColumn);
+    expect(f.all.cash).toBe(cash);
+    expect(f.cash.settlementCash).toBe(cash);
 
     const csv = await call(cashier, 'shift.exportReport', { shiftId: x.value.shift.id, format: 'csv' });
     expect(csv.ok).toBe(true);

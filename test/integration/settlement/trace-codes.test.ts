@@ -13,6 +13,7 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
 
 let dir: string;
 let center: SandboxCenter;
@@ -37,7 +38,7 @@ const bill = (items: SettleInput['items'], who = zhang, extra: Partial<SettleInp
   useAccount: true,
   ...extra,
 });
-const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => rowCount(app.db, table);
 
 const call = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callApp(app, s, name, input);
 async function settle(input: SettleInput): Promise<SettlementView> {

@@ -14,6 +14,7 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { rowCount } from '../../helpers/db-rows';
 
 const AMOX = 'XJ01CAA040A001010101445'; // drug
 const CEF = 'XJ01DCC040A001010101234'; // drug
@@ -62,7 +63,7 @@ for (const protocol of ['simple', 'national'] as const) {
         .all(JSON.stringify(codes)) as { code: string; infno: string; msgid: string; setl_id: string | null; returned_by: string | null }[];
     /** How many times the center processed each msgid (its store answers a repeat without processing it). */
     const processed = (msgids: string[]) =>
-      (center.db.prepare('SELECT count(*) AS n FROM messages WHERE msgid IN (SELECT value FROM json_each(?))').get(JSON.stringify(msgids)) as { n: number }).n;
+      rowCount(center.db, 'messages', 'msgid IN (SELECT value FROM json_each(:msgids))', { msgids: JSON.stringify(msgids) });
     const reportsOf = (id: string) => app.settlement.worker.store.forSettlement(id).filter((o) => o.kind === 'trace_sale' || o.kind === 'trace_return');
 
     beforeAll(async () => {
@@ -114,8 +115,7 @@ for (const protocol of ['simple', 'national'] as const) {
       expect(reportsOf(r.id).map((o) => [o.infno, o.state])).toEqual([['3506', 'confirmed']]);
       const [row] = atCenter([c]);
       expect(row!.returned_by).toBe(reportsOf(r.id)[0]!.msgid);
-      const audit = app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'trace.noCode' AND subject = ?").get(v.id) as { n: number };
-      expect(audit.n).toBe(1);
+      expect(rowCount(app.db, 'audit_log', "action = 'trace.noCode' AND subject = :id", { id: v.id })).toBe(1);
       // The package may be sold again, to someone else, and is reported again.
       const again = await settle(bill([{ code: AMOX, unitPrice: '12.50', quantity: '1', traceCodes: [c] }], li));
       await drain();

@@ -6,6 +6,7 @@ import { systemClock } from '../../../electron/app/clock';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import type { Db } from '../../../electron/db/open';
 import { checkAgreement } from '../center/national-chain-fixtures';
+import { rowCount } from '../../helpers/db-rows';
 
 export interface JournalCheck {
   problems: string[];
@@ -32,8 +33,8 @@ export function checkJournal(dbFile: string, center: SandboxCenter): JournalChec
       )
       .all() as { id: string; n: number }[];
     for (const r of receipts) if (r.n !== 1) problems.push(`settlement ${r.id} has ${r.n} original receipt jobs`);
-    const orphans = db.prepare("SELECT count(*) AS n FROM print_jobs p WHERE p.kind = 'receipt' AND NOT EXISTS (SELECT 1 FROM settlements s WHERE s.id = p.settlement_id)").get() as { n: number };
-    if (orphans.n > 0) problems.push(`${orphans.n} receipt jobs without a settlement`);
+    const orphans = rowCount(db, 'print_jobs p', "p.kind = 'receipt' AND NOT EXISTS (SELECT 1 FROM settlements s WHERE s.id = p.settlement_id)");
+    if (orphans > 0) problems.push(`${orphans} receipt jobs without a settlement`);
 
     const open = db.prepare("SELECT id, state, kind FROM outbox WHERE state IN ('queued','sent','unknown')").all() as { id: number; state: string }[];
     for (const o of open) problems.push(`outbox ${o.id} unresolved (${o.state})`);
@@ -118,7 +119,7 @@ export function checkNationalJournal(dbFile: string, center: SandboxCenter): Jou
       } else problems.push(`settlement ${r.id} still ${r.state} (chain ${r.chain})`);
     }
     const live = center.settlements().filter((s) => s.kind === 'settle' && s.state === 'active' && !s.cancelled_by).length;
-    const refunds = (db.prepare('SELECT count(*) AS n FROM settlements WHERE refund_of IS NOT NULL').get() as { n: number }).n;
+    const refunds = rowCount(db, 'settlements', 'refund_of IS NOT NULL');
     return { problems, local: rows.length, refunds, atCenter: live, byUploadState };
   } finally {
     db.close();

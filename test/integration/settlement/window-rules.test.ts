@@ -8,6 +8,7 @@ import type { Session } from '../../../electron/api/session';
 import { SETTLEABLE } from './fixtures';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { callApp } from '../../helpers/app-call';
+import { rowCount } from '../../helpers/db-rows';
 
 let desk: Desk;
 let app: App;
@@ -23,7 +24,7 @@ const bill = (items: SettleInput['items'], extra: Partial<SettleInput> = {}): Se
   useAccount: true,
   ...extra,
 });
-const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => rowCount(app.db, table);
 
 beforeAll(async () => {
   desk = await openDesk('window-rules-');

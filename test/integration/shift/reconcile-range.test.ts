@@ -11,6 +11,7 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, startCenter } from '../settlement/fixtures';
 import { insertSettlement, prng, type JournalRow } from './journal';
+import { rowCount } from '../../helpers/db-rows';
 
 const FROM = '2026-03-01';
 const DAYS = 20;
@@ -62,7 +63,7 @@ function differingDays(): Map<string, string[]> {
   return out;
 }
 
-const count3201 = () => center.db.prepare("SELECT count(*) FROM messages WHERE infno = '3201'").pluck().get() as number;
+const count3201 = () => rowCount(center.db, 'messages', "infno = '3201'");
 
 beforeAll(async () => {
   dir = tempDir('shift-reconcile-range-');

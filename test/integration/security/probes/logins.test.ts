@@ -10,6 +10,7 @@ import { findDbKey } from '../../../../electron/auth/db-key';
 import { systemClock } from '../../../../electron/app/clock';
 import { openDatabase } from '../../../../electron/db/open';
 import { changedTables, openApiSocket, startProbeTarget, type ProbeTarget } from './harness';
+import { rowCount } from '../../../helpers/db-rows';
 
 let target: ProbeTarget;
 
@@ -27,7 +28,7 @@ function auditFacts(): { verified: boolean; entries: number; logins: number } {
   const { db } = openDatabase({ file: join(target.dataDir, 'cashier.db'), key: findDbKey(target.dataDir, {}), readonly: true });
   try {
     const v = new AuditLog(db, systemClock).verify();
-    const logins = (db.prepare("SELECT count(*) n FROM audit_log WHERE action = 'auth.login'").get() as { n: number }).n;
+    const logins = rowCount(db, 'audit_log', "action = 'auth.login'");
     return { verified: v.ok, entries: v.entries, logins };
   } finally {
     db.close();
