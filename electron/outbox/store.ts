@@ -1,9 +1,9 @@
 // The outbox table's one owner: durable messages to the center, one row per intended
-// transaction. Every write is a named transition below (enqueue, enqueueChain, enqueueChainUndo, claim, retryLater, reject,
-// resolve, reverse, markRejectionReviewed, requeueUpload, enqueueTraceReport); every read other modules need is a
-// method here too. No SQL outside electron/outbox/ names the outbox tables (test/unit/outbox/
-// ownership.test.ts fails if one does). The states and their transitions are drawn in
-// docs/ARCHITECTURE.md ("The outbox").
+// transaction. Every write is a named transition below (enqueue, enqueueChain, enqueueChainUndo, claimMany, retryLater,
+// reject, resolve, reverse, markRejectionReviewed, requeueUpload, enqueueTraceReport); every read other modules need is
+// a method here too. No SQL outside electron/outbox/ names the outbox tables
+// (test/unit/architecture/table-owners.test.ts fails if one does). The transitions are listed in
+// docs/ARCHITECTURE.md ("Table owners", the outbox).
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import { insertInto, many, one, run, value, values } from '../db/sql';

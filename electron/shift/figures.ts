@@ -1,5 +1,5 @@
 // The ONE computation of a shift's figures. The X report, the close (handover), the printed,
-// PDF and CSV reports all come from computeShiftFigures, so they cannot disagree.
+// PDF and CSV reports all come from ShiftFiguresQuery.compute, so they cannot disagree.
 import type { CashMovementView, Figure, ShiftFigures } from '../api/contract/shift';
 import type { Db } from '../db/open';
 import { settlementsWithAdjustmentsSql } from '../settlement/owner';

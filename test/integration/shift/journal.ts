@@ -1,5 +1,5 @@
-// Writes settlements rows through the agreed schema (migration 0005), for shift tests that
-// must not wait on the settlement part's settle(). Every column the schema requires is set.
+// Writes settlements rows straight into the table, for shift tests that script their day exactly
+// (amounts, times, refunds) rather than settle through the center. Every column the schema requires is set.
 import type { Db } from '../../../electron/db/open';
 import { chinaDate } from '../../../electron/app/clock';
 

@@ -2,8 +2,8 @@
 // refunds, an offline stretch, a rejection, an adjustment, cash in/out, and a drawer that is
 // miscounted at close. Every figure of the X report and the handover is checked against sums
 // computed here, independently, from the rows the test wrote.
-// The settlement part's settle() was not available when this was written, so the journal rows
-// are inserted through the agreed settlements schema (migration 0005) by ./journal.ts.
+// The journal rows are written straight into the settlements table by ./journal.ts, not through
+// settle(): the day is scripted to the fen and the minute (amounts, times, refunds, two cashiers).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
 import type { Figure, ShiftReport } from '../../../electron/api/contract/shift';
