@@ -13,16 +13,7 @@ import { fenToYuan } from '../wire/national/decimal';
 import { value } from '../../db/sql';
 import { nextCounter, prepared, STMT_SQL, type SandboxDb } from './store';
 import type { TxAnswer, TxContext } from './transactions';
-
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
-const reject = (code: string, msg: string): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code } });
-
-function parsed<T extends z.ZodType>(schema: T, input: unknown): { ok: true; value: z.output<T> } | { ok: false; answer: TxAnswer } {
-  const r = schema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  const i = r.error.issues[0];
-  return { ok: false, answer: reject('INVALID_INPUT', `输入不正确：${i ? `${i.path.join('.')} ${i.message}` : ''}`) };
-}
+import { ok, parse as parsed, reject } from './answers';
 
 const Figures = z.object({ n: z.number().int(), psntime: z.number().int().nullable(), medfee: z.number().int(), fund: z.number().int(), acct: z.number().int() });
 type Figures = z.output<typeof Figures>;

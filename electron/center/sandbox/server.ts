@@ -15,6 +15,7 @@ import { msgStamp, MSGID_PATTERN, padInstitution } from '../wire/msgid';
 import type { SettlementAmounts } from '../wire/settlement';
 import { DEMO_PERSONS } from './demo-persons';
 import { faultPatchSchema, noFaults, takeFault, type FaultSettings, type MalformedMode } from './faults';
+import { many, value } from '../../db/sql';
 import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, type PersonYear, type SandboxDb } from './store';
 import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
 import { NATIONAL_TRANSACTIONS, needsSignIn } from './national/chain';
@@ -94,6 +95,8 @@ const policyChangeSchema = z
     schemes: z.array(z.object({ id: z.string() }).passthrough()).optional(),
   })
   .strict();
+
+const EnvelopeRow = z.object({ msgid: z.string(), infno: z.string(), opter: z.string().nullable(), opter_name: z.string().nullable(), sign_no: z.string().nullable() });
 
 export class SandboxCenter {
   private faultState: FaultSettings;
@@ -240,9 +243,7 @@ export class SandboxCenter {
   }
 
   envelopes(): { msgid: string; infno: string; opter: string | null; opter_name: string | null; sign_no: string | null }[] {
-    return this.db.prepare('SELECT msgid, infno, opter, opter_name, sign_no FROM envelopes ORDER BY rowid').all() as {
-      msgid: string; infno: string; opter: string | null; opter_name: string | null; sign_no: string | null;
-    }[];
+    return many(this.db, 'SELECT msgid, infno, opter, opter_name, sign_no FROM envelopes ORDER BY rowid', {}, EnvelopeRow);
   }
 
   /** Every national sign-in (9001), oldest first: the operator and whether 9002 ended it. */
@@ -379,8 +380,8 @@ export class SandboxCenter {
       if (prepared(this.db, 'SELECT 1 FROM reversals WHERE omsgid = ?').get(msgid)) {
         return this.envelope(-1, '该报文已被冲正（2601），不再受理', { reject_code: 'REVERSED' }, this.newRefMsgId());
       }
-      const stored = prepared(this.db, 'SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
-      if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
+      const stored = value(this.db, 'SELECT response FROM messages WHERE msgid = :msgid', { msgid }, z.string());
+      if (stored !== undefined) return JSON.parse(stored) as Record<string, unknown>;
       const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno, institutionCode: this.opts.institutionCode, institutionName: str(env.fixmedins_name) ?? '' }, env.input);
       const json = this.envelope(answer.infcode, answer.err_msg, answer.output, this.newRefMsgId());
       prepared(this.db, 'INSERT INTO messages (msgid, infno, response, created_at) VALUES (?,?,?,?)').run(msgid, infno, JSON.stringify(json), this.clock.now().toISOString());
@@ -457,8 +458,8 @@ export class SandboxCenter {
       if (prepared(this.db, 'SELECT 1 FROM reversals WHERE omsgid = ?').get(msgid)) {
         return this.nationalEnvelope(infno, -1, '该报文已被冲正（2601），不再受理', null, this.newRefMsgId());
       }
-      const stored = prepared(this.db, 'SELECT response FROM messages WHERE msgid = ?').get(msgid) as { response: string } | undefined;
-      if (stored) return JSON.parse(stored.response) as Record<string, unknown>;
+      const stored = value(this.db, 'SELECT response FROM messages WHERE msgid = :msgid', { msgid }, z.string());
+      if (stored !== undefined) return JSON.parse(stored) as Record<string, unknown>;
       const input = (env.input ?? null) as unknown;
       const answer: TxAnswer = tx({ db: this.db, now: this.clock.now(), faults: this.faultState, msgid, infno, hospitalLevel: this.opts.hospitalLevel ?? 1, institutionCode: this.opts.institutionCode, institutionName: str(env.fixmedins_name) ?? '' }, input);
       if (answer.infcode === 0 && ['1312', '1318', '1319'].includes(infno) && takeFault(this.faultState.hostileCatalog, infno)) answer.output = spoilCatalogPage(answer.output);

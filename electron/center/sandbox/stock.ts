@@ -8,9 +8,7 @@ import { z } from 'zod';
 import { parseScaled } from '../../api/money';
 import { prepared, type SandboxDb } from './store';
 import type { TxAnswer, TxContext } from './transactions';
-
-const reject = (code: string, msg: string): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code } });
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
+import { ok, reject } from './answers';
 
 const count = z.string().refine((s) => parseScaled(s) !== null, '数量应为最多 4 位小数的数');
 const base = z

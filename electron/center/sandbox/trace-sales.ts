@@ -7,9 +7,7 @@ import { maskName } from '../../app/log';
 import { msgStamp } from '../wire/msgid';
 import { prepared, type SandboxDb } from './store';
 import type { TxAnswer, TxContext } from './transactions';
-
-const reject = (code: string, msg: string, extra: Record<string, unknown> = {}): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code, ...extra } });
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
+import { ok, reject } from './answers';
 
 /** The fee line's codes as our 2207 carries them. */
 export const drugTracInfoSchema = z.array(z.object({ drug_trac_codg: z.string().min(1).max(64) }).passthrough()).max(100);

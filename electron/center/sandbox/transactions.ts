@@ -13,6 +13,8 @@ import { splitRecordsOf } from './national/person-records';
 import type { FaultSettings } from './faults';
 import { drugTracInfoSchema, recordTraceSales, refuseSoldCodes, return3506, reverseTraceMessage, sale3505 } from './trace-sales';
 import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, prepared, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
+import { many, value } from '../../db/sql';
+import { ok, parse, reject } from './answers';
 
 export interface TxAnswer {
   infcode: 0 | -1;
@@ -29,16 +31,6 @@ export interface TxContext {
   /** The institution asking (its code as the center has it; its name as the envelope gave it). Absent in unit rigs: bindings then unknown. */
   institutionCode?: string;
   institutionName?: string;
-}
-
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
-const reject = (code: string, msg: string, extra: Record<string, unknown> = {}): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code, ...extra } });
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): { ok: true; value: z.output<T> } | { ok: false; answer: TxAnswer } {
-  const r = schema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  const i = r.error.issues[0];
-  return { ok: false, answer: reject('INVALID_INPUT', `输入不正确：${i ? `${i.path.join('.')} ${i.message}` : ''}`) };
 }
 
 function personRejection(faults: FaultSettings, p: DemoPerson): string | undefined {
@@ -191,8 +183,8 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   } catch {
     return reject('INVALID_INPUT', '结算金额字段缺失或格式不正确');
   }
-  const dup = prepared(ctx.db, "SELECT setl_id FROM settlements WHERE kind = 'settle' AND state = 'active' AND medins_setl_id = ?").get(s.medins_setl_id) as { setl_id: string } | undefined;
-  if (dup) return reject('DUPLICATE_SETTLEMENT', `该机构结算号已结算（中心结算号 ${dup.setl_id}），不能重复上传`, { setl_id: dup.setl_id });
+  const dup = value(ctx.db, "SELECT setl_id FROM settlements WHERE kind = 'settle' AND state = 'active' AND medins_setl_id = :medinsSetlId", { medinsSetlId: s.medins_setl_id }, z.string());
+  if (dup !== undefined) return reject('DUPLICATE_SETTLEMENT', `该机构结算号已结算（中心结算号 ${dup}），不能重复上传`, { setl_id: dup });
   const visitType = medTypeToVisitType(s.med_type);
   if (!visitType) return reject('INVALID_INPUT', `医疗类别不支持：${s.med_type}`);
   // Drug traceability codes (issue 17): a package sold anywhere before, and not returned, is refused.
@@ -345,23 +337,18 @@ function rangeTotals(db: SandboxDb, begin: string, end: string, insutype?: strin
     : db.prepare(TOTALS_SELECT).get(begin, end)) as { n: number; medfee: number; fund: number; acct: number };
 }
 
-interface StmtRow {
-  setl_id: string;
-  medins_setl_id: string | null;
-  kind: 'settle' | 'cancel';
-  total: number;
-  fund: number;
-  acct: number;
-}
+const StmtRow = z.object({ setl_id: z.string(), medins_setl_id: z.string().nullable(), kind: z.enum(['settle', 'cancel']), total: z.number().int(), fund: z.number().int(), acct: z.number().int() });
+type StmtRow = z.output<typeof StmtRow>;
 
 /** The center's rows of a range with their figures, oldest first (ties in the order they were stored). */
 function stmtRowsInRange(db: SandboxDb, begin: string, end: string): StmtRow[] {
-  return db
-    .prepare(
-      `SELECT setl_id, medins_setl_id, kind, ${STMT_SQL.total} AS total, ${STMT_SQL.fund} AS fund, ${STMT_SQL.acct} AS acct
-       FROM settlements WHERE state = 'active' AND setl_date BETWEEN ? AND ? ORDER BY created_at, setl_date, rowid`,
-    )
-    .all(begin, end) as StmtRow[];
+  return many(
+    db,
+    `SELECT setl_id, medins_setl_id, kind, ${STMT_SQL.total} AS total, ${STMT_SQL.fund} AS fund, ${STMT_SQL.acct} AS acct
+     FROM settlements WHERE state = 'active' AND setl_date BETWEEN :begin AND :end ORDER BY created_at, setl_date, rowid`,
+    { begin, end },
+    StmtRow,
+  );
 }
 
 const totalsSchema = z.object({
@@ -417,12 +404,13 @@ function details(ctx: TxContext, input: unknown): TxAnswer {
 }
 
 // ---- 3301 ----
+const NoticeRow = z.object({ notice_id: z.number().int(), type: z.string(), setl_id: z.string(), amount: z.number().int(), reason_code: z.string().nullable(), reason: z.string().nullable(), time: z.string() });
 const noticesSchema = z.object({ data: z.object({ cursor: z.union([z.number().int().min(0), z.string().regex(/^\d*$/).transform((s) => Number(s || 0))]) }) });
 function notices(ctx: TxContext, input: unknown): TxAnswer {
   const p = parse(noticesSchema, input);
   if (!p.ok) return p.answer;
   const cursor = p.value.data.cursor;
-  const rows = ctx.db.prepare('SELECT * FROM notices WHERE notice_id > ? ORDER BY notice_id LIMIT 100').all(cursor) as Array<{ notice_id: number; type: string; setl_id: string; amount: number; reason_code: string | null; reason: string | null; time: string }>;
+  const rows = many(ctx.db, 'SELECT notice_id, type, setl_id, amount, reason_code, reason, time FROM notices WHERE notice_id > :cursor ORDER BY notice_id LIMIT 100', { cursor }, NoticeRow);
   return ok({
     notices: rows.map((n) => ({
       notice_id: String(n.notice_id),

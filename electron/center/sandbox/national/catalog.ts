@@ -13,6 +13,7 @@ import { mapping3301Input, mapping3302Input } from '../../wire/national/mapping'
 import { msgStamp } from '../../wire/msgid';
 import { prepared, type SandboxDb } from '../store';
 import type { TxAnswer, TxContext } from '../transactions';
+import { ok, reject } from '../answers';
 
 type Row = Record<string, unknown> & { hilist_code: string; updt_time: string };
 
@@ -88,9 +89,6 @@ function catalogRows(db: SandboxDb): Record<CatalogInfno, Row[]> {
   built.set(db, { seq: latest, rows });
   return rows;
 }
-
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
-const reject = (code: string, msg: string): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code } });
 
 /**
  * One page of a source. With the fault `hostileCatalog` the page is answered wrong on purpose: a

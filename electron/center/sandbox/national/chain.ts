@@ -7,7 +7,6 @@
 // The center computes the split itself (the client's figures are never trusted), from its own
 // policy table, the person's year and the fee lines it holds for the visit — the same engine
 // as the client, so a chain settled with the same policy and year agrees to the fen.
-import { z } from 'zod';
 import { computeSplit } from '../../../policy/split';
 import type { Accumulators, BillItem, SplitOutcome } from '../../../policy/split/types';
 import { lineAmountFen } from '../../../api/money';
@@ -25,6 +24,7 @@ import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from '../
 import { binding, filings } from './person-records';
 import { return3506, sale3505 } from '../trace-sales';
 import { details, download, upload } from './statement';
+import { ok, parse, reject } from '../answers';
 
 export interface NationalTxContext extends TxContext {
   /** The institution's hospital level as the center has it on file (1–3). */
@@ -35,16 +35,6 @@ export interface NationalTxContext extends TxContext {
 }
 
 type Handler = (ctx: NationalTxContext, input: unknown) => TxAnswer;
-
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
-const reject = (code: string, msg: string, extra: Record<string, unknown> = {}): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code, ...extra } });
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): { ok: true; value: z.output<T> } | { ok: false; answer: TxAnswer } {
-  const r = schema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  const i = r.error.issues[0];
-  return { ok: false, answer: reject('INVALID_INPUT', `输入不正确：${i ? `${i.path.join('.')} ${i.message}` : ''}`) };
-}
 
 /** 'yyyy-MM-dd HH:mm:ss' China time, as national answers write times. */
 function chinaTime(d: Date): string {

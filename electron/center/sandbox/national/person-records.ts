@@ -9,6 +9,7 @@ import { filings5301Input, binding5302Input } from '../../wire/national/messages
 import type { PatientBinding, PatientFiling } from '../../../policy/split/types';
 import type { TxAnswer } from '../transactions';
 import type { NationalTxContext } from './chain';
+import { ok, reject } from '../answers';
 
 interface Filing {
   code: string;
@@ -82,9 +83,6 @@ export function splitRecordsOf(psnNo: string, insutype: string, institution: { c
 export function filingRowsOf(psnNo: string): readonly Filing[] {
   return FILINGS[psnNo] ?? [];
 }
-
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
-const reject = (code: string, msg: string): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code } });
 
 export function filings(ctx: NationalTxContext, input: unknown): TxAnswer {
   const p = filings5301Input.safeParse(input);

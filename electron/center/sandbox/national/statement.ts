@@ -14,9 +14,7 @@ import { msgStamp } from '../../wire/msgid';
 import { nextCounter, prepared, STMT_SQL } from '../store';
 import type { TxAnswer } from '../transactions';
 import type { NationalTxContext } from './chain';
-
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
-const reject = (code: string, msg: string): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code } });
+import { ok, reject } from '../answers';
 
 /** A file is kept for a day after it was made (dld_endtime). */
 const FILE_LIFETIME_MS = 24 * 3600_000;
