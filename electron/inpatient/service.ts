@@ -135,7 +135,7 @@ export class InpatientService {
     return this.view(stay.id);
   }
 
-  cancelAdmission(stayId: string, reason: string, operator: OperatorView): StayView {
+  cancelAdmission(stayId: string, reason: string, operator: OperatorView, supervisor: OperatorView): StayView {
     const stay = this.requireState(stayId, ['admitted'], 'STAY_NOT_ADMITTED');
     if (this.fees.countedCount(stayId) > 0) throw new AppError('STAY_HAS_FEES', '这次住院已有费用明细：请先撤销费用（2302）再撤销入院。', { stayId });
     const balance = this.deposits.balance(stayId);
@@ -144,7 +144,7 @@ export class InpatientService {
     this.core.db.transaction(() => {
       if (!this.stays.transition(stayId, 'admitted', 'cancelled', now.toISOString())) throw new AppError('STAY_NOT_ADMITTED', '这次住院已不在院。', { stayId });
       this.enqueue(stay, 'cancelAdmission', stayId, { stayId, psnNo: stay.psn_no, reason });
-      this.core.audit.append({ action: 'inpatient.cancelAdmission', operatorId: operator.id, subject: stayId, detail: { reason } });
+      this.core.audit.append({ action: 'inpatient.cancelAdmission', operatorId: operator.id, subject: stayId, detail: { reason, supervisorId: supervisor.id } });
     })();
     this.deps.afterCommit();
     return this.view(stayId);
@@ -306,13 +306,13 @@ export class InpatientService {
     return this.view(stay.id);
   }
 
-  undoDischarge(stayId: string, reason: string, operator: OperatorView): StayView {
+  undoDischarge(stayId: string, reason: string, operator: OperatorView, supervisor: OperatorView): StayView {
     const stay = this.requireState(stayId, ['discharged'], 'STAY_NOT_DISCHARGED');
     const now = this.core.clock.now();
     this.core.db.transaction(() => {
       if (!this.stays.undoDischarge(stayId, now.toISOString())) throw new AppError('STAY_NOT_DISCHARGED', '这次住院不是已出院未结算。', { stayId });
       this.enqueue(stay, 'undoDischarge', stayId, { stayId, psnNo: stay.psn_no, reason });
-      this.core.audit.append({ action: 'inpatient.undoDischarge', operatorId: operator.id, subject: stayId, detail: { reason } });
+      this.core.audit.append({ action: 'inpatient.undoDischarge', operatorId: operator.id, subject: stayId, detail: { reason, supervisorId: supervisor.id } });
     })();
     this.deps.afterCommit();
     return this.view(stayId);
@@ -452,7 +452,7 @@ export class InpatientService {
     }
   }
 
-  cancelSettlement(input: { stayId: string; settlementId: string; reason: string }, operator: OperatorView): StayView {
+  cancelSettlement(input: { stayId: string; settlementId: string; reason: string }, operator: OperatorView, supervisor: OperatorView): StayView {
     const stay = this.requireStay(input.stayId);
     const rec = this.stays.settlement(input.settlementId);
     if (!rec || rec.stay_id !== stay.id) throw new AppError('STAY_SETTLEMENT_NOT_FOUND', `这次住院没有结算 ${input.settlementId}。`, { settlementId: input.settlementId });
@@ -464,7 +464,7 @@ export class InpatientService {
     let receipt: { announce(): void } | null = null;
     let refundId = '';
     this.core.db.transaction(() => {
-      const w = this.deps.settlement.journal.writeStayCancel({ id: rec.settlement_id, reason: input.reason, supervisor: operator, operator, shiftId, now });
+      const w = this.deps.settlement.journal.writeStayCancel({ id: rec.settlement_id, reason: input.reason, supervisor, operator, shiftId, now });
       receipt = w.receipt;
       refundId = w.view.id;
       this.fees.unsettle(rec.settlement_id);
@@ -476,7 +476,7 @@ export class InpatientService {
       if (rec.collect > 0) this.deposits.insert({ ...base, id: newId('YJ', now), kind: 'restored', amount: rec.collect, method: 'cash' });
       if (stay.state === 'settled' && !this.stays.transition(stay.id, 'settled', 'discharged', now.toISOString())) throw new AppError('STAY_NOT_OPEN', '住院状态已变化。', { stayId: stay.id });
       this.enqueue(stay, 'cancelSettlement', rec.settlement_id, { stayId: stay.id, psnNo: stay.psn_no, settlementId: rec.settlement_id, refundId, reason: input.reason });
-      this.core.audit.append({ action: 'inpatient.cancelSettlement', operatorId: operator.id, subject: stay.id, detail: { settlementId: rec.settlement_id, refundId, reason: input.reason } });
+      this.core.audit.append({ action: 'inpatient.cancelSettlement', operatorId: operator.id, subject: stay.id, detail: { settlementId: rec.settlement_id, refundId, reason: input.reason, supervisorId: supervisor.id } });
     })();
     (receipt as { announce(): void } | null)?.announce();
     this.core.events.emit('settlement.changed', { settlementId: rec.settlement_id, state: 'refunded' });

@@ -13,6 +13,7 @@ import type {
 } from '../api/contract/settlement';
 import type { OperatorView } from '../api/contract/auth';
 import { AppError } from '../api/result';
+import { verifySupervisor } from '../auth/supervisor';
 import { chinaDate, chinaDateTime } from '../app/clock';
 import type { CoreApp } from '../app/core';
 import { fenToYuan } from '../api/money';
@@ -863,11 +864,7 @@ export class SettlementJournal {
   // ---------------------------------------------------------------------------------------------
 
   private verifySupervisor(supervisorId: string, pin: string, purpose: string): OperatorView {
-    const sup = this.core.auth.verify(supervisorId, pin, purpose);
-    if (sup.role !== 'supervisor' && sup.role !== 'admin') {
-      throw new AppError('SUPERVISOR_REQUIRED', `${sup.name}（${sup.id}）不是主管：此操作需要主管授权。`, { operatorId: sup.id });
-    }
-    return sup;
+    return verifySupervisor(this.core.auth, supervisorId, pin, purpose);
   }
 
   /** Null when within the limits, else the Chinese reason. */

@@ -3,7 +3,7 @@
 // 1,500.00 of fees is discharged (Alt+C); F9 asks the center's pre-settlement — the netting line
 // "押金 1,000.00 − 个人负担 540.00 = 退还 460.00" — and Enter settles: 460.00 paid back, the
 // standard settlement slip printed. 刘洋 with 200.00 deposited pays the rest (补缴 340.00): 400
-// received, 60.00 change. Offline, the pre-settlement is the local estimate marked 离线估算. The
+// received, 60.00 change, then cancelled (Alt+X, a supervisor's PIN) and settled again. Offline, the pre-settlement is the local estimate marked 离线估算. The
 // supervisor's inpatient overview at the end.
 // Screenshots: test-artifacts/hospital-discharge-1024-*.png.
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,34 @@ describe('discharges at 1024×768', () => {
     await until('settled-netting', /补缴 340\.00/);
     expect(await whatDoesNotFit(page), '04-settled-collect fits 1024×768').toEqual([]);
     await shot('04-settled-collect');
+  });
+
+  it('Alt+X cancels 刘洋’s settlement with a supervisor’s PIN: back to discharged, 540.00 held as deposit; settled again', async () => {
+    await page.keyboard.press('Alt+X');
+    await page.getByTestId('stay-cancel-dialog').waitFor();
+    await page.keyboard.type('结算有误');
+    // The cashier's own number and PIN are not a supervisor's: refused in words, nothing undone.
+    await page.getByTestId('sup-id').fill('1001');
+    await page.getByTestId('sup-pin').fill('1234');
+    await page.getByTestId('sup-pin').press('Enter');
+    await until('reason-error', /需要主管授权/);
+    await until('stay-state', /已结算/);
+    await page.getByTestId('sup-id').fill(SUPERVISOR.id);
+    await page.getByTestId('sup-pin').fill(SUPERVISOR.pin);
+    expect(await whatDoesNotFit(page), '04b-cancel fits 1024×768').toEqual([]);
+    await shot('04b-cancel');
+    await page.getByTestId('sup-pin').press('Enter');
+    await until('hosp-note', /已撤销住院结算/);
+    await until('stay-state', /已出院，未结算/);
+    // The 200.00 the settlement consumed and the 340.00 paid on top come back as deposit.
+    await until('deposit-balance', /^540\.00$/);
+    // Settled again: the deposit now covers her share exactly.
+    await page.keyboard.press('F9');
+    await until('presettle-netting', /押金 540\.00 − 个人负担 540\.00 = 退还 0\.00/);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('stay-settled').waitFor();
+    await until('stay-state', /已结算/);
+    await until('deposit-balance', /^0\.00$/);
   });
 
   it('offline, the pre-settlement is the local estimate, marked 离线估算', async () => {

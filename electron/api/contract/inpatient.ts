@@ -34,6 +34,8 @@ const diagnoses = z.array(z.string().trim().min(1).max(20)).min(1).max(20);
 const codeName = z.object({ code: text(30), name: text(50) }).strict();
 /** ¥1,000,000 per deposit or refund: a typo with extra digits is refused. */
 const depositFen = z.number().int().positive().max(100_000_000);
+/** A supervisor authorises an undo at the cashier's window (id + PIN), as a refund is. */
+const supervisor = { supervisorId: z.string().trim().min(1).max(TEXT_LIMITS.operatorId), supervisorPin: z.string().min(4).max(TEXT_LIMITS.pin) };
 
 export const admissionSchema = z
   .object({
@@ -220,9 +222,9 @@ export const inpatientCalls = {
     audit: true,
   }).returns<StayView>(),
   'inpatient.cancelAdmission': call({
-    input: z.object({ stayId, reason }).strict(),
-    role: 'supervisor',
-    summary: '撤销入院（2404）：仅限无费用、押金已退清的住院',
+    input: z.object({ stayId, reason, ...supervisor }).strict(),
+    role: 'cashier',
+    summary: '撤销入院（2404，主管授权）：仅限无费用、押金已退清的住院',
     audit: true,
   }).returns<StayView>(),
   'inpatient.list': call({
@@ -277,9 +279,9 @@ export const inpatientCalls = {
     audit: true,
   }).returns<StayView>(),
   'inpatient.undoDischarge': call({
-    input: z.object({ stayId, reason }).strict(),
-    role: 'supervisor',
-    summary: '撤销出院（2405）：未结算的出院',
+    input: z.object({ stayId, reason, ...supervisor }).strict(),
+    role: 'cashier',
+    summary: '撤销出院（2405，主管授权）：未结算的出院',
     audit: true,
   }).returns<StayView>(),
   'inpatient.preSettle': call({
@@ -303,9 +305,9 @@ export const inpatientCalls = {
     audit: true,
   }).returns<StaySettlementView>(),
   'inpatient.cancelSettlement': call({
-    input: z.object({ stayId, settlementId: text(64), reason }).strict(),
-    role: 'supervisor',
-    summary: '撤销住院结算（2305）',
+    input: z.object({ stayId, settlementId: text(64), reason, ...supervisor }).strict(),
+    role: 'cashier',
+    summary: '撤销住院结算（2305，主管授权）',
     audit: true,
   }).returns<StayView>(),
   'inpatient.overview': call({

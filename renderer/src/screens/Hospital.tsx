@@ -291,16 +291,17 @@ export function Hospital() {
           testId="undo-discharge-dialog"
           title={t('hosp.discharge.undoTitle')}
           submitLabel={t('hosp.discharge.undo')}
+          supervisor
           onCancel={() => h.patch({ dialog: null })}
-          onSubmit={async (reason) => {
-            const r = await ipCall('inpatient.undoDischarge', { stayId: stay.id, reason });
+          onSubmit={async (reason, sup) => {
+            const r = await ipCall('inpatient.undoDischarge', { stayId: stay.id, reason, ...sup });
             if (!r.ok) return r.error;
             h.patch({ dialog: null, note: t('hosp.discharge.undone') });
             showStay(r.value);
             return null;
           }}
         >
-          <p className="hint">{t('hosp.supervisorOnly')}</p>
+          <p className="hint">{t('hosp.supervisorAuthorises')}</p>
         </ReasonDialog>
       ) : null}
       {stay && h.dialog === 'cancel' ? (
@@ -308,11 +309,12 @@ export function Hospital() {
           testId="stay-cancel-dialog"
           title={t('hosp.cancel.title')}
           submitLabel={t('hosp.cancel.submit')}
+          supervisor
           onCancel={() => h.patch({ dialog: null })}
-          onSubmit={async (reason) => {
+          onSubmit={async (reason, sup) => {
             const settlementId = staySettlementId(stay, h.settled?.stay.id === stay.id ? h.settled.settlementId : null);
             if (!settlementId) return null;
-            const r = await ipCall('inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason });
+            const r = await ipCall('inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason, ...sup });
             if (!r.ok) return r.error;
             h.patch({ dialog: null, settled: null, note: t('hosp.cancel.done') });
             showStay(r.value);
@@ -320,7 +322,7 @@ export function Hospital() {
           }}
         >
           <p className="warn">{t('hosp.cancel.what')}</p>
-          {operator?.role === 'cashier' ? <p className="hint">{t('hosp.supervisorOnly')}</p> : null}
+          <p className="hint">{t('hosp.supervisorAuthorises')}</p>
         </ReasonDialog>
       ) : null}
       <ShortcutBar keys={h.mode === 'stay' ? STAY_KEYS : LIST_KEYS} />

@@ -139,12 +139,12 @@ describe.each(['simple', 'national'] as const)('a stay through the center with m
     stay = await sent(stay.id);
     fired();
     await center.setFaults({ malformed: { mode: 'missing-fields', count: 1, infno: '2405' } });
-    await ok(supervisor, 'inpatient.undoDischarge', { stayId: stay.id, reason: '出院登记有误' });
+    await ok(cashier, 'inpatient.undoDischarge', { stayId: stay.id, reason: '出院登记有误', supervisorId: '2001', supervisorPin: '246810' });
     stay = await sent(stay.id);
     fired();
     expect(center.stay(stay.centerStayId!)!.state).toBe('admitted');
     await ok(cashier, 'inpatient.revokeFees', { stayId: stay.id, batchId: 'all', reason: '转院' });
-    await ok(supervisor, 'inpatient.cancelAdmission', { stayId: stay.id, reason: '转院' });
+    await ok(cashier, 'inpatient.cancelAdmission', { stayId: stay.id, reason: '转院', supervisorId: '2001', supervisorPin: '246810' });
     stay = await sent(stay.id);
     fired();
     expect(center.stay(stay.centerStayId!)).toMatchObject({ state: 'cancelled', openFees: 0 });

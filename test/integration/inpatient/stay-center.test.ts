@@ -106,7 +106,7 @@ describe.each(['simple', 'national'] as const)('a stay through the center, %s pr
 
     // 2305 busy once; the center's settlement undone, the journal's refund row done.
     await center.setFaults({ busy: { count: 1, infno: '2305' } });
-    stay = await ok(supervisor, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId: s.settlementId, reason: '结算有误' });
+    stay = await ok(cashier, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId: s.settlementId, reason: '结算有误', supervisorId: '2001', supervisorPin: '246810' });
     stay = await sent(stay.id);
     expect(center.stay(stay.centerStayId!)!.liveSettlements).toHaveLength(0);
     expect(stay.uploads.map((u) => [u.kind, u.state])).toEqual([

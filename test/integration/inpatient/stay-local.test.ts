@@ -188,9 +188,9 @@ describe('a stay from admission to settlement and its cancel, locally', () => {
 
   it('the supervisor cancels the settlement (2305 queued): a refund row, the lines and the deposit back, the stay discharged again', async () => {
     const settlementId = stay.settlementIds[0]!;
-    expect(await code(cashier, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason: '结算有误' })).toBe('FORBIDDEN');
+    expect(await code(cashier, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason: '结算有误', supervisorId: '1001', supervisorPin: '1234' })).toBe('SUPERVISOR_REQUIRED');
     const before = expectedCash();
-    stay = await ok(supervisor, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason: '结算有误' });
+    stay = await ok(cashier, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason: '结算有误', supervisorId: '2001', supervisorPin: '246810' });
     expect(stay.state).toBe('discharged');
     expect(stay.runningTotal).toBe(305_000);
     // What the settlement consumed (850.00) is held again; the 3,650.00 paid back stays paid back.
@@ -198,7 +198,7 @@ describe('a stay from admission to settlement and its cancel, locally', () => {
     const orig = await ok(supervisor, 'settlement.get', { id: settlementId });
     expect(orig.state).toBe('refunded');
     expect(steps(stay).at(-1)).toBe('cancelSettlement');
-    expect(await code(supervisor, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason: '再撤' })).toBe('STAY_SETTLEMENT_CANCELLED');
+    expect(await code(cashier, 'inpatient.cancelSettlement', { stayId: stay.id, settlementId, reason: '再撤', supervisorId: '2001', supervisorPin: '246810' })).toBe('STAY_SETTLEMENT_CANCELLED');
     void before;
     // Settled again: the deposit balance nets exactly the cash part now.
     const again = await ok(cashier, 'inpatient.settle', { stayId: stay.id });
@@ -218,17 +218,17 @@ describe('a stay from admission to settlement and its cancel, locally', () => {
     const e2 = await ok(cashier, 'inpatient.estimate', { stayId: s2.id });
     // The axis continues at 100,000: no deductible left; fund 90 % × 100,000 = 90,000 (account not asked: cash 10,000 less the account).
     expect(e2.money.fund).toBe(90_000);
-    expect(await code(cashier, 'inpatient.cancelAdmission', { stayId: s2.id, reason: '测试撤销' })).toBe('FORBIDDEN');
-    expect(await code(supervisor, 'inpatient.cancelAdmission', { stayId: s2.id, reason: '测试撤销' })).toBe('STAY_HAS_FEES');
+    expect(await code(cashier, 'inpatient.cancelAdmission', { stayId: s2.id, reason: '测试撤销', supervisorId: '1001', supervisorPin: '1234' })).toBe('SUPERVISOR_REQUIRED');
+    expect(await code(cashier, 'inpatient.cancelAdmission', { stayId: s2.id, reason: '测试撤销', supervisorId: '2001', supervisorPin: '246810' })).toBe('STAY_HAS_FEES');
   });
 
   it('cancels an admission without fees and with the deposit paid back (2404 queued)', async () => {
     const p = SETTLEABLE.find((x) => x.psn_name === '杨磊')!;
     const s3 = await ok(cashier, 'inpatient.admit', { person: { certType: '02', certNo: p.certno }, admission });
     await ok(cashier, 'inpatient.deposit', { stayId: s3.id, amount: 10_000, method: 'cash' });
-    expect(await code(supervisor, 'inpatient.cancelAdmission', { stayId: s3.id, reason: '登记错误' })).toBe('STAY_DEPOSIT_NOT_ZERO');
+    expect(await code(cashier, 'inpatient.cancelAdmission', { stayId: s3.id, reason: '登记错误', supervisorId: '2001', supervisorPin: '246810' })).toBe('STAY_DEPOSIT_NOT_ZERO');
     await ok(cashier, 'inpatient.refundDeposit', { stayId: s3.id, amount: 10_000, method: 'cash', reason: '撤销入院退回' });
-    const c = await ok(supervisor, 'inpatient.cancelAdmission', { stayId: s3.id, reason: '登记错误' });
+    const c = await ok(cashier, 'inpatient.cancelAdmission', { stayId: s3.id, reason: '登记错误', supervisorId: '2001', supervisorPin: '246810' });
     expect(c.state).toBe('cancelled');
     expect(steps(c)).toEqual(['admit', 'cancelAdmission']);
     expect(await code(cashier, 'inpatient.deposit', { stayId: s3.id, amount: 100, method: 'cash' })).toBe('STAY_NOT_OPEN');
