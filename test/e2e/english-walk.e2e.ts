@@ -157,6 +157,17 @@ for (const viewport of [
       await scan('10-refund-wrong-pin');
       await press('Escape');
       await press('Escape');
+      // The hospital window (issue 19): the open stays and the admission form.
+      await press('Alt+z');
+      await page.getByTestId('stay-list').waitFor();
+      await scan('10b-hospital-list');
+      await press('Alt+a');
+      await page.getByTestId('admit-form').waitFor();
+      await scan('10c-hospital-admission');
+      await press('Escape');
+      await page.getByTestId('stay-list').waitFor();
+      await press('Escape');
+      await page.getByTestId('hospital-screen').waitFor({ state: 'detached' });
       // The cashier's supervisor screen: own tabs, and the refusals of the others.
       await press('F7');
       await page.getByTestId('supervisor-screen').waitFor();
@@ -181,6 +192,13 @@ for (const viewport of [
         }
         await scan(`12-supervisor-tab-${n}`);
       }
+      // The tabs reached by letter: the inpatient overview (Alt+Z) and the stock (Alt+K).
+      await press('Alt+z');
+      await page.getByTestId('inpatient-overview').waitFor();
+      await scan('13-supervisor-inpatient');
+      await press('Alt+k');
+      await page.getByTestId('stock').waitFor();
+      await scan('14-supervisor-stock');
     });
 
     it('found no Chinese outside names and the catalog', () => {
