@@ -25,6 +25,11 @@ import { binding, filings } from './person-records';
 import { return3506, sale3505 } from '../trace-sales';
 import { details, download, upload } from './statement';
 import { ok, parse, reject } from '../answers';
+import { one, run, value, type Params } from '../../../db/sql';
+import { z } from 'zod';
+
+const COUNT = z.number().int();
+const LinkRow = z.object({ mdtrt_id: z.string(), chrg_bchno: z.string(), clr_type: z.string(), setl_optins: z.string() });
 
 export interface NationalTxContext extends TxContext {
   /** The institution's hospital level as the center has it on file (1–3). */
@@ -150,8 +155,8 @@ const unregister: Handler = (ctx, input) => {
   if (!p.ok) return p.answer;
   const v = openVisit(ctx, p.value.data.mdtrt_id, p.value.data.psn_no);
   if (isAnswer(v)) return v;
-  const left = prepared(ctx.db, "SELECT count(*) AS n FROM nat_fees f WHERE mdtrt_id = ? AND state = 'open'").get(v.mdtrt_id) as { n: number };
-  if (left.n > 0) return reject('FEES_REMAIN', `该就诊还有 ${left.n} 条费用明细（已结算的请先撤销结算 2208，未结算的请先撤销明细 2205）`);
+  const left = value(ctx.db, "SELECT count(*) FROM nat_fees f WHERE mdtrt_id = :mdtrtId AND state = 'open'", { mdtrtId: v.mdtrt_id }, COUNT) ?? 0;
+  if (left > 0) return reject('FEES_REMAIN', `该就诊还有 ${left} 条费用明细（已结算的请先撤销结算 2208，未结算的请先撤销明细 2205）`);
   prepared(ctx.db, "UPDATE nat_visits SET state = 'cancelled' WHERE mdtrt_id = ?").run(v.mdtrt_id);
   return ok(null);
 };
@@ -232,7 +237,7 @@ const fees: Handler = (ctx, input) => {
     const amount = lineAmountFen(pric, cnt);
     if (amount === null) return reject('INVALID_INPUT', `明细 ${l.feedetl_sn} 的单价或数量超出四位小数`);
     if (amount !== l.det_item_fee_sumamt) return reject('AMOUNT_MISMATCH', `明细 ${l.feedetl_sn} 金额 ${fenToYuan(l.det_item_fee_sumamt)} 与单价×数量（${fenToYuan(amount)}）不符`);
-    const seen = prepared(ctx.db, 'SELECT state FROM nat_fees WHERE mdtrt_id = ? AND feedetl_sn = ?').get(l.mdtrt_id, l.feedetl_sn) as { state: string } | undefined;
+    const seen = one(ctx.db, 'SELECT state FROM nat_fees WHERE mdtrt_id = :mdtrtId AND feedetl_sn = :feedetlSn', { mdtrtId: l.mdtrt_id, feedetlSn: l.feedetl_sn }, z.object({ state: z.string() }));
     if (seen?.state === 'open') return reject('DUPLICATE_FEE', `明细流水号 ${l.feedetl_sn} 已上传`);
     rows.push({ feedetl_sn: l.feedetl_sn, chrg_bchno: l.chrg_bchno, med_list_codg: l.med_list_codg, pric, cnt, own_pay: ownPayFlag(l.exp_content), amount });
   }
@@ -274,11 +279,12 @@ const cancelFees: Handler = (ctx, input) => {
   const d = p.value.data;
   const v = openVisit(ctx, d.mdtrt_id, d.psn_no);
   if (isAnswer(v)) return v;
-  const batch = d.chrg_bchno === '0000' ? '' : 'AND chrg_bchno = ?';
-  const args = d.chrg_bchno === '0000' ? [v.mdtrt_id] : [v.mdtrt_id, d.chrg_bchno];
-  const settled = prepared(ctx.db, `SELECT count(*) AS n FROM nat_fees f WHERE mdtrt_id = ? ${batch} AND state = 'open' AND ${SETTLED_LINE}`).get(...args) as { n: number };
-  if (settled.n > 0) return reject('FEES_SETTLED', `有 ${settled.n} 条明细已结算，请先撤销结算（2208）`);
-  const r = prepared(ctx.db, `UPDATE nat_fees SET state = 'cancelled' WHERE mdtrt_id = ? ${batch} AND state = 'open'`).run(...args);
+  // '0000' cancels every open line of the visit, another batch number only that batch's.
+  const batch = d.chrg_bchno === '0000' ? '' : 'AND chrg_bchno = :chrgBchno';
+  const params: Params = d.chrg_bchno === '0000' ? { mdtrtId: v.mdtrt_id } : { mdtrtId: v.mdtrt_id, chrgBchno: d.chrg_bchno };
+  const settled = value(ctx.db, `SELECT count(*) FROM nat_fees f WHERE mdtrt_id = :mdtrtId ${batch} AND state = 'open' AND ${SETTLED_LINE}`, params, COUNT) ?? 0;
+  if (settled > 0) return reject('FEES_SETTLED', `有 ${settled} 条明细已结算，请先撤销结算（2208）`);
+  const r = run(ctx.db, `UPDATE nat_fees SET state = 'cancelled' WHERE mdtrt_id = :mdtrtId ${batch} AND state = 'open'`, params);
   return ok({ cancelled: r.changes });
 };
 
@@ -372,16 +378,16 @@ const cancel: Handler = (ctx, input) => {
   const p = parse(cancel2208Input, input);
   if (!p.ok) return p.answer;
   const d = p.value.data;
-  const link = prepared(ctx.db, 'SELECT * FROM nat_settlements WHERE setl_id = ?').get(d.setl_id) as { mdtrt_id: string; chrg_bchno: string; clr_type: string; setl_optins: string } | undefined;
+  const link = one(ctx.db, 'SELECT mdtrt_id, chrg_bchno, clr_type, setl_optins FROM nat_settlements WHERE setl_id = :setlId', { setlId: d.setl_id }, LinkRow);
   if (!link || link.mdtrt_id !== d.mdtrt_id) return reject('SETTLEMENT_NOT_FOUND', `就诊 ${d.mdtrt_id} 下没有结算 ${d.setl_id}`);
   const a = TRANSACTIONS['2208']!(ctx, input);
   if (a.infcode !== 0) return a;
   const cancelId = (a.output as { setlinfo: { setl_id: string } }).setlinfo.setl_id;
   prepared(ctx.db, 'INSERT INTO nat_settlements (setl_id, mdtrt_id, chrg_bchno, clr_type, setl_optins) VALUES (?,?,?,?,?)').run(cancelId, link.mdtrt_id, link.chrg_bchno, link.clr_type, link.setl_optins);
-  const row = prepared(ctx.db, 'SELECT amounts FROM settlements WHERE setl_id = ?').get(cancelId) as { amounts: string };
+  const amounts = value(ctx.db, 'SELECT amounts FROM settlements WHERE setl_id = :setlId', { setlId: cancelId }, z.string())!;
   const v = prepared(ctx.db, 'SELECT * FROM nat_visits WHERE mdtrt_id = ?').get(d.mdtrt_id) as VisitRow;
   const balance = readYear(ctx.db, d.psn_no)!.balance;
-  return ok({ setlinfo: setlinfo(ctx, v, JSON.parse(row.amounts) as NationalAmounts, { setl_id: cancelId, orig_setl_id: d.setl_id, balc: fenToYuan(balance) }), setldetail: [] });
+  return ok({ setlinfo: setlinfo(ctx, v, JSON.parse(amounts) as NationalAmounts, { setl_id: cancelId, orig_setl_id: d.setl_id, balc: fenToYuan(balance) }), setldetail: [] });
 };
 
 // ---- 2601 reversal of any step, by its msgid ----
@@ -393,15 +399,15 @@ const reversal: Handler = (ctx, input) => {
     const v = prepared(ctx.db, "SELECT * FROM nat_visits WHERE msgid = ? AND state = 'open'").get(omsgid) as VisitRow | undefined;
     if (v && v.psn_no !== psn_no) return reject('PERSON_MISMATCH', '冲正的人员编号与原交易不符');
     if (v) {
-      const left = prepared(ctx.db, "SELECT count(*) AS n FROM nat_fees WHERE mdtrt_id = ? AND state = 'open'").get(v.mdtrt_id) as { n: number };
-      if (left.n > 0) return reject('FEES_REMAIN', '该挂号下还有费用明细，不能冲正挂号');
+      const left = value(ctx.db, "SELECT count(*) FROM nat_fees WHERE mdtrt_id = :mdtrtId AND state = 'open'", { mdtrtId: v.mdtrt_id }, COUNT) ?? 0;
+      if (left > 0) return reject('FEES_REMAIN', '该挂号下还有费用明细，不能冲正挂号');
       prepared(ctx.db, "UPDATE nat_visits SET state = 'cancelled' WHERE mdtrt_id = ?").run(v.mdtrt_id);
     }
     return recordReversal(ctx, omsgid, oinfno, psn_no, Boolean(v));
   }
   if (oinfno === '2204') {
-    const settled = prepared(ctx.db, `SELECT count(*) AS n FROM nat_fees f WHERE msgid = ? AND state = 'open' AND ${SETTLED_LINE}`).get(omsgid) as { n: number };
-    if (settled.n > 0) return reject('FEES_SETTLED', '该批明细已结算，请先撤销结算');
+    const settled = value(ctx.db, `SELECT count(*) FROM nat_fees f WHERE msgid = :omsgid AND state = 'open' AND ${SETTLED_LINE}`, { omsgid }, COUNT) ?? 0;
+    if (settled > 0) return reject('FEES_SETTLED', '该批明细已结算，请先撤销结算');
     const r = prepared(ctx.db, "UPDATE nat_fees SET state = 'cancelled' WHERE msgid = ? AND state = 'open'").run(omsgid);
     return recordReversal(ctx, omsgid, oinfno, psn_no, r.changes > 0);
   }
