@@ -36,19 +36,11 @@ import { msgStamp } from '../wire/msgid';
 import { personByPsnNo } from './persons';
 import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, writeYear } from './store';
 import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from './transactions';
+import { ok, parse, reject } from './answers';
 
 type Protocol = 'simple' | 'national';
 type Handler = (ctx: TxContext, input: unknown) => TxAnswer;
 
-const ok = (output: unknown): TxAnswer => ({ infcode: 0, err_msg: '', output });
-const reject = (code: string, msg: string, extra: Record<string, unknown> = {}): TxAnswer => ({ infcode: -1, err_msg: msg, output: { reject_code: code, ...extra } });
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): { ok: true; value: z.output<T> } | { ok: false; answer: TxAnswer } {
-  const r = schema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
-  const i = r.error.issues[0];
-  return { ok: false, answer: reject('INVALID_INPUT', `输入不正确：${i ? `${i.path.join('.')} ${i.message}` : ''}`) };
-}
 
 /** 'yyyy-MM-dd HH:mm:ss' China time. */
 function chinaTime(d: Date): string {

@@ -5,36 +5,30 @@
 // settlement and then the discharge settlement agree with the center to the fen (the deductible
 // once per stay on both sides); the undo steps (2302 a batch and "0000", 2405, 2404) are done at
 // the center.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInput, CallName } from '../../../electron/api/contract';
 import type { StayView } from '../../../electron/api/contract/inpatient';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { App } from '../../../electron/app/create-app';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { callApp, callOk } from '../../helpers/app-call';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { callOk } from '../../helpers/app-call';
+import type { Desk } from '../../helpers/settlement-desk';
+import { openStayDesk, sendStaySteps } from '../../helpers/stay-desk';
+import { SETTLEABLE } from '../settlement/fixtures';
 
 const NURSING = '120100001000000'; // 一级护理, class A service
 const BLOOD = '250101015000000'; // 血常规, class A
 const admission = { department: { code: 'NK', name: '内科' }, ward: '五病区', bed: '3', doctor: { code: 'D02', name: '王医生' }, diagnoses: ['J18.9'], hospitalLevel: 1 };
 
 describe.each(['simple', 'national'] as const)('a stay through the center with malformed and national faults, %s protocol', (protocol) => {
-  let dir: string;
+  let desk: Desk;
   let center: SandboxCenter;
   let app: App;
   let cashier: Session;
-  let supervisor: Session;
   const ok = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callOk(app, s, name, input);
 
   async function sent(stayId: string, rounds = 20): Promise<StayView> {
-    for (let i = 0; i < rounds && app.inpatient.queue.openCount(stayId) > 0; i++) {
-      app.inpatient.queue.wakeAll();
-      await app.inpatient.drain();
-      if (app.inpatient.queue.openCount(stayId) > 0) await new Promise((r) => setTimeout(r, 30));
-    }
+    await sendStaySteps(app, stayId, rounds);
     return ok(cashier, 'inpatient.get', { stayId });
   }
   /** Every fault switched on has fired (its count used up): the step really met it. */
@@ -46,22 +40,11 @@ describe.each(['simple', 'national'] as const)('a stay through the center with m
   const msgids = (infno: string) => new Set(center.envelopes().filter((e) => e.infno === infno).map((e) => e.msgid)).size;
 
   beforeAll(async () => {
-    dir = tempDir(`inpt-center-faults-${protocol}-`);
-    center = await startCenter(join(dir, 'center'));
-    app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerProtocol: protocol } });
-    await prepareClient(app);
-    cashier = newSession('test');
-    supervisor = newSession('test');
-    expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-    expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
-    if (!app.shift.currentShiftId('2001')) app.shift.shifts.open('2001', [{ denomination: 10000, count: 1 }]);
+    desk = await openStayDesk(`inpt-center-faults-${protocol}-`, { flags: { centerProtocol: protocol } });
+    ({ center, app, cashier } = desk);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await center?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => desk?.close());
 
   it('malformed answers (and the national faults) at every step: each step once at the center; a mid-stay and a discharge settlement agree to the fen', async () => {
     const p = SETTLEABLE.find((x) => x.insutype === '310')!;

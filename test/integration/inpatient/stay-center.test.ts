@@ -3,58 +3,42 @@
 // (2402), pre-settlement (2303, the center's figures), settlement (2304, the journal row takes
 // the center's answer), cancel (2305) — with the sandbox's faults at every step (busy, an answer
 // lost after the commit, a refusal), and offline then replayed in the stay's commit order.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInput, CallName } from '../../../electron/api/contract';
 import type { StayView } from '../../../electron/api/contract/inpatient';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { App } from '../../../electron/app/create-app';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
-import { callApp, callOk } from '../../helpers/app-call';
-import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { callOk } from '../../helpers/app-call';
+import type { Desk } from '../../helpers/settlement-desk';
+import { openStayDesk, sendStaySteps } from '../../helpers/stay-desk';
+import { SETTLEABLE } from '../settlement/fixtures';
 
 const NURSING = '120100001000000'; // 一级护理, class A service
 const BLOOD = '250101015000000'; // 血常规, class A
 const admission = { department: { code: 'NK', name: '内科' }, ward: '三病区', bed: '12', doctor: { code: 'D01', name: '李医生' }, diagnoses: ['J18.9'], hospitalLevel: 1 };
 
 describe.each(['simple', 'national'] as const)('a stay through the center, %s protocol', (protocol) => {
-  let dir: string;
+  let desk: Desk;
   let center: SandboxCenter;
   let app: App;
   let cashier: Session;
   let supervisor: Session;
   const ok = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callOk(app, s, name, input);
 
-  /** Send until the stay has nothing open (waking retries at once); the view after. */
+  /** Send until the stay has nothing open; the view after. */
   async function sent(stayId: string, rounds = 20): Promise<StayView> {
-    for (let i = 0; i < rounds && app.inpatient.queue.openCount(stayId) > 0; i++) {
-      app.inpatient.queue.wakeAll();
-      await app.inpatient.drain();
-      if (app.inpatient.queue.openCount(stayId) > 0) await new Promise((r) => setTimeout(r, 30));
-    }
+    await sendStaySteps(app, stayId, rounds);
     return ok(cashier, 'inpatient.get', { stayId });
   }
   const envelopes = (infno: string) => center.envelopes().filter((e) => e.infno === infno);
 
   beforeAll(async () => {
-    dir = tempDir(`inpt-center-${protocol}-`);
-    center = await startCenter(join(dir, 'center'));
-    app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags: { centerProtocol: protocol } });
-    await prepareClient(app);
-    cashier = newSession('test');
-    supervisor = newSession('test');
-    expect((await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' })).ok).toBe(true);
-    expect((await callApp(app, supervisor, 'auth.login', { operatorId: '2001', pin: '246810' })).ok).toBe(true);
-    if (!app.shift.currentShiftId('2001')) app.shift.shifts.open('2001', [{ denomination: 10000, count: 1 }]);
+    desk = await openStayDesk(`inpt-center-${protocol}-`, { flags: { centerProtocol: protocol } });
+    ({ center, app, cashier, supervisor } = desk);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await center?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => desk?.close());
 
   it('online, with a fault at every step: each step reaches the center once, the settlement takes its answer, the cancel undoes it', async () => {
     const p = SETTLEABLE.find((x) => x.psn_name === '王芳')!;
