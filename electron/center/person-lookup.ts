@@ -1,13 +1,13 @@
 // Person lookup (1101) with the local cache: a live answer is cached under the credential
 // used and under the ID number, so a known patient can be settled while the center is away.
 import { AppError } from '../api/result';
-import type { NationalPersonFacts, PersonView } from '../api/contract/center';
+import type { NationalPersonFacts, PersonCore, PersonView } from '../api/contract/center';
 import { chinaDate, type Clock } from '../app/clock';
 import { rememberPersonNames } from '../app/log';
 import type { Db } from '../db/open';
 import type { CenterOutcome, SendOptions } from './client';
 import type { CertType } from './wire/codes';
-import { personFromOutput, personOutputSchema, recordsFromOutput, type PersonCore } from './wire/person';
+import { personFromOutput, personOutputSchema, recordsFromOutput } from './wire/person';
 import { run, one } from '../db/sql';
 import { z } from 'zod';
 

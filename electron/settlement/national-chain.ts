@@ -6,6 +6,7 @@
 // the queue screen, exactly as for a simple-protocol upload. The center's 2207 answer is then
 // applied by outbox/outcome.ts like a 2207 of the simple protocol: its figures become the record
 // and every difference from the local split is an adjustment.
+import type { OutboxChainView } from '../api/contract/settlement';
 import { chinaDateTime } from '../app/clock';
 import type { ChainSpec, NationalChainRunner } from '../center/national/chain-runner';
 import type { ChainStore } from '../center/national/chain-store';
@@ -76,16 +77,8 @@ export function chainSpecFor(f: WindowSettlementFacts, nationalCodeFor: National
   };
 }
 
-/** A chain's progress as the queue screen shows it. */
-export interface ChainProgress {
-  chainId: string;
-  state: 'running' | 'compensating' | 'settled' | 'undone' | 'blocked';
-  /** The latest step: which transaction, under which msgid, how it stands. */
-  infno: string | null;
-  msgid: string | null;
-  stepState: string | null;
-  steps: number;
-}
+/** A chain's progress as the queue screen shows it (the contract's view of it). */
+export type ChainProgress = OutboxChainView;
 
 /**
  * Drives the outbox's chain items through the runner and turns the chain's end into the item's

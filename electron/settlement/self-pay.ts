@@ -4,6 +4,7 @@
 // PURE: the lines and the money of such a settlement; the journal writes them.
 import { lineAmountFen } from '../api/money';
 import { AppError } from '../api/result';
+import type { SettlementLineView } from '../api/contract/settlement';
 import type { ExplanationLine } from '../policy/split/types';
 import type { Money } from './mapping';
 
@@ -14,15 +15,8 @@ export interface SelfPayItem {
   quantity: string;
 }
 
-export interface SelfPayLine {
-  lineNo: number;
-  code: string;
-  name: string;
-  class: string;
-  unitPrice: string;
-  quantity: string;
-  amount: number;
-}
+/** A self-pay line is the journal's line view without the split's reason and the sale's codes. */
+export type SelfPayLine = Pick<SettlementLineView, 'lineNo' | 'code' | 'name' | 'class' | 'unitPrice' | 'quantity' | 'amount'>;
 
 /** The insurance type recorded for a self-pay row: reports group it as its own kind (自费). */
 export const SELF_PAY_INSURANCE_TYPE = 'self_pay';

@@ -5,8 +5,8 @@ import { call } from './define';
 /** Year-to-date accumulators (SPLIT-MODEL.md step 6/10): {key: {eligible, fundPaid}}, criticalBurden, criticalPaid. */
 export type AccumulatorsView = Record<string, { eligible: number; fundPaid: number } | number>;
 
-/** A person as the center (1101) described them, from the live answer or the local cache. */
-export interface PersonView {
+/** A person as the center's answers (1101, 5206) describe them: what both protocols read. */
+export interface PersonCore {
   psnNo: string;
   name: string;
   /** 'male' | 'female' | 'unknown' */
@@ -24,14 +24,18 @@ export interface PersonView {
   accountBalance: number;
   insuplcAdmdvs: string;
   accumulators: AccumulatorsView;
+  /** Our protocol: the 5301/5302 equivalents carried in the 1101 answer (same age as it); absent = not told. */
+  filings?: ChronicFiling[];
+  bindings?: ClinicBinding[];
+}
+
+/** A person as the center (1101) described them, from the live answer or the local cache. */
+export interface PersonView extends PersonCore {
   source: 'live' | 'cache';
   /** ISO time of the center's answer this view comes from (its age when source = 'cache'). */
   cachedAt: string;
   /** National protocol only: 2001, 5301 and 5302 beside 1101 and 5206. */
   national?: NationalPersonFacts;
-  /** Our protocol: the 5301/5302 equivalents carried in the 1101 answer (their age is cachedAt); absent = not told. */
-  filings?: ChronicFiling[];
-  bindings?: ClinicBinding[];
 }
 
 /** One chronic/special-disease filing (5301 门慢门特备案). */

@@ -1,7 +1,7 @@
 // Settlement calls: preview and settle a bill, refunds, the journal, imported bills, the
 // supervisor's work lists, and the upload outbox. PURE (zod and types only).
 import { z } from 'zod';
-import type { ExplanationLine, SplitResult } from '../../policy/split/types';
+import type { ExplanationLine, SplitAmounts, SplitResult } from '../../policy/split/types';
 import { calendarDateSchema } from '../dates';
 import { certTypeSchema, type CertType } from './center';
 import { call } from './define';
@@ -86,22 +86,8 @@ export type SettleInput = z.input<typeof settleInputSchema>;
 export type SettlementState = 'provisional' | 'confirmed' | 'adjusted' | 'rejected' | 'refunded';
 export type UploadState = 'queued' | 'sent' | 'unknown' | 'confirmed' | 'adjusted' | 'rejected' | 'reversed';
 
-/** Money of a settlement, fen (SPLIT-MODEL result fields). */
-export interface SettlementMoney {
-  total: number;
-  fullOwnPay: number;
-  overLimitSelfPay: number;
-  preSelfPay: number;
-  eligible: number;
-  deductible: number;
-  fundPay: number;
-  coPay: number;
-  overCapSelfPay: number;
-  criticalIllnessPay: number;
-  personalTotal: number;
-  accountPay: number;
-  cashPay: number;
-}
+/** Money of a settlement, fen: the split's result fields (declared once, policy/split/types.ts). */
+export type SettlementMoney = SplitAmounts;
 
 export interface LineWarning {
   lineNo: number;
@@ -341,9 +327,11 @@ export interface OutboxItemView {
   trace?: { item: string; codes: number; held: boolean };
 }
 
+/** A national chain's progress (settlement/national-chain.ts reports it for the queue screen). */
 export interface OutboxChainView {
   chainId: string;
   state: 'running' | 'compensating' | 'settled' | 'undone' | 'blocked';
+  /** The latest step: which transaction, under which msgid, how it stands. */
   infno: string | null;
   msgid: string | null;
   stepState: string | null;

@@ -20,7 +20,8 @@ import { rememberPersonNames } from '../../app/log';
 import type { Db } from '../../db/open';
 import type { SendOptions } from '../client';
 import { fromCacheOr, readCachedPerson, writeCache, type CachedPerson, type PersonCredential } from '../person-lookup';
-import { insuStatusToStatus, insutypeToInsuranceType, psnTypeToPersonGroup } from '../wire/codes';
+import { insuStatusToStatus } from '../wire/codes';
+import { personIdentity } from '../wire/person';
 import type { NationalOutcome } from '../wire/national/envelope';
 import {
   accum5206Output, accumulatorsFrom5206, binding5302Output, filings5301Output, person1101Output, treatment2001Output, treatmentRefusal, type Person1101,
@@ -107,19 +108,7 @@ export async function lookupPersonNational(deps: NationalPersonDeps, cred: Perso
 }
 
 function coreOf(p: Person1101, insu: Person1101['insuinfo'][number]): Omit<CachedPerson, 'status' | 'accumulators' | 'national'> {
-  return {
-    psnNo: p.baseinfo.psn_no,
-    name: p.baseinfo.psn_name,
-    gender: p.baseinfo.gend === '1' ? 'male' : p.baseinfo.gend === '2' ? 'female' : 'unknown',
-    birthDate: p.baseinfo.brdy,
-    certNo: p.baseinfo.certno,
-    insutype: insu.insutype,
-    psnType: insu.psn_type,
-    insuranceType: insutypeToInsuranceType(insu.insutype),
-    personGroup: psnTypeToPersonGroup(insu.psn_type),
-    accountBalance: insu.balc,
-    insuplcAdmdvs: insu.insuplc_admdvs,
-  };
+  return { ...personIdentity(p.baseinfo, insu), accountBalance: insu.balc };
 }
 
 const dayOf = (t: string | null | undefined): string | null => (t ? t.slice(0, 10) : null);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { insuStatusToStatus, insutypeToInsuranceType, psnTypeToPersonGroup } from './codes';
 import { tryYuanToFen } from '../../api/money';
-import type { ChronicFiling, ClinicBinding } from '../../api/contract/center';
+import type { AccumulatorsView, PersonCore } from '../../api/contract/center';
 
 const yuan = z.string().refine((s) => tryYuanToFen(s) !== null, '金额应为两位小数的元');
 const fenCount = z.number().int().nonnegative();
@@ -50,28 +50,6 @@ export const personOutputSchema = z.object({
 
 export type PersonOutput = z.infer<typeof personOutputSchema>;
 
-/** Year-to-date accumulators as in SPLIT-MODEL.md. */
-export type AccumulatorsView = Record<string, { eligible: number; fundPaid: number } | number>;
-
-export interface PersonCore {
-  psnNo: string;
-  name: string;
-  gender: string;
-  birthDate: string;
-  certNo: string;
-  insutype: string;
-  psnType: string;
-  insuranceType: string;
-  personGroup: string;
-  status: string;
-  accountBalance: number;
-  insuplcAdmdvs: string;
-  accumulators: AccumulatorsView;
-  /** Our protocol: the filings and bindings of the 1101 answer (same age as it); absent = not told. */
-  filings?: ChronicFiling[];
-  bindings?: ClinicBinding[];
-}
-
 const inForce = (begin: string, end: string | null, day: string): boolean => begin <= day && (end === null || end >= day);
 
 /** The 1101 answer's filings and bindings as the view holds them, `valid` / `here` as of `day`. */
@@ -89,23 +67,33 @@ export function recordsFromOutput(out: PersonOutput, institutionCode: string, da
   return r;
 }
 
+/** Who the person is and the insurance line used, as both protocols' 1101 answers give them. */
+export function personIdentity(
+  base: { psn_no: string; psn_name: string; gend: string; brdy: string; certno: string },
+  insu: { insutype: string; psn_type: string; insuplc_admdvs: string },
+): Omit<PersonCore, 'status' | 'accountBalance' | 'accumulators' | 'filings' | 'bindings'> {
+  return {
+    psnNo: base.psn_no,
+    name: base.psn_name,
+    gender: base.gend === '1' ? 'male' : base.gend === '2' ? 'female' : 'unknown',
+    birthDate: base.brdy,
+    certNo: base.certno,
+    insutype: insu.insutype,
+    psnType: insu.psn_type,
+    insuranceType: insutypeToInsuranceType(insu.insutype),
+    personGroup: psnTypeToPersonGroup(insu.psn_type),
+    insuplcAdmdvs: insu.insuplc_admdvs,
+  };
+}
+
 /** The first insurance line is the one used for settlement (employee before resident if both). */
 export function personFromOutput(out: PersonOutput): PersonCore {
   const lines = [...out.insuinfo].sort((a, b) => (a.insutype === '310' ? -1 : b.insutype === '310' ? 1 : 0));
   const insu = lines[0]!;
   return {
-    psnNo: out.baseinfo.psn_no,
-    name: out.baseinfo.psn_name,
-    gender: out.baseinfo.gend === '1' ? 'male' : out.baseinfo.gend === '2' ? 'female' : 'unknown',
-    birthDate: out.baseinfo.brdy,
-    certNo: out.baseinfo.certno,
-    insutype: insu.insutype,
-    psnType: insu.psn_type,
-    insuranceType: insutypeToInsuranceType(insu.insutype),
-    personGroup: psnTypeToPersonGroup(insu.psn_type),
+    ...personIdentity(out.baseinfo, insu),
     status: insuStatusToStatus(insu.psn_insu_stas),
     accountBalance: tryYuanToFen(insu.balc) ?? 0,
-    insuplcAdmdvs: insu.insuplc_admdvs,
     accumulators: (out.accumulators ?? {}) as AccumulatorsView,
   };
 }

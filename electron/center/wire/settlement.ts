@@ -2,21 +2,10 @@
 // "How these map"). PURE. Shared by the client (upload) and the sandbox (recompute, answer).
 import { z } from 'zod';
 import { fenToYuan, tryYuanToFen } from '../../api/money';
+import type { SplitAmounts } from '../../policy/split/types';
 
-export interface SettlementAmounts {
-  total: number;
-  fullOwnPay: number;
-  overLimitSelfPay: number;
-  preSelfPay: number;
-  eligible: number;
-  deductible: number;
-  fundPay: number;
-  coPay: number;
-  criticalIllnessPay: number;
-  personalTotal: number;
-  accountPay: number;
-  cashPay: number;
-}
+/** The split's money as the center's settlement messages carry it: all but overCapSelfPay. */
+export type SettlementAmounts = Omit<SplitAmounts, 'overCapSelfPay'>;
 
 export const AMOUNT_FIELDS: ReadonlyArray<[keyof SettlementAmounts, string]> = [
   ['total', 'medfee_sumamt'],

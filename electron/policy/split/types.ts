@@ -216,8 +216,12 @@ export interface ExplanationLine {
   amount?: number;
 }
 
-export interface SplitResult {
-  scheme: string;
+/**
+ * The money a split comes to, fen (SPLIT-MODEL.md result fields). Declared once: the journal's
+ * `SettlementMoney` (api/contract/settlement.ts) is this, the wire's `SettlementAmounts`
+ * (center/wire/settlement.ts) is this without `overCapSelfPay`, which no center message carries.
+ */
+export interface SplitAmounts {
   total: number;
   fullOwnPay: number;
   overLimitSelfPay: number;
@@ -231,6 +235,10 @@ export interface SplitResult {
   personalTotal: number;
   accountPay: number;
   cashPay: number;
+}
+
+export interface SplitResult extends SplitAmounts {
+  scheme: string;
   accumulatorsAfter: Accumulators;
   items: SplitLine[];
   explanation: ExplanationLine[];

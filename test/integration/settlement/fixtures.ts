@@ -6,6 +6,7 @@ import { createApp, type App } from '../../../electron/app/create-app';
 import type { Clock } from '../../../electron/app/clock';
 import type { SettleInput } from '../../../electron/api/contract/settlement';
 import { seedDemoOperators } from '../../../electron/auth/demo-operators';
+import { rng } from '../../../electron/policy/generate';
 
 export const INSTITUTION = { code: 'H99010000001', secret: 'sandbox-secret-0001' };
 
@@ -27,17 +28,8 @@ export const ITEMS = [
   { code: '250101015000000', unitPrice: '20.00' },
 ];
 
-/** A small deterministic PRNG (mulberry32) so failures can be replayed from the seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator's deterministic PRNG (mulberry32), so failures can be replayed from the seed. */
+export { rng };
 
 export function randomBill(r: () => number, personIndex?: number): SettleInput {
   const p = SETTLEABLE[personIndex ?? Math.floor(r() * SETTLEABLE.length)]!;

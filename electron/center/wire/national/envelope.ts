@@ -16,23 +16,14 @@
 // - any other infcode → rejected (final); SIGN_IN_REQUIRED when err_msg says sign in again.
 // - no JSON, no infcode, wrong types → unknown.
 import { z } from 'zod';
-import type { CenterOutcome } from '../envelope';
+import { buildEnvelope, type CenterOutcome, type EnvelopeContext } from '../envelope';
 import { recerSysCodeFor, type NationalVariant, type ResponseField } from './variant';
 
-export interface NationalContext {
-  institutionCode: string;
-  institutionName: string;
-  /** 就医地医保区划. */
-  areaCode: string;
+export interface NationalContext extends EnvelopeContext {
   /** 参保地医保区划 (from 1101); required by the spec when input names a psn_no. */
   insuplcAdmdvs?: string;
   /** The person's insutype, when the province routes recer_sys_code by it. */
   insutype?: string;
-  signNo: string;
-  operatorId: string;
-  operatorName: string;
-  /** 'yyyy-MM-dd HH:mm:ss' China time. */
-  infTime: string;
 }
 
 /** Keys renamed anywhere inside a JSON value (arrays and nested objects included). */
@@ -51,21 +42,14 @@ function invert(names: Readonly<Record<string, string>>): Record<string, string>
 
 /** The request body object, field names as the province spells them. */
 export function buildNationalRequest(v: NationalVariant, infno: string, msgid: string, input: unknown, ctx: NationalContext): Record<string, unknown> {
+  // Our envelope's fields, with what the province's variant says instead (an unknown insured
+  // region is left empty here, where ours falls back to the area code).
   const ours: Record<string, unknown> = {
-    infno,
-    msgid,
-    mdtrtarea_admvs: ctx.areaCode,
+    ...buildEnvelope(infno, msgid, renameKeys(input, v.inputNames[infno]), ctx),
     insuplc_admdvs: ctx.insuplcAdmdvs ?? '',
     recer_sys_code: recerSysCodeFor(v, ctx.insutype),
     infver: v.infver,
     opter_type: v.opterType,
-    opter: ctx.operatorId,
-    opter_name: ctx.operatorName,
-    inf_time: ctx.infTime,
-    fixmedins_code: ctx.institutionCode,
-    fixmedins_name: ctx.institutionName,
-    sign_no: ctx.signNo,
-    input: renameKeys(input, v.inputNames[infno]),
   };
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(ours)) out[(v.envelopeNames as Record<string, string>)[k] ?? k] = val;

@@ -9,7 +9,7 @@
 // Our own protocol sends the same bodies to /tx (wire/inpatient.ts adds what only ours carries).
 import { z } from 'zod';
 import { fenToYuan, formatPrice, formatQuantity } from './decimal';
-import { fee2204Output, settleOutput, wireMoney } from './messages';
+import { fee2204Output, settleOutput, wireMoney, type FeeLine } from './messages';
 
 export const INPATIENT_INFNO = {
   admit: '2401',
@@ -79,27 +79,13 @@ export interface DischargeFacts {
   doctor?: CodeName;
 }
 
-/** One fee line of a stay (2301). */
-export interface StayFeeLine {
-  /** Unique within the stay (feedetl_sn): our batch's line id. */
-  feedetlSn: string;
-  /** The national code (医疗目录编码). */
-  medListCodg: string;
-  /** The hospital's own item code. */
-  medinsListCodg: string;
-  /** Yuan, decimal string (the bill's). */
-  unitPrice: string;
-  quantity: string;
-  /** fen: the line's amount as computed locally (unit price × quantity). */
-  amount: number;
+/** One fee line of a stay (2301): an outpatient fee line (2204's; feedetl_sn unique within the stay) with its day and who ordered it. */
+export interface StayFeeLine extends FeeLine {
   /** 'yyyy-MM-dd HH:mm:ss' (a day alone is read as its midnight). */
   feeTime: string;
   /** 开单科室 / 开单医生. */
   department: CodeName;
   doctor: CodeName;
-  ownPay?: boolean;
-  /** Restricted item approved (hosp_appr_flag "1"). */
-  approved?: boolean;
 }
 
 /** The center's stay (mdtrt_id) and whose it is: every step after admission names both. */
