@@ -4,7 +4,8 @@
 import type { CoreApp } from '../app/core';
 import type { CenterPart } from '../center/part';
 import { StayQueue } from '../outbox/stay-queue';
-import { InpatientService, type InpatientDeps } from './service';
+import { InpatientService } from './service';
+import type { InpatientDeps } from './desk';
 import { StaySender } from './sender';
 import { inpatientCenter, portOfCenterPart } from '../center/inpatient/client';
 import { stayCenterAdapter } from './center-bridge';
