@@ -17,6 +17,7 @@ import { altLetterOf } from '../lib/keys';
 import { chinaDate } from '../lib/time';
 import { useApp } from '../state/store';
 import { col, FigureCells, GridHead, num } from './grid';
+import { rowKeys } from './list';
 
 /** The month before `day` (yyyy-MM-dd) as yyyyMM: what a clinic clears. */
 export function previousMonth(day: string): string {
@@ -127,12 +128,6 @@ export function Clearing() {
     setNotice('');
     void load(setlym);
   };
-  const arrows = (count: number, set: (f: (i: number) => number) => void) => (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') set((i) => Math.min(count - 1, i + 1));
-    else if (e.key === 'ArrowUp') set((i) => Math.max(0, i - 1));
-    else return;
-    e.preventDefault();
-  };
   const totalsCols = [num(t('sup.clr.col.rows')), num(t('sup.clr.col.psntime')), num(t('sup.clr.col.medfee')), num(t('sup.clr.col.fund')), num(t('sup.clr.col.account')), num(t('sup.clr.col.cash'))];
   const prepared = apps.find((a) => a.state === 'prepared');
 
@@ -152,7 +147,7 @@ export function Clearing() {
       {month ? (
         <>
           <p className="hint">{t('sup.clr.types')}</p>
-          <table className="grid" data-testid="clearing-types" tabIndex={0} onKeyDown={arrows(month.types.length, setTypeAt)}>
+          <table className="grid" data-testid="clearing-types" tabIndex={0} onKeyDown={rowKeys({ count: month.types.length, move: setTypeAt })}>
             <GridHead cols={[col(t('sup.clr.col.type')), ...SETTLEMENT_STAGES.map((s) => num(t(`sup.stage.${s}` as MessageKey))), ...totalsCols]} />
             <tbody>
               {month.types.map((ty, i) => (
@@ -184,7 +179,7 @@ export function Clearing() {
           {apps.length === 0 ? (
             <p className="hint" data-testid="clearing-apps">{t('sup.clr.none')}</p>
           ) : (
-            <table className="grid" data-testid="clearing-apps" tabIndex={0} onKeyDown={arrows(apps.length, setAppAt)}>
+            <table className="grid" data-testid="clearing-apps" tabIndex={0} onKeyDown={rowKeys({ count: apps.length, move: setAppAt })}>
               <GridHead cols={[col(t('sup.clr.col.id')), col(t('sup.clr.col.state')), ...totalsCols, col(t('sup.clr.col.center'))]} />
               <tbody>
                 {apps.map((a, i) => (

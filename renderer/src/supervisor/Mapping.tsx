@@ -13,6 +13,8 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
+import { col } from './grid';
+import { ListFilter, ListTable, useAltKeys, useListNav } from './list';
 
 const STATE_KEY: Record<MappingState, MessageKey> = {
   mapped: 'map.state.mapped',
@@ -32,15 +34,13 @@ interface ImportErrorRow {
 export function Mapping() {
   const t = useT();
   const [list, setList] = useState<MappingListView | null>(null);
-  const [query, setQuery] = useState('');
   const [onlyUnmapped, setOnlyUnmapped] = useState(false);
-  const [active, setActive] = useState(0);
   const [editing, setEditing] = useState<MappingView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
-  const filterRef = useRef<HTMLInputElement>(null);
-  const tableRef = useRef<HTMLTableElement>(null);
+  const nav = useListNav('mapping');
+  const { query, active, setActive } = nav;
 
   const load = async () => {
     const r = await api.call('mapping.list', { query, onlyUnmapped });
@@ -52,7 +52,6 @@ export function Mapping() {
   useEffect(() => {
     void load();
   }, [query, onlyUnmapped]);
-  useEffect(() => filterRef.current?.focus(), []);
 
   const upload = async () => {
     setNotice(null);
@@ -75,32 +74,22 @@ export function Mapping() {
     }
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const k = e.code;
-      if (k === 'KeyI') setImporting((v) => !v);
-      else if (k === 'KeyU') void upload();
-      else if (k === 'KeyS') void syncCatalog();
-      else if (k === 'KeyM') setOnlyUnmapped((v) => !v);
-      else if (k === 'KeyF') filterRef.current?.focus();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useAltKeys({
+    KeyI: () => setImporting((v) => !v),
+    KeyU: () => void upload(),
+    KeyS: () => void syncCatalog(),
+    KeyM: () => setOnlyUnmapped((v) => !v),
+    KeyF: nav.focusFilter,
   });
 
   const rows = list?.rows ?? [];
-  const onTableKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') setActive((i) => Math.min(rows.length - 1, i + 1));
-    else if (e.key === 'ArrowUp') {
-      if (active === 0) filterRef.current?.focus();
-      setActive((i) => Math.max(0, i - 1));
-    } else if (e.key === 'Enter' && rows[active]) setEditing(rows[active]!);
-    else if (e.key === 'Delete' && rows[active]?.nationalCode) void save(rows[active]!, null, 'edited');
-    else return;
-    e.preventDefault();
+  // The table's own keys besides ↑↓; true when the key was used.
+  const tableKey = (e: React.KeyboardEvent): boolean => {
+    const row = rows[active];
+    if (e.key === 'Enter' && row) setEditing(row);
+    else if (e.key === 'Delete' && row?.nationalCode) void save(row, null, 'edited');
+    else return false;
+    return true;
   };
   const save = async (row: MappingView, code: string | null, origin: 'edited' | 'suggested') => {
     const r = await api.call('mapping.set', { clinicCode: row.clinicCode, nationalCode: code, origin });
@@ -109,7 +98,7 @@ export function Mapping() {
       setEditing(null);
       setNotice(code ? t('map.saved', { code: row.clinicCode, national: code }) : t('map.cleared', { code: row.clinicCode }));
       await load();
-      tableRef.current?.focus();
+      nav.focusTable();
       return true;
     }
     setError(r.error);
@@ -119,30 +108,15 @@ export function Mapping() {
   const c = list?.counts;
   return (
     <div className="stack mapping" data-testid="mapping">
-      <div className="row">
-        <input
-          ref={filterRef}
-          className="grow"
-          data-testid="mapping-filter"
-          placeholder={t('map.filter')}
-          aria-label={t('map.filter')}
-          value={query}
-          maxLength={64}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'ArrowDown' || e.key === 'Enter') {
-              tableRef.current?.focus();
-              e.preventDefault();
-            }
-          }}
-        />
-        <label className="inline">
-          <input type="checkbox" data-testid="mapping-only-unmapped" checked={onlyUnmapped} onChange={(e) => setOnlyUnmapped(e.target.checked)} /> {t('map.onlyUnmapped')}
-        </label>
+      <ListFilter
+        nav={nav}
+        label={t('map.filter')}
+        only={{ testId: 'mapping-only-unmapped', label: t('map.onlyUnmapped'), checked: onlyUnmapped, onChange: setOnlyUnmapped }}
+      >
         <button type="button" className="secondary" data-testid="mapping-import-open" onClick={() => setImporting((v) => !v)}>{t('map.import')}</button>
         <button type="button" className="secondary" data-testid="mapping-upload" onClick={() => void upload()}>{t('map.upload')}</button>
         <button type="button" className="secondary" data-testid="mapping-sync" onClick={() => void syncCatalog()}>{t('map.sync')}</button>
-      </div>
+      </ListFilter>
       {c ? (
         <div className="muted" data-testid="mapping-counts">
           {t('map.counts', { mapped: c.mapped, unmapped: c.unmapped + c.pending, uploading: c.uploading, rejected: c.rejected })}
@@ -151,45 +125,37 @@ export function Mapping() {
       <ErrorLine error={error} testId="mapping-error" />
       {notice ? <div className="notice" data-testid="mapping-notice">{notice}</div> : null}
       {importing ? <ImportPanel onDone={(msg) => { setImporting(false); setNotice(msg); void load(); }} onCancel={() => setImporting(false)} /> : null}
-      {editing ? <EditPanel row={editing} onSave={save} onCancel={() => { setEditing(null); tableRef.current?.focus(); }} /> : null}
-      <div className="table-scroll mapping-table">
-        <table className="grid" ref={tableRef} tabIndex={0} onKeyDown={onTableKey} data-testid="mapping-table" aria-label={t('map.title')}>
-          <thead>
-            <tr>
-              <th>{t('map.col.clinicCode')}</th>
-              <th>{t('map.col.name')}</th>
-              <th>{t('map.col.spec')}</th>
-              <th>{t('map.col.national')}</th>
-              <th>{t('map.col.nationalName')}</th>
-              <th>{t('map.col.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr
-                key={r.clinicCode}
-                className={`${i === active ? 'selected' : ''} map-${r.state}`}
-                aria-selected={i === active}
-                data-testid={`mapping-row-${r.clinicCode}`}
-                data-state={r.state}
-                onClick={() => setActive(i)}
-                onDoubleClick={() => setEditing(r)}
-              >
-                <td className="code">{r.clinicCode}</td>
-                <td>{r.clinicName}</td>
-                <td>{r.clinicSpec ?? ''}</td>
-                <td className="code">{r.nationalCode ?? '—'}</td>
-                <td>{r.nationalName ?? ''}</td>
-                <td title={r.lastError ?? undefined}>
-                  <span className={`tag tag-${r.state}`}>{t(STATE_KEY[r.state])}</span>
-                  {r.state === 'rejected' && r.lastError ? <div className="small danger" lang="zh-CN">{r.lastError}</div> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {rows.length === 0 ? <div className="muted" data-testid="mapping-empty">{t('map.empty')}</div> : null}
-      </div>
+      {editing ? <EditPanel row={editing} onSave={save} onCancel={() => { setEditing(null); nav.focusTable(); }} /> : null}
+      <ListTable
+        nav={nav}
+        count={rows.length}
+        more={tableKey}
+        label={t('map.title')}
+        cols={[col(t('map.col.clinicCode')), col(t('map.col.name')), col(t('map.col.spec')), col(t('map.col.national')), col(t('map.col.nationalName')), col(t('map.col.state'))]}
+        empty={rows.length === 0 ? <div className="muted" data-testid="mapping-empty">{t('map.empty')}</div> : null}
+      >
+        {rows.map((r, i) => (
+          <tr
+            key={r.clinicCode}
+            className={`${i === active ? 'selected' : ''} map-${r.state}`}
+            aria-selected={i === active}
+            data-testid={`mapping-row-${r.clinicCode}`}
+            data-state={r.state}
+            onClick={() => setActive(i)}
+            onDoubleClick={() => setEditing(r)}
+          >
+            <td className="code">{r.clinicCode}</td>
+            <td>{r.clinicName}</td>
+            <td>{r.clinicSpec ?? ''}</td>
+            <td className="code">{r.nationalCode ?? '—'}</td>
+            <td>{r.nationalName ?? ''}</td>
+            <td title={r.lastError ?? undefined}>
+              <span className={`tag tag-${r.state}`}>{t(STATE_KEY[r.state])}</span>
+              {r.state === 'rejected' && r.lastError ? <div className="small danger" lang="zh-CN">{r.lastError}</div> : null}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <div className="muted small">{t('map.keys')}</div>
     </div>
   );

@@ -13,6 +13,7 @@ import { ErrorLine } from '../components/common';
 import { hasKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { col, GridHead, num } from './grid';
+import { rowKeys } from './list';
 
 type Bucket = ReceivablesSummary['aging'][number]['bucket'];
 
@@ -61,13 +62,15 @@ function ReceivablesList() {
     void api.call('receivables.summary', { fetch: false, limit: 200 }).then((r) => (r.ok ? setSum(r.value) : setError(r.error)));
   }, []);
   if (!sum) return <ErrorLine error={error} />;
-  const onKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') setActive((i) => Math.min(sum.aging.length - 1, i + 1));
-    else if (e.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
-    else if (e.key === 'Enter') setOpen(sum.aging[active]?.bucket ?? null);
-    else return;
-    e.preventDefault();
-  };
+  const onKey = rowKeys({
+    count: sum.aging.length,
+    move: setActive,
+    more: (e) => {
+      if (e.key !== 'Enter') return false;
+      setOpen(sum.aging[active]?.bucket ?? null);
+      return true;
+    },
+  });
   const rows = open ? sum.rows.filter((r) => inBucket(r, open)) : [];
   const status = (s: string) => (hasKey(`sup.recv.status.${s}`) ? t(`sup.recv.status.${s}` as never) : s);
   return (

@@ -11,6 +11,8 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
+import { col, num } from './grid';
+import { ListFilter, ListTable, useAltKeys, useListNav } from './list';
 
 const REPORT_STATE: Record<StockReportState, MessageKey> = {
   queued: 'stock.report.queued',
@@ -25,15 +27,13 @@ export function Stock() {
   const t = useT();
   const [list, setList] = useState<StockListView | null>(null);
   const [unsent, setUnsent] = useState<StockUnsentView | null>(null);
-  const [query, setQuery] = useState('');
   const [expiringOnly, setExpiringOnly] = useState(false);
-  const [active, setActive] = useState(0);
   const [buying, setBuying] = useState(false);
   const [counting, setCounting] = useState<StockBatchView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const filterRef = useRef<HTMLInputElement>(null);
-  const tableRef = useRef<HTMLTableElement>(null);
+  const nav = useListNav('stock');
+  const { query, active, setActive } = nav;
 
   const load = async () => {
     const [l, u] = await Promise.all([api.call('stock.list', { query, expiringOnly }), api.call('stock.unsent', {})]);
@@ -44,7 +44,6 @@ export function Stock() {
   useEffect(() => {
     void load();
   }, [query, expiringOnly]);
-  useEffect(() => filterRef.current?.focus(), []);
   // Reports go out in the background: while any is open, look again every 2 s.
   useEffect(() => {
     if (!unsent?.open) return;
@@ -63,30 +62,20 @@ export function Stock() {
     await load();
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const k = e.code;
-      if (k === 'KeyN') setBuying((v) => !v);
-      else if (k === 'KeyU') void upload();
-      else if (k === 'KeyE') setExpiringOnly((v) => !v);
-      else if (k === 'KeyF') filterRef.current?.focus();
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useAltKeys({
+    KeyN: () => setBuying((v) => !v),
+    KeyU: () => void upload(),
+    KeyE: () => setExpiringOnly((v) => !v),
+    KeyF: nav.focusFilter,
   });
 
   const batches = (list?.drugs ?? []).flatMap((d) => d.batches);
-  const onTableKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') setActive((i) => Math.min(batches.length - 1, i + 1));
-    else if (e.key === 'ArrowUp') {
-      if (active === 0) filterRef.current?.focus();
-      setActive((i) => Math.max(0, i - 1));
-    } else if (e.key === 'Enter' && batches[active]) setCounting(batches[active]!);
-    else return;
-    e.preventDefault();
+  // The table's own keys besides ↑↓; true when the key was used.
+  const tableKey = (e: React.KeyboardEvent): boolean => {
+    const batch = batches[active];
+    if (e.key !== 'Enter' || !batch) return false;
+    setCounting(batch);
+    return true;
   };
   const done = async (msg: string) => {
     setBuying(false);
@@ -94,87 +83,65 @@ export function Stock() {
     setError(null);
     setNotice(msg);
     // The focus back on the list now, not after the reload: a form opened meanwhile keeps it.
-    tableRef.current?.focus();
+    nav.focusTable();
     await load();
   };
 
   let index = -1;
   return (
     <div className="stack mapping stock" data-testid="stock">
-      <div className="row">
-        <input
-          ref={filterRef}
-          className="grow"
-          data-testid="stock-filter"
-          placeholder={t('stock.filter')}
-          aria-label={t('stock.filter')}
-          value={query}
-          maxLength={64}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'ArrowDown' || e.key === 'Enter') {
-              tableRef.current?.focus();
-              e.preventDefault();
-            }
-          }}
-        />
-        <label className="inline">
-          <input type="checkbox" data-testid="stock-expiring" checked={expiringOnly} onChange={(e) => setExpiringOnly(e.target.checked)} /> {t('stock.expiringOnly')}
-        </label>
+      <ListFilter
+        nav={nav}
+        label={t('stock.filter')}
+        only={{ testId: 'stock-expiring', label: t('stock.expiringOnly'), checked: expiringOnly, onChange: setExpiringOnly }}
+      >
         <button type="button" className="secondary" data-testid="stock-purchase-open" onClick={() => setBuying((v) => !v)}>{t('stock.purchase')}</button>
         <button type="button" className="secondary" data-testid="stock-upload" onClick={() => void upload()}>{t('stock.upload')}</button>
-      </div>
+      </ListFilter>
       <div className="muted small" data-testid="stock-state">
         {list ? t(list.enabled ? 'stock.enabled' : 'stock.disabled', { days: list.expiryWarnDays }) : ''}
       </div>
       <ErrorLine error={error} testId="stock-error" />
       {notice ? <div className="notice" data-testid="stock-notice">{notice}</div> : null}
       {buying ? <PurchaseForm onDone={(b) => void done(t('stock.purchased', { name: b.drugName, batch: b.batchNo, quantity: b.quantity }))} onError={setError} onCancel={() => setBuying(false)} /> : null}
-      {counting ? <CountForm batch={counting} onDone={(b) => void done(t('stock.counted', { name: b.drugName, batch: b.batchNo, quantity: b.quantity }))} onError={setError} onCancel={() => { setCounting(null); tableRef.current?.focus(); }} /> : null}
-      <div className="table-scroll mapping-table stock-table">
-        <table className="grid" ref={tableRef} tabIndex={0} onKeyDown={onTableKey} data-testid="stock-table" aria-label={t('stock.title')}>
-          <thead>
-            <tr>
-              <th>{t('stock.col.drug')}</th>
-              <th>{t('stock.col.batch')}</th>
-              <th>{t('stock.col.expiry')}</th>
-              <th className="num">{t('stock.col.quantity')}</th>
-              <th className="num">{t('stock.col.price')}</th>
-              <th>{t('stock.col.supplier')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(list?.drugs ?? []).map((d) => [
-              <tr key={`d-${d.drugCode}`} className="stock-drug" data-testid={`stock-drug-${d.drugCode}`}>
-                <td colSpan={3}>
-                  <strong>{d.drugName}</strong> <span className="code">{d.drugCode}</span>
+      {counting ? <CountForm batch={counting} onDone={(b) => void done(t('stock.counted', { name: b.drugName, batch: b.batchNo, quantity: b.quantity }))} onError={setError} onCancel={() => { setCounting(null); nav.focusTable(); }} /> : null}
+      <ListTable
+        nav={nav}
+        count={batches.length}
+        more={tableKey}
+        label={t('stock.title')}
+        frameClass="stock-table"
+        cols={[col(t('stock.col.drug')), col(t('stock.col.batch')), col(t('stock.col.expiry')), num(t('stock.col.quantity')), num(t('stock.col.price')), col(t('stock.col.supplier'))]}
+        empty={list && list.drugs.length === 0 ? <div className="muted" data-testid="stock-empty">{t('stock.empty')}</div> : null}
+      >
+        {(list?.drugs ?? []).map((d) => [
+          <tr key={`d-${d.drugCode}`} className="stock-drug" data-testid={`stock-drug-${d.drugCode}`}>
+            <td colSpan={3}>
+              <strong>{d.drugName}</strong> <span className="code">{d.drugCode}</span>
+            </td>
+            <td className="num" data-testid={`stock-drug-total-${d.drugCode}`}>
+              <strong>{d.quantity}</strong>
+            </td>
+            <td colSpan={2} className="muted small">{t('stock.sellable', { quantity: d.sellable })}</td>
+          </tr>,
+          ...d.batches.map((b) => {
+            index++;
+            const i = index;
+            return (
+              <tr key={b.id} className={`${i === active ? 'selected' : ''} stock-${b.expiry}`} aria-selected={i === active} data-testid={`stock-batch-${b.batchNo}`} data-expiry={b.expiry} onClick={() => setActive(i)} onDoubleClick={() => setCounting(b)}>
+                <td />
+                <td className="code">{b.batchNo}</td>
+                <td>
+                  {b.expiryDate} {b.expiry !== 'ok' ? <span className={`tag tag-${b.expiry === 'soon' ? 'uploading' : 'rejected'}`}>{t(EXPIRY[b.expiry])}</span> : null}
                 </td>
-                <td className="num" data-testid={`stock-drug-total-${d.drugCode}`}>
-                  <strong>{d.quantity}</strong>
-                </td>
-                <td colSpan={2} className="muted small">{t('stock.sellable', { quantity: d.sellable })}</td>
-              </tr>,
-              ...d.batches.map((b) => {
-                index++;
-                const i = index;
-                return (
-                  <tr key={b.id} className={`${i === active ? 'selected' : ''} stock-${b.expiry}`} aria-selected={i === active} data-testid={`stock-batch-${b.batchNo}`} data-expiry={b.expiry} onClick={() => setActive(i)} onDoubleClick={() => setCounting(b)}>
-                    <td />
-                    <td className="code">{b.batchNo}</td>
-                    <td>
-                      {b.expiryDate} {b.expiry !== 'ok' ? <span className={`tag tag-${b.expiry === 'soon' ? 'uploading' : 'rejected'}`}>{t(EXPIRY[b.expiry])}</span> : null}
-                    </td>
-                    <td className="num" data-testid={`stock-qty-${b.batchNo}`}>{b.quantity}</td>
-                    <td className="num">{formatFen(b.purchasePrice)}</td>
-                    <td>{b.supplier}</td>
-                  </tr>
-                );
-              }),
-            ])}
-          </tbody>
-        </table>
-        {list && list.drugs.length === 0 ? <div className="muted" data-testid="stock-empty">{t('stock.empty')}</div> : null}
-      </div>
+                <td className="num" data-testid={`stock-qty-${b.batchNo}`}>{b.quantity}</td>
+                <td className="num">{formatFen(b.purchasePrice)}</td>
+                <td>{b.supplier}</td>
+              </tr>
+            );
+          }),
+        ])}
+      </ListTable>
       <h3 className="small">{t('stock.unsent', { open: unsent?.open ?? 0, rejected: unsent?.rejected ?? 0 })}</h3>
       <div className="table-scroll mapping-table stock-unsent">
         <table className="grid" data-testid="stock-unsent">
