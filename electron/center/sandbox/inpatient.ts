@@ -31,22 +31,20 @@ import {
   ALL_UNSETTLED, admit2401Input, cancel2305Input, change2403Input, discharge2402Input, fees2301Input, isInpatientMedType, revokeFees2302Input, settle2304Input, stayRefInput,
 } from '../wire/national/inpatient';
 import { setlinfoOfAmounts, type NationalAmounts } from '../wire/national/messages';
-import { amountsFromWire, amountsToWire, differingAmounts, type SettlementAmounts } from '../wire/settlement';
+import { amountsFromWire, amountsOfSplit, amountsToWire, differingAmounts, type SettlementAmounts } from '../wire/settlement';
 import { msgStamp } from '../wire/msgid';
 import { personByPsnNo } from './persons';
-import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, writeYear } from './store';
-import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from './transactions';
+import { latestPolicy, nextCounter, prepared, readYear } from './store';
+import { sandboxPatient, type TxAnswer, type TxContext } from './transactions';
 import { ok, parse, reject } from './answers';
+import { insertInto } from '../../db/sql';
+import {
+  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, settlementLink, trimPlaces,
+} from './settling';
 
 type Protocol = 'simple' | 'national';
 type Handler = (ctx: TxContext, input: unknown) => TxAnswer;
 
-
-/** 'yyyy-MM-dd HH:mm:ss' China time. */
-function chinaTime(d: Date): string {
-  const s = msgStamp(d);
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}`;
-}
 
 /** One row through its schema (never a cast), or undefined. */
 function rowOf<T extends z.ZodType>(ctx: Pick<TxContext, 'db'>, schema: T, sql: string, ...args: unknown[]): z.output<T> | undefined {
@@ -94,11 +92,6 @@ function stayOf(ctx: TxContext, mdtrtId: string, psnNo: string): StayRow | TxAns
   return s;
 }
 const isAnswer = (x: StayRow | TxAnswer): x is TxAnswer => 'infcode' in x;
-
-function personRejection(ctx: TxContext, psnNo: string): string | undefined {
-  const p = personByPsnNo(ctx.db, psnNo);
-  return p ? (ctx.faults.rejectPersons[p.psn_no] ?? ctx.faults.rejectPersons[p.certno] ?? ctx.faults.rejectPersons[p.card_no] ?? ctx.faults.rejectPersons[p.ec_token]) : undefined;
-}
 
 const day = (t: string): string => t.slice(0, 10);
 const codesOf = (rows: ReadonlyArray<{ diag_code: string }>): string[] => [...new Set(rows.map((d) => d.diag_code))];
@@ -195,18 +188,6 @@ const undoDischarge: Handler = (ctx, input) => {
 
 // ---- 2301 / 2302 ----
 
-/** "12.500000" → "12.5": the engine reads at most 4 places; the wire pads to 6 (pric) or 4 (cnt). */
-const trimPlaces = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-
-function ownPayFlag(exp: string | null | undefined): number {
-  if (!exp) return 0;
-  try {
-    return (JSON.parse(exp) as { own_pay_flag?: unknown }).own_pay_flag === '1' ? 1 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 function splitOf(ctx: TxContext, s: StayRow, lines: readonly FeeRow[], useAccount: boolean, protocol: Protocol): SplitOutcome {
   const person = personByPsnNo(ctx.db, s.psn_no)!;
   const year = readYear(ctx.db, s.psn_no)!;
@@ -248,8 +229,6 @@ function stayPrice(ctx: TxContext, s: StayRow, lines: readonly FeeRow[], useAcco
   return out.ok ? { ok: true, result: out.result.combined } : out;
 }
 
-const CLASS_LEVEL: Record<string, string> = { A: '01', B: '02', C: '03' };
-
 const fees = (protocol: Protocol): Handler => (ctx, input) => {
   const p = parse(fees2301Input, input);
   if (!p.ok) return p.answer;
@@ -259,11 +238,8 @@ const fees = (protocol: Protocol): Handler => (ctx, input) => {
   const s = stayOf(ctx, first.mdtrt_id, first.psn_no);
   if (isAnswer(s)) return s;
   if (finallySettled(ctx, s.mdtrt_id)) return reject('STAY_SETTLED', '该住院已结算，不能再上传费用（请先撤销结算 2305）');
-  const refusedItems = lines.filter((l) => ctx.faults.rejectItems[l.med_list_codg] !== undefined);
-  if (refusedItems.length) {
-    const codes = [...new Set(refusedItems.map((l) => l.med_list_codg))];
-    return reject('ITEM_REJECTED', `项目不予支付：${codes.map((c) => `${c}（${ctx.faults.rejectItems[c]}）`).join('；')}`, { codes });
-  }
+  const refused = refusedItems(ctx, lines);
+  if (refused) return refused;
   const seenInBatch = new Set<string>();
   const rows: FeeRow[] = [];
   for (const l of lines) {
@@ -289,20 +265,7 @@ const fees = (protocol: Protocol): Handler => (ctx, input) => {
     "INSERT OR REPLACE INTO ipt_fees (mdtrt_id, feedetl_sn, msgid, med_list_codg, medins_list_codg, pric, cnt, own_pay, amount, fee_ocur_time, setl_id, state, seq) VALUES (?,?,?,?,?,?,?,?,?,?,NULL,'open',?)",
   );
   rows.forEach((r, i) => put.run(s.mdtrt_id, r.feedetl_sn, ctx.msgid, r.med_list_codg, lines[i]!.medins_list_codg, r.pric, r.cnt, r.own_pay, r.amount, r.fee_ocur_time, nextCounter(ctx.db, 'ipt_fee')));
-  const catalog = new Map(latestPolicy(ctx.db).catalog.map((e) => [e.code, e]));
-  return ok({
-    result: rows.map((r, i) => {
-      const line = split.result.items[i]!;
-      const entry = catalog.get(r.med_list_codg);
-      return {
-        feedetl_sn: r.feedetl_sn, det_item_fee_sumamt: fenToYuan(line.amount), cnt: lines[i]!.cnt, pric: lines[i]!.pric, pric_uplmt_amt: null,
-        selfpay_prop: line.class === 'C' ? '1.0000' : (entry?.selfPayRatio ?? '0'),
-        fulamt_ownpay_amt: fenToYuan(line.fullOwnPay), overlmt_amt: fenToYuan(line.overLimitSelfPay), preselfpay_amt: fenToYuan(line.preSelfPay), inscp_scp_amt: fenToYuan(line.eligible),
-        chrgitm_lv: CLASS_LEVEL[line.class] ?? '03', med_chrgitm_type: entry?.kind === 'drug' ? '09' : '05',
-        memo: line.reason === 'restriction' ? '限制使用条件不符，按自费' : line.reason === 'ownPay' ? '患者自愿自费' : null,
-      };
-    }),
-  });
+  return ok({ result: feeLineAnswers(ctx, lines, split.result.items) });
 };
 
 const revokeFees: Handler = (ctx, input) => {
@@ -378,25 +341,8 @@ function price(ctx: TxContext, input: unknown, protocol: Protocol): Priced {
   if (!split.ok) return { ok: false, answer: reject(split.error.code, split.error.message, { details: split.error.details ?? null }) };
   const r = split.result;
   const person = personByPsnNo(ctx.db, d.psn_no)!;
-  const fundType = person.insutype === '390' ? '390100' : '310100';
-  const setldetail = [
-    ...(r.fundPay ? [{ fund_pay_type: fundType, inscp_scp_amt: fenToYuan(r.eligible), fund_payamt: fenToYuan(r.fundPay), fund_pay_type_name: person.insutype === '390' ? '城乡居民基本医疗保险基金' : '职工基本医疗保险统筹基金', setl_proc_info: r.explanation.map((e) => e.text).join('；').slice(0, 4000) }] : []),
-    ...(r.criticalIllnessPay ? [{ fund_pay_type: '390200', fund_payamt: fenToYuan(r.criticalIllnessPay), fund_pay_type_name: '城乡居民大病医疗保险' }] : []),
-    ...(r.accountPay ? [{ fund_pay_type: '310200', fund_payamt: fenToYuan(r.accountPay), fund_pay_type_name: '职工基本医疗保险个人账户' }] : []),
-  ];
   return {
-    ok: true,
-    s,
-    mid: d.mid_setl_flag === '1',
-    lines,
-    amounts: {
-      total: r.total, fullOwnPay: r.fullOwnPay, overLimitSelfPay: r.overLimitSelfPay, preSelfPay: r.preSelfPay, eligible: r.eligible, deductible: r.deductible,
-      fundPay: r.fundPay, coPay: r.coPay, criticalIllnessPay: r.criticalIllnessPay, personalTotal: r.personalTotal, accountPay: r.accountPay, cashPay: r.cashPay,
-    },
-    accumulatorsAfter: r.accumulatorsAfter,
-    setldetail,
-    client,
-    medinsSetlId,
+    ok: true, s, mid: d.mid_setl_flag === '1', lines, amounts: amountsOfSplit(r), accumulatorsAfter: r.accumulatorsAfter, setldetail: fundLines(person.insutype, r), client, medinsSetlId,
   };
 }
 
@@ -432,23 +378,15 @@ const settle = (protocol: Protocol): Handler => (ctx, input) => {
     const dup = rowOf(ctx, z.object({ setl_id: z.string() }), "SELECT setl_id FROM settlements WHERE kind = 'settle' AND state = 'active' AND cancelled_by IS NULL AND medins_setl_id = ?", pr.medinsSetlId);
     if (dup) return reject('DUPLICATE_SETTLEMENT', `该机构结算号已结算（中心结算号 ${dup.setl_id}），不能重复结算`, { setl_id: dup.setl_id });
   }
-  const year = readYear(ctx.db, s.psn_no)!;
-  const n = nextCounter(ctx.db, 'setl');
-  const setlId = `ST${msgStamp(ctx.now).slice(0, 8)}${String(n).padStart(8, '0')}`;
-  const at = ctx.now.toISOString();
-  const balance = year.balance - amounts.accountPay;
-  writeYear(ctx.db, s.psn_no, { balance, accumulators: pr.accumulatorsAfter }, at);
   const differs = pr.client ? differingAmounts(pr.client, amounts) : [];
   const stmt = differs.length ? 'adjusted' : 'accepted';
   // medins_setl_id: ours names the journal's settlement; the national one holds the msgid (as 2207).
   const medinsSetlId = pr.medinsSetlId ?? ctx.msgid;
-  prepared(ctx.db, 'INSERT INTO settlements (setl_id, kind, msgid, medins_setl_id, psn_no, insutype, setl_date, amounts, accum_delta, stmt, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
-    .run(setlId, 'settle', ctx.msgid, medinsSetlId, s.psn_no, s.insutype, chinaTime(ctx.now).slice(0, 10), JSON.stringify(amounts), JSON.stringify(accumulatorDelta(year.accumulators, pr.accumulatorsAfter)), stmt, at);
-  const person = personByPsnNo(ctx.db, s.psn_no)!;
-  prepared(ctx.db, 'INSERT INTO nat_settlements (setl_id, mdtrt_id, chrg_bchno, clr_type, setl_optins) VALUES (?,?,?,?,?)').run(setlId, s.mdtrt_id, '', '21', person.insuplc_admdvs);
-  prepared(ctx.db, 'INSERT INTO ipt_settlements (setl_id, mdtrt_id, mid_setl, created_seq) VALUES (?,?,?,?)').run(setlId, s.mdtrt_id, pr.mid ? 1 : 0, nextCounter(ctx.db, 'ipt_setl'));
-  const mark = prepared(ctx.db, 'UPDATE ipt_fees SET setl_id = ? WHERE mdtrt_id = ? AND feedetl_sn = ?');
-  for (const l of pr.lines) mark.run(setlId, s.mdtrt_id, l.feedetl_sn);
+  const { setlId, balance } = recordSettlement(ctx, {
+    psnNo: s.psn_no, insutype: s.insutype, medinsSetlId, amounts, accumulatorsAfter: pr.accumulatorsAfter, stmt,
+    mdtrtId: s.mdtrt_id, chrgBchno: '', clrType: '21', feeTable: 'ipt_fees', feedetlSns: pr.lines.map((l) => l.feedetl_sn),
+  });
+  insertInto(ctx.db, 'ipt_settlements', { setl_id: setlId, mdtrt_id: s.mdtrt_id, mid_setl: pr.mid ? 1 : 0, created_seq: nextCounter(ctx.db, 'ipt_setl') });
   const info = setlinfoOf(ctx, s, amounts, protocol, { setl_id: setlId, medins_setl_id: medinsSetlId, balc: fenToYuan(balance), mid_setl_flag: pr.mid ? '1' : '0' });
   return ok({
     setlinfo: info,
@@ -468,17 +406,14 @@ const cancelSettlement = (protocol: Protocol): Handler => (ctx, input) => {
   if (idx < 0) return reject('SETTLEMENT_NOT_FOUND', `住院 ${s.mdtrt_id} 下没有有效的结算 ${d.setl_id.slice(0, 30)}`);
   if (idx !== live.length - 1) return reject('LATER_SETTLEMENT', `该住院之后还有结算 ${live.at(-1)!.setl_id}，请先撤销后一次结算`);
   // The settlement's effect on the person's year undone, a cancel row written: as 2208 does.
-  const a = TRANSACTIONS['2208']!(ctx, { data: { setl_id: d.setl_id, psn_no: d.psn_no } });
-  if (a.infcode !== 0) return a;
-  const cancelId = (a.output as { setlinfo: { setl_id: string } }).setlinfo.setl_id;
-  const link = rowOf(ctx, z.object({ setl_optins: z.string() }), 'SELECT setl_optins FROM nat_settlements WHERE setl_id = ?', d.setl_id);
-  prepared(ctx.db, 'INSERT INTO nat_settlements (setl_id, mdtrt_id, chrg_bchno, clr_type, setl_optins) VALUES (?,?,?,?,?)').run(cancelId, s.mdtrt_id, '', '21', link?.setl_optins ?? '');
-  const row = rowOf(ctx, z.object({ amounts: z.string() }), 'SELECT amounts FROM settlements WHERE setl_id = ?', cancelId)!;
-  const balance = readYear(ctx.db, d.psn_no)!.balance;
+  const link = settlementLink(ctx, d.setl_id);
+  if (!link) return reject('SETTLEMENT_NOT_FOUND', `住院 ${s.mdtrt_id} 下没有有效的结算 ${d.setl_id.slice(0, 30)}`);
+  const c = recordCancel(ctx, d.setl_id, d.psn_no, link);
+  if (!c.ok) return c.answer;
   return ok({
-    setlinfo: setlinfoOf(ctx, s, JSON.parse(row.amounts) as SettlementAmounts, protocol, { setl_id: cancelId, orig_setl_id: d.setl_id, balc: fenToYuan(balance) }),
+    setlinfo: setlinfoOf(ctx, s, c.amounts, protocol, { setl_id: c.cancelId, orig_setl_id: d.setl_id, balc: fenToYuan(c.balance) }),
     setldetail: [],
-    ...(protocol === 'simple' ? { setl_id: cancelId, mdtrt_id: s.mdtrt_id } : {}),
+    ...(protocol === 'simple' ? { setl_id: c.cancelId, mdtrt_id: s.mdtrt_id } : {}),
   });
 };
 

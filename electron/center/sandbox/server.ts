@@ -16,8 +16,8 @@ import type { SettlementAmounts } from '../wire/settlement';
 import { DEMO_PERSONS } from './demo-persons';
 import { faultPatchSchema, noFaults, takeFault, type FaultSettings, type MalformedMode } from './faults';
 import { many, value } from '../../db/sql';
-import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, type PersonYear, type SandboxDb } from './store';
-import { TRANSACTIONS, type SettlementRow, type TxAnswer } from './transactions';
+import { latestPolicy, nextCounter, openSandboxDb, prepared, readYear, SandboxSettlementRow, type PersonYear, type SandboxDb } from './store';
+import { TRANSACTIONS, type TxAnswer } from './transactions';
 import { NATIONAL_TRANSACTIONS, needsSignIn } from './national/chain';
 import { CATALOG_TRANSACTIONS, spoilCatalogPage } from './national/catalog';
 import { NATIONAL_STOCK_TRANSACTIONS, SIMPLE_STOCK_TRANSACTIONS } from './stock';
@@ -202,13 +202,14 @@ export class SandboxCenter {
   /** Post payment / rejection notices for uploaded settlements (fetched by 3301). */
   emitNotices(spec: NoticeSpec): Notice[] {
     return this.db.transaction(() => {
-      const rows = (
-        spec.setlId
-          ? this.db.prepare("SELECT * FROM settlements WHERE setl_id = ? AND kind = 'settle'").all(spec.setlId)
-          : this.db
-              .prepare("SELECT * FROM settlements s WHERE kind = 'settle' AND state = 'active' AND cancelled_by IS NULL AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.setl_id = s.setl_id AND n.type = ?) ORDER BY created_at")
-              .all(spec.type)
-      ) as SettlementRow[];
+      const rows = spec.setlId
+        ? many(this.db, "SELECT * FROM settlements WHERE setl_id = :setlId AND kind = 'settle'", { setlId: spec.setlId }, SandboxSettlementRow)
+        : many(
+            this.db,
+            "SELECT * FROM settlements s WHERE kind = 'settle' AND state = 'active' AND cancelled_by IS NULL AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.setl_id = s.setl_id AND n.type = :type) ORDER BY created_at",
+            { type: spec.type },
+            SandboxSettlementRow,
+          );
       const at = this.clock.now().toISOString();
       const out: Notice[] = [];
       for (const r of rows) {
@@ -252,9 +253,8 @@ export class SandboxCenter {
     return z.array(z.object({ sign_no: z.string(), opter_no: z.string().nullable(), signed_out: z.number() })).parse(rows);
   }
 
-  settlements(): Array<Omit<SettlementRow, 'amounts' | 'accum_delta'> & { amounts: SettlementAmounts; stmt: string | null }> {
-    const rows = this.db.prepare('SELECT * FROM settlements ORDER BY created_at, setl_id').all() as Array<SettlementRow & { stmt: string | null }>;
-    return rows.map((r) => ({ ...r, amounts: JSON.parse(r.amounts) as SettlementAmounts }));
+  settlements(): Array<Omit<SandboxSettlementRow, 'amounts'> & { amounts: SettlementAmounts }> {
+    return many(this.db, 'SELECT * FROM settlements ORDER BY created_at, setl_id', {}, SandboxSettlementRow).map((r) => ({ ...r, amounts: JSON.parse(r.amounts) as SettlementAmounts }));
   }
 
   /** A hospital stay as the center holds it (issue 19): its state, fee lines, settlements that stand. */

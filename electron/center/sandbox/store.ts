@@ -137,6 +137,25 @@ CREATE TABLE IF NOT EXISTS registered_persons (
   psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE, ec_token TEXT NOT NULL UNIQUE, person TEXT NOT NULL);
 `;
 
+/** A settlements row as stored (amounts and accum_delta are JSON text): the schema of the sandbox's whole-row reads. */
+export const SandboxSettlementRow = z.object({
+  setl_id: z.string(),
+  kind: z.enum(['settle', 'cancel']),
+  msgid: z.string(),
+  medins_setl_id: z.string().nullable(),
+  psn_no: z.string(),
+  insutype: z.string(),
+  setl_date: z.string(),
+  amounts: z.string(),
+  accum_delta: z.string(),
+  state: z.enum(['active', 'reversed']),
+  cancelled_by: z.string().nullable(),
+  cancels: z.string().nullable(),
+  stmt: z.string().nullable(),
+  created_at: z.string(),
+});
+export type SandboxSettlementRow = z.output<typeof SandboxSettlementRow>;
+
 // Statements prepared once per database: the upload path runs a dozen per 2207, and
 // better-sqlite3 compiles the SQL on every prepare().
 const statements = new WeakMap<SandboxDb, Map<string, Database.Statement>>();

@@ -6,14 +6,14 @@ import type { Accumulators, BillItem, Patient, PolicyDelta, PolicyTable } from '
 import { medTypeToVisitType, insutypeToInsuranceType, insuStatusToStatus, psnTypeToPersonGroup } from '../wire/codes';
 import { fenToYuan, tryYuanToFen } from '../../api/money';
 import { msgStamp } from '../wire/msgid';
-import { amountsFromWire, amountsToWire, differingAmounts, negateAmounts, type SettlementAmounts } from '../wire/settlement';
+import { amountsFromWire, amountsOfSplit, amountsToWire, differingAmounts, negateAmounts, type SettlementAmounts } from '../wire/settlement';
 import { DEMO_YEAR_START, type DemoPerson } from './demo-persons';
 import { findPerson, personByPsnNo } from './persons';
 import { splitRecordsOf } from './national/person-records';
 import type { FaultSettings } from './faults';
 import { drugTracInfoSchema, recordTraceSales, refuseSoldCodes, return3506, reverseTraceMessage, sale3505 } from './trace-sales';
-import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, prepared, readYear, STMT_SQL, writeYear, type SandboxDb } from './store';
-import { many, value } from '../../db/sql';
+import { accumulatorDelta, addAccumulators, latestPolicy, nextCounter, policyAt, prepared, readYear, SandboxSettlementRow, STMT_SQL, writeYear, type SandboxDb } from './store';
+import { many, one, value } from '../../db/sql';
 import { ok, parse, reject } from './answers';
 
 export interface TxAnswer {
@@ -220,10 +220,7 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
       if (again.ok) r = again.result;
     }
   }
-  const center: SettlementAmounts = {
-    total: r.total, fullOwnPay: r.fullOwnPay, overLimitSelfPay: r.overLimitSelfPay, preSelfPay: r.preSelfPay, eligible: r.eligible, deductible: r.deductible,
-    fundPay: r.fundPay, coPay: r.coPay, criticalIllnessPay: r.criticalIllnessPay, personalTotal: r.personalTotal, accountPay: r.accountPay, cashPay: r.cashPay,
-  };
+  const center = amountsOfSplit(r);
   const differs = differingAmounts(clientAmounts, center);
   const stmt = differs.length ? 'adjusted' : 'accepted';
   const at = ctx.now.toISOString();
@@ -247,23 +244,8 @@ function settle(ctx: TxContext, input: unknown): TxAnswer {
   });
 }
 
-interface SettlementRow {
-  setl_id: string;
-  kind: 'settle' | 'cancel';
-  msgid: string;
-  medins_setl_id: string | null;
-  psn_no: string;
-  insutype: string;
-  setl_date: string;
-  amounts: string;
-  accum_delta: string;
-  state: 'active' | 'reversed';
-  cancelled_by: string | null;
-  cancels: string | null;
-}
-
 /** Apply (sign 1) or undo (sign -1) a settlement row's effect on the person's year. */
-function applyEffect(ctx: TxContext, row: SettlementRow, sign: 1 | -1): void {
+function applyEffect(ctx: TxContext, row: SandboxSettlementRow, sign: 1 | -1): void {
   const year = readYear(ctx.db, row.psn_no)!;
   const amounts = JSON.parse(row.amounts) as SettlementAmounts;
   const delta = JSON.parse(row.accum_delta) as Record<string, { eligible: number; fundPaid: number } | number>;
@@ -275,14 +257,14 @@ const cancelSchema = z.object({ data: z.object({ setl_id: z.string().min(1), psn
 function cancel(ctx: TxContext, input: unknown): TxAnswer {
   const p = parse(cancelSchema, input);
   if (!p.ok) return p.answer;
-  const row = ctx.db.prepare("SELECT * FROM settlements WHERE setl_id = ? AND kind = 'settle'").get(p.value.data.setl_id) as SettlementRow | undefined;
+  const row = one(ctx.db, "SELECT * FROM settlements WHERE setl_id = :setlId AND kind = 'settle'", { setlId: p.value.data.setl_id }, SandboxSettlementRow);
   if (!row || row.state !== 'active') return reject('SETTLEMENT_NOT_FOUND', '未找到该结算（或已被冲正）');
   if (row.psn_no !== p.value.data.psn_no) return reject('PERSON_MISMATCH', '结算与人员编号不符');
   if (row.cancelled_by) return reject('ALREADY_CANCELLED', `该结算已撤销（${row.cancelled_by}）`);
   const amounts = negateAmounts(JSON.parse(row.amounts) as SettlementAmounts);
   const delta = addAccumulators({}, JSON.parse(row.accum_delta) as Record<string, number>, -1);
   const setlId = `RF${msgStamp(ctx.now).slice(0, 8)}${String(nextCounter(ctx.db, 'setl')).padStart(8, '0')}`;
-  const cancelRow: SettlementRow = { ...row, setl_id: setlId, kind: 'cancel', msgid: ctx.msgid, amounts: JSON.stringify(amounts), accum_delta: JSON.stringify(delta), cancels: row.setl_id, cancelled_by: null, setl_date: chinaDay(ctx.now) };
+  const cancelRow: SandboxSettlementRow = { ...row, setl_id: setlId, kind: 'cancel', msgid: ctx.msgid, amounts: JSON.stringify(amounts), accum_delta: JSON.stringify(delta), cancels: row.setl_id, cancelled_by: null, setl_date: chinaDay(ctx.now) };
   ctx.db
     .prepare('INSERT INTO settlements (setl_id, kind, msgid, medins_setl_id, psn_no, insutype, setl_date, amounts, accum_delta, cancels, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
     .run(setlId, 'cancel', ctx.msgid, row.medins_setl_id, row.psn_no, row.insutype, cancelRow.setl_date, cancelRow.amounts, cancelRow.accum_delta, row.setl_id, ctx.now.toISOString());
@@ -304,7 +286,7 @@ function reversal(ctx: TxContext, input: unknown): TxAnswer {
   if (!p.ok) return p.answer;
   const { omsgid, oinfno, psn_no } = p.value.data;
   if (ctx.db.prepare('SELECT 1 FROM reversals WHERE omsgid = ?').get(omsgid)) return ok({ omsgid, reversed: true });
-  const rows = ctx.db.prepare("SELECT * FROM settlements WHERE msgid = ? AND state = 'active'").all(omsgid) as SettlementRow[];
+  const rows = many(ctx.db, "SELECT * FROM settlements WHERE msgid = :omsgid AND state = 'active'", { omsgid }, SandboxSettlementRow);
   for (const row of rows) {
     if (row.psn_no !== psn_no) return reject('PERSON_MISMATCH', '冲正的人员编号与原交易不符');
     if (row.kind === 'settle' && row.cancelled_by) return reject('ALREADY_CANCELLED', '原结算已撤销，不能再冲正');
@@ -328,13 +310,13 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 const TOTALS_SELECT = `SELECT count(*) AS n, coalesce(sum(${STMT_SQL.total}), 0) AS medfee, coalesce(sum(${STMT_SQL.fund}), 0) AS fund,
     coalesce(sum(${STMT_SQL.acct}), 0) AS acct
-  FROM settlements WHERE state = 'active' AND setl_date BETWEEN ? AND ?`;
+  FROM settlements WHERE state = 'active' AND setl_date BETWEEN :begin AND :end`;
+const TotalsRow = z.object({ n: z.number().int(), medfee: z.number().int(), fund: z.number().int(), acct: z.number().int() });
 
 /** The center's totals over a range, for one insurance type or all (clr_type is not split on). */
 function rangeTotals(db: SandboxDb, begin: string, end: string, insutype?: string): { n: number; medfee: number; fund: number; acct: number } {
-  return (insutype
-    ? db.prepare(`${TOTALS_SELECT} AND insutype = ?`).get(begin, end, insutype)
-    : db.prepare(TOTALS_SELECT).get(begin, end)) as { n: number; medfee: number; fund: number; acct: number };
+  // An aggregate always answers one row.
+  return (insutype ? one(db, `${TOTALS_SELECT} AND insutype = :insutype`, { begin, end, insutype }, TotalsRow) : one(db, TOTALS_SELECT, { begin, end }, TotalsRow))!;
 }
 
 const StmtRow = z.object({ setl_id: z.string(), medins_setl_id: z.string().nullable(), kind: z.enum(['settle', 'cancel']), total: z.number().int(), fund: z.number().int(), acct: z.number().int() });
@@ -441,4 +423,3 @@ export const TRANSACTIONS: Record<string, (ctx: TxContext, input: unknown) => Tx
   '3506': return3506,
 };
 
-export type { SettlementRow };

@@ -7,6 +7,14 @@ import type { SplitAmounts } from '../../policy/split/types';
 /** The split's money as the center's settlement messages carry it: all but overCapSelfPay. */
 export type SettlementAmounts = Omit<SplitAmounts, 'overCapSelfPay'>;
 
+/** The split's money as a center settlement carries it (the sandbox's answers and stored rows). */
+export function amountsOfSplit(r: SplitAmounts): SettlementAmounts {
+  return {
+    total: r.total, fullOwnPay: r.fullOwnPay, overLimitSelfPay: r.overLimitSelfPay, preSelfPay: r.preSelfPay, eligible: r.eligible, deductible: r.deductible,
+    fundPay: r.fundPay, coPay: r.coPay, criticalIllnessPay: r.criticalIllnessPay, personalTotal: r.personalTotal, accountPay: r.accountPay, cashPay: r.cashPay,
+  };
+}
+
 export const AMOUNT_FIELDS: ReadonlyArray<[keyof SettlementAmounts, string]> = [
   ['total', 'medfee_sumamt'],
   ['fullOwnPay', 'fulamt_ownpay_amt'],

@@ -19,17 +19,21 @@ import {
 import { fenToYuan } from '../../wire/national/decimal';
 import { personByPsnNo } from '../persons';
 import { mappedAtCenter } from './catalog';
-import { accumulatorDelta, latestPolicy, nextCounter, prepared, readYear, STMT_SQL, writeYear } from '../store';
+import { latestPolicy, nextCounter, prepared, readYear, STMT_SQL } from '../store';
 import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
 import { binding, filings } from './person-records';
 import { return3506, sale3505 } from '../trace-sales';
 import { details, download, upload } from './statement';
 import { ok, parse, reject } from '../answers';
-import { one, run, value, type Params } from '../../../db/sql';
+import { many, one, run, value, type Params } from '../../../db/sql';
+import { amountsOfSplit, type SettlementAmounts } from '../../wire/settlement';
+import {
+  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, settlementLink, trimPlaces,
+} from '../settling';
 import { z } from 'zod';
 
 const COUNT = z.number().int();
-const LinkRow = z.object({ mdtrt_id: z.string(), chrg_bchno: z.string(), clr_type: z.string(), setl_optins: z.string() });
+const TotalsRow = z.object({ n: z.number().int(), medfee: z.number().int(), fund: z.number().int(), acct: z.number().int() });
 
 export interface NationalTxContext extends TxContext {
   /** The institution's hospital level as the center has it on file (1–3). */
@@ -41,19 +45,8 @@ export interface NationalTxContext extends TxContext {
 
 type Handler = (ctx: NationalTxContext, input: unknown) => TxAnswer;
 
-/** 'yyyy-MM-dd HH:mm:ss' China time, as national answers write times. */
-function chinaTime(d: Date): string {
-  const s = msgStamp(d);
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}`;
-}
-
 function newId(ctx: TxContext, prefix: string): string {
   return `${prefix}${msgStamp(ctx.now).slice(0, 8)}${String(nextCounter(ctx.db, 'setl')).padStart(8, '0')}`;
-}
-
-function rejectionOf(ctx: TxContext, psnNo: string): string | undefined {
-  const p = personByPsnNo(ctx.db, psnNo);
-  return p ? (ctx.faults.rejectPersons[p.psn_no] ?? ctx.faults.rejectPersons[p.certno] ?? ctx.faults.rejectPersons[p.card_no] ?? ctx.faults.rejectPersons[p.ec_token]) : undefined;
 }
 
 // ---- 9001 / 9002 ----
@@ -99,7 +92,7 @@ const treatment: Handler = (ctx, input) => {
   const person = personByPsnNo(ctx.db, p.value.data.psn_no);
   if (!person) return reject('PERSON_NOT_FOUND', '未找到该参保人');
   const fundPayType = person.insutype === '390' ? '390100' : '310100';
-  const refused = rejectionOf(ctx, person.psn_no) ?? (person.psn_insu_stas !== '1' ? '参保状态为暂停，不享受待遇' : undefined);
+  const refused = personRejection(ctx, person.psn_no) ?? (person.psn_insu_stas !== '1' ? '参保状态为暂停，不享受待遇' : undefined);
   return ok({ trtinfo: [{ fund_pay_type: fundPayType, trt_enjymnt_flag: refused ? '0' : '1', trt_chk_rslt: refused ?? null }] });
 };
 
@@ -113,16 +106,12 @@ const accumulators: Handler = (ctx, input) => {
 };
 
 // ---- 2201 / 2202 registration ----
-interface VisitRow {
-  mdtrt_id: string;
-  psn_no: string;
-  insutype: string;
-  ipt_otp_no: string;
-  begntime: string;
-  med_type: string | null;
-  diagnoses: string;
-  state: 'open' | 'cancelled';
-}
+const VisitRow = z.object({
+  mdtrt_id: z.string(), psn_no: z.string(), insutype: z.string(), ipt_otp_no: z.string(), begntime: z.string(), med_type: z.string().nullable(), diagnoses: z.string(),
+  state: z.enum(['open', 'cancelled']),
+});
+type VisitRow = z.output<typeof VisitRow>;
+const VISIT_SQL = 'SELECT mdtrt_id, psn_no, insutype, ipt_otp_no, begntime, med_type, diagnoses, state FROM nat_visits';
 
 const register: Handler = (ctx, input) => {
   const p = parse(register2201Input, input);
@@ -130,7 +119,7 @@ const register: Handler = (ctx, input) => {
   const d = p.value.data;
   const person = personByPsnNo(ctx.db, d.psn_no);
   if (!person) return reject('PERSON_NOT_FOUND', '未找到该参保人');
-  const refused = rejectionOf(ctx, person.psn_no);
+  const refused = personRejection(ctx, person.psn_no);
   if (refused) return reject('PERSON_REJECTED', refused);
   if (d.insutype !== person.insutype) return reject('INSUTYPE_MISMATCH', `险种 ${d.insutype} 与参保信息（${person.insutype}）不符`);
   const mdtrtId = newId(ctx, 'MD');
@@ -140,7 +129,7 @@ const register: Handler = (ctx, input) => {
 };
 
 function openVisit(ctx: TxContext, mdtrtId: string, psnNo: string): VisitRow | TxAnswer {
-  const v = prepared(ctx.db, 'SELECT * FROM nat_visits WHERE mdtrt_id = ?').get(mdtrtId) as VisitRow | undefined;
+  const v = one(ctx.db, `${VISIT_SQL} WHERE mdtrt_id = :mdtrtId`, { mdtrtId }, VisitRow);
   if (!v || v.state !== 'open') return reject('VISIT_NOT_FOUND', `就诊 ${mdtrtId} 不存在或已撤销`);
   if (v.psn_no !== psnNo) return reject('PERSON_MISMATCH', '就诊与人员编号不符');
   return v;
@@ -175,15 +164,8 @@ const visitInfo: Handler = (ctx, input) => {
 };
 
 // ---- 2204 / 2205 fee details ----
-interface FeeRow {
-  feedetl_sn: string;
-  chrg_bchno: string;
-  med_list_codg: string;
-  pric: string;
-  cnt: string;
-  own_pay: number;
-  amount: number;
-}
+const FeeRow = z.object({ feedetl_sn: z.string(), chrg_bchno: z.string(), med_list_codg: z.string(), pric: z.string(), cnt: z.string(), own_pay: z.number().int(), amount: z.number().int() });
+type FeeRow = z.output<typeof FeeRow>;
 
 function splitOf(ctx: NationalTxContext, v: VisitRow, lines: readonly FeeRow[], useAccount: boolean): SplitOutcome {
   const person = personByPsnNo(ctx.db, v.psn_no)!;
@@ -204,13 +186,6 @@ function splitOf(ctx: NationalTxContext, v: VisitRow, lines: readonly FeeRow[], 
   );
 }
 
-/** "12.500000" → "12.5": the engine reads at most 4 places; the wire pads to 6 (pric) or 4 (cnt). */
-function trimPlaces(s: string): string {
-  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
-}
-
-const CLASS_LEVEL: Record<string, string> = { A: '01', B: '02', C: '03' };
-
 const fees: Handler = (ctx, input) => {
   const p = parse(fee2204InputSchema, input);
   if (!p.ok) return p.answer;
@@ -225,11 +200,8 @@ const fees: Handler = (ctx, input) => {
     const unmapped = lines.filter((l) => mappedAtCenter(ctx.db, l.medins_list_codg) !== l.med_list_codg);
     if (unmapped.length) return reject('ITEM_NOT_MAPPED', `目录未对照：${[...new Set(unmapped.map((l) => l.medins_list_codg))].join('、')}（请先上传目录对照 3301）`, { codes: unmapped.map((l) => l.medins_list_codg) });
   }
-  const refused = lines.filter((l) => ctx.faults.rejectItems[l.med_list_codg] !== undefined);
-  if (refused.length) {
-    const codes = [...new Set(refused.map((l) => l.med_list_codg))];
-    return reject('ITEM_REJECTED', `项目不予支付：${codes.map((c) => `${c}（${ctx.faults.rejectItems[c]}）`).join('；')}`, { codes });
-  }
+  const refused = refusedItems(ctx, lines);
+  if (refused) return refused;
   const rows: FeeRow[] = [];
   for (const l of lines) {
     const pric = trimPlaces(l.pric);
@@ -248,30 +220,8 @@ const fees: Handler = (ctx, input) => {
     prepared(ctx.db, "INSERT OR REPLACE INTO nat_fees (mdtrt_id, feedetl_sn, chrg_bchno, msgid, med_list_codg, pric, cnt, own_pay, amount, state) VALUES (?,?,?,?,?,?,?,?,?,'open')")
       .run(v.mdtrt_id, r.feedetl_sn, r.chrg_bchno, ctx.msgid, r.med_list_codg, r.pric, r.cnt, r.own_pay, r.amount);
   }
-  const catalog = new Map(latestPolicy(ctx.db).catalog.map((e) => [e.code, e]));
-  return ok({
-    result: rows.map((r, i) => {
-      const line = split.result.items[i]!;
-      const entry = catalog.get(r.med_list_codg);
-      return {
-        feedetl_sn: r.feedetl_sn, det_item_fee_sumamt: fenToYuan(line.amount), cnt: lines[i]!.cnt, pric: lines[i]!.pric,
-        pric_uplmt_amt: null, selfpay_prop: line.class === 'C' ? '1.0000' : (entry?.selfPayRatio ?? '0'),
-        fulamt_ownpay_amt: fenToYuan(line.fullOwnPay), overlmt_amt: fenToYuan(line.overLimitSelfPay), preselfpay_amt: fenToYuan(line.preSelfPay), inscp_scp_amt: fenToYuan(line.eligible),
-        chrgitm_lv: CLASS_LEVEL[line.class] ?? '03', med_chrgitm_type: entry?.kind === 'drug' ? '09' : '05',
-        memo: line.reason === 'restriction' ? '限制使用条件不符，按自费' : line.reason === 'ownPay' ? '患者自愿自费' : null,
-      };
-    }),
-  });
+  return ok({ result: feeLineAnswers(ctx, lines, split.result.items) });
 };
-
-function ownPayFlag(exp: string | undefined): number {
-  if (!exp) return 0;
-  try {
-    return (JSON.parse(exp) as { own_pay_flag?: unknown }).own_pay_flag === '1' ? 1 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 const cancelFees: Handler = (ctx, input) => {
   const p = parse(cancelFees2205Input, input);
@@ -290,12 +240,12 @@ const cancelFees: Handler = (ctx, input) => {
 
 // ---- 2206 / 2207 settlement ----
 function settlementLines(ctx: TxContext, v: VisitRow, chrgBchno: string): FeeRow[] {
-  const batch = chrgBchno === '0000' ? '' : 'AND chrg_bchno = ?';
-  const args = chrgBchno === '0000' ? [v.mdtrt_id] : [v.mdtrt_id, chrgBchno];
-  return prepared(ctx.db, `SELECT feedetl_sn, chrg_bchno, med_list_codg, pric, cnt, own_pay, amount FROM nat_fees f WHERE mdtrt_id = ? ${batch} AND state = 'open' AND NOT (${SETTLED_LINE}) ORDER BY rowid`).all(...args) as FeeRow[];
+  const batch = chrgBchno === '0000' ? '' : 'AND chrg_bchno = :chrgBchno';
+  const params: Params = chrgBchno === '0000' ? { mdtrtId: v.mdtrt_id } : { mdtrtId: v.mdtrt_id, chrgBchno };
+  return many(ctx.db, `SELECT feedetl_sn, chrg_bchno, med_list_codg, pric, cnt, own_pay, amount FROM nat_fees f WHERE mdtrt_id = :mdtrtId ${batch} AND state = 'open' AND NOT (${SETTLED_LINE}) ORDER BY rowid`, params, FeeRow);
 }
 
-type Priced = { ok: true; v: VisitRow; lines: FeeRow[]; amounts: NationalAmounts & { coPay: number }; accumulatorsAfter: Accumulators; setldetail: unknown[] } | { ok: false; answer: TxAnswer };
+type Priced = { ok: true; v: VisitRow; chrgBchno: string; lines: FeeRow[]; amounts: SettlementAmounts; accumulatorsAfter: Accumulators; setldetail: unknown[] } | { ok: false; answer: TxAnswer };
 
 /** What settling the visit's open lines would come to now (2206 answers it, 2207 commits it). */
 function price(ctx: NationalTxContext, input: unknown): Priced {
@@ -304,7 +254,7 @@ function price(ctx: NationalTxContext, input: unknown): Priced {
   const d = p.value.data;
   const v = openVisit(ctx, d.mdtrt_id, d.psn_no);
   if (isAnswer(v)) return { ok: false, answer: v };
-  const refused = rejectionOf(ctx, d.psn_no);
+  const refused = personRejection(ctx, d.psn_no);
   if (refused) return { ok: false, answer: reject('PERSON_REJECTED', refused) };
   if (d.insutype !== v.insutype) return { ok: false, answer: reject('INSUTYPE_MISMATCH', '险种与挂号时不符') };
   if (d.med_type !== v.med_type) return { ok: false, answer: reject('MED_TYPE_MISMATCH', `医疗类别 ${d.med_type} 与就诊信息（${v.med_type ?? '未上传'}）不符`) };
@@ -316,23 +266,7 @@ function price(ctx: NationalTxContext, input: unknown): Priced {
   if (!split.ok) return { ok: false, answer: reject(split.error.code, split.error.message, { details: split.error.details ?? null }) };
   const r = split.result;
   const person = personByPsnNo(ctx.db, d.psn_no)!;
-  const fundType = person.insutype === '390' ? '390100' : '310100';
-  const setldetail = [
-    ...(r.fundPay ? [{ fund_pay_type: fundType, inscp_scp_amt: fenToYuan(r.eligible), fund_payamt: fenToYuan(r.fundPay), fund_pay_type_name: person.insutype === '390' ? '城乡居民基本医疗保险基金' : '职工基本医疗保险统筹基金', setl_proc_info: r.explanation.map((e) => e.text).join('；').slice(0, 4000) }] : []),
-    ...(r.criticalIllnessPay ? [{ fund_pay_type: '390200', fund_payamt: fenToYuan(r.criticalIllnessPay), fund_pay_type_name: '城乡居民大病医疗保险' }] : []),
-    ...(r.accountPay ? [{ fund_pay_type: '310200', fund_payamt: fenToYuan(r.accountPay), fund_pay_type_name: '职工基本医疗保险个人账户' }] : []),
-  ];
-  return {
-    ok: true,
-    v,
-    lines,
-    amounts: {
-      total: r.total, fullOwnPay: r.fullOwnPay, overLimitSelfPay: r.overLimitSelfPay, preSelfPay: r.preSelfPay, eligible: r.eligible, deductible: r.deductible,
-      fundPay: r.fundPay, coPay: r.coPay, criticalIllnessPay: r.criticalIllnessPay, personalTotal: r.personalTotal, accountPay: r.accountPay, cashPay: r.cashPay,
-    },
-    accumulatorsAfter: r.accumulatorsAfter,
-    setldetail,
-  };
+  return { ok: true, v, chrgBchno: d.chrg_bchno, lines, amounts: amountsOfSplit(r), accumulatorsAfter: r.accumulatorsAfter, setldetail: fundLines(person.insutype, r) };
 }
 
 function setlinfo(ctx: TxContext, v: VisitRow, a: NationalAmounts, extra: Record<string, unknown>): Record<string, unknown> {
@@ -356,20 +290,12 @@ const settle: Handler = (ctx, input) => {
   const pr = price(ctx, input);
   if (!pr.ok) return pr.answer;
   const { v, amounts } = pr;
-  const year = readYear(ctx.db, v.psn_no)!;
-  const setlId = newId(ctx, 'ST');
-  const at = ctx.now.toISOString();
-  const balance = year.balance - amounts.accountPay;
-  writeYear(ctx.db, v.psn_no, { balance, accumulators: pr.accumulatorsAfter }, at);
   // medins_setl_id holds the sender's msgid (NATIONAL-PLATFORM.md 2207): the clinic finds its
   // settlement at the center by the message that made it.
-  prepared(ctx.db, 'INSERT INTO settlements (setl_id, kind, msgid, medins_setl_id, psn_no, insutype, setl_date, amounts, accum_delta, stmt, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
-    .run(setlId, 'settle', ctx.msgid, ctx.msgid, v.psn_no, v.insutype, chinaTime(ctx.now).slice(0, 10), JSON.stringify(amounts), JSON.stringify(accumulatorDelta(year.accumulators, pr.accumulatorsAfter)), 'accepted', at);
-  const chrgBchno = (input as { data: { chrg_bchno: string } }).data.chrg_bchno;
-  const person = personByPsnNo(ctx.db, v.psn_no)!;
-  prepared(ctx.db, 'INSERT INTO nat_settlements (setl_id, mdtrt_id, chrg_bchno, clr_type, setl_optins) VALUES (?,?,?,?,?)').run(setlId, v.mdtrt_id, chrgBchno, clrTypeOf(v), person.insuplc_admdvs);
-  const mark = prepared(ctx.db, 'UPDATE nat_fees SET setl_id = ? WHERE mdtrt_id = ? AND feedetl_sn = ?');
-  for (const l of pr.lines) mark.run(setlId, v.mdtrt_id, l.feedetl_sn);
+  const { setlId, balance } = recordSettlement(ctx, {
+    psnNo: v.psn_no, insutype: v.insutype, medinsSetlId: ctx.msgid, amounts, accumulatorsAfter: pr.accumulatorsAfter, stmt: 'accepted',
+    mdtrtId: v.mdtrt_id, chrgBchno: pr.chrgBchno, clrType: clrTypeOf(v), feeTable: 'nat_fees', feedetlSns: pr.lines.map((l) => l.feedetl_sn),
+  });
   return ok({ setlinfo: setlinfo(ctx, v, amounts, { setl_id: setlId, medins_setl_id: ctx.msgid, balc: fenToYuan(balance) }), setldetail: pr.setldetail });
 };
 
@@ -378,16 +304,12 @@ const cancel: Handler = (ctx, input) => {
   const p = parse(cancel2208Input, input);
   if (!p.ok) return p.answer;
   const d = p.value.data;
-  const link = one(ctx.db, 'SELECT mdtrt_id, chrg_bchno, clr_type, setl_optins FROM nat_settlements WHERE setl_id = :setlId', { setlId: d.setl_id }, LinkRow);
+  const link = settlementLink(ctx, d.setl_id);
   if (!link || link.mdtrt_id !== d.mdtrt_id) return reject('SETTLEMENT_NOT_FOUND', `就诊 ${d.mdtrt_id} 下没有结算 ${d.setl_id}`);
-  const a = TRANSACTIONS['2208']!(ctx, input);
-  if (a.infcode !== 0) return a;
-  const cancelId = (a.output as { setlinfo: { setl_id: string } }).setlinfo.setl_id;
-  prepared(ctx.db, 'INSERT INTO nat_settlements (setl_id, mdtrt_id, chrg_bchno, clr_type, setl_optins) VALUES (?,?,?,?,?)').run(cancelId, link.mdtrt_id, link.chrg_bchno, link.clr_type, link.setl_optins);
-  const amounts = value(ctx.db, 'SELECT amounts FROM settlements WHERE setl_id = :setlId', { setlId: cancelId }, z.string())!;
-  const v = prepared(ctx.db, 'SELECT * FROM nat_visits WHERE mdtrt_id = ?').get(d.mdtrt_id) as VisitRow;
-  const balance = readYear(ctx.db, d.psn_no)!.balance;
-  return ok({ setlinfo: setlinfo(ctx, v, JSON.parse(amounts) as NationalAmounts, { setl_id: cancelId, orig_setl_id: d.setl_id, balc: fenToYuan(balance) }), setldetail: [] });
+  const c = recordCancel(ctx, d.setl_id, d.psn_no, link);
+  if (!c.ok) return c.answer;
+  const v = one(ctx.db, `${VISIT_SQL} WHERE mdtrt_id = :mdtrtId`, { mdtrtId: d.mdtrt_id }, VisitRow)!;
+  return ok({ setlinfo: setlinfo(ctx, v, c.amounts, { setl_id: c.cancelId, orig_setl_id: d.setl_id, balc: fenToYuan(c.balance) }), setldetail: [] });
 };
 
 // ---- 2601 reversal of any step, by its msgid ----
@@ -396,7 +318,7 @@ const reversal: Handler = (ctx, input) => {
   if (!p.ok) return p.answer;
   const { omsgid, oinfno, psn_no } = p.value.data;
   if (oinfno === '2201') {
-    const v = prepared(ctx.db, "SELECT * FROM nat_visits WHERE msgid = ? AND state = 'open'").get(omsgid) as VisitRow | undefined;
+    const v = one(ctx.db, `${VISIT_SQL} WHERE msgid = :omsgid AND state = 'open'`, { omsgid }, VisitRow);
     if (v && v.psn_no !== psn_no) return reject('PERSON_MISMATCH', '冲正的人员编号与原交易不符');
     if (v) {
       const left = value(ctx.db, "SELECT count(*) FROM nat_fees WHERE mdtrt_id = :mdtrtId AND state = 'open'", { mdtrtId: v.mdtrt_id }, COUNT) ?? 0;
@@ -425,12 +347,14 @@ const totals: Handler = (ctx, input) => {
   const p = parse(totals3201Input, input);
   if (!p.ok) return p.answer;
   const d = p.value.data;
-  const c = prepared(
+  const c = one(
     ctx.db,
     `SELECT count(*) AS n, coalesce(sum(${STMT_SQL.total}), 0) AS medfee, coalesce(sum(${STMT_SQL.fund}), 0) AS fund, coalesce(sum(${STMT_SQL.acct}), 0) AS acct
      FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id
-     WHERE s.state = 'active' AND s.setl_date BETWEEN ? AND ? AND s.insutype = ? AND n.clr_type = ? AND n.setl_optins = ?`,
-  ).get(d.stmt_begndate, d.stmt_enddate, d.insutype, d.clr_type, d.setl_optins) as { n: number; medfee: number; fund: number; acct: number };
+     WHERE s.state = 'active' AND s.setl_date BETWEEN :begin AND :end AND s.insutype = :insutype AND n.clr_type = :clrType AND n.setl_optins = :setlOptins`,
+    { begin: d.stmt_begndate, end: d.stmt_enddate, insutype: d.insutype, clrType: d.clr_type, setlOptins: d.setl_optins },
+    TotalsRow,
+  )!;
   const match = c.medfee === d.medfee_sumamt && c.fund === d.fund_pay_sumamt && c.acct === d.acct_pay && c.n === d.fixmedins_setl_cnt;
   return ok({
     stmtinfo: {
