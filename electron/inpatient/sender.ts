@@ -13,6 +13,7 @@ import type { InpatientOutcome, StaySettlement } from '../center/inpatient/clien
 import type { CenterOutcome } from '../center/wire/envelope';
 import { backoffDelay, DEFAULT_BACKOFF } from '../outbox/backoff';
 import { outboxStore as outboxStoreOf } from '../outbox/store';
+import { isFinalRejection, retryOf } from '../outbox/side-queue';
 import type { StayQueue, StayStepKind, StayStepRow } from '../outbox/stay-queue';
 import { diffAgainstCenter } from '../settlement/mapping';
 import { confirmRefundRow, markSettlementRejected, recordCenterAgreement, settlementMoney } from '../settlement/owner';
@@ -144,7 +145,7 @@ export class StaySender {
       facts = objectOr(JSON.parse(row.payload));
     } catch {
       // Held and shown, never sent as {} (as the outbox worker does with a damaged payload).
-      this.deps.queue.retryStayStep(row.id, 'unknown', '待上传报文已损坏（无法解析），未发送', retryAt);
+      this.deps.queue.retry(row.id, 'unknown', '待上传报文已损坏（无法解析），未发送', retryAt);
       return 'retrying';
     }
     if (row.kind !== 'admit' && !stay.center_stay_id) {
@@ -153,14 +154,14 @@ export class StaySender {
       const admit = this.deps.queue.forStay(stay.id).find((s) => s.kind === 'admit');
       if (admit?.state === 'rejected') {
         this.core.db.transaction(() => {
-          if (this.deps.queue.rejectStayStep(row.id, `入院登记被中心拒绝，未发送：${admit.last_error ?? ''}`, null) && row.kind === 'settle') markSettlementRejected(this.core.db, row.ref, this.core.clock.now().toISOString());
+          if (this.deps.queue.reject(row.id, `入院登记被中心拒绝，未发送：${admit.last_error ?? ''}`, null) && row.kind === 'settle') markSettlementRejected(this.core.db, row.ref, this.core.clock.now().toISOString());
         })();
         return 'rejected';
       }
-      this.deps.queue.retryStayStep(row.id, 'queued', '等待入院登记的中心就诊号（mdtrt_id）', retryAt);
+      this.deps.queue.retry(row.id, 'queued', '等待入院登记的中心就诊号（mdtrt_id）', retryAt);
       return 'retrying';
     }
-    if (!this.deps.queue.claimStayStep(row.id, retryAt)) return 'skipped';
+    if (!this.deps.queue.claim(row.id, retryAt)) return 'skipped';
     const o = await adapter
       .send({ kind: row.kind, infno: row.infno, msgid: row.msgid, facts, centerStayId: stay.center_stay_id }, {})
       .catch((e: unknown): CenterOutcome => ({ kind: 'unknown', msgid: row.msgid, reason: e instanceof Error ? e.message : String(e) }));
@@ -174,7 +175,7 @@ export class StaySender {
     const later = new Date(now.getTime() + backoffDelay(row.attempts + 1, DEFAULT_BACKOFF));
     return db.transaction((): 'done' | 'rejected' | 'retrying' => {
       if (o.kind === 'success') {
-        if (!this.deps.queue.resolveStayStep(row.id, { refmsgid: o.refmsgid, output: o.output ?? null })) return 'done';
+        if (!this.deps.queue.resolve(row.id, { refmsgid: o.refmsgid, output: o.output ?? null })) return 'done';
         const output = objectOr(o.output);
         if (row.kind === 'admit') {
           const id = output['mdtrt_id'] ?? output['centerStayId'] ?? objectOr(output['data'])['mdtrt_id'];
@@ -196,15 +197,14 @@ export class StaySender {
         }
         return 'done';
       }
-      if (o.kind === 'rejected' && o.code !== 'GATEWAY_REJECTED' && o.code !== 'SIGN_IN_REQUIRED') {
-        if (!this.deps.queue.rejectStayStep(row.id, o.message, o.output ?? null)) return 'rejected';
+      if (isFinalRejection(o)) {
+        if (!this.deps.queue.reject(row.id, o.message, o.output ?? null)) return 'rejected';
         if (row.kind === 'settle') markSettlementRejected(db, row.ref, now.toISOString());
         this.core.audit.append({ action: 'inpatient.stepRejected', subject: stay.id, detail: { kind: row.kind, infno: row.infno, msgid: row.msgid, code: o.code ?? null, reason: o.message } });
         return 'rejected';
       }
-      // A gateway refusal may or may not have reached the business system: unknown, same msgid.
-      const why = o.kind === 'busy' ? `中心繁忙：${o.message}` : o.kind === 'unknown' ? `结果未知：${o.reason}` : `结果未知：${o.message}`;
-      this.deps.queue.retryStayStep(row.id, o.kind === 'busy' ? 'queued' : 'unknown', why, later);
+      const r = retryOf(o);
+      this.deps.queue.retry(row.id, r.state, r.why, later);
       return 'retrying';
     })();
   }

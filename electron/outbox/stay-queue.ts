@@ -1,7 +1,7 @@
 // The outbox of a stay's center steps (issue 19: 2401 … 2305; migration 0026 says why they have
 // a table of their own). The exactly-once rules of the settlement outbox, as named transitions
-// on stay_outbox — enqueueStayStep, claimStayStep, retryStayStep, resolveStayStep,
-// rejectStayStep — read by the stay sender (inpatient/sender.ts):
+// on stay_outbox — enqueueStayStep, then side-queue.ts's claim, retry, resolve and reject —
+// read by the stay sender (inpatient/sender.ts):
 //   - the msgid is fixed when the row is written, inside the transaction that changes the stay;
 //   - a row is claimed ('sent') durably before its request leaves;
 //   - busy → queued, no answer / a lost or garbled answer → unknown: both sent again later under
@@ -16,6 +16,7 @@ import type { StayUploadState, StayUploadView } from '../api/contract/inpatient'
 import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
 import { many, one, run, value } from '../db/sql';
+import { OPEN, queueColumns, SideQueue } from './side-queue';
 
 export const STAY_STEP_KINDS = ['admit', 'change', 'cancelAdmission', 'fees', 'revokeFees', 'discharge', 'undoDischarge', 'settle', 'cancelSettlement'] as const;
 export type StayStepKind = (typeof STAY_STEP_KINDS)[number] & StayUploadView['kind'];
@@ -42,76 +43,23 @@ const StayStepRow = z.object({
   psn_no: z.string(),
   payload: z.string(),
   state: z.enum(STATES),
-  attempts: z.number().int(),
-  next_attempt_at: z.string(),
-  last_error: z.string().nullable(),
-  created_at: z.string(),
-  resolved_at: z.string().nullable(),
-  response: z.string().nullable(),
+  ...queueColumns,
 });
 export type StayStepRow = z.output<typeof StayStepRow>;
-
-const OPEN = "state IN ('queued', 'sent', 'unknown')";
 
 /** The row's state as the window shows it ('sent' with no answer yet is 'sending'). */
 export function uploadStateOf(state: StayStepRow['state']): StayUploadState {
   return state === 'sent' ? 'sending' : state;
 }
 
-export class StayQueue {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
+export class StayQueue extends SideQueue<StayStepRow> {
+  constructor(db: Db, clock: Clock) {
+    super(db, clock, 'stay_outbox', StayStepRow, 'done');
+  }
 
   /** (none) → queued. Call inside the transaction that changes the stay. */
   enqueueStayStep(s: { stayId: string; kind: StayStepKind; ref: string; msgid: string; psnNo: string; input: object }): number {
-    const now = this.clock.now().toISOString();
-    const r = run(
-      this.db,
-      `INSERT INTO stay_outbox (stay_id, kind, infno, ref, msgid, psn_no, payload, state, attempts, next_attempt_at, created_at)
-       VALUES (:stayId, :kind, :infno, :ref, :msgid, :psnNo, :payload, 'queued', 0, :now, :now)`,
-      { stayId: s.stayId, kind: s.kind, infno: STAY_INFNO[s.kind], ref: s.ref, msgid: s.msgid, psnNo: s.psnNo, payload: JSON.stringify(s.input), now },
-    );
-    return Number(r.lastInsertRowid);
-  }
-
-  /** open → sent, durably before the request leaves; resent at `retryAt` if no answer is recorded. */
-  claimStayStep(id: number, retryAt: Date): boolean {
-    return run(this.db, `UPDATE stay_outbox SET state = 'sent', attempts = attempts + 1, next_attempt_at = :retry WHERE id = :id AND ${OPEN}`, { id, retry: retryAt.toISOString() }).changes === 1;
-  }
-
-  /** open → queued (busy, or waiting for the stay's mdtrt_id) or unknown (no answer): sent again, same msgid, at `retryAt`. */
-  retryStayStep(id: number, state: 'queued' | 'unknown', error: string, retryAt: Date): void {
-    run(this.db, `UPDATE stay_outbox SET state = :state, last_error = :error, next_attempt_at = :retry WHERE id = :id AND ${OPEN}`, {
-      id,
-      state,
-      error: error.slice(0, 500),
-      retry: retryAt.toISOString(),
-    });
-  }
-
-  /** open → done (final): the center took it (or answered the repeat from its store). */
-  resolveStayStep(id: number, response: unknown): boolean {
-    return (
-      run(this.db, `UPDATE stay_outbox SET state = 'done', last_error = NULL, resolved_at = :now, response = :response WHERE id = :id AND ${OPEN}`, {
-        id,
-        now: this.clock.now().toISOString(),
-        response: JSON.stringify(response ?? null),
-      }).changes === 1
-    );
-  }
-
-  /** open → rejected (final): the center refused it; the stay shows the reason. */
-  rejectStayStep(id: number, reason: string, response: unknown): boolean {
-    return (
-      run(this.db, `UPDATE stay_outbox SET state = 'rejected', last_error = :reason, resolved_at = :now, response = :response WHERE id = :id AND ${OPEN}`, {
-        id,
-        reason: reason.slice(0, 500),
-        now: this.clock.now().toISOString(),
-        response: JSON.stringify(response ?? null),
-      }).changes === 1
-    );
+    return this.insertQueued({ stay_id: s.stayId, kind: s.kind, infno: STAY_INFNO[s.kind], ref: s.ref, msgid: s.msgid, psn_no: s.psnNo }, s.input);
   }
 
   /**
@@ -120,19 +68,7 @@ export class StayQueue {
    * center refuses a second admission while one is open), a stay's batch after its admission.
    */
   due(limit: number): StayStepRow[] {
-    return many(
-      this.db,
-      `SELECT o.* FROM stay_outbox o
-       WHERE o.${OPEN} AND o.next_attempt_at <= :now
-         AND NOT EXISTS (SELECT 1 FROM stay_outbox p WHERE p.psn_no = o.psn_no AND p.id < o.id AND p.${OPEN})
-       ORDER BY o.id LIMIT :limit`,
-      { now: this.clock.now().toISOString(), limit },
-      StayStepRow,
-    );
-  }
-
-  get(id: number): StayStepRow | undefined {
-    return one(this.db, 'SELECT * FROM stay_outbox WHERE id = :id', { id }, StayStepRow);
+    return this.duePerKey('psn_no', limit);
   }
 
   forStay(stayId: string): StayStepRow[] {
@@ -144,8 +80,8 @@ export class StayQueue {
     return one(this.db, 'SELECT * FROM stay_outbox WHERE kind = :kind AND ref = :ref ORDER BY id DESC LIMIT 1', { kind, ref }, StayStepRow);
   }
 
-  openCount(stayId?: string): number {
-    if (stayId === undefined) return value(this.db, `SELECT count(*) FROM stay_outbox WHERE ${OPEN}`, {}, z.number().int()) ?? 0;
+  override openCount(stayId?: string): number {
+    if (stayId === undefined) return super.openCount();
     return value(this.db, `SELECT count(*) FROM stay_outbox WHERE stay_id = :stayId AND ${OPEN}`, { stayId }, z.number().int()) ?? 0;
   }
 

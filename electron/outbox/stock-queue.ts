@@ -1,7 +1,7 @@
 // The outbox for stock reports (3501 inventory, 3502 stock change, 3503 purchase, 3504 purchase
 // return; migration 0025 says why they have a table of their own, as mapping_outbox does). The
 // exactly-once rules of the settlement outbox, as named transitions on stock_outbox —
-// enqueueStock, claimStock, retryStock, resolveStock, rejectStock — and one drain:
+// enqueueStock, then side-queue.ts's claim, retry, resolve and reject — and one drain:
 //   - the msgid is fixed when the row is written, inside the transaction that changes the stock;
 //   - a row is claimed ('sent') durably before its request leaves;
 //   - busy → queued, no answer / a lost or garbled answer → unknown: both sent again later under
@@ -13,9 +13,10 @@
 import { z } from 'zod';
 import type { Clock } from '../app/clock';
 import type { Db } from '../db/open';
-import { many, one, run } from '../db/sql';
+import { many, one } from '../db/sql';
 import type { CenterOutcome } from '../center/wire/envelope';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { isFinalRejection, OPEN, payloadOf, queueColumns, retryOf, SideQueue, type DrainResult } from './side-queue';
 
 export const STOCK_INFNOS = ['3501', '3502', '3503', '3504'] as const;
 export type StockInfno = (typeof STOCK_INFNOS)[number];
@@ -29,62 +30,18 @@ export const StockOutboxRow = z.object({
   protocol: z.enum(['simple', 'national']),
   payload: z.string(),
   state: z.enum(STOCK_REPORT_STATES),
-  attempts: z.number().int(),
-  next_attempt_at: z.string(),
-  last_error: z.string().nullable(),
-  created_at: z.string(),
-  resolved_at: z.string().nullable(),
-  response: z.string().nullable(),
+  ...queueColumns,
 });
 export type StockOutboxRow = z.output<typeof StockOutboxRow>;
 
-const OPEN = "state IN ('queued', 'sent', 'unknown')";
-
-export class StockQueue {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
+export class StockQueue extends SideQueue<StockOutboxRow> {
+  constructor(db: Db, clock: Clock) {
+    super(db, clock, 'stock_outbox', StockOutboxRow, 'confirmed');
+  }
 
   /** (none) → queued. Call inside the transaction that changes the stock. */
   enqueueStock(m: { movementId: number; infno: StockInfno; msgid: string; protocol: 'simple' | 'national'; input: object }): number {
-    const now = this.clock.now().toISOString();
-    const r = run(
-      this.db,
-      `INSERT INTO stock_outbox (movement_id, infno, msgid, protocol, payload, state, attempts, next_attempt_at, created_at)
-       VALUES (:movementId, :infno, :msgid, :protocol, :payload, 'queued', 0, :now, :now)`,
-      { movementId: m.movementId, infno: m.infno, msgid: m.msgid, protocol: m.protocol, payload: JSON.stringify(m.input), now },
-    );
-    return Number(r.lastInsertRowid);
-  }
-
-  /** open → sent, durably before the request leaves; resent at `retryAt` if no answer is recorded. */
-  claimStock(id: number, retryAt: Date): boolean {
-    return run(this.db, `UPDATE stock_outbox SET state = 'sent', attempts = attempts + 1, next_attempt_at = :retry WHERE id = :id AND ${OPEN}`, { id, retry: retryAt.toISOString() }).changes === 1;
-  }
-
-  /** open → queued (busy) or unknown (no answer): sent again, same msgid, at `retryAt`. */
-  retryStock(id: number, state: 'queued' | 'unknown', error: string, retryAt: Date): void {
-    run(this.db, `UPDATE stock_outbox SET state = :state, last_error = :error, next_attempt_at = :retry WHERE id = :id AND ${OPEN}`, { id, state, error: error.slice(0, 500), retry: retryAt.toISOString() });
-  }
-
-  /** open → confirmed (final): the center took it (or answered the repeat from its store). */
-  resolveStock(id: number, response: unknown): boolean {
-    return run(this.db, `UPDATE stock_outbox SET state = 'confirmed', last_error = NULL, resolved_at = :now, response = :response WHERE id = :id AND ${OPEN}`, {
-      id,
-      now: this.clock.now().toISOString(),
-      response: JSON.stringify(response ?? null),
-    }).changes === 1;
-  }
-
-  /** open → rejected (final): the center refused it; the stock screen shows the reason. */
-  rejectStock(id: number, reason: string, response: unknown): boolean {
-    return run(this.db, `UPDATE stock_outbox SET state = 'rejected', last_error = :reason, resolved_at = :now, response = :response WHERE id = :id AND ${OPEN}`, {
-      id,
-      reason: reason.slice(0, 500),
-      now: this.clock.now().toISOString(),
-      response: JSON.stringify(response ?? null),
-    }).changes === 1;
+    return this.insertQueued({ movement_id: m.movementId, infno: m.infno, msgid: m.msgid, protocol: m.protocol }, m.input);
   }
 
   /** The head of the one queue, when it is due (nothing behind it goes before it is answered). */
@@ -102,8 +59,8 @@ export class StockQueue {
   }
 
   count(state: 'open' | 'rejected'): number {
-    const where = state === 'open' ? OPEN : "state = 'rejected'";
-    return one(this.db, `SELECT count(*) AS n FROM stock_outbox WHERE ${where}`, {}, z.object({ n: z.number().int() }))!.n;
+    if (state === 'open') return this.openCount();
+    return one(this.db, "SELECT count(*) AS n FROM stock_outbox WHERE state = 'rejected'", {}, z.object({ n: z.number().int() }))!.n;
   }
 
   all(): StockOutboxRow[] {
@@ -120,12 +77,7 @@ export interface StockDrainDeps {
   send(row: StockOutboxRow, input: object): Promise<CenterOutcome>;
 }
 
-export interface StockDrainResult {
-  confirmed: number;
-  rejected: number;
-  retrying: number;
-  remaining: number;
-}
+export type StockDrainResult = DrainResult;
 
 /**
  * Send the head of the queue until nothing due is left, or the head must wait (busy / in doubt:
@@ -139,17 +91,11 @@ export async function drainStock(deps: StockDrainDeps, opts: { maxRounds?: numbe
     if (!row) break;
     // Claimed with a retry time past any answer's wait: a crash mid-request leaves it 'sent', resent later under its msgid.
     const retryAt = new Date(deps.clock.now().getTime() + 60_000 + backoffDelay(row.attempts + 1, backoff));
-    if (!deps.queue.claimStock(row.id, retryAt)) continue;
-    let input: object | null = null;
-    try {
-      const parsed: unknown = JSON.parse(row.payload);
-      if (parsed !== null && typeof parsed === 'object') input = parsed;
-    } catch {
-      input = null;
-    }
+    if (!deps.queue.claim(row.id, retryAt)) continue;
+    const input = payloadOf(row);
     if (!input) {
       // Never sent as {}: held in doubt for a person to look at.
-      deps.queue.retryStock(row.id, 'unknown', '进销存上报报文已损坏（无法解析），未发送', retryAt);
+      deps.queue.retry(row.id, 'unknown', '进销存上报报文已损坏（无法解析），未发送', retryAt);
       out.retrying++;
       break;
     }
@@ -158,15 +104,14 @@ export async function drainStock(deps: StockDrainDeps, opts: { maxRounds?: numbe
     let progressed = false;
     deps.db.transaction(() => {
       if (o.kind === 'success') {
-        progressed = deps.queue.resolveStock(row.id, o.output ?? null);
+        progressed = deps.queue.resolve(row.id, o.output ?? null);
         if (progressed) out.confirmed++;
-      } else if (o.kind === 'rejected' && o.code !== 'GATEWAY_REJECTED' && o.code !== 'SIGN_IN_REQUIRED') {
-        progressed = deps.queue.rejectStock(row.id, o.message, o.output ?? null);
+      } else if (isFinalRejection(o)) {
+        progressed = deps.queue.reject(row.id, o.message, o.output ?? null);
         if (progressed) out.rejected++;
       } else {
-        // A gateway refusal may or may not have reached the business system: unknown, same msgid.
-        const why = o.kind === 'busy' ? `中心繁忙：${o.message}` : o.kind === 'unknown' ? `结果未知：${o.reason}` : `结果未知：${o.message}`;
-        deps.queue.retryStock(row.id, o.kind === 'busy' ? 'queued' : 'unknown', why, later);
+        const r = retryOf(o);
+        deps.queue.retry(row.id, r.state, r.why, later);
         out.retrying++;
       }
     })();
