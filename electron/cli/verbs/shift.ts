@@ -54,7 +54,7 @@ function shiftText(v: ShiftView): string {
   return lines.join('\n');
 }
 
-function reportText(app: App, r: ShiftReport): string {
+function reportText(r: ShiftReport, app: App): string {
   return app.shift.reportLines(r, 48).join('\n');
 }
 
@@ -72,20 +72,31 @@ function clearingAppText(a: ClearingApplicationView): string {
 }
 
 /**
- * A verb that is one call as the logged-in operator: its input read from the options, its answer
- * printed (JSON with --json, else `text`). The clearing verbs are all of this shape.
+ * A verb that is one call as the logged-in operator: its input read from the options (a bad one
+ * is a usage error before the app opens), its answer printed (JSON with --json, else `text`) and
+ * its exit code (0 unless `exitCode` says otherwise). The shift and clearing verbs are of this shape.
  */
-function oneCallVerb<N extends CallName>(o: { name: string; usage: string; summary: string; call: N; input: (cli: CliContext) => CallInput<N>; text: (out: CallOutput<N>) => string }): Verb {
+function oneCallVerb<N extends CallName>(o: {
+  name: string;
+  usage: string;
+  summary: string;
+  booleans?: string[];
+  call: N;
+  input: (cli: CliContext) => CallInput<N>;
+  text: (out: CallOutput<N>, app: App) => string;
+  exitCode?: (out: CallOutput<N>) => number;
+}): Verb {
   return {
     name: o.name,
     usage: `${o.usage} --operator ID --pin PIN`,
     summary: o.summary,
+    ...(o.booleans ? { booleans: o.booleans } : {}),
     async run(cli) {
       const input = o.input(cli);
       const app = await cli.app();
       const out = await call(app, await login(cli, app), o.call, input);
-      cli.print(out, o.text(out));
-      return 0;
+      cli.print(out, o.text(out, app));
+      return o.exitCode?.(out) ?? 0;
     },
   };
 }
@@ -128,97 +139,82 @@ const clearingVerbs: Verb[] = [
   }),
 ];
 
+function reconcileText(r: CallOutput<'reconcile.run'>): string {
+  return [
+    `对账 ${r.from} ~ ${r.to}：${r.result === 'match' ? '一致' : '不一致'}（第 ${r.runId} 次，明细 ${r.detailRows} 行）`,
+    ...r.groups.map(
+      (g) =>
+        `  险种 ${g.insutype}（${Object.entries(g.localByClrType).map(([c, n]) => `${c}:${n}`).join(" ") || "无"}）：本地 ${g.local.count} 笔 ${fenToYuan(g.local.total)}，中心 ${g.center?.count ?? '-'} 笔 ${g.center ? fenToYuan(g.center.total) : '-'} ${g.match ? '✓' : '✗'}`,
+    ),
+    ...r.discrepancies.map((d) => `  差异#${d.id} ${d.kind} ${d.settlementId ?? d.centerSetlId ?? ''} ${d.day}：${d.advice}`),
+  ].join('\n');
+}
+
+function receivablesText(r: CallOutput<'receivables.summary'>): string {
+  return [
+    `截至 ${r.asOf}：应收 ${fenToYuan(r.totals.owed)}，已回款 ${fenToYuan(r.totals.paid)}，扣款 ${fenToYuan(r.totals.deducted)}，拒付 ${fenToYuan(r.totals.rejected)}，未回款 ${fenToYuan(r.totals.outstanding)}（${r.totals.count} 笔）`,
+    ...(r.notices.error ? [`注意：未能取得中心通知（${r.notices.error}），以下为已保存数据`] : [`新通知 ${r.notices.fetched} 条`]),
+    '按状态：',
+    ...Object.entries(r.byStatus).map(([k, v]) => `  ${k}: ${v.count} 笔，未回款 ${fenToYuan(v.outstanding)}`),
+    '账龄（未回款）：',
+    ...r.aging.map((a) => `  ${a.bucket} 天: ${a.count} 笔 ${fenToYuan(a.outstanding)}`),
+  ].join('\n');
+}
+
 export const shiftVerbs: Verb[] = [
-  {
+  oneCallVerb({
     name: 'shift open',
-    usage: 'shift open --counts 100x2,50x4,... --operator ID --pin PIN',
+    usage: 'shift open --counts 100x2,50x4,...',
     summary: '开班：按面额登记备用金（元×张数）',
-    async run(cli) {
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const v = await call(app, s, 'shift.open', { counts: parseCounts(opt(cli, 'counts') ?? '') });
-      cli.print(v, `已开班 ${v.id}，备用金 ${fenToYuan(v.openingFloat)} 元`);
-      return 0;
-    },
-  },
-  {
+    call: 'shift.open',
+    input: (cli) => ({ counts: parseCounts(opt(cli, 'counts') ?? '') }),
+    text: (v) => `已开班 ${v.id}，备用金 ${fenToYuan(v.openingFloat)} 元`,
+  }),
+  oneCallVerb({
     name: 'shift cashio',
-    usage: 'shift cashio --direction in|out --amount 50.00 --reason TEXT --operator ID --pin PIN',
+    usage: 'shift cashio --direction in|out --amount 50.00 --reason TEXT',
     summary: '当班现金存入/取出（须写原因）',
-    async run(cli) {
+    call: 'shift.cashio',
+    input: (cli) => {
       const direction = requireOption(cli, 'direction');
       if (direction !== 'in' && direction !== 'out') throw new UsageError('--direction 应为 in 或 out');
-      const amount = parseYuan(requireOption(cli, 'amount'));
-      const reason = requireOption(cli, 'reason');
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const m = await call(app, s, 'shift.cashio', { direction, amount, reason });
-      cli.print(m, `已登记${direction === 'in' ? '存入' : '取出'} ${fenToYuan(m.amount)} 元：${m.reason}`);
-      return 0;
+      return { direction, amount: parseYuan(requireOption(cli, 'amount')), reason: requireOption(cli, 'reason') };
     },
-  },
-  {
-    name: 'shift x-report',
-    usage: 'shift x-report [--shift ID] --operator ID --pin PIN',
-    summary: 'X 报表：不结班的当班统计',
-    async run(cli) {
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const r = await call(app, s, 'shift.xreport', { shiftId: opt(cli, 'shift') });
-      cli.print(r, reportText(app, r));
-      return 0;
-    },
-  },
-  {
+    text: (m) => `已登记${m.direction === 'in' ? '存入' : '取出'} ${fenToYuan(m.amount)} 元：${m.reason}`,
+  }),
+  oneCallVerb({ name: 'shift x-report', usage: 'shift x-report [--shift ID]', summary: 'X 报表：不结班的当班统计', call: 'shift.xreport', input: (cli) => ({ shiftId: opt(cli, 'shift') }), text: reportText }),
+  oneCallVerb({
     name: 'shift close',
-    usage: 'shift close --counts 100x5,... [--note TEXT] --operator ID --pin PIN',
+    usage: 'shift close --counts 100x5,... [--note TEXT]',
     summary: '结班：盲点现金（元×张数），不符须 --note 说明',
-    async run(cli) {
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const r = await call(app, s, 'shift.close', { counts: parseCounts(requireOption(cli, 'counts')), note: opt(cli, 'note') });
-      cli.print(r, reportText(app, r));
-      return 0;
-    },
-  },
-  {
+    call: 'shift.close',
+    input: (cli) => ({ counts: parseCounts(requireOption(cli, 'counts')), note: opt(cli, 'note') }),
+    text: reportText,
+  }),
+  oneCallVerb({
     name: 'shift signoff',
-    usage: 'shift signoff --shift ID [--note TEXT] --operator ID --pin PIN',
+    usage: 'shift signoff --shift ID [--note TEXT]',
     summary: '主管签核已结班次（之后只能追加更正）',
-    async run(cli) {
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const v = await call(app, s, 'shift.signoff', { shiftId: requireOption(cli, 'shift'), note: opt(cli, 'note') });
-      cli.print(v, shiftText(v));
-      return 0;
-    },
-  },
-  {
+    call: 'shift.signoff',
+    input: (cli) => ({ shiftId: requireOption(cli, 'shift'), note: opt(cli, 'note') }),
+    text: shiftText,
+  }),
+  oneCallVerb({
     name: 'shift correct',
-    usage: 'shift correct --shift ID --amount -10.00 --note TEXT --operator ID --pin PIN',
+    usage: 'shift correct --shift ID --amount -10.00 --note TEXT',
     summary: '对已结班次追加更正（现金差额，元）',
-    async run(cli) {
-      const cashDelta = parseYuan(requireOption(cli, 'amount'));
-      const note = requireOption(cli, 'note');
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const v = await call(app, s, 'shift.correct', { shiftId: requireOption(cli, 'shift'), cashDelta, note });
-      cli.print(v, shiftText(v));
-      return 0;
-    },
-  },
-  {
+    call: 'shift.correct',
+    input: (cli) => ({ shiftId: requireOption(cli, 'shift'), cashDelta: parseYuan(requireOption(cli, 'amount')), note: requireOption(cli, 'note') }),
+    text: shiftText,
+  }),
+  oneCallVerb({
     name: 'shift list',
-    usage: 'shift list [--from DATE] [--to DATE] --operator ID --pin PIN',
+    usage: 'shift list [--from DATE] [--to DATE]',
     summary: '班次列表',
-    async run(cli) {
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const list = await call(app, s, 'shift.list', { from: opt(cli, 'from'), to: opt(cli, 'to') });
-      cli.print(list, list.map(shiftText).join('\n\n') || '没有班次');
-      return 0;
-    },
-  },
+    call: 'shift.list',
+    input: (cli) => ({ from: opt(cli, 'from'), to: opt(cli, 'to') }),
+    text: (list) => list.map(shiftText).join('\n\n') || '没有班次',
+  }),
   {
     name: 'shift report',
     usage: 'shift report --shift ID --format json|csv|pdf --out FILE --operator ID --pin PIN',
@@ -239,62 +235,35 @@ export const shiftVerbs: Verb[] = [
       return 0;
     },
   },
-  {
+  oneCallVerb({
     name: 'shift print',
-    usage: 'shift print --shift ID --operator ID --pin PIN',
+    usage: 'shift print --shift ID',
     summary: '在小票打印机上打印班次报表',
-    async run(cli) {
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const r = await call(app, s, 'shift.printReport', { shiftId: requireOption(cli, 'shift') });
-      cli.print(r, [...r.lines, r.printed ? `已送打印（任务 ${r.jobId}）` : '打印机不支持文本报表：以上为预览'].join('\n'));
-      return 0;
-    },
-  },
-  {
+    call: 'shift.printReport',
+    input: (cli) => ({ shiftId: requireOption(cli, 'shift') }),
+    text: (r) => [...r.lines, r.printed ? `已送打印（任务 ${r.jobId}）` : '打印机不支持文本报表：以上为预览'].join('\n'),
+  }),
+  oneCallVerb({
     name: 'reconcile',
-    usage: 'reconcile --from DATE --to DATE --operator ID --pin PIN',
+    usage: 'reconcile --from DATE --to DATE',
     summary: '与中心对账（3201 总额，不符时 3202 明细），列出差异',
-    async run(cli) {
-      const from = requireOption(cli, 'from');
-      const to = requireOption(cli, 'to');
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const r = await call(app, s, 'reconcile.run', { from, to });
-      const text = [
-        `对账 ${r.from} ~ ${r.to}：${r.result === 'match' ? '一致' : '不一致'}（第 ${r.runId} 次，明细 ${r.detailRows} 行）`,
-        ...r.groups.map(
-          (g) =>
-            `  险种 ${g.insutype}（${Object.entries(g.localByClrType).map(([c, n]) => `${c}:${n}`).join(" ") || "无"}）：本地 ${g.local.count} 笔 ${fenToYuan(g.local.total)}，中心 ${g.center?.count ?? '-'} 笔 ${g.center ? fenToYuan(g.center.total) : '-'} ${g.match ? '✓' : '✗'}`,
-        ),
-        ...r.discrepancies.map((d) => `  差异#${d.id} ${d.kind} ${d.settlementId ?? d.centerSetlId ?? ''} ${d.day}：${d.advice}`),
-      ].join('\n');
-      cli.print(r, text);
-      return r.result === 'match' ? 0 : 3;
-    },
-  },
-  {
+    call: 'reconcile.run',
+    input: (cli) => ({ from: requireOption(cli, 'from'), to: requireOption(cli, 'to') }),
+    text: reconcileText,
+    exitCode: (r) => (r.result === 'match' ? 0 : 3),
+  }),
+  oneCallVerb({
     name: 'receivables',
-    usage: 'receivables [--no-fetch] [--limit N] [--json] --operator ID --pin PIN',
+    usage: 'receivables [--no-fetch] [--limit N] [--json]',
     summary: '医保基金应收：先取中心回款/拒付通知（3301），再按状态与账龄汇总',
     booleans: ['no-fetch'],
-    async run(cli) {
+    call: 'receivables.summary',
+    input: (cli) => {
       const limit = opt(cli, 'limit');
       if (limit !== undefined && !/^\d+$/.test(limit)) throw new UsageError('--limit 应为整数');
-      const app = await cli.app();
-      const s = await login(cli, app);
-      const r = await call(app, s, 'receivables.summary', { fetch: cli.options['no-fetch'] !== true, limit: limit === undefined ? 50 : Number(limit) });
-      const text = [
-        `截至 ${r.asOf}：应收 ${fenToYuan(r.totals.owed)}，已回款 ${fenToYuan(r.totals.paid)}，扣款 ${fenToYuan(r.totals.deducted)}，拒付 ${fenToYuan(r.totals.rejected)}，未回款 ${fenToYuan(r.totals.outstanding)}（${r.totals.count} 笔）`,
-        ...(r.notices.error ? [`注意：未能取得中心通知（${r.notices.error}），以下为已保存数据`] : [`新通知 ${r.notices.fetched} 条`]),
-        '按状态：',
-        ...Object.entries(r.byStatus).map(([k, v]) => `  ${k}: ${v.count} 笔，未回款 ${fenToYuan(v.outstanding)}`),
-        '账龄（未回款）：',
-        ...r.aging.map((a) => `  ${a.bucket} 天: ${a.count} 笔 ${fenToYuan(a.outstanding)}`),
-      ].join('\n');
-      cli.print(r, text);
-      return 0;
+      return { fetch: cli.options['no-fetch'] !== true, limit: limit === undefined ? 50 : Number(limit) };
     },
-  },
+    text: receivablesText,
+  }),
   ...clearingVerbs,
 ];
