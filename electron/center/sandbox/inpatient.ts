@@ -22,9 +22,7 @@
 // the sandbox's policy and the person's accumulators, over the stay's unsettled lines; 2303
 // commits nothing, 2304 writes the settlement (clr_type 21) and the person's year.
 import { z } from 'zod';
-import { lineAmountFen } from '../../api/money';
-import { computeSplit } from '../../policy/split';
-import type { Accumulators, BillItem, SplitError, SplitOutcome, SplitResult } from '../../policy/split/types';
+import type { Accumulators, SplitError, SplitOutcome, SplitResult } from '../../policy/split/types';
 import { splitStay } from '../../inpatient/stay-split';
 import { fenToYuan } from '../wire/national/decimal';
 import {
@@ -39,7 +37,7 @@ import { sandboxPatient, type TxAnswer, type TxContext } from './transactions';
 import { ok, parse, reject } from './answers';
 import { insertInto } from '../../db/sql';
 import {
-  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, settlementLink, trimPlaces,
+  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, sentLine, settlementLink, splitFeeLines, trimPlaces,
 } from './settling';
 
 type Protocol = 'simple' | 'national';
@@ -188,14 +186,12 @@ const undoDischarge: Handler = (ctx, input) => {
 
 // ---- 2301 / 2302 ----
 
+/** National: the level the center has on file for the institution; ours: the stay's own. */
+const settledLevel = (ctx: TxContext, s: StayRow, protocol: Protocol): number => (protocol === 'national' ? ((ctx as { hospitalLevel?: number }).hospitalLevel ?? 1) : (s.hosp_lv ?? 1));
+
 function splitOf(ctx: TxContext, s: StayRow, lines: readonly FeeRow[], useAccount: boolean, protocol: Protocol): SplitOutcome {
-  const person = personByPsnNo(ctx.db, s.psn_no)!;
-  const year = readYear(ctx.db, s.psn_no)!;
-  const items: BillItem[] = lines.map((l) => ({ code: l.med_list_codg, unitPrice: trimPlaces(l.pric), quantity: trimPlaces(l.cnt), ...(l.own_pay ? { ownPay: true } : {}) }));
-  // National: the level the center has on file for the institution; ours: the stay's own.
-  const level = protocol === 'national' ? ((ctx as { hospitalLevel?: number }).hospitalLevel ?? 1) : (s.hosp_lv ?? 1);
   const diagnoses = JSON.parse(s.dscg_diagnoses ?? s.diagnoses) as string[];
-  return computeSplit(latestPolicy(ctx.db), sandboxPatient(person, year, ctx), { visitType: 'inpatient', hospitalLevel: level, date: day(s.begntime), diagnoses, useAccount, ...(ctx.institutionCode ? { institutionCode: ctx.institutionCode } : {}) }, items);
+  return splitFeeLines(ctx, s.psn_no, { visitType: 'inpatient', hospitalLevel: settledLevel(ctx, s, protocol), date: day(s.begntime), diagnoses, useAccount, ...(ctx.institutionCode ? { institutionCode: ctx.institutionCode } : {}) }, lines);
 }
 
 /**
@@ -210,7 +206,7 @@ function stayPrice(ctx: TxContext, s: StayRow, lines: readonly FeeRow[], useAcco
   const person = personByPsnNo(ctx.db, s.psn_no)!;
   const year = readYear(ctx.db, s.psn_no)!;
   const { accumulators: _held, ...patient } = sandboxPatient(person, year, ctx);
-  const level = protocol === 'national' ? ((ctx as { hospitalLevel?: number }).hospitalLevel ?? 1) : (s.hosp_lv ?? 1);
+  const level = settledLevel(ctx, s, protocol);
   const axisStart = countOf(
     ctx,
     `SELECT coalesce(sum(json_extract(s.amounts, '$.eligible')), 0) AS n FROM ipt_settlements i JOIN settlements s ON s.setl_id = i.setl_id
@@ -248,14 +244,11 @@ const fees = (protocol: Protocol): Handler => (ctx, input) => {
     const feeDay = day(l.fee_ocur_time);
     if (feeDay < day(s.begntime)) return reject('FEE_BEFORE_ADMISSION', `明细 ${l.feedetl_sn} 的费用日期 ${feeDay} 早于入院日期 ${day(s.begntime)}`);
     if (s.endtime && feeDay > day(s.endtime)) return reject('FEE_AFTER_DISCHARGE', `明细 ${l.feedetl_sn} 的费用日期 ${feeDay} 晚于出院日期 ${day(s.endtime)}`);
-    const pric = trimPlaces(l.pric);
-    const cnt = trimPlaces(l.cnt);
-    const amount = lineAmountFen(pric, cnt);
-    if (amount === null) return reject('INVALID_INPUT', `明细 ${l.feedetl_sn} 的单价或数量超出四位小数`);
-    if (amount !== l.det_item_fee_sumamt) return reject('AMOUNT_MISMATCH', `明细 ${l.feedetl_sn} 金额 ${fenToYuan(l.det_item_fee_sumamt)} 与单价×数量（${fenToYuan(amount)}）不符`);
+    const sent = sentLine(l);
+    if ('infcode' in sent) return sent;
     const held = rowOf(ctx, z.object({ state: z.string() }), 'SELECT state FROM ipt_fees WHERE mdtrt_id = ? AND feedetl_sn = ?', s.mdtrt_id, l.feedetl_sn);
     if (held?.state === 'open') return reject('DUPLICATE_FEE', `明细流水号 ${l.feedetl_sn} 已上传`);
-    rows.push({ feedetl_sn: l.feedetl_sn, med_list_codg: l.med_list_codg, pric, cnt, own_pay: ownPayFlag(l.exp_content), amount, fee_ocur_time: l.fee_ocur_time });
+    rows.push({ feedetl_sn: l.feedetl_sn, med_list_codg: l.med_list_codg, ...sent, own_pay: ownPayFlag(l.exp_content), fee_ocur_time: l.fee_ocur_time });
   }
   // The center classifies each line as it will settle it: the engine's line step over the batch.
   const split = splitOf(ctx, s, rows, true, protocol);

@@ -4,14 +4,16 @@
 // fund lines, a settlement recorded (the person's year, the settlements row, its visit link,
 // its fee lines held) and a cancel linked to its visit.
 import { z } from 'zod';
-import type { Accumulators, SplitLine, SplitResult } from '../../policy/split/types';
+import { computeSplit } from '../../policy/split';
+import type { Accumulators, BillItem, SplitLine, SplitOutcome, SplitResult, Visit } from '../../policy/split/types';
+import { lineAmountFen } from '../../api/money';
 import { insertInto, one, run, value } from '../../db/sql';
 import type { SettlementAmounts } from '../wire/settlement';
 import { fenToYuan } from '../wire/national/decimal';
 import { msgStamp } from '../wire/msgid';
 import { personByPsnNo } from './persons';
 import { accumulatorDelta, latestPolicy, nextCounter, readYear, writeYear } from './store';
-import { TRANSACTIONS, type TxAnswer, type TxContext } from './transactions';
+import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from './transactions';
 import { reject } from './answers';
 
 /** 'yyyy-MM-dd HH:mm:ss' China time, as national answers write times. */
@@ -45,6 +47,27 @@ export function ownPayFlag(exp: string | null | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * A sent fee line's price and count read back from the wire's padding, and its amount checked
+ * against them (one rounding, as the window's); the refusal when it does not hold.
+ */
+export function sentLine(l: { feedetl_sn: string; pric: string; cnt: string; det_item_fee_sumamt: number }): { pric: string; cnt: string; amount: number } | TxAnswer {
+  const pric = trimPlaces(l.pric);
+  const cnt = trimPlaces(l.cnt);
+  const amount = lineAmountFen(pric, cnt);
+  if (amount === null) return reject('INVALID_INPUT', `明细 ${l.feedetl_sn} 的单价或数量超出四位小数`);
+  if (amount !== l.det_item_fee_sumamt) return reject('AMOUNT_MISMATCH', `明细 ${l.feedetl_sn} 金额 ${fenToYuan(l.det_item_fee_sumamt)} 与单价×数量（${fenToYuan(amount)}）不符`);
+  return { pric, cnt, amount };
+}
+
+/** Stored fee lines split for the person with the center's latest policy and their year (the engine's line step and totals). */
+export function splitFeeLines(ctx: TxContext, psnNo: string, visit: Visit, lines: ReadonlyArray<{ med_list_codg: string; pric: string; cnt: string; own_pay: number }>): SplitOutcome {
+  const person = personByPsnNo(ctx.db, psnNo)!;
+  const year = readYear(ctx.db, psnNo)!;
+  const items: BillItem[] = lines.map((l) => ({ code: l.med_list_codg, unitPrice: trimPlaces(l.pric), quantity: trimPlaces(l.cnt), ...(l.own_pay ? { ownPay: true } : {}) }));
+  return computeSplit(latestPolicy(ctx.db), sandboxPatient(person, year, ctx), visit, items);
 }
 
 const CLASS_LEVEL: Record<string, string> = { A: '01', B: '02', C: '03' };

@@ -7,9 +7,7 @@
 // The center computes the split itself (the client's figures are never trusted), from its own
 // policy table, the person's year and the fee lines it holds for the visit — the same engine
 // as the client, so a chain settled with the same policy and year agrees to the fen.
-import { computeSplit } from '../../../policy/split';
-import type { Accumulators, BillItem, SplitOutcome } from '../../../policy/split/types';
-import { lineAmountFen } from '../../../api/money';
+import type { Accumulators, SplitOutcome } from '../../../policy/split/types';
 import { medTypeToVisitType } from '../../wire/codes';
 import { msgStamp } from '../../wire/msgid';
 import {
@@ -19,8 +17,8 @@ import {
 import { fenToYuan } from '../../wire/national/decimal';
 import { personByPsnNo } from '../persons';
 import { mappedAtCenter } from './catalog';
-import { latestPolicy, nextCounter, prepared, readYear, STMT_SQL } from '../store';
-import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
+import { nextCounter, prepared, readYear, STMT_SQL } from '../store';
+import { TRANSACTIONS, type TxAnswer, type TxContext } from '../transactions';
 import { binding, filings } from './person-records';
 import { return3506, sale3505 } from '../trace-sales';
 import { details, download, upload } from './statement';
@@ -28,7 +26,7 @@ import { ok, parse, reject } from '../answers';
 import { many, one, run, value, type Params } from '../../../db/sql';
 import { amountsOfSplit, type SettlementAmounts } from '../../wire/settlement';
 import {
-  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, settlementLink, trimPlaces,
+  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, sentLine, settlementLink, splitFeeLines,
 } from '../settling';
 import { z } from 'zod';
 
@@ -168,22 +166,14 @@ const FeeRow = z.object({ feedetl_sn: z.string(), chrg_bchno: z.string(), med_li
 type FeeRow = z.output<typeof FeeRow>;
 
 function splitOf(ctx: NationalTxContext, v: VisitRow, lines: readonly FeeRow[], useAccount: boolean): SplitOutcome {
-  const person = personByPsnNo(ctx.db, v.psn_no)!;
-  const year = readYear(ctx.db, v.psn_no)!;
-  const items: BillItem[] = lines.map((l) => ({ code: l.med_list_codg, unitPrice: trimPlaces(l.pric), quantity: trimPlaces(l.cnt), ...(l.own_pay ? { ownPay: true } : {}) }));
-  return computeSplit(
-    latestPolicy(ctx.db),
-    sandboxPatient(person, year, ctx),
-    {
-      visitType: medTypeToVisitType(v.med_type ?? '11') ?? 'outpatient',
-      hospitalLevel: ctx.hospitalLevel,
-      date: v.begntime.slice(0, 10),
-      diagnoses: JSON.parse(v.diagnoses) as string[],
-      useAccount,
-      institutionCode: ctx.institutionCode,
-    },
-    items,
-  );
+  return splitFeeLines(ctx, v.psn_no, {
+    visitType: medTypeToVisitType(v.med_type ?? '11') ?? 'outpatient',
+    hospitalLevel: ctx.hospitalLevel,
+    date: v.begntime.slice(0, 10),
+    diagnoses: JSON.parse(v.diagnoses) as string[],
+    useAccount,
+    institutionCode: ctx.institutionCode,
+  }, lines);
 }
 
 const fees: Handler = (ctx, input) => {
@@ -204,14 +194,11 @@ const fees: Handler = (ctx, input) => {
   if (refused) return refused;
   const rows: FeeRow[] = [];
   for (const l of lines) {
-    const pric = trimPlaces(l.pric);
-    const cnt = trimPlaces(l.cnt);
-    const amount = lineAmountFen(pric, cnt);
-    if (amount === null) return reject('INVALID_INPUT', `明细 ${l.feedetl_sn} 的单价或数量超出四位小数`);
-    if (amount !== l.det_item_fee_sumamt) return reject('AMOUNT_MISMATCH', `明细 ${l.feedetl_sn} 金额 ${fenToYuan(l.det_item_fee_sumamt)} 与单价×数量（${fenToYuan(amount)}）不符`);
+    const sent = sentLine(l);
+    if ('infcode' in sent) return sent;
     const seen = one(ctx.db, 'SELECT state FROM nat_fees WHERE mdtrt_id = :mdtrtId AND feedetl_sn = :feedetlSn', { mdtrtId: l.mdtrt_id, feedetlSn: l.feedetl_sn }, z.object({ state: z.string() }));
     if (seen?.state === 'open') return reject('DUPLICATE_FEE', `明细流水号 ${l.feedetl_sn} 已上传`);
-    rows.push({ feedetl_sn: l.feedetl_sn, chrg_bchno: l.chrg_bchno, med_list_codg: l.med_list_codg, pric, cnt, own_pay: ownPayFlag(l.exp_content), amount });
+    rows.push({ feedetl_sn: l.feedetl_sn, chrg_bchno: l.chrg_bchno, med_list_codg: l.med_list_codg, ...sent, own_pay: ownPayFlag(l.exp_content) });
   }
   // The center classifies each line as it will settle it: the engine's line step.
   const split = splitOf(ctx, v, rows, true);
