@@ -6,6 +6,7 @@ import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
 import { ErrorLine, MissingCall } from '../components/common';
+import { Dialog, DialogButtons } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 import type { CertType, ManualReason } from '../state/cashier';
 import { residentIdProblem } from '../lib/id-number';
@@ -159,39 +160,29 @@ export function ManualEntry(props: { onClose: () => void }) {
   };
 
   return (
-    <div className="modal" data-testid="manual-entry">
-      <form className="panel" onSubmit={submit}>
-        <h2>{t('card.manual')}</h2>
-        <label>
-          {t('card.manual.certType')}
-          <select data-testid="manual-cert-type" value={certType} onChange={(e) => setCertType(e.target.value as CertType)}>
-            <option value="02">{t('card.manual.cert02')}</option>
-            <option value="01">{t('card.manual.cert01')}</option>
-            <option value="03">{t('card.manual.cert03')}</option>
-          </select>
-        </label>
-        <label>
-          {t('card.manual.certNo')}
-          <input autoFocus data-testid="manual-cert-no" maxLength={TEXT_LIMITS.certNo} value={certNo} onChange={(e) => setCertNo(e.target.value)} />
-        </label>
-        <label>
-          {t('card.manual.reason')}
-          <select data-testid="manual-reason" value={reason} onChange={(e) => setReason(e.target.value as ManualReason)}>
-            <option value="reader-fault">{t('card.manual.reason.reader-fault')}</option>
-            <option value="card-damaged">{t('card.manual.reason.card-damaged')}</option>
-            <option value="no-card">{t('card.manual.reason.no-card')}</option>
-          </select>
-        </label>
-        {error ? <div className="error-line">{error}</div> : null}
-        <div className="row">
-          <button type="submit" className="primary" data-testid="manual-submit">
-            {t('card.manual.submit')}
-          </button>
-          <button type="button" className="secondary" onClick={props.onClose}>
-            {t('common.back')}
-          </button>
-        </div>
-      </form>
-    </div>
+    <Dialog testId="manual-entry" title={t('card.manual')} onSubmit={submit} onBack={props.onClose} noEscape>
+      <label>
+        {t('card.manual.certType')}
+        <select data-testid="manual-cert-type" value={certType} onChange={(e) => setCertType(e.target.value as CertType)}>
+          <option value="02">{t('card.manual.cert02')}</option>
+          <option value="01">{t('card.manual.cert01')}</option>
+          <option value="03">{t('card.manual.cert03')}</option>
+        </select>
+      </label>
+      <label>
+        {t('card.manual.certNo')}
+        <input autoFocus data-testid="manual-cert-no" maxLength={TEXT_LIMITS.certNo} value={certNo} onChange={(e) => setCertNo(e.target.value)} />
+      </label>
+      <label>
+        {t('card.manual.reason')}
+        <select data-testid="manual-reason" value={reason} onChange={(e) => setReason(e.target.value as ManualReason)}>
+          <option value="reader-fault">{t('card.manual.reason.reader-fault')}</option>
+          <option value="card-damaged">{t('card.manual.reason.card-damaged')}</option>
+          <option value="no-card">{t('card.manual.reason.no-card')}</option>
+        </select>
+      </label>
+      {error ? <div className="error-line">{error}</div> : null}
+      <DialogButtons submitLabel={t('card.manual.submit')} submitTestId="manual-submit" onBack={props.onClose} />
+    </Dialog>
   );
 }

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 import { ErrorLine } from '../components/common';
+import { Dialog, DialogButtons, ProblemLine } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 import { useCashier } from '../state/cashier';
 import { billTotalFen, closeConfirm, confirmAndSettle } from './actions';
@@ -53,82 +54,68 @@ export function ConfirmPanel() {
   };
 
   return (
-    <div
-      className="modal"
-      data-testid="confirm-panel"
-      data-kind={confirming}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          closeConfirm();
-        }
-      }}
+    // Esc goes back; the cashier screen's keys see it too, marked as used.
+    <Dialog
+      testId="confirm-panel"
+      kind={confirming}
+      title={selfPay ? t('confirm.titleSelfPay') : t('confirm.title')}
+      titleTestId="confirm-title"
+      panelClass={selfPay ? 'confirm-panel self-pay' : 'confirm-panel'}
+      onSubmit={submit}
+      onBack={closeConfirm}
+      escape="marked"
     >
-      <form className={`panel confirm-panel ${selfPay ? 'self-pay' : ''}`} onSubmit={submit}>
-        <h2 data-testid="confirm-title">{selfPay ? t('confirm.titleSelfPay') : t('confirm.title')}</h2>
-        {person ? <div className="patient-name">{person.name}</div> : null}
-        {selfPay ? <p className="hint" data-testid="confirm-selfpay-why">{t('confirm.selfPayWhy', { n: bill.lines.length })}</p> : null}
-        <Row label={t('split.total')} fen={total} testId="confirm-total" />
-        {split ? (
-          <>
-            <Row label={t('split.fund')} fen={split.fundPay} testId="confirm-fund" />
-            {split.criticalIllnessPay ? <Row label={t('split.critical')} fen={split.criticalIllnessPay} testId="confirm-critical" /> : null}
-            <Row label={t('split.account')} fen={split.accountPay} testId="confirm-account" />
-          </>
-        ) : null}
-        <div className="split-row cash">
-          <span>{t('settle.cashDue')}</span>
-          <span className="huge amount" data-testid="confirm-due">
-            ¥ {formatFen(due)}
-          </span>
-        </div>
+      {person ? <div className="patient-name">{person.name}</div> : null}
+      {selfPay ? <p className="hint" data-testid="confirm-selfpay-why">{t('confirm.selfPayWhy', { n: bill.lines.length })}</p> : null}
+      <Row label={t('split.total')} fen={total} testId="confirm-total" />
+      {split ? (
+        <>
+          <Row label={t('split.fund')} fen={split.fundPay} testId="confirm-fund" />
+          {split.criticalIllnessPay ? <Row label={t('split.critical')} fen={split.criticalIllnessPay} testId="confirm-critical" /> : null}
+          <Row label={t('split.account')} fen={split.accountPay} testId="confirm-account" />
+        </>
+      ) : null}
+      <div className="split-row cash">
+        <span>{t('settle.cashDue')}</span>
+        <span className="huge amount" data-testid="confirm-due">
+          ¥ {formatFen(due)}
+        </span>
+      </div>
+      <label>
+        {t('settle.received')}
+        <input
+          autoFocus
+          data-testid="confirm-received"
+          maxLength={TEXT_LIMITS.yuanText}
+          inputMode="decimal"
+          placeholder={formatFen(due)}
+          value={received}
+          onChange={(e) => {
+            setReceived(e.target.value);
+            setRefusal(null);
+          }}
+          style={{ fontSize: 24 }}
+        />
+      </label>
+      <p className="hint">{t('confirm.exactHint', { amount: formatFen(due) })}</p>
+      <div className="split-row">
+        <span>{t('settle.change')}</span>
+        <span className="huge amount" data-testid="confirm-change">
+          {change === null ? '—' : `¥ ${formatFen(change)}`}
+        </span>
+      </div>
+      {selfPay && !person ? (
         <label>
-          {t('settle.received')}
-          <input
-            autoFocus
-            data-testid="confirm-received"
-            maxLength={TEXT_LIMITS.yuanText}
-            inputMode="decimal"
-            placeholder={formatFen(due)}
-            value={received}
-            onChange={(e) => {
-              setReceived(e.target.value);
-              setRefusal(null);
-            }}
-            style={{ fontSize: 24 }}
-          />
+          {t('confirm.patientName')}
+          <input data-testid="confirm-patient-name" maxLength={TEXT_LIMITS.personName} value={patientName} onChange={(e) => setPatientName(e.target.value)} />
         </label>
-        <p className="hint">{t('confirm.exactHint', { amount: formatFen(due) })}</p>
-        <div className="split-row">
-          <span>{t('settle.change')}</span>
-          <span className="huge amount" data-testid="confirm-change">
-            {change === null ? '—' : `¥ ${formatFen(change)}`}
-          </span>
-        </div>
-        {selfPay && !person ? (
-          <label>
-            {t('confirm.patientName')}
-            <input data-testid="confirm-patient-name" maxLength={TEXT_LIMITS.personName} value={patientName} onChange={(e) => setPatientName(e.target.value)} />
-          </label>
-        ) : null}
-        {refusal ? (
-          <div className="error-line" role="alert" data-testid="confirm-refusal">
-            {refusal}
-          </div>
-        ) : null}
-        <ErrorLine error={settleError} testId="confirm-error" />
-        {settling ? <p className="big">{t('settle.running')}</p> : null}
-        <div className="row">
-          {/* A submit button: with two fields (self-pay's name) Enter submits only when the form has one. */}
-          <button type="submit" className="primary" data-testid="confirm-submit" disabled={settling}>
-            {t('confirm.submit')}
-          </button>
-          <button type="button" className="secondary" onClick={closeConfirm}>
-            {t('common.back')}
-          </button>
-        </div>
-        <p className="hint" data-testid="confirm-keys">{t('confirm.keys')}</p>
-      </form>
-    </div>
+      ) : null}
+      <ProblemLine text={refusal} testId="confirm-refusal" />
+      <ErrorLine error={settleError} testId="confirm-error" />
+      {settling ? <p className="big">{t('settle.running')}</p> : null}
+      {/* A submit button: with two fields (self-pay's name) Enter submits only when the form has one. */}
+      <DialogButtons submitLabel={t('confirm.submit')} submitTestId="confirm-submit" disabled={settling} onBack={closeConfirm} />
+      <p className="hint" data-testid="confirm-keys">{t('confirm.keys')}</p>
+    </Dialog>
   );
 }

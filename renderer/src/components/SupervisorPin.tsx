@@ -3,6 +3,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useT } from '../i18n/use-t';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
+import { Dialog, DialogButtons } from './Dialog';
 
 export interface SupervisorAnswer {
   supervisorId: string;
@@ -33,34 +34,25 @@ export function SupervisorPin(props: { title: string; submitLabel: string; askRe
     props.onSubmit({ supervisorId: supervisorId.trim(), supervisorPin, reason: reason.trim() });
   };
   return (
-    <div className="modal" data-testid="supervisor-pin" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
-      <form className="panel" onSubmit={submit}>
-        <h2>{props.title}</h2>
-        {props.children}
+    // Esc goes back, and the screen under it sees the key as well (as it always has).
+    <Dialog testId="supervisor-pin" title={props.title} onSubmit={submit} onBack={props.onCancel} escape="passed">
+      {props.children}
+      <label>
+        {t('refund.supervisorId')}
+        <input ref={idRef} autoFocus data-testid="sup-id" maxLength={TEXT_LIMITS.operatorId} value={supervisorId} onChange={(e) => setId(e.target.value)} />
+      </label>
+      <label>
+        {t('refund.supervisorPin')}
+        <input ref={pinRef} type="password" data-testid="sup-pin" maxLength={TEXT_LIMITS.pin} value={supervisorPin} onChange={(e) => setPin(e.target.value)} />
+      </label>
+      {props.askReason ? (
         <label>
-          {t('refund.supervisorId')}
-          <input ref={idRef} autoFocus data-testid="sup-id" maxLength={TEXT_LIMITS.operatorId} value={supervisorId} onChange={(e) => setId(e.target.value)} />
+          {t('refund.reason')}
+          <input ref={reasonRef} data-testid="sup-reason" maxLength={TEXT_LIMITS.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
-        <label>
-          {t('refund.supervisorPin')}
-          <input ref={pinRef} type="password" data-testid="sup-pin" maxLength={TEXT_LIMITS.pin} value={supervisorPin} onChange={(e) => setPin(e.target.value)} />
-        </label>
-        {props.askReason ? (
-          <label>
-            {t('refund.reason')}
-            <input ref={reasonRef} data-testid="sup-reason" maxLength={TEXT_LIMITS.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
-        ) : null}
-        <p className="hint">{t('supPin.hint')}</p>
-        <div className="row">
-          <button type="submit" className="primary" data-testid="sup-submit">
-            {props.submitLabel}
-          </button>
-          <button type="button" className="secondary" onClick={props.onCancel}>
-            {t('common.back')}
-          </button>
-        </div>
-      </form>
-    </div>
+      ) : null}
+      <p className="hint">{t('supPin.hint')}</p>
+      <DialogButtons submitLabel={props.submitLabel} submitTestId="sup-submit" onBack={props.onCancel} />
+    </Dialog>
   );
 }

@@ -5,6 +5,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../electron/api/result';
 import { ErrorLine } from '../components/common';
+import { ProblemLine } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 import { diagnosisList, useCashier } from '../state/cashier';
 import { useApp } from '../state/store';
@@ -115,11 +116,7 @@ export function AdmitForm() {
           <input ref={diagRef} data-testid="admit-diagnoses" maxLength={200} placeholder="I63.9, E11.9" value={diagnoses} onChange={(e) => setDiagnoses(e.target.value)} />
         </label>
       </div>
-      {problem ? (
-        <div className="error-line" role="alert" data-testid="admit-problem">
-          {problem}
-        </div>
-      ) : null}
+      <ProblemLine text={problem} testId="admit-problem" />
       <ErrorLine error={error} testId="admit-error" />
       <div className="row">
         <button type="submit" className="primary" data-testid="admit-submit" disabled={busy}>

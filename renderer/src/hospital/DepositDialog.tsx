@@ -8,6 +8,7 @@ import { DEPOSIT_METHODS, type DepositMethod, type StayView } from '../../../ele
 import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import type { ApiError } from '../../../electron/api/result';
 import { ErrorLine } from '../components/common';
+import { Dialog, DialogButtons, ProblemLine } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 import { openStay, useHospital } from './hospital-state';
 import { ipCall } from './ip-api';
@@ -65,63 +66,39 @@ export function DepositDialog(props: { stay: StayView; refund: boolean }) {
   };
 
   return (
-    <div
-      className="modal"
-      data-testid={props.refund ? 'refund-deposit-dialog' : 'deposit-dialog'}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
-      <form className="panel" onSubmit={(e) => void submit(e)}>
-        <h2>{t(props.refund ? 'hosp.deposit.refundTitle' : 'hosp.deposit.title')}</h2>
-        <p className="hint">
-          {t('hosp.depositBalance')} {formatFen(props.stay.depositBalance)} {t('common.yuan')}
-        </p>
+    <Dialog testId={props.refund ? 'refund-deposit-dialog' : 'deposit-dialog'} title={t(props.refund ? 'hosp.deposit.refundTitle' : 'hosp.deposit.title')} onSubmit={submit} onBack={close}>
+      <p className="hint">
+        {t('hosp.depositBalance')} {formatFen(props.stay.depositBalance)} {t('common.yuan')}
+      </p>
+      <label>
+        {t('hosp.deposit.amount')}
+        <input ref={amountRef} autoFocus data-testid="deposit-amount" inputMode="decimal" maxLength={12} value={amount} onChange={(e) => setAmount(e.target.value)} />
+      </label>
+      <label>
+        {t('hosp.deposit.method')}
+        <select data-testid="deposit-method" value={method} onChange={(e) => setMethod(e.target.value as DepositMethod)}>
+          {DEPOSIT_METHODS.map((m) => (
+            <option key={m} value={m}>
+              {t(`hosp.method.${m}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {method !== 'cash' ? (
         <label>
-          {t('hosp.deposit.amount')}
-          <input ref={amountRef} autoFocus data-testid="deposit-amount" inputMode="decimal" maxLength={12} value={amount} onChange={(e) => setAmount(e.target.value)} />
+          {t('hosp.deposit.reference')}
+          <input ref={refRef} data-testid="deposit-reference" maxLength={64} value={reference} onChange={(e) => setReference(e.target.value)} />
         </label>
+      ) : null}
+      {props.refund ? (
         <label>
-          {t('hosp.deposit.method')}
-          <select data-testid="deposit-method" value={method} onChange={(e) => setMethod(e.target.value as DepositMethod)}>
-            {DEPOSIT_METHODS.map((m) => (
-              <option key={m} value={m}>
-                {t(`hosp.method.${m}`)}
-              </option>
-            ))}
-          </select>
+          {t('refund.reason')}
+          <input ref={reasonRef} data-testid="deposit-reason" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
-        {method !== 'cash' ? (
-          <label>
-            {t('hosp.deposit.reference')}
-            <input ref={refRef} data-testid="deposit-reference" maxLength={64} value={reference} onChange={(e) => setReference(e.target.value)} />
-          </label>
-        ) : null}
-        {props.refund ? (
-          <label>
-            {t('refund.reason')}
-            <input ref={reasonRef} data-testid="deposit-reason" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
-        ) : null}
-        {problem ? (
-          <div className="error-line" role="alert" data-testid="deposit-problem">
-            {problem}
-          </div>
-        ) : null}
-        <ErrorLine error={error} testId="deposit-error" />
-        <div className="row">
-          <button type="submit" className="primary" data-testid="deposit-submit" disabled={busy}>
-            {t(props.refund ? 'hosp.deposit.refundSubmit' : 'hosp.deposit.submit')}
-          </button>
-          <button type="button" className="secondary" onClick={close}>
-            {t('common.back')}
-          </button>
-        </div>
-      </form>
-    </div>
+      ) : null}
+      <ProblemLine text={problem} testId="deposit-problem" />
+      <ErrorLine error={error} testId="deposit-error" />
+      <DialogButtons submitLabel={t(props.refund ? 'hosp.deposit.refundSubmit' : 'hosp.deposit.submit')} submitTestId="deposit-submit" disabled={busy} onBack={close} />
+    </Dialog>
   );
 }

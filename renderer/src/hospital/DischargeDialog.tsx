@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { StayView } from '../../../electron/api/contract/inpatient';
 import type { ApiError } from '../../../electron/api/result';
 import { ErrorLine } from '../components/common';
+import { Dialog, DialogButtons, ProblemLine } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 import { parseDateInput } from '../lib/time';
 import { diagnosisList } from '../state/cashier';
@@ -40,52 +41,28 @@ export function DischargeDialog(props: { stay: StayView }) {
     showStay(r.value);
   };
   return (
-    <div
-      className="modal"
-      data-testid="discharge-dialog"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
-      <form className="panel" onSubmit={(e) => void submit(e)}>
-        <h2>{t('hosp.discharge.title')}</h2>
-        <label>
-          {t('hosp.discharge.diagnoses')}
-          <input autoFocus data-testid="discharge-diagnoses" maxLength={200} value={diagnoses} onChange={(e) => setDiagnoses(e.target.value)} />
-        </label>
-        <label>
-          {t('hosp.discharge.day')}
-          <input data-testid="discharge-day" className="date-field" maxLength={10} placeholder={t('hosp.discharge.today')} value={day} onChange={(e) => setDay(e.target.value)} />
-        </label>
-        <label>
-          {t('hosp.discharge.way')}
-          <select data-testid="discharge-way" value={way} onChange={(e) => setWay(e.target.value as Way)}>
-            {WAYS.map((w) => (
-              <option key={w} value={w}>
-                {t(`hosp.dischargeWay.${w}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {problem ? (
-          <div className="error-line" role="alert" data-testid="discharge-problem">
-            {problem}
-          </div>
-        ) : null}
-        <ErrorLine error={error} testId="discharge-error" />
-        <div className="row">
-          <button type="submit" className="primary" data-testid="discharge-submit" disabled={busy}>
-            {t('hosp.discharge.submit')}
-          </button>
-          <button type="button" className="secondary" onClick={close}>
-            {t('common.back')}
-          </button>
-        </div>
-      </form>
-    </div>
+    <Dialog testId="discharge-dialog" title={t('hosp.discharge.title')} onSubmit={submit} onBack={close}>
+      <label>
+        {t('hosp.discharge.diagnoses')}
+        <input autoFocus data-testid="discharge-diagnoses" maxLength={200} value={diagnoses} onChange={(e) => setDiagnoses(e.target.value)} />
+      </label>
+      <label>
+        {t('hosp.discharge.day')}
+        <input data-testid="discharge-day" className="date-field" maxLength={10} placeholder={t('hosp.discharge.today')} value={day} onChange={(e) => setDay(e.target.value)} />
+      </label>
+      <label>
+        {t('hosp.discharge.way')}
+        <select data-testid="discharge-way" value={way} onChange={(e) => setWay(e.target.value as Way)}>
+          {WAYS.map((w) => (
+            <option key={w} value={w}>
+              {t(`hosp.dischargeWay.${w}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ProblemLine text={problem} testId="discharge-problem" />
+      <ErrorLine error={error} testId="discharge-error" />
+      <DialogButtons submitLabel={t('hosp.discharge.submit')} submitTestId="discharge-submit" disabled={busy} onBack={close} />
+    </Dialog>
   );
 }

@@ -8,6 +8,7 @@ import { formatFen, isQuantity, lineAmountFen } from '../../../electron/api/mone
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
+import { ProblemLine } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 import { wordError } from '../i18n/words';
 import { useApp } from '../state/store';
@@ -207,11 +208,7 @@ export const FeeEntry = forwardRef<FeeEntryHandle, { onSubmit: (lines: DraftLine
           </tbody>
         </table>
       ) : null}
-      {problem ? (
-        <div className="error-line" role="alert" data-testid="fee-problem">
-          {problem}
-        </div>
-      ) : null}
+      <ProblemLine text={problem} testId="fee-problem" />
       <ErrorLine error={error} testId="fee-error" />
       <div className="row">
         <button type="button" className="secondary" data-testid="fee-submit" disabled={busy || props.disabled || lines.length === 0} onClick={() => void submit()}>

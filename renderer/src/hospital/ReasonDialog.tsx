@@ -7,6 +7,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiError } from '../../../electron/api/result';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 import { ErrorLine } from '../components/common';
+import { Dialog, DialogButtons, ProblemLine } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 
 export interface SupervisorAuth {
@@ -41,51 +42,27 @@ export function ReasonDialog(props: {
     setError(err);
   };
   return (
-    <div
-      className="modal"
-      data-testid={props.testId}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          props.onCancel();
-        }
-      }}
-    >
-      <form className="panel" onSubmit={(e) => void submit(e)}>
-        <h2>{props.title}</h2>
-        {props.children}
-        <label>
-          {t('refund.reason')}
-          <input autoFocus data-testid="reason-input" maxLength={TEXT_LIMITS.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
-        </label>
-        {props.supervisor ? (
-          <>
-            <label>
-              {t('refund.supervisorId')}
-              <input data-testid="sup-id" maxLength={TEXT_LIMITS.operatorId} value={supervisorId} onChange={(e) => setSupervisorId(e.target.value)} />
-            </label>
-            <label>
-              {t('refund.supervisorPin')}
-              <input type="password" data-testid="sup-pin" maxLength={TEXT_LIMITS.pin} value={supervisorPin} onChange={(e) => setSupervisorPin(e.target.value)} />
-            </label>
-          </>
-        ) : null}
-        {problem ? (
-          <div className="error-line" role="alert">
-            {props.supervisor ? t('hosp.supervisorNeeded') : t('hosp.deposit.needReason')}
-          </div>
-        ) : null}
-        <ErrorLine error={error} testId="reason-error" />
-        <div className="row">
-          <button type="submit" className="primary" data-testid="reason-submit" disabled={busy}>
-            {props.submitLabel}
-          </button>
-          <button type="button" className="secondary" onClick={props.onCancel}>
-            {t('common.back')}
-          </button>
-        </div>
-      </form>
-    </div>
+    <Dialog testId={props.testId} title={props.title} onSubmit={submit} onBack={props.onCancel}>
+      {props.children}
+      <label>
+        {t('refund.reason')}
+        <input autoFocus data-testid="reason-input" maxLength={TEXT_LIMITS.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      {props.supervisor ? (
+        <>
+          <label>
+            {t('refund.supervisorId')}
+            <input data-testid="sup-id" maxLength={TEXT_LIMITS.operatorId} value={supervisorId} onChange={(e) => setSupervisorId(e.target.value)} />
+          </label>
+          <label>
+            {t('refund.supervisorPin')}
+            <input type="password" data-testid="sup-pin" maxLength={TEXT_LIMITS.pin} value={supervisorPin} onChange={(e) => setSupervisorPin(e.target.value)} />
+          </label>
+        </>
+      ) : null}
+      <ProblemLine text={problem ? t(props.supervisor ? 'hosp.supervisorNeeded' : 'hosp.deposit.needReason') : null} />
+      <ErrorLine error={error} testId="reason-error" />
+      <DialogButtons submitLabel={props.submitLabel} submitTestId="reason-submit" disabled={busy} onBack={props.onCancel} />
+    </Dialog>
   );
 }

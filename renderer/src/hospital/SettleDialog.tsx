@@ -10,6 +10,7 @@ import type { StayView } from '../../../electron/api/contract/inpatient';
 import { formatFen, parseYuanInput } from '../../../electron/api/money';
 import type { ApiError } from '../../../electron/api/result';
 import { ErrorLine } from '../components/common';
+import { Dialog, DialogButtons, ProblemLine } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
 import { EstimateExplanation, EstimateMoney } from './EstimateFigures';
 import { showStay, useHospital } from './hospital-state';
@@ -69,77 +70,57 @@ export function SettleDialog(props: { stay: StayView; midStay: boolean }) {
   };
 
   return (
-    <div
-      className="modal"
-      data-testid="settle-dialog"
-      onKeyDown={(ev) => {
-        if (ev.key === 'Escape') {
-          ev.preventDefault();
-          ev.stopPropagation();
-          close();
-        }
-      }}
+    <Dialog
+      testId="settle-dialog"
+      title={`${t(props.midStay ? 'hosp.settle.midTitle' : 'hosp.settle.title')} · ${props.stay.patientName ?? props.stay.certNoMasked}`}
+      panelClass="confirm-panel stay-settle"
+      onSubmit={submit}
+      onBack={close}
     >
-      <form className="panel confirm-panel stay-settle" onSubmit={(ev) => void submit(ev)}>
-        <h2>
-          {t(props.midStay ? 'hosp.settle.midTitle' : 'hosp.settle.title')} · {props.stay.patientName ?? props.stay.certNoMasked}
-        </h2>
-        <div className="settle-cols">
-          <div className="stack settle-money">
-            {asking ? <p className="hint">{t('hosp.settle.asking')}</p> : null}
-            {e ? <EstimateMoney estimate={e} prefix="presettle" preSettle /> : null}
-            {e && collect > 0 ? (
-              <>
-                <div className="split-row cash">
-                  <span>{t('hosp.settle.collect')}</span>
-                  <span className="amount huge" data-testid="cash-due">
-                    {formatFen(collect)}
-                  </span>
-                </div>
-                <label>
-                  {t('settle.received')}
-                  <input ref={cashRef} data-testid="settle-received" inputMode="decimal" maxLength={12} placeholder={formatFen(collect)} value={received} onChange={(ev) => {
-                      setReceived(ev.target.value);
-                      setProblem(null);
-                    }} />
-                </label>
-                <div className="split-row">
-                  <span>{t('settle.change')}</span>
-                  <span className="amount" data-testid="cash-change">
-                    {change === null ? '—' : formatFen(change)}
-                  </span>
-                </div>
-              </>
-            ) : null}
-            {e && collect === 0 ? (
+      <div className="settle-cols">
+        <div className="stack settle-money">
+          {asking ? <p className="hint">{t('hosp.settle.asking')}</p> : null}
+          {e ? <EstimateMoney estimate={e} prefix="presettle" preSettle /> : null}
+          {e && collect > 0 ? (
+            <>
               <div className="split-row cash">
-                <span>{t('hosp.settle.refund')}</span>
+                <span>{t('hosp.settle.collect')}</span>
                 <span className="amount huge" data-testid="cash-due">
-                  {formatFen(e.netting.refund)}
+                  {formatFen(collect)}
                 </span>
               </div>
-            ) : null}
-            {problem ? (
-              <div className="error-line" role="alert" data-testid="settle-problem">
-                {problem}
+              <label>
+                {t('settle.received')}
+                <input ref={cashRef} data-testid="settle-received" inputMode="decimal" maxLength={12} placeholder={formatFen(collect)} value={received} onChange={(ev) => {
+                    setReceived(ev.target.value);
+                    setProblem(null);
+                  }} />
+              </label>
+              <div className="split-row">
+                <span>{t('settle.change')}</span>
+                <span className="amount" data-testid="cash-change">
+                  {change === null ? '—' : formatFen(change)}
+                </span>
               </div>
-            ) : null}
-            <ErrorLine error={error} testId="stay-settle-error" />
-            <div className="row">
-              <button ref={yesRef} type="submit" className="primary" data-testid="settle-submit" disabled={busy || !e}>
-                {t(props.midStay ? 'hosp.settle.midSubmit' : 'hosp.settle.submit')}
-              </button>
-              <button type="button" className="secondary" onClick={close}>
-                {t('common.back')}
-              </button>
+            </>
+          ) : null}
+          {e && collect === 0 ? (
+            <div className="split-row cash">
+              <span>{t('hosp.settle.refund')}</span>
+              <span className="amount huge" data-testid="cash-due">
+                {formatFen(e.netting.refund)}
+              </span>
             </div>
-          </div>
-          <div className="settle-explain">
-            <strong>{t('split.explain')}</strong>
-            {e ? <EstimateExplanation estimate={e} testId="presettle-explanation" /> : null}
-          </div>
+          ) : null}
+          <ProblemLine text={problem} testId="settle-problem" />
+          <ErrorLine error={error} testId="stay-settle-error" />
+          <DialogButtons submitLabel={t(props.midStay ? 'hosp.settle.midSubmit' : 'hosp.settle.submit')} submitTestId="settle-submit" submitRef={yesRef} disabled={busy || !e} onBack={close} />
         </div>
-      </form>
-    </div>
+        <div className="settle-explain">
+          <strong>{t('split.explain')}</strong>
+          {e ? <EstimateExplanation estimate={e} testId="presettle-explanation" /> : null}
+        </div>
+      </div>
+    </Dialog>
   );
 }

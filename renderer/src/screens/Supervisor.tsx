@@ -10,6 +10,7 @@ import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { CashCount, countsOf, type Counts } from '../components/CashCount';
 import { ErrorLine, ShortcutBar, useShortcuts } from '../components/common';
+import { Modal } from '../components/Dialog';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { fenToYuan, formatFen } from '../../../electron/api/money';
@@ -146,17 +147,7 @@ function ConfirmSignoff(props: { shift: ShiftView; onYes: () => void; onNo: () =
   const yes = useRef<HTMLButtonElement>(null);
   useEffect(() => yes.current?.focus(), []);
   return (
-    <div
-      className="modal"
-      data-testid="signoff-confirm"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          props.onNo();
-        }
-      }}
-    >
+    <Modal testId="signoff-confirm" onEscape={props.onNo}>
       <div className="panel" role="dialog" aria-modal="true">
         <p className="big-note">
           {t('sup.signoff.confirm', { name: props.shift.operatorName })}
@@ -173,7 +164,7 @@ function ConfirmSignoff(props: { shift: ShiftView; onYes: () => void; onNo: () =
           </button>
         </div>
       </div>
-    </div>
+    </Modal>
   );
 }
 
