@@ -1,6 +1,7 @@
-// Reading the card: readers push card.read events (handled by the screen); here the prompt,
-// the manual-entry form (F3) with its reason code, and in demo mode the virtual card tray.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+// Reading the card: readers push card.read events (handled by the App); here what a screen that
+// reads cards shows and does (useCardReading: F2, F3; CardPrompt, DemoPanel, CardManualEntry), the
+// manual-entry form (F3) with its reason code, and in demo mode the virtual card tray.
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { DemoCardView } from '../../../electron/api/contract/device';
 import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
@@ -8,6 +9,8 @@ import { hasCall } from '../api/capabilities';
 import { ErrorLine, MissingCall } from '../components/common';
 import { Dialog, DialogButtons } from '../components/Dialog';
 import { useT } from '../i18n/use-t';
+import { useApp } from '../state/store';
+import { DemoSwitches } from './DemoSwitches';
 import type { CertType, ManualReason } from '../state/cashier';
 import { residentIdProblem } from '../lib/id-number';
 import { identify } from './actions';
@@ -184,5 +187,73 @@ export function ManualEntry(props: { onClose: () => void }) {
       {error ? <div className="error-line">{error}</div> : null}
       <DialogButtons submitLabel={t('card.manual.submit')} submitTestId="manual-submit" onBack={props.onClose} />
     </Dialog>
+  );
+}
+
+/**
+ * Reading the card on a screen (the main screen, the hospital window's admission): F2 puts the
+ * focus on demo mode's card tray, or else says the reader waits for a card (`onWaiting`); F3
+ * opens the manual entry.
+ */
+export function useCardReading(onWaiting: () => void) {
+  const demo = useApp((s) => s.info?.demo ?? false);
+  const [manual, setManual] = useState(false);
+  const [trayFocus, setTrayFocus] = useState(0);
+  return {
+    demo,
+    manual,
+    trayFocus,
+    openManual: () => setManual(true),
+    closeManual: () => setManual(false),
+    readCard: () => {
+      if (demo) setTrayFocus((n) => n + 1);
+      else onWaiting();
+    },
+  };
+}
+export type CardReading = ReturnType<typeof useCardReading>;
+
+/** The card prompt: waiting for a card, F3's button and the screen's own, then what the screen says under them. */
+export function CardPrompt(props: { card: CardReading; buttons?: ReactNode; children?: ReactNode }) {
+  const t = useT();
+  return (
+    <section className="panel" data-testid="card-panel">
+      <h2>{t('card.title')}</h2>
+      <p className="hint">{t('card.waiting')}</p>
+      <div className="row">
+        <button type="button" className="secondary" data-testid="manual-open" onClick={props.card.openManual}>
+          {t('key.F3')}
+        </button>
+        {props.buttons}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+/** Demo mode's panel: the virtual card tray (F2 focuses it) and the device switches. */
+export function DemoPanel(props: { card: CardReading }) {
+  const t = useT();
+  if (!props.card.demo) return null;
+  return (
+    <section className="panel" data-testid="demo-panel">
+      <h2>{t('demo.title')}</h2>
+      <DemoTray focusSignal={props.card.trayFocus} />
+      <DemoSwitches />
+    </section>
+  );
+}
+
+/** The manual entry (F3), while it is open; `onClosed` after it closes (sent or not). */
+export function CardManualEntry(props: { card: CardReading; onClosed?: () => void }) {
+  const { card, onClosed } = props;
+  if (!card.manual) return null;
+  return (
+    <ManualEntry
+      onClose={() => {
+        card.closeManual();
+        onClosed?.();
+      }}
+    />
   );
 }

@@ -6,8 +6,7 @@ import { api } from '../api/client';
 import { closeConfirm, newPatient, openConfirm, refreshPreview, settle } from '../cashier/actions';
 import { ConfirmPanel } from '../cashier/ConfirmPanel';
 import { BillPanel, type BillPanelHandle } from '../cashier/BillPanel';
-import { DemoTray, ManualEntry } from '../cashier/CardPanel';
-import { DemoSwitches } from '../cashier/DemoSwitches';
+import { CardManualEntry, CardPrompt, DemoPanel, useCardReading } from '../cashier/CardPanel';
 import { FiledDiseases } from '../cashier/FiledDiseases';
 import { PatientPanel } from '../cashier/PatientPanel';
 import { PrintTrouble } from '../cashier/PrintStatus';
@@ -25,16 +24,16 @@ import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
 
 export function Cashier() {
   const t = useT();
-  const { go, setOperator, info, lang } = useApp();
+  const { go, setOperator, lang } = useApp();
   const c = useCashier();
   const billRef = useRef<BillPanelHandle>(null);
-  const [manual, setManual] = useState(false);
-  const [trayFocus, setTrayFocus] = useState(0);
+  const [note, setNote] = useState<string | null>(null);
+  const card = useCardReading(() => setNote(t('card.waiting')));
+  const manual = card.manual;
   const [approval, setApproval] = useState(false);
   /** A dialog of this screen is open (manual entry, a supervisor's approval): Alt+Z waits. */
   const manualRef = useRef(false);
   manualRef.current = manual || approval;
-  const [note, setNote] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   // A new card read (or typed number) ends whatever the note said about the last patient.
   useEffect(() => {
@@ -118,7 +117,7 @@ export function Cashier() {
   useShortcuts((s) => {
     if (manual || approval || c.confirming) {
       if (s === 'back') {
-        setManual(false);
+        card.closeManual();
         setApproval(false);
         closeConfirm();
         return true;
@@ -127,11 +126,10 @@ export function Cashier() {
     }
     switch (s) {
       case 'readCard':
-        if (info?.demo) setTrayFocus((n) => n + 1);
-        else setNote(t('card.waiting'));
+        card.readCard();
         return true;
       case 'manualEntry':
-        setManual(true);
+        card.openManual();
         return true;
       case 'search':
         billRef.current?.focusSearch();
@@ -191,17 +189,14 @@ export function Cashier() {
       <PrintTrouble />
       <div className="cashier-grid">
         <div className="stack">
-          <section className="panel" data-testid="card-panel">
-            <h2>{t('card.title')}</h2>
-            <p className="hint">{t('card.waiting')}</p>
-            <div className="row">
-              <button type="button" className="secondary" data-testid="manual-open" onClick={() => setManual(true)}>
-                {t('key.F3')}
-              </button>
+          <CardPrompt
+            card={card}
+            buttons={
               <button type="button" className="secondary" data-testid="hospital-open" onClick={() => go('hospital')}>
                 {t('key.altZ')}
               </button>
-            </div>
+            }
+          >
             {note ? <p className="warn" data-testid="cashier-note">{note}</p> : null}
             {dropArmed ? (
               <p className="error-line" data-testid="drop-confirm">
@@ -209,7 +204,7 @@ export function Cashier() {
               </p>
             ) : null}
             <ErrorLine error={actionError} testId="action-error" />
-          </section>
+          </CardPrompt>
           <PatientPanel />
           <section className="panel">
             <h2>{t('visit.title')}</h2>
@@ -230,13 +225,7 @@ export function Cashier() {
             </label>
             <FiledDiseases />
           </section>
-          {info?.demo ? (
-            <section className="panel" data-testid="demo-panel">
-              <h2>{t('demo.title')}</h2>
-              <DemoTray focusSignal={trayFocus} />
-              <DemoSwitches />
-            </section>
-          ) : null}
+          <DemoPanel card={card} />
         </div>
         <div className="stack">
           <BillPanel ref={billRef} />
@@ -247,7 +236,7 @@ export function Cashier() {
           {c.settled ? <SettledPanel /> : <SplitPanel />}
         </div>
       </div>
-      {manual ? <ManualEntry onClose={() => setManual(false)} /> : null}
+      <CardManualEntry card={card} />
       {c.confirming ? <ConfirmPanel /> : null}
       {approval ? (
         <SupervisorPin

@@ -4,10 +4,10 @@
 // deposits in and back, fee batches, the running total and the local estimate of the patient's
 // share, discharge, the pre-settlement with the deposit netting, the settlement (confirm step),
 // its slip, and a supervisor's cancel. Reached by Alt+Z from the main screen; Esc goes back.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { api } from '../api/client';
 import { newPatient } from '../cashier/actions';
-import { DemoTray, ManualEntry } from '../cashier/CardPanel';
+import { CardManualEntry, CardPrompt, DemoPanel, useCardReading } from '../cashier/CardPanel';
 import { DemoSwitches } from '../cashier/DemoSwitches';
 import { PatientPanel } from '../cashier/PatientPanel';
 import { ErrorLine, MissingCall, ShortcutBar, useShortcuts } from '../components/common';
@@ -34,11 +34,11 @@ const STAY_KEYS: MessageKey[] = ['key.F4', 'hosp.key.batch', 'hosp.key.deposit',
 
 export function Hospital() {
   const t = useT();
-  const { go, info, setOperator } = useApp();
+  const { go, setOperator } = useApp();
   const operator = useApp((s) => s.operator);
   const h = useHospital();
-  const [manual, setManual] = useState(false);
-  const [trayFocus, setTrayFocus] = useState(0);
+  const card = useCardReading(() => useHospital.getState().patch({ note: t('card.waiting') }));
+  const manual = card.manual;
   const fees = useRef<FeeEntryHandle>(null);
   const available = hasInpatient();
 
@@ -129,17 +129,15 @@ export function Hospital() {
   useShortcuts((s) => {
     if (dialogOpen) {
       // The dialogs own Esc (they close themselves); function keys do nothing behind them.
-      if (s === 'back') setManual(false);
+      if (s === 'back') card.closeManual();
       return true;
     }
     switch (s) {
       case 'readCard':
-        if (h.mode === 'stay') return true;
-        if (info?.demo) setTrayFocus((n) => n + 1);
-        else h.patch({ note: t('card.waiting') });
+        if (h.mode !== 'stay') card.readCard();
         return true;
       case 'manualEntry':
-        if (h.mode !== 'stay') setManual(true);
+        if (h.mode !== 'stay') card.openManual();
         return true;
       case 'search':
         fees.current?.focusSearch();
@@ -187,23 +185,9 @@ export function Hospital() {
 
   const cardColumn = (
     <div className="stack">
-      <section className="panel" data-testid="card-panel">
-        <h2>{t('card.title')}</h2>
-        <p className="hint">{t('card.waiting')}</p>
-        <div className="row">
-          <button type="button" className="secondary" data-testid="manual-open" onClick={() => setManual(true)}>
-            {t('key.F3')}
-          </button>
-        </div>
-      </section>
+      <CardPrompt card={card} />
       <PatientPanel />
-      {info?.demo ? (
-        <section className="panel" data-testid="demo-panel">
-          <h2>{t('demo.title')}</h2>
-          <DemoTray focusSignal={trayFocus} />
-          <DemoSwitches />
-        </section>
-      ) : null}
+      <DemoPanel card={card} />
     </div>
   );
 
@@ -235,7 +219,7 @@ export function Hospital() {
           <div className="stack">
             <StayHeader stay={stay} />
             {/* Demo mode: Alt+O / Alt+N take the sandbox center offline and back here too (the pre-settlement's 离线估算). */}
-            {info?.demo ? (
+            {card.demo ? (
               <section className="panel" data-testid="demo-panel">
                 <DemoSwitches />
               </section>
@@ -259,14 +243,12 @@ export function Hospital() {
           </div>
         </div>
       )}
-      {manual ? (
-        <ManualEntry
-          onClose={() => {
-            setManual(false);
-            if (useHospital.getState().mode === 'list') useHospital.getState().patch({ mode: 'admit' });
-          }}
-        />
-      ) : null}
+      <CardManualEntry
+        card={card}
+        onClosed={() => {
+          if (useHospital.getState().mode === 'list') useHospital.getState().patch({ mode: 'admit' });
+        }}
+      />
       {stay && h.dialog === 'deposit' ? <DepositDialog stay={stay} refund={false} /> : null}
       {stay && h.dialog === 'refund' ? <DepositDialog stay={stay} refund /> : null}
       {stay && h.dialog === 'discharge' ? <DischargeDialog stay={stay} /> : null}
