@@ -18,7 +18,8 @@ import { chinaDate, chinaDateTime } from '../app/clock';
 import type { CoreApp } from '../app/core';
 import { fenToYuan } from '../api/money';
 import { computeSplit } from '../policy/split';
-import type { Accumulators, BillItem, Patient, SplitResult, Visit } from '../policy/split/types';
+import type { Accumulators, BillItem, Patient, SplitLine, SplitResult, Visit } from '../policy/split/types';
+import type { Db } from '../db/open';
 import { notTakenAtSql } from '../outbox/predicates';
 import { chainIdOf, OPEN_STATES, type OutboxStore } from '../outbox/store';
 import type { NationalChainRunner } from '../center/national/chain-runner';
@@ -228,56 +229,28 @@ export class SettlementJournal {
     const db = this.core.db;
     db.transaction(() => {
       // A partial refund: the cancel of the whole settlement first, in this same transaction.
-      if (partial) partial.written = this.writeRefund({ ...partial.refund, operator, shiftId, now });
-      insertSettlement(this.core, {
-        id,
-        now,
-        operatorId: operator.id,
-        shiftId,
-        person: c.person,
-        certType: req.person.certType,
-        certNo: req.person.certNo,
-        visit: c.visit,
-        scheme: c.split.scheme,
-        policySeq: c.policySeq,
-        policyVersion: c.policyVersion,
-        online: c.online,
-        localBasis: c.basis.kind === 'local',
-        state: 'provisional',
-        refundOf: null,
-        refundReason: null,
-        supervisorId,
-        manualEntryReason: req.manualEntryReason ?? null,
-        billId: req.billId ?? null,
-        money,
-        explanation: c.split.explanation,
-        before: c.before,
-        after,
-        delta,
-        tender,
-        accountBalanceBefore: c.accountBalance,
-      });
-      for (const l of lines) {
-        insertInto(db, 'settlement_lines', {
-          settlement_id: id,
-          line_no: l.lineNo,
-          code: l.code,
-          name: l.name,
-          class: l.split.class,
-          unit_price: l.item.unitPrice,
-          quantity: l.item.quantity,
-          own_pay: l.item.ownPay ? 1 : 0,
-          reason: l.split.reason ?? null,
-          amount: l.split.amount,
-          full_own_pay: l.split.fullOwnPay,
-          over_limit_self_pay: l.split.overLimitSelfPay,
-          pre_self_pay: l.split.preSelfPay,
-          eligible: l.split.eligible,
-        });
-      }
-      this.deps.trace.recordSale(id, traced, operator.id, now);
-      // The drugs leave the shelf in this transaction, earliest expiry first (a rollback puts them back).
-      this.deps.stock.take(id, req.items, operator.id, now);
+      this.writeSale(
+        { id, now, operator, shiftId, req, partial, traced },
+        {
+          person: c.person,
+          visit: c.visit,
+          scheme: c.split.scheme,
+          policySeq: c.policySeq,
+          policyVersion: c.policyVersion,
+          online: c.online,
+          localBasis: c.basis.kind === 'local',
+          state: 'provisional',
+          supervisorId,
+          money,
+          explanation: c.split.explanation,
+          before: c.before,
+          after,
+          delta,
+          tender,
+          accountBalanceBefore: c.accountBalance,
+        },
+        lines.map((l) => ({ lineNo: l.lineNo, code: l.code, name: l.name, unitPrice: l.item.unitPrice, quantity: l.item.quantity, ownPay: !!l.item.ownPay, split: l.split })),
+      );
       if (this.core.settings.centerProtocol === 'national') {
         // The national chain, journaled in the settlement's own transaction and queued as ONE
         // item: online it is driven at once, offline replayed in the person's commit order.
@@ -571,25 +544,7 @@ export class SettlementJournal {
       tender: r.tender,
       accountBalanceBefore: r.accountBalanceBefore,
     });
-    r.lines.forEach((l, i) => {
-      const sl = r.split.items[i]!;
-      insertInto(this.core.db, 'settlement_lines', {
-        settlement_id: id,
-        line_no: i + 1,
-        code: l.code,
-        name: l.name,
-        class: sl.class,
-        unit_price: l.unitPrice,
-        quantity: l.quantity,
-        own_pay: l.ownPay ? 1 : 0,
-        reason: sl.reason ?? null,
-        amount: sl.amount,
-        full_own_pay: sl.fullOwnPay,
-        over_limit_self_pay: sl.overLimitSelfPay,
-        pre_self_pay: sl.preSelfPay,
-        eligible: sl.eligible,
-      });
-    });
+    insertLines(this.core.db, id, r.lines.map((l, i) => ({ ...l, lineNo: i + 1, split: r.split.items[i]! })));
     for (const y of r.years) {
       const local = value(this.core.db, 'SELECT accumulators FROM person_accumulators WHERE psn_no = :psnNo AND year = :year', { psnNo: r.person.psnNo, year: y.year }, accumulatorsJson);
       const moved = combine(local ?? y.before, compact(difference(y.after, y.before)));
@@ -656,55 +611,27 @@ export class SettlementJournal {
     db.transaction(() => {
       // A partial refund of a self-pay settlement: its negation first (no center message: the
       // center never heard of it), then the kept lines as a new self-pay settlement.
-      if (partial) partial.written = this.writeRefund({ ...partial.refund, operator, shiftId, now });
-      insertSettlement(this.core, {
-        id,
-        now,
-        operatorId: operator.id,
-        shiftId,
-        person,
-        certType: req.person.certType,
-        certNo: req.person.certNo,
-        visit,
-        scheme: '',
-        policySeq: 0,
-        policyVersion: '',
-        online,
-        state: 'confirmed',
-        refundOf: null,
-        refundReason: null,
-        supervisorId: partial?.refund.sup.id ?? null,
-        manualEntryReason: req.manualEntryReason ?? null,
-        billId: req.billId ?? null,
-        money,
-        explanation: selfPayExplanation(fenToYuan(total), total),
-        before: {},
-        after: {},
-        delta: {},
-        selfPay: true,
-        tender,
-      });
-      for (const l of lines) {
-        insertInto(db, 'settlement_lines', {
-          settlement_id: id,
-          line_no: l.lineNo,
-          code: l.code,
-          name: l.name,
-          class: l.class,
-          unit_price: l.unitPrice,
-          quantity: l.quantity,
-          own_pay: 1,
-          reason: 'selfPay',
-          amount: l.amount,
-          full_own_pay: l.amount,
-          over_limit_self_pay: 0,
-          pre_self_pay: 0,
-          eligible: 0,
-        });
-      }
-      this.deps.trace.recordSale(id, traced, operator.id, now);
-      // The drugs leave the shelf in this transaction, earliest expiry first (a rollback puts them back).
-      this.deps.stock.take(id, req.items, operator.id, now);
+      this.writeSale(
+        { id, now, operator, shiftId, req, partial, traced },
+        {
+          person,
+          visit,
+          scheme: '',
+          policySeq: 0,
+          policyVersion: '',
+          online,
+          state: 'confirmed',
+          supervisorId: partial?.refund.sup.id ?? null,
+          money,
+          explanation: selfPayExplanation(fenToYuan(total), total),
+          before: {},
+          after: {},
+          delta: {},
+          selfPay: true,
+          tender,
+        },
+        lines.map((l) => ({ ...l, ownPay: true, split: { class: l.class, reason: 'selfPay', amount: l.amount, fullOwnPay: l.amount, overLimitSelfPay: 0, preSelfPay: 0, eligible: 0 } })),
+      );
       // Every sale is reported, self-pay too; no upload to wait for.
       this.deps.traceReports.queueSale({ settlementId: id, psnNo: '', psnName: req.patientName ?? '', operatorName: operator.name, lines, plans: traced, uploadOpen: false, now });
       if (req.billId) this.deps.bills.markSettled(req.billId, id);
@@ -723,6 +650,36 @@ export class SettlementJournal {
     this.core.events.emit('settlement.changed', { settlementId: id, state: 'confirmed' });
     this.deps.afterCommit(id);
     return { ...view!, printJobId: receipt?.jobId ?? null };
+  }
+
+  /**
+   * A sale's rows, inside the caller's transaction: a partial refund's cancel of the whole
+   * original first, then the settlement row and its lines, the drug lines' traced codes, and the
+   * drugs off the shelf (earliest expiry first; a rollback puts them back).
+   */
+  private writeSale(
+    sale: { id: string; now: Date; operator: OperatorView; shiftId: string; req: SettleRequest; partial: PartialRefundPart | undefined; traced: TraceLinePlan[] },
+    row: Omit<NewRow, 'id' | 'now' | 'operatorId' | 'shiftId' | 'certType' | 'certNo' | 'refundOf' | 'refundReason' | 'manualEntryReason' | 'billId'>,
+    lines: readonly NewLine[],
+  ): void {
+    const { id, now, operator, shiftId, req, partial } = sale;
+    if (partial) partial.written = this.writeRefund({ ...partial.refund, operator, shiftId, now });
+    insertSettlement(this.core, {
+      ...row,
+      id,
+      now,
+      operatorId: operator.id,
+      shiftId,
+      certType: req.person.certType,
+      certNo: req.person.certNo,
+      refundOf: null,
+      refundReason: null,
+      manualEntryReason: req.manualEntryReason ?? null,
+      billId: req.billId ?? null,
+    });
+    insertLines(this.core.db, id, lines);
+    this.deps.trace.recordSale(id, sale.traced, operator.id, now);
+    this.deps.stock.take(id, req.items, operator.id, now);
   }
 
   /** Audit `settlement.partialRefund` on the original, inside the action's transaction. */
@@ -1085,6 +1042,39 @@ function insertSettlement(core: CoreApp, r: NewRow): void {
     change_given: r.tender?.change ?? null,
     account_balance_before: r.accountBalanceBefore ?? null,
   });
+}
+
+/** A settled line as settlement_lines keeps it: what was billed and how the split took it. */
+interface NewLine {
+  lineNo: number;
+  code: string;
+  name: string;
+  unitPrice: string;
+  quantity: string;
+  ownPay: boolean;
+  /** The split's figures of the line (a self-pay line: all of it own pay, reason 'selfPay'). */
+  split: Pick<SplitLine, 'amount' | 'fullOwnPay' | 'overLimitSelfPay' | 'preSelfPay' | 'eligible'> & { class: string; reason?: string | undefined };
+}
+
+function insertLines(db: Db, settlementId: string, lines: readonly NewLine[]): void {
+  for (const l of lines) {
+    insertInto(db, 'settlement_lines', {
+      settlement_id: settlementId,
+      line_no: l.lineNo,
+      code: l.code,
+      name: l.name,
+      class: l.split.class,
+      unit_price: l.unitPrice,
+      quantity: l.quantity,
+      own_pay: l.ownPay ? 1 : 0,
+      reason: l.split.reason ?? null,
+      amount: l.split.amount,
+      full_own_pay: l.split.fullOwnPay,
+      over_limit_self_pay: l.split.overLimitSelfPay,
+      pre_self_pay: l.split.preSelfPay,
+      eligible: l.split.eligible,
+    });
+  }
 }
 
 function upsertLocalAccumulators(core: CoreApp, psnNo: string, year: string, acc: Accumulators, settlementId: string, now: Date): void {
