@@ -84,6 +84,18 @@ export function markSettlementRejected(db: Db, id: string, now: string): void {
   run(db, "UPDATE settlements SET state = 'rejected', updated_at = :now WHERE id = :id AND state <> 'refunded'", { now, id });
 }
 
+/** The center's figures where they differ from a row's own, one adjustment each (a repeat is ignored). */
+function insertAdjustments(db: Db, settlementId: string, outboxId: number, diffs: readonly { field: MoneyColumn; local: number; center: number }[], now: string): void {
+  for (const d of diffs) {
+    run(
+      db,
+      `INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at)
+       VALUES (:settlementId, :outboxId, :field, :local, :center, :difference, :now)`,
+      { settlementId, outboxId, field: d.field, local: d.local, center: d.center, difference: d.center - d.local, now },
+    );
+  }
+}
+
 /** The center took the upload: its ids and, where its split differed, the adjustments. */
 export function recordCenterAgreement(
   db: Db,
@@ -97,14 +109,7 @@ export function recordCenterAgreement(
     now: string;
   },
 ): void {
-  for (const d of a.diffs) {
-    run(
-      db,
-      `INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at)
-       VALUES (:settlementId, :outboxId, :field, :local, :center, :difference, :now)`,
-      { settlementId: a.settlementId, outboxId: a.outboxId, field: d.field, local: d.local, center: d.center, difference: d.center - d.local, now: a.now },
-    );
-  }
+  insertAdjustments(db, a.settlementId, a.outboxId, a.diffs, a.now);
   run(
     db,
     `UPDATE settlements SET state = CASE WHEN state = 'refunded' THEN state ELSE :state END, center_setl_id = :setlId, center_mdtrt_id = :mdtrtId,
@@ -120,14 +125,7 @@ export function recordCenterAgreement(
  * adjustments, so its agreed figures — reports, reconciliation, the clinic — are the center's.
  */
 export function confirmRefundRow(db: Db, a: { id: string; outboxId: number; diffs: readonly { field: MoneyColumn; local: number; center: number }[]; now: string }): void {
-  for (const d of a.diffs) {
-    run(
-      db,
-      `INSERT OR IGNORE INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at)
-       VALUES (:settlementId, :outboxId, :field, :local, :center, :difference, :now)`,
-      { settlementId: a.id, outboxId: a.outboxId, field: d.field, local: d.local, center: d.center, difference: d.center - d.local, now: a.now },
-    );
-  }
+  insertAdjustments(db, a.id, a.outboxId, a.diffs, a.now);
   run(db, "UPDATE settlements SET state = 'confirmed', updated_at = :now WHERE id = :id AND state = 'provisional'", { now: a.now, id: a.id });
 }
 
