@@ -5,15 +5,8 @@ import type { FeeBatchView, StayFeeLineView } from '../api/contract/inpatient';
 import type { Db } from '../db/open';
 import { fenColumn, flagColumn, insertInto, many, one, run, value } from '../db/sql';
 
-export interface NewFeeLine {
-  code: string;
-  name: string;
-  unitPrice: string;
-  quantity: string;
-  amount: number;
-  ownPay: boolean;
-  feeDate: string;
-}
+/** A line as entered, before the store numbers it and puts it in a batch: the view's own fields. */
+export type NewFeeLine = Pick<StayFeeLineView, 'code' | 'name' | 'unitPrice' | 'quantity' | 'amount' | 'ownPay' | 'feeDate'>;
 
 const LineRow = z.object({
   stay_id: z.string(),
