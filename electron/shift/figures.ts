@@ -6,6 +6,7 @@ import { settlementsWithAdjustmentsSql } from '../settlement/owner';
 import { SHIFT_DEPOSIT_CASH_SQL, SHIFT_DEPOSIT_IN_SQL, SHIFT_DEPOSIT_OUT_SQL } from '../inpatient/deposits';
 import { z } from 'zod';
 import { fenColumn, many, one } from '../db/sql';
+import { addFields } from './sums';
 
 export function emptyFigure(): Figure {
   return { count: 0, refundCount: 0, gross: 0, refunded: 0, total: 0, fund: 0, critical: 0, account: 0, cash: 0 };
@@ -46,11 +47,7 @@ function addInto(f: Figure, r: GroupRow): void {
     f.count += r.n;
     f.gross += r.total;
   }
-  f.total += r.total;
-  f.fund += r.fund;
-  f.critical += r.critical;
-  f.account += r.account;
-  f.cash += r.cash;
+  addFields(f, r, ['total', 'fund', 'critical', 'account', 'cash']);
 }
 
 function addKeyed(map: Record<string, Figure>, key: string, r: GroupRow): void {

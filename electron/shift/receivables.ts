@@ -12,6 +12,7 @@ import { sendOrThrow, type CenterPort } from './center-port';
 import { fenColumn, insertInto, many, run, value } from '../db/sql';
 import { SETTLEMENT_STAGES } from '../api/contract/clearing';
 import { settlementStageSql } from './clearing-store';
+import { addFields } from './sums';
 
 /** The clinic stream's queries over this module's tables: notice ids for the backfill, one notice, a settlement's receivable. */
 export const RECEIVABLE_STREAM_SQL = {
@@ -167,12 +168,7 @@ export class Receivables {
     const byStatus: ReceivablesSummary['byStatus'] = {};
     const aging: ReceivablesSummary['aging'] = (['0-30', '31-60', '61-90', '90+'] as const).map((bucket) => ({ bucket, count: 0, outstanding: 0 }));
     for (const g of groups) {
-      totals.owed += g.owed;
-      totals.paid += g.paid;
-      totals.deducted += g.deducted;
-      totals.rejected += g.rejected;
-      totals.outstanding += g.outstanding;
-      totals.count += g.count;
+      addFields(totals, g, ['owed', 'paid', 'deducted', 'rejected', 'outstanding', 'count']);
       const st = (byStatus[g.status] ??= { count: 0, outstanding: 0 });
       st.count += g.count;
       st.outstanding += g.outstanding;
