@@ -35,22 +35,18 @@ import { personByPsnNo } from './persons';
 import { latestPolicy, nextCounter, prepared, readYear } from './store';
 import { sandboxPatient, type TxAnswer, type TxContext } from './transactions';
 import { ok, parse, reject } from './answers';
-import { insertInto } from '../../db/sql';
+import { insertInto, many, one, value, type Params } from '../../db/sql';
 import {
-  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, sentLine, settlementLink, splitFeeLines, trimPlaces,
+  chinaTime, feeLineAnswers, fundLines, ownPayFlag, HELD_BY_LIVE_SETTLEMENT, personRejection, recordCancel, recordSettlement, refusedItems, sentLine, settlementLink, splitFeeLines, trimPlaces,
 } from './settling';
 
 type Protocol = 'simple' | 'national';
 type Handler = (ctx: TxContext, input: unknown) => TxAnswer;
 
 
-/** One row through its schema (never a cast), or undefined. */
-function rowOf<T extends z.ZodType>(ctx: Pick<TxContext, 'db'>, schema: T, sql: string, ...args: unknown[]): z.output<T> | undefined {
-  const r: unknown = prepared(ctx.db, sql).get(...args);
-  return r === undefined ? undefined : schema.parse(r);
-}
-const Count = z.object({ n: z.number().int() });
-const countOf = (ctx: Pick<TxContext, 'db'>, sql: string, ...args: unknown[]): number => rowOf(ctx, Count, sql, ...args)?.n ?? 0;
+const COUNT = z.number().int();
+/** A count (or a sum) the query answers in one value; 0 when it answers none. */
+const countOf = (ctx: Pick<TxContext, 'db'>, sql: string, params: Params): number => value(ctx.db, sql, params, COUNT) ?? 0;
 
 const StayRow = z.object({
   mdtrt_id: z.string(), msgid: z.string(), protocol: z.string(), psn_no: z.string(), insutype: z.string(), med_type: z.string(), ipt_no: z.string(),
@@ -63,23 +59,21 @@ type StayRow = z.output<typeof StayRow>;
 const FeeRow = z.object({ feedetl_sn: z.string(), med_list_codg: z.string(), pric: z.string(), cnt: z.string(), own_pay: z.number().int(), amount: z.number().int(), fee_ocur_time: z.string() });
 type FeeRow = z.output<typeof FeeRow>;
 
-/** A line held by a settlement that stands (a cancelled or reversed one frees it). */
-const SETTLED = `f.setl_id IS NOT NULL AND EXISTS (SELECT 1 FROM settlements s WHERE s.setl_id = f.setl_id AND s.state = 'active' AND s.cancelled_by IS NULL)`;
+const SETTLED = HELD_BY_LIVE_SETTLEMENT;
 /** The stay's settlements that stand, newest last. */
 const LIVE_SETTLEMENTS = `SELECT i.setl_id, i.mid_setl FROM ipt_settlements i JOIN settlements s ON s.setl_id = i.setl_id
-  WHERE i.mdtrt_id = ? AND s.state = 'active' AND s.cancelled_by IS NULL ORDER BY i.created_seq`;
+  WHERE i.mdtrt_id = :mdtrtId AND s.state = 'active' AND s.cancelled_by IS NULL ORDER BY i.created_seq`;
 const LiveSettlement = z.object({ setl_id: z.string(), mid_setl: z.number().int() });
 
 function liveSettlements(ctx: TxContext, mdtrtId: string): Array<z.output<typeof LiveSettlement>> {
-  return z.array(LiveSettlement).parse(prepared(ctx.db, LIVE_SETTLEMENTS).all(mdtrtId));
+  return many(ctx.db, LIVE_SETTLEMENTS, { mdtrtId }, LiveSettlement);
 }
 
 /** The stay's final (discharge) settlement stands. */
 const finallySettled = (ctx: TxContext, mdtrtId: string): boolean => liveSettlements(ctx, mdtrtId).some((s) => s.mid_setl === 0);
 
-function readStay(ctx: TxContext, mdtrtId: string): StayRow | undefined {
-  const r: unknown = prepared(ctx.db, 'SELECT * FROM ipt_stays WHERE mdtrt_id = ?').get(mdtrtId);
-  return r === undefined ? undefined : StayRow.parse(r);
+function readStay(ctx: Pick<TxContext, 'db'>, mdtrtId: string): StayRow | undefined {
+  return one(ctx.db, 'SELECT * FROM ipt_stays WHERE mdtrt_id = :mdtrtId', { mdtrtId }, StayRow);
 }
 
 /** The stay named, if it is the person's and not cancelled. */
@@ -107,7 +101,7 @@ const admit = (protocol: Protocol): Handler => (ctx, input) => {
   if (refused) return reject('PERSON_REJECTED', refused);
   if (m.insutype !== person.insutype) return reject('INSUTYPE_MISMATCH', `险种 ${m.insutype} 与参保信息（${person.insutype}）不符`);
   if (!isInpatientMedType(m.med_type)) return reject('MED_TYPE_UNSUPPORTED', `医疗类别 ${m.med_type} 不是住院类别`);
-  const open = rowOf(ctx, z.object({ mdtrt_id: z.string() }), "SELECT mdtrt_id FROM ipt_stays WHERE psn_no = ? AND state = 'admitted'", m.psn_no);
+  const open = one(ctx.db, "SELECT mdtrt_id FROM ipt_stays WHERE psn_no = :psnNo AND state = 'admitted'", { psnNo: m.psn_no }, z.object({ mdtrt_id: z.string() }));
   if (open) return reject('STAY_OPEN', `该参保人已有在院登记（${open.mdtrt_id}），请先出院或撤销入院`, { mdtrt_id: open.mdtrt_id });
   const diagnoses = codesOf(p.value.diseinfo).length ? codesOf(p.value.diseinfo) : [m.dscg_maindiag_code].filter(Boolean);
   const mdtrtId = `ZY${msgStamp(ctx.now).slice(0, 8)}${String(nextCounter(ctx.db, 'setl')).padStart(8, '0')}`;
@@ -129,7 +123,7 @@ const change: Handler = (ctx, input) => {
   if (finallySettled(ctx, s.mdtrt_id)) return reject('STAY_SETTLED', '该住院已结算，不能变更入院信息（请先撤销结算 2305）');
   if (a.med_type !== undefined && !isInpatientMedType(a.med_type)) return reject('MED_TYPE_UNSUPPORTED', `医疗类别 ${a.med_type} 不是住院类别`);
   if (a.begntime !== undefined && day(a.begntime) !== day(s.begntime)) {
-    const early = countOf(ctx, "SELECT count(*) AS n FROM ipt_fees WHERE mdtrt_id = ? AND state = 'open' AND substr(fee_ocur_time, 1, 10) < ?", s.mdtrt_id, day(a.begntime));
+    const early = countOf(ctx, "SELECT count(*) FROM ipt_fees WHERE mdtrt_id = :mdtrtId AND state = 'open' AND substr(fee_ocur_time, 1, 10) < :day", { mdtrtId: s.mdtrt_id, day: day(a.begntime) });
     if (early > 0) return reject('FEE_BEFORE_ADMISSION', `有 ${early} 条费用早于新的入院日期`);
   }
   const diagnoses = p.value.diseinfo && p.value.diseinfo.length ? JSON.stringify(codesOf(p.value.diseinfo)) : s.diagnoses;
@@ -149,7 +143,7 @@ const cancelAdmission: Handler = (ctx, input) => {
   const s = stayOf(ctx, p.value.data.mdtrt_id, p.value.data.psn_no);
   if (isAnswer(s)) return s;
   if (s.state !== 'admitted') return reject('STAY_DISCHARGED', '该住院已出院登记，请先撤销出院（2405）');
-  const fees = countOf(ctx, "SELECT count(*) AS n FROM ipt_fees WHERE mdtrt_id = ? AND state = 'open'", s.mdtrt_id);
+  const fees = countOf(ctx, "SELECT count(*) FROM ipt_fees WHERE mdtrt_id = :mdtrtId AND state = 'open'", { mdtrtId: s.mdtrt_id });
   if (fees > 0) return reject('FEES_REMAIN', `该住院还有 ${fees} 条费用明细，请先撤销（2302；已结算的先撤销结算 2305）`);
   prepared(ctx.db, "UPDATE ipt_stays SET state = 'cancelled', updated_at = ? WHERE mdtrt_id = ?").run(ctx.now.toISOString(), s.mdtrt_id);
   return ok(null);
@@ -164,7 +158,7 @@ const discharge: Handler = (ctx, input) => {
   if (s.state !== 'admitted') return reject('ALREADY_DISCHARGED', '该住院已出院登记');
   if (d.insutype !== s.insutype) return reject('INSUTYPE_MISMATCH', '险种与入院时不符');
   if (day(d.endtime) < day(s.begntime)) return reject('INVALID_INPUT', `出院日期 ${day(d.endtime)} 早于入院日期 ${day(s.begntime)}`);
-  const late = countOf(ctx, "SELECT count(*) AS n FROM ipt_fees WHERE mdtrt_id = ? AND state = 'open' AND substr(fee_ocur_time, 1, 10) > ?", s.mdtrt_id, day(d.endtime));
+  const late = countOf(ctx, "SELECT count(*) FROM ipt_fees WHERE mdtrt_id = :mdtrtId AND state = 'open' AND substr(fee_ocur_time, 1, 10) > :day", { mdtrtId: s.mdtrt_id, day: day(d.endtime) });
   if (late > 0) return reject('FEE_AFTER_DISCHARGE', `有 ${late} 条费用晚于出院日期，请先撤销（2302）`);
   const dscg = codesOf(p.value.diseinfo).length ? codesOf(p.value.diseinfo) : [d.dise_codg].filter((c): c is string => Boolean(c));
   prepared(ctx.db, "UPDATE ipt_stays SET state = 'discharged', endtime = ?, dscg_diagnoses = ?, dscg_way = ?, updated_at = ? WHERE mdtrt_id = ?").run(
@@ -209,9 +203,9 @@ function stayPrice(ctx: TxContext, s: StayRow, lines: readonly FeeRow[], useAcco
   const level = settledLevel(ctx, s, protocol);
   const axisStart = countOf(
     ctx,
-    `SELECT coalesce(sum(json_extract(s.amounts, '$.eligible')), 0) AS n FROM ipt_settlements i JOIN settlements s ON s.setl_id = i.setl_id
-     WHERE i.mdtrt_id = ? AND s.state = 'active' AND s.cancelled_by IS NULL`,
-    s.mdtrt_id,
+    `SELECT coalesce(sum(json_extract(s.amounts, '$.eligible')), 0) FROM ipt_settlements i JOIN settlements s ON s.setl_id = i.setl_id
+     WHERE i.mdtrt_id = :mdtrtId AND s.state = 'active' AND s.cancelled_by IS NULL`,
+    { mdtrtId: s.mdtrt_id },
   );
   const thisYear = Number(chinaTime(ctx.now).slice(0, 4));
   const out = splitStay({
@@ -246,7 +240,7 @@ const fees = (protocol: Protocol): Handler => (ctx, input) => {
     if (s.endtime && feeDay > day(s.endtime)) return reject('FEE_AFTER_DISCHARGE', `明细 ${l.feedetl_sn} 的费用日期 ${feeDay} 晚于出院日期 ${day(s.endtime)}`);
     const sent = sentLine(l);
     if ('infcode' in sent) return sent;
-    const held = rowOf(ctx, z.object({ state: z.string() }), 'SELECT state FROM ipt_fees WHERE mdtrt_id = ? AND feedetl_sn = ?', s.mdtrt_id, l.feedetl_sn);
+    const held = one(ctx.db, 'SELECT state FROM ipt_fees WHERE mdtrt_id = :mdtrtId AND feedetl_sn = :feedetlSn', { mdtrtId: s.mdtrt_id, feedetlSn: l.feedetl_sn }, z.object({ state: z.string() }));
     if (held?.state === 'open') return reject('DUPLICATE_FEE', `明细流水号 ${l.feedetl_sn} 已上传`);
     rows.push({ feedetl_sn: l.feedetl_sn, med_list_codg: l.med_list_codg, ...sent, own_pay: ownPayFlag(l.exp_content), fee_ocur_time: l.fee_ocur_time });
   }
@@ -279,7 +273,7 @@ const revokeFees: Handler = (ctx, input) => {
   }
   const wanted = [...new Set(rows.map((r) => r.feedetl_sn))];
   for (const sn of wanted) {
-    const f = rowOf(ctx, z.object({ state: z.string(), settled: z.number().int() }), `SELECT state, (${SETTLED}) AS settled FROM ipt_fees f WHERE mdtrt_id = ? AND feedetl_sn = ?`, s.mdtrt_id, sn);
+    const f = one(ctx.db, `SELECT state, (${SETTLED}) AS settled FROM ipt_fees f WHERE mdtrt_id = :mdtrtId AND feedetl_sn = :sn`, { mdtrtId: s.mdtrt_id, sn }, z.object({ state: z.string(), settled: z.number().int() }));
     if (!f || f.state !== 'open') return reject('FEE_NOT_FOUND', `明细流水号 ${sn.slice(0, 30)} 不存在或已撤销`);
     if (f.settled) return reject('FEES_SETTLED', `明细 ${sn.slice(0, 30)} 已结算，请先撤销结算（2305）`);
   }
@@ -305,8 +299,11 @@ function price(ctx: TxContext, input: unknown, protocol: Protocol): Priced {
   if (refused) return { ok: false, answer: reject('PERSON_REJECTED', refused) };
   if (d.insutype !== s.insutype) return { ok: false, answer: reject('INSUTYPE_MISMATCH', '险种与入院时不符') };
   if (finallySettled(ctx, s.mdtrt_id)) return { ok: false, answer: reject('STAY_SETTLED', '该住院已结算') };
-  const lines = z.array(FeeRow).parse(
-    prepared(ctx.db, `SELECT feedetl_sn, med_list_codg, pric, cnt, own_pay, amount, fee_ocur_time FROM ipt_fees f WHERE mdtrt_id = ? AND state = 'open' AND NOT (${SETTLED}) ORDER BY seq`).all(s.mdtrt_id),
+  const lines = many(
+    ctx.db,
+    `SELECT feedetl_sn, med_list_codg, pric, cnt, own_pay, amount, fee_ocur_time FROM ipt_fees f WHERE mdtrt_id = :mdtrtId AND state = 'open' AND NOT (${SETTLED}) ORDER BY seq`,
+    { mdtrtId: s.mdtrt_id },
+    FeeRow,
   );
   if (lines.length === 0) return { ok: false, answer: reject('NO_FEES', '该住院没有待结算的费用明细') };
   const sum = lines.reduce((a, l) => a + l.amount, 0);
@@ -368,7 +365,7 @@ const settle = (protocol: Protocol): Handler => (ctx, input) => {
   if (!pr.mid && s.state !== 'discharged') return reject('NOT_DISCHARGED', '尚未办理出院（2402），不能出院结算；在院期间只能中途结算（mid_setl_flag=1）');
   if (pr.mid && s.state !== 'admitted') return reject('STAY_DISCHARGED', '已出院登记的住院不能中途结算，请办理出院结算');
   if (pr.medinsSetlId) {
-    const dup = rowOf(ctx, z.object({ setl_id: z.string() }), "SELECT setl_id FROM settlements WHERE kind = 'settle' AND state = 'active' AND cancelled_by IS NULL AND medins_setl_id = ?", pr.medinsSetlId);
+    const dup = one(ctx.db, "SELECT setl_id FROM settlements WHERE kind = 'settle' AND state = 'active' AND cancelled_by IS NULL AND medins_setl_id = :medinsSetlId", { medinsSetlId: pr.medinsSetlId }, z.object({ setl_id: z.string() }));
     if (dup) return reject('DUPLICATE_SETTLEMENT', `该机构结算号已结算（中心结算号 ${dup.setl_id}），不能重复结算`, { setl_id: dup.setl_id });
   }
   const differs = pr.client ? differingAmounts(pr.client, amounts) : [];
@@ -432,10 +429,10 @@ export const NATIONAL_INPATIENT_TRANSACTIONS = transactions('national');
 
 /** What the center holds for a stay (tests and the control endpoint). */
 export function sandboxStay(ctx: Pick<TxContext, 'db'>, mdtrtId: string): { state: string; openFees: number; unsettledFees: number; liveSettlements: Array<{ setl_id: string; mid: boolean }> } | null {
-  const s = readStay(ctx as TxContext, mdtrtId);
+  const s = readStay(ctx, mdtrtId);
   if (!s) return null;
-  const open = countOf(ctx, "SELECT count(*) AS n FROM ipt_fees WHERE mdtrt_id = ? AND state = 'open'", mdtrtId);
-  const unsettled = countOf(ctx, `SELECT count(*) AS n FROM ipt_fees f WHERE mdtrt_id = ? AND state = 'open' AND NOT (${SETTLED})`, mdtrtId);
+  const open = countOf(ctx, "SELECT count(*) FROM ipt_fees WHERE mdtrt_id = :mdtrtId AND state = 'open'", { mdtrtId });
+  const unsettled = countOf(ctx, `SELECT count(*) FROM ipt_fees f WHERE mdtrt_id = :mdtrtId AND state = 'open' AND NOT (${SETTLED})`, { mdtrtId });
   const live = liveSettlements(ctx as TxContext, mdtrtId);
   const settled = live.some((x) => x.mid_setl === 0);
   return { state: settled ? 'settled' : s.state, openFees: open, unsettledFees: unsettled, liveSettlements: live.map((x) => ({ setl_id: x.setl_id, mid: x.mid_setl === 1 })) };

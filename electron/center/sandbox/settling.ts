@@ -16,6 +16,12 @@ import { accumulatorDelta, latestPolicy, nextCounter, readYear, writeYear } from
 import { sandboxPatient, TRANSACTIONS, type TxAnswer, type TxContext } from './transactions';
 import { reject } from './answers';
 
+/**
+ * SQL: fee line `f` (nat_fees or ipt_fees) is held by a settlement that stands — a cancelled or
+ * reversed one frees its lines without touching them.
+ */
+export const HELD_BY_LIVE_SETTLEMENT = `f.setl_id IS NOT NULL AND EXISTS (SELECT 1 FROM settlements s WHERE s.setl_id = f.setl_id AND s.state = 'active' AND s.cancelled_by IS NULL)`;
+
 /** 'yyyy-MM-dd HH:mm:ss' China time, as national answers write times. */
 export function chinaTime(d: Date): string {
   const s = msgStamp(d);

@@ -26,7 +26,7 @@ import { ok, parse, reject } from '../answers';
 import { many, one, run, value, type Params } from '../../../db/sql';
 import { amountsOfSplit, type SettlementAmounts } from '../../wire/settlement';
 import {
-  chinaTime, feeLineAnswers, fundLines, ownPayFlag, personRejection, recordCancel, recordSettlement, refusedItems, sentLine, settlementLink, splitFeeLines,
+  chinaTime, feeLineAnswers, fundLines, ownPayFlag, HELD_BY_LIVE_SETTLEMENT, personRejection, recordCancel, recordSettlement, refusedItems, sentLine, settlementLink, splitFeeLines,
 } from '../settling';
 import { z } from 'zod';
 
@@ -134,8 +134,7 @@ function openVisit(ctx: TxContext, mdtrtId: string, psnNo: string): VisitRow | T
 }
 const isAnswer = (x: VisitRow | TxAnswer): x is TxAnswer => 'infcode' in x;
 
-/** Lines of a visit that a live settlement holds (a cancelled or reversed one frees them). */
-const SETTLED_LINE = `f.setl_id IS NOT NULL AND EXISTS (SELECT 1 FROM settlements s WHERE s.setl_id = f.setl_id AND s.state = 'active' AND s.cancelled_by IS NULL)`;
+const SETTLED_LINE = HELD_BY_LIVE_SETTLEMENT;
 
 const unregister: Handler = (ctx, input) => {
   const p = parse(unregister2202Input, input);
