@@ -7,7 +7,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../../electron/app/clock';
+import { z } from 'zod';
 import { openDatabase } from '../../electron/db/open';
+import { many, values } from '../../electron/db/sql';
 import { generatePolicyDelta, generatePolicyTable, rng } from '../../electron/policy/generate';
 import { CatalogSearch } from '../../electron/policy/search';
 import { computeSplit } from '../../electron/policy/split';
@@ -138,7 +140,7 @@ const storeBench: Bench = {
       });
 
       // Deltas, one after another, each on the seq in force.
-      const live = new Set(db.prepare('SELECT code FROM catalog_entries').pluck().all() as string[]);
+      const live = new Set(values(db, 'SELECT code FROM catalog_entries', {}, z.string()));
       figures.push(await deltaFigure('delta: 1,000 entries (validate, close, insert, FTS, commit)', store, live, ''));
 
       // The same on an encrypted file, as the app opens it (create-app passes the key): every
@@ -152,7 +154,7 @@ const storeBench: Bench = {
         const ti = performance.now();
         encStore.applyTable(JSON.parse(json));
         const encImportMs = performance.now() - ti;
-        const encLive = new Set(enc.prepare('SELECT code FROM catalog_entries').pluck().all() as string[]);
+        const encLive = new Set(values(enc, 'SELECT code FROM catalog_entries', {}, z.string()));
         figures.push(await deltaFigure('delta on the encrypted database (as the app runs)', encStore, encLive, `; its import took ${encImportMs.toFixed(0)} ms`));
         await encCheckpointer?.close();
         enc.close();
@@ -160,7 +162,7 @@ const storeBench: Bench = {
 
       const search = new CatalogSearch(db, store);
       const r = rng(7);
-      const names = db.prepare('SELECT name, pinyin, code FROM catalog_entries WHERE id NOT IN (SELECT id FROM catalog_closed) LIMIT 5000').all() as { name: string; pinyin: string; code: string }[];
+      const names = many(db, 'SELECT name, pinyin, code FROM catalog_entries WHERE id NOT IN (SELECT id FROM catalog_closed) LIMIT 5000', {}, z.object({ name: z.string(), pinyin: z.string(), code: z.string() }));
       const queries: string[] = [];
       for (let i = 0; i < 2000; i++) {
         const n = names[Math.floor(r() * names.length)]!;

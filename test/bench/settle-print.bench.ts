@@ -17,8 +17,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
+import { z } from 'zod';
 import { createApp, type App } from '../../electron/app/create-app';
 import { resolveDbKey } from '../../electron/auth/db-key';
+import { value } from '../../electron/db/sql';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 import { PrinterEmulator } from '../../native/emulators/printer-emulator';
 import { SerialLink } from '../../native/link/serial-link';
@@ -125,7 +127,7 @@ async function settleAndPrint(app: App, client: WsClient, printer: TimedPrinter,
   const answer = performance.now() - t0;
   if (v.printJobId === null) throw new Error(`settlement ${v.id} has no print job`);
   await printer.emulator.waitForReceipts(cuts + 1);
-  const { n } = app.db.prepare('SELECT length(bytes) AS n FROM print_jobs WHERE id = ?').get(v.printJobId) as { n: number };
+  const n = value(app.db, 'SELECT length(bytes) FROM print_jobs WHERE id = :id', { id: v.printJobId }, z.number().int())!;
   const start = printer.received - n - STATUS_BYTES;
   return { firstByte: printer.timeOf(start) - t0, firstReceiptByte: printer.timeOf(start + STATUS_BYTES) - t0, answer };
 }

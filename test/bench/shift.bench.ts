@@ -11,7 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../../electron/app/clock';
 import { createApp, type App } from '../../electron/app/create-app';
 import { silentLogger } from '../../electron/app/log';
+import { z } from 'zod';
 import { openDatabase, type Db } from '../../electron/db/open';
+import { values } from '../../electron/db/sql';
 import { migrate } from '../../electron/db/migrate';
 import { projectPath } from '../../electron/app/paths';
 import type { SandboxCenter } from '../../electron/center/sandbox/server';
@@ -132,7 +134,7 @@ function receivableTriggerCost(folder: string): BenchFigure[] {
   const perSettlement = (withTriggers: boolean): number[] => {
     const { db } = openDatabase({ file: join(folder, `${withTriggers ? 'with' : 'without'}.db`) });
     db.pragma('synchronous = OFF');
-    if (!withTriggers) for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'receivables_%'").pluck().all() as string[]) db.exec(`DROP TRIGGER ${name}`);
+    if (!withTriggers) for (const name of values(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'receivables_%'", {}, z.string())) db.exec(`DROP TRIGGER ${name}`);
     const ins = db.prepare(
       `INSERT INTO settlements (id, created_at, created_day, visit_date, operator_id, shift_id, psn_no, psn_name, cert_type,
          cert_no, insutype, insurance_type, person_group, visit_type, hospital_level, policy_seq, online, provisional,

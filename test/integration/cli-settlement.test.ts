@@ -13,11 +13,12 @@ import type { ClearingApplicationView, ClearingMonth } from '../../electron/api/
 import type { OutboxStatus, SettlementView } from '../../electron/api/contract/settlement';
 import { createApp } from '../../electron/app/create-app';
 import { resolveDbKey } from '../../electron/auth/db-key';
-import { openDatabase, type Db } from '../../electron/db/open';
+import type { Db } from '../../electron/db/open';
 import { runCli, stopChild, type CliRun } from '../helpers/run-cli';
 import { tempDir } from '../helpers/temp-app';
 import { INSTITUTION, prepareClient } from './settlement/fixtures';
 import { rowCount } from '../helpers/db-rows';
+import { withDataDb, writeBillFile } from '../helpers/cli-data';
 
 let root: string;
 let dir: string;
@@ -69,34 +70,19 @@ function json<T>(r: CliRun): T {
   return JSON.parse(r.stdout) as T;
 }
 
-/** The data dir's database as the CLI left it (the CLI has exited, nothing else holds it). */
-function withDb<T>(fn: (db: Db) => T): T {
-  const { db } = openDatabase({ file: join(dir, 'cashier.db'), key: resolveDbKey(dir) });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(fn: (db: Db) => T): T => withDataDb(dir, fn);
 
-function billFile(name: string, billId: string, certNo: string, quantity = '2', extra: object = {}): string {
-  const file = join(root, name);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      format: 'bill/1',
-      billId,
-      credential: { certType: '02', certNo },
-      visit: { visitType: 'outpatient', date: '2026-11-23', diagnoses: ['J06.900'] },
-      items: [
-        { code: 'XJ01CAA040A001010101445', unitPrice: '12.50', quantity },
-        { code: '001102000010000', unitPrice: '10', quantity: '1', ownPay: true },
-      ],
-      ...extra,
-    }),
-  );
-  return file;
-}
+const billFile = (name: string, billId: string, certNo: string, quantity = '2', extra: object = {}) =>
+  writeBillFile(join(root, name), {
+    billId,
+    certNo,
+    date: '2026-11-23',
+    items: [
+      { code: 'XJ01CAA040A001010101445', unitPrice: '12.50', quantity },
+      { code: '001102000010000', unitPrice: '10', quantity: '1', ownPay: true },
+    ],
+    extra,
+  });
 
 interface CenterRow {
   medins_setl_id: string | null;

@@ -11,6 +11,8 @@ import { CenterClient, type ContactReport } from '../../../electron/center/clien
 import { ManualClock } from '../../../electron/app/clock';
 import { silentLogger } from '../../../electron/app/log';
 import { openDatabase } from '../../../electron/db/open';
+import { one, value } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { tempDir } from '../../helpers/temp-app';
 import { rmSync } from 'node:fs';
 import { lookupPerson } from '../../../electron/center/person-lookup';
@@ -150,10 +152,10 @@ describe('message ids', () => {
     take(c, 50);
     clock.advance(-24 * 3600_000);
     // Near the end of a stamp's 100 ids for terminal 01 (as after a burst): the stamp moves one second on.
-    const last = db.prepare('SELECT stamp FROM center_msgid').get() as { stamp: string };
+    const last = { stamp: value(db, 'SELECT stamp FROM center_msgid', {}, z.string())! };
     db.prepare('UPDATE center_msgid SET seq = 197').run();
     take(c, 5);
-    const after = db.prepare('SELECT stamp, seq FROM center_msgid').get() as { stamp: string; seq: number };
+    const after = one(db, 'SELECT stamp, seq FROM center_msgid', {}, z.object({ stamp: z.string(), seq: z.number().int() }))!;
     expect(after.stamp > last.stamp).toBe(true);
     expect(after.seq).toBe(102);
     c.close();

@@ -15,6 +15,8 @@ import type { SettlementAmounts } from '../../../electron/center/wire/settlement
 import { computeSplit } from '../../../electron/policy/split';
 import { fenToYuan, lineAmountFen, tryYuanToFen } from '../../../electron/api/money';
 import { apply3203 } from '../../../electron/center/wire/clearing';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { CODES, startRig, type Rig } from './helpers';
 
 const ZHANG = DEMO_PERSONS[0]!; // employee, active
@@ -204,8 +206,8 @@ describe.each<Protocol>(['simple', 'national'])('inpatient steps, %s protocol', 
     expect(fin.amounts.fundPay).toBeGreaterThan(0);
     // Only the latest settlement of the stay may be cancelled.
     expectRejected(await c.cancelSettlement(ref, mid.setlId!, opts()), protocol === 'national' ? 'CENTER_REJECTED' : 'LATER_SETTLEMENT');
-    const rows = rig.center.db.prepare("SELECT n.clr_type FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id WHERE s.kind = 'settle' AND s.state = 'active'").all() as Array<{ clr_type: string }>;
-    expect(rows.map((r) => r.clr_type)).toEqual(['21', '21']);
+    const clrTypes = values(rig.center.db, "SELECT n.clr_type FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id WHERE s.kind = 'settle' AND s.state = 'active'", {}, z.string());
+    expect(clrTypes).toEqual(['21', '21']);
   });
 
   it('a busy answer, a lost answer and every malformed answer resolve by sending the same msgid again', async () => {

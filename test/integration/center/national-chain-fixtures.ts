@@ -1,6 +1,8 @@
 // Shared by the national chain tests and their SIGKILL run: a chain spec for a demo person, and
 // the independent check that the client's journal and the sandbox center agree one to one.
+import { z } from 'zod';
 import type { Db } from '../../../electron/db/open';
+import { many, values } from '../../../electron/db/sql';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { DEMO_PERSONS } from '../../../electron/center/sandbox/demo-persons';
 import type { ChainSpec } from '../../../electron/center/national/chain-runner';
@@ -30,6 +32,10 @@ export interface Agreement {
   problems: string[];
 }
 
+const ChainRow = z.object({ chain_id: z.string(), state: z.string(), mdtrt_id: z.string().nullable(), setl_id: z.string().nullable() });
+const LiveRow = z.object({ setl_id: z.string(), msgid: z.string(), mdtrt_id: z.string() });
+const MsgidRow = z.object({ msgid: z.string() });
+
 /**
  * The client's journal against the center's own tables, read independently of the runner:
  * a settled chain has exactly one live settlement at the center, made by the 2207 the journal
@@ -37,12 +43,16 @@ export interface Agreement {
  * center holds no live settlement and no open visit that no settled chain accounts for.
  */
 export function checkAgreement(db: Db, center: SandboxCenter): Agreement {
-  const problems: string[] = [];
-  const chains = db.prepare('SELECT chain_id, state, mdtrt_id, setl_id FROM national_chains').all() as Array<{ chain_id: string; state: string; mdtrt_id: string | null; setl_id: string | null }>;
-  const live = center.db
-    .prepare("SELECT s.setl_id, s.msgid, n.mdtrt_id FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id WHERE s.kind = 'settle' AND s.state = 'active' AND s.cancelled_by IS NULL")
-    .all() as Array<{ setl_id: string; msgid: string; mdtrt_id: string }>;
-  const openVisits = center.db.prepare("SELECT mdtrt_id FROM nat_visits WHERE state = 'open'").all() as Array<{ mdtrt_id: string }>;
+  const problems
+: string[] = [];
+  const chains = many(db, 'SELECT chain_id, state, mdtrt_id, setl_id FROM national_chains', {}, ChainRow);
+  const live = many(
+    center.db,
+    "SELECT s.setl_id, s.msgid, n.mdtrt_id FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id WHERE s.kind = 'settle' AND s.state = 'active' AND s.cancelled_by IS NULL",
+    {},
+    LiveRow,
+  );
+  const openVisits = values(center.db, "SELECT mdtrt_id FROM nat_visits WHERE state = 'open'", {}, z.string());
   const liveByVisit = new Map<string, string[]>();
   for (const s of live) liveByVisit.set(s.mdtrt_id, [...(liveByVisit.get(s.mdtrt_id) ?? []), s.setl_id]);
   const settledVisits = new Set<string>();
@@ -55,19 +65,20 @@ export function checkAgreement(db: Db, center: SandboxCenter): Agreement {
       settledVisits.add(c.mdtrt_id ?? '');
       const at = liveByVisit.get(c.mdtrt_id ?? '') ?? [];
       if (at.length !== 1 || at[0] !== c.setl_id) problems.push(`${c.chain_id}: settled as ${c.setl_id}, center has ${JSON.stringify(at)}`);
-      const made = db.prepare("SELECT msgid FROM national_steps WHERE chain_id = ? AND infno = '2207' AND state = 'success'").all(c.chain_id) as Array<{ msgid: string }>;
+      const made = many(db, "SELECT msgid FROM national_steps WHERE chain_id = :chainId AND infno = '2207' AND state = 'success'", { chainId: c.chain_id }, MsgidRow);
       const byMsg = live.find((s) => s.setl_id === c.setl_id)?.msgid;
       if (made.length !== 1 || made[0]!.msgid !== byMsg) problems.push(`${c.chain_id}: journal's 2207 ${JSON.stringify(made)} is not the center's ${byMsg}`);
     } else if (c.state === 'undone') {
       undone++;
       if (c.mdtrt_id && liveByVisit.has(c.mdtrt_id)) problems.push(`${c.chain_id}: undone but the center settled ${JSON.stringify(liveByVisit.get(c.mdtrt_id))}`);
-      if (c.mdtrt_id && openVisits.some((v) => v.mdtrt_id === c.mdtrt_id)) problems.push(`${c.chain_id}: undone but its visit ${c.mdtrt_id} is open at the center`);
+      if (c.mdtrt_id && openVisits.includes(c.mdtrt_id)) problems.push
+(`${c.chain_id}: undone but its visit ${c.mdtrt_id} is open at the center`);
     } else {
       open++;
       problems.push(`${c.chain_id}: still ${c.state}`);
     }
   }
   for (const s of live) if (!settledVisits.has(s.mdtrt_id)) problems.push(`center settled ${s.setl_id} (visit ${s.mdtrt_id}) that no settled chain holds: 单边账`);
-  for (const v of openVisits) if (!settledVisits.has(v.mdtrt_id)) problems.push(`center has visit ${v.mdtrt_id} open that no settled chain holds`);
+  for (const v of openVisits) if (!settledVisits.has(v)) problems.push(`center has visit ${v} open that no settled chain holds`);
   return { settled, undone, open, problems };
 }

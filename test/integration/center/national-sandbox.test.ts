@@ -14,6 +14,9 @@ import { fee2204Input, settleOutput, amountsOfSetlinfo, fee2204Output, lineDiffe
 import { DEFAULT_VARIANT, variantFrom, type NationalVariant } from '../../../electron/center/wire/national/variant';
 import { lineAmountFen } from '../../../electron/api/money';
 import { tempDir } from '../../helpers/temp-app';
+import { rowCount } from '../../helpers/db-rows';
+import { value } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { CODES, INSTITUTION, SECRET } from './helpers';
 
 const ZHANG = DEMO_PERSONS[0]!; // employee, active, account 2,345.67
@@ -85,12 +88,16 @@ const settleInput = (mdtrtId: string, total = TOTAL, psn = ZHANG) => ({
 
 /** What the center holds open for a visit: its state, open fee lines, live settlements. */
 function leftAtCenter(mdtrtId: string): { visit: string; openFees: number; liveSettlements: number } {
-  const v = center.db.prepare('SELECT state FROM nat_visits WHERE mdtrt_id = ?').get(mdtrtId) as { state: string };
-  const f = center.db.prepare("SELECT count(*) AS n FROM nat_fees WHERE mdtrt_id = ? AND state = 'open'").get(mdtrtId) as { n: number };
-  const s = center.db
-    .prepare("SELECT count(*) AS n FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id WHERE n.mdtrt_id = ? AND s.kind = 'settle' AND s.state = 'active' AND s.cancelled_by IS NULL")
-    .get(mdtrtId) as { n: number };
-  return { visit: v.state, openFees: f.n, liveSettlements: s.n };
+  return {
+    visit: value(center.db, 'SELECT state FROM nat_visits WHERE mdtrt_id = :mdtrtId', { mdtrtId }, z.string())!,
+    openFees: rowCount(center.db, 'nat_fees', "mdtrt_id = :mdtrtId AND state = 'open'", { mdtrtId }),
+    liveSettlements: value(
+      center.db,
+      "SELECT count(*) FROM settlements s JOIN nat_settlements n ON n.setl_id = s.setl_id WHERE n.mdtrt_id = :mdtrtId AND s.kind = 'settle' AND s.state = 'active' AND s.cancelled_by IS NULL",
+      { mdtrtId },
+      z.number().int(),
+    )!,
+  };
 }
 
 /** The demo year of ZHANG as it started: full balance, every running total zero (a reversal leaves zeros, not absence). */
@@ -256,8 +263,7 @@ describe('sandbox center, national protocol', () => {
         }
       }
       if (mdtrtId) expect(leftAtCenter(mdtrtId), k.step).toEqual({ visit: 'cancelled', openFees: 0, liveSettlements: 0 });
-      const open = center.db.prepare("SELECT count(*) AS n FROM nat_visits WHERE state = 'open'").get() as { n: number };
-      expect(open.n, `${k.step}: no visit left open`).toBe(0);
+      expect(rowCount(center.db, 'nat_visits', "state = 'open'"), `${k.step}: no visit left open`).toBe(0);
       expect(untouched(center.personYear(ZHANG.psn_no)!), k.step).toBe(true);
     }
   });
@@ -303,8 +309,7 @@ describe('sandbox center, national protocol', () => {
     const c = await caller(center, variant);
     const { mdtrtId } = await openVisit(c);
     expect(mdtrtId).toMatch(/^MD/); // read back through the province's output name
-    const row = center.db.prepare('SELECT ipt_otp_no FROM nat_visits WHERE mdtrt_id = ?').get(mdtrtId) as { ipt_otp_no: string };
-    expect(row.ipt_otp_no).toBe('OP0001'); // the province's input name read as ours
+    expect(value(center.db, 'SELECT ipt_otp_no FROM nat_visits WHERE mdtrt_id = :mdtrtId', { mdtrtId }, z.string())).toBe('OP0001'); // the province's input name read as ours
     const fin = await c.call('2207', settleInput(mdtrtId));
     expect(fin.kind).toBe('success');
     // Under the province's sign_no name, an empty one is refused in its words.

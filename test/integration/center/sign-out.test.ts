@@ -12,6 +12,8 @@ import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
 import { rmSync } from 'node:fs';
 import { INSTITUTION, SECRET } from './helpers';
 import { rowCount } from '../../helpers/db-rows';
+import { many } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 let dir: string;
 let center: SandboxCenter;
@@ -29,7 +31,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const signIns = () => center.db.prepare('SELECT sign_no, signed_out FROM sign_ins ORDER BY at').all() as Array<{ sign_no: string; signed_out: number }>;
+const signIns = () => many(center.db, 'SELECT sign_no, signed_out FROM sign_ins ORDER BY at', {}, z.object({ sign_no: z.string(), signed_out: z.number().int() }));
 const nineThousandTwos = () => rowCount(center.db, 'messages', "infno = '9002'");
 
 async function timedClose(): Promise<number> {

@@ -4,9 +4,8 @@
 // fleet test SIGKILLs it). `drain`: uploads everything left to the center, then streams
 // everything left to PostgreSQL, and exits 0.
 // Usage: node --import tsx fleet-window.ts <dataDir> <centerUrl> <clinicUrl> <windowNo> <seed> <work|drain>
-import { newSession } from '../../../electron/api/session';
-import { openClient, randomBill, rng } from '../settlement/fixtures';
-import { callApp } from '../../helpers/app-call';
+import { openClient, rng } from '../settlement/fixtures';
+import { cashierSession, settleAndRefundForever } from '../../helpers/work-child';
 
 const [dataDir, centerUrl, clinicUrl, windowNo, seedArg, mode] = process.argv.slice(2);
 if (!dataDir || !centerUrl || !clinicUrl || !windowNo || !seedArg || !mode) {
@@ -31,23 +30,8 @@ if (mode === 'drain') {
 }
 
 const r = rng(Number(seedArg));
-const cashier = newSession('test');
-const login = await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
-if (!login.ok) throw new Error(login.error.message);
+const cashier = await cashierSession(app);
 app.settlement.worker.start();
 app.clinic.start();
 process.stdout.write('READY\n');
-
-for (;;) {
-  if (r() < 0.15) {
-    const row = app.db.prepare("SELECT id FROM settlements WHERE refund_of IS NULL AND state <> 'refunded' ORDER BY random() LIMIT 1").get() as { id: string } | undefined;
-    if (row) {
-      const res = await callApp(app, cashier, 'settlement.refund', { id: row.id, supervisorId: '2001', supervisorPin: '246810', reason: '测试退费' });
-      process.stdout.write(res.ok ? `R ${(res.value as { id: string }).id}\n` : `E ${res.error.code}\n`);
-    }
-  } else {
-    const res = await callApp(app, cashier, 'settlement.settle', randomBill(r));
-    process.stdout.write(res.ok ? `S ${(res.value as { id: string }).id}\n` : `E ${res.error.code}\n`);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 40 + Math.floor(r() * 120)));
-}
+await settleAndRefundForever(app, cashier, r, { refundShare: 0.15, pauseMs: () => 40 + Math.floor(r() * 120) });

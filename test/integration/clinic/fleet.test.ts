@@ -17,6 +17,8 @@ import { IdentitySeal } from '../../../electron/clinic/identity';
 import { ClinicReports } from '../../../electron/clinic/reports';
 import { BACKFILL } from '../../../electron/clinic/stream-store';
 import { projectPath } from '../../../electron/app/paths';
+import { fenColumn, many, values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { createClinicDb, type ClinicDb } from '../../helpers/clinic-db';
 import { pgAvailable, startPgCluster, type PgCluster } from '../../helpers/pg-cluster';
 import { tempDir } from '../../helpers/temp-app';
@@ -128,7 +130,7 @@ describe.skipIf(!pgAvailable())('a fleet of windows streaming to one clinic', ()
     }
     const committed = new Map<string, Set<string>>(WINDOWS.map((no) => [no, new Set<string>()]));
     const collect = (no: string, r: Running) => {
-      for (const l of r.out.split('\n')) if (/^[SR] /.test(l)) committed.get(no)!.add(l.slice(2).trim());
+      for (const l of r.out.split('\n')) if (/^[SR] /.test(l)) committed.get(no)!.add(l.split(' ')[1]!); // `S <id>` or `R <refund> <of>`
     };
     const lastOut = new Map<string, string>();
     let seed = 1;
@@ -198,7 +200,7 @@ describe.skipIf(!pgAvailable())('a fleet of windows streaming to one clinic', ()
       const app = await openClient({ dataDir: dataOf(no), centerUrl: center.url, flags: { terminalNo: no, clinicDatabaseUrl: urls.get(no)!, clinicKey: CLINIC_KEY } });
       opened.push(app);
       apps.set(no, app);
-      const local = app.db.prepare('SELECT id, state, total FROM settlements ORDER BY id').all() as { id: string; state: string; total: number }[];
+      const local = many(app.db, 'SELECT id, state, total FROM settlements ORDER BY id', {}, z.object({ id: z.string(), state: z.string(), total: fenColumn }));
       const remote = (await admin.query<{ id: string; state: string; total: string }>('SELECT id, state, total FROM settlements WHERE window_id = $1 ORDER BY id', [no])).rows;
       expect(remote.map((x) => [x.id, x.state, Number(x.total)])).toEqual(local.map((x) => [x.id, x.state, x.total]));
       for (const id of committed.get(no)!) expect(local.some((x) => x.id === id), `committed ${id} at window ${no}`).toBe(true);
@@ -207,7 +209,7 @@ describe.skipIf(!pgAvailable())('a fleet of windows streaming to one clinic', ()
       // the duplicate check above), found by the queries the stream marks them with.
       for (const [kind, sql] of BACKFILL) {
         if (kind === 'settlement') continue;
-        const mine = (app.db.prepare(`SELECT CAST(id AS TEXT) FROM (${sql})`).pluck().all() as string[]).sort();
+        const mine = values(app.db, `SELECT CAST(id AS TEXT) FROM (${sql})`, {}, z.string()).sort();
         const there = (await admin.query<{ record_id: string }>('SELECT record_id FROM records WHERE window_id = $1 AND kind = $2', [no, kind])).rows.map((x) => x.record_id).sort();
         expect(there, `${kind} of window ${no}`).toEqual(mine);
       }

@@ -9,6 +9,8 @@ import { AppError } from '../../../electron/api/result';
 import { createApp } from '../../../electron/app/create-app';
 import { formatLogLine } from '../../../electron/app/log';
 import { resolveDbKey } from '../../../electron/auth/db-key';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { runCli } from '../../helpers/run-cli';
 import { tempDir } from '../../helpers/temp-app';
 
@@ -78,7 +80,7 @@ describe('the CLI never prints the clinic password', () => {
     expect(run(['settings', 'set', 'clinicDatabaseUrl', url], {}).code).toBe(0);
     const app = await createApp({ dataDir: dir, runtime: 'cli', flags: {}, dbKey: resolveDbKey(dir) });
     try {
-      const entries = app.db.prepare("SELECT detail FROM audit_log WHERE action = 'settings.set'").pluck().all() as string[];
+      const entries = values(app.db, "SELECT detail FROM audit_log WHERE action = 'settings.set'", {}, z.string());
       expect(entries).toHaveLength(1);
       expect(entries[0]).toContain('clinic_w07:******@');
       all.push(...entries);

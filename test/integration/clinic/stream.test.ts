@@ -22,6 +22,8 @@ import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, randomBill, rng, SETTLEABLE, startCenter } from '../settlement/fixtures';
 import { callApp, callOk } from '../../helpers/app-call';
 import { rowCount } from '../../helpers/db-rows';
+import { fenColumn, many, one, value } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const DAY = '2026-04-08';
 const CLINIC_KEY = 'ab'.repeat(32);
@@ -60,14 +62,10 @@ async function window(no: string, clinicUrl: string): Promise<App> {
 }
 const drainCenter = (a: App) => a.settlement.drain({ untilEmpty: true, timeoutMs: 20_000 });
 
-interface LocalRow {
-  id: string;
-  state: string;
-  total: number;
-  psn_name: string;
-  psn_no: string;
-}
-const localRows = (a: App) => a.db.prepare('SELECT id, state, total, psn_name, psn_no FROM settlements ORDER BY id').all() as LocalRow[];
+const LocalRow = z.object({ id: z.string(), state: z.string(), total: fenColumn, psn_name: z.string(), psn_no: z.string() });
+const localRows = (a: App) => many(a.db, 'SELECT id, state, total, psn_name, psn_no FROM settlements ORDER BY id', {}, LocalRow);
+/** A sum of fen over the window's own tables (an aggregate: always one row). */
+const localSum = (a: App, sql: string) => value(a.db, sql, {}, fenColumn)!;
 async function pgRows(windowId: string) {
   return (await clinic.admin.query('SELECT * FROM settlements WHERE window_id = $1 ORDER BY id', [windowId])).rows as Record<string, unknown>[];
 }
@@ -198,7 +196,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
       await as07.end();
     }
     const total08 = (await clinic.admin.query("SELECT sum(total)::bigint AS t FROM settlements WHERE window_id = '08'")).rows[0].t;
-    expect(Number(total08)).toBe((w08.db.prepare('SELECT sum(total) FROM settlements').pluck().get() as number));
+    expect(Number(total08)).toBe(localSum(w08, 'SELECT sum(total) FROM settlements'));
     // Window 08 is a supervisor's window (clinic_reader): it reads every window.
     const seen = await w08.clinic.pool.query('SELECT DISTINCT window_id FROM settlements ORDER BY 1');
     expect(seen.rows.map((x: { window_id: string }) => x.window_id)).toEqual(['07', '08']);
@@ -319,13 +317,18 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     }
     const sup = await session(w08, '2001', '246810');
     const summary = await call(w08, sup, 'clinic.summary', { from: DAY, to: DAY });
-    const localTotal = (a: App) => a.db.prepare("SELECT coalesce(sum(total), 0) FROM settlements WHERE state <> 'rejected'").pluck().get() as number;
+    const localTotal = (a: App) => localSum(a, "SELECT coalesce(sum(total), 0) FROM settlements WHERE state <> 'rejected'");
     expect(summary.windows.map((w) => [w.windowId, w.figures.total])).toEqual([['07', localTotal(w07)], ['08', localTotal(w08)]]);
     expect(summary.all.total).toBe(localTotal(w07) + localTotal(w08));
     // Fund and account as the center agreed (a window's own shift report's rule), said so.
     const agreed = (a: App) =>
-      a.db.prepare(`SELECT coalesce(sum(fund), 0) AS fund, coalesce(sum(account), 0) AS account, coalesce(sum(s.fund_pay + s.critical_illness_pay), 0) AS localFund
-                    FROM (SELECT s.*, ${AGREED_AMOUNTS_SQL} FROM ${settlementsWithAdjustmentsSql()} WHERE s.state <> 'rejected') s`).get() as { fund: number; account: number; localFund: number };
+      one(
+        a.db,
+        `SELECT coalesce(sum(fund), 0) AS fund, coalesce(sum(account), 0) AS account, coalesce(sum(s.fund_pay + s.critical_illness_pay), 0) AS localFund
+           FROM (SELECT s.*, ${AGREED_AMOUNTS_SQL} FROM ${settlementsWithAdjustmentsSql()} WHERE s.state <> 'rejected') s`,
+        {},
+        z.object({ fund: fenColumn, account: fenColumn, localFund: fenColumn }),
+      )!;
     const a08 = agreed(w08);
     expect(a08.fund).not.toBe(a08.localFund); // the adjusted settlement: the test could tell them apart
     const byWindow = summary.windows as unknown as { windowId: string; figures: { fund: number; account: number; centerAdjusted: number } }[];
@@ -351,7 +354,7 @@ describe.skipIf(!pgAvailable())('clinic stream to PostgreSQL', () => {
     expect(rec2.findings).toEqual([expect.objectContaining({ kind: 'only_center', windowId: null, settlementId: lone.id, day: DAY })]);
 
     const recv = await call(w08, sup, 'clinic.receivables', {});
-    const owed = (a: App) => a.db.prepare('SELECT coalesce(sum(owed), 0) FROM receivables').pluck().get() as number;
+    const owed = (a: App) => localSum(a, 'SELECT coalesce(sum(owed), 0) FROM receivables');
     expect(recv.windows.map((w) => [w.windowId, w.owed])).toEqual([['07', owed(w07)], ['08', owed(w08)]]);
     expect(recv.all.owed).toBe(owed(w07) + owed(w08));
   }, 120_000);

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { migrate } from '../../../electron/db/migrate';
+import { value } from '../../../electron/db/sql';
 import { projectPath } from '../../../electron/app/paths';
 
 /** Table → its money columns (integer fen): what the migration guards. */
@@ -63,7 +65,7 @@ interface Col {
 
 /** A row valid for `table`'s constraints: each column's first allowed literal, NULL where allowed, else a unique text or 1. */
 function validRow(table: string): Record<string, string | number | null> {
-  const sql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table) as string;
+  const sql = value(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :table", { table }, z.string())!;
   const row: Record<string, string | number | null> = {};
   for (const c of db.pragma(`table_info(${table})`) as Col[]) {
     const allowed = new RegExp(`CHECK\\s*\\(\\s*${c.name}\\s+IN\\s*\\(\\s*'([^']*)'`).exec(sql);
@@ -117,7 +119,7 @@ describe('migration 0016: money columns hold whole fen only', () => {
         const pkCols = (db.pragma(`table_info(${table})`) as Col[]).filter((c) => c.pk > 0).map((c) => c.name);
         const where = (pkCols.length ? pkCols : ['rowid']).map((c) => `${c} = @${c}`).join(' AND ');
         const key = Object.fromEntries((pkCols.length ? pkCols : []).map((c) => [c, good[c]!]));
-        const keyOrRowid = pkCols.length ? key : { rowid: db.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get() as number };
+        const keyOrRowid = pkCols.length ? key : { rowid: value(db, `SELECT max(rowid) FROM ${table}`, {}, z.number().int())! };
         expect(() => db.prepare(`UPDATE ${table} SET ${col} = 12.5 WHERE ${where}`).run(keyOrRowid)).toThrow(/MONEY_NOT_INTEGER/);
         const stored: unknown = db.prepare(`SELECT ${col} FROM ${table} WHERE ${where}`).pluck().get(keyOrRowid);
         expect(stored).toBe(1250);

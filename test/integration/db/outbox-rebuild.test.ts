@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { migrate } from '../../../electron/db/migrate';
+import { value } from '../../../electron/db/sql';
 import { projectPath } from '../../../electron/app/paths';
 
 const REBUILD = 22;
@@ -25,7 +27,7 @@ interface Col {
 
 /** A settlements row valid for its constraints (first allowed literal of a CHECK, else a text or 0). */
 function settlementRow(id: string, psnNo: string): Record<string, string | number | null> {
-  const sql = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'settlements'").pluck().get() as string;
+  const sql = value(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'settlements'", {}, z.string())!;
   const row: Record<string, string | number | null> = {};
   for (const c of db.pragma('table_info(settlements)') as Col[]) {
     const allowed = new RegExp(`CHECK\\s*\\(\\s*${c.name}\\s+IN\\s*\\(\\s*'?([^',)]*)'?`).exec(sql);

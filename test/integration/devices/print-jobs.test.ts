@@ -8,6 +8,8 @@ import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
 import { OFFLINE_COPY, ORDINARY } from '../../fixtures/receipts/sample-receipts';
 import type { CardRead } from '../../../native/protocols/card-read';
 import { rmSync } from 'node:fs';
+import { z } from 'zod';
+import { many } from '../../../electron/db/sql';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -128,7 +130,7 @@ describe('print jobs', () => {
     expect(r.ok).toBe(true);
     const jobId = r.ok ? r.value.jobId : -1;
     expect(t.app.devices.jobs.get(jobId)).toMatchObject({ copy: true, state: 'queued' });
-    const audit = t.app.db.prepare(`SELECT operator_id, subject, detail FROM audit_log WHERE action = 'device.reprint'`).all() as { operator_id: string; subject: string; detail: string }[];
+    const audit = many(t.app.db, "SELECT operator_id, subject, detail FROM audit_log WHERE action = 'device.reprint'", {}, z.object({ operator_id: z.string(), subject: z.string(), detail: z.string() }));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ operator_id: '1001', subject: ORDINARY.settlementId });
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ jobId });

@@ -2,8 +2,8 @@
 // discharge and settle them against the sandbox center as fast as it can while the stay sender
 // uploads the steps; it never exits on its own. `drain`: send every step left and exit.
 // Usage: node --import tsx stay-crash-child.ts <dataDir> <centerUrl> <seed> <work|drain> [simple|national]
-import { newSession } from '../../../electron/api/session';
 import { callApp } from '../../helpers/app-call';
+import { cashierSession } from '../../helpers/work-child';
 import { openClient, rng, SETTLEABLE } from '../settlement/fixtures';
 
 const [dataDir, centerUrl, seedArg, mode, protocol] = process.argv.slice(2);
@@ -30,9 +30,7 @@ if (mode === 'drain') {
 const PERSONS = SETTLEABLE.filter((p) => ['王芳', '杨磊', '周杰', '孙浩'].includes(p.psn_name));
 const CODES = ['120100001000000', '250101015000000'];
 const r = rng(Number(seedArg));
-const cashier = newSession('test');
-const login = await callApp(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
-if (!login.ok) throw new Error(login.error.message);
+const cashier = await cashierSession(app);
 app.inpatient.sender.start();
 process.stdout.write('READY\n');
 

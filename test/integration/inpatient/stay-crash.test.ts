@@ -12,6 +12,9 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../../electron/app/paths';
 import { tempDir } from '../../helpers/temp-app';
+import { rowCount } from '../../helpers/db-rows';
+import { many, values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { openClient, prepareClient, rng, startCenter } from '../settlement/fixtures';
 
 const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'stay-crash-child.ts');
@@ -74,23 +77,26 @@ describe.each(['simple', 'national'] as const)('stays under SIGKILL, %s protocol
       try {
         const notDone = db.prepare("SELECT kind, state, last_error AS error FROM stay_outbox WHERE state <> 'done' ORDER BY id").all();
         expect({ seed, notDone }).toEqual({ seed, notDone: [] });
-        const stays = db.prepare("SELECT id, center_stay_id FROM stays WHERE state <> 'cancelled'").all() as { id: string; center_stay_id: string | null }[];
+        const stays = many(db, "SELECT id, center_stay_id FROM stays WHERE state <> 'cancelled'", {}, z.object({ id: z.string(), center_stay_id: z.string().nullable() }));
         expect(stays.length).toBeGreaterThan(0);
         const sentMsgids = new Set(center.envelopes().filter((e) => e.infno === '2301').map((e) => e.msgid));
         let lines = 0;
         for (const s of stays) {
           expect(s.center_stay_id, `stay ${s.id} has its mdtrt_id (seed ${seed})`).toBeTruthy();
-          const local = db.prepare('SELECT count(*) AS n FROM stay_fee_lines WHERE stay_id = ? AND revoked = 0').get(s.id) as { n: number };
+          const local = { n: rowCount(db, 'stay_fee_lines', 'stay_id = :stayId AND revoked = 0', { stayId: s.id }) };
           const atCenter = center.stay(s.center_stay_id!)!;
           // Every counted line held by the center once (its feedetl_sn is the key there: a batch sent twice would double nothing, a lost one would be missing).
           expect({ seed, stay: s.id, lines: atCenter.openFees }).toEqual({ seed, stay: s.id, lines: local.n });
           lines += local.n;
           // Each batch went out under its one msgid.
-          for (const f of db.prepare("SELECT msgid FROM stay_outbox WHERE stay_id = ? AND kind = 'fees'").all(s.id) as { msgid: string }[]) expect(sentMsgids.has(f.msgid)).toBe(true);
+          for (const msgid of values(db, "SELECT msgid FROM stay_outbox WHERE stay_id = :stayId AND kind = 'fees'", { stayId: s.id }, z.string())) expect(sentMsgids.has(msgid)).toBe(true);
           // Each standing settlement of the journal stands once at the center, the journal row took its answer.
-          const settled = db
-            .prepare('SELECT ss.settlement_id AS id, st.state AS state FROM stay_settlements ss JOIN settlements st ON st.id = ss.settlement_id WHERE ss.stay_id = ? AND ss.cancelled_by IS NULL')
-            .all(s.id) as { id: string; state: string }[];
+          const settled = many(
+            db,
+            'SELECT ss.settlement_id AS id, st.state AS state FROM stay_settlements ss JOIN settlements st ON st.id = ss.settlement_id WHERE ss.stay_id = :stayId AND ss.cancelled_by IS NULL',
+            { stayId: s.id },
+            z.object({ id: z.string(), state: z.string() }),
+          );
           expect(atCenter.liveSettlements.length).toBe(settled.length);
           for (const x of settled) expect(['confirmed', 'adjusted']).toContain(x.state);
         }

@@ -17,6 +17,9 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { renderShiftReportLines } from '../../../electron/shift/report-lines';
 import { callApp, callCode, callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
+import { rowCount } from '../../helpers/db-rows';
+import { value } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
 
 let dir: string;
@@ -91,9 +94,9 @@ describe('a stay from admission to settlement and its cancel, locally', () => {
     // Cash only: +3,000.00 − 500.00; the card deposit is not drawer money.
     expect(expectedCash() - before).toBe(250_000);
     // The deposit receipt: a durable print job with the amount and the balance.
-    const job = app.db.prepare('SELECT receipt_json FROM print_jobs WHERE id = ?').get(d1.printJobId) as { receipt_json: string };
-    expect(job.receipt_json).toContain('住院押金收据');
-    expect(job.receipt_json).toContain('收取 3,000.00 元');
+    const receipt = value(app.db, 'SELECT receipt_json FROM print_jobs WHERE id = :id', { id: d1.printJobId }, z.string());
+    expect(receipt).toContain('住院押金收据');
+    expect(receipt).toContain('收取 3,000.00 元');
   });
 
   it('refuses fees that cannot be: zero price, unknown code, a date before admission, both sources, another person’s bill', async () => {
@@ -158,12 +161,12 @@ describe('a stay from admission to settlement and its cancel, locally', () => {
     expect(pre.source).toBe('local');
     expect(pre.centerUnavailable?.code).toBe('CENTER_UNAVAILABLE');
     const before = expectedCash();
-    const journalBefore = (app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n;
+    const journalBefore = rowCount(app.db, 'settlements');
     const s = await ok(cashier, 'inpatient.settle', { stayId: stay.id });
     expect(s.stay.state).toBe('settled');
     expect(s.stay.depositBalance).toBe(0);
     expect(s.estimate.netting.refund).toBe(365_000);
-    expect((app.db.prepare('SELECT count(*) AS n FROM settlements').get() as { n: number }).n).toBe(journalBefore + 1);
+    expect(rowCount(app.db, 'settlements')).toBe(journalBefore + 1);
     const row = await ok(cashier, 'settlement.get', { id: s.settlementId });
     expect(row.visitType).toBe('inpatient');
     expect(row.lines.map((l) => [l.code, l.amount])).toEqual([

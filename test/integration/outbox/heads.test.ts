@@ -5,13 +5,16 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { openDatabase, type Db } from '../../../electron/db/open';
+import { value, values } from '../../../electron/db/sql';
 import { projectPath } from '../../../electron/app/paths';
 import { OutboxStore, type OutboxRow } from '../../../electron/outbox/store';
 import { rng } from '../settlement/fixtures';
 import { tempDir } from '../../helpers/temp-app';
 
 const OPEN = "('queued','sent','unknown')";
+const OutboxId = z.number().int();
 const T0 = Date.parse('2026-11-20T02:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
 
@@ -64,15 +67,14 @@ function enqueue(store: OutboxStore, db: Db, psnNo: string, now = at(0)): number
 
 /** What due() answered before the heads: every open item with no earlier open item of its person. */
 function dueByScan(db: Db, now: Date, afterId = 0): number[] {
-  return (
-    db
-      .prepare(
-        `SELECT o.id FROM outbox o WHERE o.state IN ${OPEN} AND o.id > ? AND o.next_attempt_at <= ?
-           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.psn_no = o.psn_no AND p.id < o.id AND p.state IN ${OPEN})
-         ORDER BY o.id`,
-      )
-      .all(afterId, now.toISOString()) as { id: number }[]
-  ).map((r) => r.id);
+  return values(
+    db,
+    `SELECT o.id FROM outbox o WHERE o.state IN ${OPEN} AND o.id > :afterId AND o.next_attempt_at <= :now
+       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.psn_no = o.psn_no AND p.id < o.id AND p.state IN ${OPEN})
+     ORDER BY o.id`,
+    { afterId, now: now.toISOString() },
+    OutboxId,
+  );
 }
 
 const ids = (rows: OutboxRow[]) => rows.map((r) => r.id);
@@ -156,8 +158,8 @@ describe('outbox heads', () => {
     for (let step = 0; step < 800; step++) {
       clock += Math.floor(r() * 2000);
       const now = at(clock);
-      const open = db.prepare(`SELECT id FROM outbox WHERE state IN ${OPEN}`).all() as { id: number }[];
-      const pick = () => open[Math.floor(r() * open.length)]!.id;
+      const open = values(db, `SELECT id FROM outbox WHERE state IN ${OPEN}`, {}, OutboxId);
+      const pick = () => open[Math.floor(r() * open.length)]!;
       const op = r();
       if (op < 0.35 || open.length === 0) enqueue(store, db, persons[Math.floor(r() * persons.length)]!, now);
       else if (op < 0.55) store.claimMany([{ id: pick(), retryAt: at(clock + Math.floor(r() * 20_000)) }], now);
@@ -167,8 +169,8 @@ describe('outbox heads', () => {
       const probe = at(clock + Math.floor(r() * 10_000));
       expect(ids(store.due(probe, 1000))).toEqual(dueByScan(db, probe));
       const heads = dueByScan(db, at(Date.parse('2100-01-01T00:00:00Z') - T0));
-      const earliest = db.prepare(`SELECT min(next_attempt_at) AS t FROM outbox WHERE id IN (${heads.join(',') || 'NULL'})`).get() as { t: string | null };
-      expect(store.nextAttemptAt()).toBe(earliest.t);
+      const earliest = value(db, `SELECT min(next_attempt_at) FROM outbox WHERE id IN (${heads.join(',') || 'NULL'})`, {}, z.string().nullable());
+      expect(store.nextAttemptAt()).toBe(earliest);
       expect(store.hasOpen()).toBe(store.openCount() > 0);
     }
     expect(nextMsg).toBeGreaterThan(200); // the run did enqueue a fair number

@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../electron/app/clock';
 import { migrate } from '../../../electron/db/migrate';
 import { openDatabase, type Db } from '../../../electron/db/open';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { projectPath } from '../../../electron/app/paths';
 import { CatalogSearch } from '../../../electron/policy/search';
 import { PolicyStore } from '../../../electron/policy/store';
@@ -36,7 +38,7 @@ function atVersion(version: number): string {
   return file;
 }
 
-const columns = (db: Db, table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]);
+const columns = (db: Db, table: string) => values(db, 'SELECT name FROM pragma_table_info(:table)', { table }, z.string());
 const chars = (name: string) => Array.from(name).join(' ');
 
 /**

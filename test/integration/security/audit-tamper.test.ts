@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { silentLogger } from '../../../electron/app/log';
 import { resolveDbKey } from '../../../electron/auth/db-key';
+import { one, many, value } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { runCli } from '../../helpers/run-cli';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
 
@@ -24,7 +26,10 @@ async function appWithEntries(n: number): Promise<TempApp> {
   return t;
 }
 
-const idOf = (t: TempApp, subject: string) => (t.app.db.prepare('SELECT id FROM audit_log WHERE subject = ?').get(subject) as { id: number }).id;
+const idOf = (t: TempApp, subject: string) => value(t.app.db, 'SELECT id FROM audit_log WHERE subject = :subject', { subject }, z.number().int())!;
+/** An audit row as stored: the columns its hash covers. */
+const AuditRow = z.object({ id: z.number().int(), prev_hash: z.string(), at: z.string(), operator_id: z.string().nullable(), action: z.string(), subject: z.string().nullable(), detail: z.string() });
+const AUDIT_COLUMNS = 'id, prev_hash, at, operator_id, action, subject, detail';
 
 describe('audit log tamper detection', () => {
   it('is append-only: the triggers refuse UPDATE and DELETE', async () => {
@@ -64,7 +69,7 @@ describe('audit log tamper detection', () => {
   it('an edit whose own hash is recomputed still breaks the next link', async () => {
     const t = await appWithEntries(6);
     const target = idOf(t, 'R1');
-    const row = t.app.db.prepare('SELECT * FROM audit_log WHERE id = ?').get(target) as Record<string, string | number | null>;
+    const row = one(t.app.db, `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id = :target`, { target }, AuditRow)!;
     const forged = JSON.stringify({ amount: 1 });
     const hash = createHash('sha256').update(JSON.stringify([row.prev_hash, row.id, row.at, row.operator_id, row.action, row.subject, forged])).digest('hex');
     t.app.db.exec('DROP TRIGGER audit_log_no_update');
@@ -84,10 +89,10 @@ describe('audit log tamper detection', () => {
     // Someone with the key edits R4 and re-computes every hash from there to the end.
     const from = idOf(t, 'R4');
     t.app.db.exec('DROP TRIGGER audit_log_no_update');
-    let prev = (t.app.db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(from - 1) as { hash: string }).hash;
-    const rows = t.app.db.prepare('SELECT * FROM audit_log WHERE id >= ? ORDER BY id').all(from) as Array<Record<string, string | number | null>>;
+    let prev = value(t.app.db, 'SELECT hash FROM audit_log WHERE id = :id', { id: from - 1 }, z.string())!;
+    const rows = many(t.app.db, `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id >= :from ORDER BY id`, { from }, AuditRow);
     for (const r of rows) {
-      const detail = r.id === from ? JSON.stringify({ amount: 1 }) : (r.detail as string);
+      const detail = r.id === from ? JSON.stringify({ amount: 1 }) : r.detail;
       const hash = createHash('sha256').update(JSON.stringify([prev, r.id, r.at, r.operator_id, r.action, r.subject, detail])).digest('hex');
       t.app.db.prepare('UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE id = ?').run(detail, prev, hash, r.id);
       prev = hash;

@@ -7,6 +7,8 @@ import { ManualClock } from '../../../electron/app/clock';
 import { silentLogger } from '../../../electron/app/log';
 import { resolveDbKey, sqlcipherKey } from '../../../electron/auth/db-key';
 import { backupNow, checkDatabase, listBackups, openKeyed, restoreDatabase, rotateBackups, startBackupSchedule } from '../../../electron/db/backup';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { runCli } from '../../helpers/run-cli';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
 
@@ -30,7 +32,7 @@ function marker(t: TempApp, text: string): void {
 function markers(dbFile: string, key: string): string[] {
   const db = openKeyed(dbFile, key, true);
   try {
-    return (db.prepare("SELECT subject FROM audit_log WHERE action = 'test.marker' ORDER BY id").all() as Array<{ subject: string }>).map((r) => r.subject);
+    return values(db, "SELECT subject FROM audit_log WHERE action = 'test.marker' ORDER BY id", {}, z.string());
   } finally {
     db.close();
   }

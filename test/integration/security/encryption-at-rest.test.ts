@@ -10,17 +10,14 @@ import type { Db } from '../../../electron/db/open';
 import { resolveDbKey } from '../../../electron/auth/db-key';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
 import { rowCount } from '../../helpers/db-rows';
+import { many } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const PATIENT = { name: '欧阳淑珍', certNo: '110101195803074527', psnNo: '11000019580307452700', cardSn: 'K12345678' };
 
 /** Values for a table's NOT NULL columns without default; patient fields where they fit. */
 function fillRow(db: Db, table: string, overrides: Record<string, unknown>): Record<string, unknown> {
-  const cols = db.prepare('SELECT name, type, "notnull" nn, dflt_value d FROM pragma_table_info(?)').all(table) as Array<{
-    name: string;
-    type: string;
-    nn: number;
-    d: unknown;
-  }>;
+  const cols = many(db, 'SELECT name, type, "notnull" nn, dflt_value d FROM pragma_table_info(:table)', { table }, z.object({ name: z.string(), type: z.string(), nn: z.number().int(), d: z.unknown() }));
   const row: Record<string, unknown> = {};
   for (const c of cols) {
     if (c.name in overrides) row[c.name] = overrides[c.name];

@@ -8,6 +8,8 @@ import { AuthService, IDLE_LOCK_MINUTES } from '../../../electron/auth/auth-serv
 import { OPERATOR_FREE_FAILURES, OPERATOR_MAX_DELAY_MS } from '../../../electron/auth/login-throttle';
 import { startTempApp, type TempApp } from '../../helpers/temp-app';
 import { rowCount } from '../../helpers/db-rows';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 let t: TempApp;
 let clock: ManualClock;
@@ -19,7 +21,7 @@ async function start(): Promise<void> {
   t = await startTempApp({ clock, log: silentLogger });
 }
 const MIN = 60_000;
-const auditActions = () => (t.app.db.prepare('SELECT action FROM audit_log ORDER BY id').all() as Array<{ action: string }>).map((r) => r.action);
+const auditActions = () => values(t.app.db, 'SELECT action FROM audit_log ORDER BY id', {}, z.string());
 const login = (id: string, pin: string) => t.call(newSession('test'), 'auth.login', { operatorId: id, pin });
 
 describe('idle lock', () => {

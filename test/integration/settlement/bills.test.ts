@@ -9,6 +9,8 @@ import { HisEndpoint } from '../../../electron/settlement/his-endpoint';
 import { BillInbox } from '../../../electron/settlement/inbox';
 import { startTempApp, type TempApp } from '../../helpers/temp-app';
 import { rowCount } from '../../helpers/db-rows';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const bill = (id: string, certNo = 'A1') => ({
   billId: id,
@@ -178,7 +180,7 @@ describe('HIS endpoint', () => {
     const got = t.app.settlement.bills.importFile(f);
     expect(got.map((b) => b.id)).toEqual([got[0]!.id, got[0]!.id]);
     expect(t.app.settlement.bills.pending('TWIN-2')).toHaveLength(1);
-    const audit = t.app.db.prepare("SELECT detail FROM audit_log WHERE action = 'bill.import' ORDER BY rowid").pluck().all() as string[];
+    const audit = values(t.app.db, "SELECT detail FROM audit_log WHERE action = 'bill.import' ORDER BY rowid", {}, z.string());
     expect(audit.map((d) => (JSON.parse(d) as { twinsOfPending: number }).twinsOfPending)).toEqual([0, 1, 0, 0, 1]);
   });
 });

@@ -15,6 +15,8 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { decodeEscPos, opsToLines } from '../../../native/escpos/decoder';
 import { displayWidth } from '../../../native/escpos/text-width';
 import { callApp, callOk } from '../../helpers/app-call';
+import { fenColumn, many, value } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { runCli } from '../../helpers/run-cli';
 import { tempDir } from '../../helpers/temp-app';
 import { INSTITUTION, prepareClient, SETTLEABLE, startCenter } from './fixtures';
@@ -43,13 +45,12 @@ const pdfText = (bytes: Buffer): string => {
 };
 /** Each stored line's 先行自付 and 全自费 (fen), as the journal wrote them. */
 const lineMoney = (id: string) =>
-  app.db.prepare('SELECT line_no, name, amount, pre_self_pay, full_own_pay FROM settlement_lines WHERE settlement_id = ? ORDER BY line_no').all(id) as {
-    line_no: number;
-    name: string;
-    amount: number;
-    pre_self_pay: number;
-    full_own_pay: number;
-  }[];
+  many(
+    app.db,
+    'SELECT line_no, name, amount, pre_self_pay, full_own_pay FROM settlement_lines WHERE settlement_id = :id ORDER BY line_no',
+    { id },
+    z.object({ line_no: z.number().int(), name: z.string(), amount: fenColumn, pre_self_pay: fenColumn, full_own_pay: fenColumn }),
+  );
 const dayOf = (v: SettlementView) => new Date(Date.parse(v.createdAt) + 8 * 3600_000).toISOString().slice(0, 10);
 /** The slip's payment line, e.g. "统筹基金支付 ... 12.34", as pdftotext lays it out. */
 const paymentLine = (label: string, fen: number) => new RegExp(`${label}\\S*\\s+${fenToYuan(fen).replace('.', '\\.')}(\\s|$)`, 'm');
@@ -141,8 +142,7 @@ describe('the A4 PDF', () => {
 describe('the receipt printer', () => {
   it('ESC/POS bytes: initialised, Chinese mode, each line with its figures, the payments, cut', async () => {
     const r = await callOk(app, cashier, 'settlement.slipPrint', { id: one.id });
-    const row = app.db.prepare('SELECT bytes FROM print_jobs WHERE id = ?').get(r.jobId) as { bytes: Buffer };
-    const bytes = new Uint8Array(row.bytes);
+    const bytes = new Uint8Array(value(app.db, 'SELECT bytes FROM print_jobs WHERE id = :id', { id: r.jobId }, z.instanceof(Buffer))!);
     expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]); // ESC @
     const ops = decodeEscPos(bytes);
     expect(ops.some((o) => o.op === 'cut')).toBe(true);

@@ -14,6 +14,8 @@ import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
 import { callApp } from '../../helpers/app-call';
 import { rowCount } from '../../helpers/db-rows';
+import { many, value, values } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 let dir: string;
 let center: SandboxCenter;
@@ -71,12 +73,13 @@ async function login(a: App): Promise<Session> {
  * is there once per message naming it: the 2207's fee line and its 3505 report (issue 17).
  */
 const centerSold = (codes: string[]) =>
-  (center.db
-    .prepare(
-      `SELECT DISTINCT t.code FROM trace_sales t LEFT JOIN settlements s ON s.setl_id = t.setl_id
-       WHERE t.code IN (SELECT value FROM json_each(?)) AND t.state = 'active' AND t.returned_by IS NULL AND (t.setl_id IS NULL OR (s.state = 'active' AND s.cancelled_by IS NULL))`,
-    )
-    .all(JSON.stringify(codes)) as { code: string }[]).map((r) => r.code).sort();
+  values(
+    center.db,
+    `SELECT DISTINCT t.code FROM trace_sales t LEFT JOIN settlements s ON s.setl_id = t.setl_id
+     WHERE t.code IN (SELECT value FROM json_each(:codes)) AND t.state = 'active' AND t.returned_by IS NULL AND (t.setl_id IS NULL OR (s.state = 'active' AND s.cancelled_by IS NULL))`,
+    { codes: JSON.stringify(codes) },
+    z.string(),
+  ).sort();
 
 beforeAll(async () => {
   dir = tempDir('trace-codes-');
@@ -120,7 +123,7 @@ describe('a drug line needs one code per package', () => {
     );
     const v = await settle(bill([{ code: AMOX, unitPrice: '12.50', quantity: '2', traceCodes: [c, gs1] }]));
     expect(v.lines[0]!.traceCodes).toEqual([c, gs1]);
-    expect((app.db.prepare('SELECT format FROM trace_codes WHERE code = ?').get(gs1) as { format: string }).format).toBe('GS1');
+    expect(value(app.db, 'SELECT format FROM trace_codes WHERE code = :code', { code: gs1 }, z.string())).toBe('GS1');
   });
 });
 
@@ -132,7 +135,7 @@ describe('a code is sold once', () => {
     expect(first.lines[1]!.traceCodes).toEqual(codes);
     expect(centerSold(codes)).toEqual([...codes].sort());
     // The upload's payload names them on the drug line only.
-    const payload = JSON.parse((app.db.prepare("SELECT payload FROM outbox WHERE settlement_id = ? AND kind = 'upload'").get(first.id) as { payload: string }).payload) as {
+    const payload = JSON.parse(value(app.db, "SELECT payload FROM outbox WHERE settlement_id = :id AND kind = 'upload'", { id: first.id }, z.string())!) as {
       feedetail: { drugtracinfo?: { drug_trac_codg: string }[] }[];
     };
     expect(payload.feedetail[0]!.drugtracinfo).toBeUndefined();
@@ -183,7 +186,7 @@ describe('a code is sold once', () => {
     expect(again.state).toBe('confirmed');
     expect(centerSold([c])).toEqual([c]);
     // The history keeps both sales: the first freed by its refund.
-    const rows = app.db.prepare('SELECT settlement_id, freed_by FROM trace_codes WHERE code = ? ORDER BY id').all(c) as { settlement_id: string; freed_by: string | null }[];
+    const rows = many(app.db, 'SELECT settlement_id, freed_by FROM trace_codes WHERE code = :code ORDER BY id', { code: c }, z.object({ settlement_id: z.string(), freed_by: z.string().nullable() }));
     expect(rows).toEqual([
       { settlement_id: sold.id, freed_by: refund.ok ? refund.value.id : '' },
       { settlement_id: again.id, freed_by: null },
@@ -227,9 +230,9 @@ describe('old stock without codes (无码)', () => {
   it('is its own path: a reason, audited, counted in the supervisor report (refunded lines set apart)', async () => {
     const v = await settle(bill([{ code: CEF, unitPrice: '28.00', quantity: '2', noCodeReason: '2025年旧库存，包装无追溯码' }]));
     expect(v.lines[0]).toMatchObject({ traceCodes: [], noCodeReason: '2025年旧库存，包装无追溯码' });
-    const audit = app.db.prepare("SELECT detail FROM audit_log WHERE action = 'trace.noCode' AND subject = ?").get(v.id) as { detail: string } | undefined;
-    expect(audit).toBeDefined();
-    expect(JSON.parse(audit!.detail)).toMatchObject({ lines: [{ lineNo: 1, code: CEF, packages: 2, reason: '2025年旧库存，包装无追溯码' }] });
+    const detail = value(app.db, "SELECT detail FROM audit_log WHERE action = 'trace.noCode' AND subject = :id", { id: v.id }, z.string());
+    expect(detail).toBeDefined();
+    expect(JSON.parse(detail!)).toMatchObject({ lines: [{ lineNo: 1, code: CEF, packages: 2, reason: '2025年旧库存，包装无追溯码' }] });
     // Codes and a no-code reason on one line contradict each other.
     expect((await refusal(bill([{ code: CEF, unitPrice: '28.00', quantity: '1', traceCodes: [code()], noCodeReason: '旧库存' }]))).code).toBe('TRACE_NO_CODE_WITH_CODES');
 

@@ -10,6 +10,8 @@ import type { Session } from '../../../electron/api/session';
 import { callApp, callOk } from '../../helpers/app-call';
 import { openDesk, type Desk } from '../../helpers/settlement-desk';
 import { SETTLEABLE } from './fixtures';
+import { one } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const AMOX = 'XJ01CAA040A001010101445'; // a drug of the national catalogue
 const zhang = SETTLEABLE.find((p) => p.psn_name === '张伟')!;
@@ -53,7 +55,7 @@ describe('a clinic drug code mapped to a national drug', () => {
     expect(app.stock.store.batchView(batch.id)!.quantity).toBe('8');
     const d = await app.settlement.drain({ untilEmpty: true, timeoutMs: 30_000 });
     expect(d.remaining).toBe(0);
-    const report = app.db.prepare("SELECT payload, state FROM outbox WHERE settlement_id = ? AND kind = 'trace_sale'").get(v.id) as { payload: string; state: string };
+    const report = one(app.db, "SELECT payload, state FROM outbox WHERE settlement_id = :id AND kind = 'trace_sale'", { id: v.id }, z.object({ payload: z.string(), state: z.string() }))!;
     expect(report.state).toBe('confirmed');
     expect(JSON.parse(report.payload).line).toMatchObject({ itemCode: 'H-AMOX', medListCodg: AMOX, codes: expect.arrayContaining(codes) });
   });

@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../electron/app/create-app';
 import type { SettleInput, SettlementView } from '../../../electron/api/contract/settlement';
-import { newSession, type Session } from '../../../electron/api/session';
+import type { Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from './fixtures';
+import { SETTLEABLE, startCenter } from './fixtures';
 import { rowCount } from '../../helpers/db-rows';
+import { newTraceCode as code, openReportWindow, processedAtCenter, setCenterAway, sleep } from '../../helpers/report-window';
+import { many, value, values } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const AMOX = 'XJ01CAA040A001010101445'; // drug
 const CEF = 'XJ01DCC040A001010101234'; // drug
@@ -22,10 +25,7 @@ const VISIT = '001102000010000'; // service
 const zhang = SETTLEABLE.find((p) => p.psn_name === '张伟')!;
 const li = SETTLEABLE.find((p) => p.psn_name === '李秀英')!;
 const supervisor = { supervisorId: '2001', supervisorPin: '246810' };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let serial = 0;
-const code = () => `8${String(Date.now() % 1e9).padStart(9, '0')}${String(++serial).padStart(10, '0')}`;
+const CenterTraceRow = z.object({ code: z.string(), infno: z.string(), msgid: z.string(), setl_id: z.string().nullable(), returned_by: z.string().nullable() });
 
 for (const protocol of ['simple', 'national'] as const) {
   describe(`traceability reports, ${protocol} protocol`, () => {
@@ -36,11 +36,7 @@ for (const protocol of ['simple', 'national'] as const) {
     const flags = { traceCodesRequired: 'true', centerProtocol: protocol, centerAnswerWaitSeconds: '5' };
 
     const open = async () => {
-      app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags });
-      await prepareClient(app);
-      app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
-      cashier = newSession('test');
-      await callOk(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
+      ({ app, cashier } = await openReportWindow(dir, center, flags));
     };
     const bill = (items: SettleInput['items'], who = zhang): SettleInput => ({ person: { certType: '02', certNo: who.certno }, visit: { visitType: 'outpatient' }, items, useAccount: true });
     const settle = (input: SettleInput): Promise<SettlementView> => callOk(app, cashier, 'settlement.settle', input);
@@ -50,20 +46,16 @@ for (const protocol of ['simple', 'national'] as const) {
       const d = await app.settlement.drain({ untilEmpty: true, timeoutMs: 30_000 });
       expect(d.remaining).toBe(0);
     };
-    const offline = async (away: boolean) => {
-      await center.setOffline(away);
-      const until = Date.now() + 10_000;
-      while ((await app.center.probeNow()) === away && Date.now() < until) await sleep(50);
-      expect(app.center.isOnline()).toBe(!away);
-    };
+    const offline = (away: boolean) => setCenterAway(app, center, away);
     /** The center's trace rows of these codes: which message sold each, and whether returned. */
     const atCenter = (codes: string[]) =>
-      center.db
-        .prepare(`SELECT code, infno, msgid, setl_id, returned_by FROM trace_sales WHERE infno = '3505' AND code IN (SELECT value FROM json_each(?)) ORDER BY code`)
-        .all(JSON.stringify(codes)) as { code: string; infno: string; msgid: string; setl_id: string | null; returned_by: string | null }[];
-    /** How many times the center processed each msgid (its store answers a repeat without processing it). */
-    const processed = (msgids: string[]) =>
-      rowCount(center.db, 'messages', 'msgid IN (SELECT value FROM json_each(:msgids))', { msgids: JSON.stringify(msgids) });
+      many(
+        center.db,
+        "SELECT code, infno, msgid, setl_id, returned_by FROM trace_sales WHERE infno = '3505' AND code IN (SELECT value FROM json_each(:codes)) ORDER BY code",
+        { codes: JSON.stringify(codes) },
+        CenterTraceRow,
+      );
+    const processed = (msgids: string[]) => processedAtCenter(center, msgids);
     const reportsOf = (id: string) => app.settlement.worker.store.forSettlement(id).filter((o) => o.kind === 'trace_sale' || o.kind === 'trace_return');
 
     beforeAll(async () => {
@@ -99,7 +91,7 @@ for (const protocol of ['simple', 'national'] as const) {
       expect(seen.traceReports.map((r) => r.infno)).toEqual(['3505', '3505']);
       const rows = atCenter([a1, a2, c1]);
       expect(rows.map((r) => r.code)).toEqual([a1, a2, c1].sort());
-      const setlId = (app.db.prepare('SELECT center_setl_id FROM settlements WHERE id = ?').get(v.id) as { center_setl_id: string }).center_setl_id;
+      const setlId = value(app.db, 'SELECT center_setl_id FROM settlements WHERE id = :id', { id: v.id }, z.string().nullable());
       expect(setlId).toBeTruthy();
       for (const r of rows) expect(r.setl_id).toBe(setlId);
       expect(new Set(rows.map((r) => r.msgid))).toEqual(new Set(reports.map((r) => r.msgid)));
@@ -176,12 +168,10 @@ for (const protocol of ['simple', 'national'] as const) {
     }, 90_000);
 
     it('in the end the center holds as sold exactly the codes this window holds, and every report is answered once', async () => {
-      const local = (app.db.prepare('SELECT code FROM trace_codes WHERE freed_at IS NULL ORDER BY code').all() as { code: string }[]).map((r) => r.code);
-      const standing = (center.db
-        .prepare(`SELECT DISTINCT code FROM trace_sales WHERE infno = '3505' AND state = 'active' AND returned_by IS NULL ORDER BY code`)
-        .all() as { code: string }[]).map((r) => r.code);
+      const local = values(app.db, 'SELECT code FROM trace_codes WHERE freed_at IS NULL ORDER BY code', {}, z.string());
+      const standing = values(center.db, "SELECT DISTINCT code FROM trace_sales WHERE infno = '3505' AND state = 'active' AND returned_by IS NULL ORDER BY code", {}, z.string());
       expect(standing).toEqual(local);
-      const all = app.db.prepare("SELECT msgid, state FROM outbox WHERE kind IN ('trace_sale', 'trace_return')").all() as { msgid: string; state: string }[];
+      const all = many(app.db, "SELECT msgid, state FROM outbox WHERE kind IN ('trace_sale', 'trace_return')", {}, z.object({ msgid: z.string(), state: z.string() }));
       expect(all.every((o) => o.state === 'confirmed')).toBe(true);
       expect(processed(all.map((o) => o.msgid))).toBe(all.length);
       // No code reported sold twice by standing reports.

@@ -5,7 +5,6 @@
 // (DB_BUSY) under --json — never a crash, never INTERNAL; nothing committed is lost and nothing
 // reaches the center twice.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettlementView } from '../../../electron/api/contract/settlement';
@@ -14,7 +13,10 @@ import { createApp } from '../../../electron/app/create-app';
 import { resolveDbKey } from '../../../electron/auth/db-key';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { openDatabase, type Db } from '../../../electron/db/open';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { tempDir } from '../../helpers/temp-app';
+import { withDataDb, writeBillFile } from '../../helpers/cli-data';
 import { INSTITUTION, prepareClient, SETTLEABLE, startCenter } from './fixtures';
 
 let root: string;
@@ -55,29 +57,10 @@ function cli(args: string[]): Promise<Ran> {
   });
 }
 
-function billFile(name: string, billId: string, certNo: string, quantity: string): string {
-  const file = join(root, name);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      format: 'bill/1',
-      billId,
-      credential: { certType: '02', certNo },
-      visit: { visitType: 'outpatient', date: chinaDate(new Date()), diagnoses: ['J06.900'] },
-      items: [{ code: 'XJ01CAA040A001010101445', unitPrice: '12.50', quantity }],
-    }),
-  );
-  return file;
-}
+const billFile = (name: string, billId: string, certNo: string, quantity: string) =>
+  writeBillFile(join(root, name), { billId, certNo, date: chinaDate(new Date()), items: [{ code: 'XJ01CAA040A001010101445', unitPrice: '12.50', quantity }] });
 
-function withDb<T>(fn: (db: Db) => T): T {
-  const { db } = openDatabase({ file: join(dir, 'cashier.db'), key: resolveDbKey(dir) });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(fn: (db: Db) => T): T => withDataDb(dir, fn);
 
 /**
  * A busy third writer on the folder: for `ms` it takes the write lock (BEGIN IMMEDIATE) for a
@@ -142,12 +125,12 @@ describe('two processes on one data folder', { timeout: CLI_TEST_MS }, () => {
     expect(settled.length).toBeGreaterThanOrEqual(1);
 
     // Nothing lost: each answered settlement is in the journal, and nothing else is.
-    const local = withDb((db) => db.prepare("SELECT id FROM settlements WHERE bill_id IS NOT NULL AND id IN (SELECT value FROM json_each(?))").pluck().all(JSON.stringify(settled.map((s) => s.id))) as string[]);
+    const local = withDb((db) => values(db, 'SELECT id FROM settlements WHERE bill_id IS NOT NULL AND id IN (SELECT value FROM json_each(:ids))', { ids: JSON.stringify(settled.map((s) => s.id)) }, z.string()));
     expect(local.sort()).toEqual(settled.map((s) => s.id).sort());
     // Nothing twice: drained, each is at the center exactly once, and the center holds nothing we do not.
     const drain = await cli(['outbox', 'drain', '--until-empty', '--timeout', '30']);
     expect(drain.code, drain.stderr).toBe(0);
-    const ours = withDb((db) => db.prepare('SELECT id FROM settlements').pluck().all() as string[]);
+    const ours = withDb((db) => values(db, 'SELECT id FROM settlements', {}, z.string()));
     const atCenter = center.settlements().filter((r) => r.kind === 'settle').map((r) => r.medins_setl_id);
     expect(new Set(atCenter).size).toBe(atCenter.length);
     for (const id of atCenter) expect(ours).toContain(id);

@@ -4,7 +4,9 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { AuditLog } from '../../../electron/auth/audit';
 import { systemClock } from '../../../electron/app/clock';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
+import { z } from 'zod';
 import type { Db } from '../../../electron/db/open';
+import { many } from '../../../electron/db/sql';
 import { checkAgreement } from '../center/national-chain-fixtures';
 import { rowCount } from '../../helpers/db-rows';
 
@@ -16,7 +18,13 @@ export interface JournalCheck {
   byUploadState: Record<string, number>;
 }
 
-export function checkJournal(dbFile: string, center: SandboxCenter): JournalCheck {
+const OpenOutboxRow = z.object({ id: z.number().int(), state: z.string() });
+
+/**
+ * Opens the journal read-only, finds what every run must hold (the file's integrity, the audit
+ * chain, no outbox item left open), adds what `check` finds, and closes it.
+ */
+function inJournal(dbFile: string, check: (db: Db, problems: string[]) => Omit<JournalCheck, 'problems'>): JournalCheck {
   const db = new Database(dbFile, { readonly: true });
   const problems: string[] = [];
   try {
@@ -24,25 +32,32 @@ export function checkJournal(dbFile: string, center: SandboxCenter): JournalChec
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
     const audit = new AuditLog(db, systemClock).verify();
     if (!audit.ok) problems.push(`audit chain broken at ${audit.firstBrokenId}: ${audit.reason}`);
+    for (const o of many(db, "SELECT id, state FROM outbox WHERE state IN ('queued','sent','unknown')", {}, OpenOutboxRow)) problems.push(`outbox ${o.id} unresolved (${o.state})`);
+    return { problems, ...check(db, problems) };
+  } finally {
+    db.close();
+  }
+}
 
+export function checkJournal(dbFile: string, center: SandboxCenter): JournalCheck {
+  return inJournal(dbFile, (db, problems) => {
     // The receipt's job commits with its settlement: none without, none twice, none orphaned.
-    const receipts = db
-      .prepare(
-        `SELECT s.id, (SELECT count(*) FROM print_jobs p WHERE p.settlement_id = s.id AND p.kind = 'receipt' AND p.copy = 0) AS n
-         FROM settlements s`,
-      )
-      .all() as { id: string; n: number }[];
+    const receipts = many(
+      db,
+      `SELECT s.id, (SELECT count(*) FROM print_jobs p WHERE p.settlement_id = s.id AND p.kind = 'receipt' AND p.copy = 0) AS n
+       FROM settlements s`,
+      {},
+      z.object({ id: z.string(), n: z.number().int() }),
+    );
     for (const r of receipts) if (r.n !== 1) problems.push(`settlement ${r.id} has ${r.n} original receipt jobs`);
     const orphans = rowCount(db, 'print_jobs p', "p.kind = 'receipt' AND NOT EXISTS (SELECT 1 FROM settlements s WHERE s.id = p.settlement_id)");
     if (orphans > 0) problems.push(`${orphans} receipt jobs without a settlement`);
 
-    const open = db.prepare("SELECT id, state, kind FROM outbox WHERE state IN ('queued','sent','unknown')").all() as { id: number; state: string }[];
-    for (const o of open) problems.push(`outbox ${o.id} unresolved (${o.state})`);
 
-    const locals = db.prepare('SELECT id, state FROM settlements WHERE refund_of IS NULL').all() as { id: string; state: string }[];
-    const refunds = db.prepare('SELECT id, refund_of FROM settlements WHERE refund_of IS NOT NULL').all() as { id: string; refund_of: string }[];
+    const locals = many(db, 'SELECT id, state FROM settlements WHERE refund_of IS NULL', {}, z.object({ id: z.string(), state: z.string() }));
+    const refunds = many(db, 'SELECT id, refund_of FROM settlements WHERE refund_of IS NOT NULL', {}, z.object({ id: z.string(), refund_of: z.string() }));
     const refundOf = new Map(refunds.map((r) => [r.refund_of, r.id]));
-    const outbox = db.prepare('SELECT settlement_id, kind, state FROM outbox').all() as { settlement_id: string; kind: string; state: string }[];
+    const outbox = many(db, 'SELECT settlement_id, kind, state FROM outbox', {}, z.object({ settlement_id: z.string(), kind: z.string(), state: z.string() }));
     const msgBy = new Map(outbox.map((o) => [`${o.settlement_id}/${o.kind}`, o.state]));
     const byUploadState: Record<string, number> = {};
 
@@ -77,10 +92,8 @@ export function checkJournal(dbFile: string, center: SandboxCenter): JournalChec
         problems.push(`${l.id}: upload ${upload}`);
       }
     }
-    return { problems, local: locals.length, refunds: refunds.length, atCenter: settleRows.size, byUploadState };
-  } finally {
-    db.close();
-  }
+    return { local: locals.length, refunds: refunds.length, atCenter: settleRows.size, byUploadState };
+  });
 }
 
 /**
@@ -91,22 +104,15 @@ export function checkJournal(dbFile: string, center: SandboxCenter): JournalChec
  * chain settled; refunded or rejected ⇔ its chain undone; no outbox item left open.
  */
 export function checkNationalJournal(dbFile: string, center: SandboxCenter): JournalCheck {
-  const db = new Database(dbFile, { readonly: true });
-  const problems: string[] = [];
-  try {
-    const integrity = db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
-    const audit = new AuditLog(db, systemClock).verify();
-    if (!audit.ok) problems.push(`audit chain broken at ${audit.firstBrokenId}: ${audit.reason}`);
-    problems.push(...checkAgreement(db as unknown as Db, center).problems);
-    const open = db.prepare("SELECT id, state FROM outbox WHERE state IN ('queued','sent','unknown')").all() as { id: number; state: string }[];
-    for (const o of open) problems.push(`outbox ${o.id} unresolved (${o.state})`);
-    const rows = db
-      .prepare(
-        `SELECT s.id, s.state, c.state AS chain, c.setl_id, s.center_setl_id FROM settlements s LEFT JOIN national_chains c ON c.settlement_id = s.id
-         WHERE s.refund_of IS NULL AND s.self_pay = 0`,
-      )
-      .all() as { id: string; state: string; chain: string | null; setl_id: string | null; center_setl_id: string | null }[];
+  return inJournal(dbFile, (db, problems) => {
+    problems.push(...checkAgreement(db, center).problems);
+    const rows = many(
+      db,
+      `SELECT s.id, s.state, c.state AS chain, c.setl_id, s.center_setl_id FROM settlements s LEFT JOIN national_chains c ON c.settlement_id = s.id
+       WHERE s.refund_of IS NULL AND s.self_pay = 0`,
+      {},
+      z.object({ id: z.string(), state: z.string(), chain: z.string().nullable(), setl_id: z.string().nullable(), center_setl_id: z.string().nullable() }),
+    );
     const byUploadState: Record<string, number> = {};
     for (const r of rows) {
       byUploadState[r.state] = (byUploadState[r.state] ?? 0) + 1;
@@ -120,8 +126,6 @@ export function checkNationalJournal(dbFile: string, center: SandboxCenter): Jou
     }
     const live = center.settlements().filter((s) => s.kind === 'settle' && s.state === 'active' && !s.cancelled_by).length;
     const refunds = rowCount(db, 'settlements', 'refund_of IS NOT NULL');
-    return { problems, local: rows.length, refunds, atCenter: live, byUploadState };
-  } finally {
-    db.close();
-  }
+    return { local: rows.length, refunds, atCenter: live, byUploadState };
+  });
 }

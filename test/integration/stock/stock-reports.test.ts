@@ -13,14 +13,15 @@ import { newSession, type Session } from '../../../electron/api/session';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
-import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { newTraceCode as traceCode, openReportWindow, processedAtCenter, setCenterAway, sleep } from '../../helpers/report-window';
+import { many, value } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const AMOX = 'XJ01CAA040A001010101445'; // drug
 const zhang = SETTLEABLE.find((p) => p.psn_name === '张伟')!;
 const supervisorPin = { supervisorId: '2001', supervisorPin: '246810' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let serial = 0;
-const traceCode = () => `8${String(Date.now() % 1e9).padStart(9, '0')}${String(++serial).padStart(10, '0')}`;
+const StockReportRow = z.object({ msgid: z.string(), infno: z.string(), change: z.number().int(), body: z.string() });
 
 for (const protocol of ['simple', 'national'] as const) {
   describe(`stock reports, ${protocol} protocol`, () => {
@@ -32,34 +33,24 @@ for (const protocol of ['simple', 'national'] as const) {
     const flags = { stockKeeping: 'true', centerProtocol: protocol, centerAnswerWaitSeconds: '3' };
 
     const open = async () => {
-      app = await openClient({ dataDir: join(dir, 'client'), centerUrl: center.url, flags });
-      await prepareClient(app);
-      app.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
+      ({ app, cashier } = await openReportWindow(dir, center, flags));
       app.stock.configure({ backoff: { baseMs: 10, capMs: 50 } });
-      cashier = newSession('test');
       sup = newSession('test');
-      await callOk(app, cashier, 'auth.login', { operatorId: '1001', pin: '1234' });
       await callOk(app, sup, 'auth.login', { operatorId: '2001', pin: '246810' });
     };
     const bill = (items: SettleInput['items']): SettleInput => ({ person: { certType: '02', certNo: zhang.certno }, visit: { visitType: 'outpatient' }, items, useAccount: false });
-    const offline = async (away: boolean) => {
-      await center.setOffline(away);
-      const until = Date.now() + 10_000;
-      while ((await app.center.probeNow()) === away && Date.now() < until) await sleep(50);
-      expect(app.center.isOnline()).toBe(!away);
-    };
+    const offline = (away: boolean) => setCenterAway(app, center, away);
     const drainAll = async () => {
       const s = await app.stock.drain({ timeoutMs: 30_000 });
       expect(s.remaining).toBe(0);
       const d = await app.settlement.drain({ untilEmpty: true, timeoutMs: 30_000 });
       expect(d.remaining).toBe(0);
     };
-    /** How many times the center processed each msgid (a repeat is answered from its store, not processed). */
-    const processed = (msgids: string[]) => (center.db.prepare('SELECT count(*) AS n FROM messages WHERE msgid IN (SELECT value FROM json_each(?))').get(JSON.stringify(msgids)) as { n: number }).n;
+    const processed = (msgids: string[]) => processedAtCenter(center, msgids);
     const atCenter = (msgids: string[]) =>
-      center.db.prepare('SELECT msgid, infno, change, body FROM stock_reports WHERE msgid IN (SELECT value FROM json_each(?)) ORDER BY rowid').all(JSON.stringify(msgids)) as { msgid: string; infno: string; change: number; body: string }[];
+      many(center.db, 'SELECT msgid, infno, change, body FROM stock_reports WHERE msgid IN (SELECT value FROM json_each(:msgids)) ORDER BY rowid', { msgids: JSON.stringify(msgids) }, StockReportRow);
     const centerHolds = (batchId: number) =>
-      (center.db.prepare('SELECT coalesce(sum(change), 0) AS q FROM stock_reports WHERE hilist_id = ? AND bchno = ?').get(AMOX, String(batchId)) as { q: number }).q;
+      value(center.db, 'SELECT coalesce(sum(change), 0) FROM stock_reports WHERE hilist_id = :hilistId AND bchno = :bchno', { hilistId: AMOX, bchno: String(batchId) }, z.number().int())!;
 
     beforeAll(async () => {
       dir = tempDir(`stock-reports-${protocol}-`);
