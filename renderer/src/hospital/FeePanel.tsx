@@ -9,6 +9,7 @@ import type { ApiError } from '../../../electron/api/result';
 import { api } from '../api/client';
 import { hasCall } from '../api/capabilities';
 import { ErrorLine } from '../components/common';
+import { col, Grid, num, RowAction } from '../components/grid';
 import { useT } from '../i18n/use-t';
 import { chinaTime } from '../lib/time';
 import { FeeEntry, type DraftLine, type FeeEntryHandle } from './FeeEntry';
@@ -74,36 +75,24 @@ export const FeePanel = forwardRef<FeeEntryHandle, { stay: StayView }>(function 
       <ErrorLine error={billError} testId="stay-bill-error" />
       {admitted ? <FeeEntry ref={ref} onSubmit={addTyped} disabled={!admitted} /> : <p className="hint">{t('hosp.fees.closed')}</p>}
       {s.batches.length > 0 ? (
-        <table className="grid" data-testid="batch-list">
-          <thead>
-            <tr>
-              <th>{t('hosp.batch.at')}</th>
-              <th>{t('hosp.batch.source')}</th>
-              <th className="num">{t('hosp.batch.lines')}</th>
-              <th className="num">{t('bill.col.amount')}</th>
-              <th>{t('hosp.col.upload')}</th>
-              <th />
+        <Grid testId="batch-list" cols={[col(t('hosp.batch.at')), col(t('hosp.batch.source')), num(t('hosp.batch.lines')), num(t('bill.col.amount')), col(t('hosp.col.upload')), col()]}>
+          {s.batches.map((b, i) => (
+            <tr key={b.id} data-testid={`batch-${i}`} className={b.revoked ? 'disabled' : ''}>
+              <td>{chinaTime(b.at)}</td>
+              <td className="nowrap">{b.source === 'bill' ? t('hosp.batch.fromBill') : t('hosp.batch.typed')}</td>
+              <td className="num">{b.lines}</td>
+              <td className="num">{formatFen(b.total)}</td>
+              <td className={`nowrap ${b.upload === 'done' ? 'note-ok' : 'warn'}`}>{b.revoked ? t('hosp.batch.revoked') : t(`hosp.uploadState.${b.upload}`)}</td>
+              <td>
+                {admitted && !b.revoked ? (
+                  <RowAction testId={`batch-revoke-${i}`} onClick={() => patch({ dialog: 'revoke', revokeBatch: b.id })}>
+                    {t('hosp.batch.revokeShort')}
+                  </RowAction>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {s.batches.map((b, i) => (
-              <tr key={b.id} data-testid={`batch-${i}`} className={b.revoked ? 'disabled' : ''}>
-                <td>{chinaTime(b.at)}</td>
-                <td className="nowrap">{b.source === 'bill' ? t('hosp.batch.fromBill') : t('hosp.batch.typed')}</td>
-                <td className="num">{b.lines}</td>
-                <td className="num">{formatFen(b.total)}</td>
-                <td className={`nowrap ${b.upload === 'done' ? 'note-ok' : 'warn'}`}>{b.revoked ? t('hosp.batch.revoked') : t(`hosp.uploadState.${b.upload}`)}</td>
-                <td>
-                  {admitted && !b.revoked ? (
-                    <button type="button" className="secondary" data-testid={`batch-revoke-${i}`} onClick={() => patch({ dialog: 'revoke', revokeBatch: b.id })}>
-                      {t('hosp.batch.revokeShort')}
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Grid>
       ) : null}
       {s.lines.length > 0 ? (
         <details>

@@ -28,7 +28,7 @@ import { InpatientOverview } from '../supervisor/InpatientOverview';
 import { Stock } from '../supervisor/Stock';
 import { altLetterOf, HOSPITAL_LETTER } from '../lib/keys';
 import { TEXT_LIMITS } from '../../../electron/api/contract/limits';
-import { col, GridHead, num } from '../supervisor/grid';
+import { col, Grid, num, RowAction } from '../components/grid';
 
 type Tab = 'close' | 'xreport' | 'cashio' | 'reports' | 'reconcile' | 'receivables' | 'adjustment' | 'rejection' | 'signoff' | 'mapping' | 'inpatient' | 'stock';
 const TABS: { tab: Tab; key: MessageKey }[] = [
@@ -110,30 +110,27 @@ function SignoffTab() {
               }}
               data-testid="signoff-note" maxLength={TEXT_LIMITS.note} value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
-          <table className="grid">
-            <GridHead cols={[col(t('status.operator')), num(t('sup.report.float')), num(t('sup.signoff.counted')), num(t('sup.report.expected')), num(t('sup.report.variance')), col()]} />
-            <tbody>
-              {shifts.map((sh) => (
-                <tr key={sh.id}>
-                  <td>
-                    {sh.operatorName}（{sh.operatorId}）
-                    <div className="hint">{sh.closeNote ?? ''}</div>
-                  </td>
-                  <td className="num">{formatFen(sh.openingFloat)}</td>
-                  <td className="num">{sh.countedCash === null ? '—' : formatFen(sh.countedCash)}</td>
-                  <td className="num">{sh.expectedCash === null ? '—' : formatFen(sh.expectedCash)}</td>
-                  <td className="num big">
-                    <Variance fen={sh.variance} testId={`signoff-variance-${sh.id}`} />
-                  </td>
-                  <td>
-                    <button type="button" className="secondary" data-testid={`signoff-${sh.id}`} onClick={() => ask(sh)}>
-                      {t('sup.signoff.sign')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid cols={[col(t('status.operator')), num(t('sup.report.float')), num(t('sup.signoff.counted')), num(t('sup.report.expected')), num(t('sup.report.variance')), col()]}>
+            {shifts.map((sh) => (
+              <tr key={sh.id}>
+                <td>
+                  {sh.operatorName}（{sh.operatorId}）
+                  <div className="hint">{sh.closeNote ?? ''}</div>
+                </td>
+                <td className="num">{formatFen(sh.openingFloat)}</td>
+                <td className="num">{sh.countedCash === null ? '—' : formatFen(sh.countedCash)}</td>
+                <td className="num">{sh.expectedCash === null ? '—' : formatFen(sh.expectedCash)}</td>
+                <td className="num big">
+                  <Variance fen={sh.variance} testId={`signoff-variance-${sh.id}`} />
+                </td>
+                <td>
+                  <RowAction testId={`signoff-${sh.id}`} onClick={() => ask(sh)}>
+                    {t('sup.signoff.sign')}
+                  </RowAction>
+                </td>
+              </tr>
+            ))}
+          </Grid>
         </>
       ) : null}
       {confirming ? <ConfirmSignoff shift={confirming} onYes={() => void sign(confirming)} onNo={() => setConfirming(null)} /> : null}

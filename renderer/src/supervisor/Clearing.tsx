@@ -16,7 +16,8 @@ import { wordError } from '../i18n/words';
 import { altLetterOf } from '../lib/keys';
 import { chinaDate } from '../lib/time';
 import { useApp } from '../state/store';
-import { col, FigureCells, GridHead, num } from './grid';
+import { col, Grid, num } from '../components/grid';
+import { FigureCells } from './grid';
 import { rowKeys } from './list';
 
 /** The month before `day` (yyyy-MM-dd) as yyyyMM: what a clinic clears. */
@@ -147,20 +148,17 @@ export function Clearing() {
       {month ? (
         <>
           <p className="hint">{t('sup.clr.types')}</p>
-          <table className="grid" data-testid="clearing-types" tabIndex={0} onKeyDown={rowKeys({ count: month.types.length, move: setTypeAt })}>
-            <GridHead cols={[col(t('sup.clr.col.type')), ...SETTLEMENT_STAGES.map((s) => num(t(`sup.stage.${s}` as MessageKey))), ...totalsCols]} />
-            <tbody>
-              {month.types.map((ty, i) => (
-                <tr key={ty.clrType} className={`clickable ${i === typeAt ? 'selected' : ''}`} data-testid={`clearing-type-${ty.clrType}`} onClick={() => setTypeAt(i)}>
-                  <td>{typeWord(ty.clrType)}</td>
-                  {SETTLEMENT_STAGES.map((s) => (
-                    <td key={s} className="num" data-testid={`clearing-stage-${ty.clrType}-${s}`}>{ty.stages[s]}</td>
-                  ))}
-                  <TotalsCells t={ty.candidates} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid testId="clearing-types" onKeyDown={rowKeys({ count: month.types.length, move: setTypeAt })} cols={[col(t('sup.clr.col.type')), ...SETTLEMENT_STAGES.map((s) => num(t(`sup.stage.${s}` as MessageKey))), ...totalsCols]}>
+            {month.types.map((ty, i) => (
+              <tr key={ty.clrType} className={`clickable ${i === typeAt ? 'selected' : ''}`} data-testid={`clearing-type-${ty.clrType}`} onClick={() => setTypeAt(i)}>
+                <td>{typeWord(ty.clrType)}</td>
+                {SETTLEMENT_STAGES.map((s) => (
+                  <td key={s} className="num" data-testid={`clearing-stage-${ty.clrType}-${s}`}>{ty.stages[s]}</td>
+                ))}
+                <TotalsCells t={ty.candidates} />
+              </tr>
+            ))}
+          </Grid>
           <div className="row">
             <button type="button" className="primary" disabled={busy} onClick={prepare} data-testid="clearing-prepare">{t('sup.clr.prepare')}</button>
             <button type="button" className="secondary" disabled={busy || !chosenApp} onClick={send} data-testid="clearing-send">{t('sup.clr.send')}</button>
@@ -179,25 +177,22 @@ export function Clearing() {
           {apps.length === 0 ? (
             <p className="hint" data-testid="clearing-apps">{t('sup.clr.none')}</p>
           ) : (
-            <table className="grid" data-testid="clearing-apps" tabIndex={0} onKeyDown={rowKeys({ count: apps.length, move: setAppAt })}>
-              <GridHead cols={[col(t('sup.clr.col.id')), col(t('sup.clr.col.state')), ...totalsCols, col(t('sup.clr.col.center'))]} />
-              <tbody>
-                {apps.map((a, i) => (
-                  <tr key={a.id} className={`clickable ${a.id === chosenApp?.id ? 'selected' : ''}`} data-testid={`clearing-app-${a.id}`} data-state={a.state} onClick={() => setAppAt(i)}>
-                    <td>
-                      {a.id}
-                      <div className="hint">{typeWord(a.clrType)}</div>
-                    </td>
-                    <td>
-                      {stateWord(a.state)}
-                      {a.lastError ? <div className="hint" data-testid="clearing-app-error" data-code={a.lastError.code}>{wordError(a.lastError, t, lang)}</div> : null}
-                    </td>
-                    <TotalsCells t={a.totals} />
-                    <td>{a.centerAppyId ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grid testId="clearing-apps" onKeyDown={rowKeys({ count: apps.length, move: setAppAt })} cols={[col(t('sup.clr.col.id')), col(t('sup.clr.col.state')), ...totalsCols, col(t('sup.clr.col.center'))]}>
+              {apps.map((a, i) => (
+                <tr key={a.id} className={`clickable ${a.id === chosenApp?.id ? 'selected' : ''}`} data-testid={`clearing-app-${a.id}`} data-state={a.state} onClick={() => setAppAt(i)}>
+                  <td>
+                    {a.id}
+                    <div className="hint">{typeWord(a.clrType)}</div>
+                  </td>
+                  <td>
+                    {stateWord(a.state)}
+                    {a.lastError ? <div className="hint" data-testid="clearing-app-error" data-code={a.lastError.code}>{wordError(a.lastError, t, lang)}</div> : null}
+                  </td>
+                  <TotalsCells t={a.totals} />
+                  <td>{a.centerAppyId ?? '—'}</td>
+                </tr>
+              ))}
+            </Grid>
           )}
         </>
       ) : null}

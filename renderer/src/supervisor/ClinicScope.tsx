@@ -15,7 +15,8 @@ import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
 import { chinaDate } from '../lib/time';
 import { useApp } from '../state/store';
-import { col, FigureCells, GridHead, num, rangeText, ReconcileGroupsTable, ReconcileHeadline } from './grid';
+import { col, Grid, num, RowAction } from '../components/grid';
+import { FigureCells, rangeText, ReconcileGroupsTable, ReconcileHeadline } from './grid';
 
 export type Scope = 'window' | 'clinic';
 
@@ -136,44 +137,41 @@ export function ClinicDay() {
       <RangeForm testId="clinic-day" busy={busy} label="sup.reports.view" run={(f, to) => void run(f, to)} />
       <ErrorLine error={error} testId="clinic-day-error" />
       {sum ? (
-        <table className="grid" data-testid="clinic-day-table">
-          <GridHead
-            cols={[
-              col(t('clinic.col.window')),
-              col(t('status.operator')),
-              num(t('clinic.col.count')),
-              num(t('clinic.col.refunds')),
-              num(t('clinic.col.total')),
-              num(t('clinic.col.fund')),
-              num(t('clinic.col.account')),
-              num(t('clinic.col.cash')),
-            ]}
-          />
-          <tbody>
-            <tr className="total-row" data-testid="clinic-day-all">
-              <td colSpan={2}>
-                <strong>{t('clinic.all')}</strong> <span className="hint">{rangeText(sum.from, sum.to)}</span>
+        <Grid testId="clinic-day-table"
+          cols={[
+            col(t('clinic.col.window')),
+            col(t('status.operator')),
+            num(t('clinic.col.count')),
+            num(t('clinic.col.refunds')),
+            num(t('clinic.col.total')),
+            num(t('clinic.col.fund')),
+            num(t('clinic.col.account')),
+            num(t('clinic.col.cash')),
+          ]}
+        >
+          <tr className="total-row" data-testid="clinic-day-all">
+            <td colSpan={2}>
+              <strong>{t('clinic.all')}</strong> <span className="hint">{rangeText(sum.from, sum.to)}</span>
+            </td>
+            <ClinicFigureCells f={sum.all} />
+          </tr>
+          {sum.windows.flatMap((w) => [
+            <tr key={w.windowId} data-testid={`clinic-day-window-${w.windowId}`}>
+              <td>
+                <strong>{t('clinic.window', { no: w.windowId })}</strong>
               </td>
-              <ClinicFigureCells f={sum.all} />
-            </tr>
-            {sum.windows.flatMap((w) => [
-              <tr key={w.windowId} data-testid={`clinic-day-window-${w.windowId}`}>
-                <td>
-                  <strong>{t('clinic.window', { no: w.windowId })}</strong>
-                </td>
+              <td />
+              <ClinicFigureCells f={w.figures} />
+            </tr>,
+            ...w.operators.map((o) => (
+              <tr key={`${w.windowId}/${o.operatorId}`} data-testid={`clinic-day-op-${w.windowId}-${o.operatorId}`}>
                 <td />
-                <ClinicFigureCells f={w.figures} />
-              </tr>,
-              ...w.operators.map((o) => (
-                <tr key={`${w.windowId}/${o.operatorId}`} data-testid={`clinic-day-op-${w.windowId}-${o.operatorId}`}>
-                  <td />
-                  <td>{o.operatorId}</td>
-                  <ClinicFigureCells f={o.figures} />
-                </tr>
-              )),
-            ])}
-          </tbody>
-        </table>
+                <td>{o.operatorId}</td>
+                <ClinicFigureCells f={o.figures} />
+              </tr>
+            )),
+          ])}
+        </Grid>
       ) : null}
       {sum?.all.centerAdjusted ? (
         <p className="hint" data-testid="clinic-day-center-adjusted">
@@ -225,47 +223,44 @@ export function ClinicReconcile() {
                 {t('clinic.reupload.noteLabel')}
                 <input data-testid="clinic-reupload-note" maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
               </label>
-              <table className="grid" data-testid="clinic-findings">
-                <GridHead
-                  cols={[
-                    col(t('sup.reports.day')),
-                    col(t('clinic.col.window')),
-                    col(t('clinic.col.settlement')),
-                    col(t('clinic.col.kind')),
-                    num(t('clinic.col.clinicTotal')),
-                    num(t('sup.reconcile.centerTotal')),
-                    col(),
-                  ]}
-                />
-                <tbody>
-                  {result.findings.map((f) => {
-                    const key = `${f.windowId ?? '-'}/${f.settlementId ?? f.centerSetlId ?? ''}`;
-                    const done = f.windowId && f.settlementId ? sent[`${f.windowId}/${f.settlementId}`] : undefined;
-                    return (
-                      <tr key={key} data-testid={`clinic-finding-${f.settlementId ?? f.centerSetlId ?? ''}`}>
-                        <td>{f.day}</td>
-                        <td>{f.windowId ? t('clinic.window', { no: f.windowId }) : <span className="hint">{t('clinic.noWindow')}</span>}</td>
-                        <td>
-                          {f.settlementId ?? '—'}
-                          {f.centerSetlId ? <div className="hint">{f.centerSetlId}</div> : null}
-                        </td>
-                        <td className="source-cache">{KIND[f.kind] ? t(KIND[f.kind]!) : f.kind}</td>
-                        <td className="num">{f.localTotal === null ? '—' : formatFen(f.localTotal)}</td>
-                        <td className="num">{f.centerTotal === null ? '—' : formatFen(f.centerTotal)}</td>
-                        <td>
-                          {done ? (
-                            <span className="hint">{t('clinic.reupload.sent', { id: done })}</span>
-                          ) : f.kind !== 'only_center' && f.windowId && f.settlementId ? (
-                            <button type="button" className="secondary" data-testid={`clinic-reupload-${f.settlementId}`} onClick={() => void reupload(f.windowId!, f.settlementId!)}>
-                              {t('clinic.reupload')}
-                            </button>
-                          ) : null}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <Grid testId="clinic-findings"
+                cols={[
+                  col(t('sup.reports.day')),
+                  col(t('clinic.col.window')),
+                  col(t('clinic.col.settlement')),
+                  col(t('clinic.col.kind')),
+                  num(t('clinic.col.clinicTotal')),
+                  num(t('sup.reconcile.centerTotal')),
+                  col(),
+                ]}
+              >
+                {result.findings.map((f) => {
+                  const key = `${f.windowId ?? '-'}/${f.settlementId ?? f.centerSetlId ?? ''}`;
+                  const done = f.windowId && f.settlementId ? sent[`${f.windowId}/${f.settlementId}`] : undefined;
+                  return (
+                    <tr key={key} data-testid={`clinic-finding-${f.settlementId ?? f.centerSetlId ?? ''}`}>
+                      <td>{f.day}</td>
+                      <td>{f.windowId ? t('clinic.window', { no: f.windowId }) : <span className="hint">{t('clinic.noWindow')}</span>}</td>
+                      <td>
+                        {f.settlementId ?? '—'}
+                        {f.centerSetlId ? <div className="hint">{f.centerSetlId}</div> : null}
+                      </td>
+                      <td className="source-cache">{KIND[f.kind] ? t(KIND[f.kind]!) : f.kind}</td>
+                      <td className="num">{f.localTotal === null ? '—' : formatFen(f.localTotal)}</td>
+                      <td className="num">{f.centerTotal === null ? '—' : formatFen(f.centerTotal)}</td>
+                      <td>
+                        {done ? (
+                          <span className="hint">{t('clinic.reupload.sent', { id: done })}</span>
+                        ) : f.kind !== 'only_center' && f.windowId && f.settlementId ? (
+                          <RowAction testId={`clinic-reupload-${f.settlementId}`} onClick={() => void reupload(f.windowId!, f.settlementId!)}>
+                            {t('clinic.reupload')}
+                          </RowAction>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </Grid>
             </>
           ) : null}
         </div>
@@ -294,40 +289,37 @@ export function ClinicReceivablesView() {
           {formatFen(recv.all.outstanding)}
         </dd>
       </dl>
-      <table className="grid" data-testid="clinic-receivables-table">
-        <GridHead
-          cols={[
-            col(t('clinic.col.window')),
-            num(t('sup.recv.col.count')),
-            num(t('sup.recv.owed')),
-            num(t('sup.recv.paid')),
-            num(t('clinic.col.deducted')),
-            num(t('clinic.col.rejected')),
-            num(t('sup.recv.outstanding')),
-            num('0–30'),
-            num('31–60'),
-            num('61–90'),
-            num('90+'),
-          ]}
-        />
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key} className={r.key === 'all' ? 'total-row' : undefined} data-testid={`clinic-recv-${r.key}`}>
-              <td>{r.key === 'all' ? <strong>{r.label}</strong> : r.label}</td>
-              <td className="num">{r.f.openCount}</td>
-              <td className="num">{formatFen(r.f.owed)}</td>
-              <td className="num">{formatFen(r.f.paid)}</td>
-              <td className="num">{formatFen(r.f.deducted)}</td>
-              <td className="num">{formatFen(r.f.rejected)}</td>
-              <td className="num">{formatFen(r.f.outstanding)}</td>
-              <td className="num">{formatFen(r.f.aging.d0_30)}</td>
-              <td className="num">{formatFen(r.f.aging.d31_60)}</td>
-              <td className="num">{formatFen(r.f.aging.d61_90)}</td>
-              <td className="num">{formatFen(r.f.aging.over90)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Grid testId="clinic-receivables-table"
+        cols={[
+          col(t('clinic.col.window')),
+          num(t('sup.recv.col.count')),
+          num(t('sup.recv.owed')),
+          num(t('sup.recv.paid')),
+          num(t('clinic.col.deducted')),
+          num(t('clinic.col.rejected')),
+          num(t('sup.recv.outstanding')),
+          num('0–30'),
+          num('31–60'),
+          num('61–90'),
+          num('90+'),
+        ]}
+      >
+        {rows.map((r) => (
+          <tr key={r.key} className={r.key === 'all' ? 'total-row' : undefined} data-testid={`clinic-recv-${r.key}`}>
+            <td>{r.key === 'all' ? <strong>{r.label}</strong> : r.label}</td>
+            <td className="num">{r.f.openCount}</td>
+            <td className="num">{formatFen(r.f.owed)}</td>
+            <td className="num">{formatFen(r.f.paid)}</td>
+            <td className="num">{formatFen(r.f.deducted)}</td>
+            <td className="num">{formatFen(r.f.rejected)}</td>
+            <td className="num">{formatFen(r.f.outstanding)}</td>
+            <td className="num">{formatFen(r.f.aging.d0_30)}</td>
+            <td className="num">{formatFen(r.f.aging.d31_60)}</td>
+            <td className="num">{formatFen(r.f.aging.d61_90)}</td>
+            <td className="num">{formatFen(r.f.aging.over90)}</td>
+          </tr>
+        ))}
+      </Grid>
       <p className="hint">{t('clinic.recv.hint', { today: recv.today })}</p>
     </div>
   );

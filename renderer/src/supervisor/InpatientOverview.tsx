@@ -11,7 +11,7 @@ import { ErrorLine, MissingCall } from '../components/common';
 import { hasInpatient, ipCall } from '../hospital/ip-api';
 import { StayTable } from '../hospital/StayList';
 import { useT } from '../i18n/use-t';
-import { col, GridHead, num } from './grid';
+import { col, Grid, num } from '../components/grid';
 
 export function InpatientOverview() {
   const t = useT();
@@ -42,26 +42,23 @@ export function InpatientOverview() {
                 {t('hosp.ov.receivablesSplit', { fund: formatFen(data.receivables.fund), account: formatFen(data.receivables.account) })}
               </p>
             </div>
-            <table className="grid" data-testid="ov-today-deposits">
-              <GridHead cols={[col(t('hosp.ov.today')), num(t('hosp.ov.paidIn')), num(t('hosp.ov.paidBack'))]} />
-              <tbody>
-                {data.todayDeposits.length === 0 ? (
-                  <tr>
-                    <td colSpan={3} className="hint">
-                      {t('hosp.ov.noDeposits')}
-                    </td>
+            <Grid testId="ov-today-deposits" cols={[col(t('hosp.ov.today')), num(t('hosp.ov.paidIn')), num(t('hosp.ov.paidBack'))]}>
+              {data.todayDeposits.length === 0 ? (
+                <tr>
+                  <td colSpan={3} className="hint">
+                    {t('hosp.ov.noDeposits')}
+                  </td>
+                </tr>
+              ) : (
+                data.todayDeposits.map((d) => (
+                  <tr key={d.method}>
+                    <td>{t(`hosp.method.${d.method}`)}</td>
+                    <td className="num">{formatFen(d.paidIn)}</td>
+                    <td className="num">{formatFen(d.paidBack)}</td>
                   </tr>
-                ) : (
-                  data.todayDeposits.map((d) => (
-                    <tr key={d.method}>
-                      <td>{t(`hosp.method.${d.method}`)}</td>
-                      <td className="num">{formatFen(d.paidIn)}</td>
-                      <td className="num">{formatFen(d.paidBack)}</td>
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
+                ))
+              )}
+            </Grid>
           </div>
           <Stays title={t('hosp.ov.open', { n: data.openStays.length })} stays={data.openStays} testId="ov-open" />
           <Stays title={t('hosp.ov.dischargedNotSettled', { n: data.dischargedNotSettled.length })} stays={data.dischargedNotSettled} testId="ov-discharged" />

@@ -13,7 +13,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { col } from './grid';
+import { col } from '../components/grid';
 import { ListFilter, ListTable, useAltKeys, useListNav } from './list';
 
 const STATE_KEY: Record<MappingState, MessageKey> = {

@@ -12,7 +12,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import { hasKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { col, GridHead, num } from './grid';
+import { col, Grid, num } from '../components/grid';
 import { rowKeys } from './list';
 
 type Bucket = ReceivablesSummary['aging'][number]['bucket'];
@@ -84,52 +84,46 @@ function ReceivablesList() {
         <dt>{t('sup.recv.outstanding')}</dt>
         <dd className="big">{formatFen(sum.totals.outstanding)}</dd>
       </dl>
-      <table className="grid" data-testid="receivables-aging" tabIndex={0} onKeyDown={onKey}>
-        <GridHead cols={[col(t('sup.recv.col.bucket')), num(t('sup.recv.col.count')), num(t('sup.recv.col.outstanding'))]} />
-        <tbody>
-          {sum.aging.map((a, i) => (
-            <tr
-              key={a.bucket}
-              className={`clickable ${i === active ? 'selected' : ''}`}
-              data-testid={`aging-${a.bucket}`}
-              onClick={() => {
-                setActive(i);
-                setOpen(a.bucket);
-              }}
-            >
-              <td>{a.bucket}</td>
-              <td className="num">{a.count}</td>
-              <td className="num">{formatFen(a.outstanding)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Grid testId="receivables-aging" onKeyDown={onKey} cols={[col(t('sup.recv.col.bucket')), num(t('sup.recv.col.count')), num(t('sup.recv.col.outstanding'))]}>
+        {sum.aging.map((a, i) => (
+          <tr
+            key={a.bucket}
+            className={`clickable ${i === active ? 'selected' : ''}`}
+            data-testid={`aging-${a.bucket}`}
+            onClick={() => {
+              setActive(i);
+              setOpen(a.bucket);
+            }}
+          >
+            <td>{a.bucket}</td>
+            <td className="num">{a.count}</td>
+            <td className="num">{formatFen(a.outstanding)}</td>
+          </tr>
+        ))}
+      </Grid>
       <p className="hint">{t('sup.recv.drill')}</p>
       {open ? (
         rows.length === 0 ? (
           <p className="hint" data-testid="receivables-rows">{t('sup.recv.none')}</p>
         ) : (
-          <table className="grid" data-testid="receivables-rows">
-            <GridHead
-              cols={[col(t('sup.recv.col.day')), col(t('sup.recv.col.patient')), col(t('sup.recv.col.status')), col(t('sup.recv.col.stage')), num(t('sup.recv.col.owed')), num(t('sup.recv.col.paid')), num(t('sup.recv.col.outstanding'))]}
-            />
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.settlementId} data-testid={`receivable-${r.settlementId}`}>
-                  <td>{r.day}</td>
-                  <td>
-                    {r.psnName}
-                    <div className="hint">{r.settlementId}</div>
-                  </td>
-                  <td>{status(r.status)}</td>
-                  <td data-testid={`receivable-stage-${r.settlementId}`}>{t(`sup.stage.${r.stage}`)}</td>
-                  <td className="num">{formatFen(r.owed)}</td>
-                  <td className="num">{formatFen(r.paid)}</td>
-                  <td className="num">{formatFen(r.outstanding)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid testId="receivables-rows"
+            cols={[col(t('sup.recv.col.day')), col(t('sup.recv.col.patient')), col(t('sup.recv.col.status')), col(t('sup.recv.col.stage')), num(t('sup.recv.col.owed')), num(t('sup.recv.col.paid')), num(t('sup.recv.col.outstanding'))]}
+          >
+            {rows.map((r) => (
+              <tr key={r.settlementId} data-testid={`receivable-${r.settlementId}`}>
+                <td>{r.day}</td>
+                <td>
+                  {r.psnName}
+                  <div className="hint">{r.settlementId}</div>
+                </td>
+                <td>{status(r.status)}</td>
+                <td data-testid={`receivable-stage-${r.settlementId}`}>{t(`sup.stage.${r.stage}`)}</td>
+                <td className="num">{formatFen(r.owed)}</td>
+                <td className="num">{formatFen(r.paid)}</td>
+                <td className="num">{formatFen(r.outstanding)}</td>
+              </tr>
+            ))}
+          </Grid>
         )
       ) : null}
     </div>

@@ -11,7 +11,7 @@ import { api } from '../api/client';
 import { ErrorLine } from '../components/common';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-import { col, num } from './grid';
+import { col, num } from '../components/grid';
 import { ListFilter, ListTable, useAltKeys, useListNav } from './list';
 
 const REPORT_STATE: Record<StockReportState, MessageKey> = {

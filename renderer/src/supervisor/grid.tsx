@@ -1,34 +1,10 @@
-// Pieces the supervisor's tables share, this window's and the clinic's alike (issue 18): one
-// header row from a column list, and the reconciliation's headline and per-insurance-type table
-// (a window's run and the institution's show the same comparison the same way).
-import type { ReactNode } from 'react';
+// Pieces the supervisor's tables share, this window's and the clinic's alike (issue 18): figures
+// cells, and the reconciliation's headline and per-insurance-type table (a window's run and the
+// institution's show the same comparison the same way). Columns and tables: components/grid.tsx.
 import { formatFen } from '../../../electron/api/money';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/use-t';
-
-/** A header cell: its words (none for an actions column) and whether it heads a figures column. */
-export interface Col {
-  label?: ReactNode;
-  num?: boolean;
-}
-/** A figures column (right-aligned). */
-export const num = (label: ReactNode): Col => ({ label, num: true });
-/** A text column. */
-export const col = (label?: ReactNode): Col => ({ label });
-
-export function GridHead({ cols }: { cols: readonly Col[] }) {
-  return (
-    <thead>
-      <tr>
-        {cols.map((c, i) => (
-          <th key={i} className={c.num ? 'num' : undefined}>
-            {c.label}
-          </th>
-        ))}
-      </tr>
-    </thead>
-  );
-}
+import { col, Grid, num } from '../components/grid';
 
 /** A row's figures cells: counts as they are, then amounts in yuan ("1,234.56"). */
 export function FigureCells({ counts, fen }: { counts: readonly number[]; fen: readonly number[] }) {
@@ -97,28 +73,25 @@ export function ReconcileGroupsTable(props: { groups: readonly ReconcileGroup[];
     ...(props.answer ? [col(t('sup.reconcile.answer'))] : []),
   ];
   return (
-    <table className="grid">
-      <GridHead cols={cols} />
-      <tbody>
-        {props.groups.map((g) => (
-          <tr key={`${g.insutype}/${g.clrType ?? ''}/${g.setlOptins ?? ''}`} data-testid={props.rowTestId ? `${props.rowTestId}-${g.insutype}` : undefined}>
-            <td>
-              {INSUTYPE[g.insutype] ? t(INSUTYPE[g.insutype]!) : g.insutype} <span className="hint">{g.insutype}</span>
-              {g.clrType ? <span className="hint"> · {g.clrType} · {g.setlOptins}</span> : null}
+    <Grid cols={cols}>
+      {props.groups.map((g) => (
+        <tr key={`${g.insutype}/${g.clrType ?? ''}/${g.setlOptins ?? ''}`} data-testid={props.rowTestId ? `${props.rowTestId}-${g.insutype}` : undefined}>
+          <td>
+            {INSUTYPE[g.insutype] ? t(INSUTYPE[g.insutype]!) : g.insutype} <span className="hint">{g.insutype}</span>
+            {g.clrType ? <span className="hint"> · {g.clrType} · {g.setlOptins}</span> : null}
+          </td>
+          <td className="num">{g.local.count}</td>
+          <td className="num">{formatFen(g.local.total)}</td>
+          <td className="num">{g.center ? g.center.count : '—'}</td>
+          <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
+          <td className={g.match ? 'source-live' : 'source-cache'}>{g.match ? '✓' : '✗'}</td>
+          {props.answer ? (
+            <td className="hint" lang="zh-CN">
+              {g.description}
             </td>
-            <td className="num">{g.local.count}</td>
-            <td className="num">{formatFen(g.local.total)}</td>
-            <td className="num">{g.center ? g.center.count : '—'}</td>
-            <td className="num">{g.center ? formatFen(g.center.total) : '—'}</td>
-            <td className={g.match ? 'source-live' : 'source-cache'}>{g.match ? '✓' : '✗'}</td>
-            {props.answer ? (
-              <td className="hint" lang="zh-CN">
-                {g.description}
-              </td>
-            ) : null}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+          ) : null}
+        </tr>
+      ))}
+    </Grid>
   );
 }

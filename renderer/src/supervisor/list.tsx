@@ -3,7 +3,7 @@
 // row going back to the filter and ↓ / Enter in the filter going down to the table, and the tab's
 // Alt+letter keys. One piece so that every list answers the same keys the same way.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { GridHead, type Col } from './grid';
+import { Grid, type Col } from '../components/grid';
 
 type Move = (f: (i: number) => number) => void;
 
@@ -129,10 +129,9 @@ export function ListTable(props: {
   const onKeyDown = rowKeys({ count: props.count, move: nav.setActive, active: nav.active, onTop: nav.focusFilter, more: props.more });
   return (
     <div className={`table-scroll mapping-table${props.frameClass ? ` ${props.frameClass}` : ''}`}>
-      <table className="grid" ref={nav.tableRef} tabIndex={0} onKeyDown={onKeyDown} data-testid={`${nav.name}-table`} aria-label={props.label}>
-        <GridHead cols={props.cols} />
-        <tbody>{props.children}</tbody>
-      </table>
+      <Grid cols={props.cols} tableRef={nav.tableRef} onKeyDown={onKeyDown} testId={`${nav.name}-table`} label={props.label}>
+        {props.children}
+      </Grid>
       {props.empty}
     </div>
   );
