@@ -3,22 +3,18 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
+import { screenshot, type BrowserMode } from './helpers/browser-mode';
+import { storyForFile } from './helpers/stories';
 import { untilText } from './helpers/wait';
 import { confirmStep } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let page: Page;
-let story: Story | undefined;
-
-beforeAll(async () => {
-  story = await startStory();
-  ({ mode, page } = story);
+storyForFile((s) => {
+  ({ mode, page } = s);
 });
-
-afterAll(() => story?.stop());
 
 /** One public call over browser mode's own WebSocket (as any window would make it). */
 async function publicCall(call: string, input: unknown): Promise<unknown> {

@@ -4,20 +4,16 @@
 // the center offline, settle provisionally, bring it back, see it confirmed and one adjusted;
 // refund with a supervisor's PIN. Screenshots of every step go to test-artifacts/.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
+import { describe, expect, it } from 'vitest';
+import { screenshot, type BrowserMode } from './helpers/browser-mode';
+import { storyForFile } from './helpers/stories';
 import { addItem, confirmStep, insertDemoCard } from './helpers/keyboard';
 
 let mode: BrowserMode;
 let page: Page;
-let story: Story | undefined;
-
-beforeAll(async () => {
-  story = await startStory();
-  ({ mode, page } = story);
+storyForFile((s) => {
+  ({ mode, page } = s);
 });
-
-afterAll(() => story?.stop());
 
 const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 const failWith = async (what: string) => `${what}\n--- page errors:\n${await page.locator('.error-line').allTextContents()}\n--- server:\n${mode.output().slice(-3000)}`;

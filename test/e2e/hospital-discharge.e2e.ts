@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { cashierAtTheWindow } from './helpers/cashier-window';
 import { whatDoesNotFit } from './helpers/fit';
 import { admit, discharge, feeLine, recordBatch, takeDeposit, toHospital } from './helpers/hospital';
-import { loginByKeys } from './helpers/keyboard';
+import { supervisorScreenByKeys } from './helpers/keyboard';
 import { SUPERVISOR } from './helpers/operators';
 
 /** The same three class-A lines for both patients: 1,500.00 (see hospital-admission.e2e.ts). */
@@ -134,11 +134,7 @@ describe('discharges at 1024×768', () => {
 
   it("the supervisor's inpatient overview: deposits held, discharged not settled", async () => {
     await page.keyboard.press('F12');
-    await page.getByTestId('login-form').waitFor();
-    await loginByKeys(page, SUPERVISOR.id, SUPERVISOR.pin);
-    await page.getByTestId('shift-form').waitFor();
-    await page.keyboard.press('F7');
-    await page.getByTestId('supervisor-screen').waitFor();
+    await supervisorScreenByKeys(page, SUPERVISOR.id, SUPERVISOR.pin);
     await page.keyboard.press('Alt+KeyZ');
     await page.getByTestId('inpatient-overview').waitFor();
     // 张伟's 300.00 is the only deposit still held; his stay is discharged and not settled.

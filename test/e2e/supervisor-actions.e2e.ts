@@ -14,7 +14,7 @@ import { ManualClock } from '../../electron/app/clock';
 import { newSession } from '../../electron/api/session';
 import { ITEMS, openClient, prepareClient, SETTLEABLE } from '../integration/settlement/fixtures';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, login, openShift, supervisorScreen } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 let mode: BrowserMode;
@@ -98,19 +98,18 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
     await page.keyboard.press('3');
     await page.getByTestId('cashio-form').waitFor();
     // Direction (a select, focused) → Tab → amount → Tab → reason → Enter.
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('50');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('补充零钱');
-    await page.keyboard.press('Enter');
+    const moveCash = async (yuan: string, reason: string) => {
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(yuan);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(reason);
+      await page.keyboard.press('Enter');
+    };
+    await moveCash('50', '补充零钱');
     await until('cashio-done', /存入 50\.00 元/);
     await page.getByTestId('cashio-direction').focus();
     await page.keyboard.press('ArrowDown'); // 取出
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('12.5');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('购买打印纸');
-    await page.keyboard.press('Enter');
+    await moveCash('12.5', '购买打印纸');
     await until('cashio-done', /取出 12\.50 元/);
     await until('cashio-movements', /购买打印纸/);
     expect(await text('cashio-movements')).toMatch(/补充零钱/);
@@ -179,10 +178,7 @@ describe('supervisor actions: cash in/out, charts, discrepancies', () => {
   });
 
   it('the supervisor sees the day’s charts: the three settlements, the cash in and out', async () => {
-    await login(page, '2001', '246810');
-    await page.getByTestId('shift-form').waitFor();
-    await page.keyboard.press('F7');
-    await page.getByTestId('supervisor-screen').waitFor();
+    await supervisorScreen(page, '2001', '246810');
     await page.keyboard.press('4');
     await until('day-count', /^3（/);
     // The day is typed, YYYY-MM-DD in any browser language: today's, the focus in it; ↓ is the

@@ -15,6 +15,7 @@ import { screenshot, type BrowserMode, startStory, type Story } from './helpers/
 import { whatDoesNotFit } from './helpers/fit';
 import { addItem, confirmStep, login, openShift, supervisorScreenByKeys } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
+import { englishSupervisor } from './helpers/stories';
 
 let mode: BrowserMode;
 let page: Page;
@@ -31,6 +32,15 @@ beforeAll(async () => {
 afterAll(() => story?.stop());
 
 const appRows = () => sup.getByTestId('clearing-apps').locator('tbody tr').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-testid')}:${r.getAttribute('data-state')}`));
+/** Alt+M: the clearing tab, this month typed into its month field, Enter shows it. */
+async function showThisMonth(): Promise<void> {
+  await sup.keyboard.press('Alt+M');
+  await sup.getByTestId('clearing').waitFor();
+  await sup.getByTestId('clearing-month').focus();
+  await sup.keyboard.press('Control+A');
+  await sup.keyboard.type(thisMonth());
+  await sup.keyboard.press('Enter');
+}
 
 describe('monthly clearing on the supervisor screen', () => {
   it('a cashier settles two patients', async () => {
@@ -61,12 +71,7 @@ describe('monthly clearing on the supervisor screen', () => {
     await untilText(sup, mode, 'reconcile-result', /一致/);
     await sup.keyboard.press('Alt+6');
     await sup.getByTestId('receivables').waitFor();
-    await sup.keyboard.press('Alt+M');
-    await sup.getByTestId('clearing').waitFor();
-    await sup.getByTestId('clearing-month').focus();
-    await sup.keyboard.press('Control+A');
-    await sup.keyboard.type(thisMonth());
-    await sup.keyboard.press('Enter');
+    await showThisMonth();
     await untilText(sup, mode, 'clearing-stage-11-reconciled', /^2$/);
     expect(await sup.getByTestId('clearing-month-open').count()).toBe(1);
     expect(await sup.getByTestId('clearing-apps').textContent()).toContain('还没有清算申请');
@@ -120,12 +125,7 @@ describe('monthly clearing on the supervisor screen', () => {
     } finally {
       db.close();
     }
-    await sup.keyboard.press('Alt+M');
-    await sup.getByTestId('clearing').waitFor();
-    await sup.getByTestId('clearing-month').focus();
-    await sup.keyboard.press('Control+A');
-    await sup.keyboard.type(thisMonth());
-    await sup.keyboard.press('Enter');
+    await showThisMonth();
     await sup.getByTestId(`clearing-app-CLR-${thisMonth()}-11-2`).waitFor();
     await sup.keyboard.press('Alt+R');
     await untilText(sup, mode, 'clearing-notice', /已查询：1 张/);
@@ -141,13 +141,8 @@ describe('monthly clearing in English', () => {
   let en: Story | undefined;
   afterAll(() => en?.stop());
   it('shows its words in English at 1024×768', async () => {
-    en = await startStory({ viewport: { width: 1024, height: 768 }, locale: 'en-US' });
+    en = await englishSupervisor();
     const p = en.page;
-    await p.goto(en.mode.url);
-    await p.getByTestId('login-form').waitFor();
-    await p.keyboard.press('Alt+l');
-    await p.waitForFunction(() => document.documentElement.lang === 'en');
-    await supervisorScreenByKeys(p, '2001', '246810');
     await p.keyboard.press('Alt+6');
     await p.getByTestId('receivables').waitFor();
     await p.keyboard.press('Alt+M');

@@ -10,15 +10,17 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../electron/app/create-app';
 import { newSession } from '../../electron/api/session';
 import { formatFen } from '../../electron/api/money';
+import { value } from '../../electron/db/sql';
 import { createClinicDb, type ClinicDb } from '../helpers/clinic-db';
 import { pgAvailable, startPgCluster, type PgCluster } from '../helpers/pg-cluster';
 import { openClient, prepareClient, randomBill, rng } from '../integration/settlement/fixtures';
 import { screenshot, startStory, type BrowserMode, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift, supervisorScreen } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 const CLINIC_KEY = '5a'.repeat(32);
@@ -91,17 +93,13 @@ describe.skipIf(!pgAvailable())('supervisor screens: this window or the clinic',
 
   it("the clinic's day: all windows, per window, per operator", async () => {
     await page.keyboard.press('F12');
-    await page.getByTestId('login-form').waitFor();
-    await login(page, '2001', '246810');
-    await page.getByTestId('shift-form').waitFor();
-    await page.keyboard.press('F7');
-    await page.getByTestId('supervisor-screen').waitFor();
+    await supervisorScreen(page, '2001', '246810');
     await page.keyboard.press('4');
     await page.getByTestId('scope-switch').waitFor();
     expect(await page.getByTestId('scope-clinic').isDisabled()).toBe(false);
     await page.getByTestId('scope-clinic').click();
     await until('clinic-day-table', /08 号窗口/);
-    const total08 = w08!.db.prepare("SELECT sum(total) FROM settlements WHERE state <> 'rejected'").pluck().get() as number;
+    const total08 = value(w08!.db, "SELECT sum(total) FROM settlements WHERE state <> 'rejected'", {}, z.number().int())!;
     expect(await text('clinic-day-window-08')).toContain(formatFen(total08));
     expect(await text('clinic-day-window-07')).toMatch(/07 号窗口/);
     expect(await text('clinic-day-op-08-1001')).toContain(formatFen(total08));
@@ -123,8 +121,8 @@ describe.skipIf(!pgAvailable())('supervisor screens: this window or the clinic',
     await until('clinic-reconcile-result', /对账相符/, 60_000);
     // Window 08 records a center adjustment the center never made (injected): the institution's
     // totals differ, 3202 names the settlement, and the finding is traced to window 08.
-    const victim = w08!.db.prepare("SELECT id FROM settlements WHERE state = 'confirmed' ORDER BY id LIMIT 1").pluck().get() as string;
-    const up = w08!.db.prepare("SELECT id FROM outbox WHERE settlement_id = ? AND kind = 'upload'").pluck().get(victim) as number;
+    const victim = value(w08!.db, "SELECT id FROM settlements WHERE state = 'confirmed' ORDER BY id LIMIT 1", {}, z.string())!;
+    const up = value(w08!.db, "SELECT id FROM outbox WHERE settlement_id = :victim AND kind = 'upload'", { victim }, z.number().int());
     w08!.db
       .prepare("INSERT INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at) VALUES (?, ?, 'total', 0, 0, -50, ?)")
       .run(victim, up, new Date().toISOString());
@@ -144,7 +142,7 @@ describe.skipIf(!pgAvailable())('supervisor screens: this window or the clinic',
     await page.keyboard.press('Alt+6');
     await page.getByTestId('scope-clinic').click();
     await page.getByTestId('clinic-receivables-table').waitFor();
-    const owed08 = w08!.db.prepare('SELECT coalesce(sum(owed), 0) FROM receivables').pluck().get() as number;
+    const owed08 = value(w08!.db, 'SELECT coalesce(sum(owed), 0) FROM receivables', {}, z.number().int())!;
     expect(await text('clinic-recv-08')).toContain(formatFen(owed08));
     const all = (await clinic!.admin.query('SELECT coalesce(sum(owed), 0)::bigint AS o FROM settlements WHERE receivable_status IS NOT NULL AND NOT written_off')).rows[0].o as string;
     expect(await text('clinic-recv-all')).toContain(formatFen(Number(all)));
@@ -156,10 +154,7 @@ describe.skipIf(!pgAvailable())('supervisor screens: this window or the clinic',
     story = await startStory({ viewport: { width: 1024, height: 768 } });
     ({ mode, page } = story);
     await page.goto(mode.url);
-    await login(page, '2001', '246810');
-    await page.getByTestId('shift-form').waitFor();
-    await page.keyboard.press('F7');
-    await page.getByTestId('supervisor-screen').waitFor();
+    await supervisorScreen(page, '2001', '246810');
     await page.keyboard.press('4');
     await page.getByTestId('scope-switch').waitFor();
     expect(await page.getByTestId('scope-clinic').isDisabled()).toBe(true);

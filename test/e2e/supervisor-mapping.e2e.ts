@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { whatDoesNotFit } from './helpers/fit';
 import { supervisorScreenByKeys } from './helpers/keyboard';
+import { englishSupervisor } from './helpers/stories';
 
 const AMOXICILLIN = 'XJ01CAA040A001010101445';
 const CEFUROXIME = 'XJ01DCC040A001010101234';
@@ -98,13 +99,8 @@ describe('the catalogue-mapping screen in English', () => {
   let en: Story | undefined;
   afterAll(() => en?.stop());
   it('shows its words in English at 1024×768', async () => {
-    en = await startStory({ env: { CASHIER_CENTER_PROTOCOL: 'national' }, viewport: { width: 1024, height: 768 }, locale: 'en-US' });
+    en = await englishSupervisor({ CASHIER_CENTER_PROTOCOL: 'national' });
     const p = en.page;
-    await p.goto(en.mode.url);
-    await p.getByTestId('login-form').waitFor();
-    await p.keyboard.press('Alt+l');
-    await p.waitForFunction(() => document.documentElement.lang === 'en');
-    await supervisorScreenByKeys(p, '2001', '246810');
     await p.keyboard.press('Alt+0');
     await p.getByTestId('mapping').waitFor();
     expect(await p.getByTestId('mapping').textContent()).toMatch(/Import CSV[\s\S]*Upload now[\s\S]*Sync national catalogue[\s\S]*Clinic code[\s\S]*No items to map/);

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
-import { addItem, confirmStep, insertDemoCard, login, openShift } from './helpers/keyboard';
+import { addItem, confirmStep, insertDemoCard, login, openShift, supervisorScreen } from './helpers/keyboard';
 import { untilText } from './helpers/wait';
 
 const ATORVASTATIN = 'XC10AAA050A001010104321'; // 阿托伐他汀钙片, class B
@@ -49,11 +49,7 @@ describe('a rejection, seen by the cashier and worked by the supervisor', () => 
   it('the supervisor finds it under 中心拒绝 with the reason, and writes it off with a note', async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F12');
-    await page.getByTestId('login-form').waitFor();
-    await login(page, '2001', '246810');
-    await page.getByTestId('shift-form').waitFor();
-    await page.keyboard.press('F7');
-    await page.getByTestId('supervisor-screen').waitFor();
+    await supervisorScreen(page, '2001', '246810');
     await page.keyboard.press('8');
     await until('worklist-rejection', /张伟/);
     expect(await text('worklist-rejection')).toContain(REASON.slice(0, 8));

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type BrowserMode, startStory, type Story } from './helpers/browser-mode';
 import { whatDoesNotFit } from './helpers/fit';
 import { supervisorScreenByKeys } from './helpers/keyboard';
+import { englishSupervisor } from './helpers/stories';
 
 const AMOXICILLIN = 'XJ01CAA040A001010101445';
 
@@ -104,13 +105,8 @@ describe('the stock screen in English', () => {
   let en: Story | undefined;
   afterAll(() => en?.stop());
   it('shows its words in English at 1024×768', async () => {
-    en = await startStory({ env: { CASHIER_STOCK_KEEPING: 'true' }, viewport: { width: 1024, height: 768 }, locale: 'en-US' });
+    en = await englishSupervisor({ CASHIER_STOCK_KEEPING: 'true' });
     const p = en.page;
-    await p.goto(en.mode.url);
-    await p.getByTestId('login-form').waitFor();
-    await p.keyboard.press('Alt+l');
-    await p.waitForFunction(() => document.documentElement.lang === 'en');
-    await supervisorScreenByKeys(p, '2001', '246810');
     await p.keyboard.press('Alt+K');
     await p.getByTestId('stock').waitFor();
     await p.getByTestId('stock-state').filter({ hasText: 'Stock keeping is on' }).waitFor();

@@ -55,13 +55,23 @@ export async function openShiftByKeys(page: Page, hundreds: number): Promise<voi
   await page.getByTestId('card-panel').waitFor();
 }
 
-/** From the login form, by keys only: a supervisor logs in (no shift of their own) and F7 opens the supervisor screen. */
-export async function supervisorScreenByKeys(page: Page, id: string, pin: string): Promise<void> {
+/** From the login form: a supervisor logs in (`logIn`; no shift of their own) and F7 opens the supervisor screen. */
+async function toSupervisorScreen(page: Page, logIn: () => Promise<void>): Promise<void> {
   await page.getByTestId('login-form').waitFor();
-  await loginByKeys(page, id, pin);
+  await logIn();
   await page.getByTestId('shift-form').waitFor();
   await page.keyboard.press('F7');
   await page.getByTestId('supervisor-screen').waitFor();
+}
+
+/** The supervisor screen, logged in by keys only (the keyboard-only and English walks). */
+export async function supervisorScreenByKeys(page: Page, id: string, pin: string): Promise<void> {
+  await toSupervisorScreen(page, () => loginByKeys(page, id, pin));
+}
+
+/** The supervisor screen, the login form filled in. */
+export async function supervisorScreen(page: Page, id: string, pin: string): Promise<void> {
+  await toSupervisorScreen(page, () => login(page, id, pin));
 }
 
 /** After login: count `hundreds` 100-yuan notes as the opening float, Enter, wait for the main screen. */
