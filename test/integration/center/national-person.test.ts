@@ -4,7 +4,7 @@
 // sign-out, the treatment gate, filings and bindings, and the offline cache with each part's age.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../electron/app/log';
-import { AppError } from '../../../electron/api/result';
+import { errorCode } from '../../helpers/error-code';
 import { lookupPersonNational, type NationalPersonDeps } from '../../../electron/center/national/person';
 import { NationalSession } from '../../../electron/center/national/session';
 import { readCachedByPsnNo } from '../../../electron/center/person-lookup';
@@ -33,15 +33,6 @@ function deps(): NationalPersonDeps {
   return { db: rig.db, clock: rig.clock, isOnline: () => online, send: (i, input, o) => session.send(i, input, o), institutionCode: INSTITUTION };
 }
 const byCard = (n: number) => ({ certType: '03' as const, certNo: person(n).card_no, cardSn: person(n).card_sn });
-
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof AppError ? e.code : String(e);
-  }
-}
 
 describe('national sign-in per operator', () => {
   it('each operator signs in at this terminal and every message carries that operator’s sign_no; 9002 ends it', async () => {

@@ -4,14 +4,13 @@
 // center, checked from both sides' own tables: each fee line of the window is held once by the
 // center under its batch's msgid (no batch twice, none lost), each step done, each settlement of
 // the journal standing once at the center with the journal row taking its answer.
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectPath } from '../../../electron/app/paths';
 import { tempDir } from '../../helpers/temp-app';
+import { runKillableChild } from '../../helpers/kill-child';
 import { rowCount } from '../../helpers/db-rows';
 import { many, values } from '../../../electron/db/sql';
 import { z } from 'zod';
@@ -21,26 +20,7 @@ const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'stay-crash-chi
 const dir = tempDir('stay-crash-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runChild(args: string[], killAfterReadyMs: number | null): Promise<{ code: number | null; signal: string | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const guard = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    child.stdout.on('data', (d: Buffer) => {
-      const before = out;
-      out += d.toString();
-      if (killAfterReadyMs !== null && !before.includes('READY') && out.includes('READY')) setTimeout(() => child.kill('SIGKILL'), killAfterReadyMs);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (code !== null && code !== 0 && signal === null) out += `\nSTDERR ${err.slice(-2000)}`;
-      resolve({ code, signal, out });
-    });
-  });
-}
+const runChild = (args: string[], killAfterReadyMs: number | null) => runKillableChild(CHILD, args, killAfterReadyMs);
 
 describe.each(['simple', 'national'] as const)('stays under SIGKILL, %s protocol', (protocol) => {
   it('every fee batch reaches the center once and every step and settlement agrees after random kills', async () => {

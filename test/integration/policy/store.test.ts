@@ -152,6 +152,10 @@ describe('catalog search', () => {
     t.app.policy.applyTable(sample);
   });
   const codes = (q: string, limit?: number) => t.app.policy.search(q, limit).map((h) => h.code);
+  type CatalogUpsert = { code: string; name: string; kind: string; class: string; selfPayRatio?: string };
+  /** The catalogue delta from `fromSeq` to the next seq: these rows added or replaced, none deleted. */
+  const upsertCatalog = (fromSeq: number, version: string, catalogUpserts: CatalogUpsert[]) =>
+    t.app.policy.applyDelta({ format: 'policy-delta/1', fromSeq, toSeq: fromSeq + 1, version, catalogUpserts, catalogDeletes: [] });
 
   it('finds by exact code, code prefix, pinyin initials, name prefix and substring', () => {
     expect(codes('250101015000000')).toEqual(['250101015000000']);
@@ -189,44 +193,23 @@ describe('catalog search', () => {
     expect(codes('ljn')).toEqual(['XJ01CAA040A001010101445']);
     expect(codes('xljn')).toEqual(['XJ01CAA040A001010101445']);
     // A name whose initials start with the letters comes before one that only holds them.
-    t.app.policy.applyDelta({
-      format: 'policy-delta/1',
-      fromSeq: 1,
-      toSeq: 2,
-      version: 'd',
-      catalogUpserts: [{ code: 'XNEW0009', name: '西林瓶', kind: 'material', class: 'A' }],
-      catalogDeletes: [],
-    });
+    upsertCatalog(1, 'd', [{ code: 'XNEW0009', name: '西林瓶', kind: 'material', class: 'A' }]);
     const xl = codes('xl');
     expect(xl.indexOf('XNEW0009')).toBeGreaterThanOrEqual(0);
     expect(xl.indexOf('XNEW0009')).toBeLessThan(xl.indexOf('XJ01CAA040A001010101445'));
     // Rows replaced by a delta are forgotten inside names too; the new name is found inside.
-    t.app.policy.applyDelta({
-      format: 'policy-delta/1',
-      fromSeq: 2,
-      toSeq: 3,
-      version: 'e',
-      catalogUpserts: [{ code: 'XJ01CAA040A001010101445', name: '羟氨苄青霉素胶囊', kind: 'drug', class: 'A' }],
-      catalogDeletes: [],
-    });
+    upsertCatalog(2, 'e', [{ code: 'XJ01CAA040A001010101445', name: '羟氨苄青霉素胶囊', kind: 'drug', class: 'A' }]);
     expect(codes('ljn')).toEqual([]);
     expect(codes('msjn')).toEqual(['XJ01CAA040A001010101445']); // qabqmsjn: 霉素胶囊 inside
   });
 
   it('puts initials typed in full before longer ones, and forgets the initials of replaced rows', () => {
-    t.app.policy.applyDelta({
-      format: 'policy-delta/1',
-      fromSeq: 1,
-      toSeq: 2,
-      version: 'd',
-      // 阿莫西林胶囊 (amxljn) renamed; 阿莫西林 (amxl) added after a longer amxl… name.
-      catalogUpserts: [
-        { code: 'XJ01CAA040A001010101445', name: '羟氨苄青霉素胶囊', kind: 'drug', class: 'A' },
-        { code: 'XNEW0003', name: '阿莫西林克拉维酸钾片', kind: 'drug', class: 'B', selfPayRatio: '0.1' },
-        { code: 'XNEW0002', name: '阿莫西林', kind: 'drug', class: 'A' },
-      ],
-      catalogDeletes: [],
-    });
+    // 阿莫西林胶囊 (amxljn) renamed; 阿莫西林 (amxl) added after a longer amxl… name.
+    upsertCatalog(1, 'd', [
+      { code: 'XJ01CAA040A001010101445', name: '羟氨苄青霉素胶囊', kind: 'drug', class: 'A' },
+      { code: 'XNEW0003', name: '阿莫西林克拉维酸钾片', kind: 'drug', class: 'B', selfPayRatio: '0.1' },
+      { code: 'XNEW0002', name: '阿莫西林', kind: 'drug', class: 'A' },
+    ]);
     expect(t.app.policy.search('amxl').map((h) => h.pinyin)).toEqual(['amxl', 'amxlklwsjp']);
     // The exact one even when the page holds one hit and the longer one was stored first.
     expect(codes('amxl', 1)).toEqual(['XNEW0002']);

@@ -1,37 +1,15 @@
 // One crash run, shared by the normal suite (≥ 20 kills) and test/long (≥ 200): a child process
 // settles and uploads while it is SIGKILLed at random moments and the sandbox center answers
 // busy or drops responses after committing; then a clean drain, then the checks.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { projectPath } from '../../../electron/app/paths';
 import { openClient, prepareClient, rng, startCenter } from './fixtures';
 import { checkJournal, checkNationalJournal, type JournalCheck } from './verify';
+import { runKillableChild } from '../../helpers/kill-child';
 
 const CHILD = join(fileURLToPath(new URL('.', import.meta.url)), 'crash-child.ts');
 
-function runChild(args: string[], killAfterReadyMs: number | null): Promise<{ code: number | null; signal: string | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const guard = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    child.stdout.on('data', (d: Buffer) => {
-      const before = out;
-      out += d.toString();
-      if (killAfterReadyMs !== null && !before.includes('READY') && out.includes('READY')) {
-        setTimeout(() => child.kill('SIGKILL'), killAfterReadyMs);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (code !== null && code !== 0 && signal === null) out += `\nSTDERR ${err.slice(-2000)}`;
-      resolve({ code, signal, out });
-    });
-  });
-}
+const runChild = (args: string[], killAfterReadyMs: number | null) => runKillableChild(CHILD, args, killAfterReadyMs);
 
 export interface CrashRunResult extends JournalCheck {
   kills: number;

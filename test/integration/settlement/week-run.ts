@@ -8,6 +8,8 @@ import type { SettlementView } from '../../../electron/api/contract/settlement';
 import { settleInputSchema, type OutboxStatus } from '../../../electron/api/contract/settlement';
 import { openClient, prepareClient, randomBill, rng, startCenter } from './fixtures';
 import { checkJournal, type JournalCheck } from './verify';
+import { many } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 export interface WeekResult extends JournalCheck {
   settled: number;
@@ -60,7 +62,7 @@ export async function weekRun(dir: string, n: number, seed: number): Promise<Wee
     const d = await app.settlement.drain({ untilEmpty: true, timeoutMs: 600_000 });
 
     // Order per person: the center's rows (in its arrival order) follow our commit order.
-    const localOrder = app.db.prepare('SELECT id, psn_no FROM settlements WHERE refund_of IS NULL ORDER BY rowid').all() as { id: string; psn_no: string }[];
+    const localOrder = many(app.db, 'SELECT id, psn_no FROM settlements WHERE refund_of IS NULL ORDER BY rowid', {}, z.object({ id: z.string(), psn_no: z.string() }));
     const centerOrder = center.settlements().filter((x) => x.kind === 'settle');
     const outOfOrder: string[] = [];
     const byPerson = (rows: { id: string; psn: string }[]) => {

@@ -12,6 +12,8 @@ import { ManualClock, chinaDate } from '../../../electron/app/clock';
 import { projectPath } from '../../../electron/app/paths';
 import { openDatabase, type Db } from '../../../electron/db/open';
 import { migrate } from '../../../electron/db/migrate';
+import { fenColumn, many, one, value, values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { startTempApp, tempDir, type TempApp } from '../../helpers/temp-app';
 import { insertSettlement, prng, type JournalRow } from './journal';
 
@@ -31,11 +33,14 @@ interface Expected {
 
 /** Every receivable, computed in JavaScript from the raw rows by the rules in SHIFT.md. */
 function fromScratch(db: Db): Expected[] {
-  const settlements = db
-    .prepare('SELECT id, created_day, state, refund_of, fund_pay + critical_illness_pay + account_pay AS own FROM settlements ORDER BY id')
-    .all() as { id: string; created_day: string; state: string; refund_of: string | null; own: number }[];
-  const adjustments = db.prepare('SELECT settlement_id, field, difference FROM adjustments').all() as { settlement_id: string; field: string; difference: number }[];
-  const notices = db.prepare('SELECT settlement_id, type, amount FROM center_notices WHERE settlement_id IS NOT NULL').all() as { settlement_id: string; type: string; amount: number }[];
+  const settlements = many(
+    db,
+    'SELECT id, created_day, state, refund_of, fund_pay + critical_illness_pay + account_pay AS own FROM settlements ORDER BY id',
+    {},
+    z.object({ id: z.string(), created_day: z.string(), state: z.string(), refund_of: z.string().nullable(), own: fenColumn }),
+  );
+  const adjustments = many(db, 'SELECT settlement_id, field, difference FROM adjustments', {}, z.object({ settlement_id: z.string(), field: z.string(), difference: fenColumn }));
+  const notices = many(db, 'SELECT settlement_id, type, amount FROM center_notices WHERE settlement_id IS NOT NULL', {}, z.object({ settlement_id: z.string(), type: z.string(), amount: fenColumn }));
   const out: Expected[] = [];
   for (const s of settlements) {
     if (s.refund_of !== null || !['provisional', 'confirmed', 'adjusted'].includes(s.state)) continue;
@@ -102,7 +107,7 @@ function expectedSummary(db: Db, scratch: Expected[], today: string, limit: numb
     const open = scratch.filter((r) => r.outstanding > 0 && bucket(age(r.day)) === b);
     return { bucket: b, count: open.length, outstanding: open.reduce((x, r) => x + r.outstanding, 0) };
   });
-  const psn = db.prepare('SELECT psn_name AS psnName, insutype FROM settlements WHERE id = ?');
+  const psn = (id: string) => one(db, 'SELECT psn_name AS psnName, insutype FROM settlements WHERE id = :id', { id }, z.object({ psnName: z.string(), insutype: z.string() }))!;
   // No reconciliation run and no clearing here (docs/CLEARING.md): paid by notices, else queued or uploaded.
   const stateOf = db.prepare('SELECT state FROM settlements WHERE id = ?').pluck();
   const stage = (r: Expected) => (r.status === 'paid' || r.status === 'deducted' ? 'paid' : stateOf.get(r.settlement_id) === 'provisional' ? 'queued' : 'uploaded');
@@ -113,7 +118,7 @@ function expectedSummary(db: Db, scratch: Expected[], today: string, limit: numb
     .map((r) => ({
       settlementId: r.settlement_id,
       day: r.day,
-      ...(psn.get(r.settlement_id) as { psnName: string; insutype: string }),
+      ...psn(r.settlement_id),
       status: r.status,
       owed: r.owed,
       paid: r.paid,
@@ -192,13 +197,18 @@ class Writer {
   }
 
   refund(id: string): void {
-    const orig = this.db.prepare('SELECT * FROM settlements WHERE id = ?').get(id) as Record<string, number | string | null>;
-    if (orig['refund_of'] || orig['state'] === 'refunded' || this.db.prepare('SELECT 1 FROM settlements WHERE refund_of = ?').get(id)) return;
+    const orig = one(
+      this.db,
+      'SELECT refund_of, state, insutype, total, fund_pay, critical_illness_pay, account_pay, cash_pay FROM settlements WHERE id = :id',
+      { id },
+      z.object({ refund_of: z.string().nullable(), state: z.string(), insutype: z.enum(['310', '390']), total: fenColumn, fund_pay: fenColumn, critical_illness_pay: fenColumn, account_pay: fenColumn, cash_pay: fenColumn }),
+    )!;
+    if (orig.refund_of || orig.state === 'refunded' || this.db.prepare('SELECT 1 FROM settlements WHERE refund_of = ?').get(id)) return;
     const rid = `R${id}`;
     insertSettlement(this.db, {
-      id: rid, createdAt: this.clock.now(), operatorId: '1001', shiftId: 'SH-1', insutype: orig['insutype'] as '310', insuranceType: 'employee', visitType: 'outpatient',
-      online: true, state: 'provisional', refundOf: id, total: -(orig['total'] as number), fund: -(orig['fund_pay'] as number),
-      critical: -(orig['critical_illness_pay'] as number), account: -(orig['account_pay'] as number), cash: -(orig['cash_pay'] as number),
+      id: rid, createdAt: this.clock.now(), operatorId: '1001', shiftId: 'SH-1', insutype: orig.insutype, insuranceType: 'employee', visitType: 'outpatient',
+      online: true, state: 'provisional', refundOf: id, total: -orig.total, fund: -orig.fund_pay,
+      critical: -orig.critical_illness_pay, account: -orig.account_pay, cash: -orig.cash_pay,
     });
     this.db.prepare("UPDATE settlements SET state = 'refunded', updated_at = ? WHERE id = ?").run(this.clock.now().toISOString(), id);
   }
@@ -214,7 +224,7 @@ class Writer {
   }
 
   owed(id: string): number {
-    return (this.db.prepare('SELECT owed FROM receivables WHERE settlement_id = ?').pluck().get(id) as number | undefined) ?? 0;
+    return value(this.db, 'SELECT owed FROM receivables WHERE settlement_id = :id', { id }, fenColumn) ?? 0;
   }
 }
 
@@ -250,7 +260,7 @@ describe('receivables kept by triggers', () => {
       } else if (x < 0.47) {
         // A second adjusted answer (a corrected re-upload): the state stays 'adjusted', only the
         // adjustments change.
-        const all = db.prepare("SELECT id FROM settlements WHERE state = 'adjusted' ORDER BY id").pluck().all() as string[];
+        const all = values(db, "SELECT id FROM settlements WHERE state = 'adjusted' ORDER BY id", {}, z.string());
         const adjusted = all[Math.floor(r() * all.length)];
         w.uploaded(adjusted ?? pick(), true);
         op = adjusted ? 'readjusted' : 'uploaded';

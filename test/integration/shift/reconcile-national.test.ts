@@ -5,7 +5,7 @@
 // setl_id, by the clinic's id in the file, or by the 2207's msgid through the chain journal.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../electron/app/log';
-import { AppError } from '../../../electron/api/result';
+import { errorCode } from '../../helpers/error-code';
 import { NationalChainRunner } from '../../../electron/center/national/chain-runner';
 import { ChainStore } from '../../../electron/center/national/chain-store';
 import { NationalSession } from '../../../electron/center/national/session';
@@ -69,15 +69,6 @@ function source(local: NationalDetailRow[]) {
     details: (_f: string, _t: string, clrType: string, setlOptins: string) => local.filter((r) => clrType === '11' && (meta.get(r.id)?.setlOptins ?? '990100') === setlOptins),
     settlementOfMsgid: (msgid: string) => chains.settlementOfStep(msgid),
   };
-}
-
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof AppError ? e.code : String(e);
-  }
 }
 
 describe('national reconciliation', () => {

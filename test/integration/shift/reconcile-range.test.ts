@@ -12,6 +12,8 @@ import { tempDir } from '../../helpers/temp-app';
 import { openClient, startCenter } from '../settlement/fixtures';
 import { insertSettlement, prng, type JournalRow } from './journal';
 import { rowCount } from '../../helpers/db-rows';
+import { fenColumn, many } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const FROM = '2026-03-01';
 const DAYS = 20;
@@ -36,20 +38,22 @@ function toCenter(r: JournalRow): void {
 
 /** The oracle: day/insutype keys whose count or sums differ between the two stores. */
 function differingDays(): Map<string, string[]> {
-  type Sums = { n: number; t: number; f: number; a: number };
-  const localSums = app.db
-    .prepare(
-      `SELECT created_day || '/' || insutype AS k, count(*) AS n, sum(total) AS t, sum(fund_pay + critical_illness_pay) AS f, sum(account_pay) AS a
-       FROM settlements GROUP BY 1`,
-    )
-    .all() as Array<Sums & { k: string }>;
-  const centerSums = center.db
-    .prepare(
-      `SELECT setl_date || '/' || insutype AS k, count(*) AS n, sum(json_extract(amounts, '$.total')) AS t,
-         sum(json_extract(amounts, '$.fundPay') + json_extract(amounts, '$.criticalIllnessPay')) AS f, sum(json_extract(amounts, '$.accountPay')) AS a
-       FROM settlements WHERE state = 'active' GROUP BY 1`,
-    )
-    .all() as Array<Sums & { k: string }>;
+  const Sums = z.object({ k: z.string(), n: z.number().int(), t: fenColumn, f: fenColumn, a: fenColumn });
+  const localSums = many(
+    app.db,
+    `SELECT created_day || '/' || insutype AS k, count(*) AS n, sum(total) AS t, sum(fund_pay + critical_illness_pay) AS f, sum(account_pay) AS a
+     FROM settlements GROUP BY 1`,
+    {},
+    Sums,
+  );
+  const centerSums = many(
+    center.db,
+    `SELECT setl_date || '/' || insutype AS k, count(*) AS n, sum(json_extract(amounts, '$.total')) AS t,
+       sum(json_extract(amounts, '$.fundPay') + json_extract(amounts, '$.criticalIllnessPay')) AS f, sum(json_extract(amounts, '$.accountPay')) AS a
+     FROM settlements WHERE state = 'active' GROUP BY 1`,
+    {},
+    Sums,
+  );
   const l = new Map(localSums.map((r) => [r.k, r]));
   const c = new Map(centerSums.map((r) => [r.k, r]));
   const out = new Map<string, string[]>();

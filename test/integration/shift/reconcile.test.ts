@@ -14,6 +14,8 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, randomBill, rng, SETTLEABLE, startCenter } from '../settlement/fixtures';
 import { callApp, callOk, callCode } from '../../helpers/app-call';
+import { fenColumn, many, one, value, values } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const DAY = '2026-03-16';
 let dir: string;
@@ -37,10 +39,26 @@ async function settle(a: App, input: SettleInput): Promise<SettlementView> {
 async function drain(a: App): Promise<void> {
   await a.settlement.drain({ untilEmpty: true, timeoutMs: 15_000 });
 }
+const SettlementFigures = z.object({
+  id: z.string(),
+  state: z.string(),
+  total: fenColumn,
+  fund: fenColumn,
+  account: fenColumn,
+  cash: fenColumn,
+  center_setl_id: z.string().nullable(),
+  insutype: z.string(),
+  refund_of: z.string().nullable(),
+});
 const row = (id: string) =>
-  app.db.prepare('SELECT id, state, total, fund_pay + critical_illness_pay AS fund, account_pay AS account, cash_pay AS cash, center_setl_id, insutype, refund_of FROM settlements WHERE id = ?').get(id) as {
-    id: string; state: string; total: number; fund: number; account: number; cash: number; center_setl_id: string | null; insutype: string; refund_of: string | null;
-  };
+  one(
+    app.db,
+    'SELECT id, state, total, fund_pay + critical_illness_pay AS fund, account_pay AS account, cash_pay AS cash, center_setl_id, insutype, refund_of FROM settlements WHERE id = :id',
+    { id },
+    SettlementFigures,
+  )!;
+/** The msgids of a settlement's uploads (each re-upload is a new one). */
+const uploadMsgids = (id: string) => values(app.db, "SELECT msgid FROM outbox WHERE settlement_id = :id AND kind = 'upload'", { id }, z.string());
 
 const settled: SettlementView[] = [];
 let refunded: SettlementView;
@@ -117,7 +135,7 @@ describe('reconciliation with the sandbox center', () => {
     other.settlement.configureOutbox({ backoff: { baseMs: 10, capMs: 50 }, pollMs: 20 });
     elsewhere = await settle(other, randomBill(rng(7), 2));
     await drain(other);
-    const elsewhereCenterId = (other.db.prepare('SELECT center_setl_id FROM settlements WHERE id = ?').pluck().get(elsewhere.id) as string);
+    const elsewhereCenterId = value(other.db, 'SELECT center_setl_id FROM settlements WHERE id = :id', { id: elsewhere.id }, z.string())!;
 
     const sup = await supervisor();
     const res = await call(app, sup, 'reconcile.run', { from: DAY, to: DAY });
@@ -158,10 +176,10 @@ describe('reconciliation with the sandbox center', () => {
 
     // Re-upload the lost one: a NEW 2207 message; the center now has it.
     const lostFinding = byKind('only_local')[0]!;
-    const msgidsBefore = app.db.prepare("SELECT msgid FROM outbox WHERE settlement_id = ? AND kind = 'upload'").pluck().all(lost.id) as string[];
+    const msgidsBefore = uploadMsgids(lost.id);
     const re = await call(app, sup, 'reconcile.resolve', { id: lostFinding.id, action: 'reupload', note: '中心无此笔，重新上传' });
     expect(re.state).toBe('reupload_requested');
-    const msgidsAfter = app.db.prepare("SELECT msgid FROM outbox WHERE settlement_id = ? AND kind = 'upload'").pluck().all(lost.id) as string[];
+    const msgidsAfter = uploadMsgids(lost.id);
     expect(msgidsAfter).toHaveLength(msgidsBefore.length + 1);
     expect(msgidsBefore).not.toContain(msgidsAfter[msgidsAfter.length - 1]);
     await drain(app);
@@ -175,7 +193,7 @@ describe('reconciliation with the sandbox center', () => {
     const all = await call(app, sup, 'reconcile.discrepancies', { state: 'all' });
     expect(all).toHaveLength(3);
     expect(all.find((d) => d.id === lostFinding.id)).toMatchObject({ state: 'resolved', actedBy: 'system' });
-    const actions = (app.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'reconcile.%'").pluck().all() as string[]);
+    const actions = values(app.db, "SELECT action FROM audit_log WHERE action LIKE 'reconcile.%'", {}, z.string());
     expect(actions).toEqual(expect.arrayContaining(['reconcile.run', 'reconcile.resolve', 'reconcile.reupload']));
   });
 
@@ -236,7 +254,7 @@ describe('work lists', () => {
     // Injected: the center's answer for one upload differed in the fund share.
     const s = settled.slice(6).find((x) => row(x.id).fund > 100)!;
     adjustedId = s.id;
-    const up = app.db.prepare("SELECT id FROM outbox WHERE settlement_id = ? AND kind = 'upload'").pluck().get(s.id) as number;
+    const up = value(app.db, "SELECT id FROM outbox WHERE settlement_id = :id AND kind = 'upload'", { id: s.id }, z.number().int())!;
     const local = row(s.id);
     app.db.prepare('INSERT INTO adjustments (settlement_id, outbox_id, field, local_amount, center_amount, difference, created_at) VALUES (?,?,?,?,?,?,?)').run(s.id, up, 'fund_pay', local.fund, local.fund - 50, -50, clock.now().toISOString());
     const sup = await supervisor();
@@ -253,7 +271,7 @@ describe('receivables from 3301 notices', () => {
     const cid = (id: string) => row(id).center_setl_id!;
     const owedOf = (id: string) => {
       const r = row(id);
-      const adj = app.db.prepare("SELECT coalesce(sum(difference), 0) FROM adjustments WHERE settlement_id = ? AND field IN ('fund_pay','critical_illness_pay','account_pay')").pluck().get(id) as number;
+      const adj = value(app.db, "SELECT coalesce(sum(difference), 0) FROM adjustments WHERE settlement_id = :id AND field IN ('fund_pay','critical_illness_pay','account_pay')", { id }, fenColumn)!;
       return r.fund + r.account + adj;
     };
     // Settlements the fund owes something for (some bills were paid all in cash), untouched above.
@@ -275,9 +293,7 @@ describe('receivables from 3301 notices', () => {
     expect(sum.notices.fetched).toBe(5);
 
     // Independent: every settlement the clinic advanced money for.
-    const rows = app.db
-      .prepare("SELECT id, created_day FROM settlements WHERE refund_of IS NULL AND state IN ('provisional','confirmed','adjusted')")
-      .all() as { id: string; created_day: string }[];
+    const rows = many(app.db, "SELECT id, created_day FROM settlements WHERE refund_of IS NULL AND state IN ('provisional','confirmed','adjusted')", {}, z.object({ id: z.string(), created_day: z.string() }));
     const owed = rows.map((r) => ({ ...r, owed: owedOf(r.id) })).filter((r) => r.owed !== 0);
     const totalOwed = owed.reduce((a, r) => a + r.owed, 0);
     expect(sum.totals.owed).toBe(totalOwed);

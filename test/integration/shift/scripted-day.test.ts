@@ -9,6 +9,8 @@ import { ManualClock } from '../../../electron/app/clock';
 import type { Figure, ShiftReport } from '../../../electron/api/contract/shift';
 import type { Session } from '../../../electron/api/session';
 import { startTempApp, type TempApp } from '../../helpers/temp-app';
+import { values } from '../../../electron/db/sql';
+import { z } from 'zod';
 import { insertSettlement, prng, refundOf, type JournalRow } from './journal';
 
 let t: TempApp;
@@ -198,7 +200,7 @@ describe('a scripted day', () => {
     expect(corrected.correctedVariance).toBe(0);
 
     // Every change is in the audit log, and the chain still verifies.
-    const actions = (t.app.db.prepare('SELECT action FROM audit_log').pluck().all() as string[]).join(',');
+    const actions = values(t.app.db, 'SELECT action FROM audit_log', {}, z.string()).join(',');
     for (const a of ['shift.open', 'shift.cashio', 'shift.close', 'shift.signoff', 'shift.correct', 'shift.correction']) expect(actions).toContain(a);
     expect(t.app.audit.verify().ok).toBe(true);
   });

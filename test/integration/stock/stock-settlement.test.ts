@@ -14,6 +14,9 @@ import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { callApp, callOk } from '../../helpers/app-call';
 import { tempDir } from '../../helpers/temp-app';
 import { openClient, prepareClient, SETTLEABLE, startCenter } from '../settlement/fixtures';
+import { rowCount } from '../../helpers/db-rows';
+import { many, value } from '../../../electron/db/sql';
+import { z } from 'zod';
 
 const AMOX = 'XJ01CAA040A001010101445'; // drug
 const CEF = 'XJ01DCC040A001010101234'; // drug
@@ -41,7 +44,12 @@ describe('dispensing stock per batch', () => {
     callOk(app, sup, 'stock.purchase', { drugCode, batchNo, expiryDate, productionDate: '2018-01-01', quantity, purchasePrice: '8.5', supplier: '国药控股' });
   const batch = (id: number) => app.stock.store.batchView(id)!;
   const movementsOf = (settlementId: string) =>
-    app.db.prepare('SELECT batch_id, kind, quantity, restores FROM stock_movements WHERE settlement_id = ? ORDER BY id').all(settlementId) as { batch_id: number | null; kind: string; quantity: number; restores: number | null }[];
+    many(
+      app.db,
+      'SELECT batch_id, kind, quantity, restores FROM stock_movements WHERE settlement_id = :settlementId ORDER BY id',
+      { settlementId },
+      z.object({ batch_id: z.number().int().nullable(), kind: z.string(), quantity: z.number().int(), restores: z.number().int().nullable() }),
+    );
   const tables = () => app.db.prepare('SELECT (SELECT count(*) FROM stock_movements) AS m, (SELECT count(*) FROM settlements) AS s, (SELECT total(quantity) FROM stock_batches) AS q').get();
 
   beforeAll(async () => {
@@ -108,8 +116,8 @@ describe('dispensing stock per batch', () => {
       [early.id, 'refund', 30_000],
       [late.id, 'refund', 15_000],
     ]);
-    const audit = app.db.prepare("SELECT detail FROM audit_log WHERE action = 'settlement.refund' AND subject = ?").get(r.id) as { detail: string };
-    expect(JSON.parse(audit.detail).stockRestored).toBe(2);
+    const detail = value(app.db, "SELECT detail FROM audit_log WHERE action = 'settlement.refund' AND subject = :id", { id: r.id }, z.string());
+    expect(JSON.parse(detail!).stockRestored).toBe(2);
   });
 
   it('a partial refund gives back the returned line and keeps the rest taken', async () => {
@@ -174,7 +182,7 @@ describe('stock keeping settings', () => {
       const cashier = await login(app, '1001', '1234');
       const r = await callApp(app, cashier, 'settlement.settle', bill([{ code: AMOX, unitPrice: '12.50', quantity: '2' }]));
       expect(r.ok).toBe(true);
-      expect((app.db.prepare('SELECT count(*) AS n FROM stock_movements').get() as { n: number }).n).toBe(0);
+      expect(rowCount(app.db, 'stock_movements')).toBe(0);
     } finally {
       await app.close();
     }

@@ -18,6 +18,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { afterAll, beforeAll } from 'vitest';
 import { findDbKey } from '../../../../electron/auth/db-key';
 import { openDatabase } from '../../../../electron/db/open';
 import { startBrowserMode, type BrowserMode } from '../../../e2e/helpers/browser-mode';
@@ -113,6 +114,22 @@ export async function startProbeTarget(opts: { env?: NodeJS.ProcessEnv; args?: s
     },
   };
   return target;
+}
+
+/**
+ * One quiet probe target for the whole test file: started before its tests (its start-up
+ * writes done), stopped after them. Read it through the getter once beforeAll has run.
+ */
+export function probeTargetForFile(): () => ProbeTarget {
+  let target: ProbeTarget | undefined;
+  beforeAll(async () => {
+    target = await startProbeTarget();
+    await target.quietSnapshot();
+  }, 120_000);
+  afterAll(async () => {
+    await target?.stop();
+  });
+  return () => target!;
 }
 
 async function waitForHis(mode: BrowserMode): Promise<ProbeTarget['his']> {

@@ -4,24 +4,15 @@
 // answers (and similar time) for known and unknown numbers, growing delays instead of a lock
 // (the admin logs in once the delay has passed, and at once from their own window), the process
 // alive, and no row changed but the audit log once the operator has logged in again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OPERATOR_FREE_FAILURES } from '../../../../electron/auth/login-throttle';
-import { changedTables, openApiSocket, sleep, startProbeTarget, type ProbeTarget } from './harness';
+import { changedTables, openApiSocket, sleep, probeTargetForFile } from './harness';
 
-let target: ProbeTarget;
-
-beforeAll(async () => {
-  target = await startProbeTarget();
-  await target.quietSnapshot();
-}, 120_000);
-
-afterAll(async () => {
-  await target?.stop();
-});
+const target = probeTargetForFile();
 
 /** One login try on a fresh connection (a stranger opens a new one each time): answer and time. */
 async function strangerTry(operatorId: string, pin: string): Promise<{ code: string; message: string; details?: unknown; ms: number }> {
-  const s = await openApiSocket(target.port, target.token);
+  const s = await openApiSocket(target().port, target().token);
   try {
     const t0 = performance.now();
     const r = await s.call('auth.login', { operatorId, pin });
@@ -36,9 +27,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 describe('wrong PINs from strangers', () => {
   it('cannot lock the admin: a growing delay, then the admin logs in; their own window at once', async () => {
-    const before = target.snapshot();
+    const before = target().snapshot();
     // The admin's own window: logged in, then locked (Ctrl+L) while they step away.
-    const own = await target.api('9001', '990011');
+    const own = await target().api('9001', '990011');
     expect((await own.call('security.lock', {})).ok).toBe(true);
 
     const answers = [];
@@ -56,9 +47,9 @@ describe('wrong PINs from strangers', () => {
     expect(wait).toBeLessThanOrEqual(5);
     await sleep(wait * 1000 + 200);
     expect((await strangerTry('9001', '990011')).code).toBe('OK');
-    await target.expectAlive();
+    await target().expectAlive();
     // The stranger's tries are in the audit log; the admin's row is as it was.
-    expect(changedTables(before, target.snapshot())).toEqual(['audit_log']);
+    expect(changedTables(before, target().snapshot())).toEqual(['audit_log']);
   }, 60_000);
 
   it('known and unknown operator numbers get the same answers in similar time', async () => {
@@ -76,19 +67,19 @@ describe('wrong PINs from strangers', () => {
     const k = median(known.slice(0, OPERATOR_FREE_FAILURES).map((a) => a.ms));
     const u = median(unknown.slice(0, OPERATOR_FREE_FAILURES).map((a) => a.ms));
     expect(Math.max(k, u) / Math.min(k, u), `known ${k} ms, unknown ${u} ms`).toBeLessThan(3);
-    await target.expectAlive();
+    await target().expectAlive();
   }, 60_000);
 
   it('one connection that keeps guessing is slowed down, and a supervisor can lift a number\'s delay', async () => {
-    const s = await openApiSocket(target.port, target.token);
+    const s = await openApiSocket(target().port, target().token);
     const codes = [];
     for (const id of ['1001', '2001', '5555', '1001']) codes.push((await s.call('auth.login', { operatorId: id, pin: '975310' })).error?.code);
     expect(codes).toEqual(['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_THROTTLED']);
     s.close();
-    const sup = await target.api('2001', '246810');
+    const sup = await target().api('2001', '246810');
     expect((await sup.call('security.unlockOperator', { id: '1002' })).ok).toBe(true);
     sup.close();
     expect((await strangerTry('1002', '1234')).code).toBe('OK');
-    await target.expectAlive();
+    await target().expectAlive();
   }, 60_000);
 });

@@ -4,28 +4,19 @@
 // audit log changed (whose chain still verifies, one entry per login).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../../electron/auth/audit';
 import { findDbKey } from '../../../../electron/auth/db-key';
 import { systemClock } from '../../../../electron/app/clock';
 import { openDatabase } from '../../../../electron/db/open';
-import { changedTables, openApiSocket, startProbeTarget, type ProbeTarget } from './harness';
+import { changedTables, openApiSocket, probeTargetForFile } from './harness';
 import { rowCount } from '../../../helpers/db-rows';
 
-let target: ProbeTarget;
-
-beforeAll(async () => {
-  target = await startProbeTarget();
-  await target.quietSnapshot();
-}, 120_000);
-
-afterAll(async () => {
-  await target?.stop();
-});
+const target = probeTargetForFile();
 
 /** Reads the audit log through its own read-only connection. */
 function auditFacts(): { verified: boolean; entries: number; logins: number } {
-  const { db } = openDatabase({ file: join(target.dataDir, 'cashier.db'), key: findDbKey(target.dataDir, {}), readonly: true });
+  const { db } = openDatabase({ file: join(target().dataDir, 'cashier.db'), key: findDbKey(target().dataDir, {}), readonly: true });
   try {
     const v = new AuditLog(db, systemClock).verify();
     const logins = rowCount(db, 'audit_log', "action = 'auth.login'");
@@ -38,7 +29,7 @@ function auditFacts(): { verified: boolean; entries: number; logins: number } {
 /** Runs second-process.ts; resolves with its JSON line. `onLine` sees each line as it comes. */
 function secondProcess(mode: string, arg: string, onLine?: (line: string) => void): Promise<{ ok: boolean; done: number; errors: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'second-process.ts'), target.dataDir, mode, arg], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'second-process.ts'), target().dataDir, mode, arg], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -58,7 +49,7 @@ function secondProcess(mode: string, arg: string, onLine?: (line: string) => voi
 }
 
 async function wsLogin(operatorId = '1001', pin = '1234'): Promise<{ ok: boolean; code?: string }> {
-  const s = await openApiSocket(target.port, target.token);
+  const s = await openApiSocket(target().port, target().token);
   try {
     const r = await s.call('auth.login', { operatorId, pin });
     return r.ok ? { ok: true } : { ok: false, code: r.error?.code };
@@ -70,7 +61,7 @@ async function wsLogin(operatorId = '1001', pin = '1234'): Promise<{ ok: boolean
 describe('concurrent logins (auth.login appends to the audit log)', () => {
   it('a login while another process holds a write transaction that appends to the audit log', async () => {
     const before = auditFacts();
-    const snap = target.snapshot();
+    const snap = target().snapshot();
     // The other process (a CLI verb) appends its entry and keeps its transaction open for 1.5 s;
     // the logins arrive meanwhile. Reading the last id outside the write lock, the app took the
     // same id as the other process: UNIQUE constraint failed: audit_log.id (a failed login of
@@ -86,13 +77,13 @@ describe('concurrent logins (auth.login appends to the audit log)', () => {
     expect(after.verified).toBe(true);
     expect(after.logins - before.logins).toBe(1);
     expect(after.entries - before.entries).toBe(4);
-    expect(changedTables(snap, target.snapshot())).toEqual(['audit_log']);
-    await target.expectAlive();
+    expect(changedTables(snap, target().snapshot())).toEqual(['audit_log']);
+    await target().expectAlive();
   }, 60_000);
 
   it('several WebSocket clients and two other processes log in at the same time', async () => {
     const before = auditFacts();
-    const snap = target.snapshot();
+    const snap = target().snapshot();
     const processes = [secondProcess('logins', '15'), secondProcess('logins', '15')];
     const ws: Array<{ ok: boolean; code?: string }> = [];
     // WebSocket logins keep arriving while the other processes log in.
@@ -103,7 +94,7 @@ describe('concurrent logins (auth.login appends to the audit log)', () => {
     const after = auditFacts();
     expect(after.verified).toBe(true);
     expect(after.logins - before.logins).toBe(30 + ws.length);
-    expect(changedTables(snap, target.snapshot())).toEqual(['audit_log']);
-    await target.expectAlive();
+    expect(changedTables(snap, target().snapshot())).toEqual(['audit_log']);
+    await target().expectAlive();
   }, 120_000);
 });
