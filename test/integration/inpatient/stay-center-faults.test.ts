@@ -7,13 +7,12 @@
 // the center.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInput, CallName } from '../../../electron/api/contract';
-import type { StayView } from '../../../electron/api/contract/inpatient';
 import type { Session } from '../../../electron/api/session';
 import type { App } from '../../../electron/app/create-app';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { callOk } from '../../helpers/app-call';
 import type { Desk } from '../../helpers/settlement-desk';
-import { openStayDesk, sendStaySteps } from '../../helpers/stay-desk';
+import { openStayDesk, sentStay } from '../../helpers/stay-desk';
 import { SETTLEABLE } from '../settlement/fixtures';
 
 const NURSING = '120100001000000'; // 一级护理, class A service
@@ -27,10 +26,7 @@ describe.each(['simple', 'national'] as const)('a stay through the center with m
   let cashier: Session;
   const ok = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callOk(app, s, name, input);
 
-  async function sent(stayId: string, rounds = 20): Promise<StayView> {
-    await sendStaySteps(app, stayId, rounds);
-    return ok(cashier, 'inpatient.get', { stayId });
-  }
+  const sent = (stayId: string, rounds?: number) => sentStay(app, cashier, stayId, rounds);
   /** Every fault switched on has fired (its count used up): the step really met it. */
   const fired = () => {
     const f = center.faults;

@@ -5,13 +5,12 @@
 // lost after the commit, a refusal), and offline then replayed in the stay's commit order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInput, CallName } from '../../../electron/api/contract';
-import type { StayView } from '../../../electron/api/contract/inpatient';
 import type { Session } from '../../../electron/api/session';
 import type { App } from '../../../electron/app/create-app';
 import type { SandboxCenter } from '../../../electron/center/sandbox/server';
 import { callOk } from '../../helpers/app-call';
 import type { Desk } from '../../helpers/settlement-desk';
-import { openStayDesk, sendStaySteps } from '../../helpers/stay-desk';
+import { openStayDesk, sentStay } from '../../helpers/stay-desk';
 import { SETTLEABLE } from '../settlement/fixtures';
 
 const NURSING = '120100001000000'; // 一级护理, class A service
@@ -27,10 +26,7 @@ describe.each(['simple', 'national'] as const)('a stay through the center, %s pr
   const ok = <N extends CallName>(s: Session, name: N, input: CallInput<N>) => callOk(app, s, name, input);
 
   /** Send until the stay has nothing open; the view after. */
-  async function sent(stayId: string, rounds = 20): Promise<StayView> {
-    await sendStaySteps(app, stayId, rounds);
-    return ok(cashier, 'inpatient.get', { stayId });
-  }
+  const sent = (stayId: string, rounds?: number) => sentStay(app, cashier, stayId, rounds);
   const envelopes = (infno: string) => center.envelopes().filter((e) => e.infno === infno);
 
   beforeAll(async () => {
