@@ -162,7 +162,9 @@ describe('every API call refuses the wrong caller and bad input, and changes not
       }
     }
     expect(checked).toBeGreaterThan(callNames.length);
-  });
+    // Several hundred refused calls, each checked against a database snapshot: like the
+    // malformed-input walk above, it needs more than the default 30 s on a loaded machine.
+  }, 120_000);
 
   it('declares every object input strict, so an unknown field is refused rather than ignored', () => {
     const lax = callNames.filter((n) => {
